@@ -1,0 +1,227 @@
+"""One Segment (or RudderStack) tracking message, read and checked.
+
+The shapes are Segment's HTTP Tracking API spec: every message has a `type`, a `userId` and/or
+an `anonymousId`, an optional `messageId`, `timestamp`, `context` and `integrations`; each type
+adds its own fields (track: `event`, `properties`; identify: `traits`; group: `groupId`, `traits`;
+page and screen: `name`, `category`, `properties`; alias: `previousId`). RudderStack's SDKs send
+the same shapes, with the device time in `originalTimestamp` instead of `timestamp`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from banso_ingest.domain.fields import (
+    JsonObject,
+    coerce_identifier,
+    identifier,
+    json_object,
+    merged,
+    text,
+)
+from banso_ingest.domain.limits import IngestLimits
+from banso_ingest.domain.rejections import EventRejected, Reason
+from banso_ingest.domain.timestamps import event_time, parse_timestamp
+
+
+class MessageType(StrEnum):
+    TRACK = "track"
+    IDENTIFY = "identify"
+    GROUP = "group"
+    PAGE = "page"
+    SCREEN = "screen"
+    ALIAS = "alias"
+
+
+_TYPES = {member.value: member for member in MessageType}
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What a batch carries at its top level and Segment applies to every message in it."""
+
+    context: JsonObject | None = None
+    integrations: JsonObject | None = None
+    sent_at: datetime | None = None
+    write_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedMessage:
+    """A valid message, normalised: ids are strings, times are aware UTC, objects are never None."""
+
+    index: int
+    type: MessageType
+    message_id: str
+    message_id_generated: bool
+    user_id: str | None
+    anonymous_id: str | None
+    event: str | None
+    name: str | None
+    category: str | None
+    properties: JsonObject
+    traits: JsonObject
+    group_id: str | None
+    context_group_id: str | None
+    previous_id: str | None
+    context: JsonObject
+    integrations: JsonObject
+    timestamp: datetime
+    original_timestamp: datetime | None
+    sent_at: datetime | None
+    received_at: datetime
+
+    @property
+    def identity(self) -> str:
+        """Who did it: the userId, else the anonymousId marked as such (one is always present)."""
+        if self.user_id is not None:
+            return self.user_id
+        return f"anon:{self.anonymous_id}"
+
+
+def parse_message(
+    raw: Any,
+    *,
+    index: int,
+    received_at: datetime,
+    limits: IngestLimits,
+    new_message_id: Callable[[], str],
+    envelope: Envelope = Envelope(),
+    forced_type: MessageType | None = None,
+    check_size: bool = True,
+) -> TrackedMessage:
+    """Read one message or raise `EventRejected` with the first thing wrong with it.
+
+    `forced_type` is the type a single-event endpoint implies (`/v1/track` is a track whatever the
+    body says, as in Segment). `check_size=False` skips measuring the event when the caller knows
+    the whole request is already smaller than one event may be.
+    """
+    if not isinstance(raw, dict):
+        raise EventRejected(Reason.NOT_AN_OBJECT, f"an event must be an object, got {_kind(raw)}")
+    if check_size:
+        size = len(orjson.dumps(raw))
+        if size > limits.max_event_bytes:
+            raise EventRejected(
+                Reason.EVENT_TOO_LARGE,
+                f"the event is {size} bytes; the limit is {limits.max_event_bytes} bytes",
+            )
+    message_type = forced_type or _message_type(raw.get("type"))
+    own_key = raw.get("writeKey")
+    if envelope.write_key is not None and own_key is not None and own_key != envelope.write_key:
+        raise EventRejected(
+            Reason.WRITE_KEY_MISMATCH,
+            "the event names a different writeKey than the request; a key writes only its own "
+            "workspace",
+        )
+
+    max_id = limits.max_id_chars
+    user_id = identifier(raw, "userId", max_chars=max_id)
+    anonymous_id = identifier(raw, "anonymousId", max_chars=max_id)
+    previous_id = identifier(raw, "previousId", max_chars=max_id)
+    group_id = identifier(raw, "groupId", max_chars=max_id)
+    given_id = identifier(raw, "messageId", max_chars=max_id)
+    context = merged(envelope.context, json_object(raw, "context"))
+    context_group_id = coerce_identifier(
+        context.get("groupId"), "context.groupId", max_chars=max_id
+    )
+    integrations = merged(envelope.integrations, json_object(raw, "integrations"))
+    properties = json_object(raw, "properties") or {}
+    traits = json_object(raw, "traits") or {}
+    event = text(raw, "event", max_chars=limits.max_name_chars)
+    name = text(raw, "name", max_chars=limits.max_name_chars)
+    category = text(raw, "category", max_chars=limits.max_name_chars)
+
+    _require_type_fields(message_type, user_id, anonymous_id, event, group_id, previous_id)
+
+    original = parse_timestamp(raw.get("timestamp"), field="timestamp")
+    if original is None:
+        original = parse_timestamp(raw.get("originalTimestamp"), field="originalTimestamp")
+    own_sent_at = parse_timestamp(raw.get("sentAt"), field="sentAt")
+    when = event_time(
+        original=original,
+        sent_at=own_sent_at or envelope.sent_at,
+        received_at=received_at,
+    )
+    return TrackedMessage(
+        index=index,
+        type=message_type,
+        message_id=given_id if given_id is not None else new_message_id(),
+        message_id_generated=given_id is None,
+        user_id=user_id,
+        anonymous_id=anonymous_id,
+        event=event,
+        name=name,
+        category=category,
+        properties=properties,
+        traits=traits,
+        group_id=group_id,
+        context_group_id=context_group_id,
+        previous_id=previous_id,
+        context=context,
+        integrations=integrations,
+        timestamp=when.timestamp,
+        original_timestamp=when.original_timestamp,
+        sent_at=when.sent_at,
+        received_at=received_at,
+    )
+
+
+def message_id_of(raw: object) -> str | None:
+    """The messageId of a raw event, best effort, for reporting a rejection."""
+    if isinstance(raw, dict):
+        value = raw.get("messageId")
+        if isinstance(value, str) and value:
+            return value[:256]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
+
+
+def _message_type(value: object) -> MessageType:
+    if value is None or value == "":
+        raise EventRejected(Reason.MISSING_TYPE, "the event has no `type`")
+    if isinstance(value, str):
+        found = _TYPES.get(value.lower())
+        if found is not None:
+            return found
+    known = ", ".join(_TYPES)
+    raise EventRejected(
+        Reason.UNKNOWN_TYPE, f"unknown event type {str(value)[:64]!r}; expected one of {known}"
+    )
+
+
+def _require_type_fields(
+    message_type: MessageType,
+    user_id: str | None,
+    anonymous_id: str | None,
+    event: str | None,
+    group_id: str | None,
+    previous_id: str | None,
+) -> None:
+    if message_type is MessageType.ALIAS:
+        # alias links an old id to a new one: both are needed, anonymousId does not stand in.
+        if user_id is None:
+            raise EventRejected(Reason.MISSING_USER_ID, "alias requires `userId` (the new id)")
+        if previous_id is None:
+            raise EventRejected(
+                Reason.MISSING_PREVIOUS_ID, "alias requires `previousId` (the old id)"
+            )
+        return
+    if user_id is None and anonymous_id is None:
+        raise EventRejected(
+            Reason.MISSING_IDENTITY, f"{message_type.value} requires `userId` or `anonymousId`"
+        )
+    if message_type is MessageType.TRACK and event is None:
+        raise EventRejected(Reason.MISSING_EVENT, "track requires a non-empty `event` name")
+    if message_type is MessageType.GROUP and group_id is None:
+        raise EventRejected(Reason.MISSING_GROUP_ID, "group requires `groupId` (the account)")
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else type(value).__name__

@@ -1,0 +1,151 @@
+"""Turning accepted intents into the records to publish: dedupe within the request, accounts, keys.
+
+Everything here is a pure function of the request and of what the stores answered, so the order
+rules (a group call applies to the events after it) and the key rules are tested without a broker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from banso_ingest.domain.accounts import (
+    UNASSIGNED,
+    AccountResolution,
+    AccountSource,
+    Memberships,
+    account_key,
+    candidate_identities,
+    grouping_identity,
+    stated_account,
+    unassigned_key,
+    user_key,
+)
+from banso_ingest.domain.messages import MessageType, TrackedMessage
+from banso_ingest.domain.routing import Intent, Payload, Route
+
+# Event ids are derived from (source, messageId): a retry that gets published twice after a crash
+# carries the same CloudEvents id both times, so consumers drop the repeat.
+EVENT_ID_NAMESPACE: UUID = uuid5(NAMESPACE_URL, "https://banso.dev/ingest/events")
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One record to publish: its topic, Kafka key, event id and account."""
+
+    route: Route
+    key: str
+    event_id: str
+    account: AccountResolution
+    payload: Payload
+
+    @property
+    def index(self) -> int:
+        return self.payload.index
+
+    @property
+    def message_id(self) -> str:
+        return self.payload.message_id
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    index: int
+    message_id: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"index": self.index, "messageId": self.message_id}
+
+
+def event_id(source_id: str, message_id: str) -> str:
+    return str(uuid5(EVENT_ID_NAMESPACE, f"{source_id}\n{message_id}"))
+
+
+def split_repeats(intents: Iterable[Intent]) -> tuple[list[Intent], list[Duplicate]]:
+    """Keep the first event of each messageId in the request; the later ones are duplicates."""
+    first: list[Intent] = []
+    repeats: list[Duplicate] = []
+    seen: set[str] = set()
+    for intent in intents:
+        if intent.message_id in seen:
+            repeats.append(Duplicate(intent.index, intent.message_id))
+        else:
+            seen.add(intent.message_id)
+            first.append(intent)
+    return first, repeats
+
+
+def identities_to_look_up(intents: Iterable[Intent]) -> set[str]:
+    """Users whose last group is needed: those of events that name no account themselves."""
+    wanted: set[str] = set()
+    for intent in intents:
+        if intent.route is Route.ACCOUNT_TRAITS or stated_account(intent.payload) is not None:
+            continue
+        wanted.update(candidate_identities(intent.payload))
+    return wanted
+
+
+def assign(
+    intents: Iterable[Intent],
+    *,
+    workspace_id: str,
+    source_id: str,
+    known_groups: Mapping[str, str],
+) -> tuple[list[Outgoing], dict[str, str]]:
+    """Key every intent, in request order; returns the records and the last-group changes."""
+    memberships = Memberships(known_groups)
+    records: list[Outgoing] = []
+    for intent in intents:
+        payload = intent.payload
+        account = _account(intent, memberships)
+        if isinstance(payload, TrackedMessage):
+            _remember(payload, account, memberships)
+        records.append(
+            Outgoing(
+                route=intent.route,
+                key=_key(intent.route, workspace_id, payload, account),
+                event_id=event_id(source_id, payload.message_id),
+                account=account,
+                payload=payload,
+            )
+        )
+    return records, memberships.changes
+
+
+def unassigned_count(records: Collection[Outgoing]) -> int:
+    return sum(1 for record in records if record.account.account_id is None)
+
+
+def _account(intent: Intent, memberships: Memberships) -> AccountResolution:
+    stated = stated_account(intent.payload)
+    if stated is not None:
+        return stated
+    found = memberships.account_of(candidate_identities(intent.payload))
+    if found is None:
+        return UNASSIGNED
+    return AccountResolution(found, AccountSource.LAST_GROUP)
+
+
+def _remember(
+    message: TrackedMessage, account: AccountResolution, memberships: Memberships
+) -> None:
+    identity = grouping_identity(message)
+    if identity is not None and message.group_id is not None:
+        memberships.record(identity, message.group_id)
+    elif (
+        message.type is MessageType.ALIAS
+        and message.user_id is not None
+        and account.account_id is not None
+        and memberships.account_of((message.user_id,)) is None
+    ):
+        # The new id inherits the account its previous id was grouped with.
+        memberships.record(message.user_id, account.account_id)
+
+
+def _key(route: Route, workspace_id: str, payload: Payload, account: AccountResolution) -> str:
+    if route is Route.USER_TRAITS:
+        return user_key(workspace_id, payload)
+    if account.account_id is None:
+        return unassigned_key(workspace_id, payload)
+    return account_key(workspace_id, account.account_id)

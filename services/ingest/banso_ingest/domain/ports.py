@@ -1,0 +1,78 @@
+"""What the intake needs from the outside world, as protocols the adapters implement.
+
+Unit tests implement them with in-memory fakes; the service wires the Kafka and database adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from banso_ingest.domain.plan import Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The ledger's answer for the messageIds of one request.
+
+    `claimed` ids are this request's to publish. `duplicates` were published within the dedupe
+    window. `in_flight` are claimed by another request that has not finished (or crashed less than
+    a lease ago); publishing them now could publish twice, so the request must be retried.
+    """
+
+    claimed: frozenset[str]
+    duplicates: frozenset[str] = field(default_factory=frozenset)
+    in_flight: frozenset[str] = field(default_factory=frozenset)
+
+
+class DedupeLedger(Protocol):
+    """Exact dedupe: which messageIds a source has had published within the window (24 h).
+
+    `claim` must be atomic across every process serving the source: of two concurrent requests
+    with the same messageId exactly one gets it in `claimed`. A claim is a lease; `confirm` makes
+    it a record of publication, `release` gives it back when publishing failed. An unconfirmed
+    lease that outlives its term (the process died) may be claimed again.
+    """
+
+    async def claim(
+        self, *, source_id: str, message_ids: Collection[str], now: datetime
+    ) -> Claim: ...
+
+    async def confirm(
+        self, *, source_id: str, message_ids: Collection[str], now: datetime
+    ) -> None: ...
+
+    async def release(self, *, source_id: str, message_ids: Collection[str]) -> None: ...
+
+
+class GroupDirectory(Protocol):
+    """The account each user (or `anon:` id) of a workspace was last grouped with."""
+
+    async def last_groups(
+        self, *, workspace_id: str, identities: Collection[str]
+    ) -> Mapping[str, str]: ...
+
+    async def remember(
+        self, *, workspace_id: str, changes: Mapping[str, str], now: datetime
+    ) -> None: ...
+
+
+class EventPublisher(Protocol):
+    """Publishes records and returns only once the broker acknowledged every one (acks=all).
+
+    Raises `PublishFailed` when it cannot; the intake bounds how long it waits.
+    """
+
+    async def publish(
+        self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
+    ) -> None: ...
+
+
+class PublishFailed(Exception):
+    """Kafka did not acknowledge in time (unreachable, or slower than the deadline)."""
+
+
+class StoreUnavailable(Exception):
+    """The dedupe ledger or the group directory could not be read or written."""
