@@ -11,7 +11,8 @@ from banso_contracts.codec import decode, encode
 from banso_contracts.envelope import Envelope
 from banso_contracts.events import ALL_EVENTS, Event, HealthChanged, UsageRecorded
 from banso_contracts.topics import topic_for
-from contract_samples import T0, WS, samples
+
+from tests.contracts.samples import T0, WS, samples
 
 
 def _usage(**changes: object) -> UsageRecorded:
