@@ -6,7 +6,13 @@ import json
 
 import pytest
 from banso_contracts.codec import decode, encode
-from banso_contracts.events import DeadLettered, Recipient, UsageRecorded, text_of
+from banso_contracts.events import (
+    DeadLettered,
+    HealthChanged,
+    Recipient,
+    UsageRecorded,
+    text_of,
+)
 from pydantic import ValidationError
 
 from tests.contracts.samples import T0, WS, samples
@@ -91,3 +97,15 @@ def test_event_time_is_the_time_the_fact_happened() -> None:
     for event in samples():
         assert event.event_time.tzinfo is not None
         assert event.event_time == T0
+
+
+def test_nan_and_infinity_are_refused_at_the_producer() -> None:
+    health = next(e for e in samples() if isinstance(e, HealthChanged))
+    payload = health.model_dump()
+    payload["trend"] = float("nan")
+    with pytest.raises(ValidationError, match="trend"):
+        HealthChanged.model_validate(payload)
+    payload["trend"] = None
+    payload["measures"][0]["contribution"] = float("inf")
+    with pytest.raises(ValidationError, match="measures.0.contribution"):
+        HealthChanged.model_validate(payload)

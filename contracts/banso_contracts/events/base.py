@@ -35,7 +35,9 @@ class Event(BaseModel):
     (the CloudEvents subject, usually the account) and ``event_time`` (when it happened).
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+    # NaN and infinity have no JSON spelling: refuse them here rather than emit a payload that
+    # every consumer would reject.
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
     EVENT_TYPE: ClassVar[str]
     """CloudEvents ``type``, e.g. ``banso.usage.recorded.v1``."""
@@ -61,4 +63,4 @@ class Event(BaseModel):
 class Part(BaseModel):
     """Base of the value objects nested inside events (same evolution rules as events)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
