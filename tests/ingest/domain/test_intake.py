@@ -214,3 +214,23 @@ async def test_a_configured_track_is_published_as_feedback_only() -> None:
     )
     (record,) = world.publisher.acknowledged
     assert record.route is Route.FEEDBACK
+
+
+async def test_a_feedback_item_whose_account_cannot_be_found_is_rejected_and_not_claimed() -> None:
+    world = World()
+    body = {"text": "SSO loop", "kind": "support_ticket", "user": "stranger", "id": "fb-1"}
+    items, rejections = parse_feedback_body(
+        body,
+        received_at=RECEIVED_AT,
+        limits=LIMITS,
+        body_bytes=len(orjson.dumps(body)),
+        new_message_id=counter_ids(),
+    )
+    result = await world.intake.feedback(items, rejections, SOURCE)
+
+    assert world.publisher.acknowledged == []
+    assert [(r.message_id, r.reason.value) for r in result.rejections] == [
+        ("fb-1", "missing_account")
+    ]
+    assert world.ledger.pending == set()
+    assert world.ledger.confirmed == {}

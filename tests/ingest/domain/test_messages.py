@@ -23,7 +23,8 @@ def only_rejection_reason(message: object) -> str:
     [
         ({"type": "track", "event": "Signed Up"}, Reason.MISSING_IDENTITY),
         ({"type": "track", "userId": None, "anonymousId": "", "event": "x"}, "missing_identity"),
-        ({"type": "identify", "traits": {"plan": "pro"}}, Reason.MISSING_IDENTITY),
+        ({"type": "page", "properties": {"path": "/"}}, Reason.MISSING_IDENTITY),
+        ({"type": "identify", "anonymousId": "a1", "traits": {}}, Reason.MISSING_USER_ID),
         ({"type": "track", "userId": "u1"}, Reason.MISSING_EVENT),
         ({"type": "track", "userId": "u1", "event": "   "}, Reason.MISSING_EVENT),
         ({"type": "group", "userId": "u1", "traits": {}}, Reason.MISSING_GROUP_ID),
@@ -142,7 +143,7 @@ def test_each_type_keeps_its_own_fields() -> None:
         MessageType.PAGE,
         "Pricing",
         "Docs",
-        "anon:a1",
+        "anonymous:a1",
     )
     assert (screen.type, screen.properties) == (MessageType.SCREEN, {"tab": 2})
     assert identify.traits == {"email": "a@example.com"}

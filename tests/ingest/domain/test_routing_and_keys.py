@@ -14,7 +14,7 @@ from banso_ingest.domain.plan import (
     split_repeats,
 )
 from banso_ingest.domain.rejections import Reason
-from banso_ingest.domain.routing import Route, classify
+from banso_ingest.domain.routing import Route, classify, usage_name
 
 from tests.ingest.domain.builders import batch, read_batch, track
 
@@ -26,8 +26,9 @@ def plan(*messages: dict[str, Any], known: dict[str, str] | None = None) -> list
         read_batch(batch(*messages)).messages, feedback_events=FEEDBACK_EVENTS
     )
     assert rejections == []
-    records, _ = assign(intents, workspace_id="ws1", source_id="src1", known_groups=known or {})
-    return records
+    assignment = assign(intents, workspace_id="ws1", source_id="src1", known_groups=known or {})
+    assert assignment.rejections == []
+    return assignment.records
 
 
 def test_each_type_goes_to_its_topic() -> None:
@@ -70,7 +71,7 @@ def test_the_account_is_the_group_id_then_context_then_the_last_group_then_none(
 
 def test_anonymous_events_without_account_are_keyed_by_their_anonymous_id() -> None:
     (record,) = plan({"type": "page", "anonymousId": "a-7"})
-    assert record.key == "ws1:anon:a-7"
+    assert record.key == "ws1:anonymous:a-7"
 
 
 def test_a_group_call_applies_to_the_events_after_it_in_the_same_batch() -> None:
@@ -98,11 +99,9 @@ def test_group_calls_and_aliases_produce_the_memberships_to_remember() -> None:
         ).messages,
         feedback_events={},
     )
-    records, changes = assign(
-        intents, workspace_id="ws1", source_id="s", known_groups={"u2": "same"}
-    )
-    assert changes == {"anon:a1": "acme", "u1": "acme"}
-    assert records[1].account.account_id == "acme"
+    assignment = assign(intents, workspace_id="ws1", source_id="s", known_groups={"u2": "same"})
+    assert assignment.changes == {"anonymous:a1": "acme", "u1": "acme"}
+    assert assignment.records[1].account.account_id == "acme"
 
 
 def test_only_events_that_name_no_account_need_a_lookup() -> None:
@@ -117,7 +116,7 @@ def test_only_events_that_name_no_account_need_a_lookup() -> None:
         ).messages,
         feedback_events={},
     )
-    assert identities_to_look_up(intents) == {"u2", "anon:a2", "u4", "p4", "anon:p4"}
+    assert identities_to_look_up(intents) == {"u2", "anonymous:a2", "u4", "p4", "anonymous:p4"}
 
 
 def test_repeats_within_a_request_are_duplicates_of_the_first() -> None:
@@ -159,3 +158,37 @@ def test_a_feedback_track_without_text_stays_usage_and_one_with_a_bad_score_is_r
     )
     assert [i.route for i in intents] == [Route.USAGE]
     assert [(r.index, r.message_id, r.reason) for r in rejections] == [(1, "bad", Reason.BAD_SCORE)]
+
+
+def test_user_traits_are_keyed_by_user_and_an_alias_by_its_previous_id() -> None:
+    identify, alias = plan(
+        {"type": "identify", "userId": "u1", "traits": {}},
+        {"type": "alias", "userId": "u1", "previousId": "a1"},
+    )
+    assert (identify.key, alias.key) == ("ws1:u1", "ws1:a1")
+
+
+def test_a_feedback_track_whose_account_is_unknown_is_published_as_usage() -> None:
+    (record,) = plan(track(event="Support Ticket Created", properties={"text": "SSO loop"}))
+    assert (record.route, record.key) == (Route.USAGE, "ws1:user:u1")
+    assert not isinstance(record.payload, FeedbackItem)
+
+
+def test_a_feedback_track_of_a_grouped_user_is_feedback_of_their_account() -> None:
+    (record,) = plan(
+        track(event="Support Ticket Created", properties={"text": "SSO loop"}),
+        known={"u1": "acme"},
+    )
+    assert (record.route, record.key) == (Route.FEEDBACK, "ws1:acme")
+
+
+def test_usage_events_are_named_by_event_then_name_then_title_or_path_then_type() -> None:
+    named = read_batch(
+        batch(
+            track(event="Exported"),
+            {"type": "page", "userId": "u", "name": "Pricing"},
+            {"type": "page", "userId": "u", "properties": {"path": "/billing"}},
+            {"type": "screen", "userId": "u"},
+        )
+    ).messages
+    assert [usage_name(m) for m in named] == ["Exported", "Pricing", "/billing", "screen"]

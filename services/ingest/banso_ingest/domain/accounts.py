@@ -3,9 +3,13 @@
 The account is, in order: the event's own `groupId` (a group call, or a feedback item naming its
 account), else `context.groupId` (Segment's B2B convention for attributing any call to a company),
 else the account the user was last grouped with (remembered from earlier group calls, persisted by
-an adapter). When none is known the event is still accepted: it is keyed by its user instead
-(`<workspace>:user:<userId>` or `<workspace>:anon:<anonymousId>`), so that user's events keep their
-order, its payload carries no account, and the response and metrics count it as unassigned.
+an adapter). When none is known a usage event is still accepted: it is keyed by its person instead
+(`<workspace>:user:<userId>` or `<workspace>:anonymous:<anonymousId>`, the contracts' subject), so
+that person's events keep their order; its payload carries no account, and the response and
+metrics count it as unassigned.
+
+Keys follow the topic registry in `banso_contracts.topics`: usage and feedback by account, account
+traits by account, user traits by user (an alias by its previous id).
 """
 
 from __future__ import annotations
@@ -15,9 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from banso_ingest.domain.feedback import FeedbackItem
-from banso_ingest.domain.messages import MessageType, TrackedMessage
-
-ANONYMOUS_PREFIX = "anon:"
+from banso_ingest.domain.messages import ANONYMOUS_PREFIX, MessageType, TrackedMessage
 
 
 class AccountSource(StrEnum):
@@ -54,8 +56,8 @@ def stated_account(payload: TrackedMessage | FeedbackItem) -> AccountResolution 
 def candidate_identities(payload: TrackedMessage | FeedbackItem) -> tuple[str, ...]:
     """The identities whose last group may name this event's account, most specific first.
 
-    Identities are userIds as given and anonymousIds prefixed `anon:`. An alias also looks at its
-    previousId, which may have been either.
+    Identities are userIds as given and anonymousIds prefixed `anonymous:`. An alias also looks at
+    its previousId, which may have been either.
     """
     found: list[str] = []
     if payload.user_id is not None:
@@ -71,11 +73,7 @@ def grouping_identity(message: TrackedMessage) -> str | None:
     """Whom a group call attaches to its account."""
     if message.type is not MessageType.GROUP:
         return None
-    if message.user_id is not None:
-        return message.user_id
-    if message.anonymous_id is not None:
-        return ANONYMOUS_PREFIX + message.anonymous_id
-    return None
+    return message.identity
 
 
 class Memberships:
@@ -107,15 +105,16 @@ def account_key(workspace_id: str, account_id: str) -> str:
     return f"{workspace_id}:{account_id}"
 
 
-def user_key(workspace_id: str, payload: TrackedMessage | FeedbackItem) -> str:
-    """Key of the user-traits topic: one compacted record per user."""
-    if payload.user_id is not None:
-        return f"{workspace_id}:{payload.user_id}"
-    return f"{workspace_id}:{ANONYMOUS_PREFIX}{payload.anonymous_id}"
+def user_traits_key(workspace_id: str, message: TrackedMessage) -> str:
+    """Key of the compacted user-traits topic: the user; an alias is the last word on its
+    previous id, so it is keyed by that (compaction then never drops the user's own record)."""
+    if message.type is MessageType.ALIAS:
+        return f"{workspace_id}:{message.previous_id}"
+    return f"{workspace_id}:{message.user_id}"
 
 
-def unassigned_key(workspace_id: str, payload: TrackedMessage | FeedbackItem) -> str:
-    """Key of an event whose account is unknown: per user, so that user's events stay in order."""
+def person_key(workspace_id: str, payload: TrackedMessage | FeedbackItem) -> str:
+    """Key of a usage event whose account is unknown: per person, so their events stay in order."""
     if payload.user_id is not None:
         return f"{workspace_id}:user:{payload.user_id}"
-    return f"{workspace_id}:anon:{payload.anonymous_id}"
+    return f"{workspace_id}:{ANONYMOUS_PREFIX}{payload.anonymous_id}"

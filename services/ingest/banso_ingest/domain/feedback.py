@@ -20,7 +20,7 @@ import orjson
 
 from banso_ingest.domain.fields import JsonObject, coerce_identifier, text
 from banso_ingest.domain.limits import IngestLimits
-from banso_ingest.domain.messages import TrackedMessage, message_id_of
+from banso_ingest.domain.messages import ANONYMOUS_PREFIX, TrackedMessage, message_id_of
 from banso_ingest.domain.rejections import EventRejected, InvalidRequest, Reason, Rejection
 from banso_ingest.domain.timestamps import event_time, parse_timestamp
 
@@ -70,7 +70,7 @@ class FeedbackItem:
         if self.user_id is not None:
             return self.user_id
         if self.anonymous_id is not None:
-            return f"anon:{self.anonymous_id}"
+            return f"{ANONYMOUS_PREFIX}{self.anonymous_id}"
         return None
 
 

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from banso_ingest.domain.feedback import FeedbackItem, FeedbackKind
 from banso_ingest.domain.plan import (
+    Assignment,
     Duplicate,
     Outgoing,
     assign,
@@ -141,18 +142,22 @@ class Intake:
         ]
         fresh = [i for i in unique if i.message_id in claim.claimed]
         try:
-            records, changes = await self._plan(fresh, source)
-            await self._publish(records, source)
+            assignment = await self._assign(fresh, source)
+            await self._publish(assignment.records, source)
         except BaseException:
             await self._release(source, claim.claimed)
             raise
-        await self._settle(source, claim.claimed, changes)
+        published = frozenset(record.message_id for record in assignment.records)
+        await self._release(source, claim.claimed - published)
+        await self._settle(source, published, assignment.changes)
         duplicates.sort(key=_by_index)
-        return IngestResult(received, tuple(records), tuple(duplicates), tuple(rejections))
+        rejections += assignment.rejections
+        rejections.sort(key=_by_index)
+        return IngestResult(
+            received, tuple(assignment.records), tuple(duplicates), tuple(rejections)
+        )
 
-    async def _plan(
-        self, intents: list[Intent], source: SourceRef
-    ) -> tuple[list[Outgoing], dict[str, str]]:
+    async def _assign(self, intents: list[Intent], source: SourceRef) -> Assignment:
         wanted = identities_to_look_up(intents)
         known = (
             await self._directory.last_groups(workspace_id=source.workspace_id, identities=wanted)
@@ -180,19 +185,21 @@ class Intake:
             ) from None
 
     async def _settle(
-        self, source: SourceRef, claimed: frozenset[str], changes: dict[str, str]
+        self, source: SourceRef, published: frozenset[str], changes: dict[str, str]
     ) -> None:
         # The records are durable now, so the answer is 2xx whatever happens here. If the ledger
         # cannot record them, the lease expires and a retry republishes with the same event ids.
+        if not published:
+            return
         now = self._clock()
         try:
-            await self._ledger.confirm(source_id=source.source_id, message_ids=claimed, now=now)
+            await self._ledger.confirm(source_id=source.source_id, message_ids=published, now=now)
             if changes:
                 await self._directory.remember(
                     workspace_id=source.workspace_id, changes=changes, now=now
                 )
         except Exception:
-            logger.exception("dedupe_or_groups_not_recorded", extra={"count": len(claimed)})
+            logger.exception("dedupe_or_groups_not_recorded", extra={"count": len(published)})
 
     async def _release(self, source: SourceRef, claimed: frozenset[str]) -> None:
         if not claimed:

@@ -41,6 +41,10 @@ class MessageType(StrEnum):
 
 _TYPES = {member.value: member for member in MessageType}
 
+# How an anonymousId is told apart from a userId wherever both share one namespace (keys, the
+# last-group map); the same spelling as the contracts' subjects.
+ANONYMOUS_PREFIX = "anonymous:"
+
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
@@ -82,7 +86,7 @@ class TrackedMessage:
         """Who did it: the userId, else the anonymousId marked as such (one is always present)."""
         if self.user_id is not None:
             return self.user_id
-        return f"anon:{self.anonymous_id}"
+        return f"{ANONYMOUS_PREFIX}{self.anonymous_id}"
 
 
 def parse_message(
@@ -204,6 +208,13 @@ def _require_type_fields(
     group_id: str | None,
     previous_id: str | None,
 ) -> None:
+    if message_type is MessageType.IDENTIFY and user_id is None:
+        # Bansō keeps traits of known people (UserIdentified needs a userId); an anonymous
+        # visitor's traits have no one to belong to yet, so the sender hears it instead of a drop.
+        raise EventRejected(
+            Reason.MISSING_USER_ID,
+            "identify requires `userId`: Bansō keeps traits of identified users only",
+        )
     if message_type is MessageType.ALIAS:
         # alias links an old id to a new one: both are needed, anonymousId does not stand in.
         if user_id is None:

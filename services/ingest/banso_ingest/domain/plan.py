@@ -7,7 +7,7 @@ rules (a group call applies to the events after it) and the key rules are tested
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from banso_ingest.domain.accounts import (
@@ -18,11 +18,13 @@ from banso_ingest.domain.accounts import (
     account_key,
     candidate_identities,
     grouping_identity,
+    person_key,
     stated_account,
-    unassigned_key,
-    user_key,
+    user_traits_key,
 )
+from banso_ingest.domain.feedback import FeedbackItem
 from banso_ingest.domain.messages import MessageType, TrackedMessage
+from banso_ingest.domain.rejections import Reason, Rejection
 from banso_ingest.domain.routing import Intent, Payload, Route
 
 # Event ids are derived from (source, messageId): a retry that gets published twice after a crash
@@ -56,6 +58,15 @@ class Duplicate:
 
     def as_json(self) -> dict[str, object]:
         return {"index": self.index, "messageId": self.message_id}
+
+
+@dataclass(slots=True)
+class Assignment:
+    """The keyed records, the last-group changes they imply, and intents that cannot be keyed."""
+
+    records: list[Outgoing] = field(default_factory=list)
+    changes: dict[str, str] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
 
 
 def event_id(source_id: str, message_id: str) -> str:
@@ -92,25 +103,36 @@ def assign(
     workspace_id: str,
     source_id: str,
     known_groups: Mapping[str, str],
-) -> tuple[list[Outgoing], dict[str, str]]:
-    """Key every intent, in request order; returns the records and the last-group changes."""
+) -> Assignment:
+    """Key every intent, in request order.
+
+    A feedback item needs an account (the bridge weighs themes by the accounts behind them): a
+    feedback track whose account is unknown is published as the usage event it also is, and a
+    `POST /v1/feedback` item without one is rejected.
+    """
     memberships = Memberships(known_groups)
-    records: list[Outgoing] = []
+    out = Assignment()
     for intent in intents:
-        payload = intent.payload
+        route, payload = intent.route, intent.payload
         account = _account(intent, memberships)
+        if isinstance(payload, FeedbackItem) and account.account_id is None:
+            if intent.fallback is None:
+                out.rejections.append(_no_account(payload))
+                continue
+            route, payload = Route.USAGE, intent.fallback
         if isinstance(payload, TrackedMessage):
             _remember(payload, account, memberships)
-        records.append(
+        out.records.append(
             Outgoing(
-                route=intent.route,
-                key=_key(intent.route, workspace_id, payload, account),
+                route=route,
+                key=_key(route, workspace_id, payload, account),
                 event_id=event_id(source_id, payload.message_id),
                 account=account,
                 payload=payload,
             )
         )
-    return records, memberships.changes
+    out.changes = memberships.changes
+    return out
 
 
 def unassigned_count(records: Collection[Outgoing]) -> int:
@@ -118,6 +140,8 @@ def unassigned_count(records: Collection[Outgoing]) -> int:
 
 
 def _account(intent: Intent, memberships: Memberships) -> AccountResolution:
+    if intent.route is Route.ACCOUNT_TRAITS:
+        return stated_account(intent.payload) or UNASSIGNED
     stated = stated_account(intent.payload)
     if stated is not None:
         return stated
@@ -144,8 +168,17 @@ def _remember(
 
 
 def _key(route: Route, workspace_id: str, payload: Payload, account: AccountResolution) -> str:
-    if route is Route.USER_TRAITS:
-        return user_key(workspace_id, payload)
+    if route is Route.USER_TRAITS and isinstance(payload, TrackedMessage):
+        return user_traits_key(workspace_id, payload)
     if account.account_id is None:
-        return unassigned_key(workspace_id, payload)
+        return person_key(workspace_id, payload)
     return account_key(workspace_id, account.account_id)
+
+
+def _no_account(item: FeedbackItem) -> Rejection:
+    return Rejection(
+        item.index,
+        item.message_id,
+        Reason.MISSING_ACCOUNT,
+        "the feedback item names no `account` and its user has not been grouped with one",
+    )

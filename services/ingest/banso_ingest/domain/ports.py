@@ -48,7 +48,7 @@ class DedupeLedger(Protocol):
 
 
 class GroupDirectory(Protocol):
-    """The account each user (or `anon:` id) of a workspace was last grouped with."""
+    """The account each user (or `anonymous:` id) of a workspace was last grouped with."""
 
     async def last_groups(
         self, *, workspace_id: str, identities: Collection[str]

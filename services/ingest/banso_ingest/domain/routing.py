@@ -42,6 +42,8 @@ class Intent:
 
     route: Route
     payload: Payload
+    # For a feedback track: the track itself, published as usage if no account can be found.
+    fallback: TrackedMessage | None = None
 
     @property
     def index(self) -> int:
@@ -77,9 +79,26 @@ def classify(
         if item is None:
             intents.append(Intent(Route.USAGE, message))
         else:
-            intents.append(Intent(Route.FEEDBACK, item))
+            intents.append(Intent(Route.FEEDBACK, item, fallback=message))
     return intents, rejections
 
 
 def feedback_intents(items: Iterable[FeedbackItem]) -> list[Intent]:
     return [Intent(Route.FEEDBACK, item) for item in items]
+
+
+def usage_name(message: TrackedMessage) -> str:
+    """What a usage event is called: the track's event, else the page or screen name.
+
+    `analytics.page()` without a name is common; the page's title or path names it then, and the
+    call type as a last resort, so every usage event has a name to count.
+    """
+    if message.event is not None:
+        return message.event
+    if message.name is not None:
+        return message.name
+    for field in ("title", "path", "url"):
+        value = message.properties.get(field)
+        if isinstance(value, str) and value.strip():
+            return value[:512]
+    return message.type.value
