@@ -1,0 +1,67 @@
+"""Aggregates to and from JSON-ready dicts (the service stores them as one JSON document).
+
+The format is versioned; user bitmasks travel as hex strings, which stay short and exact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banso_scoring.domain.aggregates import AccountAggregate, DayBucket, Traits
+
+FORMAT_VERSION = 1
+
+_TRAIT_FIELDS = (
+    "seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm", "updated_at",
+)  # fmt: skip
+_SCALARS = (
+    "last_touch_at", "last_touch_kind", "watermark", "feedback_watermark", "first_event_at",
+    "last_usage_at", "events_applied", "dropped_late", "clamped_future",
+)  # fmt: skip
+
+
+def to_document(aggregate: AccountAggregate) -> dict[str, Any]:
+    traits = aggregate.traits
+    return {
+        "v": FORMAT_VERSION,
+        "workspace_id": aggregate.workspace_id,
+        "account_id": aggregate.account_id,
+        "traits": {name: getattr(traits, name) for name in _TRAIT_FIELDS},
+        "days": {
+            str(day): {"c": bucket.counts, "u": format(bucket.users, "x"), "s": bucket.sums}
+            for day, bucket in sorted(aggregate.days.items())
+        },
+        "user_slots": aggregate.user_slots,
+        "first_seen": aggregate.first_seen,
+        "tracked_sums": sorted(aggregate.tracked_sums),
+        "feedback_days": {
+            str(day): kinds for day, kinds in sorted(aggregate.feedback_days.items())
+        },
+        "surveys": [list(survey) for survey in aggregate.surveys],
+        **{name: getattr(aggregate, name) for name in _SCALARS},
+    }
+
+
+def from_document(document: dict[str, Any]) -> AccountAggregate:
+    if document.get("v") != FORMAT_VERSION:
+        raise ValueError(f"unsupported aggregate format {document.get('v')!r}")
+    aggregate = AccountAggregate(
+        workspace_id=document["workspace_id"],
+        account_id=document["account_id"],
+        traits=Traits(**{name: document["traits"].get(name) for name in _TRAIT_FIELDS}),
+        days={
+            int(day): DayBucket(counts=dict(raw["c"]), users=int(raw["u"], 16), sums=dict(raw["s"]))
+            for day, raw in document["days"].items()
+        },
+        user_slots=dict(document["user_slots"]),
+        first_seen=dict(document["first_seen"]),
+        tracked_sums=set(document["tracked_sums"]),
+        feedback_days={
+            int(day): {kind: list(tally) for kind, tally in kinds.items()}
+            for day, kinds in document["feedback_days"].items()
+        },
+        surveys=[(float(at), str(kind), float(score)) for at, kind, score in document["surveys"]],
+    )
+    for name in _SCALARS:
+        setattr(aggregate, name, document[name])
+    return aggregate

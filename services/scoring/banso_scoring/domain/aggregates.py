@@ -1,0 +1,264 @@
+"""Per-account aggregates, updated one event at a time in O(1).
+
+Everything a measure needs is kept here, compactly, so health can be recomputed at any ``now``
+(an inactivity tick, a scorecard change) without replaying raw events:
+
+- ``days``: one bucket per UTC day (see ``durations``) with event counts by name, the set of
+  active users as a bitmask over per-account user slots (exact, and tiny for accounts of a few
+  hundred users), and property sums tracked for goals;
+- ``feedback_days``: feedback items per day and kind, with how many were negative;
+- ``surveys``: NPS/CSAT answers with their time; ``first_seen``: when each event name first
+  happened (milestones); the last CS touch; the account's traits.
+
+Lateness is judged against the account's usage *watermark*, the newest usage event time
+applied: an event more than ``lateness`` older is counted in ``dropped_late`` and ignored, so
+nothing disappears without a trace. Feedback has its own watermark (it arrives on another
+topic, at another pace). Buckets older than the retention are pruned when a watermark enters a
+new day. Nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, whole_days
+from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
+from banso_scoring.domain.scorecard import Scorecard
+
+# Bounds that keep one noisy account from growing without limit.
+MAX_EVENT_NAMES = 500
+OTHER_EVENTS = "(other events)"
+MAX_SURVEYS = 50
+SUM_SEPARATOR = "\x1f"
+
+
+class Applied(Enum):
+    APPLIED = "applied"
+    DROPPED_LATE = "dropped_late"
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyPolicy:
+    """The parts of the scorecard that govern how events are accumulated."""
+
+    lateness: float
+    future_tolerance: float
+    bucket_days: int
+    record_days: int
+
+    @classmethod
+    def from_scorecard(cls, scorecard: Scorecard) -> ApplyPolicy:
+        return cls(
+            lateness=scorecard.lateness.total_seconds(),
+            future_tolerance=scorecard.future_tolerance.total_seconds(),
+            bucket_days=whole_days(scorecard.bucket_retention),
+            record_days=whole_days(scorecard.record_retention + scorecard.lateness),
+        )
+
+
+@dataclass(slots=True)
+class DayBucket:
+    counts: dict[str, int] = field(default_factory=dict)
+    users: int = 0
+    sums: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Traits:
+    seats: int | None = None
+    plan: str | None = None
+    arr: float | None = None
+    renewal_at: float | None = None
+    created_at: float | None = None
+    timezone: str | None = None
+    name: str | None = None
+    csm: str | None = None
+    updated_at: float | None = None
+
+
+@dataclass(slots=True)
+class AccountAggregate:
+    workspace_id: str
+    account_id: str
+    traits: Traits = field(default_factory=Traits)
+    days: dict[int, DayBucket] = field(default_factory=dict)
+    user_slots: dict[str, int] = field(default_factory=dict)
+    first_seen: dict[str, float] = field(default_factory=dict)
+    tracked_sums: set[str] = field(default_factory=set)
+    # day -> kind -> [items, negative items]
+    feedback_days: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    surveys: list[tuple[float, str, float]] = field(default_factory=list)
+    last_touch_at: float | None = None
+    last_touch_kind: str | None = None
+    watermark: float | None = None
+    feedback_watermark: float | None = None
+    first_event_at: float | None = None
+    last_usage_at: float | None = None
+    events_applied: int = 0
+    dropped_late: int = 0
+    clamped_future: int = 0
+
+    @property
+    def created_at(self) -> float | None:
+        """The account's creation: its trait if known, else the first event seen."""
+        return (
+            self.traits.created_at if self.traits.created_at is not None else (self.first_event_at)
+        )
+
+    def track_sum(self, event: str, prop: str) -> None:
+        """Start summing ``prop`` of ``event`` per day (for a goal); earlier days have none."""
+        self.tracked_sums.add(f"{event}{SUM_SEPARATOR}{prop}")
+
+    def _accept(self, at: float, policy: ApplyPolicy) -> bool:
+        """Advance the usage watermark, or report that ``at`` is too late to count."""
+        watermark = self.watermark
+        if watermark is not None and at < watermark - policy.lateness:
+            self.dropped_late += 1
+            return False
+        if watermark is None or at > watermark:
+            self.watermark = at
+            if watermark is None or day_of(at) > day_of(watermark):
+                prune(self, policy)
+        self._seen(at)
+        return True
+
+    def _accept_record(self, at: float, policy: ApplyPolicy) -> bool:
+        """Feedback and survey answers have their own watermark (another topic, another pace)
+        and count as long as they still fall in a kept day: a ticket imported from a support
+        desk a week late is still friction."""
+        watermark = self.feedback_watermark
+        if watermark is not None and day_of(at) < day_of(watermark) - policy.record_days:
+            self.dropped_late += 1
+            return False
+        if watermark is None or at > watermark:
+            self.feedback_watermark = at
+            if watermark is None or day_of(at) > day_of(watermark):
+                prune(self, policy)
+        self._seen(at)
+        return True
+
+    def _seen(self, at: float) -> None:
+        if self.first_event_at is None or at < self.first_event_at:
+            self.first_event_at = at
+        self.events_applied += 1
+
+    def apply_usage(self, usage: Usage, policy: ApplyPolicy) -> Applied:
+        at = usage.at
+        if at > usage.received_at + policy.future_tolerance:
+            # The sender's clock is ahead: trust when we received it instead.
+            at = usage.received_at
+            self.clamped_future += 1
+        if not self._accept(at, policy):
+            return Applied.DROPPED_LATE
+        day = int(at // SECONDS_PER_DAY)
+        bucket = self.days.get(day)
+        if bucket is None:
+            bucket = self.days[day] = DayBucket()
+        name = usage.name
+        counts = bucket.counts
+        if name not in counts and len(counts) >= MAX_EVENT_NAMES:
+            name = OTHER_EVENTS
+        counts[name] = counts.get(name, 0) + 1
+        if usage.user_id is not None:
+            slot = self.user_slots.get(usage.user_id)
+            if slot is None:
+                slot = self.user_slots[usage.user_id] = len(self.user_slots)
+            bucket.users |= 1 << slot
+        seen = self.first_seen.get(name)
+        if seen is None:
+            if len(self.first_seen) < MAX_EVENT_NAMES:
+                self.first_seen[name] = at
+        elif at < seen:
+            self.first_seen[name] = at
+        if self.tracked_sums and usage.properties:
+            self._add_sums(bucket, name, usage.properties)
+        if self.last_usage_at is None or at > self.last_usage_at:
+            self.last_usage_at = at
+        return Applied.APPLIED
+
+    def _add_sums(self, bucket: DayBucket, name: str, properties: Mapping[str, object]) -> None:
+        for prop, value in properties.items():
+            key = f"{name}{SUM_SEPARATOR}{prop}"
+            # bool is an int subclass, but "true" is not an amount.
+            if key in self.tracked_sums and type(value) in (int, float):
+                bucket.sums[key] = bucket.sums.get(key, 0.0) + float(value)  # type: ignore[arg-type]
+
+    def apply_traits(self, update: TraitsUpdate) -> Applied:
+        traits = self.traits
+        if traits.updated_at is not None and update.at < traits.updated_at:
+            # An older update arriving late must not undo a newer one.
+            return Applied.DROPPED_LATE
+        for name in ("seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm"):
+            value = getattr(update, name)
+            if value is not None:
+                setattr(traits, name, value)
+        traits.updated_at = update.at
+        return Applied.APPLIED
+
+    def apply_feedback(self, item: FeedbackItem, negative: bool, policy: ApplyPolicy) -> Applied:
+        if not self._accept_record(item.at, policy):
+            return Applied.DROPPED_LATE
+        per_kind = self.feedback_days.setdefault(day_of(item.at), {})
+        tally = per_kind.setdefault(item.kind, [0, 0])
+        tally[0] += 1
+        tally[1] += int(negative)
+        return Applied.APPLIED
+
+    def apply_survey(self, answer: SurveyAnswer, policy: ApplyPolicy) -> Applied:
+        if not self._accept_record(answer.at, policy):
+            return Applied.DROPPED_LATE
+        self.surveys.append((answer.at, answer.kind, answer.score))
+        self.surveys.sort()
+        del self.surveys[:-MAX_SURVEYS]
+        return Applied.APPLIED
+
+    def apply_touch(self, touch: Touch) -> Applied:
+        # A touch is a fact about us, not usage: it neither moves the watermark nor is late.
+        if self.last_touch_at is None or touch.at >= self.last_touch_at:
+            self.last_touch_at = touch.at
+            self.last_touch_kind = touch.kind
+        return Applied.APPLIED
+
+
+def prune(aggregate: AccountAggregate, policy: ApplyPolicy) -> None:
+    """Drop what no window can reach any more, relative to each watermark."""
+    if aggregate.watermark is not None:
+        horizon = day_of(aggregate.watermark) - policy.bucket_days
+        old = [day for day in aggregate.days if day < horizon]
+        for day in old:
+            del aggregate.days[day]
+        if old:
+            _compact_user_slots(aggregate)
+    if aggregate.feedback_watermark is not None:
+        horizon = day_of(aggregate.feedback_watermark) - policy.record_days
+        for day in [day for day in aggregate.feedback_days if day < horizon]:
+            del aggregate.feedback_days[day]
+        cutoff = horizon * SECONDS_PER_DAY
+        recent = [survey for survey in aggregate.surveys if survey[0] >= cutoff]
+        # The last two answers are kept whatever their age: the NPS trend compares them.
+        aggregate.surveys = aggregate.surveys[-2:] if len(recent) < 2 else recent
+
+
+def _compact_user_slots(aggregate: AccountAggregate) -> None:
+    """Free the slots of users no remaining bucket mentions, renumbering the rest densely."""
+    alive = 0
+    for bucket in aggregate.days.values():
+        alive |= bucket.users
+    if alive.bit_count() == len(aggregate.user_slots):
+        return
+    by_slot = sorted((slot, user) for user, slot in aggregate.user_slots.items())
+    renumber = {}
+    slots: dict[str, int] = {}
+    for slot, user in by_slot:
+        if alive >> slot & 1:
+            renumber[slot] = slots[user] = len(slots)
+    for bucket in aggregate.days.values():
+        mask, users = bucket.users, 0
+        while mask:
+            low = mask & -mask
+            users |= 1 << renumber[low.bit_length() - 1]
+            mask ^= low
+        bucket.users = users
+    aggregate.user_slots = slots

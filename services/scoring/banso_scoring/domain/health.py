@@ -1,0 +1,232 @@
+"""An account's health: score, band, per-measure contributions, signals and drivers.
+
+``compute_health`` is a pure function of the aggregates, the scorecard, the account's goals and
+milestones, ``now`` and the previously published health (for drivers and trend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from banso_scoring.domain.aggregates import AccountAggregate
+from banso_scoring.domain.drivers import Driver, rank_drivers
+from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch, to_epoch
+from banso_scoring.domain.goals import Goal
+from banso_scoring.domain.measure_specs import MeasureSpec, RenewalRisk
+from banso_scoring.domain.measures import LABELS, MEASURES, MeasureContext, Reading
+from banso_scoring.domain.scorecard import MilestoneSpec, Rules, Scorecard
+from banso_scoring.domain.windows import active_days
+
+Band = Literal["green", "yellow", "red", "unknown"]
+Trend = Literal["up", "down", "flat", "new"]
+# Silence this long is called out on its own, whatever the measures make of it.
+INACTIVITY_SIGNAL_DAYS = 7
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SignalView(_Frozen):
+    kind: Literal["risk", "expansion"]
+    measure: str
+    text: str
+
+
+class AppliedOverride(_Frozen):
+    """A manual override in force, with the computed health it hides."""
+
+    band: Literal["green", "yellow", "red"]
+    score: float | None
+    reason: str
+    set_by: str
+    expires_at: datetime
+    computed_score: float | None
+    computed_band: str
+
+
+class MeasureHealth(_Frozen):
+    """One measure's part in the score; ``contribution`` values add up to the score."""
+
+    measure: str
+    label: str
+    available: bool
+    value: float | None
+    score: float | None
+    weight: float
+    effective_weight: float
+    contribution: float
+    detail: str
+
+
+class Health(_Frozen):
+    score: float | None
+    band: Band
+    segment: str | None
+    computed_at: datetime
+    measures: list[MeasureHealth]
+    drivers: list[Driver]
+    signals: list[SignalView]
+    trend: Trend
+    previous_score: float | None
+    previous_band: Band | None
+    # Why the band is unknown (not enough data), else None.
+    reason: str | None = None
+    # Set while a manual override holds (see overrides); score and band are then the override's.
+    override: AppliedOverride | None = None
+
+
+def _score_of(spec: MeasureSpec, reading: Reading) -> float | None:
+    if reading.value is None:
+        return None
+    score = reading.score if reading.score is not None else spec.scoring.score(reading.value)
+    return round(score, 1)
+
+
+def _weighted(scored: list[tuple[MeasureSpec, float | None]]) -> float | None:
+    available = [(spec.weight, score) for spec, score in scored if score is not None]
+    total = sum(weight for weight, _ in available)
+    return sum(weight * score for weight, score in available) / total if total else None
+
+
+def _read_all(rules: Rules, ctx: MeasureContext) -> list[tuple[MeasureSpec, Reading, float | None]]:
+    readings: dict[int, tuple[Reading, float | None]] = {}
+    deferred = []
+    for index, spec in enumerate(rules.measures):
+        if isinstance(spec, RenewalRisk):
+            deferred.append(index)
+            continue
+        reading = MEASURES[spec.measure](spec, ctx)
+        readings[index] = (reading, _score_of(spec, reading))
+    if deferred:
+        partial = _weighted([(rules.measures[i], readings[i][1]) for i in readings])
+        weighted_ctx = MeasureContext(
+            aggregate=ctx.aggregate,
+            rules=rules,
+            now=ctx.now,
+            today=ctx.today,
+            goals=ctx.goals,
+            milestones=ctx.milestones,
+            partial_score=partial,
+        )
+        for index in deferred:
+            spec = rules.measures[index]
+            reading = MEASURES[spec.measure](spec, weighted_ctx)
+            readings[index] = (reading, _score_of(spec, reading))
+    return [(spec, *readings[i]) for i, spec in enumerate(rules.measures)]
+
+
+def _not_enough_data(
+    rules: Rules, aggregate: AccountAggregate, now: float, measured_share: float
+) -> str | None:
+    rule = rules.minimum_data
+    created = aggregate.created_at
+    age = 0.0 if created is None else max(0.0, (now - created) / SECONDS_PER_DAY)
+    days_active = active_days(aggregate, day_of(now))
+    old_enough = age * SECONDS_PER_DAY >= rule.min_age.total_seconds()
+    if not old_enough and days_active < rule.min_active_days:
+        return (
+            f"not enough data: {int(age)} days old and active on {days_active} days"
+            f" (judged from {int(rule.min_age.total_seconds() // SECONDS_PER_DAY)} days"
+            f" or {rule.min_active_days} active days)"
+        )
+    if measured_share < rule.min_measured_weight:
+        return f"not enough data: only {measured_share:.0%} of the scorecard could be measured"
+    return None
+
+
+def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
+    last = aggregate.last_usage_at
+    since = aggregate.created_at if last is None else last
+    if since is None:
+        return None
+    idle_days = int((now - since) // SECONDS_PER_DAY)
+    if idle_days < INACTIVITY_SIGNAL_DAYS:
+        return None
+    text = (
+        f"no product activity in {idle_days} days"
+        if last is not None
+        else f"no product activity since the account started {idle_days} days ago"
+    )
+    return SignalView(kind="risk", measure="activity", text=text)
+
+
+def compute_health(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: datetime,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+    previous: Health | None = None,
+) -> Health:
+    """Health as of ``now``; ``milestones`` are the account's own, added to the scorecard's."""
+    at = to_epoch(now)
+    traits = aggregate.traits
+    segment, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
+    own = {milestone.name: milestone for milestone in rules.milestones}
+    own.update({milestone.name: milestone for milestone in milestones})
+    ctx = MeasureContext(
+        aggregate=aggregate,
+        rules=rules,
+        now=at,
+        today=day_of(at),
+        goals=goals,
+        milestones=list(own.values()),
+    )
+    readings = _read_all(rules, ctx)
+    measured = sum(spec.weight for spec, _, score in readings if score is not None)
+    total = rules.total_weight
+    parts = []
+    for spec, reading, score in readings:
+        share = spec.weight / measured if score is not None and measured else 0.0
+        parts.append(
+            MeasureHealth(
+                measure=spec.measure,
+                label=spec.label or LABELS[spec.measure],
+                available=score is not None,
+                value=None if reading.value is None else round(reading.value, 4),
+                score=score,
+                weight=spec.weight,
+                effective_weight=round(share, 4),
+                contribution=round((score or 0.0) * share, 2),
+                detail=reading.detail,
+            )
+        )
+    signals = [
+        SignalView(kind=s.kind, measure=s.measure, text=s.text)
+        for _, reading, _ in readings
+        for s in reading.signals
+    ]
+    idle = _inactivity(aggregate, at)
+    if idle is not None:
+        signals.insert(0, idle)
+    reason = _not_enough_data(rules, aggregate, at, measured / total)
+    overall = _weighted([(spec, score) for spec, _, score in readings])
+    score = None if reason is not None or overall is None else round(overall, 1)
+    band: Band = "unknown" if score is None else rules.bands.band_of(score)
+    return Health(
+        score=score,
+        band=band,
+        segment=segment,
+        computed_at=from_epoch(at),
+        measures=parts,
+        drivers=rank_drivers(parts, previous.measures if previous else None, scorecard.top_drivers),
+        signals=signals,
+        trend=_trend(score, previous),
+        previous_score=previous.score if previous else None,
+        previous_band=previous.band if previous else None,
+        reason=reason,
+    )
+
+
+def _trend(score: float | None, previous: Health | None) -> Trend:
+    if previous is None or previous.score is None or score is None:
+        return "new"
+    if score > previous.score:
+        return "up"
+    return "down" if score < previous.score else "flat"
