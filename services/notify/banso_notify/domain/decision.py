@@ -1,0 +1,258 @@
+"""The decision engine: for one recipient of one playbook step, send now, hold, or suppress.
+
+Order of the checks, and why:
+
+1. audience — a recipient outside the audience is simply not part of the playbook (no event);
+2. playbook switched off since the nudge was planned → suppressed;
+3. a wait step not yet due → held until it is;
+4. a later step after the goal was reached → suppressed (the journey has done its job);
+5. unsubscribe / suppression list → suppressed, whatever the channel;
+6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM;
+7. CSM alerts (rerouted or by design) → holdout, then queued for the CSM's next review, where the
+   daily budget is spent on the most at-risk, highest-ARR accounts
+   (:mod:`banso_notify.domain.csm_budget`);
+8. no address for the channel → suppressed;
+9. frequency caps (user and account, per channel and overall) → suppressed;
+10. send window / quiet hours in the recipient's zone → held until they open (in-app messages
+    disturb nobody and are exempt);
+11. holdout → suppressed with reason ``holdout``. It comes last so that the holdout holds exactly
+    the nudges that would otherwise have been sent, which keeps the uplift comparison fair.
+
+A held nudge is decided again from the top when its time comes: caps and suppressions may have
+changed while it waited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from banso_notify.domain.audience import audience_matches
+from banso_notify.domain.caps import SentRecord, merge_caps, violated_cap
+from banso_notify.domain.csm_budget import next_review_at
+from banso_notify.domain.facts import AccountFacts, Audience, Channel, Recipient, SuppressionState
+from banso_notify.domain.holdout import in_holdout
+from banso_notify.domain.playbook import Playbook, SendAction
+from banso_notify.domain.policy import WorkspacePolicy
+from banso_notify.domain.reroute import REROUTE_TEMPLATE, reroute_templates
+from banso_notify.domain.templates import choose_locale
+from banso_notify.domain.windows import resolve_zone
+
+
+class Outcome(StrEnum):
+    SEND = "send"
+    HOLD = "hold"
+    SUPPRESS = "suppress"
+    SKIP = "skip"  # not in the audience: no nudge at all
+    QUEUE_CSM = "queue_csm"  # wait for the CSM's next review and budget
+
+
+class SuppressReason(StrEnum):
+    PLAYBOOK_DISABLED = "playbook_disabled"
+    GOAL_REACHED = "goal_reached"
+    UNSUBSCRIBED = "unsubscribed"
+    SUPPRESSED = "suppressed"
+    HIGH_TOUCH_NO_CSM = "high_touch_no_csm"
+    NO_ADDRESS = "no_address"
+    FREQUENCY_CAP = "frequency_cap"
+    HOLDOUT = "holdout"
+    CSM_BUDGET = "csm_budget"
+    CSM_DUPLICATE = "csm_duplicate"
+
+
+class HoldReason(StrEnum):
+    WAIT_STEP = "wait_step"
+    QUIET_HOURS = "quiet_hours"
+    CSM_REVIEW = "csm_review"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where and how a nudge goes once it is sent."""
+
+    channel: Channel
+    recipient: Recipient
+    address: str
+    template: str
+    locale: str
+    rerouted_from: Recipient | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    reason: str | None = None
+    detail: str | None = None
+    until: datetime | None = None
+    delivery: Delivery | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionInput:
+    workspace_id: str
+    playbook: Playbook
+    step: SendAction
+    step_index: int
+    recipient: Recipient
+    account: AccountFacts
+    suppression: SuppressionState
+    history: Sequence[SentRecord]
+    due_at: datetime
+    goal_reached: bool = False
+
+
+def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
+    playbook, recipient, account = request.playbook, request.recipient, request.account
+    if recipient.audience is Audience.CUSTOMER and not audience_matches(
+        playbook.audience, recipient, account
+    ):
+        return Decision(Outcome.SKIP, reason="audience")
+    if not playbook.enabled:
+        return _suppress(SuppressReason.PLAYBOOK_DISABLED)
+    if request.due_at > now:
+        return Decision(Outcome.HOLD, reason=HoldReason.WAIT_STEP, until=request.due_at)
+    if request.goal_reached and request.step_index > 0:
+        return _suppress(SuppressReason.GOAL_REACHED)
+    if recipient.audience is Audience.CUSTOMER:
+        blocked = request.suppression.blocked_reason
+        if blocked is not None:
+            detail = request.suppression.suppressed_reason
+            return _suppress(SuppressReason(blocked), detail)
+        if (
+            request.step.channel is Channel.EMAIL
+            and playbook.route_high_touch_to_csm
+            and policy.high_touch.applies_to(account)
+        ):
+            return _reroute_to_csm(request, policy, now)
+        return _decide_customer(request, policy, now)
+    return _queue_for_csm(request, policy, now, recipient, request.step.template, None)
+
+
+def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
+    playbook, recipient, channel = request.playbook, request.recipient, request.step.channel
+    address = _address(channel, recipient, request.account, policy)
+    if address is None:
+        return _suppress(SuppressReason.NO_ADDRESS, f"no {channel} address")
+    caps = merge_caps(policy.caps, playbook.caps)
+    broken = violated_cap(
+        caps,
+        request.history,
+        now=now,
+        channel=channel,
+        playbook_id=playbook.id,
+        recipient_key=recipient.key,
+        account_id=recipient.account_id,
+    )
+    if broken is not None:
+        return _suppress(SuppressReason.FREQUENCY_CAP, broken)
+    if channel is not Channel.IN_APP:
+        hours = playbook.delivery_hours or policy.delivery_hours
+        zone_name = recipient.timezone or _text(request.account.traits.get("timezone"))
+        zone = resolve_zone(zone_name, policy.default_timezone)
+        opens = hours.next_allowed(now, zone)
+        if opens > now:
+            return Decision(Outcome.HOLD, reason=HoldReason.QUIET_HOURS, until=opens)
+    if _held_out(request, policy):
+        return _suppress(SuppressReason.HOLDOUT)
+    return Decision(
+        Outcome.SEND,
+        delivery=Delivery(
+            channel=channel,
+            recipient=recipient,
+            address=address,
+            template=request.step.template,
+            locale=_locale(playbook, request.step.template, recipient, policy),
+        ),
+    )
+
+
+def _reroute_to_csm(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
+    csm = request.account.csm
+    if csm is None:
+        return _suppress(SuppressReason.HIGH_TOUCH_NO_CSM)
+    target = Recipient.for_csm(csm, request.account.account_id)
+    return _queue_for_csm(request, policy, now, target, REROUTE_TEMPLATE, request.recipient)
+
+
+def _queue_for_csm(
+    request: DecisionInput,
+    policy: WorkspacePolicy,
+    now: datetime,
+    target: Recipient,
+    template: str,
+    rerouted_from: Recipient | None,
+) -> Decision:
+    if rerouted_from is not None:
+        # a rerouted e-mail becomes an alert: Slack when there is a webhook, else e-mail
+        has_slack = target.slack_webhook_url or policy.slack_webhook_url
+        channel = Channel.SLACK if has_slack else Channel.EMAIL
+    else:
+        channel = request.step.channel
+    address = _address(channel, target, request.account, policy)
+    if address is None:
+        return _suppress(SuppressReason.NO_ADDRESS, f"no {channel} address for the CSM")
+    if _held_out(request, policy):
+        return _suppress(SuppressReason.HOLDOUT)
+    if template == REROUTE_TEMPLATE:
+        locale = choose_locale(target.locale, reroute_templates(), policy.default_locale)
+    else:
+        locale = _locale(request.playbook, template, target, policy)
+    zone = resolve_zone(target.timezone, policy.default_timezone)
+    return Decision(
+        Outcome.QUEUE_CSM,
+        reason=HoldReason.CSM_REVIEW,
+        until=next_review_at(now, zone, policy.csm_review_times),
+        delivery=Delivery(
+            channel=channel,
+            recipient=target,
+            address=address,
+            template=template,
+            locale=locale,
+            rerouted_from=rerouted_from,
+        ),
+    )
+
+
+def _address(
+    channel: Channel, recipient: Recipient, account: AccountFacts, policy: WorkspacePolicy
+) -> str | None:
+    if channel is Channel.EMAIL:
+        return recipient.email
+    if channel is Channel.IN_APP:
+        return recipient.recipient_id if recipient.audience is Audience.CUSTOMER else None
+    if channel is Channel.SLACK:
+        if recipient.slack_webhook_url:
+            return recipient.slack_webhook_url
+        if recipient.audience is Audience.CUSTOMER:
+            # a customer's shared Slack channel, when the account has one
+            return _text(account.traits.get("slack_webhook_url"))
+        return policy.slack_webhook_url
+    return policy.webhook_url
+
+
+def _held_out(request: DecisionInput, policy: WorkspacePolicy) -> bool:
+    return in_holdout(
+        request.playbook.holdout_percent,
+        salt=policy.holdout_salt,
+        workspace_id=request.workspace_id,
+        playbook_id=request.playbook.id,
+        account_id=request.account.account_id,
+    )
+
+
+def _locale(
+    playbook: Playbook, template: str, recipient: Recipient, policy: WorkspacePolicy
+) -> str:
+    available = playbook.templates.get(template, {})
+    default = playbook.default_locale or policy.default_locale
+    return choose_locale(recipient.locale, available, default)
+
+
+def _suppress(reason: SuppressReason, detail: str | None = None) -> Decision:
+    return Decision(Outcome.SUPPRESS, reason=reason, detail=detail)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,32 @@
+"""Domain errors. They carry no HTTP status: the API maps them (see ``banso_notify.api``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem in a playbook, named by its dotted path (``steps.1.send.channel``)."""
+
+    field: str
+    message: str
+
+
+class NotifyDomainError(Exception):
+    """Base of every error the pure notify logic raises."""
+
+
+class PlaybookInvalid(NotifyDomainError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        summary = "; ".join(f"{error.field}: {error.message}" for error in errors)
+        super().__init__(f"invalid playbook: {summary}")
+
+
+class TemplateMissing(NotifyDomainError):
+    """A send step names a template (or locale) the playbook does not define."""
+
+
+class InvalidToken(NotifyDomainError):
+    """An unsubscribe token that is malformed, forged or for another purpose."""

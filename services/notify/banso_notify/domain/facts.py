@@ -1,0 +1,179 @@
+"""What the engine knows about the people and accounts a nudge may reach.
+
+Notify keeps its own copy of user and account traits (event-carried state transfer); these frozen
+records are the slice of that copy one decision needs, so the engine itself stays free of I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    IN_APP = "in_app"
+    SLACK = "slack"
+    WEBHOOK = "webhook"
+
+
+class Band(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+BAND_SEVERITY: Mapping[str | None, int] = {Band.RED: 3, Band.YELLOW: 2, Band.GREEN: 1, None: 0}
+
+
+class Audience(StrEnum):
+    """Who reads a message: a person at the customer, or the account's CSM."""
+
+    CUSTOMER = "customer"
+    CSM = "csm"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """An account as notify last heard of it (traits topic + health topic)."""
+
+    account_id: str
+    traits: Mapping[str, Any] = field(default_factory=dict)
+    band: Band | None = None
+    score: float | None = None
+
+    @property
+    def arr(self) -> float:
+        value = self.traits.get("arr")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return 0.0
+
+    @property
+    def segment(self) -> str | None:
+        value = self.traits.get("segment")
+        return str(value) if value is not None else None
+
+    @property
+    def csm(self) -> CsmContact | None:
+        """The account's CSM from the ``csm`` trait: an e-mail, or an object with details."""
+        value = self.traits.get("csm")
+        if isinstance(value, str) and value:
+            return CsmContact(csm_id=value, email=value if "@" in value else None)
+        if isinstance(value, Mapping):
+            csm_id = value.get("id") or value.get("email")
+            if csm_id:
+                return CsmContact(
+                    csm_id=str(csm_id),
+                    email=_opt_str(value.get("email")),
+                    name=_opt_str(value.get("name")),
+                    slack_webhook_url=_opt_str(value.get("slack_webhook_url")),
+                    timezone=_opt_str(value.get("timezone")),
+                    locale=_opt_str(value.get("locale")),
+                )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CsmContact:
+    csm_id: str
+    email: str | None = None
+    name: str | None = None
+    slack_webhook_url: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserFacts:
+    """A person at an account (identify traits), the usual recipient of a customer nudge."""
+
+    user_id: str
+    account_id: str | None = None
+    traits: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def email(self) -> str | None:
+        return _opt_str(self.traits.get("email"))
+
+    @property
+    def locale(self) -> str | None:
+        return _opt_str(self.traits.get("locale") or self.traits.get("language"))
+
+    @property
+    def timezone(self) -> str | None:
+        return _opt_str(self.traits.get("timezone") or self.traits.get("time_zone"))
+
+    @property
+    def role(self) -> str | None:
+        return _opt_str(self.traits.get("role"))
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One resolved addressee: a customer user or a CSM, with what delivery needs."""
+
+    audience: Audience
+    recipient_id: str
+    account_id: str
+    email: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    name: str | None = None
+    slack_webhook_url: str | None = None
+    user: UserFacts | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable identity in idempotency keys and cap counters."""
+        prefix = "csm" if self.audience is Audience.CSM else "user"
+        return f"{prefix}:{self.recipient_id}"
+
+    @classmethod
+    def for_user(cls, user: UserFacts, account_id: str) -> Recipient:
+        name = user.traits.get("name") or user.traits.get("first_name")
+        return cls(
+            audience=Audience.CUSTOMER,
+            recipient_id=user.user_id,
+            account_id=account_id,
+            email=user.email,
+            locale=user.locale,
+            timezone=user.timezone,
+            name=str(name) if name else None,
+            user=user,
+        )
+
+    @classmethod
+    def for_csm(cls, csm: CsmContact, account_id: str) -> Recipient:
+        return cls(
+            audience=Audience.CSM,
+            recipient_id=csm.csm_id,
+            account_id=account_id,
+            email=csm.email,
+            locale=csm.locale,
+            timezone=csm.timezone,
+            name=csm.name,
+            slack_webhook_url=csm.slack_webhook_url,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionState:
+    """Why a person must not be contacted, if they must not. Applies to every channel."""
+
+    unsubscribed: bool = False
+    suppressed_reason: str | None = None  # e.g. "hard_bounce", "complaint", "manual"
+
+    @property
+    def blocked_reason(self) -> str | None:
+        if self.unsubscribed:
+            return "unsubscribed"
+        if self.suppressed_reason:
+            return "suppressed"
+        return None
+
+
+def _opt_str(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None

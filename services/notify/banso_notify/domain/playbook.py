@@ -1,0 +1,217 @@
+"""Playbooks: trigger → audience → steps → goal, with a holdout, caps and delivery hours.
+
+Authors write them as YAML; :func:`parse_playbook` validates one and names every bad field.
+Versions are assigned by the store: each accepted PUT of a changed definition is a new version.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
+
+from banso_notify.domain.audience import Condition
+from banso_notify.domain.caps import CapRule
+from banso_notify.domain.durations import Duration
+from banso_notify.domain.errors import FieldError, PlaybookInvalid
+from banso_notify.domain.facts import Channel
+from banso_notify.domain.templates import LocalizedTemplate, template_syntax_errors
+from banso_notify.domain.triggers import Scope, Trigger
+from banso_notify.domain.windows import DeliveryHours
+
+PLAYBOOK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class RecipientKind(StrEnum):
+    USER = "user"  # the user in the triggering event
+    ACCOUNT_USERS = "account_users"  # every known user of the account (optionally by role)
+    CSM = "csm"  # the account's customer-success manager
+    REPORTERS = "reporters"  # the people who reported a resolved ticket
+
+
+class RecipientSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: RecipientKind = RecipientKind.USER
+    roles: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _roles_only_for_account_users(self) -> Self:
+        if self.roles and self.kind is not RecipientKind.ACCOUNT_USERS:
+            raise ValueError("roles narrow kind account_users only")
+        return self
+
+
+class SendAction(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: Channel
+    template: str = Field(min_length=1)
+
+
+class SendStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    send: SendAction
+
+
+class WaitStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wait: Duration
+
+
+def _step_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "send" if "send" in value else "wait"
+    return "send" if isinstance(value, SendStep) else "wait"
+
+
+Step = Annotated[
+    Annotated[SendStep, Tag("send")] | Annotated[WaitStep, Tag("wait")],
+    Discriminator(_step_kind),
+]
+
+
+class Goal(BaseModel):
+    """The conversion the playbook is for: ``event`` within ``within`` of the nudge."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str = Field(min_length=1)
+    within: Duration
+    scope: Scope = Scope.USER
+
+
+class Playbook(BaseModel):
+    """One playbook definition (the version number lives beside it in the store)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=PLAYBOOK_ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    enabled: bool = True
+    trigger: Trigger
+    audience: list[Condition] = Field(default_factory=list)
+    recipient: RecipientSpec = Field(default_factory=RecipientSpec)
+    steps: list[Step] = Field(min_length=1, max_length=20)
+    goal: Goal | None = None
+    holdout_percent: float = Field(default=0.0, ge=0.0, le=90.0)
+    caps: dict[str, CapRule | None] = Field(default_factory=dict)
+    delivery_hours: DeliveryHours | None = None
+    #: high-touch accounts get a CSM alert instead of this playbook's customer e-mails
+    route_high_touch_to_csm: bool = True
+    default_locale: str = "en"
+    templates: dict[str, dict[str, LocalizedTemplate]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if not any(isinstance(step, SendStep) for step in self.steps):
+            raise ValueError("steps need at least one send step")
+        for step in self.send_steps():
+            locales = self.templates.get(step.send.template)
+            if locales is None:
+                raise ValueError(
+                    f"send step uses template {step.send.template!r}, which is not in templates"
+                )
+            if self.default_locale not in locales:
+                raise ValueError(
+                    f"template {step.send.template!r} has no text in default_locale "
+                    f"{self.default_locale!r}"
+                )
+            if step.send.channel is Channel.EMAIL:
+                for locale, content in locales.items():
+                    if not content.subject:
+                        raise ValueError(
+                            f"template {step.send.template!r} ({locale}) is sent by e-mail "
+                            "and needs a subject"
+                        )
+        return self
+
+    def send_steps(self) -> list[SendStep]:
+        return [step for step in self.steps if isinstance(step, SendStep)]
+
+
+def parse_playbook(source: str | dict[str, Any]) -> Playbook:
+    """Validate YAML text (or already parsed data); raise :class:`PlaybookInvalid` naming fields."""
+    data: Any = source
+    if isinstance(source, str):
+        try:
+            data = yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            raise PlaybookInvalid([FieldError("(yaml)", _yaml_message(exc))]) from None
+    if not isinstance(data, dict):
+        raise PlaybookInvalid([FieldError("(root)", "a playbook is a mapping of fields")])
+    try:
+        playbook = Playbook.model_validate(data)
+    except ValidationError as exc:
+        raise PlaybookInvalid(_field_errors(exc)) from None
+    syntax = [
+        FieldError(f"templates.{name}.{locale}.{part}", message)
+        for name, locales in playbook.templates.items()
+        for locale, content in locales.items()
+        for part, message in template_syntax_errors(content)
+    ]
+    if syntax:
+        raise PlaybookInvalid(syntax)
+    return playbook
+
+
+def playbook_to_yaml(playbook: Playbook) -> str:
+    data = playbook.model_dump(mode="json", exclude_defaults=False)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        # drop pydantic's union-member tags ("usage_event", "SendStep") so paths read as YAML
+        loc = error["loc"]
+        parts = [
+            str(part)
+            for index, part in enumerate(loc)
+            if not _is_union_tag(part, loc[index - 1] if index else None)
+        ]
+        message = error["msg"].removeprefix("Value error, ")
+        errors.append(FieldError(".".join(parts) or "(root)", message))
+    return errors
+
+
+def _is_union_tag(part: int | str, before: int | str | None) -> bool:
+    if not isinstance(part, str):
+        return False
+    if before == "trigger" and part in _TRIGGER_TAGS:
+        return True
+    return isinstance(before, int) and part in ("send", "wait") or "[" in part
+
+
+_TRIGGER_TAGS = frozenset(
+    {
+        "usage_event",
+        "health_changed",
+        "inactivity",
+        "milestone_overdue",
+        "goal_at_risk",
+        "ticket_resolved",
+        "metric_crossed",
+    }
+)
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return str(problem)

@@ -1,0 +1,261 @@
+"""The decision engine: send now, hold until the window opens, or suppress with a reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from banso_notify.domain.caps import SentRecord
+from banso_notify.domain.decision import HoldReason, Outcome, SuppressReason, decide
+from banso_notify.domain.facts import Audience, Band, Channel, Recipient, SuppressionState
+from banso_notify.domain.policy import WorkspacePolicy
+from banso_notify.domain.reroute import REROUTE_TEMPLATE
+
+from .builders import NOW, account, open_policy, playbook, request, user
+
+POLICY = WorkspacePolicy()
+BIG = account("bigco", arr=250_000, csm={"id": "csm-1", "email": "kei@vendor.example"})
+
+
+def to(channel: str) -> dict[str, object]:
+    return {"steps": [{"send": {"channel": channel, "template": "hello"}}]}
+
+
+def test_an_eligible_nudge_is_sent_now_with_its_address_and_locale() -> None:
+    person = Recipient.for_user(user(locale="ja-JP"), "acme")
+
+    decision = decide(request(recipient=person), POLICY, NOW)
+
+    assert decision.outcome is Outcome.SEND
+    assert decision.delivery is not None
+    assert decision.delivery.address == "u1@example.com"
+    assert decision.delivery.locale == "ja"
+    assert decision.delivery.channel is Channel.EMAIL
+
+
+def test_outside_the_audience_is_skipped_not_suppressed() -> None:
+    book = playbook(audience=[{"field": "plan", "value": "enterprise"}])
+
+    assert decide(request(book), POLICY, NOW).outcome is Outcome.SKIP
+
+
+def test_quiet_hours_hold_until_the_recipients_window_opens() -> None:
+    night_owl = Recipient.for_user(
+        user(timezone="Asia/Tokyo"), "acme"
+    )  # 19:00 → 10:00 UTC is 19:00
+    late = NOW + timedelta(hours=2)  # 21:00 in Tokyo
+
+    decision = decide(request(recipient=night_owl), POLICY, late)
+
+    assert decision.outcome is Outcome.HOLD
+    assert decision.reason == HoldReason.QUIET_HOURS
+    assert decision.until == datetime(2025, 3, 5, 0, 0, tzinfo=UTC)  # 09:00 Tokyo
+
+
+def test_a_held_nudge_is_sent_when_decided_again_at_the_opening() -> None:
+    night_owl = Recipient.for_user(user(timezone="Asia/Tokyo"), "acme")
+    held = decide(request(recipient=night_owl), POLICY, NOW + timedelta(hours=2))
+
+    assert held.until is not None
+    assert decide(request(recipient=night_owl), POLICY, held.until).outcome is Outcome.SEND
+
+
+def test_account_time_zone_is_used_when_the_user_has_none() -> None:
+    person = Recipient.for_user(user(timezone=None), "acme")
+    facts = account(timezone="Asia/Tokyo")
+
+    decision = decide(request(recipient=person, facts=facts), POLICY, NOW + timedelta(hours=2))
+
+    assert decision.outcome is Outcome.HOLD
+
+
+def test_in_app_messages_ignore_quiet_hours() -> None:
+    night_owl = Recipient.for_user(user(timezone="Asia/Tokyo"), "acme")
+
+    decision = decide(
+        request(playbook(**to("in_app")), recipient=night_owl), POLICY, NOW + timedelta(hours=2)
+    )
+
+    assert decision.outcome is Outcome.SEND
+
+
+def test_unsubscribe_is_honoured_on_every_channel() -> None:
+    gone = SuppressionState(unsubscribed=True)
+    for channel in ("email", "in_app", "slack", "webhook"):
+        decision = decide(request(playbook(**to(channel)), suppression=gone), open_policy(), NOW)
+
+        assert decision.outcome is Outcome.SUPPRESS, channel
+        assert decision.reason == SuppressReason.UNSUBSCRIBED
+
+
+def test_the_suppression_list_blocks_with_its_reason() -> None:
+    bounced = SuppressionState(suppressed_reason="hard_bounce")
+
+    decision = decide(request(suppression=bounced), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason, decision.detail) == (
+        Outcome.SUPPRESS,
+        SuppressReason.SUPPRESSED,
+        "hard_bounce",
+    )
+
+
+def test_a_missing_address_is_suppressed_not_failed() -> None:
+    nobody = Recipient.for_user(user(email=None), "acme")
+
+    decision = decide(request(recipient=nobody), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason) == (Outcome.SUPPRESS, SuppressReason.NO_ADDRESS)
+
+
+def test_caps_suppress_with_the_rule_that_was_hit() -> None:
+    colleague_got_it = SentRecord(
+        at=NOW - timedelta(hours=3),
+        channel=Channel.EMAIL,
+        playbook_id="nudge",
+        recipient_key="user:u2",
+        account_id="acme",
+    )
+
+    decision = decide(request(history=[colleague_got_it]), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason, decision.detail) == (
+        Outcome.SUPPRESS,
+        SuppressReason.FREQUENCY_CAP,
+        "account_same_playbook_daily",
+    )
+
+
+def test_high_touch_accounts_get_a_csm_alert_instead_of_the_email() -> None:
+    decision = decide(request(facts=BIG), POLICY, NOW)
+
+    assert decision.outcome is Outcome.QUEUE_CSM
+    assert decision.delivery is not None
+    assert decision.delivery.recipient.audience is Audience.CSM
+    assert decision.delivery.address == "kei@vendor.example"
+    assert decision.delivery.template == REROUTE_TEMPLATE
+    assert decision.delivery.rerouted_from is not None
+    assert decision.delivery.rerouted_from.recipient_id == "u1"
+
+
+def test_high_touch_by_segment_prefers_the_slack_channel() -> None:
+    strategic = account(
+        "s", segment="Enterprise", csm={"id": "c", "slack_webhook_url": "http://127.0.0.1/x"}
+    )
+
+    decision = decide(request(facts=strategic), POLICY, NOW)
+
+    assert decision.delivery is not None
+    assert decision.delivery.channel is Channel.SLACK
+    assert decision.delivery.address == "http://127.0.0.1/x"
+
+
+def test_high_touch_without_a_csm_sends_nothing_automated() -> None:
+    orphan = account("bigco", arr=250_000)
+
+    decision = decide(request(facts=orphan), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason) == (
+        Outcome.SUPPRESS,
+        SuppressReason.HIGH_TOUCH_NO_CSM,
+    )
+
+
+def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:
+    decision = decide(request(playbook(**to("in_app")), facts=BIG), POLICY, NOW)
+
+    assert decision.outcome is Outcome.SEND
+
+
+def test_csm_alerts_wait_for_the_csms_next_review_time() -> None:
+    csm = Recipient.for_csm(BIG.csm, "bigco")  # type: ignore[arg-type]
+    policy = WorkspacePolicy(csm_review_times=[time(9), time(13)])
+
+    decision = decide(request(recipient=csm, facts=BIG), policy, NOW)
+
+    assert decision.outcome is Outcome.QUEUE_CSM
+    assert decision.until == datetime(2025, 3, 4, 13, 0, tzinfo=UTC)
+
+
+def test_a_csm_alert_without_a_csm_is_reported_as_no_address() -> None:
+    unassigned = Recipient(audience=Audience.CSM, recipient_id="unassigned", account_id="acme")
+
+    decision = decide(request(playbook(**to("slack")), recipient=unassigned), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason) == (Outcome.SUPPRESS, SuppressReason.NO_ADDRESS)
+
+
+def test_a_held_out_account_is_suppressed_with_reason_holdout() -> None:
+    book = playbook(holdout_percent=90)
+    outcomes = {
+        decide(request(book, facts=account(f"acct-{i}")), POLICY, NOW).reason for i in range(40)
+    }
+
+    assert outcomes == {None, SuppressReason.HOLDOUT}
+
+
+def test_holdout_is_applied_after_caps_so_it_only_holds_would_be_sends() -> None:
+    book = playbook(holdout_percent=90)
+    gone = SuppressionState(unsubscribed=True)
+    reasons = {
+        decide(request(book, facts=account(f"acct-{i}"), suppression=gone), POLICY, NOW).reason
+        for i in range(40)
+    }
+
+    assert reasons == {SuppressReason.UNSUBSCRIBED}
+
+
+def test_a_wait_step_holds_until_it_is_due() -> None:
+    due = NOW + timedelta(days=2)
+
+    decision = decide(request(due_at=due), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason, decision.until) == (
+        Outcome.HOLD,
+        HoldReason.WAIT_STEP,
+        due,
+    )
+
+
+def test_later_steps_stop_once_the_goal_is_reached() -> None:
+    book = playbook(
+        steps=[
+            {"send": {"channel": "email", "template": "hello"}},
+            {"wait": "3d"},
+            {"send": {"channel": "in_app", "template": "hello"}},
+        ]
+    )
+
+    first = decide(request(book, goal_reached=True), POLICY, NOW)
+    second = decide(request(book, step=1, goal_reached=True), POLICY, NOW)
+
+    assert first.outcome is Outcome.SEND
+    assert (second.outcome, second.reason) == (Outcome.SUPPRESS, SuppressReason.GOAL_REACHED)
+
+
+def test_a_playbook_switched_off_meanwhile_suppresses_its_pending_nudges() -> None:
+    decision = decide(request(playbook(enabled=False)), POLICY, NOW)
+
+    assert (decision.outcome, decision.reason) == (
+        Outcome.SUPPRESS,
+        SuppressReason.PLAYBOOK_DISABLED,
+    )
+
+
+def test_webhook_and_slack_use_the_workspace_channels() -> None:
+    policy = open_policy(webhook_url="http://127.0.0.1:9/hook")
+
+    hook = decide(request(playbook(**to("webhook"))), policy, NOW)
+    slack = decide(request(playbook(**to("slack"))), policy, NOW)
+
+    assert hook.delivery is not None
+    assert hook.delivery.address == "http://127.0.0.1:9/hook"
+    assert (slack.outcome, slack.reason) == (Outcome.SUPPRESS, SuppressReason.NO_ADDRESS)
+
+
+def test_band_filters_use_the_accounts_health() -> None:
+    book = playbook(audience=[{"field": "band", "value": "red"}])
+
+    assert decide(request(book, facts=account(band=Band.RED)), POLICY, NOW).outcome is Outcome.SEND
+    assert (
+        decide(request(book, facts=account(band=Band.GREEN)), POLICY, NOW).outcome is Outcome.SKIP
+    )
