@@ -72,7 +72,7 @@ def test_in_app_messages_ignore_quiet_hours() -> None:
     night_owl = Recipient.for_user(user(timezone="Asia/Tokyo"), "acme")
 
     decision = decide(
-        request(playbook(**to("in_app")), recipient=night_owl), POLICY, NOW + timedelta(hours=2)
+        request(playbook(**to("inapp")), recipient=night_owl), POLICY, NOW + timedelta(hours=2)
     )
 
     assert decision.outcome is Outcome.SEND
@@ -80,7 +80,7 @@ def test_in_app_messages_ignore_quiet_hours() -> None:
 
 def test_unsubscribe_is_honoured_on_every_channel() -> None:
     gone = SuppressionState(unsubscribed=True)
-    for channel in ("email", "in_app", "slack", "webhook"):
+    for channel in ("email", "inapp", "slack", "webhook"):
         decision = decide(request(playbook(**to(channel)), suppression=gone), open_policy(), NOW)
 
         assert decision.outcome is Outcome.SUPPRESS, channel
@@ -161,7 +161,7 @@ def test_high_touch_without_a_csm_sends_nothing_automated() -> None:
 
 
 def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:
-    decision = decide(request(playbook(**to("in_app")), facts=BIG), POLICY, NOW)
+    decision = decide(request(playbook(**to("inapp")), facts=BIG), POLICY, NOW)
 
     assert decision.outcome is Outcome.SEND
 
@@ -221,7 +221,7 @@ def test_later_steps_stop_once_the_goal_is_reached() -> None:
         steps=[
             {"send": {"channel": "email", "template": "hello"}},
             {"wait": "3d"},
-            {"send": {"channel": "in_app", "template": "hello"}},
+            {"send": {"channel": "inapp", "template": "hello"}},
         ]
     )
 

@@ -13,10 +13,19 @@ from typing import Any
 
 
 class Channel(StrEnum):
+    """Delivery channels, spelled as in the contracts (``banso_contracts.events.Channel``)."""
+
     EMAIL = "email"
-    IN_APP = "in_app"
+    IN_APP = "inapp"
     SLACK = "slack"
     WEBHOOK = "webhook"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Channel | None:
+        # authors write "in_app" and "in-app" as often as "inapp"
+        if isinstance(value, str) and value.replace("_", "").replace("-", "") == "inapp":
+            return cls.IN_APP
+        return None
 
 
 class Band(StrEnum):
