@@ -211,7 +211,8 @@ class AccountAggregate:
             return Applied.DROPPED_LATE
         self.surveys.append((answer.at, answer.kind, answer.score))
         self.surveys.sort()
-        del self.surveys[:-MAX_SURVEYS]
+        assert self.feedback_watermark is not None
+        _trim_surveys(self, day_of(self.feedback_watermark) - policy.record_days)
         return Applied.APPLIED
 
     def apply_touch(self, touch: Touch) -> Applied:
@@ -235,10 +236,14 @@ def prune(aggregate: AccountAggregate, policy: ApplyPolicy) -> None:
         horizon = day_of(aggregate.feedback_watermark) - policy.record_days
         for day in [day for day in aggregate.feedback_days if day < horizon]:
             del aggregate.feedback_days[day]
-        cutoff = horizon * SECONDS_PER_DAY
-        recent = [survey for survey in aggregate.surveys if survey[0] >= cutoff]
-        # The last two answers are kept whatever their age: the NPS trend compares them.
-        aggregate.surveys = aggregate.surveys[-2:] if len(recent) < 2 else recent
+        _trim_surveys(aggregate, horizon)
+
+
+def _trim_surveys(aggregate: AccountAggregate, horizon: int) -> None:
+    cutoff = horizon * SECONDS_PER_DAY
+    recent = [survey for survey in aggregate.surveys if survey[0] >= cutoff]
+    # The last two answers are kept whatever their age: the NPS trend compares them.
+    aggregate.surveys = aggregate.surveys[-2:] if len(recent) < 2 else recent[-MAX_SURVEYS:]
 
 
 def _compact_user_slots(aggregate: AccountAggregate) -> None:
