@@ -192,3 +192,12 @@ def test_usage_events_are_named_by_event_then_name_then_title_or_path_then_type(
         )
     ).messages
     assert [usage_name(m) for m in named] == ["Exported", "Pricing", "/billing", "screen"]
+
+
+def test_event_ids_are_rfc_4122_name_based_uuids() -> None:
+    from uuid import uuid5
+
+    from banso_ingest.domain.plan import EVENT_ID_NAMESPACE
+
+    for source, message in (("src1", "m1"), ("s", "日本語"), ("x" * 300, "")):
+        assert event_id(source, message) == str(uuid5(EVENT_ID_NAMESPACE, f"{source}\n{message}"))

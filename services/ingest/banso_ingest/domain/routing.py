@@ -36,7 +36,7 @@ _ROUTES = {
 Payload = TrackedMessage | FeedbackItem
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # one per event: not frozen, to build it cheaply; never mutated
 class Intent:
     """An accepted message and the topic it is meant for, before dedupe and keying."""
 

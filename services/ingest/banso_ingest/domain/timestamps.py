@@ -47,24 +47,29 @@ class EventTime:
     received_at: datetime
 
 
+def corrected_time(
+    *, original: datetime | None, sent_at: datetime | None, received_at: datetime
+) -> datetime:
+    """Apply Segment's clock-skew correction (see the module docstring)."""
+    if original is None:
+        return received_at
+    if sent_at is None:
+        return original
+    try:
+        return original + (received_at - sent_at)
+    except OverflowError:
+        raise EventRejected(
+            Reason.BAD_TIMESTAMP,
+            "`timestamp` corrected by the sender's clock offset falls outside the calendar",
+        ) from None
+
+
 def event_time(
     *, original: datetime | None, sent_at: datetime | None, received_at: datetime
 ) -> EventTime:
-    """Apply Segment's clock-skew correction (see the module docstring)."""
-    if original is None:
-        corrected = received_at
-    elif sent_at is None:
-        corrected = original
-    else:
-        try:
-            corrected = original + (received_at - sent_at)
-        except OverflowError:
-            raise EventRejected(
-                Reason.BAD_TIMESTAMP,
-                "`timestamp` corrected by the sender's clock offset falls outside the calendar",
-            ) from None
+    """The corrected time together with its inputs."""
     return EventTime(
-        timestamp=corrected,
+        timestamp=corrected_time(original=original, sent_at=sent_at, received_at=received_at),
         original_timestamp=original,
         sent_at=sent_at,
         received_at=received_at,
