@@ -159,7 +159,7 @@ def test_usage_resumed_after_silence_and_no_usage_at_all() -> None:
     assert measure(health_at(resumed, card, 34), "usage_trend").score == 100
     silent = account(created_day=-100)
     part = measure(health_at(silent, card, 34), "usage_trend")
-    assert (part.available, part.detail) == (False, "no usage in the last 5 weeks")
+    assert (part.value, part.score, part.detail) == (0.0, 0.0, "no usage in the last 5 weeks")
 
 
 def test_core_action_frequency_per_week_and_per_active_user() -> None:

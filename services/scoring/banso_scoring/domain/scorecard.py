@@ -57,7 +57,7 @@ class MinimumData(_Strict):
 
     min_age: Duration = timedelta(days=14)
     min_active_days: int = Field(default=5, ge=0)
-    min_measured_weight: float = Field(default=0.5, ge=0, le=1)
+    min_measured_weight: float = Field(default=0.4, ge=0, le=1)
 
 
 class MilestoneSpec(_Strict):

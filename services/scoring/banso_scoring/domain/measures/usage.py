@@ -70,7 +70,8 @@ def usage_trend(spec: UsageTrend, ctx: MeasureContext) -> Reading:
     against = f"against the previous {span(covered)}"
     if base == 0:
         if recent == 0:
-            return Reading(None, f"no usage in the last {span(window + covered)}")
+            # Flat at nothing is the worst trend there is: absence is a signal.
+            return Reading(0.0, f"no usage in the last {span(window + covered)}")
         return Reading(2.0, f"usage resumed in the last {span(window)} after a quiet spell")
     value = recent / base
     change = round((value - 1) * 100)
