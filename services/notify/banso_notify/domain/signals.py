@@ -36,8 +36,8 @@ class UsageSignal(SignalBase):
 class HealthSignal(SignalBase):
     """An account's health moved; drivers are the words scoring gave for why."""
 
-    score: float
-    band: Band
+    score: float | None
+    band: Band | None  # None while scoring has too little data ("unknown")
     previous_score: float | None = None
     previous_band: Band | None = None
     drivers: tuple[str, ...] = ()

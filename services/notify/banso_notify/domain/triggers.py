@@ -71,7 +71,7 @@ class HealthChangedTrigger(_Trigger):
             if self.from_bands is not None and signal.previous_band not in self.from_bands:
                 return False
         if self.score_drop is not None:
-            if signal.previous_score is None:
+            if signal.previous_score is None or signal.score is None:
                 return False
             if signal.previous_score - signal.score < self.score_drop:
                 return False

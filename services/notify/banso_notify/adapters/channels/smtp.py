@@ -1,0 +1,129 @@
+"""E-mail over SMTP with aiosmtplib, on a small pool of reused connections.
+
+Each message carries a Message-ID derived from its idempotency key: if a crash falls between the
+server's acceptance and our commit, the resend after restart carries the same Message-ID, which
+lets receiving systems (and our SMTP logs) recognise it as the same message. Every message has
+``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` headers (RFC 2369, RFC 8058).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+
+from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage
+
+logger = logging.getLogger(__name__)
+
+
+class SmtpSender:
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        sender: str,
+        username: str | None = None,
+        password: str | None = None,
+        use_tls: bool = False,
+        start_tls: bool | None = False,
+        timeout_s: float = 10.0,
+        connections: int = 4,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._sender = sender
+        self._username = username
+        self._password = password
+        self._use_tls = use_tls
+        self._start_tls = start_tls
+        self._timeout_s = timeout_s
+        self._pool: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
+        for _ in range(max(1, connections)):
+            self._pool.put_nowait(self._client())
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
+            hostname=self._host,
+            port=self._port,
+            username=self._username,
+            password=self._password,
+            use_tls=self._use_tls,
+            start_tls=self._start_tls,
+            timeout=self._timeout_s,
+        )
+
+    def build(self, message: OutgoingMessage) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = self._sender
+        mail["To"] = message.address
+        mail["Subject"] = message.subject
+        mail["Message-ID"] = message.message_id
+        mail["Date"] = formatdate(usegmt=True)
+        mail["X-Banso-Idempotency-Key"] = message.idempotency_key
+        if message.unsubscribe_url:
+            mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        mail.set_content(message.text or message.subject)
+        if message.html:
+            mail.add_alternative(message.html, subtype="html")
+        return mail
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        mail = self.build(message)
+        client = await self._pool.get()
+        try:
+            return await self._deliver(client, mail)
+        finally:
+            self._pool.put_nowait(client)
+
+    async def _deliver(self, client: aiosmtplib.SMTP, mail: EmailMessage) -> str | None:
+        for attempt in (1, 2):
+            try:
+                if not client.is_connected:
+                    await client.connect()
+                errors, response = await client.send_message(mail)
+            except aiosmtplib.SMTPServerDisconnected as exc:
+                # a pooled connection the server closed while idle: reconnect once
+                client.close()
+                if attempt == 2:
+                    raise DeliveryError(f"SMTP server disconnected: {exc}") from None
+                continue
+            except aiosmtplib.SMTPResponseException as exc:
+                _reset(client)
+                permanent = 500 <= exc.code < 600
+                raise DeliveryError(
+                    f"SMTP {exc.code}: {exc.message}", permanent=permanent
+                ) from None
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                _reset(client)
+                codes = [error.code for error in exc.recipients]
+                permanent = all(500 <= code < 600 for code in codes)
+                raise DeliveryError(
+                    f"SMTP refused the recipient: {exc}", permanent=permanent
+                ) from None
+            except (aiosmtplib.SMTPException, OSError) as exc:
+                client.close()
+                raise DeliveryError(f"SMTP unavailable: {exc}") from None
+            if errors:
+                raise DeliveryError(f"SMTP refused some recipients: {errors}", permanent=True)
+            return str(mail["Message-ID"])
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def close(self) -> None:
+        while not self._pool.empty():
+            client = self._pool.get_nowait()
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except (aiosmtplib.SMTPException, OSError):
+                    client.close()
+
+
+def _reset(client: aiosmtplib.SMTP) -> None:
+    """After a refused message the session may be mid-transaction; start clean next time."""
+    client.close()
