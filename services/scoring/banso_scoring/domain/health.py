@@ -22,7 +22,6 @@ from banso_scoring.domain.scorecard import MilestoneSpec, Rules, Scorecard
 from banso_scoring.domain.windows import active_days
 
 Band = Literal["green", "yellow", "red", "unknown"]
-Trend = Literal["up", "down", "flat", "new"]
 # Silence this long is called out on its own, whatever the measures make of it.
 INACTIVITY_SIGNAL_DAYS = 7
 
@@ -33,6 +32,7 @@ class _Frozen(BaseModel):
 
 class SignalView(_Frozen):
     kind: Literal["risk", "expansion"]
+    code: str
     measure: str
     text: str
 
@@ -71,7 +71,8 @@ class Health(_Frozen):
     measures: list[MeasureHealth]
     drivers: list[Driver]
     signals: list[SignalView]
-    trend: Trend
+    # Points gained (lost) against the health of a week before; None without that history.
+    trend: float | None
     previous_score: float | None
     previous_band: Band | None
     # Why the band is unknown (not enough data), else None.
@@ -152,7 +153,7 @@ def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
         if last is not None
         else f"no product activity since the account started {idle_days} days ago"
     )
-    return SignalView(kind="risk", measure="activity", text=text)
+    return SignalView(kind="risk", code="inactive", measure="activity", text=text)
 
 
 def compute_health(
@@ -163,8 +164,14 @@ def compute_health(
     goals: Sequence[Goal] = (),
     milestones: Sequence[MilestoneSpec] = (),
     previous: Health | None = None,
+    week_ago_score: float | None = None,
 ) -> Health:
-    """Health as of ``now``; ``milestones`` are the account's own, added to the scorecard's."""
+    """Health as of ``now``.
+
+    ``milestones`` are the account's own, added to the scorecard's (same name: the account's
+    wins); ``previous`` is the last published health (drivers are ranked against it);
+    ``week_ago_score`` the score published a week before ``now``, for the trend.
+    """
     at = to_epoch(now)
     traits = aggregate.traits
     segment, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
@@ -198,7 +205,7 @@ def compute_health(
             )
         )
     signals = [
-        SignalView(kind=s.kind, measure=s.measure, text=s.text)
+        SignalView(kind=s.kind, code=s.code, measure=s.measure, text=s.text)
         for _, reading, _ in readings
         for s in reading.signals
     ]
@@ -217,16 +224,8 @@ def compute_health(
         measures=parts,
         drivers=rank_drivers(parts, previous.measures if previous else None, scorecard.top_drivers),
         signals=signals,
-        trend=_trend(score, previous),
+        trend=None if score is None or week_ago_score is None else round(score - week_ago_score, 1),
         previous_score=previous.score if previous else None,
         previous_band=previous.band if previous else None,
         reason=reason,
     )
-
-
-def _trend(score: float | None, previous: Health | None) -> Trend:
-    if previous is None or previous.score is None or score is None:
-        return "new"
-    if score > previous.score:
-        return "up"
-    return "down" if score < previous.score else "flat"

@@ -16,7 +16,10 @@ SignalKind = Literal["risk", "expansion"]
 
 @dataclass(frozen=True, slots=True)
 class Signal:
+    """A risk or expansion signal; ``code`` is stable for machines (playbook triggers)."""
+
     kind: SignalKind
+    code: str
     measure: str
     text: str
 

@@ -45,7 +45,11 @@ def onboarding_milestones(spec: OnboardingMilestones, ctx: MeasureContext) -> Re
         overdue.sort(reverse=True)
         lag, name = overdue[0]
         text += f"; '{name}' is {plural(int(lag // SECONDS_PER_DAY), 'day')} overdue"
-        signals = (Signal("risk", spec.measure, f"onboarding milestone '{name}' overdue"),)
+        signals = (
+            Signal(
+                "risk", "milestone_overdue", spec.measure, f"onboarding milestone '{name}' overdue"
+            ),
+        )
     return Reading(value, text, signals)
 
 
@@ -68,7 +72,11 @@ def goal_attainment(spec: GoalAttainment, ctx: MeasureContext) -> Reading:
     text = f"{reached} of {plural(len(attained), 'goal')} met"
     if reached < len(attained):
         text += f"; {attained[0][1]}"
-    signals = (Signal("risk", spec.measure, attained[0][1]),) if attained[0][0] < 0.5 else ()
+    signals = (
+        (Signal("risk", "goal_behind", spec.measure, attained[0][1]),)
+        if attained[0][0] < 0.5
+        else ()
+    )
     return Reading(value, text, signals)
 
 
@@ -91,7 +99,9 @@ def renewal(spec: RenewalRisk, ctx: MeasureContext) -> Reading:
     if band == "green":
         return Reading(days_left, f"{when}, health is green", score=score)
     text = f"{when} while health is {band}"
-    return Reading(days_left, text, (Signal("risk", spec.measure, text),), score=score)
+    return Reading(
+        days_left, text, (Signal("risk", "renewal_at_risk", spec.measure, text),), score=score
+    )
 
 
 def cs_touch_recency(spec: CsTouchRecency, ctx: MeasureContext) -> Reading:

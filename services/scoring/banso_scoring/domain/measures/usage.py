@@ -23,10 +23,10 @@ def licence_utilisation(spec: LicenceUtilisation, ctx: MeasureContext) -> Readin
     fact = f"{active} of {plural(seats, 'seat')} active in the last {span(days)}"
     if value < spec.risk_below:
         text = f"only {fact}"
-        return Reading(value, text, (Signal("risk", spec.measure, text),))
+        return Reading(value, text, (Signal("risk", "low_utilisation", spec.measure, text),))
     if value > spec.expansion_above:
         text = f"{fact}: room to expand the licence"
-        return Reading(value, fact, (Signal("expansion", spec.measure, text),))
+        return Reading(value, fact, (Signal("expansion", "seats_nearly_full", spec.measure, text),))
     return Reading(value, fact)
 
 
@@ -81,7 +81,9 @@ def usage_trend(spec: UsageTrend, ctx: MeasureContext) -> Reading:
         text = f"{subject} rose {change} % {against}"
     else:
         text = f"{subject} steady {against}"
-    signals = (Signal("risk", spec.measure, text),) if value < spec.risk_below else ()
+    signals = (
+        (Signal("risk", "usage_decline", spec.measure, text),) if value < spec.risk_below else ()
+    )
     return Reading(value, text, signals)
 
 

@@ -43,7 +43,9 @@ def support_friction(spec: SupportFriction, ctx: MeasureContext) -> Reading:
             parts.append(plural(count, _kind_word(kind)))
     text = f"{', '.join(parts)} {when}"
     churn = tally.get("churn_reason", (0, 0))[0]
-    signals = (Signal("risk", spec.measure, text),) if negative >= 2 or churn else ()
+    signals = (
+        (Signal("risk", "support_friction", spec.measure, text),) if negative >= 2 or churn else ()
+    )
     return Reading(value, text, signals)
 
 
@@ -73,11 +75,13 @@ def nps_csat(spec: NpsCsat, ctx: MeasureContext) -> Reading:
         before = _on_nps_scale(before_kind, before_score)
         if value <= before - spec.drop_alert:
             text += f", down from {_describe(before_kind, before_score).split(' (')[0]}"
-            signals.append(Signal("risk", spec.measure, text))
+            signals.append(Signal("risk", "satisfaction_drop", spec.measure, text))
         elif value >= before + spec.drop_alert:
             text += f", up from {_describe(before_kind, before_score).split(' (')[0]}"
     if kind == "nps" and score <= 6 and not signals:
-        signals.append(Signal("risk", spec.measure, text))
+        signals.append(Signal("risk", "detractor", spec.measure, text))
     elif value >= 9:
-        signals.append(Signal("expansion", spec.measure, f"{text}: a reference candidate"))
+        signals.append(
+            Signal("expansion", "promoter", spec.measure, f"{text}: a reference candidate")
+        )
     return Reading(value, text, tuple(signals))
