@@ -18,7 +18,6 @@ from banso_ingest.adapters.records import Record, to_record
 from banso_ingest.domain.feedback import FeedbackKind
 from banso_ingest.domain.plan import Outgoing, assign
 from banso_ingest.domain.routing import classify
-
 from tests.ingest.domain.builders import RECEIVED_AT, batch, read_batch, track
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.domain.requests import ParsedRequest, parse_batch
 

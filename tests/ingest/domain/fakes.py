@@ -14,8 +14,12 @@ class FakeLedger:
         self.window = window
         self.confirmed: dict[tuple[str, str], datetime] = {}
         self.pending: set[tuple[str, str]] = set()
+        self.tokens: dict[tuple[str, str], str] = {}
+        self.claims = 0
 
-    async def claim(self, *, source_id: str, message_ids: Collection[str], now: datetime) -> Claim:
+    async def claim(
+        self, *, workspace_id: str, source_id: str, message_ids: Collection[str], now: datetime
+    ) -> Claim:
         claimed, duplicates, in_flight = set(), set(), set()
         for message_id in message_ids:
             key = (source_id, message_id)
@@ -27,16 +31,24 @@ class FakeLedger:
             else:
                 self.pending.add(key)
                 claimed.add(message_id)
-        return Claim(frozenset(claimed), frozenset(duplicates), frozenset(in_flight))
+        self.claims += 1
+        token = f"claim-{self.claims}"
+        for message_id in claimed:
+            self.tokens[(source_id, message_id)] = token
+        return Claim(frozenset(claimed), frozenset(duplicates), frozenset(in_flight), token)
 
-    async def confirm(self, *, source_id: str, message_ids: Collection[str], now: datetime) -> None:
+    async def confirm(
+        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+    ) -> None:
         for message_id in message_ids:
-            self.pending.discard((source_id, message_id))
-            self.confirmed[(source_id, message_id)] = now
+            if self.tokens.get((source_id, message_id)) == token:
+                self.pending.discard((source_id, message_id))
+                self.confirmed[(source_id, message_id)] = now
 
-    async def release(self, *, source_id: str, message_ids: Collection[str]) -> None:
+    async def release(self, *, source_id: str, token: str, message_ids: Collection[str]) -> None:
         for message_id in message_ids:
-            self.pending.discard((source_id, message_id))
+            if self.tokens.get((source_id, message_id)) == token:
+                self.pending.discard((source_id, message_id))
 
 
 class FakeDirectory:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_ingest.domain.admission import AdmissionGate
 
 

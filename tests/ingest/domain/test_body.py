@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+
 from banso_ingest.domain.body import check_content_type, decode_body, parse_json
 from banso_ingest.domain.rejections import InvalidRequest, Reason
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 import pytest
+
 from banso_ingest.domain.feedback import (
     FeedbackItem,
     FeedbackKind,
@@ -14,7 +15,6 @@ from banso_ingest.domain.feedback import (
     parse_kind_map,
 )
 from banso_ingest.domain.rejections import InvalidRequest, Reason, Rejection
-
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, batch, counter_ids, read_batch, track
 
 

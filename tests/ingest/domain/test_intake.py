@@ -9,12 +9,12 @@ from typing import Any
 
 import orjson
 import pytest
+
 from banso_ingest.domain.feedback import FeedbackKind, parse_feedback_body
 from banso_ingest.domain.intake import DuplicateInFlight, Intake, SourceRef
 from banso_ingest.domain.plan import Outgoing
 from banso_ingest.domain.ports import PublishFailed
 from banso_ingest.domain.routing import Route
-
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, batch, counter_ids, read_batch, track
 from tests.ingest.domain.fakes import FakeDirectory, FakeLedger, FakePublisher
 
@@ -172,7 +172,9 @@ async def test_the_group_store_is_not_asked_when_every_event_names_its_account()
 
 
 class ForgetfulLedger(FakeLedger):
-    async def confirm(self, *, source_id: str, message_ids: Collection[str], now: datetime) -> None:
+    async def confirm(
+        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+    ) -> None:
         raise OSError("database is locked")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from banso_ingest.domain.messages import MessageType
 from banso_ingest.domain.rejections import Reason
-
 from tests.ingest.domain.builders import batch, read_batch, track
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import orjson
 import pytest
+
 from banso_ingest.domain.messages import MessageType
 from banso_ingest.domain.rejections import InvalidRequest, Reason
 from banso_ingest.domain.requests import parse_single
-
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, batch, counter_ids, read_batch, track
 
 

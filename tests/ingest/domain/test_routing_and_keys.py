@@ -15,7 +15,6 @@ from banso_ingest.domain.plan import (
 )
 from banso_ingest.domain.rejections import Reason
 from banso_ingest.domain.routing import Route, classify, usage_name
-
 from tests.ingest.domain.builders import batch, read_batch, track
 
 FEEDBACK_EVENTS = {"Support Ticket Created": FeedbackKind.SUPPORT_TICKET}

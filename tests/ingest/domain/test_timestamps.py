@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from banso_ingest.domain.timestamps import event_time, parse_timestamp
-
 from tests.ingest.domain.builders import RECEIVED_AT, batch, read_batch, track
 
 

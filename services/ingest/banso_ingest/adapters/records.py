@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+
 from banso_contracts.events import (
     AccountTraitsUpdated,
     FeedbackReceived,
@@ -23,7 +24,6 @@ from banso_contracts.events import (
     UserIdentified,
 )
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, USAGE, USER_TRAITS, Topic
-
 from banso_ingest.domain.feedback import FeedbackItem
 from banso_ingest.domain.messages import MessageType, TrackedMessage
 from banso_ingest.domain.plan import Outgoing

@@ -32,6 +32,7 @@ from banso_ingest.domain.plan import (
     unassigned_count,
 )
 from banso_ingest.domain.ports import (
+    Claim,
     DedupeLedger,
     EventPublisher,
     GroupDirectory,
@@ -132,10 +133,13 @@ class Intake:
             return IngestResult(received, (), tuple(duplicates), tuple(rejections))
         now = self._clock()
         claim = await self._ledger.claim(
-            source_id=source.source_id, message_ids=[i.message_id for i in unique], now=now
+            workspace_id=source.workspace_id,
+            source_id=source.source_id,
+            message_ids=[i.message_id for i in unique],
+            now=now,
         )
         if claim.in_flight:
-            await self._release(source, claim.claimed)
+            await self._release(source, claim, claim.claimed)
             raise DuplicateInFlight(claim.in_flight)
         duplicates += [
             Duplicate(i.index, i.message_id) for i in unique if i.message_id in claim.duplicates
@@ -145,11 +149,11 @@ class Intake:
             assignment = await self._assign(fresh, source)
             await self._publish(assignment.records, source)
         except BaseException:
-            await self._release(source, claim.claimed)
+            await self._release(source, claim, claim.claimed)
             raise
         published = frozenset(record.message_id for record in assignment.records)
-        await self._release(source, claim.claimed - published)
-        await self._settle(source, published, assignment.changes)
+        await self._release(source, claim, claim.claimed - published)
+        await self._settle(source, claim, published, assignment.changes)
         duplicates.sort(key=_by_index)
         rejections += assignment.rejections
         rejections.sort(key=_by_index)
@@ -185,7 +189,11 @@ class Intake:
             ) from None
 
     async def _settle(
-        self, source: SourceRef, published: frozenset[str], changes: dict[str, str]
+        self,
+        source: SourceRef,
+        claim: Claim,
+        published: frozenset[str],
+        changes: dict[str, str],
     ) -> None:
         # The records are durable now, so the answer is 2xx whatever happens here. If the ledger
         # cannot record them, the lease expires and a retry republishes with the same event ids.
@@ -193,7 +201,9 @@ class Intake:
             return
         now = self._clock()
         try:
-            await self._ledger.confirm(source_id=source.source_id, message_ids=published, now=now)
+            await self._ledger.confirm(
+                source_id=source.source_id, token=claim.token, message_ids=published, now=now
+            )
             if changes:
                 await self._directory.remember(
                     workspace_id=source.workspace_id, changes=changes, now=now
@@ -201,15 +211,17 @@ class Intake:
         except Exception:
             logger.exception("dedupe_or_groups_not_recorded", extra={"count": len(published)})
 
-    async def _release(self, source: SourceRef, claimed: frozenset[str]) -> None:
-        if not claimed:
+    async def _release(self, source: SourceRef, claim: Claim, ids: frozenset[str]) -> None:
+        if not ids:
             return
         try:
-            await self._ledger.release(source_id=source.source_id, message_ids=claimed)
+            await self._ledger.release(
+                source_id=source.source_id, token=claim.token, message_ids=ids
+            )
         except Exception:
             # Unreleased claims expire with their lease; until then retries get 503, never a
             # false "duplicate".
-            logger.exception("dedupe_claims_not_released", extra={"count": len(claimed)})
+            logger.exception("dedupe_claims_not_released", extra={"count": len(ids)})
 
 
 def _by_index(item: Rejection | Duplicate) -> int:

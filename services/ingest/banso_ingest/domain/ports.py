@@ -25,6 +25,8 @@ class Claim:
     claimed: frozenset[str]
     duplicates: frozenset[str] = field(default_factory=frozenset)
     in_flight: frozenset[str] = field(default_factory=frozenset)
+    token: str = ""
+    """Names this claim, so confirming or releasing it never touches a claim taken over later."""
 
 
 class DedupeLedger(Protocol):
@@ -37,14 +39,16 @@ class DedupeLedger(Protocol):
     """
 
     async def claim(
-        self, *, source_id: str, message_ids: Collection[str], now: datetime
+        self, *, workspace_id: str, source_id: str, message_ids: Collection[str], now: datetime
     ) -> Claim: ...
 
     async def confirm(
-        self, *, source_id: str, message_ids: Collection[str], now: datetime
+        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
     ) -> None: ...
 
-    async def release(self, *, source_id: str, message_ids: Collection[str]) -> None: ...
+    async def release(
+        self, *, source_id: str, token: str, message_ids: Collection[str]
+    ) -> None: ...
 
 
 class GroupDirectory(Protocol):
