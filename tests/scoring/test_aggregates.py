@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
+
 from banso_scoring.domain.aggregate_codec import from_document, to_document
 from banso_scoring.domain.aggregates import (
     MAX_EVENT_NAMES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from banso_scoring.domain.changes import change_reason
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override, OverrideConflict, apply_override, check_replace

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from banso_scoring.domain.durations import (
     day_of,
     format_duration,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_scoring.domain.facts import FeedbackItem, TraitsUpdate, Usage
 from banso_scoring.domain.health import compute_health
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_scoring.domain.facts import Touch
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.scorecard import MilestoneSpec

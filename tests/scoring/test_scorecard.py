@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from banso_scoring.domain.scorecard_yaml import (
     ScorecardInvalid,
     default_scorecard,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_scoring.domain.scoring_functions import Linear, Ratio, Step, Thresholds
 
 

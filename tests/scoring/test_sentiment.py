@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_scoring.domain.sentiment import is_negative, sentiment
 
 
