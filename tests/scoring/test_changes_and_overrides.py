@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from banso_scoring.domain.changes import change_reason
+from banso_scoring.domain.evaluation import evaluate
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override, OverrideConflict, apply_override, check_replace
 
@@ -77,3 +78,22 @@ def test_an_active_override_is_not_silently_replaced() -> None:
     check_replace(current, moment(35), replace=True)
     check_replace(current, moment(50), replace=False)  # expired: nothing to protect
     check_replace(None, moment(35), replace=False)
+
+
+def test_evaluation_publishes_when_an_override_is_set_or_lapses() -> None:
+    agg = account(seats=10, created_day=-90)
+    daily(agg, policy_of(CARD), range(0, 35), users=9)
+    first = evaluate(agg, CARD, now=moment(34), published=None)
+    assert first.publish == "first"
+    same = evaluate(agg, CARD, now=moment(34), published=first.health)
+    assert same.publish is None
+    held = evaluate(
+        agg, CARD, now=moment(35), published=first.health, override=override(band="green")
+    )
+    assert held.publish == "override"
+    assert held.health.override is not None
+    lapsed = evaluate(
+        agg, CARD, now=moment(45), published=held.health, override=override(band="green")
+    )
+    assert lapsed.health.override is None
+    assert lapsed.publish is not None

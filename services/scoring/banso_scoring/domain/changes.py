@@ -10,7 +10,7 @@ from typing import Literal
 
 from banso_scoring.domain.health import Health
 
-ChangeReason = Literal["first", "band", "score"]
+ChangeReason = Literal["first", "band", "score", "override"]
 
 
 def change_reason(previous: Health | None, current: Health, delta: float) -> ChangeReason | None:

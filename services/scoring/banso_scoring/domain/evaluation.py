@@ -1,0 +1,59 @@
+"""One evaluation of one account: computed health, the override on top, and whether to publish."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from banso_scoring.domain.aggregates import AccountAggregate
+from banso_scoring.domain.changes import ChangeReason, change_reason
+from banso_scoring.domain.goals import Goal
+from banso_scoring.domain.health import Health, compute_health
+from banso_scoring.domain.overrides import Override, apply_override
+from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    health: Health
+    """What to show and publish (the override's band while one holds)."""
+    publish: ChangeReason | None
+    """Why a HealthChanged is due, or None when the change is too small to tell anyone."""
+
+
+def evaluate(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: datetime,
+    published: Health | None,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+    override: Override | None = None,
+    week_ago_score: float | None = None,
+) -> Evaluation:
+    """Evaluate against the last *published* health: drivers explain the move since then."""
+    computed = compute_health(
+        aggregate,
+        scorecard,
+        now=now,
+        goals=goals,
+        milestones=milestones,
+        previous=published,
+        week_ago_score=week_ago_score,
+    )
+    health = apply_override(computed, override, now)
+    reason = change_reason(published, health, scorecard.delta)
+    if reason is None and published is not None and _override_changed(published, health):
+        # An override set, lifted or expired is news even when the band stays the same.
+        reason = "override"
+    return Evaluation(health=health, publish=reason)
+
+
+def _override_changed(published: Health, health: Health) -> bool:
+    before = published.override
+    after = health.override
+    if (before is None) != (after is None):
+        return True
+    return before is not None and after is not None and before.expires_at != after.expires_at
