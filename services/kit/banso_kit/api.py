@@ -1,0 +1,70 @@
+"""FastAPI dependencies every service uses: the bearer principal, a database session, the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_kit.auth import Principal, check_admin, parse_bearer, verify_token
+from banso_kit.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the route returns and BEFORE the response is
+    sent (scope="function"), so a 2xx always means the change is durable; rolled back on error."""
+    async with runtime.db.session() as session:
+        yield session
+    runtime.relay.wake()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_principal(
+    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    return verify_token(runtime.settings.secret, parse_bearer(authorization))
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _reader(principal: PrincipalDep) -> Principal:
+    principal.require("read")
+    return principal
+
+
+def _writer(principal: PrincipalDep) -> Principal:
+    principal.require("write")
+    return principal
+
+
+def _admin(principal: PrincipalDep) -> Principal:
+    principal.require("admin")
+    return principal
+
+
+ReaderDep = Annotated[Principal, Depends(_reader)]
+WriterDep = Annotated[Principal, Depends(_writer)]
+AdminDep = Annotated[Principal, Depends(_admin)]
+
+
+def require_admin_token(
+    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Operator endpoints: `Authorization: Bearer $BANSO_ADMIN_TOKEN`."""
+    check_admin(runtime.settings.admin_token, authorization)
+
+
+AdminTokenDep = Annotated[None, Depends(require_admin_token)]

@@ -1,0 +1,43 @@
+"""The common shape of every service's FastAPI app: errors, correlation ids, HTTP metrics, health."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from prometheus_client import CollectorRegistry
+
+from banso_kit.correlation import install_correlation_ids
+from banso_kit.errors import install_error_handlers
+from banso_kit.health import Check, health_router
+from banso_kit.metrics import HttpMetrics, install_http_metrics
+
+
+def _runtime_checks(request: Request) -> dict[str, Check]:
+    runtime = request.state.runtime
+    checks: dict[str, Check] = runtime.readiness_checks()
+    return checks
+
+
+def service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    version: str,
+    lifespan: Callable[[FastAPI], Any],
+    registry: CollectorRegistry,
+    checks: Callable[[Request], dict[str, Check]] = _runtime_checks,
+) -> FastAPI:
+    """Build a FastAPI app with the kit's middleware and the operations routes.
+
+    The lifespan must yield a state holding `runtime` (a `banso_kit.runtime.Runtime`) unless
+    other `checks` are given.
+    """
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    install_error_handlers(app)
+    install_http_metrics(app, HttpMetrics(registry, service))
+    install_correlation_ids(app)
+    app.include_router(health_router(checks, lambda _: registry))
+    return app

@@ -1,0 +1,49 @@
+"""`/healthz` (the process is alive), `/readyz` (Kafka and the database answer), `/metrics`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+Check = Callable[[], Awaitable[None]]
+
+
+def health_router(
+    checks: Callable[[Request], dict[str, Check]],
+    registry: Callable[[Request], CollectorRegistry],
+    *,
+    timeout_s: float = 3.0,
+) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="The process is alive.")
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Kafka and the database are reachable.")
+    async def readyz(request: Request) -> JSONResponse:
+        """Kafka and the database are reachable."""
+        results: dict[str, str] = {}
+        ready = True
+        for name, check in checks(request).items():
+            try:
+                await asyncio.wait_for(check(), timeout_s)
+                results[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+                ready = False
+                results[name] = f"failed: {exc}"[:300]
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": results},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics.", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(registry(request)), media_type=CONTENT_TYPE_LATEST)
+
+    return router

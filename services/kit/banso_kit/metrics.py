@@ -1,0 +1,83 @@
+"""Prometheus metrics shared by the services. Each service owns one registry, built in its
+lifespan (never at import), and declares its own metrics in its `metrics.py` with its prefix."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.routing import Match
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class HttpMetrics:
+    def __init__(self, registry: CollectorRegistry, service: str) -> None:
+        self.requests = Counter(
+            f"banso_{service}_http_requests_total",
+            "HTTP requests by route template, method and status.",
+            ["route", "method", "status"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            f"banso_{service}_http_request_duration_seconds",
+            "HTTP request latency by route template.",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+
+
+class ConsumerMetrics:
+    def __init__(self, registry: CollectorRegistry, service: str) -> None:
+        self.processed = Counter(
+            f"banso_{service}_messages_processed_total",
+            "Consumed messages by topic and result (applied, dead_lettered).",
+            ["topic", "result"],
+            registry=registry,
+        )
+        self.dead_lettered = Counter(
+            f"banso_{service}_dead_lettered_total",
+            "Messages sent to the dead-letter topic, by origin topic.",
+            ["topic"],
+            registry=registry,
+        )
+        self.duplicates = Counter(
+            f"banso_{service}_duplicate_events_total",
+            "Redelivered events dropped because their id was already applied.",
+            registry=registry,
+        )
+        self.lag = Gauge(
+            f"banso_{service}_consumer_lag",
+            "Messages not yet applied, by topic.",
+            ["topic"],
+            registry=registry,
+        )
+
+
+def route_template(request: Request) -> str:
+    """The matched route's path template (`/v1/accounts/{id}`), never the raw path."""
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", "unmatched"))
+    return "unmatched"
+
+
+def install_http_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
+    @app.middleware("http")
+    async def _observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = route_template(request)
+            metrics.requests.labels(route, request.method, str(status)).inc()
+            metrics.duration.labels(route, request.method).observe(time.perf_counter() - started)

@@ -1,0 +1,219 @@
+"""Transactional outbox: events are written in the transaction that decided them and relayed to
+Kafka after commit, so a crash can neither publish an event whose cause rolled back nor lose one
+whose cause committed. A relay crash after the send but before marking the row may publish it once
+more; consumers drop repeats by event id."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, insert, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_contracts.codec import encode
+from banso_contracts.events import Event
+from banso_contracts.topics import topic_for
+from banso_kit.db import Database
+from banso_kit.errors import PublishError
+from banso_kit.kafka.producer import OutgoingMessage, Producer
+from banso_kit.tables import KitTables
+
+logger = logging.getLogger(__name__)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Outbox:
+    """Writes events into the service's outbox table inside the caller's transaction."""
+
+    def __init__(self, tables: KitTables, *, source: str, topic_prefix: str = "") -> None:
+        self._table = tables.outbox
+        self.source = source
+        self.topic_prefix = topic_prefix
+
+    async def add(
+        self,
+        session: AsyncSession,
+        event: Event,
+        *,
+        event_id: str | None = None,
+        time: dt.datetime | None = None,
+    ) -> str:
+        """Stage `event` for publication; returns its CloudEvents id."""
+        encoded = encode(event, source=self.source, event_id=event_id, time=time)
+        topic = topic_for(type(event)).physical_name(self.topic_prefix)
+        await self.add_raw(
+            session,
+            event_id=encoded.envelope.id,
+            topic=topic,
+            key=encoded.key,
+            value=encoded.value,
+            headers=encoded.headers,
+        )
+        return encoded.envelope.id
+
+    async def add_raw(
+        self,
+        session: AsyncSession,
+        *,
+        event_id: str,
+        topic: str,
+        key: bytes | None,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes]],
+    ) -> None:
+        await (await session.connection()).execute(
+            insert(self._table).values(
+                event_id=event_id,
+                topic=topic,
+                key=key,
+                value=value,
+                headers=_encode_headers(headers),
+                created_at=_utcnow(),
+                attempts=0,
+            )
+        )
+
+
+def _encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
+    return orjson.dumps([[k, v.decode("utf-8", "surrogateescape")] for k, v in headers]).decode()
+
+
+def _decode_headers(raw: str) -> tuple[tuple[str, bytes], ...]:
+    pairs: list[list[Any]] = orjson.loads(raw)
+    return tuple((str(k), str(v).encode("utf-8", "surrogateescape")) for k, v in pairs)
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows in order and marks them published.
+
+    Run it as a task from the lifespan; call `wake()` after a commit that added rows to publish at
+    once instead of at the next poll.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        tables: KitTables,
+        producer: Producer,
+        *,
+        batch_size: int = 500,
+        poll_interval_s: float = 0.5,
+        keep_published_s: float = 86400.0,
+    ) -> None:
+        self._db = db
+        self._table = tables.outbox
+        self._producer = producer
+        self._batch_size = batch_size
+        self._poll_interval_s = poll_interval_s
+        self._keep_published_s = keep_published_s
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self.published_total = 0
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def request_stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        backoff = self._poll_interval_s
+        last_prune = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping:
+            try:
+                sent = await self.publish_pending()
+                backoff = self._poll_interval_s
+                if loop.time() - last_prune > 60:
+                    await self.prune()
+                    last_prune = loop.time()
+            except PublishError as exc:
+                logger.warning("outbox_publish_failed", extra={"error": str(exc)})
+                sent = 0
+                backoff = min(backoff * 2, 10.0)
+            if sent:
+                continue
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), backoff)
+            except TimeoutError:
+                pass
+        # Drain what committed before shutdown, best effort.
+        try:
+            while await self.publish_pending():
+                pass
+        except PublishError as exc:
+            logger.warning("outbox_drain_failed", extra={"error": str(exc)})
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were published."""
+        async with self._db.session() as session:
+            query = (
+                select(
+                    self._table.c.id,
+                    self._table.c.topic,
+                    self._table.c.key,
+                    self._table.c.value,
+                    self._table.c.headers,
+                )
+                .where(self._table.c.published_at.is_(None))
+                .order_by(self._table.c.id)
+                .limit(self._batch_size)
+            )
+            if not self._db.is_sqlite:
+                # Several replicas may relay at once; each row is taken by one of them.
+                query = query.with_for_update(skip_locked=True)
+            rows = (await (await session.connection()).execute(query)).all()
+            if not rows:
+                return 0
+            messages = [
+                OutgoingMessage(
+                    topic=row.topic,
+                    key=row.key,
+                    value=row.value,
+                    headers=_decode_headers(row.headers),
+                )
+                for row in rows
+            ]
+            try:
+                await self._producer.send_many(messages, timeout_s=30)
+            except PublishError as exc:
+                await (await session.connection()).execute(
+                    update(self._table)
+                    .where(self._table.c.id.in_([row.id for row in rows]))
+                    .values(attempts=self._table.c.attempts + 1, last_error=str(exc)[:2000])
+                )
+                await session.commit()
+                raise
+            await (await session.connection()).execute(
+                update(self._table)
+                .where(self._table.c.id.in_([row.id for row in rows]))
+                .values(published_at=_utcnow())
+            )
+        self.published_total += len(rows)
+        return len(rows)
+
+    async def prune(self) -> None:
+        cutoff = _utcnow() - dt.timedelta(seconds=self._keep_published_s)
+        async with self._db.session() as session:
+            await (await session.connection()).execute(
+                delete(self._table).where(
+                    self._table.c.published_at.is_not(None), self._table.c.published_at < cutoff
+                )
+            )
+
+    async def pending_count(self) -> int:
+        async with self._db.session() as session:
+            rows = await (await session.connection()).execute(
+                select(self._table.c.id).where(self._table.c.published_at.is_(None))
+            )
+            return len(rows.all())

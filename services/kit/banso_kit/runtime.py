@@ -1,0 +1,169 @@
+"""What a service's lifespan builds and closes: database, producer, outbox relay, consumers.
+
+    async with Runtime(settings, tables=KIT, registry=registry) as runtime:
+        runtime.add_consumer(group_id="scoring", topics=[USAGE], handler=apply_usage)
+        yield {"runtime": runtime, ...}
+
+Entering starts the database, the producer (idempotent, acks=all), creates missing topics from the
+registry and starts the outbox relay and the consumers; leaving stops taking work, lets each consumer
+commit its batch in flight, drains the outbox, and closes every client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from types import TracebackType
+
+from prometheus_client import CollectorRegistry
+
+from banso_contracts.topics import ALL_TOPICS, Topic
+from banso_kit.db import Database
+from banso_kit.errors import PublishError
+from banso_kit.health import Check
+from banso_kit.kafka.admin import ensure_topics
+from banso_kit.kafka.consumer import Handler, TransactionalConsumer
+from banso_kit.kafka.dead_letters import DeadLetterWriter
+from banso_kit.kafka.producer import Producer
+from banso_kit.metrics import ConsumerMetrics
+from banso_kit.outbox import Outbox, OutboxRelay
+from banso_kit.settings import ServiceSettings
+from banso_kit.tables import KitTables
+
+logger = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        tables: KitTables,
+        registry: CollectorRegistry,
+        create_topics: bool = True,
+        kafka_startup_timeout_s: float = 60.0,
+    ) -> None:
+        self.settings = settings
+        self.tables = tables
+        self.registry = registry
+        self.db = Database(settings.database_url)
+        self.producer = Producer(
+            settings.kafka_bootstrap_servers, client_id=f"banso-{settings.service_name}"
+        )
+        self.outbox = Outbox(
+            tables, source=f"banso/{settings.service_name}", topic_prefix=settings.topic_prefix
+        )
+        self.relay = OutboxRelay(
+            self.db, tables, self.producer, poll_interval_s=settings.outbox_poll_interval_s
+        )
+        self.dead_letters = DeadLetterWriter(self.outbox, service=settings.service_name)
+        self.consumer_metrics = ConsumerMetrics(registry, settings.service_name)
+        self.consumers: list[TransactionalConsumer] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._create_topics = create_topics
+        self._kafka_startup_timeout_s = kafka_startup_timeout_s
+        self._started = False
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def topic(self, topic: Topic) -> str:
+        return topic.physical_name(self.settings.topic_prefix)
+
+    async def start(self) -> None:
+        await self._start_producer()
+        if self._create_topics:
+            await ensure_topics(
+                self.settings.kafka_bootstrap_servers,
+                prefix=self.settings.topic_prefix,
+                topics=ALL_TOPICS,
+            )
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self._started = True
+
+    async def _start_producer(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._kafka_startup_timeout_s
+        delay = 0.5
+        while True:
+            try:
+                await self.producer.start()
+                return
+            except PublishError as exc:
+                if loop.time() + delay > deadline:
+                    raise
+                logger.warning("kafka_not_ready", extra={"error": str(exc), "retry_s": delay})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def add_consumer(
+        self,
+        *,
+        group_id: str,
+        topics: Sequence[Topic],
+        handler: Handler,
+        dedupe: bool = True,
+        max_batch: int | None = None,
+    ) -> TransactionalConsumer:
+        """Start a consumer whose offsets live in this service's database."""
+        physical = [self.topic(t) for t in topics]
+        consumer = TransactionalConsumer(
+            db=self.db,
+            tables=self.tables,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=f"{self.settings.topic_prefix}{group_id}",
+            topics=physical,
+            handler=handler,
+            dead_letters=self.dead_letters,
+            metrics=self.consumer_metrics,
+            topic_labels={self.topic(t): t.name for t in topics},
+            max_batch=max_batch or self.settings.consumer_max_batch,
+            dedupe=dedupe,
+            on_commit=self.relay.wake,
+            client_id=f"banso-{self.settings.service_name}",
+        )
+        self.consumers.append(consumer)
+        self._tasks.append(asyncio.create_task(_supervise(consumer), name=f"consumer-{group_id}"))
+        return consumer
+
+    def readiness_checks(self) -> dict[str, Check]:
+        return {"database": self.db.ping, "kafka": self.producer.ping}
+
+    async def stop(self, *, grace_s: float = 30.0) -> None:
+        for consumer in self.consumers:
+            consumer.request_stop()
+        self.relay.request_stop()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=grace_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        self._tasks.clear()
+        await self.producer.stop()
+        await self.db.dispose()
+        self._started = False
+
+
+async def _supervise(consumer: TransactionalConsumer) -> None:
+    """Restart a consumer loop that died of an unexpected error (it resumes from stored offsets)."""
+    delay = 1.0
+    while True:
+        try:
+            await consumer.run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - logged, then the loop restarts from stored offsets
+            logger.exception("consumer_crashed", extra={"group": consumer.group_id})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -1,0 +1,68 @@
+"""The entry point every service shares: `banso-<service> [serve|migrate|revision -m MSG]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import uvicorn
+
+from banso_kit.logging import configure_logging
+from banso_kit.migrations import revision, upgrade
+from banso_kit.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+
+def main(
+    *,
+    service: str,
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: str,
+    migrations: Path,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Parse the command line and run it.
+
+    `app_factory` is an import string (`banso_scoring.main:create_app_from_env`) so uvicorn can
+    start several worker processes, each building its own app.
+    """
+    parser = argparse.ArgumentParser(prog=f"banso-{service}")
+    commands = parser.add_subparsers(dest="command")
+    serve_cmd = commands.add_parser("serve", help="run the HTTP service and its consumers")
+    serve_cmd.add_argument(
+        "--no-migrate", action="store_true", help="do not upgrade the database before serving"
+    )
+    commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    revision_cmd = commands.add_parser("revision", help="autogenerate a migration")
+    revision_cmd.add_argument("-m", "--message", required=True)
+    args = parser.parse_args(argv)
+    settings = settings_factory()
+    configure_logging(service, settings.log_level)
+    command = args.command or "serve"
+    if command == "migrate":
+        upgrade(settings.database_url, migrations)
+        logger.info("database_upgraded", extra={"database": _safe(settings.database_url)})
+        return
+    if command == "revision":
+        revision(settings.database_url, migrations, args.message)
+        return
+    if not getattr(args, "no_migrate", False):
+        upgrade(settings.database_url, migrations)
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=30,
+    )
+
+
+def _safe(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}"

@@ -1,0 +1,90 @@
+"""Settings shared by every service; each service subclasses `ServiceSettings` with its env prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+_PLACEHOLDERS = frozenset(
+    {"", "change-me", "changeme", "secret", "placeholder", "dev", "development", "test", "xxx"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+def is_placeholder_secret(value: str) -> bool:
+    """A secret that is empty, a well-known placeholder or too short to resist guessing."""
+    lowered = value.strip().lower()
+    return (
+        lowered in _PLACEHOLDERS
+        or "change-me" in lowered
+        or "changeme" in lowered
+        or len(value) < MIN_SECRET_LENGTH
+    )
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings. Shared variables are unprefixed (`KAFKA_BOOTSTRAP_SERVERS`, `BANSO_*`);
+    a subclass sets `env_prefix` (e.g. `SCORING_`) for its own fields."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "banso"
+    env: Environment = Field(
+        default="development", validation_alias=AliasChoices("BANSO_ENV", "env")
+    )
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    )
+    topic_prefix: str = Field(
+        default="", validation_alias=AliasChoices("BANSO_TOPIC_PREFIX", "topic_prefix")
+    )
+    secret: str = Field(
+        default="development-only-secret-change-me-not-for-production",
+        validation_alias=AliasChoices("BANSO_SECRET", "secret"),
+        description="Signs bearer tokens (HS256). At least 32 random characters in production.",
+    )
+    admin_token: str = Field(
+        default="development-only-admin-token-change-me-not-for-production",
+        validation_alias=AliasChoices("BANSO_ADMIN_TOKEN", "admin_token"),
+    )
+    data_dir: Path = Field(
+        default=Path(".data"), validation_alias=AliasChoices("BANSO_DATA_DIR", "data_dir")
+    )
+    log_level: str = Field(
+        default="INFO", validation_alias=AliasChoices("BANSO_LOG_LEVEL", "log_level")
+    )
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    # Seconds a Kafka send may take before the caller gives up (ingest answers 503 then).
+    kafka_send_timeout_s: float = 10.0
+    # Seconds between outbox relay polls when no commit woke it up.
+    outbox_poll_interval_s: float = 0.5
+    # Messages per consumer batch (one database transaction each).
+    consumer_max_batch: int = 2000
+
+    @model_validator(mode="after")
+    def _defaults_and_secrets(self) -> ServiceSettings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / (self.service_name + '.db')}"
+        if self.env == "production":
+            for name in ("secret", "admin_token"):
+                if is_placeholder_secret(getattr(self, name)):
+                    env_name = "BANSO_SECRET" if name == "secret" else "BANSO_ADMIN_TOKEN"
+                    raise ValueError(
+                        f"{env_name} is a placeholder or shorter than {MIN_SECRET_LENGTH} "
+                        "characters; set a random value (e.g. `openssl rand -hex 32`) "
+                        "outside development"
+                    )
+        return self
+
+    def topic_name(self, logical_name: str) -> str:
+        """The physical topic name: the registry's name behind the configured prefix."""
+        return f"{self.topic_prefix}{logical_name}"
