@@ -10,7 +10,7 @@ STAMP := $(VENV)/.banso-synced
 PROJECTS := pyproject.toml uv.lock $(wildcard */pyproject.toml services/*/pyproject.toml)
 PACKAGES := contracts/banso_contracts services/kit/banso_kit services/ingest/banso_ingest \
 	services/scoring/banso_scoring services/bridge/banso_bridge services/notify/banso_notify \
-	cli/banso_cli
+	cli/banso_cli sim/banso_sim
 
 .PHONY: help setup test run stop demo bench lint fmt kafka-up kafka-down postgres-up postgres-down clean
 
