@@ -57,7 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     topics = groups.add_parser("topics", help="Kafka topics from the registry").add_subparsers(
         dest="action", required=True
     )
-    topics.add_parser("create", help="create missing topics (idempotent)")
+    topics_create = topics.add_parser("create", help="create missing topics (idempotent)")
+    topics_create.add_argument(
+        "--replication-factor",
+        type=int,
+        default=None,
+        help="replicas per partition (default BANSO_TOPIC_REPLICATION_FACTOR, 1)",
+    )
     topics.add_parser("list", help="list the registry's topics")
     return parser
 
@@ -117,7 +123,10 @@ async def _run(args: argparse.Namespace) -> None:
                 )
             return
         created_topics = await ensure_topics(
-            settings.kafka_bootstrap_servers, prefix=settings.topic_prefix
+            settings.kafka_bootstrap_servers,
+            prefix=settings.topic_prefix,
+            replication_factor=args.replication_factor or settings.topic_replication_factor,
+            client_options=settings.kafka_client_options(),
         )
         sys.stdout.write(
             ("created " + ", ".join(created_topics)) if created_topics else "all topics exist"

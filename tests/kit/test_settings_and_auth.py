@@ -108,3 +108,17 @@ def test_write_keys_are_random_and_stored_hashed() -> None:
     assert hash_write_key(first) == hash_write_key(first)
     assert hash_write_key(first) != hash_write_key(second)
     assert first not in hash_write_key(first)
+
+
+def test_kafka_security_settings_reach_the_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ServiceSettings().kafka_client_options() == {"security_protocol": "PLAINTEXT"}
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "banso")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "pw")
+    options = ServiceSettings().kafka_client_options()
+    assert options["security_protocol"] == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert options["sasl_plain_username"] == "banso"
+    assert options["sasl_plain_password"] == "pw"
+    assert options["ssl_context"].verify_mode.name == "CERT_REQUIRED"

@@ -49,7 +49,9 @@ class Runtime:
         self.registry = registry
         self.db = Database(settings.database_url)
         self.producer = Producer(
-            settings.kafka_bootstrap_servers, client_id=f"banso-{settings.service_name}"
+            settings.kafka_bootstrap_servers,
+            client_id=f"banso-{settings.service_name}",
+            **settings.kafka_client_options(),
         )
         self.outbox = Outbox(
             tables, source=f"banso/{settings.service_name}", topic_prefix=settings.topic_prefix
@@ -87,6 +89,8 @@ class Runtime:
                 self.settings.kafka_bootstrap_servers,
                 prefix=self.settings.topic_prefix,
                 topics=ALL_TOPICS,
+                replication_factor=self.settings.topic_replication_factor,
+                client_options=self.settings.kafka_client_options(),
             )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._started = True
@@ -131,6 +135,7 @@ class Runtime:
             dedupe=dedupe,
             on_commit=self.relay.wake,
             client_id=f"banso-{self.settings.service_name}",
+            client_options=self.settings.kafka_client_options(),
         )
         self.consumers.append(consumer)
         self._tasks.append(asyncio.create_task(_supervise(consumer), name=f"consumer-{group_id}"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from aiokafka.helpers import create_ssl_context
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -40,6 +41,31 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    )
+    # Security for managed clusters: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; SASL mechanism
+    # PLAIN or SCRAM-SHA-256/512 with a username and password; a CA file to verify the brokers.
+    kafka_security_protocol: str = Field(
+        default="PLAINTEXT",
+        validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol"),
+    )
+    kafka_sasl_mechanism: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SASL_MECHANISM", "kafka_sasl_mechanism")
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SASL_USERNAME", "kafka_sasl_username")
+    )
+    kafka_sasl_password: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SASL_PASSWORD", "kafka_sasl_password")
+    )
+    kafka_ssl_cafile: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SSL_CAFILE", "kafka_ssl_cafile")
+    )
+    # Replication factor for topics the services create when they are missing (1 on one broker;
+    # 3 on a production cluster, where topics are better created up front with `banso topics create`).
+    topic_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        validation_alias=AliasChoices("BANSO_TOPIC_REPLICATION_FACTOR", "topic_replication_factor"),
     )
     topic_prefix: str = Field(
         default="", validation_alias=AliasChoices("BANSO_TOPIC_PREFIX", "topic_prefix")
@@ -84,6 +110,17 @@ class ServiceSettings(BaseSettings):
                         "outside development"
                     )
         return self
+
+    def kafka_client_options(self) -> dict[str, Any]:
+        """Keyword arguments for every aiokafka client (security settings)."""
+        options: dict[str, Any] = {"security_protocol": self.kafka_security_protocol}
+        if self.kafka_sasl_mechanism:
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            options["sasl_plain_password"] = self.kafka_sasl_password
+        if "SSL" in self.kafka_security_protocol:
+            options["ssl_context"] = create_ssl_context(cafile=self.kafka_ssl_cafile)
+        return options
 
     def topic_name(self, logical_name: str) -> str:
         """The physical topic name: the registry's name behind the configured prefix."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -19,9 +20,12 @@ async def ensure_topics(
     prefix: str = "",
     topics: Iterable[Topic] = ALL_TOPICS,
     replication_factor: int = 1,
+    client_options: dict[str, Any] | None = None,
 ) -> list[str]:
     """Create every missing topic; return the physical names of those that were created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="banso-admin")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="banso-admin", **(client_options or {})
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

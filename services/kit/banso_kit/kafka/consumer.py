@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
@@ -113,6 +114,7 @@ class TransactionalConsumer:
         poll_timeout_ms: int = 200,
         on_commit: Callable[[], None] | None = None,
         client_id: str | None = None,
+        client_options: dict[str, Any] | None = None,
     ) -> None:
         self._db = db
         self._tables = tables
@@ -129,6 +131,7 @@ class TransactionalConsumer:
         self._poll_timeout_ms = poll_timeout_ms
         self._on_commit = on_commit
         self._client_id = client_id or group_id
+        self._client_options = client_options or {}
         self._positions = _Positions()
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
@@ -148,6 +151,7 @@ class TransactionalConsumer:
             auto_offset_reset="earliest",
             max_poll_records=self._max_batch,
             isolation_level="read_committed",
+            **self._client_options,
         )
         consumer.subscribe(self._topics, listener=_Rebalance(self, consumer))
         self._consumer = consumer

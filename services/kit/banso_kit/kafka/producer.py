@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -49,6 +50,7 @@ class Producer:
         request_timeout_ms: int = 15000,
         max_batch_size: int = 262144,
         compression_type: str | None = None,
+        **client_options: Any,
     ) -> None:
         self._client = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers,
@@ -59,6 +61,7 @@ class Producer:
             request_timeout_ms=request_timeout_ms,
             max_batch_size=max_batch_size,
             compression_type=compression_type,
+            **client_options,
         )
         self._started = False
 
