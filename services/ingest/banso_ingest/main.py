@@ -2,41 +2,124 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import TypedDict
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 
+from banso_ingest.adapters.groups import SqlGroupDirectory
+from banso_ingest.adapters.ledger import SqlDedupeLedger
+from banso_ingest.adapters.publisher import KafkaPublisher
+from banso_ingest.adapters.sources import SourceDirectory
+from banso_ingest.api import feedback, tracking
+from banso_ingest.api.deps import IngestContext
+from banso_ingest.api.errors import install_ingest_errors
 from banso_ingest.config import IngestSettings
-from banso_ingest.models import KIT
+from banso_ingest.domain.admission import AdmissionGate
+from banso_ingest.domain.intake import Intake
+from banso_ingest.metrics import IngestMetrics
+from banso_ingest.models import KIT, DedupeEntry, UserGroup
 from banso_kit.app import service_app
-from banso_kit.logging import configure_logging
+from banso_kit.logging import configure_logging, correlation_id
 from banso_kit.runtime import Runtime
+
+logger = logging.getLogger(__name__)
 
 
 class State(TypedDict):
     settings: IngestSettings
     runtime: Runtime
+    ingest: IngestContext
 
 
-def create_app(settings: IngestSettings) -> FastAPI:
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
     registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-            yield {"settings": settings, "runtime": runtime}
+            metrics = IngestMetrics(registry)
+            ledger = SqlDedupeLedger(
+                runtime.db,
+                DedupeEntry.__table__,  # type: ignore[attr-defined]
+                window=settings.dedupe_window(),
+                lease=settings.dedupe_lease(),
+            )
+            publisher = KafkaPublisher(
+                runtime.producer,
+                topic_prefix=settings.topic_prefix,
+                correlation_id=correlation_id.get,
+                observe_ack=lambda topic, s: metrics.kafka_ack_seconds.labels(topic).observe(s),
+            )
+            intake = Intake(
+                ledger=ledger,
+                directory=SqlGroupDirectory(runtime.db, UserGroup.__table__),  # type: ignore[attr-defined]
+                publisher=publisher,
+                clock=clock,
+                feedback_events=settings.feedback_kinds(),
+                publish_timeout=settings.kafka_send_timeout_s,
+            )
+            ingest = IngestContext(
+                settings=settings,
+                limits=settings.limits(),
+                intake=intake,
+                sources=SourceDirectory(runtime.db, ttl_s=settings.write_key_cache_s),
+                gate=AdmissionGate(settings.max_in_flight_bytes),
+                metrics=metrics,
+                clock=clock,
+            )
+            sweeper = asyncio.create_task(_sweep(ledger, settings, clock), name="dedupe-sweep")
+            try:
+                yield {"settings": settings, "runtime": runtime, "ingest": ingest}
+            finally:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
 
-    return service_app(
+    app = service_app(
         service="ingest",
         title="Bansō ingest",
-        description="Segment-compatible tracking API that publishes usage, traits and feedback durably to Kafka.",
+        description="Segment-compatible tracking API: every 2xx means the events are in Kafka.",
         version="0.1.0",
         lifespan=lifespan,
         registry=registry,
     )
+    install_ingest_errors(app)
+    # Browsers (analytics.js, rudder-sdk-js) post from the product's own origin.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["POST"],
+        allow_headers=["Authorization", "Content-Type", "Content-Encoding"],
+        max_age=3600,
+    )
+    app.include_router(tracking.router)
+    app.include_router(feedback.router)
+    return app
+
+
+async def _sweep(
+    ledger: SqlDedupeLedger, settings: IngestSettings, clock: Callable[[], datetime]
+) -> None:
+    """Delete dedupe entries past their window now and then (expired ones are reclaimable anyway)."""
+    while True:
+        await asyncio.sleep(settings.dedupe_sweep_interval_s)
+        try:
+            removed = await ledger.forget_expired(now=clock())
+            logger.info("dedupe_swept", extra={"removed": removed})
+        except Exception:  # noqa: BLE001 - retried at the next interval
+            logger.exception("dedupe_sweep_failed")
 
 
 def create_app_from_env() -> FastAPI:

@@ -1,0 +1,36 @@
+"""What the routes need, built once in the lifespan and read from `request.state`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from banso_ingest.adapters.sources import SourceDirectory
+from banso_ingest.config import IngestSettings
+from banso_ingest.domain.admission import AdmissionGate
+from banso_ingest.domain.intake import Intake
+from banso_ingest.domain.limits import IngestLimits
+from banso_ingest.metrics import IngestMetrics
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    settings: IngestSettings
+    limits: IngestLimits
+    intake: Intake
+    sources: SourceDirectory
+    gate: AdmissionGate
+    metrics: IngestMetrics
+    clock: Callable[[], datetime]
+
+
+def get_ingest(request: Request) -> IngestContext:
+    ingest: IngestContext = request.state.ingest
+    return ingest
+
+
+IngestDep = Annotated[IngestContext, Depends(get_ingest)]

@@ -1,0 +1,70 @@
+"""Segment's HTTP Tracking API: `/v1/track`, `/v1/identify`, ..., `/v1/batch` and `/v1/import`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from banso_ingest.api.deps import IngestContext, IngestDep
+from banso_ingest.api.handling import admitted, answer, authenticate, read_json
+from banso_ingest.domain.messages import MessageType
+from banso_ingest.domain.requests import parse_batch, parse_single
+
+router = APIRouter(tags=["tracking"])
+
+# One event per request, its type implied by the path (as in Segment).
+_SINGLE = {
+    "/v1/track": MessageType.TRACK,
+    "/v1/identify": MessageType.IDENTIFY,
+    "/v1/group": MessageType.GROUP,
+    "/v1/page": MessageType.PAGE,
+    "/v1/screen": MessageType.SCREEN,
+    "/v1/alias": MessageType.ALIAS,
+}
+
+
+async def _ingest(
+    request: Request, ingest: IngestContext, endpoint: str, kind: MessageType | None
+) -> Response:
+    async with admitted(request, ingest, endpoint):
+        read = await read_json(request, ingest)
+        received_at = ingest.clock()
+        if kind is None:
+            parsed = parse_batch(
+                read.data, received_at=received_at, limits=ingest.limits, body_bytes=read.size
+            )
+        else:
+            parsed = parse_single(
+                read.data,
+                message_type=kind,
+                received_at=received_at,
+                limits=ingest.limits,
+                body_bytes=read.size,
+            )
+        source = await authenticate(ingest, read.header_key, parsed.write_key)
+        result = await ingest.intake.track(parsed, source)
+        return answer(ingest, endpoint, result, single=kind is not None)
+
+
+@router.post("/v1/batch", summary="Send many events at once (Segment batch).")
+async def batch(request: Request, ingest: IngestDep) -> Response:
+    """Send up to 2,500 events; valid ones are accepted, each invalid one is reported by index."""
+    return await _ingest(request, ingest, "batch", None)
+
+
+@router.post("/v1/import", summary="Legacy alias of /v1/batch.")
+async def import_(request: Request, ingest: IngestDep) -> Response:
+    """Legacy alias of `/v1/batch`, kept for Segment clients that still use it."""
+    return await _ingest(request, ingest, "batch", None)
+
+
+def _single_route(path: str, kind: MessageType) -> None:
+    async def single(request: Request, ingest: IngestDep) -> Response:
+        return await _ingest(request, ingest, kind.value, kind)
+
+    single.__name__ = kind.value
+    single.__doc__ = f"Send one {kind.value} event (Segment `{kind.value}` call)."
+    router.add_api_route(path, single, methods=["POST"], summary=f"Send one {kind.value} event.")
+
+
+for _path, _kind in _SINGLE.items():
+    _single_route(_path, _kind)
