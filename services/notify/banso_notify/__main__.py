@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from banso_notify.config import NotifySettings
 from banso_kit import serve
+from banso_notify.config import NotifySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from banso_kit.settings import ServiceSettings
@@ -12,3 +15,41 @@ class NotifySettings(ServiceSettings):
 
     service_name: str = "notify"
     port: int = 8004
+
+    # The SMTP server customer e-mails go through (a local relay or a provider's SMTP endpoint).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout_s: float = 10.0
+    # Connections kept open to the SMTP server (messages in flight at once).
+    smtp_connections: int = 8
+    email_from: str = "Bansō <notify@banso.local>"
+    # Right-hand side of Message-IDs (<nudge.<hash>@domain>).
+    message_id_domain: str = "banso.local"
+    # Base URL of this service as customers reach it: unsubscribe links point here.
+    public_url: str = "http://127.0.0.1:8004"
+    # Seconds a webhook or Slack POST may take.
+    http_timeout_s: float = 10.0
+
+    # Delivery attempts before a nudge is dead-lettered, and the backoff between them (seconds).
+    max_attempts: int = 5
+    retry_base_s: float = 30.0
+    retry_max_s: float = 3600.0
+    # Sends in flight at once, and how often an idle dispatcher looks for due nudges (seconds).
+    send_concurrency: int = 64
+    dispatch_poll_s: float = 0.2
+    # How often held nudges, CSM reviews and timers are checked (seconds).
+    scheduler_interval_s: float = 1.0
+    # How long playbooks and policies are cached per workspace (seconds).
+    catalog_ttl_s: float = 2.0
+
+    # Crash tests only: die (SIGKILL) at this point of the first send. Refused in production.
+    fault_point: Literal["after_claim", "after_accept"] | None = None
+
+    @model_validator(mode="after")
+    def _no_faults_in_production(self) -> NotifySettings:
+        if self.fault_point is not None and self.env == "production":
+            raise ValueError("NOTIFY_FAULT_POINT is for crash tests; it is refused in production")
+        return self

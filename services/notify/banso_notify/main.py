@@ -2,34 +2,141 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
+import httpx
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from banso_notify.config import NotifySettings
-from banso_notify.models import KIT
+from banso_contracts.topics import ACCOUNT_TRAITS, HEALTH, TICKETS, USAGE, USER_TRAITS
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
+from banso_notify.adapters.channels.base import Sender
+from banso_notify.adapters.channels.slack import SlackSender
+from banso_notify.adapters.channels.smtp import SmtpSender
+from banso_notify.adapters.channels.webhook import WebhookSender
+from banso_notify.api import admin, inapp, playbooks, reports, unsubscribe
+from banso_notify.api.deps import Notify
+from banso_notify.clock import Clock, SystemClock
+from banso_notify.config import NotifySettings
+from banso_notify.consumers.handler import NotifyHandler
+from banso_notify.domain.facts import Channel
+from banso_notify.engine.catalog import Catalog
+from banso_notify.engine.dispatcher import Dispatcher, RetryPolicy
+from banso_notify.engine.planner import Planner
+from banso_notify.engine.rendering import MessageBuilder
+from banso_notify.engine.scheduler import Scheduler
+from banso_notify.metrics import NotifyMetrics
+from banso_notify.models import KIT
+
+CONSUMED = (USAGE, USER_TRAITS, ACCOUNT_TRAITS, HEALTH, TICKETS)
 
 
 class State(TypedDict):
     settings: NotifySettings
     runtime: Runtime
+    notify: Notify
 
 
-def create_app(settings: NotifySettings) -> FastAPI:
+def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastAPI:
     registry = CollectorRegistry()
+    the_clock = clock or SystemClock()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-            yield {"settings": settings, "runtime": runtime}
+            metrics = NotifyMetrics(registry)
+            catalog = Catalog(ttl_s=settings.catalog_ttl_s)
+            http = httpx.AsyncClient(timeout=settings.http_timeout_s)
+            smtp = SmtpSender(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.email_from,
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                use_tls=settings.smtp_security == "tls",
+                start_tls=settings.smtp_security == "starttls",
+                timeout_s=settings.smtp_timeout_s,
+                connections=settings.smtp_connections,
+            )
+            senders: dict[Channel, Sender] = {
+                Channel.EMAIL: smtp,
+                Channel.WEBHOOK: WebhookSender(http),
+                Channel.SLACK: SlackSender(http),
+            }
+            builder = MessageBuilder(
+                secret=settings.secret,
+                public_url=settings.public_url,
+                message_id_domain=settings.message_id_domain,
+            )
+            dispatcher = Dispatcher(
+                db=runtime.db,
+                outbox=runtime.outbox,
+                relay=runtime.relay,
+                catalog=catalog,
+                builder=builder,
+                senders=senders,
+                clock=the_clock,
+                metrics=metrics,
+                retry=RetryPolicy(
+                    max_attempts=settings.max_attempts,
+                    base_delay_s=settings.retry_base_s,
+                    max_delay_s=settings.retry_max_s,
+                ),
+                concurrency=settings.send_concurrency,
+                poll_interval_s=settings.dispatch_poll_s,
+                fault_point=settings.fault_point,
+            )
+            await dispatcher.recover()
+            planner = Planner(runtime.outbox)
+            runtime.add_consumer(
+                group_id="notify",
+                topics=CONSUMED,
+                handler=NotifyHandler(
+                    outbox=runtime.outbox,
+                    catalog=catalog,
+                    planner=planner,
+                    clock=the_clock,
+                    metrics=metrics,
+                    wake_dispatcher=dispatcher.wake,
+                ),
+            )
+            scheduler = Scheduler(
+                db=runtime.db,
+                outbox=runtime.outbox,
+                relay=runtime.relay,
+                catalog=catalog,
+                planner=planner,
+                clock=the_clock,
+                wake_dispatcher=dispatcher.wake,
+                interval_s=settings.scheduler_interval_s,
+            )
+            tasks = [
+                asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),
+                asyncio.create_task(scheduler.run(), name="notify-scheduler"),
+            ]
+            notify = Notify(
+                settings=settings,
+                catalog=catalog,
+                builder=builder,
+                dispatcher=dispatcher,
+                scheduler=scheduler,
+                clock=the_clock,
+            )
+            try:
+                yield {"settings": settings, "runtime": runtime, "notify": notify}
+            finally:
+                scheduler.request_stop()
+                dispatcher.request_stop()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                await smtp.close()
+                await http.aclose()
 
-    return service_app(
+    app = service_app(
         service="notify",
         title="Bansō notify",
         description="Tech-touch playbooks: the right nudge to the right person at the right time.",
@@ -37,6 +144,9 @@ def create_app(settings: NotifySettings) -> FastAPI:
         lifespan=lifespan,
         registry=registry,
     )
+    for module in (playbooks, reports, inapp, unsubscribe, admin):
+        app.include_router(module.router)
+    return app
 
 
 def create_app_from_env() -> FastAPI:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import orjson
 import pytest
+
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage
 from banso_notify.adapters.channels.slack import SlackSender
 from banso_notify.adapters.channels.smtp import SmtpSender

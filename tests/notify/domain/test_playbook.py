@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_notify.builtin import builtin_playbook_sources, builtin_playbooks
 from banso_notify.domain.errors import PlaybookInvalid
 from banso_notify.domain.facts import Channel

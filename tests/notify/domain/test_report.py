@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_notify.domain.report import ReportCounts, build_report
 
 

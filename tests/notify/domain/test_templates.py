@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from jinja2.exceptions import SecurityError
+
 from banso_notify.domain.templates import (
     LocalizedTemplate,
     RenderedMessage,
     TemplateRenderer,
     choose_locale,
 )
-from jinja2.exceptions import SecurityError
 
 UNSUB = "https://notify.example/v1/unsubscribe?token=abc&x=1"
 

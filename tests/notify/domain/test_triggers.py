@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from banso_notify.domain.facts import Band
 from banso_notify.domain.signals import (
     GoalAtRiskSignal,
@@ -17,7 +19,6 @@ from banso_notify.domain.signals import (
     UsageSignal,
 )
 from banso_notify.domain.triggers import Trigger
-from pydantic import TypeAdapter
 
 AT = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 BASE: dict[str, Any] = {"workspace_id": "ws", "account_id": "acme", "occurred_at": AT}

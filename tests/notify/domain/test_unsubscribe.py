@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+
 from banso_notify.domain.errors import InvalidToken
 from banso_notify.domain.unsubscribe import make_unsubscribe_token, read_unsubscribe_token
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from banso_notify.domain.uplift import newcombe_interval, uplift, wald_interval, wilson_interval
 
 # (x1, n1, x2, n2) → method 10 (hybrid score) limits, Newcombe 1998, Stat Med 17:873-890

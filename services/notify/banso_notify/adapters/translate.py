@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from banso_contracts.events import HealthChanged, TicketResolved, UsageRecorded
-
 from banso_notify.domain.facts import Band
 from banso_notify.domain.signals import (
     GoalAtRiskSignal,

@@ -45,6 +45,11 @@ class WorkspacePolicy(BaseModel):
         default_factory=lambda: [time(9, 0), time(13, 0)], min_length=1
     )
     holdout_salt: str = "banso-holdout-v1"
+    #: what templates call the product, and where it lives
+    product_name: str = "our product"
+    product_url: str | None = None
+    #: the From of customer e-mails; the service default (NOTIFY_EMAIL_FROM) when unset
+    email_from: str | None = None
     #: where CSM alerts go when a CSM has no Slack webhook of their own
     slack_webhook_url: str | None = None
     #: the workspace's generic webhook channel and the secret its HMAC-SHA256 signature uses

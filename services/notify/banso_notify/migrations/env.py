@@ -1,6 +1,6 @@
 """Alembic environment of the notify service."""
 
-from banso_notify.models import NotifyModel
 from banso_kit.migrations import run_env
+from banso_notify.models import NotifyModel
 
 run_env(NotifyModel.metadata)

@@ -20,6 +20,8 @@ class OutgoingMessage:
     unsubscribe_url: str | None = None
     #: the nudge as JSON for webhook receivers (ids, playbook, recipient, message)
     payload: Mapping[str, Any] = field(default_factory=dict)
+    #: the workspace's webhook signing secret (webhook channel only)
+    signing_secret: str | None = None
 
 
 class DeliveryError(Exception):

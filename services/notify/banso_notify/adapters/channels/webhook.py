@@ -39,7 +39,7 @@ def verify(secret: str, headers: httpx.Headers | dict[str, str], body: bytes) ->
 
 
 class WebhookSender:
-    def __init__(self, client: httpx.AsyncClient, *, secret: str | None) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, secret: str | None = None) -> None:
         self._client = client
         self._secret = secret
 
@@ -53,8 +53,9 @@ class WebhookSender:
             "webhook-timestamp": str(timestamp),
             "idempotency-key": message.idempotency_key,
         }
-        if self._secret:
-            headers["webhook-signature"] = sign(self._secret, webhook_id, timestamp, body)
+        secret = message.signing_secret or self._secret
+        if secret:
+            headers["webhook-signature"] = sign(secret, webhook_id, timestamp, body)
         await post(self._client, message.address, body, headers)
         return webhook_id
 

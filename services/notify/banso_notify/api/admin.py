@@ -1,0 +1,127 @@
+"""Workspace settings for notify: delivery policy, the suppression list, dead-lettered nudges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from banso_kit.api import AdminDep, ReaderDep, SessionDep, WriterDep
+from banso_kit.errors import NotFound
+from banso_notify.adapters import directory
+from banso_notify.api.deps import NotifyDep
+from banso_notify.domain.policy import WorkspacePolicy
+from banso_notify.engine.dispatcher import retry_dead
+from banso_notify.models import Nudge
+
+router = APIRouter(prefix="/v1", tags=["settings"])
+
+
+@router.get("/policy")
+async def get_policy(principal: ReaderDep, session: SessionDep) -> WorkspacePolicy:
+    """The workspace's delivery policy (defaults until it is set)."""
+    return await directory.get_policy(session, workspace_id=principal.workspace_id)
+
+
+@router.put("/policy")
+async def put_policy(
+    policy: WorkspacePolicy, principal: AdminDep, session: SessionDep, notify: NotifyDep
+) -> WorkspacePolicy:
+    """Set caps, send window and quiet hours, high-touch rule, CSM budget and channels."""
+    await directory.put_policy(
+        session, workspace_id=principal.workspace_id, policy=policy, now=notify.clock.now()
+    )
+    notify.catalog.invalidate(principal.workspace_id)
+    return policy
+
+
+class SuppressionIn(BaseModel):
+    user_id: str | None = Field(default=None, min_length=1)
+    email: str | None = Field(default=None, min_length=3)
+    reason: str = Field(default="manual", max_length=64)
+
+
+@router.get("/suppressions")
+async def suppressions(principal: ReaderDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Who is on the suppression list (and who unsubscribed)."""
+    rows = await directory.list_suppressions(session, workspace_id=principal.workspace_id)
+    return [
+        {"subject": r.subject, "unsubscribed": r.unsubscribed, "reason": r.reason} for r in rows
+    ]
+
+
+@router.post("/suppressions", status_code=201)
+async def add_suppression(
+    body: SuppressionIn, principal: WriterDep, session: SessionDep, notify: NotifyDep
+) -> dict[str, Any]:
+    """Put a person (by user id) or an address on the suppression list: no channel reaches them."""
+    subject = directory.user_subject(body.user_id) or directory.email_subject(body.email)
+    if subject is None:
+        raise NotFound("give a user_id or an email")
+    row = await directory.suppress(
+        session,
+        workspace_id=principal.workspace_id,
+        subject=subject,
+        unsubscribed=False,
+        reason=body.reason,
+        now=notify.clock.now(),
+    )
+    return {"subject": row.subject, "unsubscribed": row.unsubscribed, "reason": row.reason}
+
+
+@router.delete("/suppressions/{subject}", status_code=204)
+async def lift_suppression(subject: str, principal: AdminDep, session: SessionDep) -> None:
+    """Take a subject (``user:<id>`` or ``email:<address>``) off the list."""
+    if not await directory.lift_suppression(
+        session, workspace_id=principal.workspace_id, subject=subject
+    ):
+        raise NotFound(f"{subject!r} is not on the suppression list")
+
+
+@router.get("/nudges")
+async def nudges(
+    principal: ReaderDep,
+    session: SessionDep,
+    playbook_id: str | None = None,
+    state: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Recent nudges (newest first), optionally by playbook and state."""
+    query = select(Nudge).where(Nudge.workspace_id == principal.workspace_id)
+    if playbook_id:
+        query = query.where(Nudge.playbook_id == playbook_id)
+    if state:
+        query = query.where(Nudge.state == state)
+    rows = await session.exec(query.order_by(col(Nudge.created_at).desc()).limit(min(limit, 1000)))
+    return [
+        {
+            "id": n.id,
+            "idempotency_key": n.idempotency_key,
+            "playbook_id": n.playbook_id,
+            "playbook_version": n.playbook_version,
+            "account_id": n.account_id,
+            "recipient": {"kind": n.recipient_kind, "id": n.recipient_id},
+            "channel": n.channel,
+            "state": n.state,
+            "reason": n.reason,
+            "detail": n.detail,
+            "variant": n.variant,
+            "attempts": n.attempts,
+            "last_error": n.last_error,
+            "due_at": n.due_at,
+            "sent_at": n.sent_at,
+        }
+        for n in rows.all()
+    ]
+
+
+@router.post("/nudges/retry-dead")
+async def retry_dead_nudges(principal: AdminDep, notify: NotifyDep) -> dict[str, int]:
+    """Give every dead-lettered nudge of the workspace a fresh set of attempts."""
+    count = await retry_dead(
+        notify.dispatcher.db, workspace_id=principal.workspace_id, now=notify.clock.now()
+    )
+    notify.dispatcher.wake()
+    return {"requeued": count}

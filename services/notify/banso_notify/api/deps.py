@@ -1,0 +1,35 @@
+"""Dependencies of notify's routes: the notify components built by the lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from banso_notify.clock import Clock
+from banso_notify.config import NotifySettings
+from banso_notify.engine.catalog import Catalog
+from banso_notify.engine.dispatcher import Dispatcher
+from banso_notify.engine.rendering import MessageBuilder
+from banso_notify.engine.scheduler import Scheduler
+
+
+@dataclass(frozen=True)
+class Notify:
+    """What the lifespan built for the routes, beside the kit's runtime."""
+
+    settings: NotifySettings
+    catalog: Catalog
+    builder: MessageBuilder
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    clock: Clock
+
+
+def get_notify(request: Request) -> Notify:
+    notify: Notify = request.state.notify
+    return notify
+
+
+NotifyDep = Annotated[Notify, Depends(get_notify)]

@@ -1,0 +1,143 @@
+"""Playbooks per workspace: PUT a YAML (or JSON) definition, read it back, list its versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.errors import InvalidInput, NotFound
+from banso_notify.adapters import playbook_store
+from banso_notify.adapters.playbook_store import StoredPlaybook
+from banso_notify.api.deps import NotifyDep
+from banso_notify.api.errors import invalid_playbook
+from banso_notify.domain.errors import PlaybookInvalid
+from banso_notify.domain.playbook import parse_playbook
+
+router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
+
+MAX_BODY = 512 * 1024
+
+
+class PlaybookPublic(BaseModel):
+    id: str
+    version: int
+    name: str
+    enabled: bool
+    builtin: bool
+    created_at: datetime | None
+    trigger: str
+    definition: dict[str, Any]
+    source: str
+
+
+def public(stored: StoredPlaybook) -> PlaybookPublic:
+    return PlaybookPublic(
+        id=stored.playbook.id,
+        version=stored.version,
+        name=stored.playbook.name,
+        enabled=stored.playbook.enabled,
+        builtin=stored.builtin,
+        created_at=stored.created_at,
+        trigger=stored.playbook.trigger.type,
+        definition=stored.playbook.model_dump(mode="json"),
+        source=stored.source,
+    )
+
+
+@router.get("")
+async def list_playbooks(
+    principal: ReaderDep, session: SessionDep, notify: NotifyDep
+) -> list[PlaybookPublic]:
+    """The workspace's playbooks, each at its current version (built-ins included)."""
+    found = await playbook_store.current_playbooks(session, workspace_id=principal.workspace_id)
+    return [public(stored) for stored in found]
+
+
+@router.put("/{playbook_id}", status_code=200)
+async def put_playbook(
+    playbook_id: str,
+    request: Request,
+    response: Response,
+    principal: WriterDep,
+    session: SessionDep,
+    notify: NotifyDep,
+) -> PlaybookPublic:
+    """Create or change a playbook (YAML or JSON body); a changed definition is a new version."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise InvalidInput(f"a playbook is at most {MAX_BODY // 1024} KB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("the body must be UTF-8 YAML or JSON") from None
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    source: str | dict[str, Any] = text
+    if content_type == "application/json":
+        try:
+            source = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(f"invalid JSON: {exc}") from None
+        if isinstance(source, dict):
+            source.setdefault("id", playbook_id)
+    try:
+        playbook = parse_playbook(source)
+    except PlaybookInvalid as exc:
+        raise invalid_playbook(exc) from None
+    if playbook.id != playbook_id:
+        raise InvalidInput(f"the body's id {playbook.id!r} differs from the path's {playbook_id!r}")
+    stored, created = await playbook_store.put_playbook(
+        session,
+        workspace_id=principal.workspace_id,
+        playbook=playbook,
+        source=text,
+        now=notify.clock.now(),
+    )
+    notify.catalog.invalidate(principal.workspace_id)
+    response.status_code = 201 if created else 200
+    return public(stored)
+
+
+@router.get("/{playbook_id}")
+async def get_playbook(
+    playbook_id: str, principal: ReaderDep, session: SessionDep
+) -> PlaybookPublic:
+    """A playbook at its current version."""
+    return public(await _found(session, principal.workspace_id, playbook_id, None))
+
+
+@router.get("/{playbook_id}/versions")
+async def list_versions(
+    playbook_id: str, principal: ReaderDep, session: SessionDep
+) -> list[PlaybookPublic]:
+    """Every version of a playbook, oldest first."""
+    versions = await playbook_store.list_versions(
+        session, workspace_id=principal.workspace_id, playbook_id=playbook_id
+    )
+    if not versions:
+        raise NotFound(f"no playbook {playbook_id!r} in this workspace")
+    return [public(stored) for stored in versions]
+
+
+@router.get("/{playbook_id}/versions/{version}")
+async def get_version(
+    playbook_id: str, version: int, principal: ReaderDep, session: SessionDep
+) -> PlaybookPublic:
+    """One version of a playbook."""
+    return public(await _found(session, principal.workspace_id, playbook_id, version))
+
+
+async def _found(
+    session: AsyncSession, workspace_id: str, playbook_id: str, version: int | None
+) -> StoredPlaybook:
+    stored = await playbook_store.get_playbook(
+        session, workspace_id=workspace_id, playbook_id=playbook_id, version=version
+    )
+    if stored is None:
+        raise NotFound(f"no playbook {playbook_id!r} in this workspace")
+    return stored

@@ -1,0 +1,92 @@
+"""Did it work? A playbook's sends, suppressions, conversions and uplift over its holdout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from banso_kit.api import ReaderDep, SessionDep
+from banso_kit.errors import NotFound
+from banso_notify.adapters import nudge_store, playbook_store
+from banso_notify.domain.report import PlaybookReport, ReportCounts, build_report
+
+router = APIRouter(prefix="/v1/playbooks", tags=["reports"])
+
+_PENDING = (nudge_store.HELD, nudge_store.CSM_QUEUED, nudge_store.READY, nudge_store.SENDING)
+
+
+@router.get("/{playbook_id}/report")
+async def report(playbook_id: str, principal: ReaderDep, session: SessionDep) -> dict[str, Any]:
+    """Sent, suppressed by reason, converted, holdout conversion and uplift with a 95 % CI."""
+    workspace_id = principal.workspace_id
+    stored = await playbook_store.get_playbook(
+        session, workspace_id=workspace_id, playbook_id=playbook_id
+    )
+    if stored is None:
+        raise NotFound(f"no playbook {playbook_id!r} in this workspace")
+    counts = await nudge_store.count_by_state(
+        session, workspace_id=workspace_id, playbook_id=playbook_id
+    )
+    arms = await nudge_store.arm_counts(session, workspace_id=workspace_id, playbook_id=playbook_id)
+    suppressed: dict[str, int] = {}
+    totals = {"sent": 0, "failed": 0, "pending": 0}
+    for state, reason, count in counts:
+        if state == nudge_store.SENT:
+            totals["sent"] += count
+        elif state == nudge_store.DEAD:
+            totals["failed"] += count
+        elif state in _PENDING:
+            totals["pending"] += count
+        elif state == nudge_store.SUPPRESSED:
+            key = reason or "unknown"
+            suppressed[key] = suppressed.get(key, 0) + count
+    treated = arms.get("treatment", (0, 0, 0))
+    held_out = arms.get("holdout", (0, 0, 0))
+    result = build_report(
+        playbook_id,
+        ReportCounts(
+            sent=totals["sent"],
+            failed=totals["failed"],
+            pending=totals["pending"],
+            converted=treated[2],
+            suppressed=suppressed,
+            treatment_accounts=treated[0],
+            treatment_accounts_converted=treated[1],
+            holdout_accounts=held_out[0],
+            holdout_accounts_converted=held_out[1],
+        ),
+    )
+    return _json(result, holdout_percent=stored.playbook.holdout_percent)
+
+
+def _json(report: PlaybookReport, *, holdout_percent: float) -> dict[str, Any]:
+    uplift = report.uplift
+    return {
+        "playbook_id": report.playbook_id,
+        "holdout_percent": holdout_percent,
+        "sent": report.sent,
+        "failed": report.failed,
+        "pending": report.pending,
+        "suppressed": report.suppressed,
+        "converted": report.converted,
+        "treatment": {
+            "accounts": report.treatment.accounts,
+            "converted": report.treatment.converted,
+            "rate": report.treatment.rate,
+        },
+        "holdout": {
+            "accounts": report.holdout.accounts,
+            "converted": report.holdout.converted,
+            "rate": report.holdout.rate,
+        },
+        "uplift": None
+        if uplift is None
+        else {
+            "difference": uplift.difference,
+            "relative": uplift.relative,
+            "ci95": {"low": uplift.newcombe_95.low, "high": uplift.newcombe_95.high},
+            "wald_ci95": {"low": uplift.wald_95.low, "high": uplift.wald_95.high},
+        },
+        "method": report.method,
+    }

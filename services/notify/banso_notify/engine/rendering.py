@@ -1,0 +1,90 @@
+"""Turn a planned nudge into the message its channel delivers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from banso_notify.adapters.channels.base import OutgoingMessage
+from banso_notify.domain.errors import TemplateMissing
+from banso_notify.domain.idempotency import message_id
+from banso_notify.domain.playbook import Playbook
+from banso_notify.domain.policy import WorkspacePolicy
+from banso_notify.domain.reroute import REROUTE_TEMPLATE, reroute_templates
+from banso_notify.domain.templates import LocalizedTemplate, RenderedMessage, TemplateRenderer
+from banso_notify.domain.unsubscribe import make_unsubscribe_token
+from banso_notify.models import Nudge
+
+
+class MessageBuilder:
+    def __init__(self, *, secret: str, public_url: str, message_id_domain: str) -> None:
+        self._secret = secret
+        self._public_url = public_url.rstrip("/")
+        self._domain = message_id_domain
+        self._renderers: dict[str, TemplateRenderer] = {}
+
+    def unsubscribe_url(self, workspace_id: str, user_id: str) -> str:
+        token = make_unsubscribe_token(
+            secret=self._secret, workspace_id=workspace_id, user_id=user_id
+        )
+        return f"{self._public_url}/v1/unsubscribe?token={quote(token)}"
+
+    def build(self, nudge: Nudge, playbook: Playbook, policy: WorkspacePolicy) -> OutgoingMessage:
+        template = _template(
+            playbook, nudge.template or "", nudge.locale or playbook.default_locale
+        )
+        customer_email = nudge.recipient_kind == "user" and nudge.channel == "email"
+        unsubscribe = (
+            self.unsubscribe_url(nudge.workspace_id, nudge.recipient_id) if customer_email else None
+        )
+        renderer = self._renderers.setdefault(
+            policy.product_name, TemplateRenderer(product_name=policy.product_name)
+        )
+        context: dict[str, Any] = {
+            **nudge.context,
+            "playbook": {"id": playbook.id, "name": playbook.name},
+            "product": {"name": policy.product_name, "url": policy.product_url or ""},
+        }
+        rendered = renderer.render(
+            template,
+            context,
+            locale=nudge.locale or playbook.default_locale,
+            unsubscribe_url=unsubscribe,
+        )
+        key = nudge.idempotency_key
+        return OutgoingMessage(
+            idempotency_key=key,
+            message_id=message_id(key, domain=self._domain),
+            address=nudge.address or "",
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            unsubscribe_url=unsubscribe,
+            payload=_payload(nudge, rendered),
+            signing_secret=policy.webhook_secret,
+        )
+
+
+def _template(playbook: Playbook, name: str, locale: str) -> LocalizedTemplate:
+    locales = reroute_templates() if name == REROUTE_TEMPLATE else playbook.templates.get(name)
+    if not locales:
+        raise TemplateMissing(f"playbook {playbook.id} has no template {name!r}")
+    return (
+        locales.get(locale) or locales.get(playbook.default_locale) or next(iter(locales.values()))
+    )
+
+
+def _payload(nudge: Nudge, rendered: RenderedMessage) -> dict[str, Any]:
+    """What a generic webhook receiver gets: enough to deliver or log the nudge itself."""
+    return {
+        "type": "banso.nudge",
+        "nudge_id": nudge.id,
+        "idempotency_key": nudge.idempotency_key,
+        "workspace_id": nudge.workspace_id,
+        "playbook": {"id": nudge.playbook_id, "version": nudge.playbook_version},
+        "account_id": nudge.account_id,
+        "recipient": {"kind": nudge.recipient_kind, "id": nudge.recipient_id},
+        "locale": nudge.locale,
+        "message": {"subject": rendered.subject, "text": rendered.text, "html": rendered.html},
+        "trigger_event_id": nudge.trigger_event_id,
+    }

@@ -1,0 +1,30 @@
+"""Fixtures for notify's service tests: a real SMTP server on loopback, settings per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from banso_notify.config import NotifySettings
+
+from ..smtp_sink import SmtpSink, start_sink
+from .support import settings_for
+
+
+@pytest.fixture
+async def smtp() -> AsyncIterator[tuple[SmtpSink, int]]:
+    sink = SmtpSink()
+    server, port = await start_sink(sink)
+    try:
+        yield sink, port
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
+def settings(
+    database_url: str, kafka_bootstrap: str, topic_prefix: str, smtp: tuple[SmtpSink, int]
+) -> NotifySettings:
+    return settings_for(database_url, kafka_bootstrap, topic_prefix, smtp[1])
