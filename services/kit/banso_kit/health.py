@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 Check = Callable[[], Awaitable[None]]
 
@@ -44,6 +46,11 @@ def health_router(
 
     @router.get("/metrics", summary="Prometheus metrics.", include_in_schema=False)
     async def metrics(request: Request) -> Response:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # Several worker processes: aggregate what every worker wrote (see serve.py).
+            combined = CollectorRegistry()
+            MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+            return Response(generate_latest(combined), media_type=CONTENT_TYPE_LATEST)
         return Response(generate_latest(registry(request)), media_type=CONTENT_TYPE_LATEST)
 
     return router

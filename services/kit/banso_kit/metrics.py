@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.routing import Match
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -54,16 +53,16 @@ class ConsumerMetrics:
             "Messages not yet applied, by topic.",
             ["topic"],
             registry=registry,
+            multiprocess_mode="livesum",
         )
 
 
 def route_template(request: Request) -> str:
-    """The matched route's path template (`/v1/accounts/{id}`), never the raw path."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+    """The matched route's path template (`/v1/accounts/{id}`), never the raw path (which would
+    give every account its own time series). The router records the route in the scope."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
 
 
 def install_http_metrics(app: FastAPI, metrics: HttpMetrics) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -51,6 +53,8 @@ def main(
         return
     if not getattr(args, "no_migrate", False):
         upgrade(settings.database_url, migrations)
+    if settings.workers > 1:
+        _prepare_multiprocess_metrics(settings.data_dir / "prometheus" / service)
     uvicorn.run(
         app_factory,
         factory=True,
@@ -61,6 +65,17 @@ def main(
         access_log=False,
         timeout_graceful_shutdown=30,
     )
+
+
+def _prepare_multiprocess_metrics(directory: Path) -> None:
+    """With several workers each process counts for itself; prometheus_client's multiprocess mode
+    keeps the counts in files under one directory, which every worker's /metrics aggregates. The
+    variable must be set before the workers import prometheus_client, hence here."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _safe(url: str) -> str:
