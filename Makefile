@@ -51,7 +51,7 @@ fmt: $(STAMP) ## format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-kafka-up: setup ## start the local Kafka broker (or wait for $$KAFKA_BOOTSTRAP_SERVERS)
+kafka-up: setup ## start the local Kafka broker (or wait for the cluster in KAFKA_BOOTSTRAP_SERVERS)
 	@deploy/kafka/kafka.sh up
 
 kafka-down: ## stop the local Kafka broker
