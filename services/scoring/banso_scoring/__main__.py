@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from banso_scoring.config import ScoringSettings
 from banso_kit import serve
+from banso_scoring.config import ScoringSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from banso_kit.settings import ServiceSettings
@@ -12,3 +13,19 @@ class ScoringSettings(ServiceSettings):
 
     service_name: str = "scoring"
     port: int = 8002
+    # Kafka consumer group (behind BANSO_TOPIC_PREFIX, like the topics).
+    group_id: str = "scoring"
+    # Seconds of stream time per evaluation slot: accounts touched in a slot are evaluated (and
+    # HealthChanged published when due) at its end. Reads through the API are always current.
+    slot_seconds: float = Field(default=1.0, gt=0)
+    # Seconds of stream time between inactivity ticks, which re-evaluate every account.
+    tick_seconds: float = Field(default=300.0, gt=0)
+    # When every partition is caught up, stream time follows the clock, this many seconds
+    # behind, so records still in flight from ingest land in their own slot.
+    idle_grace_s: float = Field(default=2.0, ge=0)
+    # Most records applied in one database transaction while catching up.
+    max_round_records: int = Field(default=50_000, gt=0)
+    # Records buffered per partition while waiting for a slower co-partition, before pausing it.
+    max_buffered_records: int = Field(default=20_000, gt=0)
+    # Seconds between checks for scorecard, goal, milestone and override changes.
+    requests_poll_s: float = Field(default=0.5, gt=0)

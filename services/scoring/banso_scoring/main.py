@@ -2,41 +2,88 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from banso_scoring.config import ScoringSettings
-from banso_scoring.models import KIT
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
+from banso_scoring.api import accounts, overrides, plans, scorecard
+from banso_scoring.api.deps import ScoringContext
+from banso_scoring.config import ScoringSettings
+from banso_scoring.consumers.loop import ScoringConsumer
+from banso_scoring.metrics import ScoringMetrics
+from banso_scoring.models import KIT
+
+logger = logging.getLogger(__name__)
 
 
 class State(TypedDict):
     settings: ScoringSettings
     runtime: Runtime
+    scoring: ScoringContext
+    consumer: ScoringConsumer
 
 
-def create_app(settings: ScoringSettings) -> FastAPI:
+async def _supervise(consumer: ScoringConsumer) -> None:
+    """Restart the consumer loop after an unexpected error (it resumes from stored offsets)."""
+    delay = 1.0
+    while True:
+        try:
+            await consumer.run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - logged, then restarted from the database
+            logger.exception("scoring_consumer_crashed")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.time) -> FastAPI:
+    """The scoring app; ``clock`` (epoch seconds) is injectable for simulations and tests."""
     registry = CollectorRegistry()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[State]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-            yield {"settings": settings, "runtime": runtime}
+            consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=clock)
+            task = asyncio.create_task(_supervise(consumer), name="scoring-consumer")
+            context = ScoringContext(settings=settings, clock=clock, group_id=consumer.group_id)
+            try:
+                yield {
+                    "settings": settings,
+                    "runtime": runtime,
+                    "scoring": context,
+                    "consumer": consumer,
+                }
+            finally:
+                consumer.request_stop()
+                done, _pending = await asyncio.wait({task}, timeout=30)
+                if not done:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
-    return service_app(
+    app = service_app(
         service="scoring",
         title="Bansō scoring",
-        description="Every account's health, current within a second of each event, and why it moved.",
+        description="Every account's health, current as events arrive, and why it moved.",
         version="0.1.0",
         lifespan=lifespan,
         registry=registry,
     )
+    for module in (accounts, scorecard, plans, overrides):
+        app.include_router(module.router)
+    return app
 
 
 def create_app_from_env() -> FastAPI:

@@ -1,9 +1,15 @@
-"""The scoring service's tables. Its own registry keeps its metadata apart from other services'."""
+"""The scoring service's tables. Its own registry keeps its metadata apart from other services'.
+
+Times are stored as epoch seconds (floats): they are event or stream times that feed the
+deterministic computation, and SQLite would otherwise drop their time zone. JSON documents
+(aggregates, published health) are stored as orjson bytes.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import Column, Index, LargeBinary, Text
 from sqlalchemy.orm import registry
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from banso_kit.tables import define_kit_tables
 
@@ -13,3 +19,125 @@ class ScoringModel(SQLModel, registry=registry()):
 
 
 KIT = define_kit_tables(ScoringModel.metadata)
+
+
+class Account(ScoringModel, table=True):
+    """One account's aggregates and its latest health (score and band for listing)."""
+
+    __tablename__ = "scoring_accounts"
+    __table_args__ = (
+        Index("ix_scoring_accounts_band", "workspace_id", "band", "score"),
+        Index("ix_scoring_accounts_partition", "partition"),
+    )
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    # The Kafka partition (of every co-partitioned input topic) this account's records are on.
+    partition: int
+    aggregate: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    score: float | None = None
+    band: str = Field(default="unknown", max_length=16)
+    # Stream time of the last evaluation (slot, tick, request).
+    evaluated_at: float | None = None
+    # The last published health (JSON), against which drivers are ranked.
+    published: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
+    recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+
+
+class HealthHistory(ScoringModel, table=True):
+    """Every published health change, and every recomputation after a scorecard change."""
+
+    __tablename__ = "scoring_health_history"
+    __table_args__ = (
+        Index("ix_scoring_history_account", "workspace_id", "account_id", "computed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=256)
+    account_id: str = Field(max_length=256)
+    computed_at: float
+    score: float | None = None
+    band: str = Field(max_length=16)
+    previous_score: float | None = None
+    previous_band: str | None = Field(default=None, max_length=16)
+    # What caused the computation: events, tick, recompute, override.
+    cause: str = Field(max_length=16)
+    # What changed: first, band, score, override (recompute: none may have).
+    change: str | None = Field(default=None, max_length=16)
+    scorecard_version: int
+    # The HealthChanged event id (None for a recomputation that changed nothing).
+    event_id: str | None = Field(default=None, max_length=200)
+    health: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ScorecardVersion(ScoringModel, table=True):
+    """Every scorecard a workspace has had; the highest version is in force."""
+
+    __tablename__ = "scoring_scorecards"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    version: int = Field(primary_key=True)
+    yaml: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: float
+    created_by: str = Field(max_length=256)
+
+
+class AccountPlan(ScoringModel, table=True):
+    """Goals agreed with the customer and the account's own onboarding milestones."""
+
+    __tablename__ = "scoring_account_plans"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    goals: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    milestones: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    updated_at: float
+    updated_by: str = Field(max_length=256)
+
+
+class AccountOverride(ScoringModel, table=True):
+    """A manual override in force (or expired and not yet replaced)."""
+
+    __tablename__ = "scoring_overrides"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    document: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class OverrideAudit(ScoringModel, table=True):
+    """Who set, replaced, cleared an override, and when it expired."""
+
+    __tablename__ = "scoring_override_audit"
+    __table_args__ = (Index("ix_scoring_override_audit", "workspace_id", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=256)
+    account_id: str = Field(max_length=256)
+    action: str = Field(max_length=16)
+    actor: str = Field(max_length=256)
+    at: float
+    document: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class EvaluationRequest(ScoringModel, table=True):
+    """An account to re-evaluate because a person changed its goals, milestones or override."""
+
+    __tablename__ = "scoring_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=256)
+    account_id: str = Field(max_length=256)
+    cause: str = Field(max_length=16)
+
+
+class PartitionState(ScoringModel, table=True):
+    """Per input partition: the evaluation schedule and the scorecard versions applied."""
+
+    __tablename__ = "scoring_partitions"
+
+    group_id: str = Field(primary_key=True, max_length=200)
+    partition: int = Field(primary_key=True)
+    schedule: str = Field(sa_column=Column(Text, nullable=False))
+    scorecards: str = Field(default="{}", sa_column=Column(Text, nullable=False))

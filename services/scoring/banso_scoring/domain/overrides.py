@@ -38,7 +38,9 @@ class Override(BaseModel):
         return self
 
     def active_at(self, now: datetime) -> bool:
-        return self.set_at <= now < self.expires_at
+        # Not "set_at <= now": health is evaluated on stream time, which may trail the clock
+        # that stamped set_at; an override holds from the moment it is stored.
+        return now < self.expires_at
 
 
 def apply_override(health: Health, override: Override | None, now: datetime) -> Health:

@@ -1,0 +1,399 @@
+"""Database reads and writes of the scoring service. Functions only flush; callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_scoring.consumers.state import AccountEntry, AccountKey
+from banso_scoring.domain.aggregate_codec import from_document, to_document
+from banso_scoring.domain.goals import Goal
+from banso_scoring.domain.health import Health
+from banso_scoring.domain.overrides import Override
+from banso_scoring.domain.scorecard import MilestoneSpec
+from banso_scoring.models import (
+    Account,
+    AccountOverride,
+    AccountPlan,
+    EvaluationRequest,
+    HealthHistory,
+    OverrideAudit,
+    PartitionState,
+    ScorecardVersion,
+)
+
+
+def _t(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+ACCOUNTS = _t(Account)
+HISTORY = _t(HealthHistory)
+SCORECARDS = _t(ScorecardVersion)
+PLANS = _t(AccountPlan)
+OVERRIDES = _t(AccountOverride)
+AUDIT = _t(OverrideAudit)
+REQUESTS = _t(EvaluationRequest)
+PARTITIONS = _t(PartitionState)
+CHUNK = 500
+
+
+# -- scorecards ------------------------------------------------------------------------------
+
+
+async def scorecard_versions(session: AsyncSession) -> dict[str, int]:
+    """The version in force per workspace that has replaced the default."""
+    rows = await (await session.connection()).execute(
+        select(SCORECARDS.c.workspace_id, func.max(SCORECARDS.c.version)).group_by(
+            SCORECARDS.c.workspace_id
+        )
+    )
+    return {str(workspace): int(version) for workspace, version in rows.all()}
+
+
+async def scorecard_yaml(session: AsyncSession, *, workspace_id: str, version: int) -> str | None:
+    row = await (await session.connection()).execute(
+        select(SCORECARDS.c.yaml).where(
+            SCORECARDS.c.workspace_id == workspace_id, SCORECARDS.c.version == version
+        )
+    )
+    value = row.scalar_one_or_none()
+    return None if value is None else str(value)
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+def _entry(row: Any) -> AccountEntry:
+    published = Health.model_validate_json(row.published) if row.published else None
+    return AccountEntry(
+        aggregate=from_document(orjson.loads(row.aggregate)),
+        partition=row.partition,
+        published=published,
+        recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
+        score=row.score,
+        band=row.band,
+        evaluated_at=row.evaluated_at,
+        stored=True,
+    )
+
+
+async def load_accounts(
+    session: AsyncSession, *, partitions: Iterable[int]
+) -> dict[AccountKey, AccountEntry]:
+    rows = await (await session.connection()).execute(
+        select(ACCOUNTS).where(ACCOUNTS.c.partition.in_(list(partitions)))
+    )
+    entries = [_entry(row) for row in rows.all()]
+    return {entry.key: entry for entry in entries}
+
+
+async def load_account(
+    session: AsyncSession, *, workspace_id: str, account_id: str
+) -> AccountEntry | None:
+    rows = await (await session.connection()).execute(
+        select(ACCOUNTS).where(
+            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
+        )
+    )
+    row = rows.first()
+    return None if row is None else _entry(row)
+
+
+_HEALTH_COLUMNS = ("score", "band", "evaluated_at", "published", "recent_scores")
+
+
+def _health_columns(entry: AccountEntry) -> dict[str, Any]:
+    return {
+        "score": entry.score,
+        "band": entry.band,
+        "evaluated_at": entry.evaluated_at,
+        "published": entry.published.model_dump_json().encode() if entry.published else None,
+        "recent_scores": orjson.dumps(entry.recent_scores).decode(),
+    }
+
+
+async def save_accounts(
+    session: AsyncSession,
+    *,
+    entries: Sequence[AccountEntry],
+    aggregates: set[AccountKey],
+) -> None:
+    """Insert new accounts; update the health columns of others, and their aggregates when
+    ``aggregates`` says they changed."""
+    inserts, full, health_only = [], [], []
+    for entry in entries:
+        row = {"b_ws": entry.key[0], "b_account": entry.key[1], **_health_columns(entry)}
+        if not entry.stored:
+            row["partition"] = entry.partition
+            row["aggregate"] = orjson.dumps(to_document(entry.aggregate))
+            inserts.append(row)
+        elif entry.key in aggregates:
+            row["aggregate"] = orjson.dumps(to_document(entry.aggregate))
+            full.append(row)
+        else:
+            health_only.append(row)
+    connection = await session.connection()
+    if inserts:
+        await connection.execute(
+            insert(ACCOUNTS),
+            [
+                {
+                    "workspace_id": r.pop("b_ws"),
+                    "account_id": r.pop("b_account"),
+                    **r,
+                }
+                for r in inserts
+            ],
+        )
+    where = and_(
+        ACCOUNTS.c.workspace_id == bindparam("b_ws"),
+        ACCOUNTS.c.account_id == bindparam("b_account"),
+    )
+    health: dict[str, Any] = {name: bindparam(name) for name in _HEALTH_COLUMNS}
+    if full:
+        values = {**health, "aggregate": bindparam("aggregate")}
+        await connection.execute(update(ACCOUNTS).where(where).values(values), full)
+    if health_only:
+        await connection.execute(update(ACCOUNTS).where(where).values(health), health_only)
+    for entry in entries:
+        entry.stored = True
+
+
+async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]) -> None:
+    if rows:
+        await (await session.connection()).execute(insert(HISTORY), rows)
+
+
+# -- plans and overrides ---------------------------------------------------------------------
+
+
+async def load_plans(
+    session: AsyncSession, *, keys: set[AccountKey]
+) -> dict[AccountKey, tuple[tuple[Goal, ...], tuple[MilestoneSpec, ...]]]:
+    plans: dict[AccountKey, tuple[tuple[Goal, ...], tuple[MilestoneSpec, ...]]] = {}
+    for chunk in _chunks(sorted(keys)):
+        rows = await (await session.connection()).execute(
+            select(
+                PLANS.c.workspace_id, PLANS.c.account_id, PLANS.c.goals, PLANS.c.milestones
+            ).where(tuple_(PLANS.c.workspace_id, PLANS.c.account_id).in_(chunk))
+        )
+        for workspace, account, goals, milestones in rows.all():
+            plans[(workspace, account)] = (
+                tuple(Goal.model_validate(g) for g in orjson.loads(goals)),
+                tuple(MilestoneSpec.model_validate(m) for m in orjson.loads(milestones)),
+            )
+    return plans
+
+
+async def load_overrides(
+    session: AsyncSession, *, keys: set[AccountKey]
+) -> dict[AccountKey, Override]:
+    overrides: dict[AccountKey, Override] = {}
+    for chunk in _chunks(sorted(keys)):
+        rows = await (await session.connection()).execute(
+            select(OVERRIDES.c.workspace_id, OVERRIDES.c.account_id, OVERRIDES.c.document).where(
+                tuple_(OVERRIDES.c.workspace_id, OVERRIDES.c.account_id).in_(chunk)
+            )
+        )
+        for workspace, account, document in rows.all():
+            overrides[(workspace, account)] = Override.model_validate_json(document)
+    return overrides
+
+
+async def expire_overrides(
+    session: AsyncSession,
+    *,
+    expired: list[tuple[AccountKey, Override]],
+    at: dict[AccountKey, float],
+) -> None:
+    """Delete overrides that lapsed (unless replaced meanwhile) and audit their expiry."""
+    connection = await session.connection()
+    for (workspace, account), override in expired:
+        document = override.model_dump_json()
+        result = await connection.execute(
+            delete(OVERRIDES).where(
+                OVERRIDES.c.workspace_id == workspace,
+                OVERRIDES.c.account_id == account,
+                OVERRIDES.c.document == document,
+            )
+        )
+        if result.rowcount:
+            await connection.execute(
+                insert(AUDIT).values(
+                    workspace_id=workspace,
+                    account_id=account,
+                    action="expired",
+                    actor="scoring",
+                    at=at[(workspace, account)],
+                    document=document,
+                )
+            )
+
+
+async def take_requests(
+    session: AsyncSession, *, keys: set[AccountKey]
+) -> list[tuple[AccountKey, str]]:
+    """Pending re-evaluation requests for these accounts, deleted as they are taken."""
+    rows = (
+        await (await session.connection()).execute(
+            select(
+                REQUESTS.c.id, REQUESTS.c.workspace_id, REQUESTS.c.account_id, REQUESTS.c.cause
+            ).order_by(REQUESTS.c.id)
+        )
+    ).all()
+    taken = [(row.id, (row.workspace_id, row.account_id), row.cause) for row in rows]
+    mine = [(id_, key, cause) for id_, key, cause in taken if key in keys]
+    if mine:
+        await (await session.connection()).execute(
+            delete(REQUESTS).where(REQUESTS.c.id.in_([m[0] for m in mine]))
+        )
+    return [(key, cause) for _, key, cause in mine]
+
+
+# -- partition state -------------------------------------------------------------------------
+
+
+async def load_partition_states(
+    session: AsyncSession, *, group_id: str, partitions: Iterable[int]
+) -> dict[int, tuple[str, str]]:
+    rows = await (await session.connection()).execute(
+        select(PARTITIONS.c.partition, PARTITIONS.c.schedule, PARTITIONS.c.scorecards).where(
+            PARTITIONS.c.group_id == group_id, PARTITIONS.c.partition.in_(list(partitions))
+        )
+    )
+    return {int(p): (str(schedule), str(cards)) for p, schedule, cards in rows.all()}
+
+
+async def save_partition_state(
+    session: AsyncSession, *, group_id: str, partition: int, schedule: str, scorecards: str
+) -> None:
+    connection = await session.connection()
+    result = await connection.execute(
+        update(PARTITIONS)
+        .where(PARTITIONS.c.group_id == group_id, PARTITIONS.c.partition == partition)
+        .values(schedule=schedule, scorecards=scorecards)
+    )
+    if not result.rowcount:
+        await connection.execute(
+            insert(PARTITIONS).values(
+                group_id=group_id, partition=partition, schedule=schedule, scorecards=scorecards
+            )
+        )
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+# -- written by the API ----------------------------------------------------------------------
+
+
+async def add_scorecard(
+    session: AsyncSession, *, workspace_id: str, yaml: str, at: float, by: str
+) -> int:
+    versions = await scorecard_versions(session)
+    version = max(versions.get(workspace_id, 1), 1) + 1
+    await (await session.connection()).execute(
+        insert(SCORECARDS).values(
+            workspace_id=workspace_id, version=version, yaml=yaml, created_at=at, created_by=by
+        )
+    )
+    return version
+
+
+async def account_exists(session: AsyncSession, *, workspace_id: str, account_id: str) -> bool:
+    row = await (await session.connection()).execute(
+        select(ACCOUNTS.c.account_id).where(
+            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
+        )
+    )
+    return row.first() is not None
+
+
+async def save_plan(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    account_id: str,
+    goals: str | None = None,
+    milestones: str | None = None,
+    at: float,
+    by: str,
+) -> None:
+    connection = await session.connection()
+    values: dict[str, Any] = {"updated_at": at, "updated_by": by}
+    if goals is not None:
+        values["goals"] = goals
+    if milestones is not None:
+        values["milestones"] = milestones
+    result = await connection.execute(
+        update(PLANS)
+        .where(PLANS.c.workspace_id == workspace_id, PLANS.c.account_id == account_id)
+        .values(values)
+    )
+    if not result.rowcount:
+        await connection.execute(
+            insert(PLANS).values(workspace_id=workspace_id, account_id=account_id, **values)
+        )
+
+
+async def request_evaluation(
+    session: AsyncSession, *, workspace_id: str, account_id: str, cause: str
+) -> None:
+    await (await session.connection()).execute(
+        insert(REQUESTS).values(workspace_id=workspace_id, account_id=account_id, cause=cause)
+    )
+
+
+async def put_override(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    account_id: str,
+    override: Override | None,
+    action: str,
+    actor: str,
+    at: float,
+    audited: Override,
+) -> None:
+    """Set (or, with None, clear) the override and audit the action in one go."""
+    connection = await session.connection()
+    where = (OVERRIDES.c.workspace_id == workspace_id, OVERRIDES.c.account_id == account_id)
+    await connection.execute(delete(OVERRIDES).where(*where))
+    if override is not None:
+        await connection.execute(
+            insert(OVERRIDES).values(
+                workspace_id=workspace_id,
+                account_id=account_id,
+                document=override.model_dump_json(),
+            )
+        )
+    await connection.execute(
+        insert(AUDIT).values(
+            workspace_id=workspace_id,
+            account_id=account_id,
+            action=action,
+            actor=actor,
+            at=at,
+            document=audited.model_dump_json(),
+        )
+    )
+
+
+async def override_audit(
+    session: AsyncSession, *, workspace_id: str, account_id: str, limit: int = 50
+) -> list[tuple[str, str, float, str]]:
+    rows = await (await session.connection()).execute(
+        select(AUDIT.c.action, AUDIT.c.actor, AUDIT.c.at, AUDIT.c.document)
+        .where(AUDIT.c.workspace_id == workspace_id, AUDIT.c.account_id == account_id)
+        .order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc())
+        .limit(limit)
+    )
+    return [(str(a), str(b), float(c), str(d)) for a, b, c, d in rows]

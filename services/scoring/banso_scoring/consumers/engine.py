@@ -1,0 +1,228 @@
+"""Applying merged records to accounts and evaluating them when the schedule says so.
+
+No I/O here: the loop feeds decoded records in, and collects what the round must write (account
+rows, history, HealthChanged events, dead letters, processed ids) from ``RoundWrites``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from banso_contracts.events import HealthChanged
+from banso_scoring.adapters.health_events import Cause, health_changed, health_event_id
+from banso_scoring.adapters.records import Record
+from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
+from banso_scoring.domain.aggregates import AccountAggregate, Applied
+from banso_scoring.domain.durations import from_epoch
+from banso_scoring.domain.evaluation import evaluate
+from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
+from banso_scoring.domain.overrides import Override
+from banso_scoring.domain.schedule import Due
+
+SEPARATOR = "\x1f"
+
+
+def schedule_key(key: AccountKey) -> str:
+    return f"{key[0]}{SEPARATOR}{key[1]}"
+
+
+def account_key(text: str) -> AccountKey:
+    workspace, _, account = text.partition(SEPARATOR)
+    return workspace, account
+
+
+@dataclass
+class RoundWrites:
+    history: list[dict[str, object]] = field(default_factory=list)
+    events: list[tuple[HealthChanged, str]] = field(default_factory=list)
+    dead: list[Record] = field(default_factory=list)
+    processed_ids: list[str] = field(default_factory=list)
+    seen_ids: set[str] = field(default_factory=set)
+    aggregates_changed: set[AccountKey] = field(default_factory=set)
+    health_changed: set[AccountKey] = field(default_factory=set)
+    expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
+    groups_changed: set[int] = field(default_factory=set)
+    applied: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    dropped_late: int = 0
+    evaluations: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.groups_changed or self.health_changed or self.history or self.dead)
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        scorecards: Scorecards,
+        accounts: dict[AccountKey, AccountEntry],
+        topic_order: dict[str, int],
+    ) -> None:
+        self.scorecards = scorecards
+        self.accounts = accounts
+        self.topic_order = topic_order
+
+    # -- records ---------------------------------------------------------------------------
+
+    def merge(
+        self,
+        group: PartitionGroup,
+        caught_up: Callable[[str], bool],
+        writes: RoundWrites,
+        limit: int,
+    ) -> int:
+        """Apply this partition's records in stream-time order while the order is certain:
+        a topic with nothing buffered that is not caught up might still hold an earlier one."""
+        applied = 0
+        order = self.topic_order
+        buffers = list(group.buffers.items())
+        while applied < limit:
+            best_topic = None
+            best = None
+            for topic, buffer in buffers:
+                if buffer:
+                    head = buffer[0]
+                    rank = (head.stream_time, order[topic], head.offset)
+                    if best is None or rank < best:
+                        best, best_topic = rank, topic
+                elif not caught_up(topic):
+                    return applied
+            if best_topic is None:
+                return applied
+            record = group.buffers[best_topic].popleft()
+            self._apply(group, record, writes)
+            group.next_offsets[best_topic] = record.offset + 1
+            writes.groups_changed.add(group.partition)
+            applied += 1
+        return applied
+
+    def _apply(self, group: PartitionGroup, record: Record, writes: RoundWrites) -> None:
+        writes.applied[record.topic] = writes.applied.get(record.topic, 0) + 1
+        if record.error is not None:
+            writes.dead.append(record)
+            return
+        facts = record.facts
+        if facts is None:
+            return
+        event_id = record.event_id
+        if event_id is not None:
+            if record.duplicate or event_id in writes.seen_ids:
+                writes.duplicates += 1
+                return
+            writes.seen_ids.add(event_id)
+            writes.processed_ids.append(event_id)
+        for due in group.schedule.observe(facts.received_at):
+            self.run_due(group, due, writes)
+        key = (facts.workspace_id, facts.account_id)
+        entry = self.accounts.get(key)
+        if entry is None:
+            entry = self.accounts[key] = AccountEntry(
+                AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
+            )
+        group.accounts.add(key)
+        aggregate = entry.aggregate
+        policy = self.scorecards.of(key[0]).policy
+        for fact in facts.facts:
+            if isinstance(fact, Usage):
+                outcome = aggregate.apply_usage(fact, policy)
+            elif isinstance(fact, TraitsUpdate):
+                outcome = aggregate.apply_traits(fact)
+            elif isinstance(fact, FeedbackItem):
+                outcome = aggregate.apply_feedback(fact, facts.negative, policy)
+            elif isinstance(fact, SurveyAnswer):
+                outcome = aggregate.apply_survey(fact, policy)
+            elif isinstance(fact, Touch):
+                outcome = aggregate.apply_touch(fact)
+            if outcome is Applied.DROPPED_LATE:
+                writes.dropped_late += 1
+        group.schedule.touch(schedule_key(key))
+        writes.aggregates_changed.add(key)
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def run_due(self, group: PartitionGroup, due: Due, writes: RoundWrites) -> None:
+        if due.accounts is None:
+            keys = sorted(group.accounts)
+            cause: Cause = "tick"
+        else:
+            keys = [account_key(text) for text in due.accounts]
+            cause = "events"
+        for key in keys:
+            entry = self.accounts.get(key)
+            if entry is not None:
+                self.evaluate(entry, due.at, cause, writes)
+        writes.groups_changed.add(group.partition)
+
+    def evaluate(self, entry: AccountEntry, at: float, cause: Cause, writes: RoundWrites) -> None:
+        """Evaluate as of ``at``; publish and record history when the change is news (always
+        record a scorecard recomputation)."""
+        key = entry.key
+        card = self.scorecards.of(key[0])
+        now = from_epoch(at)
+        result = evaluate(
+            entry.aggregate,
+            card.scorecard,
+            now=now,
+            published=entry.published,
+            goals=entry.goals,
+            milestones=entry.milestones,
+            override=entry.override,
+            week_ago_score=entry.week_ago_score(at),
+        )
+        writes.evaluations += 1
+        override = entry.override
+        if override is not None and not override.active_at(now):
+            writes.expired_overrides.append((key, override))
+            entry.override = None
+        health = result.health
+        entry.score, entry.band, entry.evaluated_at = health.score, health.band, at
+        writes.health_changed.add(key)
+        change = result.publish
+        if change is None and cause != "recompute":
+            return
+        event_id = None
+        if change is not None:
+            published_cause: Cause = "override" if change == "override" else cause
+            event_id = health_event_id(key[0], key[1], at, published_cause)
+            event = health_changed(
+                health,
+                workspace_id=key[0],
+                account_id=key[1],
+                cause=published_cause,
+                scorecard_version=card.version,
+            )
+            writes.events.append((event, event_id))
+            entry.published = health
+            entry.remember_score(at, health.score)
+        writes.history.append(
+            {
+                "workspace_id": key[0],
+                "account_id": key[1],
+                "computed_at": at,
+                "score": health.score,
+                "band": health.band,
+                "previous_score": health.previous_score,
+                "previous_band": health.previous_band,
+                "cause": cause if change != "override" else "override",
+                "change": change,
+                "scorecard_version": card.version,
+                "event_id": event_id,
+                "health": health.model_dump_json().encode(),
+            }
+        )
+
+    def advance(self, group: PartitionGroup, now: float, writes: RoundWrites) -> None:
+        for due in group.schedule.advance(now):
+            self.run_due(group, due, writes)
+
+    def recompute(self, group: PartitionGroup, workspace_id: str, writes: RoundWrites) -> None:
+        """A new scorecard: every account of the workspace, from its stored aggregates."""
+        at = group.schedule.state.stream_time
+        if at is None:
+            return
+        for key in sorted(k for k in group.accounts if k[0] == workspace_id):
+            self.evaluate(self.accounts[key], at, "recompute", writes)
+        writes.groups_changed.add(group.partition)

@@ -1,0 +1,331 @@
+"""The scoring consumer: usage, account traits, feedback and nudges, merged per partition.
+
+The four input topics have the same partition count and key (workspace:account), so partition
+``p`` of each holds the same accounts; the range assignor gives all four to one replica. For
+each partition number the records of the four topics are applied in stream-time order, waiting
+for a topic that may still hold an earlier record — so a replay applies, evaluates and publishes
+exactly as the first run did, whatever the fetch and batch boundaries. A round (up to
+``max_round_records``) is applied in memory and written in one transaction with the offsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+
+import orjson
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
+from banso_kit.errors import Retryable
+from banso_kit.runtime import Runtime
+from banso_scoring.adapters import repository
+from banso_scoring.adapters.records import decode_record
+from banso_scoring.config import ScoringSettings
+from banso_scoring.consumers import persist
+from banso_scoring.consumers.engine import Engine, RoundWrites
+from banso_scoring.consumers.requests import RequestHandler
+from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
+from banso_scoring.domain.schedule import EvaluationSchedule, ScheduleState
+from banso_scoring.metrics import ScoringMetrics
+
+logger = logging.getLogger(__name__)
+
+# Ties in stream time: traits first (a new plan applies to the usage stamped with it).
+INPUT_TOPICS = (ACCOUNT_TRAITS, USAGE, FEEDBACK, NUDGES)
+
+
+class ScoringConsumer:
+    def __init__(
+        self,
+        settings: ScoringSettings,
+        runtime: Runtime,
+        metrics: ScoringMetrics,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.metrics = metrics
+        self.clock = clock
+        self.group_id = f"{settings.topic_prefix}{settings.group_id}"
+        self.topics = [runtime.topic(topic) for topic in INPUT_TOPICS]
+        self.labels = {runtime.topic(topic): topic.name for topic in INPUT_TOPICS}
+        self.scorecards = Scorecards()
+        self.accounts: dict[AccountKey, AccountEntry] = {}
+        self.groups: dict[int, PartitionGroup] = {}
+        self.engine = Engine(
+            scorecards=self.scorecards,
+            accounts=self.accounts,
+            topic_order={topic: rank for rank, topic in enumerate(self.topics)},
+        )
+        self.requests = RequestHandler(self)
+        self.ready = asyncio.Event()
+        self.applied_total = 0
+        self._stopping = asyncio.Event()
+        self._consumer: AIOKafkaConsumer | None = None
+
+    def request_stop(self) -> None:
+        self._stopping.set()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    async def load(self, consumer: AIOKafkaConsumer, assigned: Sequence[TopicPartition]) -> None:
+        """Take over partitions: their accounts, schedules and offsets come from the database."""
+        partitions = sorted({tp.partition for tp in assigned})
+        async with self.runtime.db.session() as session:
+            await self.requests.refresh_scorecards(session, recompute=False)
+            entries = await repository.load_accounts(session, partitions=partitions)
+            await self.requests.attach_plans(session, entries)
+            states = await repository.load_partition_states(
+                session, group_id=self.group_id, partitions=partitions
+            )
+            offsets = await persist.stored_offsets(session, self.runtime, group_id=self.group_id)
+        self.accounts.update(entries)
+        for partition in partitions:
+            schedule_doc, cards = states.get(partition, ("{}", "{}"))
+            group = PartitionGroup(
+                partition=partition,
+                schedule=EvaluationSchedule(
+                    slot_seconds=self.settings.slot_seconds,
+                    tick_seconds=self.settings.tick_seconds,
+                    state=ScheduleState.from_document(orjson.loads(schedule_doc)),
+                ),
+                scorecards=orjson.loads(cards) or self.requests.current_versions(),
+                accounts={key for key, e in entries.items() if e.partition == partition},
+            )
+            for topic in self.topics:
+                group.buffers[topic] = deque()
+                stored = offsets.get((topic, partition))
+                group.stored_offsets[topic] = stored
+                group.next_offsets[topic] = stored or 0
+            self.groups[partition] = group
+        for tp in assigned:
+            # A plain seek: never stored means from the start (earliest still available).
+            consumer.seek(tp, self.groups[tp.partition].next_offsets[tp.topic])
+        self.metrics.accounts.set(len(self.accounts))
+        self.ready.set()
+
+    def drop(self, partitions: set[int]) -> None:
+        for partition in partitions:
+            group = self.groups.pop(partition, None)
+            if group is not None:
+                for key in group.accounts:
+                    self.accounts.pop(key, None)
+        self.metrics.accounts.set(len(self.accounts))
+
+    async def reset(self, consumer: AIOKafkaConsumer) -> None:
+        """After a failed round: forget memory, reload from the database, seek back."""
+        assigned = list(consumer.assignment())
+        self.drop(set(self.groups))
+        self.accounts.clear()
+        await self.load(consumer, assigned)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.group_id,
+            client_id=f"banso-{self.settings.service_name}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            partition_assignment_strategy=(RangePartitionAssignor,),
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+            fetch_max_bytes=32 * 1024 * 1024,
+        )
+        consumer.subscribe(self.topics, listener=_Rebalance(self, consumer))
+        self._consumer = consumer
+        await consumer.start()
+        backoff = 0.2
+        try:
+            while not self._stopping.is_set():
+                started = time.perf_counter()
+                try:
+                    fetched = await self._fetch(consumer)
+                    await self._round(consumer, fetched)
+                    backoff = 0.2
+                except (persist.Fenced, Retryable, OSError, TimeoutError) as error:
+                    logger.warning("scoring_round_retry", extra={"error": repr(error)})
+                    await self.reset(consumer)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10.0)
+                except Exception:
+                    # Memory may be half-applied: reload before anything else happens.
+                    await self.reset(consumer)
+                    raise
+                self.metrics.rounds.observe(time.perf_counter() - started)
+                self._report_lag(consumer)
+        finally:
+            self._consumer = None
+            await consumer.stop()
+
+    async def _fetch(self, consumer: AIOKafkaConsumer) -> int:
+        """Fetch until a round is full, nothing more is waiting, or a second has passed."""
+        deadline = time.monotonic() + 1.0
+        total = 0
+        timeout_ms = 100
+        while total < self.settings.max_round_records and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=timeout_ms, max_records=10_000)
+            if not batches:
+                break
+            timeout_ms = 0
+            for tp, messages in batches.items():
+                group = self.groups.get(tp.partition)
+                if group is None:
+                    continue
+                buffer = group.buffers[tp.topic]
+                for m in messages:
+                    buffer.append(
+                        decode_record(
+                            m.topic, m.partition, m.offset, m.key, m.value, m.headers or ()
+                        )
+                    )
+                total += len(messages)
+        self._flow_control(consumer)
+        return total
+
+    def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
+        """Pause partitions far ahead of their co-partitions; resume them once drained."""
+        limit = self.settings.max_buffered_records
+        paused = consumer.paused()
+        for group in self.groups.values():
+            for topic, buffer in group.buffers.items():
+                tp = TopicPartition(topic, group.partition)
+                if len(buffer) > limit and tp not in paused:
+                    consumer.pause(tp)
+                elif len(buffer) <= limit // 2 and tp in paused:
+                    consumer.resume(tp)
+
+    async def _caught_up(self, consumer: AIOKafkaConsumer) -> dict[tuple[str, int], bool]:
+        caught: dict[tuple[str, int], bool] = {}
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            position = await consumer.position(tp)
+            caught[(tp.topic, tp.partition)] = highwater is not None and position >= highwater
+        return caught
+
+    async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> None:
+        writes = RoundWrites()
+        async with self.runtime.db.session() as session:
+            await self.requests.before_round(session, writes)
+            await self._mark_duplicates(session)
+            caught = await self._caught_up(consumer)
+            limit = self.settings.max_round_records
+            now = self.clock() - self.settings.idle_grace_s
+            for partition in sorted(self.groups):
+                group = self.groups[partition]
+                done = {t for t in group.buffers if caught.get((t, partition), False)}
+                self.engine.merge(group, done.__contains__, writes, limit)
+                idle = len(done) == len(group.buffers) and not any(group.buffers.values())
+                if idle:
+                    self.engine.advance(group, now, writes)
+            if writes.empty:
+                return
+            await persist.write_round(
+                session,
+                self.runtime,
+                group_id=self.group_id,
+                writes=writes,
+                accounts=self.accounts,
+                groups=self.groups,
+            )
+        self._committed(writes)
+
+    async def _mark_duplicates(self, session: AsyncSession) -> None:
+        pending = [
+            record
+            for group in self.groups.values()
+            for buffer in group.buffers.values()
+            for record in buffer
+            if record.event_id is not None and record.facts is not None and not record.duplicate
+        ]
+        if not pending:
+            return
+        ids = list({record.event_id for record in pending if record.event_id})
+        seen = await persist.seen_event_ids(session, self.runtime, group_id=self.group_id, ids=ids)
+        if seen:
+            for record in pending:
+                if record.event_id in seen:
+                    record.duplicate = True
+        new_keys = {
+            (record.facts.workspace_id, record.facts.account_id)
+            for record in pending
+            if record.facts is not None
+        } - self.accounts.keys()
+        if new_keys:
+            await self.requests.prepare_new_accounts(session, new_keys, pending)
+
+    def _committed(self, writes: RoundWrites) -> None:
+        for partition in writes.groups_changed:
+            group = self.groups[partition]
+            group.stored_offsets.update(group.next_offsets)
+        applied = sum(writes.applied.values())
+        self.applied_total += applied
+        metrics = self.runtime.consumer_metrics
+        dead: dict[str, int] = {}
+        for record in writes.dead:
+            dead[record.topic] = dead.get(record.topic, 0) + 1
+        for topic, count in writes.applied.items():
+            label = self.labels.get(topic, topic)
+            metrics.processed.labels(topic=label, result="applied").inc(count - dead.get(topic, 0))
+            if dead.get(topic):
+                metrics.processed.labels(topic=label, result="dead_lettered").inc(dead[topic])
+                metrics.dead_lettered.labels(topic=label).inc(dead[topic])
+        if writes.duplicates:
+            metrics.duplicates.inc(writes.duplicates)
+        if writes.dropped_late:
+            self.metrics.dropped_late.inc(writes.dropped_late)
+        for history in writes.history:
+            change = history.get("change")
+            if change is not None:
+                self.metrics.published.labels(change=str(change)).inc()
+        self.metrics.accounts.set(len(self.accounts))
+        if writes.events or writes.dead:
+            self.runtime.relay.wake()
+
+    def _report_lag(self, consumer: AIOKafkaConsumer) -> None:
+        lag: dict[str, int] = {}
+        for tp in consumer.assignment():
+            group = self.groups.get(tp.partition)
+            highwater = consumer.highwater(tp)
+            if group is None or highwater is None:
+                continue
+            position = group.stored_offsets.get(tp.topic) or 0
+            label = self.labels.get(tp.topic, tp.topic)
+            lag[label] = lag.get(label, 0) + max(0, highwater - position)
+        for label, value in lag.items():
+            self.runtime.consumer_metrics.lag.labels(topic=label).set(value)
+
+    def lag(self) -> int | None:
+        """Records not yet committed across assigned partitions (None before the first fetch)."""
+        consumer = self._consumer
+        if consumer is None or not consumer.assignment():
+            return None
+        total = 0
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            group = self.groups.get(tp.partition)
+            if highwater is None or group is None:
+                return None
+            total += max(0, highwater - (group.stored_offsets.get(tp.topic) or 0))
+        return total
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, owner: ScoringConsumer, consumer: AIOKafkaConsumer) -> None:
+        self._owner = owner
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
+        # Every round is committed before the next poll: nothing to flush.
+        self._owner.drop({tp.partition for tp in revoked})
+
+    async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
+        await self._owner.load(self._consumer, assigned)

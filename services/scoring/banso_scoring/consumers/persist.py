@@ -1,0 +1,138 @@
+"""Writing one round: accounts, history, events, dead letters, processed ids, schedule and
+offsets, all in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+from sqlalchemy import insert, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_kit.runtime import Runtime
+from banso_scoring.adapters import repository
+from banso_scoring.consumers.engine import RoundWrites
+from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup
+
+
+class Fenced(Exception):
+    """Another replica moved a partition we believed ours; reload and carry on."""
+
+
+async def seen_event_ids(
+    session: AsyncSession, runtime: Runtime, *, group_id: str, ids: list[str]
+) -> set[str]:
+    processed = runtime.tables.processed
+    seen: set[str] = set()
+    connection = await session.connection()
+    for start in range(0, len(ids), repository.CHUNK):
+        chunk = ids[start : start + repository.CHUNK]
+        rows = await connection.execute(
+            select(processed.c.event_id).where(
+                processed.c.group_id == group_id, processed.c.event_id.in_(chunk)
+            )
+        )
+        seen.update(row[0] for row in rows)
+    return seen
+
+
+async def write_round(
+    session: AsyncSession,
+    runtime: Runtime,
+    *,
+    group_id: str,
+    writes: RoundWrites,
+    accounts: dict[AccountKey, AccountEntry],
+    groups: dict[int, PartitionGroup],
+) -> None:
+    touched = sorted(writes.aggregates_changed | writes.health_changed)
+    entries = [accounts[key] for key in touched if key in accounts]
+    if entries:
+        await repository.save_accounts(
+            session, entries=entries, aggregates=writes.aggregates_changed
+        )
+    await repository.insert_history(session, rows=writes.history)
+    for event, event_id in writes.events:
+        await runtime.outbox.add(session, event, event_id=event_id)
+    for record in writes.dead:
+        assert record.error is not None
+        await runtime.dead_letters.write(
+            session,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            headers=record.headers,
+            value=record.value or b"",
+            error=record.error,
+        )
+    connection = await session.connection()
+    if writes.processed_ids:
+        now = dt.datetime.now(dt.UTC)
+        await connection.execute(
+            insert(runtime.tables.processed),
+            [
+                {"group_id": group_id, "event_id": event_id, "processed_at": now}
+                for event_id in writes.processed_ids
+            ],
+        )
+    if writes.expired_overrides:
+        at = {key: accounts[key].evaluated_at or 0.0 for key, _ in writes.expired_overrides}
+        await repository.expire_overrides(session, expired=writes.expired_overrides, at=at)
+    for partition in sorted(writes.groups_changed):
+        group = groups[partition]
+        await repository.save_partition_state(
+            session,
+            group_id=group_id,
+            partition=partition,
+            schedule=orjson.dumps(group.schedule.state.to_document()).decode(),
+            scorecards=orjson.dumps(group.scorecards).decode(),
+        )
+        await _store_offsets(session, runtime, group_id=group_id, group=group)
+
+
+async def _store_offsets(
+    session: AsyncSession, runtime: Runtime, *, group_id: str, group: PartitionGroup
+) -> None:
+    offsets = runtime.tables.offsets
+    connection = await session.connection()
+    now = dt.datetime.now(dt.UTC)
+    for topic, next_offset in group.next_offsets.items():
+        expected = group.stored_offsets.get(topic)
+        if expected == next_offset:
+            continue
+        if expected is None:
+            await connection.execute(
+                insert(offsets).values(
+                    group_id=group_id,
+                    topic=topic,
+                    partition=group.partition,
+                    next_offset=next_offset,
+                    updated_at=now,
+                )
+            )
+            continue
+        result = await connection.execute(
+            update(offsets)
+            .where(
+                offsets.c.group_id == group_id,
+                offsets.c.topic == topic,
+                offsets.c.partition == group.partition,
+                offsets.c.next_offset == expected,
+            )
+            .values(next_offset=next_offset, updated_at=now)
+        )
+        if result.rowcount != 1:
+            raise Fenced(f"{topic}[{group.partition}] moved past {expected}")
+
+
+async def stored_offsets(
+    session: AsyncSession, runtime: Runtime, *, group_id: str
+) -> dict[tuple[str, int], int]:
+    offsets = runtime.tables.offsets
+    rows = await (await session.connection()).execute(
+        select(offsets.c.topic, offsets.c.partition, offsets.c.next_offset).where(
+            offsets.c.group_id == group_id
+        )
+    )
+    return {(str(topic), int(partition)): int(offset) for topic, partition, offset in rows}

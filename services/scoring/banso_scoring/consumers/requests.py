@@ -1,0 +1,111 @@
+"""What people change outside the event stream, picked up by the consumer between rounds:
+a new scorecard (recompute every account of the workspace from its stored aggregates), an
+account's goals or milestones, an override. The API writes rows; the consumer, which owns the
+accounts in memory, applies them — so API and consumer never race on an account."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_scoring.adapters import repository
+from banso_scoring.adapters.records import Record
+from banso_scoring.consumers.engine import RoundWrites
+from banso_scoring.consumers.state import DEFAULT_VERSION, AccountEntry, AccountKey
+from banso_scoring.domain.aggregates import AccountAggregate
+from banso_scoring.domain.scorecard_yaml import ScorecardInvalid, parse_scorecard
+
+if TYPE_CHECKING:
+    from banso_scoring.consumers.loop import ScoringConsumer
+
+logger = logging.getLogger(__name__)
+
+
+class RequestHandler:
+    def __init__(self, owner: ScoringConsumer) -> None:
+        self.owner = owner
+        self._next_poll = 0.0
+
+    def current_versions(self) -> dict[str, int]:
+        return {ws: card.version for ws, card in self.owner.scorecards.by_workspace.items()}
+
+    async def refresh_scorecards(
+        self, session: AsyncSession, *, recompute: bool, writes: RoundWrites | None = None
+    ) -> None:
+        scorecards = self.owner.scorecards
+        versions = await repository.scorecard_versions(session)
+        for workspace, version in versions.items():
+            if scorecards.of(workspace).version == version:
+                continue
+            text = await repository.scorecard_yaml(session, workspace_id=workspace, version=version)
+            try:
+                scorecards.set(workspace, version, parse_scorecard(text or ""))
+            except ScorecardInvalid:
+                # The API validated it; a row that no longer parses (an older release wrote
+                # it) must not stop scoring: keep the previous scorecard.
+                logger.exception("scorecard_unreadable", extra={"workspace_id": workspace})
+        if not recompute or writes is None:
+            return
+        for group in self.owner.groups.values():
+            for workspace, version in versions.items():
+                if group.scorecards.get(workspace, DEFAULT_VERSION) != version:
+                    self.owner.engine.recompute(group, workspace, writes)
+                    group.scorecards[workspace] = version
+                    writes.groups_changed.add(group.partition)
+
+    async def attach_plans(
+        self, session: AsyncSession, entries: dict[AccountKey, AccountEntry]
+    ) -> None:
+        keys = set(entries)
+        plans = await repository.load_plans(session, keys=keys)
+        overrides = await repository.load_overrides(session, keys=keys)
+        for key, entry in entries.items():
+            goals, milestones = plans.get(key, ((), ()))
+            entry.goals, entry.milestones = goals, milestones
+            for goal in goals:
+                if goal.metric == "property_sum" and goal.property is not None:
+                    entry.aggregate.track_sum(goal.event, goal.property)
+            entry.override = overrides.get(key)
+
+    async def prepare_new_accounts(
+        self, session: AsyncSession, keys: set[AccountKey], records: Iterable[Record]
+    ) -> None:
+        """Accounts seen for the first time: a person may have set goals before any event."""
+        entries: dict[AccountKey, AccountEntry] = {}
+        for record in records:
+            facts = record.facts
+            if facts is None:
+                continue
+            key = (facts.workspace_id, facts.account_id)
+            if key in keys and key not in entries:
+                entries[key] = AccountEntry(
+                    AccountAggregate(workspace_id=key[0], account_id=key[1]), record.partition
+                )
+        await self.attach_plans(session, entries)
+        self.owner.accounts.update(entries)
+
+    async def before_round(self, session: AsyncSession, writes: RoundWrites) -> None:
+        if time.monotonic() < self._next_poll:
+            return
+        self._next_poll = time.monotonic() + self.owner.settings.requests_poll_s
+        await self.refresh_scorecards(session, recompute=True, writes=writes)
+        accounts = self.owner.accounts
+        requests = await repository.take_requests(session, keys=set(accounts))
+        if not requests:
+            return
+        keys = {key for key, _ in requests}
+        await self.attach_plans(session, {key: accounts[key] for key in keys})
+        for key, cause in requests:
+            entry = accounts[key]
+            group = self.owner.groups.get(entry.partition)
+            at = None if group is None else group.schedule.state.stream_time
+            if group is None or at is None:
+                continue
+            self.owner.engine.evaluate(
+                entry, at, "override" if cause == "override" else "recompute", writes
+            )
+            writes.groups_changed.add(group.partition)

@@ -1,0 +1,98 @@
+"""What the consumer keeps in memory: accounts of its partitions, schedules, scorecards.
+
+Every account of the partitions a replica owns is held in memory (tens of kilobytes each), so
+a round of records is applied without a database read; the round's changes are written back in
+one transaction with the offsets. After any failure the memory is dropped and reloaded.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from banso_scoring.adapters.records import Record
+from banso_scoring.domain.aggregates import AccountAggregate, ApplyPolicy
+from banso_scoring.domain.goals import Goal
+from banso_scoring.domain.health import Health
+from banso_scoring.domain.overrides import Override
+from banso_scoring.domain.schedule import EvaluationSchedule
+from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
+from banso_scoring.domain.scorecard_yaml import default_scorecard
+
+AccountKey = tuple[str, str]
+DEFAULT_VERSION = 1
+
+
+@dataclass(slots=True)
+class AccountEntry:
+    aggregate: AccountAggregate
+    partition: int
+    published: Health | None = None
+    recent_scores: list[tuple[float, float]] = field(default_factory=list)
+    score: float | None = None
+    band: str = "unknown"
+    evaluated_at: float | None = None
+    goals: tuple[Goal, ...] = ()
+    milestones: tuple[MilestoneSpec, ...] = ()
+    override: Override | None = None
+    stored: bool = False  # a row exists in the database
+
+    @property
+    def key(self) -> AccountKey:
+        return self.aggregate.workspace_id, self.aggregate.account_id
+
+    def week_ago_score(self, at: float) -> float | None:
+        """The last published score at least a week before ``at``."""
+        cutoff = at - 7 * 86_400
+        before = [score for moment, score in self.recent_scores if moment <= cutoff]
+        return before[-1] if before else None
+
+    def remember_score(self, at: float, score: float | None) -> None:
+        if score is None:
+            return
+        self.recent_scores.append((at, score))
+        cutoff = at - 8 * 86_400
+        # Keep one score from before the cutoff: it is the "week ago" for a while yet.
+        older = [item for item in self.recent_scores if item[0] < cutoff]
+        recent = [item for item in self.recent_scores if item[0] >= cutoff]
+        self.recent_scores = older[-1:] + recent
+
+
+@dataclass(slots=True)
+class PartitionGroup:
+    """One partition number: that partition of every input topic, merged by stream time."""
+
+    partition: int
+    schedule: EvaluationSchedule
+    buffers: dict[str, deque[Record]] = field(default_factory=dict)
+    # Next offset to commit per topic (the record after the last one applied).
+    next_offsets: dict[str, int] = field(default_factory=dict)
+    stored_offsets: dict[str, int | None] = field(default_factory=dict)
+    scorecards: dict[str, int] = field(default_factory=dict)
+    accounts: set[AccountKey] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceScorecard:
+    version: int
+    scorecard: Scorecard
+    policy: ApplyPolicy
+
+
+class Scorecards:
+    """The scorecard in force per workspace; workspaces without one use the shipped default."""
+
+    def __init__(self) -> None:
+        default = default_scorecard()
+        self.default = WorkspaceScorecard(
+            DEFAULT_VERSION, default, ApplyPolicy.from_scorecard(default)
+        )
+        self.by_workspace: dict[str, WorkspaceScorecard] = {}
+
+    def of(self, workspace_id: str) -> WorkspaceScorecard:
+        return self.by_workspace.get(workspace_id, self.default)
+
+    def set(self, workspace_id: str, version: int, scorecard: Scorecard) -> None:
+        self.by_workspace[workspace_id] = WorkspaceScorecard(
+            version, scorecard, ApplyPolicy.from_scorecard(scorecard)
+        )
