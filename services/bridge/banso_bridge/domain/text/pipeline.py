@@ -1,0 +1,39 @@
+"""The text pipeline every feedback item goes through: normalise, detect language, redact, tokenise."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from banso_bridge.domain.text.language import Language, detect_language
+from banso_bridge.domain.text.normalize import normalize_text
+from banso_bridge.domain.text.redact import PiiKind, redact
+from banso_bridge.domain.text.tokenize import Token, WordTokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedText:
+    """A feedback text ready to store and cluster; `text` is normalised and redacted."""
+
+    text: str
+    language: Language
+    tokens: tuple[Token, ...]
+    pii: Counter[PiiKind] = field(default_factory=Counter)
+
+
+class TextPipeline:
+    """Stateless apart from the tokenizer's caches; one per worker."""
+
+    def __init__(self) -> None:
+        self._tokenizer = WordTokenizer()
+
+    def process(self, raw: str) -> ProcessedText:
+        normalized = normalize_text(raw)
+        # Redaction comes before detection and tokenisation so that nothing downstream (features,
+        # keywords, quotes) ever sees the personal data.
+        redaction = redact(normalized)
+        language = detect_language(redaction.text)
+        tokens = tuple(self._tokenizer.tokens(redaction.text, language))
+        return ProcessedText(
+            text=redaction.text, language=language, tokens=tokens, pii=redaction.found
+        )
