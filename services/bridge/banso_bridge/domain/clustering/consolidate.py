@@ -1,0 +1,147 @@
+"""Consolidation steps on a snapshot of the window: reassign, merge near-duplicates, split incoherent.
+
+All steps minimise one objective, the spherical DP-means cost
+
+    J = sum over themes of (n_k - |S_k|)  +  lambda * (number of themes)
+
+where S_k is the sum of the unit vectors in theme k (n_k - |S_k| is the summed cosine distance to the
+theme's mean direction) and lambda is the price of one more theme. Because merges and splits use the
+same price, a split is never undone by the next merge and the number of themes follows the data, not
+a k given in advance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp  # type: ignore[import-untyped]
+
+Matrix = npt.NDArray[np.float32]
+Labels = npt.NDArray[np.int64]
+
+
+def theme_sums(vectors: Matrix, labels: Labels, n_themes: int) -> Matrix:
+    """Sum of the item vectors per theme id (rows 0..n_themes-1)."""
+    indicator = sp.csr_matrix(
+        (np.ones(labels.size, dtype=np.float32), (labels, np.arange(labels.size))),
+        shape=(n_themes, labels.size),
+    )
+    sums: Matrix = np.asarray(indicator @ vectors, dtype=np.float32)
+    return sums
+
+
+def _unit_rows(matrix: Matrix) -> Matrix:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    units: Matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 1e-9)
+    return units
+
+
+def reassign(vectors: Matrix, labels: Labels, active: npt.NDArray[np.bool_], rounds: int) -> Labels:
+    """Lloyd steps of spherical k-means over the active themes; items with no vector stay put."""
+    labels = labels.copy()
+    has_vector = np.linalg.norm(vectors, axis=1) > 1e-6
+    for _ in range(rounds):
+        centroids = _unit_rows(theme_sums(vectors, labels, active.size))
+        live = active & (np.bincount(labels, minlength=active.size) > 0)
+        if not live.any():
+            break
+        live_ids = np.flatnonzero(live)
+        best = live_ids[np.argmax(vectors @ centroids[live_ids].T, axis=1)]
+        moved = has_vector & (best != labels)
+        if not moved.any():
+            break
+        labels[moved] = best[moved]
+    return labels
+
+
+def merge_cost(sums: Matrix) -> Matrix:
+    """Objective increase of merging each pair of themes: |S_a| + |S_b| - |S_a + S_b| (>= 0)."""
+    gram = sums @ sums.T
+    norms = np.sqrt(np.maximum(np.diag(gram), 0.0))
+    joined = np.sqrt(np.maximum(norms[:, None] ** 2 + norms[None, :] ** 2 + 2.0 * gram, 0.0))
+    cost: Matrix = (norms[:, None] + norms[None, :] - joined).astype(np.float32)
+    return cost
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    survivor: int
+    merged: int
+
+
+def plan_merges(
+    sums: Matrix,
+    sizes: npt.NDArray[np.int64],
+    candidates: npt.NDArray[np.int64],
+    price: float,
+    min_similarity: float = -1.0,
+) -> list[Merge]:
+    """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
+
+    Two small themes are cheap to merge even when they point in different directions (each item
+    moves only half-way), so a merge also needs the themes' directions to be at least
+    `min_similarity` alike. The survivor is the larger theme (the older one on ties), so the id
+    people already know lives on.
+    """
+    merges: list[Merge] = []
+    sums = sums.copy()
+    sizes = sizes.copy()
+    alive = {int(theme) for theme in candidates}
+    while len(alive) > 1:
+        ids = np.array(sorted(alive))
+        cost = merge_cost(sums[ids])
+        units = sums[ids] / np.maximum(np.linalg.norm(sums[ids], axis=1, keepdims=True), 1e-9)
+        cost[units @ units.T < min_similarity] = np.inf
+        np.fill_diagonal(cost, np.inf)
+        order = np.argsort(cost, axis=None, kind="stable")
+        used: set[int] = set()
+        round_merges = 0
+        for flat in order:
+            row, col = divmod(int(flat), ids.size)
+            if cost[row, col] >= price:
+                break
+            a, b = int(ids[row]), int(ids[col])
+            if a in used or b in used:
+                continue
+            survivor, merged = (a, b) if (sizes[a], -a) >= (sizes[b], -b) else (b, a)
+            sums[survivor] += sums[merged]
+            sizes[survivor] += sizes[merged]
+            alive.discard(merged)
+            used.update((a, b))
+            merges.append(Merge(survivor=survivor, merged=merged))
+            round_merges += 1
+        if round_merges == 0:
+            break
+    return merges
+
+
+def bisect(vectors: Matrix, price: float, rounds: int = 10) -> npt.NDArray[np.bool_] | None:
+    """Split one theme's items in two (spherical 2-means) if that lowers the objective by > price.
+
+    Deterministic seeding: the item least like the theme starts one side, the item least like that
+    one starts the other.
+    """
+    if vectors.shape[0] < 4:
+        return None
+    mean = vectors.sum(axis=0)
+    first = vectors[int(np.argmin(vectors @ mean))]
+    second = vectors[int(np.argmin(vectors @ first))]
+    centers = np.stack([first, second])
+    side = np.zeros(vectors.shape[0], dtype=np.bool_)
+    for _ in range(rounds):
+        scores = vectors @ centers.T
+        new_side = scores[:, 1] > scores[:, 0]
+        if new_side.all() or not new_side.any():
+            return None
+        if (new_side == side).all():
+            break
+        side = new_side
+        centers = _unit_rows(np.stack([vectors[~side].sum(axis=0), vectors[side].sum(axis=0)]))
+    gain = (
+        float(np.linalg.norm(vectors[~side].sum(axis=0)))
+        + float(np.linalg.norm(vectors[side].sum(axis=0)))
+        - float(np.linalg.norm(mean))
+    )
+    return side if gain > price else None

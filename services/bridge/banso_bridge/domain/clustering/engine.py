@@ -1,0 +1,341 @@
+"""Streaming theme clustering: each item joins the nearest theme or opens one; consolidation tidies up.
+
+`ThemeClusterer` keeps a window of recent items (plus a few per theme, so old themes stay matchable)
+with their vectors. `add` is cheap and immediate. `consolidate` (every `consolidate_every` items, and
+whenever the representation is refitted) recomputes the vectors if the model was refitted, moves items
+to their nearest theme, merges near-duplicate themes and splits incoherent ones. Theme ids never
+change: a merged theme keeps its id and points to its survivor, a split opens a new id.
+
+Everything is deterministic for a given seed and input order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from banso_bridge.domain.clustering.consolidate import (
+    Matrix,
+    Merge,
+    bisect,
+    plan_merges,
+    reassign,
+    theme_sums,
+)
+from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
+from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
+from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
+from banso_bridge.domain.clustering.window import ItemWindow
+from banso_bridge.domain.representation.model import ModelConfig, VectorModel, fit_model
+
+
+@dataclass(frozen=True, slots=True)
+class ClusteringConfig:
+    # Cosine similarity to a theme's mean direction needed to join it on arrival.
+    join_similarity: float = 0.5
+    # Price of one more theme in the objective (see consolidate.py); 1 - join_similarity keeps the
+    # arrival rule and the consolidation consistent for large themes.
+    theme_price: float = 0.5
+    # Directions of two themes must be at least this similar for consolidation to merge them.
+    merge_min_similarity: float = 0.3
+    consolidate_every: int = 250  # items between consolidation passes
+    reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
+    min_split_size: int = 8  # themes smaller than this are never split
+    # A split must bring each item, on average, this much closer (in cosine) to its theme's direction.
+    # The objective alone would split any large theme a little; this keeps coherent themes whole.
+    split_gain_per_item: float = 0.1
+    first_fit_at: int = 8  # items before the first representation fit
+    refit_every: int = 5_000  # refit at least this often once doubling gets sparse (items)
+    max_window: int = 20_000  # items kept for consolidation
+    retained_per_theme: int = 20  # items every theme keeps in the window, however old
+    seed: int = 0
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    item_id: str
+    theme_id: int
+    opened: bool  # the item opened a new theme
+    similarity: float  # cosine to the theme's direction before joining (0 for a new theme)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    parent: int
+    child: int
+
+
+@dataclass(slots=True)
+class ConsolidationReport:
+    refitted: bool = False
+    moved: int = 0
+    merges: list[Merge] = field(default_factory=list)
+    splits: list[Split] = field(default_factory=list)
+
+    @property
+    def changed_themes(self) -> set[int]:
+        changed = {m.survivor for m in self.merges} | {m.merged for m in self.merges}
+        return changed | {s.parent for s in self.splits} | {s.child for s in self.splits}
+
+
+class ThemeClusterer:
+    """Online clustering of feedback items into themes (see module docstring)."""
+
+    def __init__(self, config: ClusteringConfig | None = None) -> None:
+        self.config = config or ClusteringConfig()
+        self._model = VectorModel.empty()
+        self._window = ItemWindow()
+        self._themes: dict[int, Theme] = {}
+        # Indexed by theme id (row 0 unused): running sums and unit directions of the themes.
+        self._sums: Matrix = np.zeros((1, 1), dtype=np.float32)
+        self._units: Matrix = np.zeros((1, 1), dtype=np.float32)
+        self._active: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
+        self._since_consolidation = 0
+        self._next_fit = self.config.first_fit_at
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def themes(self) -> dict[int, Theme]:
+        return self._themes
+
+    def active_themes(self) -> list[Theme]:
+        return [theme for theme in self._themes.values() if theme.is_active]
+
+    @property
+    def model(self) -> VectorModel:
+        return self._model
+
+    @property
+    def window_size(self) -> int:
+        return len(self._window)
+
+    @property
+    def consolidation_due(self) -> bool:
+        return (
+            self._since_consolidation >= self.config.consolidate_every
+            or len(self._window) >= self._next_fit
+        )
+
+    def resolve(self, theme_id: int) -> int:
+        """Follow merge pointers to the theme that now holds `theme_id`'s items."""
+        seen = {theme_id}
+        while (target := self._themes[theme_id].merged_into) is not None and target not in seen:
+            seen.add(target)
+            theme_id = target
+        return theme_id
+
+    def assignments(self) -> dict[str, int]:
+        """Theme id of every item in the window."""
+        labels = self._window.labels
+        return {item.id: int(label) for item, label in zip(self._window.items, labels, strict=True)}
+
+    def members(self, theme_id: int) -> list[tuple[ClusterItem, float]]:
+        """Window members of a theme with their cosine to its direction, most typical first."""
+        rows = self._window.rows_of(theme_id)
+        if rows.size == 0:
+            return []
+        sims = self._window.vectors[rows] @ self._units[theme_id]
+        order = np.argsort(-sims, kind="stable")
+        return [(self._window.items[rows[i]], float(sims[i])) for i in order]
+
+    def window_vectors(self) -> tuple[list[str], Matrix]:
+        """Ids and current vectors of the window items (what a batch method would cluster)."""
+        return [item.id for item in self._window.items], self._window.vectors.copy()
+
+    def label(self, theme_id: int) -> ThemeLabel:
+        typical_first = [item for item, _ in self.members(theme_id)]
+        return label_theme(typical_first, self._window.document_frequency, len(self._window))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def add(self, item: ClusterItem) -> Assignment:
+        """Place one item: join the most similar active theme or open a new one."""
+        vector = self._model.transform([item.features])[0]
+        theme_id, similarity = self._nearest(vector)
+        opened = theme_id is None or similarity < self.config.join_similarity
+        if opened or theme_id is None:
+            theme_id = self._open_theme()
+            similarity = 0.0
+        self._window.append(item, theme_id, vector)
+        self._themes[theme_id].size += 1
+        self._sums[theme_id] += vector
+        norm = float(np.linalg.norm(self._sums[theme_id]))
+        self._units[theme_id] = self._sums[theme_id] / norm if norm > 1e-9 else 0.0
+        self._since_consolidation += 1
+        return Assignment(item_id=item.id, theme_id=theme_id, opened=opened, similarity=similarity)
+
+    def consolidate(self, *, refit: bool | None = None) -> ConsolidationReport:
+        """Refit the representation if due (or asked), then reassign, merge and split."""
+        report = ConsolidationReport()
+        self._since_consolidation = 0
+        if not len(self._window):
+            return report
+        if refit is None:
+            refit = len(self._window) >= self._next_fit
+        if refit:
+            self._window.evict(self.config.max_window, self.config.retained_per_theme)
+            self._refit()
+            report.refitted = True
+        self._reassign(report)
+        self._merge(report)
+        self._split(report)
+        if report.splits:
+            self._reassign(report)  # let items settle between the new halves and their neighbours
+        self._rebuild_sums()
+        return report
+
+    def merge(self, merged: int, survivor: int) -> None:
+        """Merge two themes by hand (a product manager's decision); ids stay stable."""
+        merged, survivor = self.resolve(merged), self.resolve(survivor)
+        if merged != survivor:
+            self._retire(merged, survivor, ConsolidationReport())
+            self._rebuild_sums()
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def snapshot(self) -> ClustererSnapshot:
+        labels = self._window.labels
+        return ClustererSnapshot(
+            themes=tuple(ThemeRecord.of(theme) for theme in self._themes.values()),
+            items=tuple(
+                ItemRecord.of(item, int(label))
+                for item, label in zip(self._window.items, labels, strict=True)
+            ),
+            fitted_on=self._model.fitted_on,
+            since_consolidation=self._since_consolidation,
+            next_fit=self._next_fit,
+        )
+
+    @classmethod
+    def restore(
+        cls, snapshot: ClustererSnapshot, config: ClusteringConfig | None = None
+    ) -> ThemeClusterer:
+        clusterer = cls(config)
+        for record in sorted(snapshot.themes, key=lambda theme: theme.id):
+            while len(clusterer._themes) + 1 < record.id:
+                clusterer._open_theme()  # ids are dense; fill any gap (never expected)
+            theme_id = clusterer._open_theme()
+            clusterer._themes[theme_id] = record.to_theme()
+            clusterer._active[theme_id] = record.status == ThemeStatus.ACTIVE
+        items = [record.to_item() for record in snapshot.items]
+        rows = [item.features for item in items]
+        if snapshot.fitted_on:
+            clusterer._model = fit_model(
+                rows[: snapshot.fitted_on], clusterer.config.model, clusterer.config.seed
+            )
+        vectors = clusterer._model.transform(rows)
+        for item, item_record, vector in zip(items, snapshot.items, vectors, strict=True):
+            clusterer._window.append(item, item_record.theme_id, vector)
+        clusterer._since_consolidation = snapshot.since_consolidation
+        clusterer._next_fit = snapshot.next_fit
+        clusterer._rebuild_sums()
+        return clusterer
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _nearest(self, vector: Matrix) -> tuple[int | None, float]:
+        if not self._active.any() or float(np.linalg.norm(vector)) < 1e-6:
+            return None, 0.0
+        sims = self._units @ vector
+        sims[~self._active] = -np.inf
+        best = int(np.argmax(sims))
+        return best, float(sims[best])
+
+    def _open_theme(self) -> int:
+        theme_id = len(self._themes) + 1
+        self._themes[theme_id] = Theme(id=theme_id)
+        if theme_id >= self._active.size:
+            capacity = 2 * theme_id
+            dims = self._window.dimensions
+            sums = np.zeros((capacity, dims), dtype=np.float32)
+            units = np.zeros((capacity, dims), dtype=np.float32)
+            if self._sums.shape[1] == dims:
+                sums[: self._sums.shape[0]] = self._sums
+                units[: self._units.shape[0]] = self._units
+            active = np.zeros(capacity, dtype=np.bool_)
+            active[: self._active.size] = self._active
+            self._sums, self._units, self._active = sums, units, active
+        self._active[theme_id] = True
+        return theme_id
+
+    def _rebuild_sums(self) -> None:
+        sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
+        sums[~self._active] = 0.0
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        self._sums = sums
+        self._units = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 1e-9)
+
+    def _refit(self) -> None:
+        rows = [item.features for item in self._window.items]
+        self._model = fit_model(rows, self.config.model, seed=self.config.seed)
+        self._window.set_vectors(self._model.transform(rows))
+        n = len(rows)
+        self._next_fit = min(2 * n, n + self.config.refit_every)
+        self._rebuild_sums()
+
+    def _reassign(self, report: ConsolidationReport) -> None:
+        before = self._window.labels.copy()
+        after = reassign(self._window.vectors, before, self._active, self.config.reassign_rounds)
+        moved = np.flatnonzero(after != before)
+        report.moved += int(moved.size)
+        for row in moved:
+            self._themes[int(before[row])].size -= 1
+            self._themes[int(after[row])].size += 1
+        self._window.set_labels(after)
+        # A theme that lost every window member to others has been absorbed by them.
+        present = np.bincount(after, minlength=self._active.size) > 0
+        for theme_id in np.flatnonzero(self._active & ~present):
+            former = before == theme_id
+            if former.any():
+                target = Counter(after[former].tolist()).most_common(1)[0][0]
+                self._retire(int(theme_id), int(target), report)
+
+    def _retire(self, merged: int, survivor: int, report: ConsolidationReport) -> None:
+        theme = self._themes[merged]
+        self._themes[survivor].size += theme.size
+        theme.size = 0
+        theme.status = ThemeStatus.MERGED
+        theme.merged_into = survivor
+        self._active[merged] = False
+        labels = self._window.labels
+        labels[labels == merged] = survivor
+        report.merges.append(Merge(survivor=survivor, merged=merged))
+
+    def _merge(self, report: ConsolidationReport) -> None:
+        sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
+        sizes = np.zeros(self._active.size, dtype=np.int64)
+        for theme_id, theme in self._themes.items():
+            sizes[theme_id] = theme.size
+        candidates = np.flatnonzero(self._active & (np.linalg.norm(sums, axis=1) > 1e-9))
+        merges = plan_merges(
+            sums, sizes, candidates, self.config.theme_price, self.config.merge_min_similarity
+        )
+        for merge in merges:
+            self._retire(merge.merged, merge.survivor, report)
+
+    def _split(self, report: ConsolidationReport) -> None:
+        """Bisect incoherent themes, then their halves, until every part is coherent or too small."""
+        vectors = self._window.vectors
+        pending = [int(theme_id) for theme_id in np.flatnonzero(self._active)]
+        while pending:
+            parent = pending.pop(0)
+            rows = self._window.rows_of(parent)
+            if rows.size < self.config.min_split_size:
+                continue
+            price = max(self.config.theme_price, self.config.split_gain_per_item * rows.size)
+            side = bisect(vectors[rows], price)
+            if side is None:
+                continue
+            child = self._open_theme()
+            self._window.labels[rows[side]] = child
+            moved = int(side.sum())
+            self._themes[child].size = moved
+            self._themes[child].split_from = parent
+            self._themes[parent].size -= moved
+            report.splits.append(Split(parent=parent, child=child))
+            pending.extend((parent, child))

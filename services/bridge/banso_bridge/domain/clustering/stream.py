@@ -1,0 +1,57 @@
+"""The online pipeline the service and the quality benchmark share: text in, theme out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from banso_bridge.domain.clustering.engine import (
+    Assignment,
+    ClusteringConfig,
+    ConsolidationReport,
+    ThemeClusterer,
+)
+from banso_bridge.domain.clustering.theme import ClusterItem
+from banso_bridge.domain.representation.features import extract_features
+from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    processed: ProcessedText
+    assignment: Assignment
+    consolidation: ConsolidationReport | None  # set when this item triggered a consolidation pass
+
+
+def to_cluster_item(item_id: str, processed: ProcessedText) -> ClusterItem:
+    keys = tuple(token.key for token in processed.tokens)
+    parts = tuple(part for token in processed.tokens for part in token.parts)
+    return ClusterItem(
+        id=item_id,
+        text=processed.text,
+        language=processed.language,
+        keys=keys,
+        surfaces=tuple(token.surface for token in processed.tokens),
+        parts=parts,
+        features=extract_features(processed.text, keys + parts),
+    )
+
+
+class ThemeStream:
+    """Normalise, redact, tokenise and place feedback items one by one, consolidating when due."""
+
+    def __init__(self, config: ClusteringConfig | None = None) -> None:
+        self.text = TextPipeline()
+        self.clusterer = ThemeClusterer(config)
+
+    def place(self, item_id: str, raw_text: str) -> Placement:
+        processed = self.text.process(raw_text)
+        assignment = self.clusterer.add(to_cluster_item(item_id, processed))
+        report = self.clusterer.consolidate() if self.clusterer.consolidation_due else None
+        return Placement(processed=processed, assignment=assignment, consolidation=report)
+
+    def final_assignments(self) -> dict[str, int]:
+        """Theme of every item in the window (after merges, so always an active theme)."""
+        return {
+            item: self.clusterer.resolve(theme)
+            for item, theme in self.clusterer.assignments().items()
+        }
