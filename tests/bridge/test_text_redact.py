@@ -1,0 +1,112 @@
+"""PII redaction: every kind, in Japanese and English, and what must stay untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from banso_bridge.domain.text import PiiKind, TextPipeline, normalize_text, redact
+
+
+def redacted(text: str) -> str:
+    return redact(normalize_text(text)).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("連絡先は taro.yamada@example.co.jp です", "連絡先は [EMAIL] です"),
+        ("Please reply to jane+billing@corp.example.com.", "Please reply to [EMAIL]."),
+        ("全角でも　ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ　に", "全角でも [EMAIL] に"),
+    ],
+)
+def test_email_addresses(text: str, expected: str) -> None:
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("電話は03-1234-5678までお願いします", "電話は[PHONE]までお願いします"),
+        ("携帯 090-1234-5678 に折り返し", "携帯 [PHONE] に折り返し"),
+        ("携帯09012345678です", "携帯[PHONE]です"),
+        ("代表 (03)1234-5678", "代表 [PHONE]"),
+        ("フリーダイヤル 0120-123-456", "フリーダイヤル [PHONE]"),
+        ("ＴＥＬ：０３－１２３４－５６７８", "TEL:[PHONE]"),
+        ("call +81 90-1234-5678 please", "call [PHONE] please"),
+        ("our London office +44 20 7946 0958", "our London office [PHONE]"),
+        ("call me at (415) 555-2671", "call me at [PHONE]"),
+    ],
+)
+def test_phone_numbers_japanese_and_international(text: str, expected: str) -> None:
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("〒123-4567 東京都千代田区", "[POSTAL_CODE] 東京都千代田区"),
+        ("住所は 150-0001 渋谷区です", "住所は [POSTAL_CODE] 渋谷区です"),
+        ("郵便番号1500001", "郵便番号 [POSTAL_CODE]"),
+        ("zip code 1500001 in Tokyo", "zip code [POSTAL_CODE] in Tokyo"),
+    ],
+)
+def test_japanese_postal_codes(text: str, expected: str) -> None:
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://app.example.com/reset?token=abc123",
+        "https://app.example.com/callback#access_token=xyz",
+        "https://admin:hunter2@internal.example.com/dashboard",
+        "https://app.example.com/magic/aB3dE5fG7hJ9kL1mN3pQ5rS7",
+        "https://app.example.com/share?id=7&sig=0f9e8d7c6b5a",
+    ],
+)
+def test_urls_carrying_secrets_are_redacted_whole(url: str) -> None:
+    assert redacted(f"このリンクが開けません {url} です") == "このリンクが開けません [URL] です"
+    assert redacted(f"The link {url} fails") == "The link [URL] fails"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 4111 1111 1111 1111 was declined", "card [CARD] was declined"),
+        ("カード番号5500-0000-0000-0004で決済できない", "カード番号[CARD]で決済できない"),
+        ("amex 378282246310005 fails", "amex [CARD] fails"),
+    ],
+)
+def test_card_numbers_passing_the_luhn_check(text: str, expected: str) -> None:
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since version 2.3.14 the export is broken",
+        "2024-01-15 から請求書が届きません",
+        "on 2024/01/15 at 10:30 the sync failed",
+        "注文番号 123456789 の件",
+        "invoice INV-2024-0042 shows ¥12,000",
+        "order 4111 1111 1111 1112 is not a card (bad checksum)",
+        "see https://docs.example.com/setup?page=2 for the steps",
+        "We have 1500 seats and 3 workspaces",
+    ],
+)
+def test_things_that_are_not_personal_data_stay(text: str) -> None:
+    assert redacted(text) == normalize_text(text)
+
+
+def test_redaction_counts_what_it_found() -> None:
+    result = redact("mail a@b.co or b@c.co, call 03-1234-5678, 〒100-0001")
+    assert result.found == {PiiKind.EMAIL: 2, PiiKind.PHONE: 1, PiiKind.POSTAL_CODE: 1}
+
+
+def test_pipeline_redacts_before_tokenising() -> None:
+    processed = TextPipeline().process("山田 taro@example.com 090-1234-5678 から請求書が届かない")
+    assert "taro" not in processed.text
+    assert "090" not in processed.text
+    keys = {token.key for token in processed.tokens}
+    assert not keys & {"taro", "example", "com", "090"}
+    assert {"請求書", "届く"} <= keys
