@@ -1,0 +1,1 @@
+"""What customers say: the product problems behind the feedback, and how texts are composed."""

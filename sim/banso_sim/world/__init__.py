@@ -1,0 +1,1 @@
+"""The simulated SaaS and its customers: catalog, names, accounts and users."""
