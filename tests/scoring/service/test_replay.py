@@ -1,0 +1,206 @@
+"""Determinism: a consumer SIGKILLed mid-stream and restarted ends exactly where a clean replay
+from offset 0 into an empty database ends — same aggregates, scores, history and events —
+although the two ran with different round sizes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from banso_contracts.codec import encode
+from banso_contracts.events import Event
+from banso_contracts.topics import HEALTH, USAGE
+from banso_kit.db import Database
+from banso_kit.kafka.admin import ensure_topics
+from banso_kit.kafka.producer import OutgoingMessage, Producer
+from banso_kit.migrations import upgrade
+from banso_scoring.adapters import repository
+from banso_scoring.models import KIT
+
+from .support import DAY, MIGRATIONS, T0, at, ticket, traits, usage
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[3]
+WS = "ws_replay"
+ACCOUNTS = 12
+
+
+def story() -> list[Event]:
+    """Ten days of usage for a dozen accounts, with traits, tickets, a quiet account."""
+    events: list[Event] = []
+    for a in range(ACCOUNTS):
+        events.append(traits(WS, f"acct-{a}", at(-30), seats=10 + a, created_at="2025-01-15"))
+    for day in range(10):
+        for hour in range(0, 24, 3):
+            for a in range(ACCOUNTS):
+                if a == 0 and day > 4:
+                    continue  # acct-0 goes quiet: ticks must bring it down
+                users = 2 + (a + day) % 7
+                for u in range(users):
+                    when = at(day, hour + u * 0.01)
+                    events.append(usage(WS, f"acct-{a}", f"u{u}", f"Feature {u % 4}", when, when))
+        events.append(ticket(WS, f"acct-{day % ACCOUNTS}", "It keeps crashing", at(day, 13)))
+    return events
+
+
+async def produce(bootstrap: str, prefix: str, events: list[Event]) -> int:
+    await ensure_topics(bootstrap, prefix=prefix)
+    messages = []
+    for index, event in enumerate(events):
+        encoded = encode(event, source="banso/test")
+        message = OutgoingMessage(
+            topic=encoded.topic.physical_name(prefix),
+            key=encoded.key,
+            value=encoded.value,
+            headers=tuple(encoded.headers),
+        )
+        messages.append(message)
+        if index % 97 == 0:
+            messages.append(message)  # a producer retry: same event id, a new offset
+    messages.append(
+        OutgoingMessage(
+            topic=USAGE.physical_name(prefix),
+            key=b"ws_replay:acct-1",
+            value=b"{not json",
+            headers=(("ce_type", b"banso.usage.recorded.v1"),),
+        )
+    )
+    async with Producer(bootstrap, client_id="scoring-replay-test") as producer:
+        await producer.send_many(messages, timeout_s=120)
+    return len(messages)
+
+
+def environment(
+    database_url: str, bootstrap: str, prefix: str, group: str, **extra: str
+) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "BANSO_ENV": "test",
+            "SCORING_DATABASE_URL": database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "BANSO_TOPIC_PREFIX": prefix,
+            "SCORING_GROUP_ID": group,
+            "SCORING_TICK_SECONDS": str(6 * 3600),
+            "SCORING_IDLE_GRACE_S": "0",
+            **extra,
+        }
+    )
+    return env
+
+
+async def applied(database_url: str, group: str) -> int:
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            offsets = await repository_offsets(session, group)
+        return sum(offsets)
+    finally:
+        await db.dispose()
+
+
+async def repository_offsets(session: Any, group: str) -> list[int]:
+    table = KIT.offsets
+    rows = await (await session.connection()).execute(
+        select(table.c.next_offset).where(table.c.group_id.endswith(group))
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def run_until(
+    env: dict[str, str], database_url: str, group: str, total: int, *, kill_at: int | None = None
+) -> None:
+    command = [sys.executable, "-m", "tests.scoring.service.process", str(T0 + 11 * DAY)]
+    process = await asyncio.create_subprocess_exec(*command, cwd=REPO, env=env)
+    try:
+        target = kill_at if kill_at is not None else total
+        for _ in range(1200):
+            done = await applied(database_url, group)
+            if done >= target:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"only {done} of {target} records applied")
+        if kill_at is not None:
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            assert process.returncode == -signal.SIGKILL
+            assert done < total, "the kill came too late to interrupt anything"
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
+
+
+async def snapshot(database_url: str) -> dict[str, Any]:
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            connection = await session.connection()
+            accounts = (
+                await connection.execute(
+                    select(repository.ACCOUNTS).order_by(
+                        repository.ACCOUNTS.c.workspace_id, repository.ACCOUNTS.c.account_id
+                    )
+                )
+            ).all()
+            history_columns = [c for c in repository.HISTORY.c if c.name != "id"]
+            history = (
+                await connection.execute(
+                    select(*history_columns).order_by(
+                        repository.HISTORY.c.workspace_id,
+                        repository.HISTORY.c.account_id,
+                        repository.HISTORY.c.computed_at,
+                        repository.HISTORY.c.cause,
+                    )
+                )
+            ).all()
+            outbox = KIT.outbox
+            events = (
+                await connection.execute(
+                    select(outbox.c.event_id, outbox.c.value)
+                    .where(outbox.c.topic.endswith(HEALTH.name))
+                    .order_by(outbox.c.event_id)
+                )
+            ).all()
+        return {
+            "accounts": [tuple(row) for row in accounts],
+            "history": [tuple(row) for row in history],
+            "events": [tuple(row) for row in events],
+        }
+    finally:
+        await db.dispose()
+
+
+async def test_sigkill_and_restart_equals_a_clean_replay(
+    kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    total = await produce(kafka_bootstrap, topic_prefix, story())
+    killed_url = f"sqlite:///{tmp_path / 'killed.db'}"
+    replay_url = f"sqlite:///{tmp_path / 'replay.db'}"
+    for url in (killed_url, replay_url):
+        await asyncio.to_thread(upgrade, url, MIGRATIONS)
+
+    small_rounds = environment(
+        killed_url, kafka_bootstrap, topic_prefix, "scoring-killed", SCORING_MAX_ROUND_RECORDS="150"
+    )
+    await run_until(small_rounds, killed_url, "scoring-killed", total, kill_at=total // 3)
+    await run_until(small_rounds, killed_url, "scoring-killed", total)
+
+    replay = environment(replay_url, kafka_bootstrap, topic_prefix, "scoring-replay")
+    await run_until(replay, replay_url, "scoring-replay", total)
+
+    killed, clean = await snapshot(killed_url), await snapshot(replay_url)
+    assert len(clean["accounts"]) == ACCOUNTS
+    assert clean["history"], "no history was recorded"
+    assert any(row[7] == "tick" for row in clean["history"]), "inactivity never showed"
+    assert killed["accounts"] == clean["accounts"]
+    assert killed["history"] == clean["history"]
+    assert killed["events"] == clean["events"]
