@@ -290,3 +290,29 @@ def ticket_resolved(ticket: str, reporters: list[tuple[str, str]]) -> TicketReso
         account_ids=sorted({account for _, account in reporters}),
         reporters=[Reporter(user_id=user, account_id=account) for user, account in reporters],
     )
+
+
+def treated_accounts(
+    playbook_id: str, count: int, *, percent: float, prefix: str = "acct"
+) -> list[str]:
+    """Account ids the playbook's holdout does not hold out (default salt), for tests that need sends."""
+    from banso_notify.domain.holdout import in_holdout
+    from banso_notify.domain.policy import WorkspacePolicy
+
+    salt = WorkspacePolicy().holdout_salt
+    found = [
+        f"{prefix}-{n}"
+        for n in range(1000)
+        if not in_holdout(
+            percent, salt=salt, workspace_id=WS, playbook_id=playbook_id, account_id=f"{prefix}-{n}"
+        )
+    ]
+    return found[:count]
+
+
+async def put_yaml(running: Running, playbook_yaml: str, playbook_id: str) -> httpx.Response:
+    return await running.client.put(
+        f"/v1/playbooks/{playbook_id}",
+        content=playbook_yaml,
+        headers={**running.token(), "content-type": "application/yaml"},
+    )

@@ -91,13 +91,23 @@ async def cap_history(
     ]
 
 
+def _locking(session: AsyncSession) -> bool:
+    """PostgreSQL locks the rows a worker takes (others skip them); SQLite's single writer
+    (``BEGIN IMMEDIATE``) already serialises whole transactions."""
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
 async def due(session: AsyncSession, *, state: str, now: datetime, limit: int) -> list[Nudge]:
-    rows = await session.exec(
+    """Nudges in ``state`` whose time has come, locked for this transaction."""
+    query = (
         select(Nudge)
         .where(Nudge.state == state, col(Nudge.due_at) <= now)
         .order_by(col(Nudge.due_at))
         .limit(limit)
     )
+    if _locking(session):
+        query = query.with_for_update(skip_locked=True)
+    rows = await session.exec(query)
     return list(rows.all())
 
 
@@ -170,9 +180,10 @@ async def disarm_timers(
 
 
 async def due_timers(session: AsyncSession, *, now: datetime, limit: int) -> list[Timer]:
-    rows = await session.exec(
-        select(Timer).where(col(Timer.due_at) <= now).order_by(col(Timer.due_at)).limit(limit)
-    )
+    query = select(Timer).where(col(Timer.due_at) <= now).order_by(col(Timer.due_at)).limit(limit)
+    if _locking(session):
+        query = query.with_for_update(skip_locked=True)
+    rows = await session.exec(query)
     return list(rows.all())
 
 

@@ -1,0 +1,183 @@
+"""CSM alerts (Slack, daily budget, high-touch reroute), signed webhooks, "your issue is fixed"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import orjson
+import pytest
+
+from banso_notify.adapters.channels.webhook import verify
+from banso_notify.config import NotifySettings
+
+from ..http_sink import HttpSink, serve_http
+from ..smtp_sink import SmtpSink
+from .support import (
+    account_traits,
+    eventually,
+    health,
+    identified,
+    publish,
+    put_yaml,
+    running_notify,
+    ticket_created,
+    ticket_resolved,
+    used,
+    watch_nudges,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+CSM = {"id": "kei", "email": "kei@vendor.test", "name": "Kei"}
+
+
+async def test_red_accounts_reach_the_csm_on_slack_within_budget_biggest_first(
+    settings: NotifySettings, kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    slack = HttpSink()
+    async with (
+        serve_http(slack) as base,
+        running_notify(settings) as notify,  # 10:00 UTC; reviews at 09:00 and 13:00 (CSM's zone)
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = notify.token()
+        policy = {"slack_webhook_url": f"{base}/slack", "csm_daily_budget": 2}
+        await notify.client.put("/v1/policy", json=policy, headers=admin)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("small", arr=5_000, csm=CSM),
+            account_traits("big", arr=90_000, csm=CSM),
+            account_traits("mid", arr=40_000, csm=CSM),
+        )
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            health("small", "red", 30, "yellow", 50),
+            health("big", "red", 35, "yellow", 55),
+            health("mid", "red", 25, "green", 70),
+        )
+
+        async def queued() -> bool:
+            listed = await notify.client.get("/v1/nudges?state=csm_queued", headers=admin)
+            return len(listed.json()) == 3
+
+        await eventually(queued)
+        notify.clock.advance(timedelta(hours=3, minutes=1))  # the 13:00 review
+        await notify.tick()
+        await eventually(lambda: len(slack.received) == 2)
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+        await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 2)
+
+    texts = [orjson.loads(request.body)["text"] for request in slack.received]
+    assert sorted(text.split(" turned red")[0] for text in texts) == ["Big", "Mid"]
+    assert all("Active users fell 45%" in text for text in texts)
+    suppressed = nudges.of("banso.nudge.suppressed.v1")[0]
+    assert (suppressed["account_id"], suppressed["reason"]) == ("small", "csm_budget")
+    assert {p["recipient"]["kind"] for p in nudges.of("banso.nudge.sent.v1")} == {"csm"}
+
+
+async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    tip = """
+id: export-tip
+name: Tip after an export
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+"""
+    async with (
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = notify.token()
+        await put_yaml(notify, tip, "export-tip")
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("bigco", arr=500_000, csm=CSM),
+            identified("ceo", "bigco"),
+            used("ceo", "bigco"),
+        )
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+        notify.clock.advance(timedelta(hours=3, minutes=1))
+        await notify.tick()
+        await sink.wait_for(1)
+
+    routed = nudges.of("banso.nudge.suppressed.v1")[0]
+    assert (routed["reason"], routed["recipient"]["user_id"]) == ("high_touch_routed", "ceo")
+    alert = sink.received[0]
+    assert alert.rcpt_tos == ["kei@vendor.test"]  # no Slack configured: the CSM's e-mail
+    assert "personal touch" in str(alert.message["Subject"])
+    assert "List-Unsubscribe" not in alert.message  # an internal alert, not a customer e-mail
+
+
+async def test_resolved_ticket_tells_each_reporter_it_is_fixed(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    async with running_notify(settings) as notify:
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=notify.token())
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("acme"),
+            identified("ana", "acme"),
+            identified("ben", "acme", locale="ja"),
+            identified("cy", "acme"),
+            ticket_created("t1", "CSV export times out"),
+            ticket_resolved("t1", [("ana", "acme"), ("ben", "acme")]),
+        )
+        await sink.wait_for(2)
+
+    by_rcpt = {r.rcpt_tos[0]: r.message for r in sink.received}
+    assert sorted(by_rcpt) == ["ana@customer.test", "ben@customer.test"]
+    assert by_rcpt["ana@customer.test"]["Subject"] == "Fixed: CSV export times out"
+    assert "修正しました" in str(by_rcpt["ben@customer.test"]["Subject"])
+
+
+async def test_webhook_channel_posts_the_nudge_signed(
+    settings: NotifySettings, kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    hook = HttpSink()
+    playbook = """
+id: to-crm
+name: Hand over to the CRM
+trigger: {type: usage_event, event: Trial Extended}
+steps:
+  - send: {channel: webhook, template: note}
+templates:
+  note:
+    en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
+"""
+    secret = "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0LTEyMzQ1Ng=="
+    async with serve_http(hook) as base, running_notify(settings) as notify:
+        admin = notify.token()
+        await put_yaml(notify, playbook, "to-crm")
+        policy = {"delivery_hours": {}, "webhook_url": f"{base}/banso", "webhook_secret": secret}
+        await notify.client.put("/v1/policy", json=policy, headers=admin)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("acme"),
+            identified("ana", "acme"),
+            used("ana", "acme", event="Trial Extended"),
+        )
+        await eventually(lambda: len(hook.received) == 1)
+
+    request = hook.received[0]
+    body = orjson.loads(request.body)
+    assert verify(secret, request.headers, request.body)
+    assert body["message"]["text"] == "Ana extended the trial."
+    assert body["recipient"] == {"kind": "user", "id": "ana"}
+    assert request.headers["idempotency-key"] == body["idempotency_key"]

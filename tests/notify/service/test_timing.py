@@ -1,0 +1,175 @@
+"""Timing: quiet hours in each recipient's zone (held, then sent), inactivity and overdue milestones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from banso_notify.config import NotifySettings
+from banso_notify.models import Timer
+
+from ..smtp_sink import SmtpSink
+from .support import (
+    Running,
+    ShiftedClock,
+    account_traits,
+    eventually,
+    identified,
+    publish,
+    put_yaml,
+    running_notify,
+    treated_accounts,
+    used,
+    watch_nudges,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+NUDGE = """
+id: export-tip
+name: Tip after an export
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+caps:
+  account_same_playbook_daily: null
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+"""
+
+
+async def test_quiet_hours_hold_each_person_until_their_own_morning(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    # 11:30 UTC on Tuesday 3 March 2026: 20:30 in Tokyo (closed), 06:30 in New York (closed)
+    clock = ShiftedClock(datetime(2026, 3, 3, 11, 30, tzinfo=UTC))
+    async with (
+        running_notify(settings, clock) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        await put_yaml(notify, NUDGE, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("acme"),
+            identified("hanako", "acme", timezone="Asia/Tokyo"),
+            identified("joe", "acme", timezone="America/New_York"),
+            used("hanako", "acme"),
+            used("joe", "acme"),
+        )
+        admin = notify.token()
+
+        async def held() -> bool:
+            listed = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return len(listed.json()) == 2
+
+        await eventually(held)
+        listed = await notify.client.get("/v1/nudges?state=held", headers=admin)
+        due = {n["recipient"]["id"]: n["due_at"] for n in listed.json()}
+        clock.advance(timedelta(hours=2, minutes=31))  # 09:01 in New York, 23:01 in Tokyo
+        await notify.tick()
+        await sink.wait_for(1)
+        after_new_york_morning = [r.rcpt_tos[0] for r in sink.received]
+        clock.advance(timedelta(hours=10))  # 09:01 Wednesday in Tokyo
+        await notify.tick()
+        await sink.wait_for(2)
+
+    assert datetime.fromisoformat(due["hanako"]) == datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(due["joe"]) == datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+    assert after_new_york_morning == ["joe@customer.test"]
+    assert sorted(r.rcpt_tos[0] for r in sink.received) == [
+        "hanako@customer.test",
+        "joe@customer.test",
+    ]
+    assert nudges.of("banso.nudge.suppressed.v1") == []  # held, never dropped
+
+
+async def test_fourteen_quiet_days_bring_one_re_engagement_email(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    quiet, busy = treated_accounts("re-engagement-14d", 2, percent=10)
+    async with running_notify(settings, clock) as notify:
+        start = clock.now()
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits(quiet),
+            account_traits(busy),
+            identified("sleepy", quiet),
+            identified("active", busy),
+            used("sleepy", quiet, at=start),
+            used("active", busy, at=start),
+            used("active", busy, at=start + timedelta(days=10)),
+        )
+
+        async def armed() -> bool:
+            listed = await notify.client.get("/v1/nudges", headers=notify.token())
+            return listed.status_code == 200 and await _timers(notify, "re-engagement-14d") == 2
+
+        await eventually(armed)
+        clock.advance(timedelta(days=14, minutes=1))
+        await notify.tick()
+        await notify.tick()
+        await sink.wait_for(1)
+        clock.advance(timedelta(days=1))
+        await notify.tick()  # firing again must not send again
+        await notify.tick()
+
+    assert [r.rcpt_tos[0] for r in sink.received] == ["sleepy@customer.test"]
+    assert "Picking up where you left off" in str(sink.received[0].message["Subject"])
+
+
+async def test_first_key_action_overdue_brings_the_onboarding_guide(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    lagging, keen = treated_accounts("onboarding-first-key-action", 2, percent=10, prefix="new")
+    async with running_notify(settings, clock) as notify:
+        signup = clock.now().isoformat()
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits(lagging),
+            account_traits(keen),
+            identified("slow", lagging, created_at=signup, locale="ja"),
+            identified("fast", keen, created_at=signup),
+        )
+
+        async def two_timers() -> bool:
+            return await _timers(notify, "onboarding-first-key-action") == 2
+
+        await eventually(two_timers)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            used("fast", keen, event="Key Action Completed", at=clock.now()),
+        )
+
+        async def one_timer_left() -> bool:
+            return await _timers(notify, "onboarding-first-key-action") == 1
+
+        await eventually(one_timer_left)
+        clock.advance(timedelta(days=3, minutes=1))
+        await notify.tick()
+        await notify.tick()
+        await sink.wait_for(1)
+
+    assert [r.rcpt_tos[0] for r in sink.received] == ["slow@customer.test"]
+    assert "最初の一歩" in str(sink.received[0].message["Subject"])
+
+
+async def _timers(notify: Running, playbook_id: str) -> int:
+    runtime = notify.state["runtime"]
+    async with runtime.db.session() as session:
+        rows = await session.exec(select(Timer).where(Timer.playbook_id == playbook_id))
+        return len(rows.all())
