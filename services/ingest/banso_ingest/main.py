@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 
+from banso_ingest.adapters.group_commit import GroupCommitWriter
 from banso_ingest.adapters.groups import SqlGroupDirectory
 from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.adapters.publisher import KafkaPublisher
@@ -25,7 +26,7 @@ from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.domain.intake import Intake
 from banso_ingest.metrics import IngestMetrics
-from banso_ingest.models import KIT, DedupeEntry, UserGroup
+from banso_ingest.models import KIT
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging, correlation_id
 from banso_kit.runtime import Runtime
@@ -50,11 +51,10 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
             metrics = IngestMetrics(registry)
+            writer = GroupCommitWriter(runtime.db)
+            writer.start()
             ledger = SqlDedupeLedger(
-                runtime.db,
-                DedupeEntry.__table__,  # type: ignore[attr-defined]
-                window=settings.dedupe_window(),
-                lease=settings.dedupe_lease(),
+                writer, window=settings.dedupe_window(), lease=settings.dedupe_lease()
             )
             publisher = KafkaPublisher(
                 runtime.producer,
@@ -64,7 +64,7 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
             )
             intake = Intake(
                 ledger=ledger,
-                directory=SqlGroupDirectory(runtime.db, UserGroup.__table__),  # type: ignore[attr-defined]
+                directory=SqlGroupDirectory(writer),
                 publisher=publisher,
                 clock=clock,
                 feedback_events=settings.feedback_kinds(),
@@ -86,6 +86,8 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
+                await publisher.close()
+                await writer.stop()
 
     app = service_app(
         service="ingest",

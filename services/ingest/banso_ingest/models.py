@@ -72,4 +72,4 @@ class UserGroup(IngestModel, table=True):
     workspace_id: str = Field(primary_key=True, max_length=64)
     identity: str = Field(primary_key=True, max_length=300)
     account_id: str = Field(max_length=256)
-    updated_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at_ms: int = Field(sa_type=BigInteger)  # epoch milliseconds

@@ -16,6 +16,7 @@ from banso_contracts.events import (
 from banso_contracts.topics import topic_for
 from banso_ingest.adapters.records import Record, to_record
 from banso_ingest.domain.feedback import FeedbackKind
+from banso_ingest.domain.messages import TrackedMessage
 from banso_ingest.domain.plan import Outgoing, assign
 from banso_ingest.domain.routing import classify
 from tests.ingest.domain.builders import RECEIVED_AT, batch, read_batch, track
@@ -48,6 +49,8 @@ def test_a_track_becomes_usage_recorded_with_every_field() -> None:
             context={"groupId": "acme", "locale": "ja-JP"},
         )
     )
+    message = record.payload
+    assert isinstance(message, TrackedMessage)
     built = to_record(record, workspace_id="ws1", source_id="src1", correlation_id="req-1")
     event = decoded(built)
 
@@ -63,9 +66,9 @@ def test_a_track_becomes_usage_recorded_with_every_field() -> None:
         "properties": {"format": "csv", "rows": 3},
         "context": {"groupId": "acme", "locale": "ja-JP"},
         "message_id": "m1",
-        "timestamp": record.payload.timestamp,  # type: ignore[union-attr]
-        "original_timestamp": record.payload.original_timestamp,  # type: ignore[union-attr]
-        "sent_at": record.payload.sent_at,  # type: ignore[union-attr]
+        "timestamp": message.timestamp,
+        "original_timestamp": message.original_timestamp,
+        "sent_at": message.sent_at,
         "received_at": RECEIVED_AT,
     }
     assert ("ce_id", record.event_id.encode()) in built.headers

@@ -10,7 +10,8 @@ lease (the process died mid-request) and an expired window are handled by the sa
     RETURNING message_id
 
 The database decides atomically which request gets each id, across processes and hosts, with one
-round trip for the whole batch. Works on SQLite (3.35+) and PostgreSQL alike.
+statement for the whole batch. Statements are plain SQL (SQLite 3.35+ and PostgreSQL alike): they
+run for every request, and building them with SQLAlchemy's compiler cost more than running them.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from banso_ingest.domain.ports import Claim, StoreUnavailable
-from banso_kit.db import Database
+from banso_ingest.adapters.group_commit import GroupCommitWriter, Sql
+from banso_ingest.domain.ports import Claim
+
+TABLE = "dedupe_ledger"
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -35,96 +36,97 @@ def epoch_ms(moment: datetime) -> int:
 class SqlDedupeLedger:
     """`DedupeLedger` on the service database (see the module docstring)."""
 
-    def __init__(self, db: Database, table: Table, *, window: timedelta, lease: timedelta) -> None:
-        self._db = db
-        self._table = table
+    def __init__(self, writer: GroupCommitWriter, *, window: timedelta, lease: timedelta) -> None:
+        self._writer = writer
         self._window_ms = int(window.total_seconds() * 1000)
         self._lease_ms = int(lease.total_seconds() * 1000)
-        self._insert: Any = sqlite.insert if db.is_sqlite else postgresql.insert
 
     async def claim(
         self, *, workspace_id: str, source_id: str, message_ids: Collection[str], now: datetime
     ) -> Claim:
-        table = self._table
         token = secrets.token_hex(8)
+        ids = list(message_ids)
         now_ms = epoch_ms(now)
-        until = now_ms + self._lease_ms
-        rows = [
-            {
-                "source_id": source_id,
-                "message_id": message_id,
-                "workspace_id": workspace_id,
-                "claim_token": token,
-                "published": False,
-                "expires_at_ms": until,
-            }
-            for message_id in message_ids
-        ]
-        statement = self._insert(table).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.source_id, table.c.message_id],
-            set_={
-                "workspace_id": statement.excluded.workspace_id,
-                "claim_token": statement.excluded.claim_token,
-                "published": statement.excluded.published,
-                "expires_at_ms": statement.excluded.expires_at_ms,
-            },
-            where=table.c.expires_at_ms < now_ms,
-        ).returning(table.c.message_id)
-        try:
-            async with self._db.engine.begin() as conn:
-                claimed = frozenset((await conn.execute(statement)).scalars())
-                others = [m for m in message_ids if m not in claimed]
-                published: set[str] = set()
-                if others:
-                    found = await conn.execute(
-                        select(table.c.message_id, table.c.published).where(
-                            table.c.source_id == source_id, table.c.message_id.in_(others)
-                        )
-                    )
-                    published = {message_id for message_id, done in found if done}
-        except SQLAlchemyError as error:
-            raise StoreUnavailable(f"dedupe ledger: {error}") from error
-        # Not claimed and not published: another request holds a live lease on it (or released it
-        # a moment ago); either way this request must not publish it now.
-        in_flight = frozenset(m for m in others if m not in published)
-        return Claim(claimed, frozenset(published), in_flight, token)
+
+        async def run(conn: AsyncConnection) -> Claim:
+            sql = Sql(self._writer.paramstyle)
+            source, workspace = sql.param(source_id), sql.param(workspace_id)
+            claim_token, until = sql.param(token), sql.param(now_ms + self._lease_ms)
+            rows = ",".join(
+                f"({source},{sql.param(m)},{workspace},{claim_token},false,{until})" for m in ids
+            )
+            statement = (
+                f"INSERT INTO {TABLE} (source_id, message_id, workspace_id, claim_token, "
+                f"published, expires_at_ms) VALUES {rows} "
+                "ON CONFLICT (source_id, message_id) DO UPDATE SET "
+                "workspace_id = excluded.workspace_id, claim_token = excluded.claim_token, "
+                "published = excluded.published, expires_at_ms = excluded.expires_at_ms "
+                f"WHERE {TABLE}.expires_at_ms < {sql.param(now_ms)} RETURNING message_id"
+            )
+            result = await conn.exec_driver_sql(statement, tuple(sql.params))
+            claimed = frozenset(str(message_id) for message_id in result.scalars())
+            others = [m for m in ids if m not in claimed]
+            published: set[str] = set()
+            if others:
+                query = Sql(self._writer.paramstyle)
+                found = await conn.exec_driver_sql(
+                    f"SELECT message_id, published FROM {TABLE} "
+                    f"WHERE source_id = {query.param(source_id)} "
+                    f"AND message_id IN ({query.params_in(others)})",
+                    tuple(query.params),
+                )
+                seen: list[Any] = list(found)
+                published = {str(row[0]) for row in seen if row[1]}
+            # Neither claimed nor published: another request holds a live lease on it.
+            in_flight = frozenset(m for m in others if m not in published)
+            return Claim(claimed, frozenset(published), in_flight, token)
+
+        return await self._writer.run(run)
 
     async def confirm(
         self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
     ) -> None:
-        table = self._table
-        statement = (
-            update(table)
-            .where(
-                table.c.source_id == source_id,
-                table.c.message_id.in_(list(message_ids)),
-                table.c.claim_token == token,
+        ids = list(message_ids)
+        expires = epoch_ms(now) + self._window_ms
+
+        async def run(conn: AsyncConnection) -> None:
+            sql = Sql(self._writer.paramstyle)
+            statement = (
+                f"UPDATE {TABLE} SET published = true, expires_at_ms = {sql.param(expires)} "
+                f"WHERE source_id = {sql.param(source_id)} AND claim_token = {sql.param(token)} "
+                f"AND message_id IN ({sql.params_in(ids)})"
             )
-            .values(published=True, expires_at_ms=epoch_ms(now) + self._window_ms)
-        )
-        await self._write(statement)
+            await conn.exec_driver_sql(statement, tuple(sql.params))
+
+        await self._writer.run(run)
 
     async def release(self, *, source_id: str, token: str, message_ids: Collection[str]) -> None:
-        table = self._table
-        statement = delete(table).where(
-            table.c.source_id == source_id,
-            table.c.message_id.in_(list(message_ids)),
-            table.c.claim_token == token,
-            table.c.published.is_(False),
-        )
-        await self._write(statement)
+        ids = list(message_ids)
 
-    async def forget_expired(self, *, now: datetime) -> int:
-        """Delete rows whose lease or window has passed (they would be claimable anyway)."""
-        table = self._table
-        async with self._db.engine.begin() as conn:
-            result = await conn.execute(delete(table).where(table.c.expires_at_ms < epoch_ms(now)))
-        return int(result.rowcount)
+        async def run(conn: AsyncConnection) -> None:
+            sql = Sql(self._writer.paramstyle)
+            statement = (
+                f"DELETE FROM {TABLE} WHERE source_id = {sql.param(source_id)} "
+                f"AND claim_token = {sql.param(token)} AND published = false "
+                f"AND message_id IN ({sql.params_in(ids)})"
+            )
+            await conn.exec_driver_sql(statement, tuple(sql.params))
 
-    async def _write(self, statement: Any) -> None:
-        try:
-            async with self._db.engine.begin() as conn:
-                await conn.execute(statement)
-        except SQLAlchemyError as error:
-            raise StoreUnavailable(f"dedupe ledger: {error}") from error
+        await self._writer.run(run)
+
+    async def forget_expired(self, *, now: datetime, limit: int = 50_000) -> int:
+        """Delete up to `limit` rows whose lease or window has passed (claimable anyway)."""
+        cutoff = epoch_ms(now)
+
+        async def run(conn: AsyncConnection) -> int:
+            sql = Sql(self._writer.paramstyle)
+            # A bounded delete keeps each sweep transaction short; the next sweep continues.
+            statement = (
+                f"DELETE FROM {TABLE} WHERE (source_id, message_id) IN ("
+                f"SELECT source_id, message_id FROM {TABLE} "
+                f"WHERE expires_at_ms < {sql.param(cutoff)} LIMIT {sql.param(limit)})"
+            )
+            result = await conn.exec_driver_sql(statement, tuple(sql.params))
+            return int(result.rowcount)
+
+        return await self._writer.run(run)

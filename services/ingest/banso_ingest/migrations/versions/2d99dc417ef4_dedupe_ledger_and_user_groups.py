@@ -1,8 +1,8 @@
 """dedupe ledger and user groups
 
-Revision ID: 7053125ba970
+Revision ID: 2d99dc417ef4
 Revises: 43297a8a1ac3
-Create Date: 2026-11-22 21:23:53.435201
+Create Date: 2026-11-22 21:29:05.355252
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 # revision identifiers, used by Alembic.
-revision: str = '7053125ba970'
+revision: str = '2d99dc417ef4'
 down_revision: Union[str, Sequence[str], None] = '43297a8a1ac3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('workspace_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('identity', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('account_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at_ms', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('workspace_id', 'identity')
     )
     # ### end Alembic commands ###

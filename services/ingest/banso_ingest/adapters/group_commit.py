@@ -1,0 +1,128 @@
+"""One writer per process that runs the store operations of concurrent requests in one transaction.
+
+Every tracking request touches the dedupe ledger twice (claim, confirm). A transaction per
+operation would make the database's commit rate the ceiling of ingest, and on SQLite concurrent
+writers of one process would queue on its file lock with sleep-and-retry. Instead, operations are
+queued and this writer runs whatever is queued together, in order, in one transaction, then
+answers each caller: hundreds of requests a second cost a few dozen commits.
+
+A failure fails every operation of that transaction (the callers answer 503 and the client
+retries); nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from banso_ingest.domain.ports import StoreUnavailable
+from banso_kit.db import Database
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Operation = Callable[[AsyncConnection], Awaitable[Any]]
+
+
+class GroupCommitWriter:
+    def __init__(self, db: Database, *, max_operations: int = 500) -> None:
+        self._db = db
+        self._max = max_operations
+        self._queue: deque[tuple[Operation, asyncio.Future[Any]]] = deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="ingest-store-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        while self._queue:
+            _, future = self._queue.popleft()
+            if not future.done():
+                future.set_exception(StoreUnavailable("ingest is shutting down"))
+
+    @property
+    def paramstyle(self) -> str:
+        return str(self._db.engine.dialect.paramstyle)
+
+    async def run(self, operation: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run `operation` in the next transaction and return its result once committed."""
+        if self._task is None:
+            raise StoreUnavailable("the store writer is not running")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append((operation, future))
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                batch: list[tuple[Operation, asyncio.Future[Any]]] = []
+                while self._queue and len(batch) < self._max:
+                    operation, future = self._queue.popleft()
+                    if not future.done():  # the caller may have given up (client went away)
+                        batch.append((operation, future))
+                if batch:
+                    await self._commit(batch)
+
+    async def _commit(self, batch: list[tuple[Operation, asyncio.Future[Any]]]) -> None:
+        results: list[Any] = []
+        try:
+            async with self._db.engine.begin() as conn:
+                for operation, _ in batch:
+                    results.append(await operation(conn))
+        except (SQLAlchemyError, OSError) as error:
+            logger.warning("store_transaction_failed", extra={"error": str(error)[:500]})
+            failure = StoreUnavailable(f"the ingest database failed: {error}")
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(failure)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
+def placeholders(paramstyle: str, start: int, count: int) -> str:
+    """`count` comma-separated numbered placeholders, from `start` (1-based).
+
+    Numbered (`?3` for SQLite, `$3` for asyncpg), so one value can appear many times in a
+    statement (the source id in every row of a multi-row insert) and be sent once.
+    """
+    marks = {"qmark": "?", "numeric_dollar": "$", "numeric": ":"}
+    mark = marks.get(paramstyle)
+    if mark is None:
+        raise ValueError(f"unsupported DB-API paramstyle {paramstyle!r}")
+    return ",".join(f"{mark}{n}" for n in range(start, start + count))
+
+
+class Sql:
+    """Builds one positional statement: `sql.param(value)` returns the placeholder to embed."""
+
+    def __init__(self, paramstyle: str) -> None:
+        self._style = paramstyle
+        self.params: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return placeholders(self._style, len(self.params), 1)
+
+    def params_in(self, values: list[Any]) -> str:
+        start = len(self.params) + 1
+        self.params.extend(values)
+        return placeholders(self._style, start, len(values))
