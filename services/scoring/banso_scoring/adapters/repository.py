@@ -339,8 +339,9 @@ async def save_plan(
         .values(values)
     )
     if not result.rowcount:
+        fresh = {"goals": "[]", "milestones": "[]", **values}
         await connection.execute(
-            insert(PLANS).values(workspace_id=workspace_id, account_id=account_id, **values)
+            insert(PLANS).values(workspace_id=workspace_id, account_id=account_id, **fresh)
         )
 
 

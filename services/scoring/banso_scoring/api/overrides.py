@@ -54,7 +54,9 @@ async def put_override(
 ) -> OverridePublic:
     """Set the account's band (and score) by hand until it expires by itself."""
     if (body.expires_at is None) == (body.expires_in is None):
-        raise Unprocessable("give expires_at or expires_in", detail=["expires_at: required"])
+        raise Unprocessable(
+            "give expires_at or expires_in", detail={"problems": ["expires_at: required"]}
+        )
     now = from_epoch(context.clock())
     expires_at = body.expires_at or now + (body.expires_in or timedelta(0))
     try:
@@ -67,7 +69,7 @@ async def put_override(
             expires_at=expires_at,
         )
     except ValueError as error:
-        raise Unprocessable("the override is invalid", detail=[str(error)]) from error
+        raise Unprocessable("the override is invalid", detail={"problems": [str(error)]}) from error
     key = (principal.workspace_id, account_id)
     if not await repository.account_exists(
         session, workspace_id=principal.workspace_id, account_id=account_id

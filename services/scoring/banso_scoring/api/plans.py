@@ -22,7 +22,7 @@ def _names_unique(names: list[str], field: str) -> None:
         if name in seen:
             raise Unprocessable(
                 f"{field}[{index}].name: {name!r} is used twice",
-                detail=[f"{field}[{index}].name: {name!r} is used twice"],
+                detail={"problems": [f"{field}[{index}].name: {name!r} is used twice"]},
             )
         seen.add(name)
 
@@ -49,7 +49,7 @@ async def put_goals(
         if goal.window > limit
     ]
     if problems:
-        raise Unprocessable("goal windows are too long", detail=problems)
+        raise Unprocessable("goal windows are too long", detail={"problems": problems})
     document = orjson.dumps([goal.model_dump(mode="json") for goal in body.goals]).decode()
     await repository.save_plan(
         session,

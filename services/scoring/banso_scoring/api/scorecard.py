@@ -48,7 +48,9 @@ async def put_scorecard(
     try:
         scorecard = parse_scorecard(text)
     except ScorecardInvalid as error:
-        raise Unprocessable("the scorecard is invalid", detail=error.problems) from error
+        raise Unprocessable(
+            "the scorecard is invalid", detail={"problems": error.problems}
+        ) from error
     version = await repository.add_scorecard(
         session,
         workspace_id=principal.workspace_id,
