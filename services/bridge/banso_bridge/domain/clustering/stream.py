@@ -39,9 +39,11 @@ def to_cluster_item(item_id: str, processed: ProcessedText) -> ClusterItem:
 class ThemeStream:
     """Normalise, redact, tokenise and place feedback items one by one, consolidating when due."""
 
-    def __init__(self, config: ClusteringConfig | None = None) -> None:
+    def __init__(
+        self, config: ClusteringConfig | None = None, *, clusterer: ThemeClusterer | None = None
+    ) -> None:
         self.text = TextPipeline()
-        self.clusterer = ThemeClusterer(config)
+        self.clusterer = clusterer or ThemeClusterer(config)
 
     def place(self, item_id: str, raw_text: str) -> Placement:
         processed = self.text.process(raw_text)

@@ -25,7 +25,7 @@ Matrix = npt.NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class ModelConfig:
-    items_per_dimension: int = 12
+    items_per_dimension: int = 16
     min_dimensions: int = 16
     max_dimensions: int = 256
     min_document_frequency: int = 2  # features seen once cannot connect two items
@@ -62,14 +62,14 @@ class VectorModel:
             fitted_on=0,
         )
 
-    def weigh(self, rows: Sequence[FeatureCounts]) -> sp.csr_matrix:
-        """Sublinear TF-IDF rows over the vocabulary; words and n-grams each get half the weight.
+    def _weighted(
+        self, rows: Sequence[FeatureCounts]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], Matrix]:
+        """(row, vocabulary column, weight) triples: sublinear TF-IDF, each block unit length.
 
-        Vectorised over all rows at once: a refit re-weighs the whole window.
+        Vectorised over all rows at once, since a refit re-weighs the whole window.
         """
         n_rows = len(rows)
-        if n_rows == 0 or self.vocabulary.size == 0:
-            return sp.csr_matrix((n_rows, self.vocabulary.size), dtype=np.float32)
         lengths = np.fromiter((row.columns.size for row in rows), dtype=np.intp, count=n_rows)
         columns = np.concatenate([row.columns for row in rows])
         counts = np.concatenate([row.counts for row in rows])
@@ -82,6 +82,14 @@ class VectorModel:
         block = 2 * row_ids + self.word_mask[position]
         norms = np.sqrt(np.bincount(block, weights=weights * weights, minlength=2 * n_rows))
         weights = (weights / np.maximum(norms[block], 1e-12)).astype(np.float32)
+        return row_ids, position, weights
+
+    def weigh(self, rows: Sequence[FeatureCounts]) -> sp.csr_matrix:
+        """Sublinear TF-IDF rows over the vocabulary (one sparse row per item)."""
+        n_rows = len(rows)
+        if n_rows == 0 or self.vocabulary.size == 0:
+            return sp.csr_matrix((n_rows, self.vocabulary.size), dtype=np.float32)
+        row_ids, position, weights = self._weighted(rows)
         return sp.csr_matrix(
             (weights, (row_ids, position)), shape=(n_rows, self.vocabulary.size), dtype=np.float32
         )
@@ -90,7 +98,12 @@ class VectorModel:
         """Unit vectors (rows) in the latent space; an item sharing nothing with the fit maps to zero."""
         if not rows or self.vocabulary.size == 0:
             return np.zeros((len(rows), self.dimensions), dtype=np.float32)
-        projected: Matrix = np.asarray(self.weigh(rows) @ self.projection, dtype=np.float32)
+        if len(rows) == 1:
+            # The streaming path: gathering a few hundred rows beats building a sparse matrix.
+            _, position, weights = self._weighted(rows)
+            projected: Matrix = (weights @ self.projection[position])[None, :]
+        else:
+            projected = np.asarray(self.weigh(rows) @ self.projection, dtype=np.float32)
         norms = np.linalg.norm(projected, axis=1, keepdims=True)
         units: Matrix = np.divide(
             projected, norms, out=np.zeros_like(projected), where=norms > 1e-6
