@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from banso_scoring.domain.changes import change_reason
-from banso_scoring.domain.evaluation import evaluate
+from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override, OverrideConflict, apply_override, check_replace
 
@@ -97,3 +97,25 @@ def test_evaluation_publishes_when_an_override_is_set_or_lapses() -> None:
     )
     assert lapsed.health.override is None
     assert lapsed.publish is not None
+
+
+def test_the_quick_glance_decides_exactly_as_the_full_evaluation() -> None:
+    """The consumer skips explanations when a glance says nothing is worth publishing; the
+    glance must never disagree with the full evaluation."""
+    agg = account(seats=20, created_day=-60, renewal_day=70)
+    policy = policy_of(CARD)
+    published = None
+    decisions = set()
+    for day in range(0, 60):
+        users = 16 if day < 25 else (9 if day < 40 else 2)
+        daily(agg, policy, range(day, day + 1), users=users)
+        for hours in (6.0, 18.0):
+            held = override(band="yellow", expires_at=moment(47)) if 44 <= day < 47 else None
+            quick = glance(agg, CARD, now=moment(day, hours), published=published, override=held)
+            full = evaluate(agg, CARD, now=moment(day, hours), published=published, override=held)
+            assert quick.publish == (full.publish is not None)
+            assert (quick.score, quick.band) == (full.health.score, full.health.band)
+            decisions.add(full.publish)
+            if full.publish is not None:
+                published = full.health
+    assert {"first", "band", "score", "override"} <= decisions

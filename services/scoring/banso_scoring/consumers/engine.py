@@ -15,7 +15,7 @@ from banso_scoring.adapters.records import Record
 from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
 from banso_scoring.domain.aggregates import AccountAggregate, Applied
 from banso_scoring.domain.durations import from_epoch
-from banso_scoring.domain.evaluation import evaluate
+from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
 from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.schedule import Due
@@ -162,6 +162,26 @@ class Engine:
         key = entry.key
         card = self.scorecards.of(key[0])
         now = from_epoch(at)
+        writes.evaluations += 1
+        writes.health_changed.add(key)
+        override = entry.override
+        if override is not None and not override.active_at(now):
+            writes.expired_overrides.append((key, override))
+        if cause != "recompute":
+            quick = glance(
+                entry.aggregate,
+                card.scorecard,
+                now=now,
+                published=entry.published,
+                goals=entry.goals,
+                milestones=entry.milestones,
+                override=override,
+            )
+            if not quick.publish:
+                entry.score, entry.band, entry.evaluated_at = quick.score, quick.band, at
+                if override is not None and not override.active_at(now):
+                    entry.override = None
+                return
         result = evaluate(
             entry.aggregate,
             card.scorecard,
@@ -172,14 +192,10 @@ class Engine:
             override=entry.override,
             week_ago_score=entry.week_ago_score(at),
         )
-        writes.evaluations += 1
-        override = entry.override
         if override is not None and not override.active_at(now):
-            writes.expired_overrides.append((key, override))
             entry.override = None
         health = result.health
         entry.score, entry.band, entry.evaluated_at = health.score, health.band, at
-        writes.health_changed.add(key)
         change = result.publish
         if change is None and cause != "recompute":
             return

@@ -69,6 +69,7 @@ class ScoringConsumer:
         self.applied_total = 0
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
+        self._next_prune = 0.0
 
     def request_stop(self) -> None:
         self._stopping.set()
@@ -214,6 +215,14 @@ class ScoringConsumer:
     async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> None:
         writes = RoundWrites()
         async with self.runtime.db.session() as session:
+            if time.monotonic() > self._next_prune:
+                self._next_prune = time.monotonic() + 600
+                await persist.prune_processed(
+                    session,
+                    self.runtime,
+                    group_id=self.group_id,
+                    keep_s=self.settings.processed_ids_keep_s,
+                )
             await self.requests.before_round(session, writes)
             await self._mark_duplicates(session)
             caught = await self._caught_up(consumer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.runtime import Runtime
@@ -19,21 +19,58 @@ class Fenced(Exception):
     """Another replica moved a partition we believed ours; reload and carry on."""
 
 
+# Processed event ids are read and written by the hundred thousand while catching up: plain
+# driver SQL skips SQLAlchemy's per-row parameter processing, the largest cost there.
+
+
+def _placeholders(sqlite: bool, count: int, first: int = 1) -> str:
+    if sqlite:
+        return ", ".join("?" * count)
+    return ", ".join(f"${index}" for index in range(first, first + count))
+
+
 async def seen_event_ids(
     session: AsyncSession, runtime: Runtime, *, group_id: str, ids: list[str]
 ) -> set[str]:
-    processed = runtime.tables.processed
+    sqlite = runtime.db.is_sqlite
     seen: set[str] = set()
     connection = await session.connection()
     for start in range(0, len(ids), repository.CHUNK):
         chunk = ids[start : start + repository.CHUNK]
-        rows = await connection.execute(
-            select(processed.c.event_id).where(
-                processed.c.group_id == group_id, processed.c.event_id.in_(chunk)
-            )
+        marks = _placeholders(sqlite, len(chunk), first=2)
+        group = "?" if sqlite else "$1"
+        rows = await connection.exec_driver_sql(
+            f"SELECT event_id FROM processed_events WHERE group_id = {group} "
+            f"AND event_id IN ({marks})",
+            (group_id, *chunk),
         )
         seen.update(row[0] for row in rows)
     return seen
+
+
+async def insert_processed(
+    session: AsyncSession, runtime: Runtime, *, group_id: str, ids: list[str]
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    sqlite = runtime.db.is_sqlite
+    # SQLAlchemy's own SQLite storage format for DateTime, so its queries compare correctly.
+    stamp: object = now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
+    marks = _placeholders(sqlite, 3)
+    connection = await session.connection()
+    await connection.exec_driver_sql(
+        f"INSERT INTO processed_events (group_id, event_id, processed_at) VALUES ({marks})",
+        [(group_id, event_id, stamp) for event_id in ids],
+    )
+
+
+async def prune_processed(
+    session: AsyncSession, runtime: Runtime, *, group_id: str, keep_s: float
+) -> None:
+    processed = runtime.tables.processed
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=keep_s)
+    await (await session.connection()).execute(
+        delete(processed).where(processed.c.group_id == group_id, processed.c.processed_at < cutoff)
+    )
 
 
 async def write_round(
@@ -66,16 +103,8 @@ async def write_round(
             value=record.value or b"",
             error=record.error,
         )
-    connection = await session.connection()
     if writes.processed_ids:
-        now = dt.datetime.now(dt.UTC)
-        await connection.execute(
-            insert(runtime.tables.processed),
-            [
-                {"group_id": group_id, "event_id": event_id, "processed_at": now}
-                for event_id in writes.processed_ids
-            ],
-        )
+        await insert_processed(session, runtime, group_id=group_id, ids=writes.processed_ids)
     if writes.expired_overrides:
         at = {key: accounts[key].evaluated_at or 0.0 for key, _ in writes.expired_overrides}
         await repository.expire_overrides(session, expired=writes.expired_overrides, at=at)

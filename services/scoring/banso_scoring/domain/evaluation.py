@@ -8,8 +8,9 @@ from datetime import datetime
 
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.changes import ChangeReason, change_reason
+from banso_scoring.domain.durations import to_epoch
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import Health, compute_health
+from banso_scoring.domain.health import Health, assess, compute_health
 from banso_scoring.domain.overrides import Override, apply_override
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 
@@ -57,3 +58,47 @@ def _override_changed(published: Health, health: Health) -> bool:
     if (before is None) != (after is None):
         return True
     return before is not None and after is not None and before.expires_at != after.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """The effective score and band, and whether a full evaluation would publish."""
+
+    score: float | None
+    band: str
+    publish: bool
+
+
+def glance(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: datetime,
+    published: Health | None,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+    override: Override | None = None,
+) -> Glance:
+    """``evaluate``'s decision at a fraction of its cost (no explanation is built); it decides
+    exactly as ``evaluate`` does, so the full evaluation is needed only when ``publish``."""
+    numbers = assess(aggregate, scorecard, now=to_epoch(now), goals=goals, milestones=milestones)
+    score, band = numbers.score, str(numbers.band)
+    active = override is not None and override.active_at(now)
+    if override is not None and active:
+        band = override.band
+        score = override.score if override.score is not None else score
+    if published is None:
+        return Glance(score, band, True)
+    held = published.override
+    if (held is not None) != active:
+        return Glance(score, band, True)
+    if held is not None and override is not None and held.expires_at != override.expires_at:
+        return Glance(score, band, True)
+    if band != published.band:
+        return Glance(score, band, True)
+    moved = (
+        score is not None
+        and published.score is not None
+        and abs(score - published.score) >= scorecard.delta
+    )
+    return Glance(score, band, moved)

@@ -7,6 +7,7 @@ milestones, ``now`` and the previously published health (for drivers and trend).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -156,6 +157,49 @@ def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
     return SignalView(kind="risk", code="inactive", measure="activity", text=text)
 
 
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Score and band with the readings behind them, before any explanation is built."""
+
+    segment: str | None
+    readings: list[tuple[MeasureSpec, Reading, float | None]]
+    measured: float
+    score: float | None
+    band: Band
+    reason: str | None
+
+
+def assess(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: float,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+) -> Assessment:
+    """The numbers only (a fraction of ``compute_health``'s cost): enough to decide whether a
+    change is worth publishing."""
+    traits = aggregate.traits
+    segment, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
+    own = {milestone.name: milestone for milestone in rules.milestones}
+    own.update({milestone.name: milestone for milestone in milestones})
+    ctx = MeasureContext(
+        aggregate=aggregate,
+        rules=rules,
+        now=now,
+        today=day_of(now),
+        goals=goals,
+        milestones=list(own.values()),
+    )
+    readings = _read_all(rules, ctx)
+    measured = sum(spec.weight for spec, _, score in readings if score is not None)
+    reason = _not_enough_data(rules, aggregate, now, measured / rules.total_weight)
+    overall = _weighted([(spec, score) for spec, _, score in readings])
+    score = None if reason is not None or overall is None else round(overall, 1)
+    band: Band = "unknown" if score is None else rules.bands.band_of(score)
+    return Assessment(segment, readings, measured, score, band, reason)
+
+
 def compute_health(
     aggregate: AccountAggregate,
     scorecard: Scorecard,
@@ -173,34 +217,27 @@ def compute_health(
     ``week_ago_score`` the score published a week before ``now``, for the trend.
     """
     at = to_epoch(now)
-    traits = aggregate.traits
-    segment, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
-    own = {milestone.name: milestone for milestone in rules.milestones}
-    own.update({milestone.name: milestone for milestone in milestones})
-    ctx = MeasureContext(
-        aggregate=aggregate,
-        rules=rules,
-        now=at,
-        today=day_of(at),
-        goals=goals,
-        milestones=list(own.values()),
+    assessment = assess(aggregate, scorecard, now=at, goals=goals, milestones=milestones)
+    readings, measured = assessment.readings, assessment.measured
+    score, band, segment, reason = (
+        assessment.score,
+        assessment.band,
+        assessment.segment,
+        assessment.reason,
     )
-    readings = _read_all(rules, ctx)
-    measured = sum(spec.weight for spec, _, score in readings if score is not None)
-    total = rules.total_weight
     parts = []
-    for spec, reading, score in readings:
-        share = spec.weight / measured if score is not None and measured else 0.0
+    for spec, reading, part_score in readings:
+        share = spec.weight / measured if part_score is not None and measured else 0.0
         parts.append(
             MeasureHealth(
                 measure=spec.measure,
                 label=spec.label or LABELS[spec.measure],
-                available=score is not None,
+                available=part_score is not None,
                 value=None if reading.value is None else round(reading.value, 4),
-                score=score,
+                score=part_score,
                 weight=spec.weight,
                 effective_weight=round(share, 4),
-                contribution=round((score or 0.0) * share, 2),
+                contribution=round((part_score or 0.0) * share, 2),
                 detail=reading.detail,
             )
         )
@@ -212,10 +249,6 @@ def compute_health(
     idle = _inactivity(aggregate, at)
     if idle is not None:
         signals.insert(0, idle)
-    reason = _not_enough_data(rules, aggregate, at, measured / total)
-    overall = _weighted([(spec, score) for spec, _, score in readings])
-    score = None if reason is not None or overall is None else round(overall, 1)
-    band: Band = "unknown" if score is None else rules.bands.band_of(score)
     return Health(
         score=score,
         band=band,

@@ -1,0 +1,336 @@
+"""Scoring benchmark (issue 4, item 7): throughput against Kafka's ConsumerPerformance, and freshness.
+
+1. Pre-fill a usage topic with BENCH_EVENTS (1,000,000) events of 1,000 accounts x 50 users, as
+   ingest writes them (same key, headers and JSON; event times over the last 30 days; receipt
+   times at 20,000 events/s, ingest's pace, which sets how many evaluation slots there are).
+2. Kafka's `org.apache.kafka.tools.ConsumerPerformance` reads the topic (`kafka.sh perf-consumer`).
+3. The scoring service (`banso-scoring serve`, SQLite) starts on an empty database; the wall time
+   from its start until it has committed every record (consumer lag 0) gives events/s applied.
+4. Freshness: a steady 2,000 events/s produced with ingest's producer settings (idempotent,
+   acks=all); probe events (5 a second) are timed from Kafka's acknowledgement until the API shows
+   them applied (`GET /v1/accounts/{id}/health`: `applied.last_event_at` reaches the probe's
+   time; every event carries its send time, so nothing later can be mistaken for the probe).
+
+Writes bench/results/scoring.json. Environment: BENCH_EVENTS, BENCH_FRESHNESS_S.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import platform
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from aiokafka import AIOKafkaProducer
+
+from banso_contracts.codec import decode
+from banso_contracts.topics import USAGE
+from banso_kit.auth import issue_token
+from banso_kit.kafka.admin import ensure_topics
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "scoring.json"
+BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+EVENTS = int(os.environ.get("BENCH_EVENTS", "1000000"))
+FRESHNESS_S = float(os.environ.get("BENCH_FRESHNESS_S", "60"))
+ACCOUNTS = 1_000
+USERS = 50
+WORKSPACE = "ws_bench"
+NAMES = [
+    "Report Created", "Dashboard Viewed", "Report Exported", "Alert Configured", "User Invited",
+    "Integration Connected", "Comment Added", "Search Performed", "Filter Saved", "Page Viewed",
+]  # fmt: skip
+INGEST_PACE = 20_000.0  # receipt times of the pre-filled events, events per second
+RATE = 2_000.0
+PROBES_PER_S = 5.0
+SECRET = "bench-secret-bench-secret-bench-secret"
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def record(
+    account: int, user: int, name: str, at: float, received: float
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """One usage record exactly as ingest writes it (contract JSON and CloudEvents headers)."""
+    account_id = f"account-{account:04d}"
+    event_id = uuid.uuid4().hex
+    payload = {
+        "workspace_id": WORKSPACE,
+        "source_id": "src_bench",
+        "account_id": account_id,
+        "user_id": f"user-{account}-{user}",
+        "anonymous_id": None,
+        "kind": "track",
+        "event": name,
+        "properties": {"rows": user * 7, "format": "csv"},
+        "context": {"library": {"name": "analytics-python", "version": "2.4.0"}},
+        "message_id": event_id,
+        "timestamp": _iso(at),
+        "original_timestamp": None,
+        "sent_at": None,
+        "received_at": _iso(received),
+    }
+    headers = [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", event_id.encode()),
+        ("ce_source", b"/banso/ingest"),
+        ("ce_type", b"banso.usage.recorded.v1"),
+        ("ce_time", _iso(at).encode()),
+        ("ce_subject", account_id.encode()),
+        ("ce_workspace", WORKSPACE.encode()),
+        ("content-type", b"application/json"),
+    ]
+    return f"{WORKSPACE}:{account_id}".encode(), orjson.dumps(payload), headers
+
+
+def _producer() -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=BOOTSTRAP,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+    )
+
+
+async def prefill(topic: str) -> dict[str, Any]:
+    rng = random.Random(4)
+    now = time.time()
+    received0 = now - EVENTS / INGEST_PACE - 60
+    sample = record(1, 1, NAMES[0], now, now)
+    decode(sample[2], sample[1])  # the bench's records are valid contract records
+    producer = _producer()
+    await producer.start()
+    started = time.perf_counter()
+    try:
+        pending = []
+        for i in range(EVENTS):
+            received = received0 + i / INGEST_PACE
+            at = received - rng.random() * 30 * 86_400
+            key, value, headers = record(
+                rng.randrange(ACCOUNTS), rng.randrange(USERS), rng.choice(NAMES), at, received
+            )
+            pending.append(await producer.send(topic, value=value, key=key, headers=headers))
+            if len(pending) >= 20_000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return {"events": EVENTS, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def consumer_performance(topic: str) -> dict[str, Any]:
+    command = [
+        str(ROOT / "deploy/kafka/kafka.sh"), "perf-consumer", "--bootstrap-server", BOOTSTRAP,
+        "--topic", topic, "--messages", str(EVENTS), "--group", f"perf-{uuid.uuid4().hex[:8]}",
+        "--timeout", "120000",
+    ]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    lines = [line for line in output.splitlines() if line.strip()]
+    header = [h.strip() for h in lines[-2].split(",")]
+    values = [v.strip() for v in lines[-1].split(",")]
+    stats = dict(zip(header, values, strict=True))
+    return {
+        "messages": int(float(stats["data.consumed.in.nMsg"])),
+        "messages_per_s": float(stats["nMsg.sec"]),
+        "fetch_messages_per_s": float(stats["fetch.nMsg.sec"]),
+        "raw": stats,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def committed(database: Path, topic: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
+            row = conn.execute(
+                "SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets WHERE topic = ?",
+                (topic,),
+            ).fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0])
+
+
+async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient() as client:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the scoring service exited during startup")
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+async def freshness(topic: str, port: int) -> dict[str, Any]:
+    """A steady RATE events/s; probes timed from acknowledgement to visibility in the API."""
+    rng = random.Random(7)
+    token = issue_token(SECRET, WORKSPACE, ["read"])
+    producer = _producer()
+    await producer.start()
+    latencies: list[float] = []
+    sent = 0
+    tasks: set[asyncio.Task[None]] = set()
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+
+        async def probe(account: int, at: float, delivery: asyncio.Future[Any]) -> None:
+            await delivery
+            acknowledged = time.time()
+            target = _iso(at)
+            while True:
+                response = await client.get(f"/v1/accounts/account-{account:04d}/health")
+                seen = (
+                    response.json()["applied"]["last_event_at"]
+                    if response.status_code == 200
+                    else None
+                )
+                if seen is not None and seen >= target:
+                    latencies.append(time.time() - acknowledged)
+                    return
+                await asyncio.sleep(0.01)
+
+        start = time.monotonic()
+        next_probe = start
+        try:
+            while (elapsed := time.monotonic() - start) < FRESHNESS_S:
+                due = int(elapsed * RATE)
+                while sent < due:
+                    at = time.time()
+                    account = rng.randrange(ACCOUNTS)
+                    key, value, headers = record(
+                        account, rng.randrange(USERS), rng.choice(NAMES), at, at
+                    )
+                    delivery = await producer.send(topic, value=value, key=key, headers=headers)
+                    sent += 1
+                    if time.monotonic() >= next_probe:
+                        next_probe += 1 / PROBES_PER_S
+                        task = asyncio.create_task(probe(account, at, delivery))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                await asyncio.sleep(0.005)
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
+        finally:
+            await producer.stop()
+    latencies.sort()
+    return {
+        "rate_events_per_s": RATE,
+        "seconds": FRESHNESS_S,
+        "events": sent,
+        "probes": len(latencies),
+        "p50_s": round(statistics.median(latencies), 4),
+        "p99_s": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 4),
+        "max_s": round(latencies[-1], 4),
+        "poll_interval_s": 0.01,
+    }
+
+
+async def main() -> dict[str, Any]:
+    prefix = f"bench.scoring.{uuid.uuid4().hex[:8]}."
+    await ensure_topics(BOOTSTRAP, prefix=prefix)
+    topic = USAGE.physical_name(prefix)
+    print(f"pre-filling {topic} with {EVENTS} events", flush=True)
+    filled = await prefill(topic)
+    print(f"pre-filled in {filled['seconds']} s; ConsumerPerformance", flush=True)
+    reference = consumer_performance(topic)
+    print(f"ConsumerPerformance: {reference['fetch_messages_per_s']:.0f} msg/s", flush=True)
+
+    workdir = Path(tempfile.mkdtemp(prefix="banso-bench-scoring-"))
+    database = workdir / "scoring.db"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BANSO_ENV": "development",
+        "BANSO_SECRET": SECRET,
+        "BANSO_TOPIC_PREFIX": prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP,
+        "SCORING_DATABASE_URL": f"sqlite:///{database}",
+        "SCORING_PORT": str(port),
+        "BANSO_LOG_LEVEL": "WARNING",
+    }
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "banso-scoring"), "serve"], env=env, cwd=workdir
+    )
+    try:
+        await wait_ready(port, process)
+        ready = time.monotonic()
+        first = None
+        while (done := committed(database, topic)) < EVENTS:
+            if first is None and done > 0:
+                first = time.monotonic()
+            if process.poll() is not None:
+                raise RuntimeError("the scoring service exited")
+            await asyncio.sleep(0.05)
+        finished = time.monotonic()
+        print(f"scoring applied {EVENTS} events in {finished - started:.1f} s", flush=True)
+        fresh = await freshness(topic, port)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    wall = finished - started
+    applied = {
+        "events": EVENTS,
+        "wall_s_from_process_start": round(wall, 2),
+        "wall_s_from_ready": round(finished - ready, 2),
+        "events_per_s": round(EVENTS / wall, 1),
+        "events_per_s_from_ready": round(EVENTS / (finished - ready), 1),
+        "database": "sqlite",
+    }
+    reference_rate = reference["fetch_messages_per_s"]
+    return {
+        "benchmark": "scoring",
+        "when": dt.datetime.now(dt.UTC).isoformat(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "workload": {
+            "accounts": ACCOUNTS,
+            "users_per_account": USERS,
+            "event_names": len(NAMES),
+            "event_time_spread_days": 30,
+            "receipt_pace_events_per_s": INGEST_PACE,
+        },
+        "prefill": filled,
+        "consumer_performance": reference,
+        "scoring": applied,
+        "ratio_to_consumer_performance": round(applied["events_per_s"] / reference_rate, 3),
+        "target_ratio": 0.2,
+        "freshness": fresh,
+        "target_freshness_p99_s": 1.0,
+    }
+
+
+if __name__ == "__main__":
+    result = asyncio.run(main())
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
+    print(
+        orjson.dumps(
+            {k: result[k] for k in ("scoring", "ratio_to_consumer_performance", "freshness")},
+            option=orjson.OPT_INDENT_2,
+        ).decode()
+    )
