@@ -72,6 +72,11 @@ class SendReport:
 ProgressHook = Callable[[SendReport], None]
 
 
+def _first(group: BaseExceptionGroup[SendFailed]) -> SendFailed:
+    found = group.exceptions[0]
+    return found if isinstance(found, SendFailed) else _first(found)
+
+
 def retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date)."""
     if not value:
@@ -145,10 +150,17 @@ class Sender:
                 if progress is not None:
                     progress(report)
 
-        async with asyncio.TaskGroup() as group:
-            group.create_task(produce())
-            for _ in range(self.options.concurrency):
-                group.create_task(work())
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(produce())
+                for _ in range(self.options.concurrency):
+                    group.create_task(work())
+        except ExceptionGroup as failures:
+            failed, _ = failures.split(SendFailed)
+            if failed is None:
+                raise
+            report.elapsed_s = time.monotonic() - started
+            raise _first(failed) from None
         report.elapsed_s = time.monotonic() - started
         return report
 

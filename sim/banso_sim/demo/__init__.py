@@ -1,0 +1,1 @@
+"""`banso-sim demo` (what `make demo` ends in): the whole customer journey and its report."""

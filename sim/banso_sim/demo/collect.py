@@ -1,0 +1,247 @@
+"""Reading the report's facts from the services' APIs and the stand-ins' records."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx
+
+from banso_sim.demo.report import (
+    AccountRow,
+    HealthSection,
+    NudgesSection,
+    PlaybookRow,
+    ThemeRow,
+    ThemesSection,
+)
+from banso_sim.platform.api import ServiceApi
+from banso_sim.sinks.jira import JiraServer
+from banso_sim.sinks.slack import WebhookSink
+from banso_sim.sinks.smtp import SmtpSink
+from banso_sim.world.model import Account, World
+
+T = TypeVar("T")
+_BAND_ORDER = {"red": 0, "yellow": 1, "green": 2, "unknown": 3}
+
+
+async def _bounded(calls: Sequence[Callable[[], Awaitable[T]]], limit: int = 8) -> list[T]:
+    gate = asyncio.Semaphore(limit)
+
+    async def one(call: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await call()
+
+    return list(await asyncio.gather(*(one(call) for call in calls)))
+
+
+def _japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- health -------------------------------------------------------------------------------------
+
+
+async def collect_health(scoring: ServiceApi, world: World) -> HealthSection:
+    if not await scoring.ready():
+        return HealthSection(False, "scoring: not running")
+    if not await scoring.offers("/v1/accounts/{account_id}/health"):
+        return HealthSection(False, "scoring: not available yet")
+    last_day = world.config.days - 1
+
+    async def health_of(account: Account) -> tuple[Account, Any, Any]:
+        try:
+            health = await scoring.get(f"/v1/accounts/{account.id}/health")
+            history = await scoring.get(f"/v1/accounts/{account.id}/health/history", limit=1000)
+        except httpx.HTTPStatusError:
+            return account, None, None
+        return account, health, history
+
+    results = await _bounded([partial(health_of, account) for account in world.accounts])
+    section = HealthSection(True)
+    series: dict[str, list[tuple[datetime, str]]] = {}
+    for account, health, history in results:
+        story = account.archetype.value
+        if health is None:
+            section.bands["unknown"] += 1
+            section.by_story.setdefault(story, Counter())["unknown"] += 1
+            continue
+        body = health.get("health", {})
+        band = str(body.get("band", "unknown"))
+        row = AccountRow(
+            account_id=account.id,
+            name=account.name,
+            band=band,
+            score=body.get("score"),
+            arr=float(account.arr_on(last_day)),
+            plan=account.plan.value,
+            drivers=tuple(str(d.get("text", "")) for d in body.get("drivers", [])),
+            signals=tuple(f"{s.get('kind')}: {s.get('text')}" for s in body.get("signals", [])),
+            story=story,
+        )
+        section.bands[band] += 1
+        section.arr_by_band[band] = section.arr_by_band.get(band, 0.0) + row.arr
+        section.by_story.setdefault(story, Counter())[band] += 1
+        if band in ("red", "yellow"):
+            section.at_risk.append(row)
+        if any(s.get("kind") == "expansion" for s in body.get("signals", [])):
+            section.expansion.append(row)
+        series[account.id] = sorted(
+            (moment, str(item.get("band", "unknown")))
+            for item in (history or {}).get("items", [])
+            if (moment := _instant(item.get("computed_at"))) is not None
+        )
+    section.at_risk.sort(key=lambda r: (_BAND_ORDER.get(r.band, 9), -r.arr))
+    section.expansion.sort(key=lambda r: -r.arr)
+    section.timeline = band_timeline(series, world)
+    return section
+
+
+def band_timeline(
+    series: Mapping[str, Sequence[tuple[datetime, str]]], world: World
+) -> list[tuple[date, Counter[str]]]:
+    """Accounts per band at the end of each day of the window (accounts that do not exist yet
+    are left out; an account with no health yet counts as unknown)."""
+    config = world.config
+    created = {account.id: account.created_at for account in world.accounts}
+    timeline = []
+    for day in range(config.days):
+        end = config.start + timedelta(days=day + 1)
+        counts: Counter[str] = Counter()
+        for account_id, born in created.items():
+            if born >= end:
+                continue
+            band = "unknown"
+            for moment, value in series.get(account_id, ()):
+                if moment >= end:
+                    break
+                band = value
+            counts[band] += 1
+        timeline.append(((end - timedelta(seconds=1)).date(), counts))
+    return timeline
+
+
+# -- themes and tickets -------------------------------------------------------------------------
+
+
+def _first(record: Mapping[str, Any], *names: str, default: Any = None) -> Any:
+    for name in names:
+        if record.get(name) is not None:
+            return record[name]
+    return default
+
+
+def _rows(body: Any, key: str) -> list[dict[str, Any]]:
+    if isinstance(body, list):
+        return [row for row in body if isinstance(row, dict)]
+    if isinstance(body, dict):
+        for name in (key, "items", "data"):
+            if isinstance(body.get(name), list):
+                return [row for row in body[name] if isinstance(row, dict)]
+    return []
+
+
+def theme_row(record: Mapping[str, Any]) -> ThemeRow:
+    found = record.get("ticket")
+    ticket: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    quotes = [
+        q.get("text") if isinstance(q, dict) else q
+        for q in _first(record, "quotes", "representative_quotes", default=[])
+    ]
+    languages = _first(record, "languages", "language_mix", default={}) or {}
+    share = _first(record, "at_risk_share", "share_at_risk", "unhealthy_share")
+    return ThemeRow(
+        theme_id=str(_first(record, "theme_id", "id", default="?")),
+        title=str(_first(record, "title", "label", default="(untitled)")),
+        keywords=tuple(str(k) for k in _first(record, "keywords", default=[])),
+        languages={str(k): float(v) for k, v in dict(languages).items()},
+        items=int(_first(record, "item_count", "items", "size", default=0)),
+        accounts=int(_first(record, "accounts_affected", "accounts", default=0)),
+        arr=float(_first(record, "arr_affected", "arr", default=0.0)),
+        at_risk_share=None if share is None else float(share),
+        status=str(_first(record, "status", default="open")),
+        ticket=_first(ticket, "external_key", "key") or record.get("ticket_key"),
+        ticket_url=_first(ticket, "url") or record.get("ticket_url"),
+        quotes=tuple(str(q) for q in quotes if q)[:3],
+    )
+
+
+async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
+    tickets_in_jira = len(jira.issues)
+    labels = Counter(
+        label
+        for issue in jira.issues.values()
+        for label in issue.labels
+        if label != "customer-feedback"
+    )
+    duplicates = sum(count - 1 for count in labels.values() if count > 1)
+    if not await bridge.ready():
+        return ThemesSection(False, "bridge: not running", tickets_in_jira=tickets_in_jira)
+    if not await bridge.offers("/v1/themes"):
+        return ThemesSection(False, "bridge: not available yet", tickets_in_jira=tickets_in_jira)
+    body = await bridge.get("/v1/themes", limit=100)
+    themes = [theme_row(record) for record in _rows(body, "themes")]
+    themes = [t for t in themes if t.status not in ("merged", "dismissed")]
+    themes.sort(key=lambda t: (-t.arr, -t.accounts))
+    return ThemesSection(
+        True,
+        themes=themes,
+        total_themes=len(themes),
+        feedback_items=sum(t.items for t in themes),
+        tickets_in_jira=tickets_in_jira,
+        duplicate_tickets=duplicates,
+    )
+
+
+# -- nudges -------------------------------------------------------------------------------------
+
+
+def playbook_row(playbook: Mapping[str, Any], report: Mapping[str, Any]) -> PlaybookRow:
+    uplift = report.get("uplift") or {}
+    ci = uplift.get("ci95") or {}
+    return PlaybookRow(
+        playbook_id=str(playbook.get("id")),
+        name=str(playbook.get("name", playbook.get("id"))),
+        sent=int(report.get("sent", 0)),
+        failed=int(report.get("failed", 0)),
+        pending=int(report.get("pending", 0)),
+        suppressed={str(k): int(v) for k, v in (report.get("suppressed") or {}).items()},
+        converted=int(report.get("converted", 0)),
+        treatment_rate=(report.get("treatment") or {}).get("rate"),
+        holdout_rate=(report.get("holdout") or {}).get("rate"),
+        uplift=uplift.get("difference"),
+        ci_low=ci.get("low"),
+        ci_high=ci.get("high"),
+    )
+
+
+async def collect_nudges(notify: ServiceApi, smtp: SmtpSink, slack: WebhookSink) -> NudgesSection:
+    emails = len(smtp.mails)
+    emails_ja = sum(1 for mail in smtp.mails if _japanese(mail.subject))
+    if not await notify.ready():
+        return NudgesSection(False, "notify: not running", emails=emails, emails_ja=emails_ja)
+    if not await notify.offers("/v1/playbooks/{playbook_id}/report"):
+        return NudgesSection(False, "notify: not available yet", emails=emails)
+    playbooks = await notify.get("/v1/playbooks")
+    rows = []
+    for playbook in _rows(playbooks, "playbooks"):
+        report = await notify.get(f"/v1/playbooks/{playbook['id']}/report")
+        rows.append(playbook_row(playbook, report))
+    return NudgesSection(
+        True,
+        playbooks=rows,
+        emails=emails,
+        emails_ja=emails_ja,
+        slack_alerts=len(slack.posts),
+    )

@@ -1,0 +1,1 @@
+"""Talking to a running Bansō: workspaces and keys, readiness, catch-up, and reading the APIs."""
