@@ -1,0 +1,177 @@
+"""The demo report: readable text, a self-contained HTML page, and plain words for what is missing."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from banso_sim.demo.collect import band_timeline, playbook_row, theme_row
+from banso_sim.demo.html import render_html
+from banso_sim.demo.report import (
+    AccountRow,
+    DemoReport,
+    HealthSection,
+    LoopSection,
+    NudgesSection,
+    PlaybookRow,
+    Simulation,
+    ThemeRow,
+    ThemesSection,
+)
+from banso_sim.demo.svg import bands_over_time, horizontal_bars
+from banso_sim.demo.text import fit, money, render, width
+from banso_sim.world.build import build_world
+from banso_sim.world.model import WorldConfig
+
+NOW = datetime(2025, 6, 30, tzinfo=UTC)
+
+
+def simulation() -> Simulation:
+    return Simulation(
+        accounts=200,
+        users=3000,
+        days=90,
+        start=NOW - timedelta(days=90),
+        end=NOW,
+        by_topic={"banso.usage.v1": 250_000, "banso.feedback.v1": 900},
+        acknowledged=250_900,
+        seconds=80.0,
+        stories=Counter({"healthy": 90, "churning": 20}),
+    )
+
+
+def full_report() -> DemoReport:
+    red = AccountRow("acct_1", "株式会社大和メディカル", "red", 23.0, 52_000, "enterprise",
+                     ("weekly active users fell 60 % against the previous 4 weeks",), (), "churning")  # fmt: skip
+    health = HealthSection(
+        True,
+        bands=Counter({"green": 120, "yellow": 50, "red": 20, "unknown": 10}),
+        arr_by_band={"red": 400_000.0, "green": 2_000_000.0},
+        at_risk=[red],
+        by_story={"churning": Counter({"red": 18, "yellow": 2})},
+        timeline=[
+            (date(2025, 4, 1) + timedelta(days=d), Counter({"green": 100 + d, "red": d}))
+            for d in range(30)
+        ],  # fmt: skip
+    )
+    theme = ThemeRow("th_1", "CSV出力の文字化け", ("CSV", "文字化け"), {"ja": 0.8, "en": 0.2}, 40, 31,
+                     410_000, 0.45, "ticketed", "PROD-1", "http://127.0.0.1:1/browse/PROD-1",
+                     ("CSVエクスポートすると日本語が文字化けします。",))  # fmt: skip
+    themes = ThemesSection(True, themes=[theme], total_themes=12, feedback_items=900, tickets_in_jira=6)  # fmt: skip
+    playbook = PlaybookRow("onboarding", "Onboarding guide", 120, 0, 3, {"holdout": 12, "cap_user": 30},
+                           30, 0.25, 0.22, 0.03, -0.08, 0.14)  # fmt: skip
+    nudges = NudgesSection(True, playbooks=[playbook], emails=120, emails_ja=80, slack_alerts=7)
+    loop = LoopSection(True, ticket="PROD-1", title="CSV出力の文字化け", accounts=9, emails=14)
+    return DemoReport(NOW, "ws_1", simulation(), [("scoring", "scorecard", True, "")], health, themes, nudges, loop)  # fmt: skip
+
+
+def test_the_text_report_tells_a_cs_lead_what_happened() -> None:
+    text = render(full_report(), ".data/demo/report.html")
+    assert "200 accounts, 3,000 people, 90 days" in text
+    assert "green 120" in text
+    assert "red 20 ($400,000 ARR)" in text
+    assert "株式会社大和メディカル" in text
+    assert "weekly active users fell 60 %" in text
+    assert re.search(r"churning +20: red 18 · yellow 2", text)
+    assert "PROD-1" in text
+    assert "31 accounts" in text
+    assert "$410,000" in text
+    assert "ja 80%" in text
+    assert "120 sent: 120 e-mails (80 in Japanese), 7 Slack alerts" in text
+    assert "cap_user 30, holdout 12" in text
+    assert "+3.0 pts (-8.0 … +14.0)" in text
+    assert "14 e-mails to the people who reported it at 9 accounts" in text
+    assert ".data/demo/report.html" in text
+
+
+def test_services_that_offer_nothing_yet_are_named_plainly() -> None:
+    report = full_report()
+    report.health = HealthSection(False, "scoring: not available yet")
+    report.themes = ThemesSection(False, "bridge: not available yet", tickets_in_jira=0)
+    report.nudges = NudgesSection(False, "notify: not running")
+    report.loop = LoopSection(False, "bridge: the Jira resolve webhook is not available yet")
+    report.setup = [("scoring", "scorecard", False, "scoring: not available yet")]
+    text = render(report)
+    assert "scoring: not available yet" in text
+    assert "bridge: not available yet" in text
+    assert "notify: not running" in text
+    assert "SETUP STEPS THAT DID NOT APPLY" in text
+    page = render_html(report)
+    assert "scoring: not available yet" in page
+
+
+def test_the_html_page_is_self_contained_with_well_formed_charts() -> None:
+    page = render_html(full_report())
+    assert "<script" not in page
+    assert not re.search(r"""(src|href)=["']https?://(?!127\.0\.0\.1)""", page)
+    charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert len(charts) == 2
+    for chart in charts:
+        ET.fromstring(chart)  # well-formed XML
+    assert "CSV出力の文字化け" in page
+    assert 'lang="en"' in page
+
+
+def test_bands_chart_stacks_every_day_and_bars_scale_to_the_largest() -> None:
+    days = [
+        (date(2025, 4, 1) + timedelta(days=d), Counter({"green": 3, "red": 1})) for d in range(5)
+    ]
+    chart = ET.fromstring(bands_over_time(days))
+    rects = [r for r in chart.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]  # fmt: skip
+    assert len(rects) == 10  # two bands a day
+    bars = ET.fromstring(horizontal_bars([("a", 100.0, "$100"), ("b", 50.0, "$50")]))
+    widths = [float(r.get("width", 0)) for r in bars.iter("{http://www.w3.org/2000/svg}rect")]
+    assert widths[0] == pytest.approx(2 * widths[1])
+    assert bands_over_time([]) == ""
+
+
+def test_band_timeline_follows_each_accounts_history() -> None:
+    world = build_world(WorldConfig(now=NOW, accounts=3, users=10, days=5))
+    first = world.accounts[0]
+    start = world.config.start
+    series = {first.id: [(start + timedelta(days=1, hours=1), "green"), (start + timedelta(days=3, hours=2), "red")]}  # fmt: skip
+    timeline = band_timeline(series, world)
+    assert len(timeline) == 5
+    assert sum(timeline[0][1].values()) == len([a for a in world.accounts if a.created_at < start + timedelta(days=1)])  # fmt: skip
+    assert [counts["red"] for _, counts in timeline] == [0, 0, 0, 1, 1]
+    assert [counts["green"] for _, counts in timeline] == [0, 1, 1, 0, 0]
+
+
+def test_theme_and_playbook_records_are_read_leniently() -> None:
+    theme = theme_row(
+        {
+            "id": "th_9",
+            "title": "SSO login loop",
+            "keywords": ["sso", "loop"],
+            "item_count": 12,
+            "accounts_affected": 5,
+            "arr_affected": 120000,
+            "status": "ticketed",
+            "ticket": {"external_key": "PROD-3", "url": "http://x/browse/PROD-3"},
+            "quotes": [{"text": "SSO loops"}, "again"],
+            "language_mix": {"en": 0.7, "ja": 0.3},
+        }
+    )
+    assert (theme.theme_id, theme.ticket, theme.accounts, theme.arr) == ("th_9", "PROD-3", 5, 120000.0)  # fmt: skip
+    assert theme.quotes == ("SSO loops", "again")
+    row = playbook_row(
+        {"id": "p", "name": "P"},
+        {
+            "sent": 3,
+            "suppressed": {"holdout": 1},
+            "uplift": {"difference": 0.1, "ci95": {"low": -0.2, "high": 0.4}},
+        },  # fmt: skip
+    )
+    assert (row.sent, row.suppressed, row.uplift, row.ci_low) == (3, {"holdout": 1}, 0.1, -0.2)
+
+
+def test_text_columns_account_for_wide_characters() -> None:
+    assert width("文字化け") == 8
+    assert width(fit("株式会社さくら保険サービス", 12)) == 12
+    assert fit("abc", 5) == "abc  "
+    assert money(1_250_000) == "$1.2M"
+    assert money(52_000) == "$52,000"
