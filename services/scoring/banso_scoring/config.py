@@ -27,7 +27,9 @@ class ScoringSettings(ServiceSettings):
     max_round_records: int = Field(default=50_000, gt=0)
     # Records buffered per partition while waiting for a slower co-partition, before pausing it.
     max_buffered_records: int = Field(default=20_000, gt=0)
-    # Seconds an applied event's id is remembered to drop a repeat of it.
-    processed_ids_keep_s: float = Field(default=7 * 86_400.0, gt=0)
+    # Seconds an applied event's id is remembered (in memory and in the database) to drop a
+    # repeat of it. Repeats come from producer retries within minutes; ingest itself drops a
+    # client's repeated messageId for 24 hours.
+    processed_ids_keep_s: float = Field(default=900.0, gt=0)
     # Seconds between checks for scorecard, goal, milestone and override changes.
     requests_poll_s: float = Field(default=0.5, gt=0)

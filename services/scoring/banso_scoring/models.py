@@ -141,3 +141,16 @@ class PartitionState(ScoringModel, table=True):
     partition: int = Field(primary_key=True)
     schedule: str = Field(sa_column=Column(Text, nullable=False))
     scorecards: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class AppliedIds(ScoringModel, table=True):
+    """Ids of the events one round applied, newline-joined: one row per round instead of one
+    per event keeps remembering them cheap while catching up at tens of thousands a second."""
+
+    __tablename__ = "scoring_applied_ids"
+    __table_args__ = (Index("ix_scoring_applied_ids", "group_id", "applied_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: str = Field(max_length=200)
+    applied_at: float
+    ids: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -19,6 +19,7 @@ from banso_scoring.models import (
     Account,
     AccountOverride,
     AccountPlan,
+    AppliedIds,
     EvaluationRequest,
     HealthHistory,
     OverrideAudit,
@@ -40,6 +41,7 @@ OVERRIDES = _t(AccountOverride)
 AUDIT = _t(OverrideAudit)
 REQUESTS = _t(EvaluationRequest)
 PARTITIONS = _t(PartitionState)
+APPLIED_IDS = _t(AppliedIds)
 CHUNK = 500
 
 

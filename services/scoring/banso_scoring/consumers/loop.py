@@ -15,6 +15,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -30,7 +31,13 @@ from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers import persist
 from banso_scoring.consumers.engine import Engine, RoundWrites
 from banso_scoring.consumers.requests import RequestHandler
-from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
+from banso_scoring.consumers.state import (
+    AccountEntry,
+    AccountKey,
+    PartitionGroup,
+    RecentIds,
+    Scorecards,
+)
 from banso_scoring.domain.schedule import EvaluationSchedule, ScheduleState
 from banso_scoring.metrics import ScoringMetrics
 
@@ -70,6 +77,7 @@ class ScoringConsumer:
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
         self._next_prune = 0.0
+        self.recent_ids = RecentIds(settings.processed_ids_keep_s)
 
     def request_stop(self) -> None:
         self._stopping.set()
@@ -87,6 +95,10 @@ class ScoringConsumer:
                 session, group_id=self.group_id, partitions=partitions
             )
             offsets = await persist.stored_offsets(session, self.runtime, group_id=self.group_id)
+            remembered = await persist.processed_ids(session, group_id=self.group_id)
+        self.recent_ids.clear()
+        for event_id, applied_at in remembered:
+            self.recent_ids.add((event_id,), applied_at)
         self.accounts.update(entries)
         for partition in partitions:
             schedule_doc, cards = states.get(partition, ("{}", "{}"))
@@ -168,28 +180,43 @@ class ScoringConsumer:
             await consumer.stop()
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> int:
-        """Fetch until a round is full, nothing more is waiting, or a second has passed."""
+        """Fetch until a round is full, a second has passed, or nothing more is waiting: when
+        catching up, rounds are large (one write per account and round); when live, a round
+        is whatever arrived, committed at once."""
         deadline = time.monotonic() + 1.0
         total = 0
         timeout_ms = 100
         while total < self.settings.max_round_records and time.monotonic() < deadline:
             batches = await consumer.getmany(timeout_ms=timeout_ms, max_records=10_000)
-            if not batches:
+            total += self._buffer(batches)
+            if not await self._behind(consumer):
                 break
-            timeout_ms = 0
-            for tp, messages in batches.items():
-                group = self.groups.get(tp.partition)
-                if group is None:
-                    continue
-                buffer = group.buffers[tp.topic]
-                for m in messages:
-                    buffer.append(
-                        decode_record(
-                            m.topic, m.partition, m.offset, m.key, m.value, m.headers or ()
-                        )
-                    )
-                total += len(messages)
+            timeout_ms = 50
         self._flow_control(consumer)
+        return total
+
+    async def _behind(self, consumer: AIOKafkaConsumer) -> bool:
+        paused = consumer.paused()
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if tp in paused or highwater is None:
+                continue
+            if await consumer.position(tp) < highwater:
+                return True
+        return False
+
+    def _buffer(self, batches: dict[TopicPartition, list[Any]]) -> int:
+        total = 0
+        for tp, messages in batches.items():
+            group = self.groups.get(tp.partition)
+            if group is None:
+                continue
+            buffer = group.buffers[tp.topic]
+            for m in messages:
+                buffer.append(
+                    decode_record(m.topic, m.partition, m.offset, m.key, m.value, m.headers or ())
+                )
+            total += len(messages)
         return total
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
@@ -216,10 +243,10 @@ class ScoringConsumer:
         writes = RoundWrites()
         async with self.runtime.db.session() as session:
             if time.monotonic() > self._next_prune:
-                self._next_prune = time.monotonic() + 600
+                self._next_prune = time.monotonic() + 60
+                self.recent_ids.expire(time.time())
                 await persist.prune_processed(
                     session,
-                    self.runtime,
                     group_id=self.group_id,
                     keep_s=self.settings.processed_ids_keep_s,
                 )
@@ -253,16 +280,12 @@ class ScoringConsumer:
             for group in self.groups.values()
             for buffer in group.buffers.values()
             for record in buffer
-            if record.event_id is not None and record.facts is not None and not record.duplicate
+            if record.facts is not None and not record.duplicate
         ]
-        if not pending:
-            return
-        ids = list({record.event_id for record in pending if record.event_id})
-        seen = await persist.seen_event_ids(session, self.runtime, group_id=self.group_id, ids=ids)
-        if seen:
-            for record in pending:
-                if record.event_id in seen:
-                    record.duplicate = True
+        recent = self.recent_ids
+        for record in pending:
+            if record.event_id in recent:
+                record.duplicate = True
         new_keys = {
             (record.facts.workspace_id, record.facts.account_id)
             for record in pending
@@ -272,6 +295,7 @@ class ScoringConsumer:
             await self.requests.prepare_new_accounts(session, new_keys, pending)
 
     def _committed(self, writes: RoundWrites) -> None:
+        self.recent_ids.add(writes.processed_ids, time.time())
         for partition in writes.groups_changed:
             group = self.groups[partition]
             group.stored_offsets.update(group.next_offsets)

@@ -4,6 +4,7 @@ offsets, all in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import orjson
 from sqlalchemy import delete, insert, select, update
@@ -19,57 +20,33 @@ class Fenced(Exception):
     """Another replica moved a partition we believed ours; reload and carry on."""
 
 
-# Processed event ids are read and written by the hundred thousand while catching up: plain
-# driver SQL skips SQLAlchemy's per-row parameter processing, the largest cost there.
+async def processed_ids(session: AsyncSession, *, group_id: str) -> list[tuple[str, float]]:
+    """Every remembered event id of the group with when it was applied (epoch seconds)."""
+    table = repository.APPLIED_IDS
+    rows = await (await session.connection()).execute(
+        select(table.c.ids, table.c.applied_at)
+        .where(table.c.group_id == group_id)
+        .order_by(table.c.applied_at, table.c.id)
+    )
+    return [
+        (event_id, float(applied_at))
+        for blob, applied_at in rows
+        for event_id in bytes(blob).decode().split("\n")
+    ]
 
 
-def _placeholders(sqlite: bool, count: int, first: int = 1) -> str:
-    if sqlite:
-        return ", ".join("?" * count)
-    return ", ".join(f"${index}" for index in range(first, first + count))
-
-
-async def seen_event_ids(
-    session: AsyncSession, runtime: Runtime, *, group_id: str, ids: list[str]
-) -> set[str]:
-    sqlite = runtime.db.is_sqlite
-    seen: set[str] = set()
-    connection = await session.connection()
-    for start in range(0, len(ids), repository.CHUNK):
-        chunk = ids[start : start + repository.CHUNK]
-        marks = _placeholders(sqlite, len(chunk), first=2)
-        group = "?" if sqlite else "$1"
-        rows = await connection.exec_driver_sql(
-            f"SELECT event_id FROM processed_events WHERE group_id = {group} "
-            f"AND event_id IN ({marks})",
-            (group_id, *chunk),
+async def insert_processed(session: AsyncSession, *, group_id: str, ids: list[str]) -> None:
+    await (await session.connection()).execute(
+        insert(repository.APPLIED_IDS).values(
+            group_id=group_id, applied_at=time.time(), ids="\n".join(ids).encode()
         )
-        seen.update(row[0] for row in rows)
-    return seen
-
-
-async def insert_processed(
-    session: AsyncSession, runtime: Runtime, *, group_id: str, ids: list[str]
-) -> None:
-    now = dt.datetime.now(dt.UTC)
-    sqlite = runtime.db.is_sqlite
-    # SQLAlchemy's own SQLite storage format for DateTime, so its queries compare correctly.
-    stamp: object = now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
-    marks = _placeholders(sqlite, 3)
-    connection = await session.connection()
-    await connection.exec_driver_sql(
-        f"INSERT INTO processed_events (group_id, event_id, processed_at) VALUES ({marks})",
-        [(group_id, event_id, stamp) for event_id in ids],
     )
 
 
-async def prune_processed(
-    session: AsyncSession, runtime: Runtime, *, group_id: str, keep_s: float
-) -> None:
-    processed = runtime.tables.processed
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=keep_s)
+async def prune_processed(session: AsyncSession, *, group_id: str, keep_s: float) -> None:
+    table = repository.APPLIED_IDS
     await (await session.connection()).execute(
-        delete(processed).where(processed.c.group_id == group_id, processed.c.processed_at < cutoff)
+        delete(table).where(table.c.group_id == group_id, table.c.applied_at < time.time() - keep_s)
     )
 
 
@@ -104,7 +81,7 @@ async def write_round(
             error=record.error,
         )
     if writes.processed_ids:
-        await insert_processed(session, runtime, group_id=group_id, ids=writes.processed_ids)
+        await insert_processed(session, group_id=group_id, ids=writes.processed_ids)
     if writes.expired_overrides:
         at = {key: accounts[key].evaluated_at or 0.0 for key, _ in writes.expired_overrides}
         await repository.expire_overrides(session, expired=writes.expired_overrides, at=at)

@@ -8,6 +8,7 @@ one transaction with the offsets. After any failure the memory is dropped and re
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from banso_scoring.adapters.records import Record
@@ -96,3 +97,37 @@ class Scorecards:
         self.by_workspace[workspace_id] = WorkspaceScorecard(
             version, scorecard, ApplyPolicy.from_scorecard(scorecard)
         )
+
+
+class RecentIds:
+    """Ids of events applied in the last ``keep_s`` seconds, to drop repeats without a query.
+
+    The same ids are in the ``processed_events`` table, written with the offsets; this set is
+    rebuilt from it on every partition assignment, so it never lags the database."""
+
+    def __init__(self, keep_s: float) -> None:
+        self.keep_s = keep_s
+        self._ids: set[str] = set()
+        self._order: deque[tuple[float, str]] = deque()
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, event_ids: Iterable[str], at: float) -> None:
+        for event_id in event_ids:
+            if event_id not in self._ids:
+                self._ids.add(event_id)
+                self._order.append((at, event_id))
+
+    def expire(self, now: float) -> None:
+        cutoff = now - self.keep_s
+        while self._order and self._order[0][0] < cutoff:
+            _, event_id = self._order.popleft()
+            self._ids.discard(event_id)
+
+    def clear(self) -> None:
+        self._ids.clear()
+        self._order.clear()

@@ -1,8 +1,8 @@
 """scoring tables
 
-Revision ID: 140dbec72633
+Revision ID: affaf7708f53
 Revises: aa5fed6422fa
-Create Date: 2026-11-22 21:30:18.540371
+Create Date: 2026-11-22 21:53:54.778823
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 # revision identifiers, used by Alembic.
-revision: str = '140dbec72633'
+revision: str = 'affaf7708f53'
 down_revision: Union[str, Sequence[str], None] = 'aa5fed6422fa'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -46,6 +46,16 @@ def upgrade() -> None:
     with op.batch_alter_table('scoring_accounts', schema=None) as batch_op:
         batch_op.create_index('ix_scoring_accounts_band', ['workspace_id', 'band', 'score'], unique=False)
         batch_op.create_index('ix_scoring_accounts_partition', ['partition'], unique=False)
+
+    op.create_table('scoring_applied_ids',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('applied_at', sa.Float(), nullable=False),
+    sa.Column('ids', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('scoring_applied_ids', schema=None) as batch_op:
+        batch_op.create_index('ix_scoring_applied_ids', ['group_id', 'applied_at'], unique=False)
 
     op.create_table('scoring_health_history',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -125,6 +135,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_scoring_history_account')
 
     op.drop_table('scoring_health_history')
+    with op.batch_alter_table('scoring_applied_ids', schema=None) as batch_op:
+        batch_op.drop_index('ix_scoring_applied_ids')
+
+    op.drop_table('scoring_applied_ids')
     with op.batch_alter_table('scoring_accounts', schema=None) as batch_op:
         batch_op.drop_index('ix_scoring_accounts_partition')
         batch_op.drop_index('ix_scoring_accounts_band')
