@@ -36,11 +36,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
+from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.clock import Clock
 from banso_notify.domain.facts import Channel
 from banso_notify.engine import events
@@ -66,9 +68,17 @@ class RetryPolicy:
 
 
 @dataclass(slots=True)
+class _Claimed:
+    nudge: Nudge
+    message: OutgoingMessage
+    stored: StoredPlaybook
+
+
+@dataclass(slots=True)
 class _Result:
     nudge: Nudge
-    message: OutgoingMessage | None
+    message: OutgoingMessage
+    stored: StoredPlaybook
     provider_id: str | None = None
     error: DeliveryError | None = None
 
@@ -132,10 +142,10 @@ class Dispatcher:
             while not self._stopping:
                 free = self._concurrency - self._in_flight
                 claimed = await self._claim(free) if free > 0 else []
-                for nudge, message in claimed:
+                for item in claimed:
                     self._in_flight += 1
                     self._idle.clear()
-                    task = asyncio.create_task(self._send(nudge, message))
+                    task = asyncio.create_task(self._send(item))
                     self._sends.add(task)
                     task.add_done_callback(self._sends.discard)
                 if claimed:
@@ -151,9 +161,9 @@ class Dispatcher:
             committer.cancel()
             await asyncio.gather(committer, return_exceptions=True)
 
-    async def _claim(self, limit: int) -> list[tuple[Nudge, OutgoingMessage | None]]:
+    async def _claim(self, limit: int) -> list[_Claimed]:
         now = self._clock.now()
-        claimed: list[tuple[Nudge, OutgoingMessage | None]] = []
+        claimed: list[_Claimed] = []
         async with self._db.session() as session:
             query = (
                 select(Nudge)
@@ -171,20 +181,21 @@ class Dispatcher:
                 if nudge.id in blocked:
                     continue
                 try:
-                    message = await self._message(session, nudge)
+                    stored, message = await self._message(session, nudge)
                 except Exception as exc:  # noqa: BLE001 - a broken template must not block others
                     await self._dead(session, nudge, now, f"rendering failed: {exc}")
                     continue
                 nudge.state, nudge.updated_at = nudge_store.SENDING, now
-                claimed.append((nudge, message))
+                claimed.append(_Claimed(nudge, message, stored))
         self._relay.wake()
         if claimed and self._fault_point == "after_claim":
             _die()
         return claimed
 
-    async def _still_allowed(self, session: object, nudges: list[Nudge], now: datetime) -> set[str]:
+    async def _still_allowed(
+        self, session: AsyncSession, nudges: list[Nudge], now: datetime
+    ) -> set[str]:
         """A person who unsubscribed since the decision is not sent to; returns those held back."""
-        assert hasattr(session, "exec")
         blocked: set[str] = set()
         by_workspace: dict[str, list[Nudge]] = {}
         for nudge in nudges:
@@ -192,7 +203,7 @@ class Dispatcher:
                 by_workspace.setdefault(nudge.workspace_id, []).append(nudge)
         for workspace_id, group in by_workspace.items():
             found = await directory.suppression_states(
-                session,  # type: ignore[arg-type]
+                session,
                 workspace_id=workspace_id,
                 subjects=[
                     subject
@@ -218,28 +229,31 @@ class Dispatcher:
                 nudge.reason = reason
                 contract = "unsubscribed" if reason == "unsubscribed" else "suppression_list"
                 await self._outbox.add(
-                    session,  # type: ignore[arg-type]
+                    session,
                     events.suppressed(nudge, now, reason=contract, detail=state.suppressed_reason),
                 )
         return blocked
 
-    async def _message(self, session: object, nudge: Nudge) -> OutgoingMessage | None:
+    async def _message(
+        self, session: AsyncSession, nudge: Nudge
+    ) -> tuple[StoredPlaybook, OutgoingMessage]:
         stored = await self._catalog.version(
-            session,  # type: ignore[arg-type]
+            session,
             nudge.workspace_id,
             nudge.playbook_id,
             nudge.playbook_version,
         )
         if stored is None:
             raise LookupError(f"playbook {nudge.playbook_id} v{nudge.playbook_version} is gone")
-        policy = await self._catalog.policy(session, nudge.workspace_id)  # type: ignore[arg-type]
-        return self._builder.build(nudge, stored.playbook, policy)
+        policy = await self._catalog.policy(session, nudge.workspace_id)
+        return stored, self._builder.build(nudge, stored.playbook, policy)
 
-    async def _send(self, nudge: Nudge, message: OutgoingMessage | None) -> None:
-        result = _Result(nudge=nudge, message=message)
+    async def _send(self, claimed: _Claimed) -> None:
+        nudge, message = claimed.nudge, claimed.message
+        result = _Result(nudge=nudge, message=message, stored=claimed.stored)
         try:
             channel = Channel(nudge.channel)
-            if channel is not Channel.IN_APP and message is not None:
+            if channel is not Channel.IN_APP:
                 sender = self._senders.get(channel)
                 if sender is None:
                     raise DeliveryError(f"no {channel} channel is configured", permanent=True)
@@ -277,8 +291,12 @@ class Dispatcher:
     async def _finish(self, batch: list[_Result]) -> None:
         now = self._clock.now()
         async with self._db.session() as session:
+            rows = await session.exec(
+                select(Nudge).where(col(Nudge.id).in_([r.nudge.id for r in batch]))
+            )
+            current = {nudge.id: nudge for nudge in rows.all()}
             for result in batch:
-                nudge = await session.get(Nudge, result.nudge.id)
+                nudge = current.get(result.nudge.id)
                 if nudge is None or nudge.state != nudge_store.SENDING:
                     continue
                 if result.error is None:
@@ -286,14 +304,15 @@ class Dispatcher:
                 else:
                     await self._failed(session, nudge, result.error, now)
 
-    async def _sent(self, session: object, nudge: Nudge, result: _Result, now: datetime) -> None:
+    async def _sent(
+        self, session: AsyncSession, nudge: Nudge, result: _Result, now: datetime
+    ) -> None:
         nudge.state, nudge.sent_at, nudge.updated_at = nudge_store.SENT, now, now
         nudge.attempts += 1
-        if result.message is not None:
-            nudge.message_id = result.message.message_id
+        nudge.message_id = result.message.message_id
         nudge.provider_message_id = result.provider_id
-        if nudge.channel == Channel.IN_APP.value and result.message is not None:
-            session.add(  # type: ignore[attr-defined]
+        if nudge.channel == Channel.IN_APP.value:
+            session.add(
                 InboxMessage(
                     id=uuid.uuid4().hex,
                     workspace_id=nudge.workspace_id,
@@ -306,21 +325,15 @@ class Dispatcher:
                     created_at=now,
                 )
             )
-        stored = await self._catalog.version(
-            session,  # type: ignore[arg-type]
-            nudge.workspace_id,
-            nudge.playbook_id,
-            nudge.playbook_version,
-        )
-        if stored is not None:
-            await enrol(session, nudge, stored.playbook, at=now)  # type: ignore[arg-type]
-            await schedule_next_step(session, nudge, stored, now=now)  # type: ignore[arg-type]
-        await self._outbox.add(session, events.sent(nudge, now))  # type: ignore[arg-type]
+        await enrol(session, nudge, result.stored.playbook, at=now)
+        if len(result.stored.playbook.send_steps()) > nudge.step_index + 1:
+            await schedule_next_step(session, nudge, result.stored, now=now)
+        await self._outbox.add(session, events.sent(nudge, now))
         self._metrics.nudges.labels(channel=nudge.channel, result="sent").inc()
         self._metrics.observe_sent(nudge, now)
 
     async def _failed(
-        self, session: object, nudge: Nudge, error: DeliveryError, now: datetime
+        self, session: AsyncSession, nudge: Nudge, error: DeliveryError, now: datetime
     ) -> None:
         nudge.attempts += 1
         nudge.last_error = str(error)[:2000]
@@ -329,7 +342,7 @@ class Dispatcher:
             await self._dead(session, nudge, now, str(error), count_attempt=False)
             if error.permanent and nudge.channel == "email" and nudge.address:
                 await directory.suppress(
-                    session,  # type: ignore[arg-type]
+                    session,
                     workspace_id=nudge.workspace_id,
                     subject=directory.email_subject(nudge.address) or "",
                     unsubscribed=False,
@@ -340,14 +353,14 @@ class Dispatcher:
         nudge.state = nudge_store.READY
         nudge.due_at = now + self._retry.delay(nudge.attempts)
         await self._outbox.add(
-            session,  # type: ignore[arg-type]
+            session,
             events.failed(nudge, now, error=str(error), dead=False),
         )
         self._metrics.nudges.labels(channel=nudge.channel, result="retry").inc()
 
     async def _dead(
         self,
-        session: object,
+        session: AsyncSession,
         nudge: Nudge,
         now: datetime,
         error: str,
@@ -359,7 +372,7 @@ class Dispatcher:
         nudge.state, nudge.updated_at, nudge.counted_at = nudge_store.DEAD, now, None
         nudge.last_error = error[:2000]
         await self._outbox.add(
-            session,  # type: ignore[arg-type]
+            session,
             events.failed(nudge, now, error=error, dead=True),
         )
         self._metrics.nudges.labels(channel=nudge.channel, result="dead").inc()

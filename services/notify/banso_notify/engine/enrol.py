@@ -11,10 +11,12 @@ from banso_notify.models import Enrolment, Nudge
 
 
 async def enrol(session: AsyncSession, nudge: Nudge, playbook: Playbook, *, at: datetime) -> None:
-    """Only customer nudges of playbooks with a goal are part of the experiment."""
+    """Only customer nudges of playbooks with a goal are part of the experiment.
+
+    Called once per nudge: when it is sent, or when the holdout keeps it back (both are one-way
+    state changes of the nudge, so no second enrolment can follow).
+    """
     if playbook.goal is None or nudge.recipient_kind != "user" or nudge.user_id is None:
-        return
-    if await session.get(Enrolment, nudge.id) is not None:
         return
     session.add(
         Enrolment(

@@ -62,6 +62,7 @@ class MessageBuilder:
             unsubscribe_url=unsubscribe,
             payload=_payload(nudge, rendered),
             signing_secret=policy.webhook_secret,
+            decided_at=nudge.counted_at or nudge.created_at,
         )
 
 

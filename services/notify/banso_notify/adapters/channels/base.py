@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -22,6 +23,8 @@ class OutgoingMessage:
     payload: Mapping[str, Any] = field(default_factory=dict)
     #: the workspace's webhook signing secret (webhook channel only)
     signing_secret: str | None = None
+    #: when the message was decided; a resend after a crash keeps the same Date
+    decided_at: datetime | None = None
 
 
 class DeliveryError(Exception):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime, formatdate
 
 import aiosmtplib
 
@@ -63,7 +64,10 @@ class SmtpSender:
         mail["To"] = message.address
         mail["Subject"] = message.subject
         mail["Message-ID"] = message.message_id
-        mail["Date"] = formatdate(usegmt=True)
+        if message.decided_at is not None:
+            mail["Date"] = format_datetime(message.decided_at.astimezone(UTC), usegmt=True)
+        else:
+            mail["Date"] = formatdate(usegmt=True)
         mail["X-Banso-Idempotency-Key"] = message.idempotency_key
         if message.unsubscribe_url:
             mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
