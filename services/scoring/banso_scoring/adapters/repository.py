@@ -238,10 +238,10 @@ async def expire_overrides(
             )
 
 
-async def take_requests(
+async def pending_requests(
     session: AsyncSession, *, keys: set[AccountKey]
-) -> list[tuple[AccountKey, str]]:
-    """Pending re-evaluation requests for these accounts, deleted as they are taken."""
+) -> list[tuple[int, AccountKey, str]]:
+    """Re-evaluation requests for these accounts: (id, account, cause), oldest first."""
     rows = (
         await (await session.connection()).execute(
             select(
@@ -249,13 +249,16 @@ async def take_requests(
             ).order_by(REQUESTS.c.id)
         )
     ).all()
-    taken = [(row.id, (row.workspace_id, row.account_id), row.cause) for row in rows]
-    mine = [(id_, key, cause) for id_, key, cause in taken if key in keys]
-    if mine:
-        await (await session.connection()).execute(
-            delete(REQUESTS).where(REQUESTS.c.id.in_([m[0] for m in mine]))
-        )
-    return [(key, cause) for _, key, cause in mine]
+    return [
+        (int(row.id), (row.workspace_id, row.account_id), str(row.cause))
+        for row in rows
+        if (row.workspace_id, row.account_id) in keys
+    ]
+
+
+async def delete_requests(session: AsyncSession, *, ids: list[int]) -> None:
+    if ids:
+        await (await session.connection()).execute(delete(REQUESTS).where(REQUESTS.c.id.in_(ids)))
 
 
 # -- partition state -------------------------------------------------------------------------

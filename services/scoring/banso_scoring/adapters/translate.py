@@ -23,7 +23,8 @@ from banso_scoring.domain.sentiment import is_negative
 Fact = Usage | TraitsUpdate | FeedbackItem | SurveyAnswer | Touch
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like Usage: one is built per event on the hot path; nothing mutates it.
+@dataclass(slots=True)
 class AccountFacts:
     """What one event tells about one account; ``negative`` marks a negative feedback item."""
 

@@ -43,6 +43,7 @@ class RoundWrites:
     health_changed: set[AccountKey] = field(default_factory=set)
     expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
     groups_changed: set[int] = field(default_factory=set)
+    request_ids: list[int] = field(default_factory=list)
     applied: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     dropped_late: int = 0
@@ -50,7 +51,13 @@ class RoundWrites:
 
     @property
     def empty(self) -> bool:
-        return not (self.groups_changed or self.health_changed or self.history or self.dead)
+        return not (
+            self.groups_changed
+            or self.health_changed
+            or self.history
+            or self.dead
+            or self.request_ids
+        )
 
 
 class Engine:
@@ -79,6 +86,18 @@ class Engine:
         applied = 0
         order = self.topic_order
         buffers = list(group.buffers.items())
+        filled = [(topic, buffer) for topic, buffer in buffers if buffer]
+        if len(filled) == 1 and all(caught_up(t) for t, b in buffers if not b):
+            # One topic has records and the others are caught up: its order is the order.
+            topic, buffer = filled[0]
+            while buffer and applied < limit:
+                record = buffer.popleft()
+                self._apply(group, record, writes)
+                applied += 1
+            group.next_offsets[topic] = record.offset + 1
+            writes.groups_changed.add(group.partition)
+            if not buffer:
+                return applied
         while applied < limit:
             best_topic = None
             best = None

@@ -240,30 +240,32 @@ class ScoringConsumer:
         return caught
 
     async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> None:
+        """Read what the round needs, apply and evaluate with no transaction open (SQLite has
+        one writer: API reads must not wait for the CPU work), then write it all at once."""
         writes = RoundWrites()
         async with self.runtime.db.session() as session:
-            if time.monotonic() > self._next_prune:
+            await self.requests.before_round(session, writes)
+            await self._mark_duplicates(session)
+        caught = await self._caught_up(consumer)
+        limit = self.settings.max_round_records
+        now = self.clock() - self.settings.idle_grace_s
+        for partition in sorted(self.groups):
+            group = self.groups[partition]
+            done = {t for t in group.buffers if caught.get((t, partition), False)}
+            self.engine.merge(group, done.__contains__, writes, limit)
+            idle = len(done) == len(group.buffers) and not any(group.buffers.values())
+            if idle:
+                self.engine.advance(group, now, writes)
+        prune = time.monotonic() > self._next_prune
+        if writes.empty and not prune:
+            return
+        async with self.runtime.db.session() as session:
+            if prune:
                 self._next_prune = time.monotonic() + 60
                 self.recent_ids.expire(time.time())
                 await persist.prune_processed(
-                    session,
-                    group_id=self.group_id,
-                    keep_s=self.settings.processed_ids_keep_s,
+                    session, group_id=self.group_id, keep_s=self.settings.processed_ids_keep_s
                 )
-            await self.requests.before_round(session, writes)
-            await self._mark_duplicates(session)
-            caught = await self._caught_up(consumer)
-            limit = self.settings.max_round_records
-            now = self.clock() - self.settings.idle_grace_s
-            for partition in sorted(self.groups):
-                group = self.groups[partition]
-                done = {t for t in group.buffers if caught.get((t, partition), False)}
-                self.engine.merge(group, done.__contains__, writes, limit)
-                idle = len(done) == len(group.buffers) and not any(group.buffers.values())
-                if idle:
-                    self.engine.advance(group, now, writes)
-            if writes.empty:
-                return
             await persist.write_round(
                 session,
                 self.runtime,

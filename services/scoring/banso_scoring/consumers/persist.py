@@ -66,6 +66,7 @@ async def write_round(
             session, entries=entries, aggregates=writes.aggregates_changed
         )
     await repository.insert_history(session, rows=writes.history)
+    await repository.delete_requests(session, ids=writes.request_ids)
     for event, event_id in writes.events:
         await runtime.outbox.add(session, event, event_id=event_id)
     for record in writes.dead:

@@ -94,12 +94,14 @@ class RequestHandler:
         self._next_poll = time.monotonic() + self.owner.settings.requests_poll_s
         await self.refresh_scorecards(session, recompute=True, writes=writes)
         accounts = self.owner.accounts
-        requests = await repository.take_requests(session, keys=set(accounts))
+        requests = await repository.pending_requests(session, keys=set(accounts))
         if not requests:
             return
-        keys = {key for key, _ in requests}
+        # Deleted in the transaction that writes what they caused.
+        writes.request_ids.extend(request_id for request_id, _, _ in requests)
+        keys = {key for _, key, _ in requests}
         await self.attach_plans(session, {key: accounts[key] for key in keys})
-        for key, cause in requests:
+        for _, key, cause in requests:
             entry = accounts[key]
             group = self.owner.groups.get(entry.partition)
             at = None if group is None else group.schedule.state.stream_time
