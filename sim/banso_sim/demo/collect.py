@@ -152,9 +152,10 @@ def _rows(body: Any, key: str) -> list[dict[str, Any]]:
     return []
 
 
-def theme_row(record: Mapping[str, Any]) -> ThemeRow:
+def theme_row(record: Mapping[str, Any], ticket: Mapping[str, Any] | None = None) -> ThemeRow:
+    """A theme from bridge's API; `ticket` is its entry in `GET /v1/tickets`, if any."""
     found = record.get("ticket")
-    ticket: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    ticket = ticket or (found if isinstance(found, dict) else {})
     quotes = [
         q.get("text") if isinstance(q, dict) else q
         for q in _first(record, "quotes", "representative_quotes", default=[])
@@ -190,8 +191,15 @@ async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
         return ThemesSection(False, "bridge: not running", tickets_in_jira=tickets_in_jira)
     if not await bridge.offers("/v1/themes"):
         return ThemesSection(False, "bridge: not available yet", tickets_in_jira=tickets_in_jira)
-    body = await bridge.get("/v1/themes", limit=100)
-    themes = [theme_row(record) for record in _rows(body, "themes")]
+    body = await bridge.get("/v1/themes", limit=500)
+    tickets: dict[str, Mapping[str, Any]] = {}
+    if await bridge.offers("/v1/tickets"):
+        for ticket in _rows(await bridge.get("/v1/tickets", limit=500), "tickets"):
+            tickets[str(ticket.get("theme_id"))] = ticket
+    themes = [
+        theme_row(record, tickets.get(str(_first(record, "theme_id", "id"))))
+        for record in _rows(body, "themes")
+    ]
     themes = [t for t in themes if t.status not in ("merged", "dismissed")]
     themes.sort(key=lambda t: (-t.arr, -t.accounts))
     return ThemesSection(

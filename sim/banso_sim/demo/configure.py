@@ -15,6 +15,7 @@ from banso_sim.world import catalog
 from banso_sim.world.model import Account, World
 
 ONBOARDING_PLAYBOOK = "onboarding-first-key-action"
+EVERY_MINUTE = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
 GENERIC_KEY_ACTION = "Key Action Completed"
 
 
@@ -87,7 +88,7 @@ async def put_goals(scoring: ServiceApi, world: World) -> tuple[Step, list[Accou
 
 
 async def put_policy(notify: ServiceApi, slack_url: str) -> Step:
-    what = "delivery policy (product name, CSM alerts to Slack, send at any hour)"
+    what = "delivery policy (product name, CSM alerts to Slack, any hour, reviews every minute)"
     if not await notify.offers("/v1/policy", "put"):
         return Step("notify", what, False, "notify: not available yet")
     # A new workspace has the default policy: only what the demo changes is sent (the rest of
@@ -101,6 +102,10 @@ async def put_policy(notify: ServiceApi, slack_url: str) -> Step:
         # 90 days are replayed in minutes at whatever hour the demo runs; the default policy
         # holds e-mails outside 9:00-20:00 in each recipient's own time zone.
         "delivery_hours": {"send_window": None, "quiet_hours": None},
+        # CSMs review their queued alerts every minute in the demo (by default at 09:00 and
+        # 13:00 in their zone), so the demo's alerts go out while it runs; the daily budget
+        # per CSM still holds.
+        "csm_review_times": EVERY_MINUTE,
     }
     response = await notify.send("PUT", "/v1/policy", json=policy)
     if response.status_code >= 400:

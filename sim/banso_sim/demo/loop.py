@@ -24,10 +24,10 @@ def jira_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-async def jira_webhook_path(bridge: ServiceApi) -> str | None:
-    for candidate in ("/v1/webhooks/jira", "/v1/sinks/jira/webhook", "/webhooks/jira"):
-        if await bridge.offers(candidate, "post"):
-            return candidate
+async def jira_webhook_path(bridge: ServiceApi, workspace_id: str) -> str | None:
+    """Where Jira posts the workspace's issue events (None: bridge has no such route yet)."""
+    if await bridge.offers("/v1/webhooks/{sink}/{workspace_id}", "post"):
+        return f"/v1/webhooks/jira/{workspace_id}"
     return None
 
 
@@ -40,6 +40,7 @@ async def close_the_loop(
     jira: JiraServer,
     smtp: SmtpSink,
     secret: str,
+    workspace_id: str,
     themes: Sequence[ThemeRow],
     *,
     settle_s: float = 8.0,
@@ -47,7 +48,7 @@ async def close_the_loop(
 ) -> LoopSection:
     if not jira.issues:
         return LoopSection(False, "no ticket was created, so none could be resolved")
-    path = await jira_webhook_path(bridge)
+    path = await jira_webhook_path(bridge, workspace_id)
     if path is None:
         return LoopSection(False, "bridge: the Jira resolve webhook is not available yet")
     ticketed = [theme for theme in themes if theme.ticket and jira.issue(theme.ticket)]

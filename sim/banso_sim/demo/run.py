@@ -165,7 +165,12 @@ async def _journey(
             loop = await _guarded(
                 "bridge",
                 close_the_loop(
-                    apis["bridge"], sinks.jira, sinks.smtp, sinks.jira_webhook_secret, themes.themes
+                    apis["bridge"],
+                    sinks.jira,
+                    sinks.smtp,
+                    sinks.jira_webhook_secret,
+                    tenant.workspace_id,
+                    themes.themes,
                 ),
                 LoopSection,
             )

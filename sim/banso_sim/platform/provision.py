@@ -22,6 +22,7 @@ class ProvisionFailed(Exception):
 @dataclass(frozen=True, slots=True)
 class Tenant:
     workspace_id: str
+    source_id: str
     write_key: str
     token: str
     """Admin-scope bearer token (admin includes write and read)."""
@@ -55,6 +56,11 @@ def provision(
 ) -> Tenant:
     command = list(cli) if cli is not None else banso_cli()
     workspace = _run(command, ["workspace", "create", name], env)["workspace_id"]
-    write_key = _run(command, ["source", "create", workspace, source], env)["write_key"]
+    created = _run(command, ["source", "create", workspace, source], env)
     token = _run(command, ["token", "issue", workspace, "--scope", "admin"], env)["token"]
-    return Tenant(workspace_id=str(workspace), write_key=str(write_key), token=str(token))
+    return Tenant(
+        workspace_id=str(workspace),
+        source_id=str(created["source_id"]),
+        write_key=str(created["write_key"]),
+        token=str(token),
+    )
