@@ -28,6 +28,7 @@ from banso_ingest.domain.intake import Intake
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
 from banso_kit.app import service_app
+from banso_kit.kafka.producer import Producer
 from banso_kit.logging import configure_logging, correlation_id
 from banso_kit.runtime import Runtime
 
@@ -49,19 +50,30 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        async with Runtime(settings, tables=KIT, registry=registry) as runtime:
+        async with (
+            Runtime(settings, tables=KIT, registry=registry) as runtime,
+            contextlib.AsyncExitStack() as stack,
+        ):
             metrics = IngestMetrics(registry)
             writer = GroupCommitWriter(runtime.db)
             writer.start()
+            stack.push_async_callback(writer.stop)
             ledger = SqlDedupeLedger(
                 writer, window=settings.dedupe_window(), lease=settings.dedupe_lease()
             )
             publisher = KafkaPublisher(
-                runtime.producer,
+                # Its own producer, not the runtime's: it may have to replace it (publisher.py).
+                lambda: Producer(
+                    settings.kafka_bootstrap_servers,
+                    client_id="banso-ingest-events",
+                    **settings.kafka_client_options(),
+                ),
                 topic_prefix=settings.topic_prefix,
                 correlation_id=correlation_id.get,
                 observe_ack=lambda topic, s: metrics.kafka_ack_seconds.labels(topic).observe(s),
             )
+            await publisher.start()
+            stack.push_async_callback(publisher.close)
             intake = Intake(
                 ledger=ledger,
                 directory=SqlGroupDirectory(writer),
@@ -80,14 +92,8 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
                 clock=clock,
             )
             sweeper = asyncio.create_task(_sweep(ledger, settings, clock), name="dedupe-sweep")
-            try:
-                yield {"settings": settings, "runtime": runtime, "ingest": ingest}
-            finally:
-                sweeper.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sweeper
-                await publisher.close()
-                await writer.stop()
+            stack.push_async_callback(_cancel, sweeper)
+            yield {"settings": settings, "runtime": runtime, "ingest": ingest}
 
     app = service_app(
         service="ingest",
@@ -109,6 +115,12 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
     app.include_router(tracking.router)
     app.include_router(feedback.router)
     return app
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _sweep(

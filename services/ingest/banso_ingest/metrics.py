@@ -63,11 +63,13 @@ class IngestMetrics:
         )
         self.in_flight_requests = Gauge(
             "banso_ingest_in_flight_requests",
-            "Requests being handled by this worker.",
+            "Requests being handled (summed over the workers).",
+            multiprocess_mode="livesum",
             registry=registry,
         )
         self.in_flight_bytes = Gauge(
             "banso_ingest_in_flight_bytes",
-            "Request body bytes being handled by this worker (bounded by max_in_flight_bytes).",
+            "Request body bytes being handled (each worker is bounded by max_in_flight_bytes).",
+            multiprocess_mode="livesum",
             registry=registry,
         )

@@ -1,54 +1,97 @@
-"""Publishing a request's records through the kit's producer (idempotent, acks=all).
+"""Publishing a request's records through a kit `Producer` (idempotent, acks=all).
 
 Records go into per-partition batches shared by all concurrent requests (`batching.py`); a request
 returns once every batch holding one of its records is acknowledged. The partition is computed
 here, with Kafka's own rule (murmur2 of the key, as the Java client and aiokafka do), and
 remembered per key: accounts send many events, and hashing in pure Python is a hot spot otherwise.
+
+An idempotent producer that loses batches whose sequence numbers were already assigned (the broker
+went away mid-flight and the batches expired) is refused by the broker from then on with
+`OutOfOrderSequenceNumber`, and aiokafka keeps failing every later send. Ingest owns this producer
+(not the runtime's, which other parts share), so it replaces it: a fresh producer id starts fresh
+sequences. Requests in the meantime get 503; what they carried is retried by the client, and
+consumers drop any record a lost acknowledgement makes them see twice (same event id).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
 from banso_ingest.adapters.records import to_record
 from banso_ingest.domain.plan import Outgoing
 from banso_ingest.domain.ports import PublishFailed
+from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import Producer
 
+logger = logging.getLogger(__name__)
+
 _MAX_CACHED_KEYS = 200_000
+# Errors after which aiokafka's producer refuses every further send.
+_FATAL = (
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    UnknownProducerId,
+)
+_STOP_TIMEOUT_S = 10.0
 
 
 class KafkaPublisher:
-    """`EventPublisher` over the kit's `Producer` (see the module docstring)."""
+    """`EventPublisher` over a kit `Producer` it owns (see the module docstring)."""
 
     def __init__(
         self,
-        producer: Producer,
+        make_producer: Callable[[], Producer],
         *,
         topic_prefix: str,
         correlation_id: Callable[[], str | None] = lambda: None,
         observe_ack: Callable[[str, float], None] = lambda topic, seconds: None,
     ) -> None:
-        self._producer = producer
+        self._make_producer = make_producer
         self._prefix = topic_prefix
         self._correlation_id = correlation_id
         self._observe_ack = observe_ack
+        self._producer: Producer | None = None
         self._batcher: PartitionBatcher | None = None
+        self._replacing: asyncio.Task[None] | None = None
         self._partitions: dict[str, int] = {}
         self._partition_of: dict[tuple[str, bytes], int] = {}
+
+    async def start(self) -> None:
+        producer = self._make_producer()
+        await producer.start()
+        self._producer, self._batcher = producer, PartitionBatcher(producer.client)
+
+    async def close(self) -> None:
+        if self._replacing is not None:
+            self._replacing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._replacing
+        await self._retire(self._producer, self._batcher)
+        self._producer = self._batcher = None
 
     async def publish(
         self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
     ) -> None:
-        if self._batcher is None:
-            self._batcher = PartitionBatcher(self._producer.client)
-        batcher = self._batcher
+        producer, batcher = self._producer, self._batcher
+        if producer is None or batcher is None:
+            raise PublishFailed("the Kafka producer is being replaced")
         correlation_id = self._correlation_id()
         started = time.perf_counter()
         pending: set[asyncio.Future[None]] = set()
@@ -65,24 +108,58 @@ class KafkaPublisher:
                 topics.add(record.topic.name)
                 partition = self._partition_of.get((topic, record.key))
                 if partition is None:
-                    partition = await self._partition(topic, record.key)
+                    partition = await self._partition(producer, topic, record.key)
                 pending.add(batcher.add(topic, partition, record.key, record.value, record.headers))
             for future in pending:
-                await future
+                # Shielded: a batch is shared by many requests, and one request giving up (its
+                # deadline passed) must not cancel the batch the others are waiting for.
+                await asyncio.shield(future)
+        except _FATAL as error:
+            self._replace(producer)
+            raise PublishFailed(f"Kafka refused the producer ({error!r}); reconnecting") from error
         except (KafkaError, ConnectionError) as error:
             raise PublishFailed(f"Kafka did not take the records: {error!r}") from error
         elapsed = time.perf_counter() - started
         for name in topics:
             self._observe_ack(name, elapsed)
 
-    async def close(self) -> None:
-        if self._batcher is not None:
-            await self._batcher.close()
+    def _replace(self, broken: Producer) -> None:
+        if self._producer is not broken or self._replacing is not None:
+            return  # already being replaced
+        logger.warning("kafka_producer_replaced")
+        old_batcher = self._batcher
+        self._producer = self._batcher = None
+        self._replacing = asyncio.create_task(self._start_new(broken, old_batcher))
 
-    async def _partition(self, topic: str, key: bytes) -> int:
+    async def _start_new(self, broken: Producer, old_batcher: PartitionBatcher | None) -> None:
+        try:
+            await self._retire(broken, old_batcher)
+            delay = 0.5
+            while True:
+                try:
+                    await self.start()
+                    return
+                except PublishError as error:
+                    logger.warning("kafka_producer_start_failed", extra={"error": str(error)})
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+        finally:
+            self._replacing = None
+
+    async def _retire(self, producer: Producer | None, batcher: PartitionBatcher | None) -> None:
+        if batcher is not None:
+            await batcher.close()
+        if producer is not None:
+            try:
+                async with asyncio.timeout(_STOP_TIMEOUT_S):
+                    await producer.stop()
+            except (TimeoutError, KafkaError) as error:
+                logger.warning("kafka_producer_stop_failed", extra={"error": repr(error)})
+
+    async def _partition(self, producer: Producer, topic: str, key: bytes) -> int:
         count = self._partitions.get(topic)
         if count is None:
-            partitions = await self._producer.client.partitions_for(topic)
+            partitions = await producer.client.partitions_for(topic)
             count = self._partitions[topic] = len(partitions)
         if len(self._partition_of) >= _MAX_CACHED_KEYS:
             self._partition_of.clear()
