@@ -28,6 +28,9 @@ NO_TIME = -math.inf
 
 @dataclass(slots=True)
 class Record:
+    """A decoded record: a usage event (``usage``, the hot path), other facts (``facts``),
+    nothing for scoring (both None), or poison (``error``)."""
+
     topic: str
     partition: int
     offset: int
@@ -35,13 +38,12 @@ class Record:
     value: bytes | None
     headers: tuple[tuple[str, bytes], ...]
     event_id: str | None
-    facts: AccountFacts | None
+    stream_time: float = NO_TIME
+    account: tuple[str, str] | None = None
+    usage: Usage | None = None
+    facts: AccountFacts | None = None
     error: Exception | None = None
     duplicate: bool = False
-
-    @property
-    def stream_time(self) -> float:
-        return NO_TIME if self.facts is None else self.facts.received_at
 
 
 def decode_record(
@@ -63,22 +65,20 @@ def decode_record(
             workspace = raw.decode("utf-8", "replace")
         elif name == "ce_subject":
             subject = raw.decode("utf-8", "replace")
-    record = Record(topic, partition, offset, key, value, frozen, event_id, None)
-    if event_type == USAGE_TYPE and value is not None:
-        recognised, facts = _usage_fast(value, workspace, subject)
-        if recognised:
-            record.facts = facts
-            return record
+    record = Record(topic, partition, offset, key, value, frozen, event_id)
+    if event_type == USAGE_TYPE and value is not None and _usage_fast(record, workspace, subject):
+        return record
     try:
         _, event = decode(frozen, value)
     except ContractError as error:
         record.error = error
         return record
-    record.facts = account_facts(event)
+    facts = account_facts(event)
+    if facts is not None:
+        record.facts = facts
+        record.account = (facts.workspace_id, facts.account_id)
+        record.stream_time = facts.received_at
     return record
-
-
-_UNRECOGNISED: tuple[bool, None] = (False, None)
 
 
 def _instant(text: Any) -> float | None:
@@ -86,13 +86,12 @@ def _instant(text: Any) -> float | None:
     return None if moment.tzinfo is None else moment.timestamp()
 
 
-def _usage_fast(
-    value: bytes, workspace: str | None, subject: str | None
-) -> tuple[bool, AccountFacts | None]:
-    """(True, facts) for a well-formed usage record (facts None: it has no account);
-    (False, None) when the codec must look at it."""
+def _usage_fast(record: Record, workspace: str | None, subject: str | None) -> bool:
+    """Fill ``record`` from a well-formed usage record (no account: no facts) and say True;
+    False when the codec must look at it."""
+    assert record.value is not None
     try:
-        payload = orjson.loads(value)
+        payload = orjson.loads(record.value)
         ws = payload["workspace_id"]
         account = payload.get("account_id")
         user = payload.get("user_id")
@@ -101,18 +100,20 @@ def _usage_fast(
         received = _instant(payload["received_at"])
         properties = payload.get("properties")
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        return _UNRECOGNISED
+        return False
     if at is None or received is None:
-        return _UNRECOGNISED
+        return False
     if not (isinstance(ws, str) and ws and ws == workspace and isinstance(name, str) and name):
-        return _UNRECOGNISED
+        return False
     if user is not None and not isinstance(user, str):
-        return _UNRECOGNISED
+        return False
     if properties is not None and not isinstance(properties, dict):
-        return _UNRECOGNISED
+        return False
     if account is None:
-        return (True, None) if user is not None or payload.get("anonymous_id") else _UNRECOGNISED
+        return user is not None or bool(payload.get("anonymous_id"))
     if not isinstance(account, str) or not account or account != subject:
-        return _UNRECOGNISED
-    usage = Usage(name, at, received, user, properties or None)
-    return True, AccountFacts(ws, account, (usage,), received)
+        return False
+    record.usage = Usage(name, at, received, user, properties or None)
+    record.account = (ws, account)
+    record.stream_time = received
+    return True

@@ -23,10 +23,6 @@ from banso_scoring.domain.schedule import Due
 SEPARATOR = "\x1f"
 
 
-def schedule_key(key: AccountKey) -> str:
-    return f"{key[0]}{SEPARATOR}{key[1]}"
-
-
 def account_key(text: str) -> AccountKey:
     workspace, _, account = text.partition(SEPARATOR)
     return workspace, account
@@ -90,11 +86,13 @@ class Engine:
         if len(filled) == 1 and all(caught_up(t) for t, b in buffers if not b):
             # One topic has records and the others are caught up: its order is the order.
             topic, buffer = filled[0]
+            apply = self._apply
             while buffer and applied < limit:
                 record = buffer.popleft()
-                self._apply(group, record, writes)
+                apply(group, record, writes)
                 applied += 1
             group.next_offsets[topic] = record.offset + 1
+            writes.applied[topic] = writes.applied.get(topic, 0) + applied
             writes.groups_changed.add(group.partition)
             if not buffer:
                 return applied
@@ -113,18 +111,19 @@ class Engine:
                 return applied
             record = group.buffers[best_topic].popleft()
             self._apply(group, record, writes)
+            writes.applied[best_topic] = writes.applied.get(best_topic, 0) + 1
             group.next_offsets[best_topic] = record.offset + 1
             writes.groups_changed.add(group.partition)
             applied += 1
         return applied
 
     def _apply(self, group: PartitionGroup, record: Record, writes: RoundWrites) -> None:
-        writes.applied[record.topic] = writes.applied.get(record.topic, 0) + 1
+        # The hot path: a million times a minute while catching up, so locals over attributes.
         if record.error is not None:
             writes.dead.append(record)
             return
-        facts = record.facts
-        if facts is None:
+        key = record.account
+        if key is None:
             return
         event_id = record.event_id
         if event_id is not None:
@@ -133,17 +132,32 @@ class Engine:
                 return
             writes.seen_ids.add(event_id)
             writes.processed_ids.append(event_id)
-        for due in group.schedule.observe(facts.received_at):
-            self.run_due(group, due, writes)
-        key = (facts.workspace_id, facts.account_id)
+        schedule = group.schedule
+        if record.stream_time > (schedule.state.stream_time or -1.0):
+            for due in schedule.observe(record.stream_time):
+                self.run_due(group, due, writes)
         entry = self.accounts.get(key)
         if entry is None:
             entry = self.accounts[key] = AccountEntry(
                 AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
             )
-        group.accounts.add(key)
-        aggregate = entry.aggregate
+        if entry.round_mark is not writes:
+            entry.round_mark = writes
+            writes.aggregates_changed.add(key)
+            group.accounts.add(key)
+        if entry.slot_mark != schedule.state.slot:
+            # First change in this slot: the slot's end must evaluate it.
+            entry.slot_mark = schedule.state.slot
+            schedule.touch(entry.schedule_key)
         policy = self.scorecards.of(key[0]).policy
+        usage = record.usage
+        if usage is not None:
+            if entry.aggregate.apply_usage(usage, policy) is Applied.DROPPED_LATE:
+                writes.dropped_late += 1
+            return
+        facts = record.facts
+        assert facts is not None
+        aggregate = entry.aggregate
         for fact in facts.facts:
             if isinstance(fact, Usage):
                 outcome = aggregate.apply_usage(fact, policy)
@@ -157,8 +171,6 @@ class Engine:
                 outcome = aggregate.apply_touch(fact)
             if outcome is Applied.DROPPED_LATE:
                 writes.dropped_late += 1
-        group.schedule.touch(schedule_key(key))
-        writes.aggregates_changed.add(key)
 
     # -- evaluation ------------------------------------------------------------------------
 

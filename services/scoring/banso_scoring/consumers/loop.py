@@ -282,17 +282,15 @@ class ScoringConsumer:
             for group in self.groups.values()
             for buffer in group.buffers.values()
             for record in buffer
-            if record.facts is not None and not record.duplicate
+            if record.account is not None and not record.duplicate
         ]
         recent = self.recent_ids
-        for record in pending:
-            if record.event_id in recent:
-                record.duplicate = True
-        new_keys = {
-            (record.facts.workspace_id, record.facts.account_id)
-            for record in pending
-            if record.facts is not None
-        } - self.accounts.keys()
+        if len(recent):
+            for record in pending:
+                if record.event_id in recent:
+                    record.duplicate = True
+        accounts = self.accounts
+        new_keys = {r.account for r in pending if r.account is not None} - accounts.keys()
         if new_keys:
             await self.requests.prepare_new_accounts(session, new_keys, pending)
 

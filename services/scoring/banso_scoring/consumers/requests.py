@@ -77,11 +77,8 @@ class RequestHandler:
         """Accounts seen for the first time: a person may have set goals before any event."""
         entries: dict[AccountKey, AccountEntry] = {}
         for record in records:
-            facts = record.facts
-            if facts is None:
-                continue
-            key = (facts.workspace_id, facts.account_id)
-            if key in keys and key not in entries:
+            key = record.account
+            if key is not None and key in keys and key not in entries:
                 entries[key] = AccountEntry(
                     AccountAggregate(workspace_id=key[0], account_id=key[1]), record.partition
                 )

@@ -37,6 +37,13 @@ class AccountEntry:
     milestones: tuple[MilestoneSpec, ...] = ()
     override: Override | None = None
     stored: bool = False  # a row exists in the database
+    # Hot-path bookkeeping: the schedule's key, and the round and slot it was last seen in.
+    schedule_key: str = ""
+    round_mark: object = None
+    slot_mark: int | None = None
+
+    def __post_init__(self) -> None:
+        self.schedule_key = f"{self.aggregate.workspace_id}\x1f{self.aggregate.account_id}"
 
     @property
     def key(self) -> AccountKey:
