@@ -56,6 +56,7 @@ NAMES = [
 INGEST_PACE = 20_000.0  # receipt times of the pre-filled events, events per second
 RATE = 2_000.0
 PROBES_PER_S = 5.0
+POLL_S = 0.02
 SECRET = "bench-secret-bench-secret-bench-secret"
 
 
@@ -173,10 +174,10 @@ def committed(database: Path, topic: str) -> int:
     return int(row[0])
 
 
-async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+async def wait_ready(port: int, process: asyncio.subprocess.Process) -> None:
     async with httpx.AsyncClient() as client:
         while True:
-            if process.poll() is not None:
+            if process.returncode is not None:
                 raise RuntimeError("the scoring service exited during startup")
             try:
                 if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
@@ -195,8 +196,12 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
     latencies: list[float] = []
     sent = 0
     tasks: set[asyncio.Task[None]] = set()
+    # Few requests in flight: the probes must not become the load they measure.
+    gate = asyncio.Semaphore(4)
     async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
     ) as client:
 
         async def probe(account: int, at: float, delivery: asyncio.Future[Any]) -> None:
@@ -204,7 +209,8 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
             acknowledged = time.time()
             target = _iso(at)
             while True:
-                response = await client.get(f"/v1/accounts/account-{account:04d}/health")
+                async with gate:
+                    response = await client.get(f"/v1/accounts/account-{account:04d}/health")
                 seen = (
                     response.json()["applied"]["last_event_at"]
                     if response.status_code == 200
@@ -213,7 +219,7 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
                 if seen is not None and seen >= target:
                     latencies.append(time.time() - acknowledged)
                     return
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(POLL_S)
 
         start = time.monotonic()
         next_probe = start
@@ -246,7 +252,7 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
         "p50_s": round(statistics.median(latencies), 4),
         "p99_s": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 4),
         "max_s": round(latencies[-1], 4),
-        "poll_interval_s": 0.01,
+        "poll_interval_s": POLL_S,
     }
 
 
@@ -274,8 +280,8 @@ async def main() -> dict[str, Any]:
         "BANSO_LOG_LEVEL": "WARNING",
     }
     started = time.monotonic()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "banso-scoring"), "serve"], env=env, cwd=workdir
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "banso-scoring"), "serve", env=env, cwd=workdir
     )
     try:
         await wait_ready(port, process)
@@ -284,7 +290,7 @@ async def main() -> dict[str, Any]:
         while (done := committed(database, topic)) < EVENTS:
             if first is None and done > 0:
                 first = time.monotonic()
-            if process.poll() is not None:
+            if process.returncode is not None:
                 raise RuntimeError("the scoring service exited")
             await asyncio.sleep(0.05)
         finished = time.monotonic()
@@ -292,7 +298,7 @@ async def main() -> dict[str, Any]:
         fresh = await freshness(topic, port)
     finally:
         process.terminate()
-        process.wait(timeout=60)
+        await asyncio.wait_for(process.wait(), timeout=60)
     wall = finished - started
     applied = {
         "events": EVENTS,

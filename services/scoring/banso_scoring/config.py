@@ -16,8 +16,10 @@ class ScoringSettings(ServiceSettings):
     # Kafka consumer group (behind BANSO_TOPIC_PREFIX, like the topics).
     group_id: str = "scoring"
     # Seconds of stream time per evaluation slot: accounts touched in a slot are evaluated (and
-    # HealthChanged published when due) at its end. Reads through the API are always current.
-    slot_seconds: float = Field(default=1.0, gt=0)
+    # HealthChanged published when due) at its end. Reads through the API are always current;
+    # the slot bounds how late a HealthChanged is, and what catching up costs (each slot of a
+    # backlog evaluates every account it touched).
+    slot_seconds: float = Field(default=5.0, gt=0)
     # Seconds of stream time between inactivity ticks, which re-evaluate every account.
     tick_seconds: float = Field(default=300.0, gt=0)
     # When every partition is caught up, stream time follows the clock, this many seconds
@@ -31,5 +33,7 @@ class ScoringSettings(ServiceSettings):
     # repeat of it. Repeats come from producer retries within minutes; ingest itself drops a
     # client's repeated messageId for 24 hours.
     processed_ids_keep_s: float = Field(default=900.0, gt=0)
+    # CPython garbage collector thresholds for the consumer's process (see consumers/loop.py).
+    gc_thresholds: tuple[int, int, int] = (100_000, 50, 1_000)
     # Seconds between checks for scorecard, goal, milestone and override changes.
     requests_poll_s: float = Field(default=0.5, gt=0)
