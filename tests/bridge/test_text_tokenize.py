@@ -38,3 +38,16 @@ def test_placeholders_from_redaction_are_not_words() -> None:
     tokenizer = WordTokenizer()
     assert tokenizer.tokens("[EMAIL] [PHONE] bounced", Language.ENGLISH)[0].surface == "bounced"
     assert [t.surface for t in tokenizer.tokens("[EMAIL]に届かない", Language.JAPANESE)] == ["届く"]
+
+
+def test_greetings_and_sign_offs_are_not_topics() -> None:
+    from banso_bridge.domain.text import TextPipeline, strip_boilerplate
+
+    text = "いつもお世話になっております。請求書のPDFが開けません。よろしくお願いいたします。"
+    assert strip_boilerplate(text) == "請求書のPDFが開けません。"
+    assert strip_boilerplate("Hi team, the export fails. Thanks!") == "the export fails."
+    # A message that is nothing but thanks stays as it is.
+    assert strip_boilerplate("ありがとうございます") == "ありがとうございます"
+    processed = TextPipeline().process(text)
+    assert processed.text.startswith("いつもお世話に")  # stored and quoted as written
+    assert [token.surface for token in processed.tokens] == ["請求書", "pdf", "開ける"]

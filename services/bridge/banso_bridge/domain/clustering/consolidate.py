@@ -65,6 +65,9 @@ def merge_cost(sums: Matrix) -> Matrix:
     return cost
 
 
+UNION_MIN_MEMBERS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Merge:
     survivor: int
@@ -77,6 +80,8 @@ def plan_merges(
     candidates: npt.NDArray[np.int64],
     price: float,
     min_similarity: float = -1.0,
+    coherent_union: float = 2.0,
+    members: npt.NDArray[np.int64] | None = None,
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
@@ -88,12 +93,24 @@ def plan_merges(
     merges: list[Merge] = []
     sums = sums.copy()
     sizes = sizes.copy()
+    # Items behind `sums` (the window); `sizes` (all-time) only picks survivors.
+    members = (sizes if members is None else members).copy()
     alive = {int(theme) for theme in candidates}
     while len(alive) > 1:
         ids = np.array(sorted(alive))
         cost = merge_cost(sums[ids])
-        units = sums[ids] / np.maximum(np.linalg.norm(sums[ids], axis=1, keepdims=True), 1e-9)
-        cost[units @ units.T < min_similarity] = np.inf
+        norms = np.maximum(np.linalg.norm(sums[ids], axis=1, keepdims=True), 1e-9)
+        units = sums[ids] / norms
+        alike = units @ units.T
+        joined = norms + norms.T - cost  # |S_a + S_b|
+        counts = members[ids]
+        union_coherence = joined / np.maximum(counts[:, None] + counts[None, :], 1)
+        # Small themes are the objective's to judge (their directions are still noisy).
+        established = np.minimum(counts[:, None], counts[None, :]) >= UNION_MIN_MEMBERS
+        cost = np.where(
+            established & (union_coherence >= coherent_union), np.minimum(cost, 0.0), cost
+        )
+        cost[alike < min_similarity] = np.inf
         np.fill_diagonal(cost, np.inf)
         order = np.argsort(cost, axis=None, kind="stable")
         used: set[int] = set()
@@ -108,6 +125,7 @@ def plan_merges(
             survivor, merged = (a, b) if (sizes[a], -a) >= (sizes[b], -b) else (b, a)
             sums[survivor] += sums[merged]
             sizes[survivor] += sizes[merged]
+            members[survivor] += members[merged]
             alive.discard(merged)
             used.update((a, b))
             merges.append(Merge(survivor=survivor, merged=merged))

@@ -41,6 +41,9 @@ class ClusteringConfig:
     theme_price: float = 0.5
     # Directions of two themes must be at least this similar for consolidation to merge them.
     merge_min_similarity: float = 0.3
+    # Two themes also merge when their union stays this coherent (mean cosine of its items to
+    # its direction), however large they are (see consolidate.plan_merges).
+    merge_coherent_union: float = 0.75
     consolidate_every: int = 250  # items between consolidation passes
     reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
     min_split_size: int = 8  # themes smaller than this are never split
@@ -312,8 +315,15 @@ class ThemeClusterer:
         for theme_id, theme in self._themes.items():
             sizes[theme_id] = theme.size
         candidates = np.flatnonzero(self._active & (np.linalg.norm(sums, axis=1) > 1e-9))
+        members = np.bincount(self._window.labels, minlength=self._active.size).astype(np.int64)
         merges = plan_merges(
-            sums, sizes, candidates, self.config.theme_price, self.config.merge_min_similarity
+            sums,
+            sizes,
+            candidates,
+            self.config.theme_price,
+            self.config.merge_min_similarity,
+            self.config.merge_coherent_union,
+            members,
         )
         for merge in merges:
             self._retire(merge.merged, merge.survivor, report)
@@ -327,6 +337,9 @@ class ThemeClusterer:
             rows = self._window.rows_of(parent)
             if rows.size < self.config.min_split_size:
                 continue
+            coherence = float(np.linalg.norm(vectors[rows].sum(axis=0))) / rows.size
+            if coherence >= self.config.merge_coherent_union:
+                continue  # coherent enough that its halves would merge straight back
             price = max(self.config.theme_price, self.config.split_gain_per_item * rows.size)
             side = bisect(vectors[rows], price)
             if side is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.representation.features import extract_features
+from banso_bridge.domain.text.boilerplate import strip_boilerplate
 from banso_bridge.domain.text.language import Language
 
 
@@ -46,7 +47,7 @@ class ItemRecord:
             keys=keys,
             surfaces=tuple(self.surfaces),
             parts=parts,
-            features=extract_features(self.text, keys + parts),
+            features=extract_features(strip_boilerplate(self.text), keys + parts),
         )
 
 

@@ -32,7 +32,7 @@ def to_cluster_item(item_id: str, processed: ProcessedText) -> ClusterItem:
         keys=keys,
         surfaces=tuple(token.surface for token in processed.tokens),
         parts=parts,
-        features=extract_features(processed.text, keys + parts),
+        features=extract_features(processed.content, keys + parts),
     )
 
 

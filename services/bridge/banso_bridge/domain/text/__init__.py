@@ -1,5 +1,6 @@
 """Text pipeline: normalisation, language detection, PII redaction and tokenisation."""
 
+from banso_bridge.domain.text.boilerplate import strip_boilerplate
 from banso_bridge.domain.text.language import Language, detect_language
 from banso_bridge.domain.text.normalize import normalize_text
 from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline
@@ -17,4 +18,5 @@ __all__ = [
     "detect_language",
     "normalize_text",
     "redact",
+    "strip_boilerplate",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from banso_bridge.domain.text.boilerplate import strip_boilerplate
 from banso_bridge.domain.text.language import Language, detect_language
 from banso_bridge.domain.text.normalize import normalize_text
 from banso_bridge.domain.text.redact import PiiKind, redact
@@ -13,12 +14,19 @@ from banso_bridge.domain.text.tokenize import Token, WordTokenizer
 
 @dataclass(frozen=True, slots=True)
 class ProcessedText:
-    """A feedback text ready to store and cluster; `text` is normalised and redacted."""
+    """A feedback text ready to store and cluster; `text` is normalised and redacted.
+
+    `content` is `text` without greetings and sign-offs: what features and keywords come from.
+    """
 
     text: str
     language: Language
     tokens: tuple[Token, ...]
     pii: Counter[PiiKind] = field(default_factory=Counter)
+
+    @property
+    def content(self) -> str:
+        return strip_boilerplate(self.text)
 
 
 class TextPipeline:
@@ -33,7 +41,7 @@ class TextPipeline:
         # keywords, quotes) ever sees the personal data.
         redaction = redact(normalized)
         language = detect_language(redaction.text)
-        tokens = tuple(self._tokenizer.tokens(redaction.text, language))
+        tokens = tuple(self._tokenizer.tokens(strip_boilerplate(redaction.text), language))
         return ProcessedText(
             text=redaction.text, language=language, tokens=tokens, pii=redaction.found
         )
