@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from banso_kit.settings import ServiceSettings
+from banso_kit.settings import ServiceSettings, is_placeholder_secret
+
+SinkName = Literal["jira", "github", "linear", "webhook"]
 
 
 class BridgeSettings(ServiceSettings):
@@ -12,3 +17,92 @@ class BridgeSettings(ServiceSettings):
 
     service_name: str = "bridge"
     port: int = 8003
+    # Kafka consumer group (behind BANSO_TOPIC_PREFIX, like the topics).
+    group_id: str = "bridge"
+    # Base URL of this service as product managers reach it; tickets link to their theme there.
+    public_url: str = "http://127.0.0.1:8003"
+
+    # -- clustering ---------------------------------------------------------------------------
+    # Seed of the representation fit (the clustering is deterministic for a seed and an order).
+    seed: int = 0
+    # Seconds without new feedback after which a workspace's themes are consolidated once more
+    # (the stream consolidates every few hundred items on its own).
+    idle_consolidation_s: float = Field(default=300.0, gt=0)
+
+    # -- tickets ------------------------------------------------------------------------------
+    # Where tickets go; none = themes are only listed in the API.
+    sink: SinkName | None = None
+    # A theme gets a ticket when it reaches this many distinct accounts ...
+    ticket_min_accounts: int = Field(default=3, ge=1)
+    # ... or this much ARR affected (in the account traits' currency); 0 = ARR alone never does.
+    ticket_min_arr: float = Field(default=0.0, ge=0)
+    # Seconds between ticket worker passes (it is also woken after a commit that needs it).
+    ticket_poll_s: float = Field(default=2.0, gt=0)
+    # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).
+    ticket_retry_initial_s: float = Field(default=5.0, gt=0)
+    ticket_retry_max_s: float = Field(default=900.0, gt=0)
+    # Seconds a worker holds a ticket while it talks to the sink (another worker waits).
+    ticket_lease_s: float = Field(default=120.0, gt=0)
+    # Timeout of one sink HTTP call, seconds.
+    sink_timeout_s: float = Field(default=15.0, gt=0)
+
+    # Jira Cloud (REST v3): site URL, account e-mail and API token (basic auth), project and type.
+    jira_base_url: str = ""
+    jira_email: str = ""
+    jira_api_token: str = ""
+    jira_project_key: str = ""
+    jira_issue_type: str = "Task"
+    # GitHub Issues (REST): API root (GitHub Enterprise has its own), owner/repo and a token.
+    github_api_url: str = "https://api.github.com"
+    github_repo: str = ""
+    github_token: str = ""
+    # Linear (GraphQL): endpoint, API key, team id.
+    linear_api_url: str = "https://api.linear.app/graphql"
+    linear_api_key: str = ""
+    linear_team_id: str = ""
+    # Generic webhook: URL and the HMAC-SHA256 signing secret (Standard Webhooks headers).
+    webhook_url: str = ""
+    webhook_secret: str = ""
+
+    # -- resolve webhooks (sink -> bridge) ----------------------------------------------------
+    # Shared secrets the sinks sign their "issue resolved" webhooks with; a sink without a
+    # secret has its resolve webhook refused.
+    jira_webhook_secret: str = ""
+    github_webhook_secret: str = ""
+    linear_webhook_secret: str = ""
+    webhook_resolve_secret: str = ""
+
+    @model_validator(mode="after")
+    def _sink_complete(self) -> BridgeSettings:
+        required: dict[str, tuple[str, ...]] = {
+            "jira": ("jira_base_url", "jira_email", "jira_api_token", "jira_project_key"),
+            "github": ("github_repo", "github_token"),
+            "linear": ("linear_api_key", "linear_team_id"),
+            "webhook": ("webhook_url", "webhook_secret"),
+        }
+        if self.sink is not None:
+            missing = [name for name in required[self.sink] if not getattr(self, name)]
+            if missing:
+                names = ", ".join(f"BRIDGE_{name.upper()}" for name in missing)
+                raise ValueError(f"BRIDGE_SINK={self.sink} needs {names}")
+        if self.env == "production":
+            for name in (
+                "webhook_secret",
+                "jira_webhook_secret",
+                "github_webhook_secret",
+                "linear_webhook_secret",
+                "webhook_resolve_secret",
+            ):
+                value = getattr(self, name)
+                if value and is_placeholder_secret(value):
+                    raise ValueError(f"BRIDGE_{name.upper()} is a placeholder or too short")
+        return self
+
+    def resolve_secret(self, sink: SinkName) -> str:
+        """The secret a sink's resolve webhook must be signed with ('' = refuse)."""
+        return {
+            "jira": self.jira_webhook_secret,
+            "github": self.github_webhook_secret,
+            "linear": self.linear_webhook_secret,
+            "webhook": self.webhook_resolve_secret,
+        }[sink]

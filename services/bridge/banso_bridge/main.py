@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
+import httpx
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from banso_bridge.adapters.engines import EngineRegistry
+from banso_bridge.adapters.sinks import TicketSink, build_sink
+from banso_bridge.api import themes, tickets, webhooks
+from banso_bridge.api.deps import BridgeContext
 from banso_bridge.config import BridgeSettings
+from banso_bridge.consumers.handler import BridgeHandler
+from banso_bridge.consumers.idle import IdleConsolidator
+from banso_bridge.consumers.themes import ThemeBook
+from banso_bridge.consumers.ticketing import TicketWorker
+from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import KIT
+from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
@@ -19,17 +34,89 @@ from banso_kit.runtime import Runtime
 class State(TypedDict):
     settings: BridgeSettings
     runtime: Runtime
+    bridge: BridgeContext
 
 
-def create_app(settings: BridgeSettings) -> FastAPI:
+async def _stop(task: asyncio.Task[None], request_stop: Callable[[], None]) -> None:
+    request_stop()
+    done, _ = await asyncio.wait({task}, timeout=30)
+    if not done:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def create_app(
+    settings: BridgeSettings,
+    *,
+    clock: Callable[[], float] = time.time,
+    sink: TicketSink | None = None,
+) -> FastAPI:
+    """The bridge app; `clock` (epoch seconds) and `sink` are injectable for tests."""
     registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-            yield {"settings": settings, "runtime": runtime}
+        metrics = BridgeMetrics(registry)
+        async with (
+            httpx.AsyncClient(timeout=settings.sink_timeout_s) as client,
+            Runtime(settings, tables=KIT, registry=registry) as runtime,
+        ):
+            ticket_sink = sink or build_sink(settings, client, clock)
+            worker = (
+                TicketWorker(
+                    settings=settings,
+                    db=runtime.db,
+                    sink=ticket_sink,
+                    outbox=runtime.outbox,
+                    metrics=metrics,
+                    clock=clock,
+                    on_commit=runtime.relay.wake,
+                )
+                if ticket_sink is not None
+                else None
+            )
+            engines = EngineRegistry(ClusteringConfig(seed=settings.seed))
+            book = ThemeBook(
+                settings=settings,
+                registry=engines,
+                outbox=runtime.outbox,
+                metrics=metrics,
+                clock=clock,
+                wake_tickets=worker.wake if worker else lambda: None,
+            )
+            runtime.add_consumer(
+                group_id=settings.group_id,
+                topics=[FEEDBACK, ACCOUNT_TRAITS, HEALTH],
+                handler=BridgeHandler(book),
+            )
+            idle = IdleConsolidator(
+                db=runtime.db,
+                book=book,
+                registry=engines,
+                idle_s=settings.idle_consolidation_s,
+                clock=clock,
+                on_commit=runtime.relay.wake,
+            )
+            tasks = [(asyncio.create_task(idle.run(), name="bridge-idle"), idle.request_stop)]
+            if worker is not None:
+                tasks.append(
+                    (asyncio.create_task(worker.run(), name="bridge-tickets"), worker.request_stop)
+                )
+            context = BridgeContext(
+                settings=settings,
+                book=book,
+                metrics=metrics,
+                clock=clock,
+                wake_tickets=worker.wake if worker else lambda: None,
+            )
+            try:
+                yield {"settings": settings, "runtime": runtime, "bridge": context}
+            finally:
+                for task, request_stop in tasks:
+                    await _stop(task, request_stop)
 
-    return service_app(
+    app = service_app(
         service="bridge",
         title="Bansō bridge",
         description="Customer pain points clustered into themes and filed as product tickets.",
@@ -37,6 +124,9 @@ def create_app(settings: BridgeSettings) -> FastAPI:
         lifespan=lifespan,
         registry=registry,
     )
+    for module in (themes, tickets, webhooks):
+        app.include_router(module.router)
+    return app
 
 
 def create_app_from_env() -> FastAPI:

@@ -1,0 +1,32 @@
+"""Dependencies of the bridge routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from banso_bridge.config import BridgeSettings
+from banso_bridge.consumers.themes import ThemeBook
+from banso_bridge.metrics import BridgeMetrics
+
+
+@dataclass
+class BridgeContext:
+    """What routes need beyond the kit's runtime."""
+
+    settings: BridgeSettings
+    book: ThemeBook
+    metrics: BridgeMetrics
+    clock: Callable[[], float]
+    wake_tickets: Callable[[], None]
+
+
+def get_context(request: Request) -> BridgeContext:
+    context: BridgeContext = request.state.bridge
+    return context
+
+
+ContextDep = Annotated[BridgeContext, Depends(get_context)]

@@ -1,0 +1,167 @@
+"""Request and response bodies of the bridge API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from banso_bridge.adapters.store import loads
+from banso_bridge.models import FeedbackItem, Theme, Ticket
+
+
+def _time(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else None
+
+
+class TicketPublic(BaseModel):
+    ticket_id: str
+    theme_id: int
+    sink: str
+    state: str = Field(description="pending, created, failed, resolved or cancelled")
+    external_key: str | None
+    url: str | None
+    title: str
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketPublic:
+        return cls(
+            ticket_id=ticket.ticket_id,
+            theme_id=ticket.theme_id,
+            sink=ticket.sink,
+            state=ticket.state,
+            external_key=ticket.external_key,
+            url=ticket.url,
+            title=ticket.title,
+            status=ticket.status,
+            attempts=ticket.attempts,
+            last_error=ticket.last_error,
+            next_attempt_at=(
+                _time(ticket.next_attempt_at)
+                if ticket.state == "pending" and ticket.next_attempt_at
+                else None
+            ),
+            created_at=_time(ticket.created_at),
+            resolved_at=_time(ticket.resolved_at),
+            resolution=ticket.resolution,
+        )
+
+
+class ThemePublic(BaseModel):
+    theme_id: int
+    status: str
+    title: str
+    generated_title: str
+    keywords: list[str]
+    quotes: list[str] = Field(description="Three typical items, personal data removed.")
+    languages: dict[str, float] = Field(description="Share of items per language.")
+    muted: bool
+    merged_into: int | None
+    split_from: int | None
+    item_count: int
+    accounts_affected: int
+    arr_affected: float
+    at_risk_share: float = Field(description="Share of affected accounts in yellow or red health.")
+    items_last_7d: int
+    items_prev_28d: int
+    trend: float = Field(description="Daily rate of the last 7 days over that of the 28 before.")
+    first_seen: datetime | None
+    last_seen: datetime | None
+    priority: float
+
+    @classmethod
+    def of(cls, theme: Theme) -> ThemePublic:
+        recent = theme.items_last_7d / 7
+        baseline = max(theme.items_prev_28d / 28, 0.5 / 28)
+        return cls(
+            theme_id=theme.theme_id,
+            status=theme.status,
+            title=theme.custom_title or theme.title,
+            generated_title=theme.title,
+            keywords=loads(theme.keywords),
+            quotes=loads(theme.quotes),
+            languages=loads(theme.languages),
+            muted=theme.muted,
+            merged_into=theme.merged_into,
+            split_from=theme.split_from,
+            item_count=theme.item_count,
+            accounts_affected=theme.accounts_affected,
+            arr_affected=theme.arr_affected,
+            at_risk_share=theme.at_risk_share,
+            items_last_7d=theme.items_last_7d,
+            items_prev_28d=theme.items_prev_28d,
+            trend=round(recent / baseline, 3),
+            first_seen=_time(theme.first_seen),
+            last_seen=_time(theme.last_seen),
+            priority=theme.priority,
+        )
+
+
+class ThemeList(BaseModel):
+    themes: list[ThemePublic]
+    next_offset: int | None
+
+
+class ItemPublic(BaseModel):
+    feedback_id: str
+    account_id: str
+    user_id: str | None
+    kind: str
+    text: str = Field(description="Redacted.")
+    language: str
+    occurred_at: datetime | None
+    url: str | None
+
+    @classmethod
+    def of(cls, item: FeedbackItem) -> ItemPublic:
+        return cls(
+            feedback_id=item.feedback_id,
+            account_id=item.account_id,
+            user_id=item.user_id,
+            kind=item.kind,
+            text=item.text,
+            language=item.language,
+            occurred_at=_time(item.occurred_at),
+            url=item.url,
+        )
+
+
+class AccountImpact(BaseModel):
+    account_id: str
+    name: str | None
+    items: int
+    arr: float | None
+    band: str
+
+
+class ThemeDetail(ThemePublic):
+    items: list[ItemPublic] = Field(description="The latest items, newest first.")
+    accounts: list[AccountImpact]
+    ticket: TicketPublic | None
+
+
+class MergeRequest(BaseModel):
+    into: int = Field(description="The theme that absorbs this one (it keeps its id).")
+
+
+class ThemePatch(BaseModel):
+    title: str | None = Field(
+        default=None, max_length=200, description="Empty string: back to the generated title."
+    )
+    muted: bool | None = None
+
+
+class TicketList(BaseModel):
+    tickets: list[TicketPublic]
+    next_offset: int | None
+
+
+class WebhookAnswer(BaseModel):
+    result: str = Field(description="resolved, already, unknown or ignored")

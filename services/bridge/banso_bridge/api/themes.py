@@ -1,0 +1,158 @@
+"""Themes for product managers: by priority, one in detail, merge, rename and mute."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_bridge.adapters import store, ticket_store
+from banso_bridge.api.deps import ContextDep
+from banso_bridge.api.schemas import (
+    AccountImpact,
+    ItemPublic,
+    MergeRequest,
+    ThemeDetail,
+    ThemeList,
+    ThemePatch,
+    ThemePublic,
+    TicketPublic,
+)
+from banso_bridge.models import Theme
+from banso_contracts.events import ThemeUpdated
+from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.errors import Conflict, InvalidInput, NotFound
+
+router = APIRouter(prefix="/v1/themes", tags=["themes"])
+
+Status = Literal["open", "ticketed", "resolved", "merged", "dismissed"]
+
+
+async def _theme(session: AsyncSession, workspace_id: str, theme_id: int) -> Theme:
+    theme = await store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
+    if theme is None or (theme.item_count == 0 and theme.status != "merged"):
+        raise NotFound("theme not found", detail={"theme_id": theme_id})
+    return theme
+
+
+@router.get("", response_model=ThemeList)
+async def list_themes(
+    principal: ReaderDep,
+    session: SessionDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    include_muted: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ThemeList:
+    """Themes of the workspace, highest priority first (merged themes only when asked for)."""
+    rows = await store.list_themes(
+        session,
+        workspace_id=principal.workspace_id,
+        statuses=status,
+        include_muted=include_muted,
+        limit=limit + 1,
+        offset=offset,
+    )
+    themes = [
+        ThemePublic.of(row) for row in rows[:limit] if row.item_count or row.status == "merged"
+    ]
+    return ThemeList(themes=themes, next_offset=offset + limit if len(rows) > limit else None)
+
+
+@router.get("/{theme_id}", response_model=ThemeDetail)
+async def get_theme(
+    theme_id: int,
+    principal: ReaderDep,
+    session: SessionDep,
+    items: Annotated[int, Query(ge=0, le=500)] = 50,
+) -> ThemeDetail:
+    """One theme: labels, evidence, latest items, affected accounts and its ticket."""
+    workspace_id = principal.workspace_id
+    theme = await _theme(session, workspace_id, theme_id)
+    rows = await store.theme_items(
+        session, workspace_id=workspace_id, theme_id=theme_id, limit=items
+    )
+    accounts = await store.theme_accounts(session, workspace_id=workspace_id, theme_id=theme_id)
+    ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
+    return ThemeDetail(
+        **ThemePublic.of(theme).model_dump(),
+        items=[ItemPublic.of(row) for row in rows],
+        accounts=[AccountImpact(**account) for account in accounts],
+        ticket=TicketPublic.of(ticket) if ticket else None,
+    )
+
+
+@router.post("/{theme_id}/merge", response_model=ThemePublic)
+async def merge_theme(
+    theme_id: int,
+    body: MergeRequest,
+    principal: WriterDep,
+    session: SessionDep,
+    context: ContextDep,
+) -> ThemePublic:
+    """Merge this theme into another; this one keeps its id and points to the survivor."""
+    workspace_id = principal.workspace_id
+    if body.into == theme_id:
+        raise InvalidInput("a theme cannot be merged into itself")
+    merged = await _theme(session, workspace_id, theme_id)
+    survivor = await _theme(session, workspace_id, body.into)
+    if merged.status == "merged":
+        raise Conflict("theme is already merged", detail={"merged_into": merged.merged_into})
+    if survivor.status == "merged":
+        raise Conflict("target theme is merged", detail={"merged_into": survivor.merged_into})
+    registry = context.book.registry
+    engine = await registry.get(session, workspace_id)
+    async with engine.lock:
+        try:
+            await context.book.merge(session, engine, merged=theme_id, survivor=body.into)
+            await context.book.save_state(session, engine)
+            await session.flush()
+        except BaseException:
+            registry.drop(workspace_id)
+            raise
+    # The transaction commits after the route returns; if that fails the cache is stale.
+    registry.drop(workspace_id)
+    refreshed = await _theme(session, workspace_id, body.into)
+    return ThemePublic.of(refreshed)
+
+
+@router.patch("/{theme_id}", response_model=ThemePublic)
+async def patch_theme(
+    theme_id: int,
+    body: ThemePatch,
+    principal: WriterDep,
+    session: SessionDep,
+    context: ContextDep,
+) -> ThemePublic:
+    """Rename (an empty title restores the generated one) or mute a theme."""
+    theme = await _theme(session, principal.workspace_id, theme_id)
+    changed: list[str] = []
+    if body.title is not None:
+        theme.custom_title = body.title.strip() or None
+        changed.append("title")
+    if body.muted is not None and body.muted != theme.muted:
+        theme.muted = body.muted
+        changed.append("muted")
+    theme.updated_at = context.clock()
+    session.add(theme)
+    if changed and theme.announced:
+        await context.book.outbox.add(
+            session,
+            ThemeUpdated(
+                workspace_id=theme.workspace_id,
+                theme_id=str(theme.theme_id),
+                title=theme.custom_title or theme.title,
+                keywords=store.loads(theme.keywords),
+                item_count=theme.item_count,
+                accounts_affected=theme.accounts_affected,
+                arr_affected=theme.arr_affected,
+                status=theme.status,
+                merged_into=str(theme.merged_into) if theme.merged_into is not None else None,
+                occurred_at=datetime.fromtimestamp(context.clock(), tz=UTC),
+                changed=changed,
+            ),
+        )
+    await session.flush()
+    return ThemePublic.of(theme)

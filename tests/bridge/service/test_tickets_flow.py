@@ -1,0 +1,213 @@
+"""A theme crossing the threshold gets exactly one ticket; growth comments; resolution closes the loop."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import orjson
+import pytest
+
+from banso_contracts.events import Event
+from tests.bridge.trackers import FakeGitHub, serve
+
+from .support import (
+    DAY,
+    T0,
+    WEBHOOK_SECRET,
+    FixedClock,
+    Running,
+    at,
+    eventually,
+    feedback,
+    github_settings,
+    publish,
+    running_bridge,
+    settings_for,
+    ticket_topic,
+    traits,
+)
+
+WS = "acme"
+# One problem, told with small variations (a lexical representation groups these for sure; how
+# far apart phrasings may drift and still group is the quality benchmark's business).
+INVOICE = [
+    "The invoice PDF download fails.",
+    "The invoice PDF download fails again.",
+    "Invoice PDF download fails since yesterday.",
+    "Our invoice PDF download fails every time.",
+]
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+
+async def _tickets(bridge: Running) -> list[dict[str, object]]:
+    return list((await bridge.get(WS, "/v1/tickets"))["tickets"])
+
+
+def _signed(body: bytes) -> dict[str, str]:
+    digest = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-Hub-Signature-256": f"sha256={digest}", "X-GitHub-Event": "issues"}
+
+
+async def test_one_ticket_per_theme_growth_comment_and_resolution(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with serve(github.app()) as base:
+        settings = settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
+        )
+        first = [f"acct-{n}" for n in range(6)]
+        events: list[Event] = [traits(WS, a, at(0), arr=50_000.0) for a in first]
+        # Many items from six accounts arrive together: the threshold (3 accounts) is crossed
+        # several times over within one batch.
+        events += [
+            feedback(WS, first[n % 6], INVOICE[n % 4], at(20 + n * 0.1), user=f"u{n % 6}")
+            for n in range(24)
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def ticket_created() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(ticket_created)
+            (ticket,) = await _tickets(bridge)
+            assert github.created() == 1
+            assert ticket["external_key"] == "acme/product#1"
+            issue = github.issues[0]
+            assert "Accounts affected: 6" in issue["body"]
+            assert "ARR affected: 300,000" in issue["body"]
+            theme_id = ticket["theme_id"]
+            theme = await bridge.get(WS, f"/v1/themes/{theme_id}")
+            assert theme["status"] == "ticketed"
+            assert theme["ticket"]["url"].endswith("/issues/1")
+
+            # Growth: three more accounts report it; the ticket gets a comment, not a twin.
+            more = [f"acct-{n}" for n in range(6, 9)]
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [traits(WS, a, at(0), arr=50_000.0) for a in more]
+                + [feedback(WS, a, INVOICE[0], at(25), user=f"v{a}") for a in more],
+            )
+            await eventually(lambda: _has_comment(github))
+            assert github.created() == 1
+            assert "Accounts affected: 9" in github.comments[-1]["body"]
+
+            # The product team closes the issue: a forged webhook is refused, the signed one
+            # resolves the ticket once.
+            payload = orjson.dumps(
+                {
+                    "action": "closed",
+                    "issue": {
+                        "number": 1,
+                        "state_reason": "completed",
+                        "closed_at": "2025-04-10T09:00:00Z",
+                    },
+                    "repository": {"full_name": "acme/product"},
+                }
+            )
+            url = f"/v1/webhooks/github/{WS}"
+            forged = await bridge.client.post(
+                url,
+                content=payload,
+                headers={**_signed(payload), "X-Hub-Signature-256": "sha256=" + "0" * 64},
+            )
+            assert forged.status_code == 401
+            unsigned = await bridge.client.post(
+                url, content=payload, headers={"X-GitHub-Event": "issues"}
+            )
+            assert unsigned.status_code == 401
+            resolved = await bridge.client.post(url, content=payload, headers=_signed(payload))
+            assert resolved.status_code == 200
+            assert resolved.json() == {"result": "resolved"}
+            again = await bridge.client.post(url, content=payload, headers=_signed(payload))
+            assert again.json() == {"result": "already"}
+            other = await bridge.client.post(
+                "/v1/webhooks/github/other", content=payload, headers=_signed(payload)
+            )
+            assert other.json() == {
+                "result": "unknown"
+            }  # another workspace's ticket is not touched
+            theme = await bridge.get(WS, f"/v1/themes/{theme_id}")
+            assert theme["status"] == "resolved"
+            assert theme["ticket"]["state"] == "resolved"
+
+            async def resolution_published() -> bool:
+                kinds = [kind for kind, _ in await ticket_topic(kafka_bootstrap, topic_prefix)]
+                return "banso.ticket.resolved.v1" in kinds
+
+            await eventually(resolution_published)
+
+    published = await ticket_topic(kafka_bootstrap, topic_prefix)
+    kinds = [kind for kind, _ in published]
+    assert kinds.count("banso.ticket.created.v1") == 1
+    assert kinds.count("banso.ticket.updated.v1") >= 1
+    (resolution,) = [payload for kind, payload in published if kind == "banso.ticket.resolved.v1"]
+    assert sorted(resolution["account_ids"]) == sorted(first + more)
+    reporters = {(r["user_id"], r["account_id"]) for r in resolution["reporters"]}
+    assert {("u0", "acct-0"), ("vacct-7", "acct-7")} <= reporters
+    assert resolution["external_key"] == "acme/product#1"
+    assert not github.shape_errors
+
+
+async def _has_comment(github: FakeGitHub) -> bool:
+    return bool(github.comments)
+
+
+async def test_a_lost_answer_is_retried_without_a_duplicate(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    # The tracker creates the issue but answers after the client gave up: the retry must find the
+    # issue by its label instead of creating a second one.
+    github = FakeGitHub(slow_creates=1, slow_s=2.0)
+    async with serve(github.app()) as base:
+        settings = settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, sink_timeout_s=0.5, **github_settings(base)
+        )
+        events = [feedback(WS, f"acct-{n % 3}", INVOICE[n % 4], at(1 + n * 0.1)) for n in range(9)]
+        async with running_bridge(settings, FixedClock(T0 + 5 * DAY)) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def adopted() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(adopted)
+            (ticket,) = await _tickets(bridge)
+    assert github.created() == 1
+    assert ticket["external_key"] == "acme/product#1"
+    searches = [r for r in github.requests if r.method == "GET"]
+    assert len(searches) >= 2  # looked before creating, and again before retrying
+
+
+async def test_a_refusing_sink_parks_the_ticket_and_shows_the_error(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub(token="the-real-token")
+    async with serve(github.app()) as base:
+        settings = settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
+        )
+        events = [feedback(WS, f"acct-{n % 3}", INVOICE[n % 4], at(1 + n * 0.1)) for n in range(9)]
+        async with running_bridge(settings, FixedClock(T0 + 5 * DAY)) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def failed() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "failed"
+
+            await eventually(failed)
+            (ticket,) = await _tickets(bridge)
+            assert "401" in str(ticket["last_error"])
+            metrics = (await bridge.client.get("/metrics")).text
+            assert (
+                'banso_bridge_sink_calls_total{operation="find",result="rejected",sink="github"} 1.0'
+                in metrics
+            )
+            assert "banso_bridge_tickets_failing 1.0" in metrics
+    assert github.created() == 0

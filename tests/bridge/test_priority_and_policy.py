@@ -1,0 +1,97 @@
+"""Priority of themes, the ticket threshold, and ticket evidence."""
+
+from __future__ import annotations
+
+from banso_bridge.domain.priority import ThemeStats, priority
+from banso_bridge.domain.tickets.evidence import Evidence, draft, growth_note
+from banso_bridge.domain.tickets.policy import (
+    TicketThreshold,
+    backoff_s,
+    evidence_grew,
+    theme_key,
+)
+
+
+def stats(**overrides: float | int | None) -> ThemeStats:
+    values: dict[str, float | int | None] = {
+        "items": 10,
+        "accounts": 4,
+        "arr": 120_000.0,
+        "at_risk_accounts": 1,
+        "items_last_7d": 4,
+        "items_prev_28d": 6,
+        "first_seen": 1_700_000_000.0,
+        "last_seen": 1_700_500_000.0,
+    }
+    values.update(overrides)
+    return ThemeStats(**values)  # type: ignore[arg-type]
+
+
+def test_more_accounts_more_revenue_and_more_risk_rank_higher() -> None:
+    base = priority(stats())
+    assert priority(stats(accounts=8)) > base
+    assert priority(stats(arr=1_000_000.0)) > base
+    assert priority(stats(at_risk_accounts=4)) > base
+    assert priority(stats(items=0)) == 0.0
+
+
+def test_a_growing_theme_outranks_a_fading_one() -> None:
+    growing = stats(items_last_7d=10, items_prev_28d=4)
+    fading = stats(items_last_7d=0, items_prev_28d=20)
+    assert growing.trend > 1 > fading.trend
+    assert priority(growing) > priority(fading)
+
+
+def test_one_huge_account_does_not_drown_a_problem_many_share() -> None:
+    many = stats(accounts=12, arr=240_000.0, at_risk_accounts=0)
+    one_big = stats(accounts=1, arr=2_000_000.0, at_risk_accounts=0)
+    assert priority(many) > priority(one_big)
+
+
+def test_threshold_by_accounts_or_arr() -> None:
+    threshold = TicketThreshold(min_accounts=3, min_arr=500_000)
+    assert threshold.reached(accounts=3, arr=0)
+    assert threshold.reached(accounts=1, arr=600_000)
+    assert not threshold.reached(accounts=2, arr=10_000)
+    assert not TicketThreshold(min_accounts=3).reached(accounts=2, arr=10**9)
+
+
+def test_theme_key_is_stable_label_safe_and_hides_the_workspace() -> None:
+    key = theme_key("acme-corp", 42)
+    assert key == theme_key("acme-corp", 42) != theme_key("other", 42)
+    assert key.endswith("-theme-42")
+    assert "acme" not in key
+    assert key.isascii()
+    assert " " not in key
+    assert len(key) < 64
+
+
+def test_evidence_growth_and_backoff() -> None:
+    assert evidence_grew(accounts=4, arr=100, synced_accounts=3, synced_arr=100)
+    assert evidence_grew(accounts=3, arr=120, synced_accounts=3, synced_arr=100)
+    assert not evidence_grew(accounts=3, arr=105, synced_accounts=3, synced_arr=100)
+    delays = [backoff_s(n, initial_s=5, max_s=60) for n in range(1, 7)]
+    assert delays == [5, 10, 20, 40, 60, 60]
+
+
+def test_ticket_draft_carries_the_evidence_and_the_key() -> None:
+    evidence = Evidence(
+        workspace_id="acme",
+        theme_id=7,
+        theme_key=theme_key("acme", 7),
+        title="請求書 · pdf · ダウンロード",
+        keywords=("請求書", "pdf", "ダウンロード"),
+        quotes=("請求書のPDFがダウンロードできません", "Invoice PDF download fails"),
+        languages={"ja": 0.5, "en": 0.5},
+        stats=stats(),
+        theme_url="https://bridge.example.com/v1/themes/7",
+    )
+    ticket = draft(evidence)
+    body = ticket.markdown()
+    assert ticket.title.startswith("[Customer feedback] 請求書")
+    assert "Accounts affected: 4" in body
+    assert "ARR affected: 120,000" in body
+    assert "> 請求書のPDFがダウンロードできません" in body
+    assert evidence.theme_url in body
+    assert evidence.theme_key in body
+    assert "Trend:" in growth_note(evidence)
