@@ -84,6 +84,8 @@ async def test_one_ticket_per_theme_growth_comment_and_resolution(
             theme_id = ticket["theme_id"]
             theme = await bridge.get(WS, f"/v1/themes/{theme_id}")
             assert theme["status"] == "ticketed"
+            listed = (await bridge.get(WS, "/v1/themes"))["themes"]
+            assert [(t["theme_id"], t["ticket_state"]) for t in listed] == [(theme_id, "created")]
             assert theme["ticket"]["url"].endswith("/issues/1")
 
             # Growth: three more accounts report it; the ticket gets a comment, not a twin.

@@ -136,6 +136,19 @@ async def claim(
     return bool(result.rowcount)
 
 
+async def tickets_of(
+    session: AsyncSession, *, workspace_id: str, theme_ids: Sequence[int]
+) -> dict[int, Ticket]:
+    if not theme_ids:
+        return {}
+    rows = await session.exec(
+        select(Ticket).where(
+            Ticket.workspace_id == workspace_id, col(Ticket.theme_id).in_(list(theme_ids))
+        )
+    )
+    return {ticket.theme_id: ticket for ticket in rows.all()}
+
+
 async def by_external_key(
     session: AsyncSession, *, workspace_id: str, sink: str, external_key: str
 ) -> Ticket | None:

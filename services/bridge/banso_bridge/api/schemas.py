@@ -75,9 +75,13 @@ class ThemePublic(BaseModel):
     first_seen: datetime | None
     last_seen: datetime | None
     priority: float
+    ticket_state: str | None = Field(
+        default=None, description="Its ticket's state (pending, created, failed, ...), if any."
+    )
+    ticket_url: str | None = None
 
     @classmethod
-    def of(cls, theme: Theme) -> ThemePublic:
+    def of(cls, theme: Theme, ticket: Ticket | None = None) -> ThemePublic:
         recent = theme.items_last_7d / 7
         baseline = max(theme.items_prev_28d / 28, 0.5 / 28)
         return cls(
@@ -101,6 +105,8 @@ class ThemePublic(BaseModel):
             first_seen=_time(theme.first_seen),
             last_seen=_time(theme.last_seen),
             priority=theme.priority,
+            ticket_state=ticket.state if ticket else None,
+            ticket_url=ticket.url if ticket else None,
         )
 
 

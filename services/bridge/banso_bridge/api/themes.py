@@ -55,8 +55,13 @@ async def list_themes(
         limit=limit + 1,
         offset=offset,
     )
+    tickets = await ticket_store.tickets_of(
+        session, workspace_id=principal.workspace_id, theme_ids=[row.theme_id for row in rows]
+    )
     themes = [
-        ThemePublic.of(row) for row in rows[:limit] if row.item_count or row.status == "merged"
+        ThemePublic.of(row, tickets.get(row.theme_id))
+        for row in rows[:limit]
+        if row.item_count or row.status == "merged"
     ]
     return ThemeList(themes=themes, next_offset=offset + limit if len(rows) > limit else None)
 
@@ -77,7 +82,7 @@ async def get_theme(
     accounts = await store.theme_accounts(session, workspace_id=workspace_id, theme_id=theme_id)
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemeDetail(
-        **ThemePublic.of(theme).model_dump(),
+        **ThemePublic.of(theme, ticket).model_dump(),
         items=[ItemPublic.of(row) for row in rows],
         accounts=[AccountImpact(**account) for account in accounts],
         ticket=TicketPublic.of(ticket) if ticket else None,

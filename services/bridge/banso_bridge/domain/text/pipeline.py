@@ -23,10 +23,7 @@ class ProcessedText:
     language: Language
     tokens: tuple[Token, ...]
     pii: Counter[PiiKind] = field(default_factory=Counter)
-
-    @property
-    def content(self) -> str:
-        return strip_boilerplate(self.text)
+    content: str = ""
 
 
 class TextPipeline:
@@ -41,7 +38,12 @@ class TextPipeline:
         # keywords, quotes) ever sees the personal data.
         redaction = redact(normalized)
         language = detect_language(redaction.text)
-        tokens = tuple(self._tokenizer.tokens(strip_boilerplate(redaction.text), language))
+        content = strip_boilerplate(redaction.text)
+        tokens = tuple(self._tokenizer.tokens(content, language))
         return ProcessedText(
-            text=redaction.text, language=language, tokens=tokens, pii=redaction.found
+            text=redaction.text,
+            language=language,
+            tokens=tokens,
+            pii=redaction.found,
+            content=content,
         )
