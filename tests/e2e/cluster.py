@@ -109,6 +109,7 @@ class Cluster:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
         base = {
             key: value
             for key, value in os.environ.items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,14 +71,16 @@ class Journey:
 
 
 @contextlib.asynccontextmanager
-async def journey(
+async def staged(
     directory: Path,
     bootstrap: str,
     prefix: str,
     config: WorldConfig,
     *,
-    options: SendOptions | None = None,
+    scorecard: bool = True,
+    extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Journey]:
+    """Stand-ins serving, four services running and a workspace configured; nothing sent yet."""
     smtp, jira, slack = SmtpSink(), JiraServer(project="PROD"), WebhookSink()
     secret = secrets.token_hex(24)
     async with (
@@ -103,6 +105,7 @@ async def journey(
                 "BRIDGE_JIRA_PROJECT_KEY": "PROD",
                 "BRIDGE_JIRA_WEBHOOK_SECRET": secret,
                 "BRIDGE_TICKET_RETRY_INITIAL_S": "1",
+                **(extra_env or {}),
             },
         )
         try:
@@ -110,11 +113,13 @@ async def journey(
             tenant = await asyncio.to_thread(provision, "e2e", env=cluster.env)
             world = build_world(config)
             state = Journey(cluster, tenant, world, SendReport(), {}, smtp, jira, secret, slack, client)  # fmt: skip
-            for step in (
-                await configure.put_scorecard(state.api("scoring")),
+            steps = [
                 await configure.put_policy(state.api("notify"), f"{slack_url}/services/T/B/x"),
                 await configure.put_onboarding_playbook(state.api("notify")),
-            ):
+            ]
+            if scorecard:
+                steps.append(await configure.put_scorecard(state.api("scoring")))
+            for step in steps:
                 assert step.ok, f"{step.service}: {step.what}: {step.detail}"
             response = await state.api("notify").send(
                 "PUT",
@@ -123,20 +128,44 @@ async def journey(
                 content_type="application/yaml",
             )
             assert response.status_code in (200, 201), response.text
-            state.sent = await simulate(
-                config,
-                ingest_url=cluster.url("ingest"),
-                write_key=tenant.write_key,
-                options=options or SendOptions(keep_ids=True),
-            )
-            state.readings = await wait_caught_up(
-                {n: cluster.url(n) for n in ("scoring", "bridge", "notify")},
-                quiet_s=5.0,
-                timeout_s=300.0,
-            )
             yield state
         finally:
             cluster.stop()
+
+
+async def send(
+    state: Journey,
+    config: WorldConfig,
+    options: SendOptions | None = None,
+    on_report: Callable[[SendReport], None] | None = None,
+) -> SendReport:
+    state.sent = await simulate(
+        config,
+        ingest_url=state.cluster.url("ingest"),
+        write_key=state.tenant.write_key,
+        options=options or SendOptions(keep_ids=True),
+        on_report=on_report,
+    )
+    return state.sent
+
+
+async def settle(state: Journey, *names: str, timeout_s: float = 300.0) -> None:
+    """Wait until the named services (default: all but ingest) have caught up."""
+    chosen = names or ("scoring", "bridge", "notify")
+    state.readings = await wait_caught_up(
+        {n: state.cluster.url(n) for n in chosen}, quiet_s=5.0, timeout_s=timeout_s
+    )
+
+
+@contextlib.asynccontextmanager
+async def journey(
+    directory: Path, bootstrap: str, prefix: str, config: WorldConfig
+) -> AsyncIterator[Journey]:
+    """Staged, the world sent through ingest, and every service caught up."""
+    async with staged(directory, bootstrap, prefix, config) as state:
+        await send(state, config)
+        await settle(state)
+        yield state
 
 
 def small_world(seed: int = 7) -> WorldConfig:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from banso_sim.demo.collect import band_timeline, playbook_row, theme_row
+from banso_sim.demo.collect import band_timeline, playbook_row, theme_row, to_event_time
 from banso_sim.demo.html import render_html
 from banso_sim.demo.report import (
     AccountRow,
@@ -175,3 +175,13 @@ def test_text_columns_account_for_wide_characters() -> None:
     assert fit("abc", 5) == "abc  "
     assert money(1_250_000) == "$1.2M"
     assert money(52_000) == "$52,000"
+
+
+def test_receipt_times_map_back_to_the_simulated_day_being_sent() -> None:
+    world = build_world(WorldConfig(now=NOW, accounts=3, users=10, days=5))
+    start = world.config.start
+    wall = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    marks = [(wall + timedelta(seconds=s), start + timedelta(days=s)) for s in range(5)]
+    assert to_event_time(marks, wall - timedelta(seconds=1), world) == start
+    assert to_event_time(marks, wall + timedelta(seconds=2.5), world) == start + timedelta(days=2)
+    assert to_event_time(marks, wall + timedelta(hours=1), world) == start + timedelta(days=4)

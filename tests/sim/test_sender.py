@@ -196,3 +196,13 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     assert retry_after(format_datetime(NOW - timedelta(seconds=9), usegmt=True), NOW) == 0.0
     assert retry_after("soon", NOW) is None
     assert retry_after(None, NOW) is None
+
+
+async def test_max_rate_spreads_batches_over_time() -> None:
+    recorder, sleeps = Recorder(), Sleeps()
+    async with sender(recorder, sleeps, batch_events=10, concurrency=1, max_rate=100.0) as client:
+        report = await client.send(messages(40))
+    assert report.acknowledged == 40
+    # four batches of ten at 100 events/s start 0.1 s apart (the fake sleep does not move the
+    # clock, so each wait is measured from the first batch's start)
+    assert sleeps.waits == pytest.approx([0.1, 0.2, 0.3], abs=0.02)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -53,7 +54,21 @@ def _instant(value: Any) -> datetime | None:
 # -- health -------------------------------------------------------------------------------------
 
 
-async def collect_health(scoring: ServiceApi, world: World) -> HealthSection:
+def to_event_time(
+    marks: Sequence[tuple[datetime, datetime]], moment: datetime, world: World
+) -> datetime:
+    """The event time the simulation had reached at wall-clock `moment` (scoring stamps health
+    with the time ingest received the events; the demo sends 90 days in minutes)."""
+    reached = world.config.start
+    index = bisect.bisect_right([wall for wall, _ in marks], moment)
+    if index:
+        reached = marks[index - 1][1]
+    return reached
+
+
+async def collect_health(
+    scoring: ServiceApi, world: World, marks: Sequence[tuple[datetime, datetime]] = ()
+) -> HealthSection:
     if not await scoring.ready():
         return HealthSection(False, "scoring: not running")
     if not await scoring.offers("/v1/accounts/{account_id}/health"):
@@ -98,7 +113,10 @@ async def collect_health(scoring: ServiceApi, world: World) -> HealthSection:
         if any(s.get("kind") == "expansion" for s in body.get("signals", [])):
             section.expansion.append(row)
         series[account.id] = sorted(
-            (moment, str(item.get("band", "unknown")))
+            (
+                to_event_time(marks, moment, world) if marks else moment,
+                str(item.get("band", "unknown")),
+            )
             for item in (history or {}).get("items", [])
             if (moment := _instant(item.get("computed_at"))) is not None
         )

@@ -90,7 +90,11 @@ def _health(section: HealthSection) -> list[str]:
     out = ["<h2>Account health</h2>"]
     if not section.available:
         return [*out, _unavailable(section.note)]
-    out.append("<p>Accounts by band at the end of each day of event time:</p>")
+    out.append(
+        "<p>Accounts by band at the end of each simulated day, as scoring saw them while the "
+        "90 days streamed in (scoring stamps health with the time ingest received the events; "
+        "the demo maps that back to the simulated day being sent at the time).</p>"
+    )
     out.append(svg.bands_over_time(section.timeline))
     rows = "".join(
         f"<tr><td>{escape(story)}</td>"

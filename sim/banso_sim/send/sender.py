@@ -45,6 +45,8 @@ class SendOptions:
     """How long one batch may keep failing before the run stops."""
     keep_ids: bool = False
     """Remember every acknowledged messageId by topic (for tests that count them in Kafka)."""
+    max_rate: float | None = None
+    """Events per second at most (None: as fast as ingest takes them), to spread a run in time."""
 
 
 @dataclass
@@ -63,6 +65,9 @@ class SendReport:
     ids: dict[str, set[str]] = field(default_factory=dict)
     latest_event: datetime | None = None
     elapsed_s: float = 0.0
+    marks: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """(wall-clock time, latest event time acknowledged by then), as the run fast-forwards:
+    services that stamp what they compute with receipt time can be placed in event time."""
 
     @property
     def rate(self) -> float:
@@ -114,6 +119,7 @@ class Sender:
         )
         self._sleep = sleep
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._next_slot = 0.0  # monotonic time the next batch may start (max_rate)
 
     async def __aenter__(self) -> Sender:
         return self
@@ -145,6 +151,7 @@ class Sender:
 
         async def work() -> None:
             while (batch := await queue.get()) is not None:
+                await self._pace(len(batch.messages))
                 await self._deliver(batch, report)
                 report.elapsed_s = time.monotonic() - started
                 if progress is not None:
@@ -163,6 +170,17 @@ class Sender:
             raise _first(failed) from None
         report.elapsed_s = time.monotonic() - started
         return report
+
+    async def _pace(self, events: int) -> None:
+        """Wait for this batch's turn under `max_rate` (turns are handed out in order)."""
+        rate = self.options.max_rate
+        if rate is None:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_slot)
+        self._next_slot = start + events / rate
+        if start > now:
+            await self._sleep(start - now)
 
     async def _deliver(self, batch: Batch, report: SendReport) -> None:
         options = self.options
@@ -229,3 +247,5 @@ class Sender:
                 report.ids.setdefault(message.topic, set()).add(message.message_id)
             if report.latest_event is None or message.at > report.latest_event:
                 report.latest_event = message.at
+        if report.latest_event is not None:
+            report.marks.append((self._clock(), report.latest_event))
