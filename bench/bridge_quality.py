@@ -123,14 +123,15 @@ def check_labels(stream: ThemeStream) -> LabelCheck:
     return LabelCheck(words_only=words_only, examples=examples)
 
 
-def run_online(texts: Sequence[str], order: Sequence[int]) -> tuple[ThemeStream, float]:
+def run_online(texts: Sequence[str], order: Sequence[int]) -> tuple[ThemeStream, float, float]:
+    """Stream the texts; returns the stream, wall seconds and CPU seconds of this process."""
     stream = ThemeStream(ClusteringConfig())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for index in order:
         stream.place(str(index), texts[index])
     # The pass an idle service runs on its timer once the stream pauses.
     stream.clusterer.consolidate(refit=stream.clusterer.model.fitted_on < len(order))
-    return stream, time.perf_counter() - started
+    return stream, time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def run_set(name: str, texts: list[str], gold: list[str], seeds: Sequence[int]) -> dict[str, Any]:
@@ -141,11 +142,13 @@ def run_set(name: str, texts: list[str], gold: list[str], seeds: Sequence[int]) 
     for seed in seeds:
         order = list(range(len(texts)))
         random.Random(seed).shuffle(order)
-        stream, seconds = run_online(texts, order)
+        stream, seconds, cpu_seconds = run_online(texts, order)
         final = stream.final_assignments()
         predicted = [final[str(i)] for i in range(len(texts))]
         online = scores(gold, predicted) | {
             "items_per_s": round(len(texts) / seconds, 1),
+            # Independent of other work on the machine (one core's worth of this process).
+            "items_per_cpu_s": round(len(texts) / cpu_seconds, 1),
             "themes_with_2_or_more_items": sum(
                 1 for theme in stream.clusterer.active_themes() if theme.size >= 2
             ),
@@ -187,7 +190,7 @@ def run_set(name: str, texts: list[str], gold: list[str], seeds: Sequence[int]) 
         method: {
             metric: mean(method, metric)
             for metric in ("nmi", "ami", "ari", "v_measure", "clusters")
-            + (("items_per_s",) if method == "online" else ())
+            + (("items_per_s", "items_per_cpu_s") if method == "online" else ())
         }
         for method in ("online", "kmeans_true_k", "hdbscan")
     }
@@ -226,6 +229,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "bridge.json")
     args = parser.parse_args()
     folder = data_dir()
+    load_before = os.getloadavg()
     results: dict[str, Any] = {}
     for name in args.sets:
         relative, _ = SETS[name]
@@ -245,6 +249,9 @@ def main() -> None:
             "numpy": np.__version__,
             "scipy": scipy.__version__,
             "scikit_learn": sklearn.__version__,
+            # Other work on the machine slows the items/s figures; the load tells how much.
+            "load_average_1m_before": round(load_before[0], 2),
+            "load_average_1m_after": round(os.getloadavg()[0], 2),
         },
         "config": {
             "join_similarity": config.join_similarity,

@@ -11,7 +11,7 @@ from banso_bridge.domain.clustering.engine import (
     ThemeClusterer,
 )
 from banso_bridge.domain.clustering.theme import ClusterItem
-from banso_bridge.domain.representation.features import extract_features
+from banso_bridge.domain.representation.features import FeatureHasher
 from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline
 
 
@@ -22,7 +22,9 @@ class Placement:
     consolidation: ConsolidationReport | None  # set when this item triggered a consolidation pass
 
 
-def to_cluster_item(item_id: str, processed: ProcessedText) -> ClusterItem:
+def to_cluster_item(
+    item_id: str, processed: ProcessedText, hasher: FeatureHasher | None = None
+) -> ClusterItem:
     keys = tuple(token.key for token in processed.tokens)
     parts = tuple(part for token in processed.tokens for part in token.parts)
     return ClusterItem(
@@ -32,7 +34,7 @@ def to_cluster_item(item_id: str, processed: ProcessedText) -> ClusterItem:
         keys=keys,
         surfaces=tuple(token.surface for token in processed.tokens),
         parts=parts,
-        features=extract_features(processed.content, keys + parts),
+        features=(hasher or FeatureHasher()).extract(processed.content, keys + parts),
     )
 
 
@@ -43,11 +45,12 @@ class ThemeStream:
         self, config: ClusteringConfig | None = None, *, clusterer: ThemeClusterer | None = None
     ) -> None:
         self.text = TextPipeline()
+        self.hasher = FeatureHasher()
         self.clusterer = clusterer or ThemeClusterer(config)
 
     def place(self, item_id: str, raw_text: str) -> Placement:
         processed = self.text.process(raw_text)
-        assignment = self.clusterer.add(to_cluster_item(item_id, processed))
+        assignment = self.clusterer.add(to_cluster_item(item_id, processed, self.hasher))
         report = self.clusterer.consolidate() if self.clusterer.consolidation_due else None
         return Placement(processed=processed, assignment=assignment, consolidation=report)
 

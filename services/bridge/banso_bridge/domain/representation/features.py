@@ -11,7 +11,6 @@ spaces of Japanese) and content words (lemmas and stems from the tokenizer, whic
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,20 +56,50 @@ def char_ngrams(text: str) -> list[str]:
     return grams
 
 
-def _hashed(features: Iterable[str], bits: int, offset: int) -> Counter[int]:
-    mask = (1 << bits) - 1
-    return Counter(
-        offset + (murmurhash3_32(feature, seed=0, positive=True) & mask) for feature in features
-    )
+class FeatureHasher:
+    """Hashes features to columns, remembering the columns of features it has seen.
+
+    Most n-grams recur across texts (a few tens of thousands cover a language), so a dictionary
+    lookup replaces most hash computations on the streaming path. The memory is bounded.
+    """
+
+    def __init__(self, max_remembered: int = 1 << 20) -> None:
+        self._columns: dict[str, int] = {}
+        self._max = max_remembered
+
+    def _new_column(self, feature: str, mask: int, offset: int) -> int:
+        column = offset + (int(murmurhash3_32(feature, seed=0, positive=True)) & mask)
+        if len(self._columns) >= self._max:
+            self._columns.clear()
+        self._columns[feature] = column
+        return column
+
+    def extract(self, text: str, word_keys: Iterable[str]) -> FeatureCounts:
+        """Hash the character n-grams of `text` and the word keys into one sparse row."""
+        remembered = self._columns
+        counts: dict[int, int] = {}
+        for gram in char_ngrams(text):
+            column = remembered.get(gram)
+            if column is None:
+                column = self._new_column(gram, CHAR_COLUMNS - 1, 0)
+            counts[column] = counts.get(column, 0) + 1
+        for key in word_keys:
+            # A prefix keeps a word and an identical n-gram apart in the memory.
+            feature = "\x00" + key
+            column = remembered.get(feature)
+            if column is None:
+                column = self._new_column(feature, WORD_COLUMNS - 1, CHAR_COLUMNS)
+            counts[column] = counts.get(column, 0) + 1
+        columns = sorted(counts)
+        return FeatureCounts(
+            columns=np.fromiter(columns, dtype=np.int32, count=len(columns)),
+            counts=np.fromiter((counts[c] for c in columns), dtype=np.float32, count=len(columns)),
+        )
 
 
 def extract_features(text: str, word_keys: Iterable[str]) -> FeatureCounts:
     """Hash the character n-grams of `text` and the word keys (lemmas, stems) into one sparse row."""
-    counts = _hashed(char_ngrams(text), CHAR_BITS, 0)
-    counts.update(_hashed(word_keys, WORD_BITS, CHAR_COLUMNS))
-    columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-    values = np.fromiter((counts[int(c)] for c in columns), dtype=np.float32, count=columns.size)
-    return FeatureCounts(columns=columns, counts=values)
+    return FeatureHasher().extract(text, word_keys)
 
 
 def is_word_column(columns: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:

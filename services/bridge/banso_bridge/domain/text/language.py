@@ -9,6 +9,7 @@ English, whose tokenizer handles them acceptably (words and character n-grams).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -19,16 +20,16 @@ class Language(StrEnum):
     UNDETERMINED = "und"
 
 
-def _is_kana(code: int) -> bool:
-    return 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF
-
-
-def _is_han(code: int) -> bool:
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-
-
-def _is_hangul(code: int) -> bool:
-    return 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+# Letters of other alphabets (accented Latin, Cyrillic, ...): any word character that is neither
+# a digit, an underscore, ASCII, kana, Han nor Hangul.
+_OTHER_LETTER = re.compile(
+    r"[^\W\d_\x00-\x7f\u3040-\u30ff\u31f0-\u31ff\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
+    r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"
+)
 
 
 def detect_language(text: str) -> Language:
@@ -37,19 +38,10 @@ def detect_language(text: str) -> Language:
     One Japanese character carries about as much as a short Latin word, so Latin letters are
     weighed at a third: "Slackの連携でエラー" is Japanese, "Error in the 設定 page" is English.
     """
-    kana = han = hangul = latin = 0
-    for char in text:
-        code = ord(char)
-        if char.isascii():
-            latin += char.isalpha()
-        elif _is_kana(code):
-            kana += 1
-        elif _is_han(code):
-            han += 1
-        elif _is_hangul(code):
-            hangul += 1
-        elif char.isalpha():
-            latin += 1  # accented Latin letters and other alphabets
+    kana = len(_KANA.findall(text))
+    han = len(_HAN.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    latin = len(_ASCII_LETTER.findall(text)) + len(_OTHER_LETTER.findall(text))
     japanese = kana + han
     if hangul > japanese and hangul * 3 >= latin:
         return Language.KOREAN

@@ -183,8 +183,11 @@ class WordTokenizer:
                 out.extend(self._english(surface.lower()))
                 continue
             display = morpheme.dictionary_form() if pos[0] in {"動詞", "形容詞"} else surface
-            units = morpheme.split(SplitMode.A)
-            parts = tuple(unit.normalized_form() for unit in units) if len(units) > 1 else ()
+            parts: tuple[str, ...] = ()
+            if len(surface) >= 3:  # only compounds are long enough to have parts
+                units = morpheme.split(SplitMode.A)
+                if len(units) > 1:
+                    parts = tuple(unit.normalized_form() for unit in units)
             out.append(Token(key=lemma, surface=display, parts=parts))
         return out
 
