@@ -76,6 +76,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
             dispatcher = Dispatcher(
                 db=runtime.db,
                 outbox=runtime.outbox,
+                tables=KIT,
                 relay=runtime.relay,
                 catalog=catalog,
                 builder=builder,
@@ -92,7 +93,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 fault_point=settings.fault_point,
             )
             await dispatcher.recover()
-            planner = Planner(runtime.outbox)
+            planner = Planner(runtime.outbox, KIT)
             runtime.add_consumer(
                 group_id="notify",
                 topics=CONSUMED,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -97,6 +98,28 @@ def merge_user(
     if seen_at is not None and (row.last_seen_at is None or seen_at > row.last_seen_at):
         row.last_seen_at = seen_at
     return row
+
+
+async def write_last_seen(
+    session: AsyncSession, *, workspace_id: str, seen: dict[str, datetime]
+) -> None:
+    """Move people's last-seen times forward (never back), one statement for many people."""
+    if not seen:
+        return
+    table = UserRow.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(
+            table.c.workspace_id == bindparam("ws"),
+            table.c.user_id == bindparam("uid"),
+            or_(table.c.last_seen_at.is_(None), table.c.last_seen_at < bindparam("seen")),
+        )
+        .values(last_seen_at=bindparam("seen"))
+    )
+    await session.exec(
+        statement,
+        params=[{"ws": workspace_id, "uid": user_id, "seen": at} for user_id, at in seen.items()],
+    )
 
 
 async def suppression_states(

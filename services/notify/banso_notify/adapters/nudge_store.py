@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_notify.adapters.upsert import upsert
 from banso_notify.domain.caps import SentRecord
 from banso_notify.domain.facts import Channel
+from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.models import CsmBudgetUse, Enrolment, Nudge, Timer
 
 HELD = "held"
@@ -132,7 +133,12 @@ async def dead_nudges(session: AsyncSession, *, workspace_id: str, limit: int) -
 
 
 async def open_enrolments(
-    session: AsyncSession, *, workspace_id: str, account_ids: Iterable[str], at: datetime
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    account_ids: Iterable[str],
+    goal_events: Iterable[str],
+    at: datetime,
 ) -> list[Enrolment]:
     accounts = sorted(set(account_ids))
     if not accounts:
@@ -141,6 +147,7 @@ async def open_enrolments(
         select(Enrolment).where(
             Enrolment.workspace_id == workspace_id,
             col(Enrolment.account_id).in_(accounts),
+            col(Enrolment.goal_event).in_(sorted(set(goal_events))),
             col(Enrolment.window_ends_at) >= at,
             col(Enrolment.converted_at).is_(None),
         )
@@ -148,14 +155,14 @@ async def open_enrolments(
     return list(rows.all())
 
 
-async def arm_timers(session: AsyncSession, timers: list[Timer]) -> None:
+async def arm_timers(session: AsyncSession, *, workspace_id: str, timers: list[DueTimer]) -> None:
     """(Re)arm timers: a later anchor replaces the earlier one for the same subject."""
     await upsert(
         session,
         Timer.__table__,  # type: ignore[attr-defined]
         [
             {
-                "workspace_id": timer.workspace_id,
+                "workspace_id": workspace_id,
                 "playbook_id": timer.playbook_id,
                 "subject": timer.subject,
                 "account_id": timer.account_id,

@@ -23,7 +23,7 @@ async def upsert(
         return
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = insert.values(list(rows))
+    statement = insert
     if update:
         statement = statement.on_conflict_do_update(
             index_elements=list(keys),
@@ -31,4 +31,5 @@ async def upsert(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    await session.exec(statement)
+    # executemany: one prepared statement for all rows (a multi-row VALUES compiles slowly)
+    await session.exec(statement, params=[dict(row) for row in rows])

@@ -27,6 +27,7 @@ from banso_notify.clock import Clock
 from banso_notify.domain.attribution import Arm, GoalEvent, attribute
 from banso_notify.domain.attribution import Enrolment as OpenEnrolment
 from banso_notify.domain.signals import Signal
+from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.domain.timers import (
     counts_as_activity,
     inactivity_timer,
@@ -38,7 +39,7 @@ from banso_notify.engine import events
 from banso_notify.engine.catalog import Catalog
 from banso_notify.engine.planner import Planner
 from banso_notify.metrics import NotifyMetrics
-from banso_notify.models import AccountRow, Enrolment, Nudge, Timer, UserRow
+from banso_notify.models import AccountRow, Enrolment, Nudge, UserRow
 
 
 class NotifyHandler:
@@ -81,7 +82,8 @@ class _WorkspaceBatch:
         self.now = handler._clock.now()
         self.users: dict[str, UserRow] = {}
         self.accounts: dict[str, AccountRow] = {}
-        self.timers: dict[tuple[str, str], Timer] = {}
+        self.timers: dict[tuple[str, str], DueTimer] = {}
+        self.seen: dict[str, datetime] = {}
         self.signals: list[Signal] = []
         self.goal_events: list[tuple[GoalEvent, str]] = []
 
@@ -91,8 +93,13 @@ class _WorkspaceBatch:
         for message in batch:
             await self._one(message, playbooks)
         await self._attribute()
-        await nudge_store.arm_timers(self.session, list(self.timers.values()))
+        await nudge_store.arm_timers(
+            self.session, workspace_id=self.workspace_id, timers=list(self.timers.values())
+        )
         await self.session.flush()
+        await directory.write_last_seen(
+            self.session, workspace_id=self.workspace_id, seen=self.seen
+        )
         if self.signals:
             result = await self.h._planner.plan(
                 self.session,
@@ -101,6 +108,8 @@ class _WorkspaceBatch:
                 playbooks=playbooks,
                 policy=await self.h._catalog.policy(self.session, self.workspace_id),
                 now=self.now,
+                known_accounts=self.accounts,
+                known_users=self.users,
             )
             for outcome, count in result.decisions.items():
                 self.h._metrics.decisions.labels(outcome=outcome).inc(count)
@@ -167,10 +176,10 @@ class _WorkspaceBatch:
     ) -> None:
         user = self._user(event.user_id) if event.user_id else None
         account_id = event.account_id or (user.account_id if user else None)
-        if event.user_id:
+        if event.user_id and user is None:
             self._put_user(
                 directory.merge_user(
-                    user,
+                    None,
                     workspace_id=self.workspace_id,
                     user_id=event.user_id,
                     account_id=event.account_id,
@@ -179,6 +188,13 @@ class _WorkspaceBatch:
                     seen_at=event.timestamp,
                 )
             )
+        elif event.user_id and user is not None:
+            if event.account_id and user.account_id != event.account_id:
+                user.account_id = event.account_id
+            # last-seen times are written in one statement for the batch (see `_write_seen`)
+            seen = self.seen.get(event.user_id)
+            if seen is None or event.timestamp > seen:
+                self.seen[event.user_id] = event.timestamp
         if account_id is None:
             return  # nobody to nudge at an unknown account
         for stored in playbooks:
@@ -220,20 +236,12 @@ class _WorkspaceBatch:
         )
         self.signals.append(translate.usage_signal(event, event_id=event_id, account_id=account_id))
 
-    def _arm(self, timer: Any) -> None:
+    def _arm(self, timer: DueTimer) -> None:
         key = (timer.playbook_id, timer.subject)
         current = self.timers.get(key)
         if current is not None and current.anchor_at >= timer.anchor_at:
             return  # an older event arriving late does not shorten a quiet spell
-        self.timers[key] = Timer(
-            workspace_id=self.workspace_id,
-            playbook_id=timer.playbook_id,
-            subject=timer.subject,
-            account_id=timer.account_id,
-            user_id=timer.user_id,
-            anchor_at=timer.anchor_at,
-            due_at=timer.due_at,
-        )
+        self.timers[key] = timer
 
     def _identified(self, event: UserIdentified, playbooks: list[StoredPlaybook]) -> None:
         existing = self._user(event.user_id)
@@ -300,19 +308,27 @@ class _WorkspaceBatch:
         self.signals.extend(signals)
 
     async def _attribute(self) -> None:
+        """Goal events of the batch convert the open enrolments whose window holds them."""
         if not self.goal_events:
             return
         rows = await nudge_store.open_enrolments(
             self.session,
             workspace_id=self.workspace_id,
             account_ids={goal.account_id for goal, _ in self.goal_events},
+            goal_events={goal.event for goal, _ in self.goal_events} | {"*"},
             at=min(goal.occurred_at for goal, _ in self.goal_events),
         )
-        open_by_id = {row.nudge_id: row for row in rows}
+        if not rows:
+            return
+        by_id = {row.nudge_id: row for row in rows}
+        by_account: dict[str, list[OpenEnrolment]] = defaultdict(list)
+        for row in rows:
+            by_account[row.account_id].append(_open(row))
         for goal, goal_event_id in self.goal_events:
-            candidates = [_open(row) for row in open_by_id.values() if row.converted_at is None]
-            for converted in attribute(candidates, goal):
-                row = open_by_id[converted.key]
+            for converted in attribute(by_account.get(goal.account_id, []), goal):
+                row = by_id[converted.key]
+                if row.converted_at is not None:
+                    continue  # one conversion per enrolment: the first goal event wins
                 row.converted_at = goal.occurred_at
                 nudge = await self.session.get(Nudge, row.nudge_id)
                 if nudge is None:

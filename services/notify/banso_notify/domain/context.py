@@ -6,7 +6,8 @@ trigger (the drivers of *that* health change), even when it is sent hours later.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -22,7 +23,7 @@ from banso_notify.domain.signals import (
 
 def message_context(signal: Signal, recipient: Recipient, account: AccountFacts) -> dict[str, Any]:
     context: dict[str, Any] = {
-        "signal": {"type": type(signal).__name__, **_plain(asdict(signal))},
+        "signal": {"type": type(signal).__name__, **_fields(signal)},
         "user": _person(recipient),
         "account": {
             "id": account.account_id,
@@ -56,6 +57,11 @@ def with_customer(context: dict[str, Any], customer: Recipient) -> dict[str, Any
     return {**context, "customer": _person(customer)}
 
 
+def _fields(signal: Signal) -> dict[str, Any]:
+    """The signal's fields, JSON-ready (shallow: no deep copy of what is converted anyway)."""
+    return {item.name: _plain(getattr(signal, item.name)) for item in fields(signal)}
+
+
 def _person(recipient: Recipient) -> dict[str, Any]:
     traits = dict(recipient.user.traits) if recipient.user else {}
     return {
@@ -71,7 +77,7 @@ def _person(recipient: Recipient) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """JSON-ready: datetimes as ISO text, enums as values, tuples as lists."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]

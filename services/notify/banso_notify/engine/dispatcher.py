@@ -40,6 +40,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
+from banso_kit.tables import KitTables
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
@@ -47,9 +48,9 @@ from banso_notify.clock import Clock
 from banso_notify.domain.facts import Channel
 from banso_notify.engine import events
 from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.enrol import enrol
 from banso_notify.engine.rendering import MessageBuilder
 from banso_notify.engine.scheduler import schedule_next_step
+from banso_notify.engine.staging import Staged
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import InboxMessage, Nudge
 
@@ -89,6 +90,7 @@ class Dispatcher:
         *,
         db: Database,
         outbox: Outbox,
+        tables: KitTables,
         relay: OutboxRelay,
         catalog: Catalog,
         builder: MessageBuilder,
@@ -103,6 +105,7 @@ class Dispatcher:
         self.db = db
         self._db = db
         self._outbox = outbox
+        self._tables = tables
         self._relay = relay
         self._catalog = catalog
         self._builder = builder
@@ -295,17 +298,24 @@ class Dispatcher:
                 select(Nudge).where(col(Nudge.id).in_([r.nudge.id for r in batch]))
             )
             current = {nudge.id: nudge for nudge in rows.all()}
+            staged = Staged(self._outbox, self._tables)
             for result in batch:
                 nudge = current.get(result.nudge.id)
                 if nudge is None or nudge.state != nudge_store.SENDING:
                     continue
                 if result.error is None:
-                    await self._sent(session, nudge, result, now)
+                    await self._sent(session, nudge, result, now, staged)
                 else:
                     await self._failed(session, nudge, result.error, now)
+            await staged.flush(session)
 
     async def _sent(
-        self, session: AsyncSession, nudge: Nudge, result: _Result, now: datetime
+        self,
+        session: AsyncSession,
+        nudge: Nudge,
+        result: _Result,
+        now: datetime,
+        staged: Staged,
     ) -> None:
         nudge.state, nudge.sent_at, nudge.updated_at = nudge_store.SENT, now, now
         nudge.attempts += 1
@@ -325,10 +335,10 @@ class Dispatcher:
                     created_at=now,
                 )
             )
-        await enrol(session, nudge, result.stored.playbook, at=now)
+        staged.enrol(nudge, result.stored.playbook, at=now)
         if len(result.stored.playbook.send_steps()) > nudge.step_index + 1:
             await schedule_next_step(session, nudge, result.stored, now=now)
-        await self._outbox.add(session, events.sent(nudge, now))
+        staged.events.add(events.sent(nudge, now))
         self._metrics.nudges.labels(channel=nudge.channel, result="sent").inc()
         self._metrics.observe_sent(nudge, now)
 

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_notify.domain.playbook import Playbook
-from banso_notify.models import Enrolment, Nudge
+from banso_notify.engine.drafts import NudgeLike
+from banso_notify.models import Enrolment
 
 
-async def enrol(session: AsyncSession, nudge: Nudge, playbook: Playbook, *, at: datetime) -> None:
+def enrolment_row(nudge: NudgeLike, playbook: Playbook, *, at: datetime) -> dict[str, Any] | None:
     """Only customer nudges of playbooks with a goal are part of the experiment.
 
-    Called once per nudge: when it is sent, or when the holdout keeps it back (both are one-way
+    Made once per nudge: when it is sent, or when the holdout keeps it back (both are one-way
     state changes of the nudge, so no second enrolment can follow).
     """
     if playbook.goal is None or nudge.recipient_kind != "user" or nudge.user_id is None:
-        return
-    session.add(
-        Enrolment(
-            nudge_id=nudge.id,
-            workspace_id=nudge.workspace_id,
-            playbook_id=nudge.playbook_id,
-            account_id=nudge.account_id,
-            user_id=nudge.user_id,
-            variant=nudge.variant,
-            goal_event=playbook.goal.event,
-            goal_scope=playbook.goal.scope.value,
-            started_at=at,
-            window_ends_at=at + playbook.goal.within,
-        )
-    )
+        return None
+    return {
+        "nudge_id": nudge.id,
+        "workspace_id": nudge.workspace_id,
+        "playbook_id": nudge.playbook_id,
+        "account_id": nudge.account_id,
+        "user_id": nudge.user_id,
+        "variant": nudge.variant,
+        "goal_event": playbook.goal.event,
+        "goal_scope": playbook.goal.scope.value,
+        "started_at": at,
+        "window_ends_at": at + playbook.goal.within,
+        "converted_at": None,
+    }
+
+
+async def insert_enrolments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        table = Enrolment.__table__  # type: ignore[attr-defined]
+        await session.exec(insert(table), params=rows)

@@ -15,7 +15,7 @@ from banso_contracts.events import (
 from banso_notify.domain.caps import CapRule
 from banso_notify.domain.decision import SuppressReason
 from banso_notify.domain.triggers import Scope
-from banso_notify.models import Nudge
+from banso_notify.engine.drafts import NudgeLike
 
 # the contract's reasons are coarser than the engine's; detail keeps the engine's word
 _REASONS: dict[str, str] = {
@@ -42,7 +42,7 @@ def contract_reason(reason: str, detail: str | None, caps: dict[str, CapRule]) -
     return _REASONS.get(reason, "audience")
 
 
-def _common(nudge: Nudge, occurred_at: datetime) -> dict[str, Any]:
+def _common(nudge: NudgeLike, occurred_at: datetime) -> dict[str, Any]:
     user_id = nudge.recipient_id if nudge.recipient_kind == "user" else None
     return {
         "workspace_id": nudge.workspace_id,
@@ -63,15 +63,17 @@ def _common(nudge: Nudge, occurred_at: datetime) -> dict[str, Any]:
     }
 
 
-def sent(nudge: Nudge, at: datetime) -> NudgeSent:
+def sent(nudge: NudgeLike, at: datetime) -> NudgeSent:
     return NudgeSent(**_common(nudge, at), provider_message_id=nudge.provider_message_id)
 
 
-def suppressed(nudge: Nudge, at: datetime, *, reason: str, detail: str | None) -> NudgeSuppressed:
+def suppressed(
+    nudge: NudgeLike, at: datetime, *, reason: str, detail: str | None
+) -> NudgeSuppressed:
     return NudgeSuppressed(**_common(nudge, at), reason=reason, detail=detail)
 
 
-def failed(nudge: Nudge, at: datetime, *, error: str, dead: bool) -> NudgeFailed:
+def failed(nudge: NudgeLike, at: datetime, *, error: str, dead: bool) -> NudgeFailed:
     return NudgeFailed(
         **_common(nudge, at),
         error=error[:2000],
@@ -81,7 +83,7 @@ def failed(nudge: Nudge, at: datetime, *, error: str, dead: bool) -> NudgeFailed
 
 
 def converted(
-    nudge: Nudge, at: datetime, *, goal_event: str, goal_event_id: str | None, window_s: int
+    nudge: NudgeLike, at: datetime, *, goal_event: str, goal_event_id: str | None, window_s: int
 ) -> NudgeConverted:
     return NudgeConverted(
         **_common(nudge, at),

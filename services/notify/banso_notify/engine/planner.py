@@ -9,7 +9,7 @@ one's against the account cap.
 
 from __future__ import annotations
 
-import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.outbox import Outbox
+from banso_kit.tables import KitTables
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.caps import SentRecord, longest_window, merge_caps
@@ -36,8 +37,9 @@ from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.recipients import resolve_recipients
 from banso_notify.domain.signals import Signal, TicketResolvedSignal
 from banso_notify.engine import events
-from banso_notify.engine.enrol import enrol
-from banso_notify.models import Nudge
+from banso_notify.engine.drafts import NudgeLike, new_nudge
+from banso_notify.engine.staging import Staged
+from banso_notify.models import AccountRow, UserRow
 
 
 @dataclass
@@ -71,9 +73,32 @@ def first_send(stored: StoredPlaybook) -> tuple[int, SendStep, timedelta]:
     raise ValueError("a playbook has at least one send step")  # validated on PUT
 
 
+class CapLedger:
+    """Sends counted against caps, indexed by account and by person; grows as the batch decides."""
+
+    def __init__(self, records: list[SentRecord]) -> None:
+        self._by_account: dict[str, list[SentRecord]] = defaultdict(list)
+        self._by_person: dict[str, list[SentRecord]] = defaultdict(list)
+        for record in records:
+            self.add(record)
+
+    def add(self, record: SentRecord) -> None:
+        self._by_account[record.account_id].append(record)
+        self._by_person[record.recipient_key].append(record)
+
+    def relevant(self, account_id: str, recipient_key: str) -> list[SentRecord]:
+        """The account's sends, plus the person's sends at other accounts (each once)."""
+        elsewhere = [r for r in self._by_person[recipient_key] if r.account_id != account_id]
+        return self._by_account[account_id] + elsewhere
+
+
 class Planner:
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(self, outbox: Outbox, tables: KitTables) -> None:
         self._outbox = outbox
+        self._tables = tables
+
+    def staged(self) -> Staged:
+        return Staged(self._outbox, self._tables)
 
     async def plan(
         self,
@@ -84,7 +109,14 @@ class Planner:
         playbooks: Sequence[StoredPlaybook],
         policy: WorkspacePolicy,
         now: datetime,
+        known_accounts: dict[str, AccountRow] | None = None,
+        known_users: dict[str, UserRow] | None = None,
     ) -> PlanResult:
+        """Decide every recipient of every playbook the signals trigger.
+
+        ``known_accounts``/``known_users`` are rows the caller already loaded in this session
+        (the consumer has them): they are not read again.
+        """
         result = PlanResult()
         matches = [
             (stored, signal)
@@ -94,10 +126,15 @@ class Planner:
         ]
         if not matches:
             return result
-        accounts = await directory.load_accounts(
-            session, workspace_id=workspace_id, account_ids={s.account_id for _, s in matches}
+        accounts = dict(known_accounts or {})
+        missing = {s.account_id for _, s in matches} - accounts.keys()
+        accounts.update(
+            await directory.load_accounts(session, workspace_id=workspace_id, account_ids=missing)
         )
-        users = await self._users(session, workspace_id, matches)
+        users = await self._users(session, workspace_id, matches, known_users or {})
+        by_account: dict[str | None, dict[str, UserFacts]] = defaultdict(dict)
+        for user_id, user in users.items():
+            by_account[user.account_id][user_id] = user
         candidates: dict[str, Candidate] = {}
         facts: dict[str, AccountFacts] = {}
         for stored, signal in matches:
@@ -105,11 +142,7 @@ class Planner:
                 signal.account_id,
                 directory.account_facts(accounts.get(signal.account_id), signal.account_id),
             )
-            known = {
-                user_id: facts_of
-                for user_id, facts_of in users.items()
-                if facts_of.account_id in (None, signal.account_id)
-            }
+            known = {**by_account.get(None, {}), **by_account.get(signal.account_id, {})}
             step_index, _, _ = first_send(stored)
             for recipient in resolve_recipients(stored.playbook.recipient, signal, account, known):
                 key = nudge_key(
@@ -139,13 +172,16 @@ class Planner:
         window = max(
             [longest_window(merge_caps(policy.caps, c.stored.playbook.caps)) for c in fresh]
         )
-        history = await nudge_store.cap_history(
-            session,
-            workspace_id=workspace_id,
-            account_ids={c.signal.account_id for c in fresh},
-            recipient_keys={c.recipient.key for c in fresh},
-            since=now - window,
+        ledger = CapLedger(
+            await nudge_store.cap_history(
+                session,
+                workspace_id=workspace_id,
+                account_ids={c.signal.account_id for c in fresh},
+                recipient_keys={c.recipient.key for c in fresh},
+                since=now - window,
+            )
         )
+        staged = self.staged()
         for candidate in fresh:
             outcome = await self._decide_one(
                 session,
@@ -158,13 +194,14 @@ class Planner:
                 )
                 if candidate.recipient.audience is Audience.CUSTOMER
                 else SuppressionState(),
-                history=history,
+                ledger=ledger,
                 policy=policy,
                 workspace_id=workspace_id,
                 now=now,
+                staged=staged,
             )
             result.count(outcome)
-        await session.flush()
+        await staged.flush(session)
         return result
 
     async def _users(
@@ -172,6 +209,7 @@ class Planner:
         session: AsyncSession,
         workspace_id: str,
         matches: list[tuple[StoredPlaybook, Signal]],
+        known: dict[str, UserRow],
     ) -> dict[str, UserFacts]:
         user_ids: set[str] = set()
         whole_accounts: set[str] = set()
@@ -185,7 +223,12 @@ class Planner:
                 kind is RecipientKind.REPORTERS and isinstance(signal, TicketResolvedSignal)
             ):
                 whole_accounts.add(signal.account_id)
-        rows = await directory.load_users(session, workspace_id=workspace_id, user_ids=user_ids)
+        rows = {user_id: known[user_id] for user_id in user_ids if user_id in known}
+        rows.update(
+            await directory.load_users(
+                session, workspace_id=workspace_id, user_ids=user_ids - rows.keys()
+            )
+        )
         by_account = await directory.users_of_accounts(
             session, workspace_id=workspace_id, account_ids=whole_accounts
         )
@@ -200,10 +243,11 @@ class Planner:
         *,
         account: AccountFacts,
         suppression: SuppressionState,
-        history: list[SentRecord],
+        ledger: CapLedger,
         policy: WorkspacePolicy,
         workspace_id: str,
         now: datetime,
+        staged: Staged,
     ) -> str:
         stored, recipient = candidate.stored, candidate.recipient
         step_index, step, waited = first_send(stored)
@@ -215,7 +259,7 @@ class Planner:
             recipient=recipient,
             account=account,
             suppression=suppression,
-            history=history,
+            history=ledger.relevant(recipient.account_id, recipient.key),
             due_at=now + waited,
         )
         decision = decide(request, policy, now)
@@ -230,14 +274,16 @@ class Planner:
             channel=step.send.channel,
             template=step.send.template,
             trigger_event_id=candidate.signal.event_id,
-            context=message_context(candidate.signal, recipient, account),
+            # a suppressed nudge is never rendered: skip building what templates would need
+            context={}
+            if decision.outcome is Outcome.SUPPRESS
+            else message_context(candidate.signal, recipient, account),
             now=now,
         )
-        final = await settle(
-            session, self._outbox, nudge, decision, stored=stored, policy=policy, now=now
-        )
+        staged.nudges.append(nudge)
+        final = settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
         if final.state == nudge_store.READY and final.recipient_kind == "user":
-            history.append(
+            ledger.add(
                 SentRecord(
                     at=now,
                     channel=Channel(final.channel),
@@ -249,53 +295,18 @@ class Planner:
         return decision.outcome.value
 
 
-def new_nudge(
-    *,
-    workspace_id: str,
-    key: str,
-    stored: StoredPlaybook,
-    step_index: int,
-    recipient: Recipient,
-    channel: Channel,
-    template: str,
-    trigger_event_id: str,
-    context: dict[str, object],
-    now: datetime,
-) -> Nudge:
-    customer = recipient.audience is Audience.CUSTOMER
-    return Nudge(
-        id=uuid.uuid4().hex,
-        workspace_id=workspace_id,
-        idempotency_key=key,
-        playbook_id=stored.playbook.id,
-        playbook_version=stored.version,
-        step_index=step_index,
-        account_id=recipient.account_id,
-        user_id=recipient.recipient_id if customer else None,
-        recipient_kind="user" if customer else "csm",
-        recipient_id=recipient.recipient_id,
-        recipient_key=recipient.key,
-        channel=channel.value,
-        template=template,
-        state=nudge_store.HELD,
-        trigger_event_id=trigger_event_id,
-        context=context,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-async def settle(
-    session: AsyncSession,
-    outbox: Outbox,
-    nudge: Nudge,
+def settle(
+    staged: Staged,
+    nudge: NudgeLike,
     decision: Decision,
     *,
     stored: StoredPlaybook,
     policy: WorkspacePolicy,
     now: datetime,
-) -> Nudge:
+) -> NudgeLike:
     """Apply a decision to a (new or held) nudge; returns the nudge that carries it on.
+
+    New nudges, enrolments and events are staged; the caller flushes them before its commit.
 
     A customer e-mail rerouted to the CSM is suppressed (``high_touch_routed``) and a CSM alert
     nudge takes its place, under the same key plus ``|csm``.
@@ -305,10 +316,7 @@ async def settle(
     if decision.outcome is Outcome.QUEUE_CSM and delivery is not None and rerouted is not None:
         nudge.state, nudge.reason, nudge.detail = nudge_store.SUPPRESSED, "high_touch_routed", None
         nudge.due_at, nudge.counted_at, nudge.updated_at = None, None, now
-        session.add(nudge)
-        await outbox.add(
-            session, events.suppressed(nudge, now, reason="high_touch_routed", detail=None)
-        )
+        staged.events.add(events.suppressed(nudge, now, reason="high_touch_routed", detail=None))
         alert = new_nudge(
             workspace_id=nudge.workspace_id,
             key=f"{nudge.idempotency_key}|csm",
@@ -322,16 +330,15 @@ async def settle(
             now=now,
         )
         alert.user_id = rerouted.recipient_id
+        staged.nudges.append(alert)
         nudge = alert
-    await apply_decision(session, outbox, nudge, decision, stored=stored, policy=policy, now=now)
-    session.add(nudge)
+    apply_decision(staged, nudge, decision, stored=stored, policy=policy, now=now)
     return nudge
 
 
-async def apply_decision(
-    session: AsyncSession,
-    outbox: Outbox,
-    nudge: Nudge,
+def apply_decision(
+    staged: Staged,
+    nudge: NudgeLike,
     decision: Decision,
     *,
     stored: StoredPlaybook,
@@ -359,12 +366,10 @@ async def apply_decision(
         reason = decision.reason or "audience"
         if reason == "holdout":
             nudge.variant = "holdout"
-            await enrol(session, nudge, stored.playbook, at=now)
+            staged.enrol(nudge, stored.playbook, at=now)
         caps = merge_caps(policy.caps, stored.playbook.caps)
         contract_reason = events.contract_reason(reason, decision.detail, caps)
         detail = (
             decision.detail if decision.detail else (reason if reason != contract_reason else None)
         )
-        await outbox.add(
-            session, events.suppressed(nudge, now, reason=contract_reason, detail=detail)
-        )
+        staged.events.add(events.suppressed(nudge, now, reason=contract_reason, detail=detail))

@@ -31,7 +31,8 @@ from banso_notify.domain.triggers import InactivityTrigger, MilestoneOverdueTrig
 from banso_notify.domain.windows import resolve_zone
 from banso_notify.engine import events
 from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.planner import Planner, new_nudge, settle
+from banso_notify.engine.drafts import insert_drafts, new_nudge
+from banso_notify.engine.planner import Planner, settle
 from banso_notify.models import Enrolment, Nudge, Timer
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,9 @@ class Scheduler:
         if decision.outcome is Outcome.SKIP:
             # traits changed while it waited: no longer in the audience
             decision = Decision(Outcome.SUPPRESS, reason="audience", detail="left the audience")
-        await settle(session, self._outbox, nudge, decision, stored=stored, policy=policy, now=now)
+        staged = self._planner.staged()
+        settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
+        await staged.flush(session)
 
     async def _recipient(
         self, session: AsyncSession, nudge: Nudge, account: AccountFacts
@@ -295,7 +298,7 @@ class Scheduler:
 
 async def schedule_next_step(
     session: AsyncSession, nudge: Nudge, stored: StoredPlaybook, *, now: datetime
-) -> Nudge | None:
+) -> None:
     """After a journey step went out, plan the next send step after its waits (if any)."""
     sends_seen = -1
     waited = timedelta(0)
@@ -310,7 +313,7 @@ async def schedule_next_step(
         elif isinstance(step, WaitStep) and sends_seen >= nudge.step_index:
             waited += step.wait
     if next_step is None:
-        return None
+        return
     key = nudge_key(
         playbook_id=nudge.playbook_id,
         recipient_key=nudge.recipient_key,
@@ -318,7 +321,7 @@ async def schedule_next_step(
         step=nudge.step_index + 1,
     )
     if await nudge_store.existing_keys(session, workspace_id=nudge.workspace_id, keys=[key]):
-        return None
+        return
     follower = new_nudge(
         workspace_id=nudge.workspace_id,
         key=key,
@@ -335,8 +338,7 @@ async def schedule_next_step(
         now=now,
     )
     follower.due_at = now + waited
-    session.add(follower)
-    return follower
+    await insert_drafts(session, [follower])
 
 
 def _recipient_of(nudge: Nudge) -> Recipient:
