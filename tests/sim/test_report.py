@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from banso_sim.demo.collect import band_timeline, playbook_row, theme_row, to_event_time
 from banso_sim.demo.html import render_html
+from banso_sim.demo.loop import ticket_to_resolve
 from banso_sim.demo.report import (
     AccountRow,
     DemoReport,
@@ -23,7 +25,8 @@ from banso_sim.demo.report import (
     ThemesSection,
 )
 from banso_sim.demo.svg import bands_over_time, horizontal_bars
-from banso_sim.demo.text import fit, money, render, width
+from banso_sim.demo.text import fit, money, render, shown_themes, width
+from banso_sim.sinks.jira import Issue, JiraServer
 from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
 
@@ -185,3 +188,27 @@ def test_receipt_times_map_back_to_the_simulated_day_being_sent() -> None:
     assert to_event_time(marks, wall - timedelta(seconds=1), world) == start
     assert to_event_time(marks, wall + timedelta(seconds=2.5), world) == start + timedelta(days=2)
     assert to_event_time(marks, wall + timedelta(hours=1), world) == start + timedelta(days=4)
+
+
+def theme(theme_id: str, arr: float, kinds: dict[str, int], languages: dict[str, float], ticket: str | None) -> ThemeRow:  # fmt: skip
+    return ThemeRow(theme_id, theme_id, (), languages, 10, 3, arr, None, "open", ticket, None, (), kinds)  # fmt: skip
+
+
+def test_the_loop_resolves_the_biggest_product_problem_not_praise() -> None:
+    jira = JiraServer()
+    for key in ("PROD-1", "PROD-2", "PROD-3"):
+        jira.issues[key] = Issue(id=key[-1], key=key, fields={"summary": key})
+    praise = theme("praise", 900_000, {"nps_comment": 8, "csm_note": 4}, {"ja": 1.0}, "PROD-1")
+    sso = theme("sso", 500_000, {"support_ticket": 9, "csm_note": 1}, {"ja": 1.0}, "PROD-2")
+    small = theme("csv", 100_000, {"support_ticket": 5}, {"en": 1.0}, "PROD-3")
+    assert ticket_to_resolve([praise, sso, small], jira) == "PROD-2"
+    assert ticket_to_resolve([praise], jira) == "PROD-1"
+    assert praise.complaint_share == 0.0
+    assert "not a product problem" in render(replace(full_report(), themes=ThemesSection(True, themes=[praise])))  # fmt: skip
+
+
+def test_english_themes_are_shown_even_when_japanese_ones_lead() -> None:
+    japanese = [theme(f"ja{i}", 1000.0 - i, {}, {"ja": 1.0}, None) for i in range(10)]
+    english = [theme(f"en{i}", 10.0, {}, {"en": 0.9, "ja": 0.1}, None) for i in range(3)]
+    shown = shown_themes(japanese + english, 8)
+    assert [t.theme_id for t in shown] == [*(f"ja{i}" for i in range(8)), "en0", "en1"]

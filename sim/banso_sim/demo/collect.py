@@ -6,6 +6,7 @@ import asyncio
 import bisect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -218,8 +219,12 @@ async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
         theme_row(record, tickets.get(str(_first(record, "theme_id", "id"))))
         for record in _rows(body, "themes")
     ]
+    # bridge lists themes by its priority; the report keeps that order
     themes = [t for t in themes if t.status not in ("merged", "dismissed")]
-    themes.sort(key=lambda t: (-t.arr, -t.accounts))
+    if await bridge.offers("/v1/themes/{theme_id}"):
+        themes[:DETAILED] = await _bounded(
+            [partial(_with_kinds, bridge, theme) for theme in themes[:DETAILED]]
+        )
     return ThemesSection(
         True,
         themes=themes,
@@ -228,6 +233,16 @@ async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
         tickets_in_jira=tickets_in_jira,
         duplicate_tickets=duplicates,
     )
+
+
+DETAILED = 15
+"""Themes whose items are read to tell product problems from praise and check-in notes."""
+
+
+async def _with_kinds(bridge: ServiceApi, theme: ThemeRow) -> ThemeRow:
+    detail = await bridge.get(f"/v1/themes/{theme.theme_id}", items=100)
+    kinds = Counter(str(item.get("kind")) for item in _rows(detail, "items"))
+    return replace(theme, kinds=dict(kinds))
 
 
 # -- nudges -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from html import escape
 
 from banso_sim.demo import svg
 from banso_sim.demo.report import DemoReport, HealthSection, NudgesSection, ThemesSection
-from banso_sim.demo.text import BAND_NAMES, STORIES, money, percent, points
+from banso_sim.demo.text import BAND_NAMES, STORIES, money, percent, points, shown_themes
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;margin:2rem auto;
@@ -135,14 +135,22 @@ def _themes(section: ThemesSection) -> list[str]:
         f"<p>{section.total_themes} themes from {section.feedback_items:,} feedback items; "
         f"{section.tickets_in_jira} tickets in Jira, {section.duplicate_tickets} duplicates.</p>"
     )
-    top = section.themes[:10]
+    by_arr = sorted(section.themes, key=lambda t: -t.arr)[:10]
+    out.append("<p>Top themes by ARR affected:</p>")
     out.append(
         svg.horizontal_bars(
-            [(t.title, t.arr, f"{money(t.arr)} · {t.accounts} accounts") for t in top]
+            [(t.title, t.arr, f"{money(t.arr)} · {t.accounts} accounts") for t in by_arr]
         )
     )
+    out.append("<p>By the bridge's priority (accounts, ARR, share at risk, trend):</p>")
     rows = []
-    for theme in top:
+    for theme in shown_themes(section.themes, 12):
+        share = theme.complaint_share
+        mix = (
+            ""
+            if share is None
+            else f"<br><span class='muted'>{share * 100:.0f} % tickets and requests</span>"
+        )
         languages = ", ".join(f"{k} {v * 100:.0f}%" for k, v in sorted(theme.languages.items()))
         ticket = escape(theme.ticket or "–")
         if theme.ticket and theme.ticket_url:
@@ -152,7 +160,7 @@ def _themes(section: ThemesSection) -> list[str]:
             f"<tr><td><b>{escape(theme.title)}</b><br><span class='muted'>"
             f"{escape(', '.join(theme.keywords[:8]))}</span>{quotes}</td>"
             f"<td class='n'>{theme.accounts}</td><td class='n'>{money(theme.arr)}</td>"
-            f"<td class='n'>{percent(theme.at_risk_share)}</td><td>{escape(languages)}</td>"
+            f"<td class='n'>{percent(theme.at_risk_share)}</td><td>{escape(languages)}{mix}</td>"
             f"<td>{ticket}<br><span class='muted'>{escape(theme.status)}</span></td></tr>"
         )
     out.append(

@@ -35,6 +35,17 @@ def fixed_mails(mails: Sequence[Mail]) -> list[Mail]:
     return [mail for mail in mails if mail.subject.startswith(FIXED_SUBJECTS)]
 
 
+def ticket_to_resolve(themes: Sequence[ThemeRow], jira: JiraServer) -> str:
+    """The ticket of the biggest product problem by ARR: a theme whose items are mostly support
+    tickets and requests (not praise or check-in notes); else the first ticket raised."""
+    ticketed = [theme for theme in themes if theme.ticket and jira.issue(theme.ticket)]
+    problems = [t for t in ticketed if (t.complaint_share or 0.0) >= 0.5]
+    chosen = max(problems or ticketed, key=lambda t: t.arr, default=None)
+    if chosen is not None and chosen.ticket is not None:
+        return chosen.ticket
+    return next(iter(jira.issues))
+
+
 async def close_the_loop(
     bridge: ServiceApi,
     jira: JiraServer,
@@ -51,8 +62,7 @@ async def close_the_loop(
     path = await jira_webhook_path(bridge, workspace_id)
     if path is None:
         return LoopSection(False, "bridge: the Jira resolve webhook is not available yet")
-    ticketed = [theme for theme in themes if theme.ticket and jira.issue(theme.ticket)]
-    key = ticketed[0].ticket if ticketed else next(iter(jira.issues))
+    key = ticket_to_resolve(themes, jira)
     assert key is not None
     issue = jira.issue(key)
     assert issue is not None

@@ -52,6 +52,17 @@ class ThemeRow:
     ticket: str | None
     ticket_url: str | None
     quotes: tuple[str, ...]
+    kinds: dict[str, int] = field(default_factory=dict)
+    """Feedback kinds of its latest items (support_ticket, nps_comment, csm_note, ...)."""
+
+    @property
+    def complaint_share(self) -> float | None:
+        """Share of its items that are support tickets, feature requests or churn reasons."""
+        total = sum(self.kinds.values())
+        if not total:
+            return None
+        asks = ("support_ticket", "feature_request", "churn_reason")
+        return sum(self.kinds.get(kind, 0) for kind in asks) / total
 
 
 @dataclass

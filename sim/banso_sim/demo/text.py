@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from banso_sim.demo.report import (
     AccountRow,
@@ -10,6 +11,7 @@ from banso_sim.demo.report import (
     HealthSection,
     LoopSection,
     NudgesSection,
+    ThemeRow,
     ThemesSection,
 )
 
@@ -131,7 +133,7 @@ def _themes(section: ThemesSection) -> list[str]:
         f"  {section.total_themes} themes from {section.feedback_items:,} feedback items · "
         f"{section.tickets_in_jira} tickets in Jira ({section.duplicate_tickets} duplicates)"
     )
-    for theme in section.themes[:8]:
+    for theme in shown_themes(section.themes, 8):
         languages = " ".join(
             f"{lang} {share * 100:.0f}%" for lang, share in sorted(theme.languages.items())
         )
@@ -140,11 +142,31 @@ def _themes(section: ThemesSection) -> list[str]:
             f"  {ticket:<8} {fit(theme.title, 40)} {theme.accounts:>3} accounts "
             f"{money(theme.arr):>9}  at risk {percent(theme.at_risk_share):>5}  {languages}"
         )
-        if theme.keywords:
-            lines.append(f"           keywords: {', '.join(theme.keywords[:6])}")
+        mix = _kinds(theme)
+        if theme.keywords or mix:
+            lines.append(f"           {', '.join(theme.keywords[:6])}{mix}")
         for quote in theme.quotes[:1]:
             lines.append(f"           “{fit(quote, 90).rstrip()}”")
     return lines
+
+
+def shown_themes(themes: Sequence[ThemeRow], count: int) -> list[ThemeRow]:
+    """The first `count` themes (bridge's priority order), plus the top English ones when the
+    list would otherwise be all Japanese (or the other way round)."""
+    shown = list(themes[:count])
+    for language in ("en", "ja"):
+        if not any(t.languages.get(language, 0.0) > 0.5 for t in shown):
+            shown += [t for t in themes if t.languages.get(language, 0.0) > 0.5][:2]
+    return shown
+
+
+def _kinds(theme: ThemeRow) -> str:
+    share = theme.complaint_share
+    if share is None:
+        return ""
+    if share < 0.2:
+        return " · mostly praise and CSM notes, not a product problem"
+    return f" · {share * 100:.0f} % tickets and requests"
 
 
 def _nudges(section: NudgesSection) -> list[str]:
