@@ -57,6 +57,7 @@ async def test_a_request_beyond_the_in_flight_cap_gets_429_with_retry_after(
             slow.close()
 
 
+@pytest.mark.timeout(300)
 async def test_two_workers_publish_each_message_id_once_under_concurrent_repeats(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:

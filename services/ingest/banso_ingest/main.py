@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 
@@ -20,6 +20,7 @@ from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.api import feedback, tracking
+from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import install_ingest_errors
 from banso_ingest.config import IngestSettings
@@ -27,9 +28,11 @@ from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.domain.intake import Intake
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
-from banso_kit.app import service_app
+from banso_kit.errors import install_error_handlers
+from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
 from banso_kit.logging import configure_logging, correlation_id
+from banso_kit.metrics import HttpMetrics
 from banso_kit.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -95,15 +98,16 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
             stack.push_async_callback(_cancel, sweeper)
             yield {"settings": settings, "runtime": runtime, "ingest": ingest}
 
-    app = service_app(
-        service="ingest",
+    # The kit's `service_app`, with its two request middlewares as one plain ASGI one (asgi.py).
+    app = FastAPI(
         title="Bansō ingest",
         description="Segment-compatible tracking API: every 2xx means the events are in Kafka.",
         version="0.1.0",
         lifespan=lifespan,
-        registry=registry,
     )
+    install_error_handlers(app)
     install_ingest_errors(app)
+    app.include_router(health_router(_readiness, lambda _: registry))
     # Browsers (analytics.js, rudder-sdk-js) post from the product's own origin.
     app.add_middleware(
         CORSMiddleware,
@@ -112,9 +116,15 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
         allow_headers=["Authorization", "Content-Type", "Content-Encoding"],
         max_age=3600,
     )
+    app.add_middleware(ObservedRequests, metrics=HttpMetrics(registry, "ingest"))
     app.include_router(tracking.router)
     app.include_router(feedback.router)
     return app
+
+
+def _readiness(request: Request) -> dict[str, Check]:
+    checks: dict[str, Check] = request.state.runtime.readiness_checks()
+    return checks
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
