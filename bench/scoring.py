@@ -5,7 +5,9 @@
    times at 20,000 events/s, ingest's pace, which sets how many evaluation slots there are).
 2. Kafka's `org.apache.kafka.tools.ConsumerPerformance` reads the topic (`kafka.sh perf-consumer`).
 3. The scoring service (`banso-scoring serve`, SQLite) starts on an empty database; the wall time
-   from its start until it has committed every record (consumer lag 0) gives events/s applied.
+   from its readiness until it has committed every record (consumer lag 0) gives events/s
+   applied, compared with ConsumerPerformance's nMsg.sec (also from its start, with its group
+   join); the figure from process start (imports, migrations) is reported beside it.
 4. Freshness: a steady 2,000 events/s produced with ingest's producer settings (idempotent,
    acks=all); probe events (5 a second) are timed from Kafka's acknowledgement until the API shows
    them applied (`GET /v1/accounts/{id}/health`: `applied.last_event_at` reaches the probe's
@@ -257,6 +259,7 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
 
 
 async def main() -> dict[str, Any]:
+    load_at_start = list(os.getloadavg())
     prefix = f"bench.scoring.{uuid.uuid4().hex[:8]}."
     await ensure_topics(BOOTSTRAP, prefix=prefix)
     topic = USAGE.physical_name(prefix)
@@ -308,11 +311,19 @@ async def main() -> dict[str, Any]:
         "events_per_s_from_ready": round(EVENTS / (finished - ready), 1),
         "database": "sqlite",
     }
-    reference_rate = reference["fetch_messages_per_s"]
+    # Like for like: both rates count from when the consumer is up (the service has migrated
+    # and answers /readyz; the JVM has started) and include joining the group.
+    reference_rate = reference["messages_per_s"]
     return {
         "benchmark": "scoring",
         "when": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # Other work on the machine shares its two cores: the load average says how much.
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": list(os.getloadavg()),
+        },
         "workload": {
             "accounts": ACCOUNTS,
             "users_per_account": USERS,
@@ -323,7 +334,10 @@ async def main() -> dict[str, Any]:
         "prefill": filled,
         "consumer_performance": reference,
         "scoring": applied,
-        "ratio_to_consumer_performance": round(applied["events_per_s"] / reference_rate, 3),
+        "ratio_to_consumer_performance": round(
+            applied["events_per_s_from_ready"] / reference_rate, 3
+        ),
+        "ratio_including_process_start": round(applied["events_per_s"] / reference_rate, 3),
         "target_ratio": 0.2,
         "freshness": fresh,
         "target_freshness_p99_s": 1.0,

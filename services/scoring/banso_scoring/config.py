@@ -25,6 +25,9 @@ class ScoringSettings(ServiceSettings):
     # When every partition is caught up, stream time follows the clock, this many seconds
     # behind, so records still in flight from ingest land in their own slot.
     idle_grace_s: float = Field(default=2.0, ge=0)
+    # Records waiting in Kafka beyond which the consumer is catching up and fetches more before
+    # it commits (bigger rounds, fewer writes); below it, a round is committed as soon as fetched.
+    catch_up_backlog: int = Field(default=5_000, ge=0)
     # Most records applied in one database transaction while catching up.
     max_round_records: int = Field(default=50_000, gt=0)
     # Records buffered per partition while waiting for a slower co-partition, before pausing it.

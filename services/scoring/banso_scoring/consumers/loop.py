@@ -203,14 +203,16 @@ class ScoringConsumer:
         return total
 
     async def _behind(self, consumer: AIOKafkaConsumer) -> bool:
+        """Catching up: a backlog worth a bigger round. Live traffic (a few records behind at
+        any moment) is committed at once instead."""
         paused = consumer.paused()
+        backlog = 0
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if tp in paused or highwater is None:
                 continue
-            if await consumer.position(tp) < highwater:
-                return True
-        return False
+            backlog += max(0, highwater - await consumer.position(tp))
+        return backlog > self.settings.catch_up_backlog
 
     def _buffer(self, batches: dict[TopicPartition, list[Any]]) -> int:
         total = 0
