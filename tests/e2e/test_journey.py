@@ -23,9 +23,9 @@ from banso_contracts.events import HealthChanged, TicketCreated, TicketResolved
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH, TICKETS, USAGE, USER_TRAITS
 from banso_ingest.domain.plan import event_id
 from banso_sim.demo.loop import fixed_mails, jira_signature, jira_webhook_path
+from banso_sim.platform.topics import delete_topics, read_topic
 from banso_sim.world.model import Archetype
 from tests.e2e.journey import Journey, journey, small_world
-from tests.e2e.topics import delete_topics, read_topic
 
 pytestmark = [
     pytest.mark.slow,

@@ -23,13 +23,13 @@ from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, TICKETS, US
 from banso_ingest.domain.plan import event_id
 from banso_sim.platform.api import ServiceApi
 from banso_sim.platform.metrics import wait_caught_up
+from banso_sim.platform.topics import read_topic
 from banso_sim.send.sender import SendOptions, SendReport
 from banso_sim.stream.generate import generate
 from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
 from tests.e2e.cluster import ServiceProcess, free_port
 from tests.e2e.journey import Journey, send, settle, staged
-from tests.e2e.topics import read_topic
 from tests.faults.broker import private_broker
 
 pytestmark = [pytest.mark.slow, pytest.mark.kafka, pytest.mark.timeout(1500)]

@@ -6,7 +6,15 @@ from html import escape
 
 from banso_sim.demo import svg
 from banso_sim.demo.report import DemoReport, HealthSection, NudgesSection, ThemesSection
-from banso_sim.demo.text import BAND_NAMES, STORIES, money, percent, points, shown_themes
+from banso_sim.demo.text import (
+    BAND_NAMES,
+    STORIES,
+    money,
+    percent,
+    planted_text,
+    points,
+    shown_themes,
+)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;margin:2rem auto;
@@ -199,7 +207,20 @@ def _nudges(section: NudgesSection) -> list[str]:
         "<table><tr><th>playbook</th><th class='n'>sent</th><th>suppressed</th>"
         "<th class='n'>converted</th><th class='n'>treated conv.</th><th class='n'>holdout conv.</th>"
         f"<th class='n'>uplift (95 % CI)</th></tr>{rows}</table>"
-        "<p class='muted'>The simulated customers do not react to nudges, so every uplift should "
-        "straddle zero: an A/A check of the statistics.</p>"
     )
+    if section.planted:
+        planted = "".join(
+            f"<li>{escape(playbook)}: {escape(planted_text(p))}</li>"
+            for playbook, p in sorted(section.planted.items())
+        )
+        out.append(
+            "<p class='muted'>After the replay the simulated customers reacted to what notify "
+            "decided, with a planted effect notify had to find:</p>"
+            f"<ul class='muted'>{planted}</ul>"
+        )
+    else:
+        out.append(
+            "<p class='muted'>The simulated customers did not react to nudges, so every uplift "
+            "should straddle zero: an A/A check of the statistics.</p>"
+        )
     return out

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from banso_sim.demo.reaction import Planted
+
 BANDS = ("green", "yellow", "red", "unknown")
 
 
@@ -100,6 +102,8 @@ class NudgesSection:
     emails: int = 0
     emails_ja: int = 0
     slack_alerts: int = 0
+    planted: dict[str, Planted] = field(default_factory=dict)
+    """What the simulated customers were made to do after their nudges, by playbook."""
 
     @property
     def sent(self) -> int:

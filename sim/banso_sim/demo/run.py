@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
+from aiokafka.errors import KafkaError
 
+from banso_contracts.errors import ContractError
+from banso_contracts.topics import NUDGES
 from banso_sim.console import ProgressLine
-from banso_sim.demo import collect, configure
+from banso_sim.demo import collect, configure, reaction
 from banso_sim.demo.environment import (
     ServiceScript,
     ServicesFailed,
@@ -28,6 +31,7 @@ from banso_sim.demo.environment import (
 )
 from banso_sim.demo.html import render_html
 from banso_sim.demo.loop import close_the_loop
+from banso_sim.demo.reaction import Planted
 from banso_sim.demo.report import (
     DemoReport,
     HealthSection,
@@ -39,9 +43,10 @@ from banso_sim.demo.report import (
 from banso_sim.demo.text import render
 from banso_sim.platform.api import ServiceApi
 from banso_sim.platform.metrics import Progress, wait_caught_up
-from banso_sim.platform.provision import ProvisionFailed, provision
+from banso_sim.platform.provision import ProvisionFailed, Tenant, provision
+from banso_sim.platform.topics import read_topic
 from banso_sim.run import simulate
-from banso_sim.send.sender import SendOptions
+from banso_sim.send.sender import Sender, SendOptions
 from banso_sim.world.build import build_world
 from banso_sim.world.model import World, WorldConfig
 
@@ -154,6 +159,7 @@ async def _journey(
         line.done(
             _lag_line(readings).replace("catching up", "caught up" if not lagging else "behind")
         )
+        planted = await _guarded_reaction(apis["notify"], world, env, urls, tenant, options, line)
         health = await _guarded(
             "scoring", collect.collect_health(apis["scoring"], world, sent.marks), HealthSection
         )
@@ -182,6 +188,7 @@ async def _journey(
         nudges = await _guarded(
             "notify", collect.collect_nudges(apis["notify"], sinks.smtp, sinks.slack), NudgesSection
         )
+        nudges.planted = planted
     report = DemoReport(
         generated_at=datetime.now(UTC),
         workspace_id=tenant.workspace_id,
@@ -208,6 +215,45 @@ async def _journey(
     sys.stdout.write("\n" + render(report, str(html_path)))
     sys.stdout.flush()
     return 0
+
+
+async def _guarded_reaction(
+    notify: ServiceApi,
+    world: World,
+    env: dict[str, str],
+    urls: dict[str, str],
+    tenant: Tenant,
+    options: SendOptions,
+    line: ProgressLine,
+) -> dict[str, Planted]:
+    """Enrolled people act on their playbook's goal now (see reaction.py); {} when notify has
+    nothing to read yet."""
+    try:
+        if not await notify.offers("/v1/playbooks"):
+            return {}
+        goals = reaction.playbook_goals(await notify.get("/v1/playbooks"))
+        records = await read_topic(
+            env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            env.get("BANSO_TOPIC_PREFIX", ""),
+            NUDGES,
+        )
+    except (httpx.HTTPError, KafkaError, ContractError) as error:
+        line.say(f"  – notify: could not read who was nudged ({error!r:.200})")
+        return {}
+    enrolled = reaction.enrolments(
+        r.event for r in records if r.event.workspace_id == tenant.workspace_id
+    )
+    messages, planted = reaction.plan_reactions(enrolled, goals, world, now=datetime.now(UTC))
+    if not messages:
+        return planted
+    line.say(
+        f"Customers react to their nudges: {len(messages):,} goal events now "
+        f"(planted: {reaction.BASE:.0%} act anyway, {reaction.BASE + reaction.LIFT:.0%} when nudged)"
+    )
+    async with Sender(urls["ingest"], tenant.write_key, options) as sender:
+        await sender.send(messages)
+    await wait_caught_up({"notify": urls["notify"]}, quiet_s=5.0, timeout_s=300.0)
+    return planted
 
 
 async def _guarded(service: str, reading: Awaitable[S], unavailable: Callable[[bool, str], S]) -> S:

@@ -1,4 +1,5 @@
-"""Reading whole topics back from the broker, decoded with the contracts, to check each hop."""
+"""Reading whole topics back from the broker, decoded with the contracts (the demo reads what
+notify decided; the end-to-end tests check each hop)."""
 
 from __future__ import annotations
 
