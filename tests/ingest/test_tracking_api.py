@@ -414,3 +414,40 @@ async def test_metrics_count_events_by_outcome(ingest: IngestServer) -> None:
         "banso_ingest_in_flight_requests",
     ):
         assert name in text, name
+
+
+async def test_analytics_js_short_paths_and_text_plain_bodies_are_accepted(
+    ingest: IngestServer,
+) -> None:
+    # analytics.js posts each call to /v1/<first letter of its type>, as text/plain to spare
+    # the browser a CORS preflight, with the write key in the body.
+    track_id, page_id = mid(), mid()
+    headers = {"Content-Type": "text/plain", "Origin": "https://app.example.com"}
+    async with client(ingest, auth=False) as http:
+        track = await http.post(
+            "/v1/t",
+            content=orjson.dumps(
+                {
+                    "type": "track",
+                    "event": "Clicked",
+                    "anonymousId": "a-js",
+                    "messageId": track_id,
+                    "writeKey": ingest.write_key,
+                }
+            ),
+            headers=headers,
+        )
+        batch = await http.post(
+            "/v1/b",
+            content=orjson.dumps(
+                {
+                    "batch": [{"type": "page", "anonymousId": "a-js", "messageId": page_id}],
+                    "writeKey": ingest.write_key,
+                }
+            ),
+            headers=headers,
+        )
+    assert (track.status_code, batch.status_code) == (200, 200)
+    assert track.headers["access-control-allow-origin"] == "*"
+    published = await records_with(ingest, USAGE, {track_id, page_id})
+    assert {r.value["kind"] for r in published} == {"track", "page"}

@@ -57,6 +57,11 @@ async def import_(request: Request, ingest: IngestDep) -> Response:
     return await _ingest(request, ingest, "batch", None)
 
 
+@router.post("/v1/b", summary="analytics.js's path for /v1/batch.", include_in_schema=False)
+async def browser_batch(request: Request, ingest: IngestDep) -> Response:
+    return await _ingest(request, ingest, "batch", None)
+
+
 def _single_route(path: str, kind: MessageType) -> None:
     async def single(request: Request, ingest: IngestDep) -> Response:
         return await _ingest(request, ingest, kind.value, kind)
@@ -64,6 +69,8 @@ def _single_route(path: str, kind: MessageType) -> None:
     single.__name__ = kind.value
     single.__doc__ = f"Send one {kind.value} event (Segment `{kind.value}` call)."
     router.add_api_route(path, single, methods=["POST"], summary=f"Send one {kind.value} event.")
+    # analytics.js (browser) posts each call to the first letter of its type: /v1/t, /v1/p, ...
+    router.add_api_route(f"/v1/{kind.value[0]}", single, methods=["POST"], include_in_schema=False)
 
 
 for _path, _kind in _SINGLE.items():
