@@ -46,6 +46,7 @@ from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, 
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.clock import Clock
 from banso_notify.domain.facts import Channel
+from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.engine import events
 from banso_notify.engine.catalog import Catalog
 from banso_notify.engine.rendering import MessageBuilder
@@ -71,15 +72,15 @@ class RetryPolicy:
 @dataclass(slots=True)
 class _Claimed:
     nudge: Nudge
-    message: OutgoingMessage
     stored: StoredPlaybook
+    policy: WorkspacePolicy
 
 
 @dataclass(slots=True)
 class _Result:
     nudge: Nudge
-    message: OutgoingMessage
     stored: StoredPlaybook
+    message: OutgoingMessage | None = None
     provider_id: str | None = None
     error: DeliveryError | None = None
 
@@ -183,13 +184,15 @@ class Dispatcher:
             for nudge in nudges:
                 if nudge.id in blocked:
                     continue
-                try:
-                    stored, message = await self._message(session, nudge)
-                except Exception as exc:  # noqa: BLE001 - a broken template must not block others
-                    await self._dead(session, nudge, now, f"rendering failed: {exc}")
+                stored = await self._catalog.version(
+                    session, nudge.workspace_id, nudge.playbook_id, nudge.playbook_version
+                )
+                if stored is None:
+                    await self._dead(session, nudge, now, "its playbook version is gone")
                     continue
+                policy = await self._catalog.policy(session, nudge.workspace_id)
                 nudge.state, nudge.updated_at = nudge_store.SENDING, now
-                claimed.append(_Claimed(nudge, message, stored))
+                claimed.append(_Claimed(nudge, stored, policy))
         self._relay.wake()
         if claimed and self._fault_point == "after_claim":
             _die()
@@ -237,24 +240,16 @@ class Dispatcher:
                 )
         return blocked
 
-    async def _message(
-        self, session: AsyncSession, nudge: Nudge
-    ) -> tuple[StoredPlaybook, OutgoingMessage]:
-        stored = await self._catalog.version(
-            session,
-            nudge.workspace_id,
-            nudge.playbook_id,
-            nudge.playbook_version,
-        )
-        if stored is None:
-            raise LookupError(f"playbook {nudge.playbook_id} v{nudge.playbook_version} is gone")
-        policy = await self._catalog.policy(session, nudge.workspace_id)
-        return stored, self._builder.build(nudge, stored.playbook, policy)
-
     async def _send(self, claimed: _Claimed) -> None:
-        nudge, message = claimed.nudge, claimed.message
-        result = _Result(nudge=nudge, message=message, stored=claimed.stored)
+        """Render and deliver one nudge, outside any transaction (the database lock is free)."""
+        nudge = claimed.nudge
+        result = _Result(nudge=nudge, stored=claimed.stored)
         try:
+            try:
+                message = self._builder.build(nudge, claimed.stored.playbook, claimed.policy)
+            except Exception as exc:  # noqa: BLE001 - a broken template dead-letters its nudge
+                raise DeliveryError(f"rendering failed: {exc}", permanent=True) from None
+            result.message = message
             channel = Channel(nudge.channel)
             if channel is not Channel.IN_APP:
                 sender = self._senders.get(channel)
@@ -319,7 +314,9 @@ class Dispatcher:
     ) -> None:
         nudge.state, nudge.sent_at, nudge.updated_at = nudge_store.SENT, now, now
         nudge.attempts += 1
-        nudge.message_id = result.message.message_id
+        message = result.message
+        assert message is not None  # a result without a message is a failure
+        nudge.message_id = message.message_id
         nudge.provider_message_id = result.provider_id
         if nudge.channel == Channel.IN_APP.value:
             session.add(
@@ -329,9 +326,9 @@ class Dispatcher:
                     user_id=nudge.recipient_id,
                     nudge_id=nudge.id,
                     playbook_id=nudge.playbook_id,
-                    title=result.message.subject,
-                    body_text=result.message.text,
-                    body_html=result.message.html,
+                    title=message.subject,
+                    body_text=message.text,
+                    body_html=message.html,
                     created_at=now,
                 )
             )
