@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from banso_scoring.consumers.state import RecentIds
 from banso_scoring.domain.schedule import Due, EvaluationSchedule, ScheduleState
 
 
@@ -63,3 +64,15 @@ def test_a_quiet_stream_advances_with_the_clock() -> None:
         Due(at=60.0, kind="tick", accounts=None),
     ]
     assert not current.pending
+
+
+def test_recent_event_ids_are_forgotten_after_the_window() -> None:
+    recent = RecentIds(keep_s=60)
+    recent.add(["a", "b"], at=1_000)
+    recent.add(["b", "c"], at=1_030)
+    assert "a" in recent
+    assert len(recent) == 3
+    recent.expire(now=1_065)
+    assert "a" not in recent
+    assert "b" not in recent  # remembered from its first application
+    assert "c" in recent
