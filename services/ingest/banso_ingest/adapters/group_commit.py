@@ -145,31 +145,16 @@ class TurnLock:
             self._fd = None
 
 
-def placeholders(paramstyle: str, start: int, count: int) -> str:
-    """`count` comma-separated numbered placeholders, from `start` (1-based).
+def placeholders(paramstyle: str, start: int, count: int) -> list[str]:
+    """`count` numbered placeholders from `start` (1-based): `?3` for SQLite, `$3` for asyncpg.
 
-    Numbered (`?3` for SQLite, `$3` for asyncpg), so one value can appear many times in a
-    statement (the source id in every row of a multi-row insert) and be sent once.
+    Numbered, so one value can appear many times in a statement (the source id in every row of a
+    multi-row insert) and be sent once.
     """
-    marks = {"qmark": "?", "numeric_dollar": "$", "numeric": ":"}
-    mark = marks.get(paramstyle)
+    mark = _MARKS.get(paramstyle)
     if mark is None:
         raise ValueError(f"unsupported DB-API paramstyle {paramstyle!r}")
-    return ",".join(f"{mark}{n}" for n in range(start, start + count))
+    return [f"{mark}{n}" for n in range(start, start + count)]
 
 
-class Sql:
-    """Builds one positional statement: `sql.param(value)` returns the placeholder to embed."""
-
-    def __init__(self, paramstyle: str) -> None:
-        self._style = paramstyle
-        self.params: list[Any] = []
-
-    def param(self, value: Any) -> str:
-        self.params.append(value)
-        return placeholders(self._style, len(self.params), 1)
-
-    def params_in(self, values: list[Any]) -> str:
-        start = len(self.params) + 1
-        self.params.extend(values)
-        return placeholders(self._style, start, len(values))
+_MARKS = {"qmark": "?", "numeric_dollar": "$", "numeric": ":"}

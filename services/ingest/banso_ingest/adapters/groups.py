@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from banso_ingest.adapters.group_commit import GroupCommitWriter, Sql
+from banso_ingest.adapters.group_commit import GroupCommitWriter, placeholders
 from banso_ingest.adapters.ledger import epoch_ms
 
 TABLE = "user_groups"
@@ -28,16 +29,11 @@ class SqlGroupDirectory:
         self, *, workspace_id: str, identities: Collection[str]
     ) -> Mapping[str, str]:
         wanted = list(identities)
+        statement = _lookup_sql(self._writer.paramstyle, len(wanted))
+        params = (workspace_id, *wanted)
 
         async def run(conn: AsyncConnection) -> dict[str, str]:
-            sql = Sql(self._writer.paramstyle)
-            rows = await conn.exec_driver_sql(
-                f"SELECT identity, account_id FROM {TABLE} "
-                f"WHERE workspace_id = {sql.param(workspace_id)} "
-                f"AND identity IN ({sql.params_in(wanted)})",
-                tuple(sql.params),
-            )
-            found: list[Any] = list(rows)
+            found: list[Any] = list(await conn.exec_driver_sql(statement, params))
             return {str(row[0]): str(row[1]) for row in found}
 
         return await self._writer.run(run)
@@ -45,21 +41,32 @@ class SqlGroupDirectory:
     async def remember(
         self, *, workspace_id: str, changes: Mapping[str, str], now: datetime
     ) -> None:
-        entries = list(changes.items())
-        now_ms = epoch_ms(now)
+        statement = _remember_sql(self._writer.paramstyle, len(changes))
+        params = (workspace_id, epoch_ms(now), *(v for pair in changes.items() for v in pair))
 
         async def run(conn: AsyncConnection) -> None:
-            sql = Sql(self._writer.paramstyle)
-            workspace, updated = sql.param(workspace_id), sql.param(now_ms)
-            rows = ",".join(
-                f"({workspace},{sql.param(identity)},{sql.param(account)},{updated})"
-                for identity, account in entries
-            )
-            await conn.exec_driver_sql(
-                f"INSERT INTO {TABLE} (workspace_id, identity, account_id, updated_at_ms) "
-                f"VALUES {rows} ON CONFLICT (workspace_id, identity) DO UPDATE SET "
-                "account_id = excluded.account_id, updated_at_ms = excluded.updated_at_ms",
-                tuple(sql.params),
-            )
+            await conn.exec_driver_sql(statement, params)
 
         await self._writer.run(run)
+
+
+@lru_cache(maxsize=256)
+def _lookup_sql(style: str, count: int) -> str:
+    workspace, *identities = placeholders(style, 1, count + 1)
+    return (
+        f"SELECT identity, account_id FROM {TABLE} "
+        f"WHERE workspace_id = {workspace} AND identity IN ({','.join(identities)})"
+    )
+
+
+@lru_cache(maxsize=256)
+def _remember_sql(style: str, count: int) -> str:
+    workspace, updated, *pairs = placeholders(style, 1, 2 + 2 * count)
+    rows = ",".join(
+        f"({workspace},{pairs[2 * n]},{pairs[2 * n + 1]},{updated})" for n in range(count)
+    )
+    return (
+        f"INSERT INTO {TABLE} (workspace_id, identity, account_id, updated_at_ms) "
+        f"VALUES {rows} ON CONFLICT (workspace_id, identity) DO UPDATE SET "
+        "account_id = excluded.account_id, updated_at_ms = excluded.updated_at_ms"
+    )

@@ -19,11 +19,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from banso_ingest.adapters.group_commit import GroupCommitWriter, Sql
+from banso_ingest.adapters.group_commit import GroupCommitWriter, placeholders
 from banso_ingest.domain.ports import Claim
 
 TABLE = "dedupe_ledger"
@@ -47,33 +48,17 @@ class SqlDedupeLedger:
         token = secrets.token_hex(8)
         ids = list(message_ids)
         now_ms = epoch_ms(now)
+        style = self._writer.paramstyle
+        params = (source_id, workspace_id, token, now_ms + self._lease_ms, now_ms, *ids)
 
         async def run(conn: AsyncConnection) -> Claim:
-            sql = Sql(self._writer.paramstyle)
-            source, workspace = sql.param(source_id), sql.param(workspace_id)
-            claim_token, until = sql.param(token), sql.param(now_ms + self._lease_ms)
-            rows = ",".join(
-                f"({source},{sql.param(m)},{workspace},{claim_token},false,{until})" for m in ids
-            )
-            statement = (
-                f"INSERT INTO {TABLE} (source_id, message_id, workspace_id, claim_token, "
-                f"published, expires_at_ms) VALUES {rows} "
-                "ON CONFLICT (source_id, message_id) DO UPDATE SET "
-                "workspace_id = excluded.workspace_id, claim_token = excluded.claim_token, "
-                "published = excluded.published, expires_at_ms = excluded.expires_at_ms "
-                f"WHERE {TABLE}.expires_at_ms < {sql.param(now_ms)} RETURNING message_id"
-            )
-            result = await conn.exec_driver_sql(statement, tuple(sql.params))
+            result = await conn.exec_driver_sql(_claim_sql(style, len(ids)), params)
             claimed = frozenset(str(message_id) for message_id in result.scalars())
             others = [m for m in ids if m not in claimed]
             published: set[str] = set()
             if others:
-                query = Sql(self._writer.paramstyle)
                 found = await conn.exec_driver_sql(
-                    f"SELECT message_id, published FROM {TABLE} "
-                    f"WHERE source_id = {query.param(source_id)} "
-                    f"AND message_id IN ({query.params_in(others)})",
-                    tuple(query.params),
+                    _state_sql(style, len(others)), (source_id, *others)
                 )
                 seen: list[Any] = list(found)
                 published = {str(row[0]) for row in seen if row[1]}
@@ -87,46 +72,84 @@ class SqlDedupeLedger:
         self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
     ) -> None:
         ids = list(message_ids)
-        expires = epoch_ms(now) + self._window_ms
+        statement = _confirm_sql(self._writer.paramstyle, len(ids))
+        params = (epoch_ms(now) + self._window_ms, source_id, token, *ids)
 
         async def run(conn: AsyncConnection) -> None:
-            sql = Sql(self._writer.paramstyle)
-            statement = (
-                f"UPDATE {TABLE} SET published = true, expires_at_ms = {sql.param(expires)} "
-                f"WHERE source_id = {sql.param(source_id)} AND claim_token = {sql.param(token)} "
-                f"AND message_id IN ({sql.params_in(ids)})"
-            )
-            await conn.exec_driver_sql(statement, tuple(sql.params))
+            await conn.exec_driver_sql(statement, params)
 
         await self._writer.run(run)
 
     async def release(self, *, source_id: str, token: str, message_ids: Collection[str]) -> None:
         ids = list(message_ids)
+        statement = _release_sql(self._writer.paramstyle, len(ids))
+        params = (source_id, token, *ids)
 
         async def run(conn: AsyncConnection) -> None:
-            sql = Sql(self._writer.paramstyle)
-            statement = (
-                f"DELETE FROM {TABLE} WHERE source_id = {sql.param(source_id)} "
-                f"AND claim_token = {sql.param(token)} AND published = false "
-                f"AND message_id IN ({sql.params_in(ids)})"
-            )
-            await conn.exec_driver_sql(statement, tuple(sql.params))
+            await conn.exec_driver_sql(statement, params)
 
         await self._writer.run(run)
 
     async def forget_expired(self, *, now: datetime, limit: int = 50_000) -> int:
         """Delete up to `limit` rows whose lease or window has passed (claimable anyway)."""
-        cutoff = epoch_ms(now)
+        cutoff, count = placeholders(self._writer.paramstyle, 1, 2)
+        # A bounded delete keeps each sweep transaction short; the next sweep continues.
+        statement = (
+            f"DELETE FROM {TABLE} WHERE (source_id, message_id) IN ("
+            f"SELECT source_id, message_id FROM {TABLE} "
+            f"WHERE expires_at_ms < {cutoff} LIMIT {count})"
+        )
+        params = (epoch_ms(now), limit)
 
         async def run(conn: AsyncConnection) -> int:
-            sql = Sql(self._writer.paramstyle)
-            # A bounded delete keeps each sweep transaction short; the next sweep continues.
-            statement = (
-                f"DELETE FROM {TABLE} WHERE (source_id, message_id) IN ("
-                f"SELECT source_id, message_id FROM {TABLE} "
-                f"WHERE expires_at_ms < {sql.param(cutoff)} LIMIT {sql.param(limit)})"
-            )
-            result = await conn.exec_driver_sql(statement, tuple(sql.params))
+            result = await conn.exec_driver_sql(statement, params)
             return int(result.rowcount)
 
         return await self._writer.run(run)
+
+
+# The statements depend only on the paramstyle and how many ids they carry, so each shape is
+# built once (and the database's statement cache sees the same text every time).
+
+
+@lru_cache(maxsize=256)
+def _claim_sql(style: str, count: int) -> str:
+    source, workspace, token, until, now = placeholders(style, 1, 5)
+    rows = ",".join(
+        f"({source},{m},{workspace},{token},false,{until})" for m in placeholders(style, 6, count)
+    )
+    return (
+        f"INSERT INTO {TABLE} (source_id, message_id, workspace_id, claim_token, published, "
+        f"expires_at_ms) VALUES {rows} ON CONFLICT (source_id, message_id) DO UPDATE SET "
+        "workspace_id = excluded.workspace_id, claim_token = excluded.claim_token, "
+        "published = excluded.published, expires_at_ms = excluded.expires_at_ms "
+        f"WHERE {TABLE}.expires_at_ms < {now} RETURNING message_id"
+    )
+
+
+@lru_cache(maxsize=256)
+def _state_sql(style: str, count: int) -> str:
+    source, *ids = placeholders(style, 1, count + 1)
+    return (
+        f"SELECT message_id, published FROM {TABLE} "
+        f"WHERE source_id = {source} AND message_id IN ({','.join(ids)})"
+    )
+
+
+@lru_cache(maxsize=256)
+def _confirm_sql(style: str, count: int) -> str:
+    expires, source, token, *ids = placeholders(style, 1, count + 3)
+    return (
+        f"UPDATE {TABLE} SET published = true, expires_at_ms = {expires} "
+        f"WHERE source_id = {source} AND claim_token = {token} "
+        f"AND message_id IN ({','.join(ids)})"
+    )
+
+
+@lru_cache(maxsize=256)
+def _release_sql(style: str, count: int) -> str:
+    source, token, *ids = placeholders(style, 1, count + 2)
+    return (
+        f"DELETE FROM {TABLE} WHERE source_id = {source} AND claim_token = {token} "
+        f"AND published = false AND message_id IN ({','.join(ids)})"
+    )

@@ -15,8 +15,8 @@ traits by account, user traits by user (an alias by its previous id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from banso_ingest.domain.feedback import FeedbackItem
 from banso_ingest.domain.messages import ANONYMOUS_PREFIX, MessageType, TrackedMessage
@@ -31,8 +31,9 @@ class AccountSource(StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True, slots=True)
-class AccountResolution:
+class AccountResolution(NamedTuple):
+    """The account of one event and where it came from (a tuple: one is made per event)."""
+
     account_id: str | None
     source: AccountSource
 
