@@ -173,3 +173,83 @@ async def _timers(notify: Running, playbook_id: str) -> int:
     async with runtime.db.session() as session:
         rows = await session.exec(select(Timer).where(Timer.playbook_id == playbook_id))
         return len(rows.all())
+
+
+JOURNEY = """
+id: two-step
+name: E-mail, then an in-app reminder two days later
+trigger: {type: usage_event, event: Trial Started}
+steps:
+  - send: {channel: email, template: hello}
+  - wait: 2d
+  - send: {channel: inapp, template: reminder}
+goal: {event: Project Created, within: 7d}
+caps: {account_same_playbook_daily: null, user_same_playbook_weekly: null}
+templates:
+  hello:
+    en: {subject: "Welcome", text: "Create your first project."}
+  reminder:
+    en: {subject: "Still there?", text: "Your first project takes two minutes."}
+"""
+
+
+async def test_a_journey_sends_its_next_step_after_the_wait_unless_the_goal_was_reached(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    async with running_notify(settings, clock) as notify:
+        admin = notify.token()
+        await put_yaml(notify, JOURNEY, "two-step")
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            account_traits("acme"),
+            account_traits("globex"),
+            identified("ana", "acme"),
+            identified("ben", "globex"),
+            used("ana", "acme", event="Trial Started"),
+            used("ben", "globex", event="Trial Started"),
+        )
+        await sink.wait_for(2)
+
+        async def both_planned() -> bool:
+            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return len(held.json()) == 2
+
+        await eventually(both_planned)
+        # ben reaches the goal before the reminder is due
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            used("ben", "globex", event="Project Created", at=clock.now()),
+        )
+
+        async def converted() -> bool:
+            report = await notify.client.get("/v1/playbooks/two-step/report", headers=admin)
+            return bool(report.json()["converted"] == 1)
+
+        await eventually(converted)
+        clock.advance(timedelta(days=2, minutes=1))
+        await notify.tick()
+        ana_inbox = await notify.client.get("/v1/inapp/ana", headers=admin)
+
+        async def reminded() -> bool:
+            inbox = await notify.client.get("/v1/inapp/ana", headers=admin)
+            return len(inbox.json()) == 1
+
+        await eventually(reminded)
+        ben_inbox = await notify.client.get("/v1/inapp/ben", headers=admin)
+        listed = await notify.client.get("/v1/nudges?playbook_id=two-step", headers=admin)
+
+    assert ana_inbox.status_code == 200
+    assert ben_inbox.json() == []
+    states = sorted((n["recipient"]["id"], n["channel"], n["state"]) for n in listed.json())
+    assert states == [
+        ("ana", "email", "sent"),
+        ("ana", "inapp", "sent"),
+        ("ben", "email", "sent"),
+        ("ben", "inapp", "suppressed"),
+    ]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from banso_kit.api import AdminDep, ReaderDep, SessionDep, WriterDep
-from banso_kit.errors import NotFound
+from banso_kit.errors import InvalidInput, NotFound
 from banso_notify.adapters import directory
 from banso_notify.api.deps import NotifyDep
 from banso_notify.domain.policy import WorkspacePolicy
@@ -59,7 +59,7 @@ async def add_suppression(
     """Put a person (by user id) or an address on the suppression list: no channel reaches them."""
     subject = directory.user_subject(body.user_id) or directory.email_subject(body.email)
     if subject is None:
-        raise NotFound("give a user_id or an email")
+        raise InvalidInput("give a user_id or an email")
     row = await directory.suppress(
         session,
         workspace_id=principal.workspace_id,

@@ -49,8 +49,8 @@ from banso_notify.domain.facts import Channel
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.engine import events
 from banso_notify.engine.catalog import Catalog
+from banso_notify.engine.journeys import schedule_next_step
 from banso_notify.engine.rendering import MessageBuilder
-from banso_notify.engine.scheduler import schedule_next_step
 from banso_notify.engine.staging import Staged
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import InboxMessage, Nudge
