@@ -176,8 +176,15 @@ class Engine:
 
     def run_due(self, group: PartitionGroup, due: Due, writes: RoundWrites) -> None:
         if due.accounts is None:
-            keys = sorted(group.accounts)
+            # A tick is for the accounts nothing else evaluated since the previous tick: the
+            # quiet ones, whose health decays. Active ones were evaluated at their slots' ends.
             cause: Cause = "tick"
+            since = due.at - group.schedule.tick_seconds
+            keys = [
+                key
+                for key in sorted(group.accounts)
+                if (self.accounts[key].evaluated_at or since) <= since
+            ]
         else:
             keys = [account_key(text) for text in due.accounts]
             cause = "events"
