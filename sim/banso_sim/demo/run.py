@@ -159,7 +159,6 @@ async def _journey(
         line.done(
             _lag_line(readings).replace("catching up", "caught up" if not lagging else "behind")
         )
-        planted = await _guarded_reaction(apis["notify"], world, env, urls, tenant, options, line)
         health = await _guarded(
             "scoring", collect.collect_health(apis["scoring"], world, sent.marks), HealthSection
         )
@@ -185,6 +184,9 @@ async def _journey(
         themes = await _guarded(
             "bridge", collect.collect_themes(apis["bridge"], sinks.jira), ThemesSection
         )
+        # last: the reactions change what scoring sees (people come back), and the report's
+        # health is the replayed 90 days'
+        planted = await _guarded_reaction(apis["notify"], world, env, urls, tenant, options, line)
         nudges = await _guarded(
             "notify", collect.collect_nudges(apis["notify"], sinks.smtp, sinks.slack), NudgesSection
         )
