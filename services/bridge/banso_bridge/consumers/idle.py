@@ -11,6 +11,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from sqlalchemy import literal
+from sqlmodel import select
+
 from banso_bridge.adapters.engines import EngineRegistry
 from banso_bridge.consumers.themes import ThemeBook
 from banso_kit.db import Database
@@ -61,15 +64,19 @@ class IdleConsolidator:
                 or now - engine.last_item_at < self.idle_s
             ):
                 continue
-            async with engine.lock:
-                try:
-                    async with self.db.session() as session:
+            try:
+                async with self.db.session() as session:
+                    # Database first, clusterer second: the order the consumer and the API take
+                    # them in (their transaction is open before they lock a clusterer), so the
+                    # two can never wait for each other.
+                    await session.exec(select(literal(1)))
+                    async with engine.lock:
                         touched = await self.book.consolidate(session, engine)
                         await self.book.refresh(session, engine, touched)
                         await self.book.save_state(session, engine)
-                except BaseException:
-                    self.registry.drop(engine.workspace_id)
-                    raise
+            except BaseException:
+                self.registry.drop(engine.workspace_id)
+                raise
             self.on_commit()
             done += 1
         return done
