@@ -198,3 +198,18 @@ def test_dst_changes_in_the_accounts_zone_neither_split_nor_merge_days() -> None
     # Both 01:30s of the November fall-back are kept, in the UTC day 2 November.
     both = [day_of(local.timestamp()) for local in local_times[3:5]]
     assert both[0] == both[1]
+
+
+def test_changed_and_dropped_days_are_tracked_for_storage() -> None:
+    agg = account()
+    use(agg, POLICY, 0, "u1")
+    use(agg, POLICY, 1, "u1")
+    assert agg.changed_days == {DAY0, DAY0 + 1}
+    agg.changed_days.clear()
+    use(agg, POLICY, 1, "u2")
+    assert agg.changed_days == {DAY0 + 1}
+    agg.changed_days.clear()
+    use(agg, POLICY, 1 + POLICY.bucket_days, "u2")  # day 0 falls out of the window
+    assert DAY0 in agg.removed_days
+    assert DAY0 not in agg.changed_days
+    assert DAY0 + 1 + POLICY.bucket_days in agg.changed_days

@@ -22,7 +22,7 @@ KIT = define_kit_tables(ScoringModel.metadata)
 
 
 class Account(ScoringModel, table=True):
-    """One account's aggregates and its latest health (score and band for listing)."""
+    """One account's aggregates (but the day buckets) and its latest health."""
 
     __tablename__ = "scoring_accounts"
     __table_args__ = (
@@ -43,6 +43,18 @@ class Account(ScoringModel, table=True):
     published: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
     recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+
+
+class AccountDay(ScoringModel, table=True):
+    """One day bucket of an account's aggregates: live, a round rewrites today's bucket only,
+    not thirty days of history."""
+
+    __tablename__ = "scoring_account_days"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    day: int = Field(primary_key=True)
+    bucket: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class HealthHistory(ScoringModel, table=True):

@@ -151,6 +151,15 @@ async def snapshot(database_url: str) -> dict[str, Any]:
                     )
                 )
             ).all()
+            days = (
+                await connection.execute(
+                    select(repository.DAYS).order_by(
+                        repository.DAYS.c.workspace_id,
+                        repository.DAYS.c.account_id,
+                        repository.DAYS.c.day,
+                    )
+                )
+            ).all()
             history_columns = [c for c in repository.HISTORY.c if c.name != "id"]
             history = (
                 await connection.execute(
@@ -172,6 +181,7 @@ async def snapshot(database_url: str) -> dict[str, Any]:
             ).all()
         return {
             "accounts": [tuple(row) for row in accounts],
+            "days": [tuple(row) for row in days],
             "history": [tuple(row) for row in history],
             "events": [tuple(row) for row in events],
         }
@@ -202,5 +212,7 @@ async def test_sigkill_and_restart_equals_a_clean_replay(
     assert clean["history"], "no history was recorded"
     assert any(row[7] == "tick" for row in clean["history"]), "inactivity never showed"
     assert killed["accounts"] == clean["accounts"]
+    assert clean["days"]
+    assert killed["days"] == clean["days"]
     assert killed["history"] == clean["history"]
     assert killed["events"] == clean["events"]

@@ -10,13 +10,20 @@ from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, tup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.consumers.state import AccountEntry, AccountKey
-from banso_scoring.domain.aggregate_codec import from_document, to_document
+from banso_scoring.domain.aggregate_codec import (
+    day_document,
+    day_from_document,
+    from_document,
+    header_document,
+)
+from banso_scoring.domain.aggregates import DayBucket
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.scorecard import MilestoneSpec
 from banso_scoring.models import (
     Account,
+    AccountDay,
     AccountOverride,
     AccountPlan,
     AppliedIds,
@@ -34,6 +41,7 @@ def _t(model: type[Any]) -> Table:
 
 
 ACCOUNTS = _t(Account)
+DAYS = _t(AccountDay)
 HISTORY = _t(HealthHistory)
 SCORECARDS = _t(ScorecardVersion)
 PLANS = _t(AccountPlan)
@@ -71,10 +79,10 @@ async def scorecard_yaml(session: AsyncSession, *, workspace_id: str, version: i
 # -- accounts --------------------------------------------------------------------------------
 
 
-def _entry(row: Any) -> AccountEntry:
+def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
     published = Health.model_validate_json(row.published) if row.published else None
     return AccountEntry(
-        aggregate=from_document(orjson.loads(row.aggregate)),
+        aggregate=from_document(orjson.loads(row.aggregate), days),
         partition=row.partition,
         published=published,
         recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
@@ -85,13 +93,32 @@ def _entry(row: Any) -> AccountEntry:
     )
 
 
+async def _days(session: AsyncSession, where: Any) -> dict[AccountKey, dict[int, DayBucket]]:
+    rows = await (await session.connection()).execute(
+        select(DAYS.c.workspace_id, DAYS.c.account_id, DAYS.c.day, DAYS.c.bucket).where(where)
+    )
+    days: dict[AccountKey, dict[int, DayBucket]] = {}
+    for workspace, account, day, bucket in rows:
+        days.setdefault((workspace, account), {})[int(day)] = day_from_document(
+            orjson.loads(bucket)
+        )
+    return days
+
+
 async def load_accounts(
     session: AsyncSession, *, partitions: Iterable[int]
 ) -> dict[AccountKey, AccountEntry]:
-    rows = await (await session.connection()).execute(
-        select(ACCOUNTS).where(ACCOUNTS.c.partition.in_(list(partitions)))
+    wanted = list(partitions)
+    rows = (
+        await (await session.connection()).execute(
+            select(ACCOUNTS).where(ACCOUNTS.c.partition.in_(wanted))
+        )
+    ).all()
+    owned = select(ACCOUNTS.c.workspace_id, ACCOUNTS.c.account_id).where(
+        ACCOUNTS.c.partition.in_(wanted)
     )
-    entries = [_entry(row) for row in rows.all()]
+    days = await _days(session, tuple_(DAYS.c.workspace_id, DAYS.c.account_id).in_(owned))
+    entries = [_entry(row, days.get((row.workspace_id, row.account_id), {})) for row in rows]
     return {entry.key: entry for entry in entries}
 
 
@@ -104,7 +131,12 @@ async def load_account(
         )
     )
     row = rows.first()
-    return None if row is None else _entry(row)
+    if row is None:
+        return None
+    days = await _days(
+        session, and_(DAYS.c.workspace_id == workspace_id, DAYS.c.account_id == account_id)
+    )
+    return _entry(row, days.get((workspace_id, account_id), {}))
 
 
 _HEALTH_COLUMNS = ("score", "band", "evaluated_at", "published", "recent_scores")
@@ -126,17 +158,33 @@ async def save_accounts(
     entries: Sequence[AccountEntry],
     aggregates: set[AccountKey],
 ) -> None:
-    """Insert new accounts; update the health columns of others, and their aggregates when
-    ``aggregates`` says they changed."""
+    """Insert new accounts; update the health columns of others and, when ``aggregates`` says
+    they changed, their aggregate header and the day buckets that changed."""
     inserts, full, health_only = [], [], []
+    day_keys: list[dict[str, Any]] = []
+    day_rows: list[dict[str, Any]] = []
     for entry in entries:
         row = {"b_ws": entry.key[0], "b_account": entry.key[1], **_health_columns(entry)}
+        if not entry.stored or entry.key in aggregates:
+            aggregate = entry.aggregate
+            row["aggregate"] = orjson.dumps(header_document(aggregate))
+            for day in aggregate.changed_days | aggregate.removed_days:
+                day_keys.append({"b_ws": entry.key[0], "b_account": entry.key[1], "b_day": day})
+            for day in aggregate.changed_days:
+                day_rows.append(
+                    {
+                        "workspace_id": entry.key[0],
+                        "account_id": entry.key[1],
+                        "day": day,
+                        "bucket": orjson.dumps(day_document(aggregate.days[day])),
+                    }
+                )
+            aggregate.changed_days.clear()
+            aggregate.removed_days.clear()
         if not entry.stored:
             row["partition"] = entry.partition
-            row["aggregate"] = orjson.dumps(to_document(entry.aggregate))
             inserts.append(row)
         elif entry.key in aggregates:
-            row["aggregate"] = orjson.dumps(to_document(entry.aggregate))
             full.append(row)
         else:
             health_only.append(row)
@@ -145,11 +193,7 @@ async def save_accounts(
         await connection.execute(
             insert(ACCOUNTS),
             [
-                {
-                    "workspace_id": r.pop("b_ws"),
-                    "account_id": r.pop("b_account"),
-                    **r,
-                }
+                {"workspace_id": r.pop("b_ws"), "account_id": r.pop("b_account"), **r}
                 for r in inserts
             ],
         )
@@ -163,6 +207,17 @@ async def save_accounts(
         await connection.execute(update(ACCOUNTS).where(where).values(values), full)
     if health_only:
         await connection.execute(update(ACCOUNTS).where(where).values(health), health_only)
+    if day_keys:
+        await connection.execute(
+            delete(DAYS).where(
+                DAYS.c.workspace_id == bindparam("b_ws"),
+                DAYS.c.account_id == bindparam("b_account"),
+                DAYS.c.day == bindparam("b_day"),
+            ),
+            day_keys,
+        )
+    if day_rows:
+        await connection.execute(insert(DAYS), day_rows)
     for entry in entries:
         entry.stored = True
 

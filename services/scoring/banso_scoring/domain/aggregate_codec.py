@@ -20,17 +20,31 @@ _SCALARS = (
 )  # fmt: skip
 
 
+def day_document(bucket: DayBucket) -> dict[str, Any]:
+    return {"c": bucket.counts, "u": format(bucket.users, "x"), "s": bucket.sums}
+
+
+def day_from_document(raw: dict[str, Any]) -> DayBucket:
+    return DayBucket(counts=dict(raw["c"]), users=int(raw["u"], 16), sums=dict(raw["s"]))
+
+
 def to_document(aggregate: AccountAggregate) -> dict[str, Any]:
+    """The whole aggregate as one document."""
+    document = header_document(aggregate)
+    document["days"] = {
+        str(day): day_document(bucket) for day, bucket in sorted(aggregate.days.items())
+    }
+    return document
+
+
+def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
+    """Everything but the day buckets, which storage may keep apart, one row per day."""
     traits = aggregate.traits
     return {
         "v": FORMAT_VERSION,
         "workspace_id": aggregate.workspace_id,
         "account_id": aggregate.account_id,
         "traits": {name: getattr(traits, name) for name in _TRAIT_FIELDS},
-        "days": {
-            str(day): {"c": bucket.counts, "u": format(bucket.users, "x"), "s": bucket.sums}
-            for day, bucket in sorted(aggregate.days.items())
-        },
         "user_slots": aggregate.user_slots,
         "first_seen": aggregate.first_seen,
         "tracked_sums": sorted(aggregate.tracked_sums),
@@ -42,17 +56,19 @@ def to_document(aggregate: AccountAggregate) -> dict[str, Any]:
     }
 
 
-def from_document(document: dict[str, Any]) -> AccountAggregate:
+def from_document(
+    document: dict[str, Any], days: dict[int, DayBucket] | None = None
+) -> AccountAggregate:
+    """An aggregate from ``to_document`` (or from ``header_document`` and its ``days``)."""
     if document.get("v") != FORMAT_VERSION:
         raise ValueError(f"unsupported aggregate format {document.get('v')!r}")
     aggregate = AccountAggregate(
         workspace_id=document["workspace_id"],
         account_id=document["account_id"],
         traits=Traits(**{name: document["traits"].get(name) for name in _TRAIT_FIELDS}),
-        days={
-            int(day): DayBucket(counts=dict(raw["c"]), users=int(raw["u"], 16), sums=dict(raw["s"]))
-            for day, raw in document["days"].items()
-        },
+        days=days
+        if days is not None
+        else {int(day): day_from_document(raw) for day, raw in document["days"].items()},
         user_slots=dict(document["user_slots"]),
         first_seen=dict(document["first_seen"]),
         tracked_sums=set(document["tracked_sums"]),

@@ -99,6 +99,10 @@ class AccountAggregate:
     events_applied: int = 0
     dropped_late: int = 0
     clamped_future: int = 0
+    # Day buckets changed or dropped since the owner last stored them, so storage can write
+    # one day instead of the whole history (not part of the aggregate's value).
+    changed_days: set[int] = field(default_factory=set, compare=False, repr=False)
+    removed_days: set[int] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def created_at(self) -> float | None:
@@ -156,6 +160,7 @@ class AccountAggregate:
         bucket = self.days.get(day)
         if bucket is None:
             bucket = self.days[day] = DayBucket()
+        self.changed_days.add(day)
         name = usage.name
         counts = bucket.counts
         if name not in counts and len(counts) >= MAX_EVENT_NAMES:
@@ -230,6 +235,8 @@ def prune(aggregate: AccountAggregate, policy: ApplyPolicy) -> None:
         old = [day for day in aggregate.days if day < horizon]
         for day in old:
             del aggregate.days[day]
+        aggregate.removed_days.update(old)
+        aggregate.changed_days.difference_update(old)
         if old:
             _compact_user_slots(aggregate)
     if aggregate.feedback_watermark is not None:
@@ -267,3 +274,5 @@ def _compact_user_slots(aggregate: AccountAggregate) -> None:
             mask ^= low
         bucket.users = users
     aggregate.user_slots = slots
+    # Every bucket's user mask was renumbered.
+    aggregate.changed_days.update(aggregate.days)
