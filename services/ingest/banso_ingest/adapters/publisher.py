@@ -32,7 +32,7 @@ from aiokafka.errors import (
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
-from banso_ingest.adapters.records import to_record
+from banso_ingest.adapters.records import RecordWriter
 from banso_ingest.domain.plan import Outgoing
 from banso_ingest.domain.ports import PublishFailed
 from banso_kit.errors import PublishError
@@ -92,18 +92,15 @@ class KafkaPublisher:
         producer, batcher = self._producer, self._batcher
         if producer is None or batcher is None:
             raise PublishFailed("the Kafka producer is being replaced")
-        correlation_id = self._correlation_id()
+        writer = RecordWriter(
+            workspace_id=workspace_id, source_id=source_id, correlation_id=self._correlation_id()
+        )
         started = time.perf_counter()
         pending: set[asyncio.Future[None]] = set()
         topics: set[str] = set()
         try:
             for outgoing in records:
-                record = to_record(
-                    outgoing,
-                    workspace_id=workspace_id,
-                    source_id=source_id,
-                    correlation_id=correlation_id,
-                )
+                record = writer.record(outgoing)
                 topic = record.topic.physical_name(self._prefix)
                 topics.add(record.topic.name)
                 partition = self._partition_of.get((topic, record.key))

@@ -70,9 +70,13 @@ def json_object(raw: JsonObject, field: str) -> JsonObject | None:
 
 
 def merged(defaults: JsonObject | None, own: JsonObject | None) -> JsonObject:
-    """A batch's top-level object merged under an event's own (the event's keys win)."""
+    """A batch's top-level object merged under an event's own (the event's keys win).
+
+    Without defaults the event's own object is returned as it is, not copied: nothing downstream
+    mutates these objects, and copying one per event would be pure cost.
+    """
     if not defaults:
-        return dict(own) if own else {}
+        return own if own is not None else {}
     if not own:
         return dict(defaults)
     return {**defaults, **own}

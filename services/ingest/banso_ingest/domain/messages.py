@@ -119,31 +119,54 @@ def parse_message(
             "workspace",
         )
 
-    # Absent fields are the common case, so each is looked up once and only present ones are
-    # checked (this loop runs for every event ingest receives).
+    # Every event ingest receives passes here, so absent fields (the common case) cost a lookup
+    # and a comparison, never a function call; present ones go through the full checks.
     get = raw.get
     max_id = limits.max_id_chars
     max_name = limits.max_name_chars
-    user_id = _identifier(get("userId"), "userId", max_id)
-    anonymous_id = _identifier(get("anonymousId"), "anonymousId", max_id)
-    previous_id = _identifier(get("previousId"), "previousId", max_id)
-    group_id = _identifier(get("groupId"), "groupId", max_id)
-    given_id = _identifier(get("messageId"), "messageId", max_id)
-    context = merged(envelope.context, json_object(raw, "context"))
-    context_group_id = _identifier(context.get("groupId"), "context.groupId", max_id)
-    integrations = merged(envelope.integrations, json_object(raw, "integrations"))
-    properties = json_object(raw, "properties") or {}
-    traits = json_object(raw, "traits") or {}
-    event = text(raw, "event", max_chars=max_name) if "event" in raw else None
-    name = text(raw, "name", max_chars=max_name) if "name" in raw else None
-    category = text(raw, "category", max_chars=max_name) if "category" in raw else None
+    user_id = None if (value := get("userId")) is None else _identifier(value, "userId", max_id)
+    anonymous_id = (
+        None if (value := get("anonymousId")) is None else _identifier(value, "anonymousId", max_id)
+    )
+    previous_id = (
+        None if (value := get("previousId")) is None else _identifier(value, "previousId", max_id)
+    )
+    group_id = None if (value := get("groupId")) is None else _identifier(value, "groupId", max_id)
+    given_id = (
+        None if (value := get("messageId")) is None else _identifier(value, "messageId", max_id)
+    )
+    own_context = get("context")
+    if type(own_context) is not dict:
+        own_context = json_object(raw, "context")
+    context = merged(envelope.context, own_context)
+    context_group_id = (
+        None
+        if (value := context.get("groupId")) is None
+        else _identifier(value, "context.groupId", max_id)
+    )
+    own_integrations = get("integrations")
+    if own_integrations is not None and type(own_integrations) is not dict:
+        own_integrations = json_object(raw, "integrations")
+    integrations = merged(envelope.integrations, own_integrations)
+    properties = get("properties")
+    if type(properties) is not dict:
+        properties = json_object(raw, "properties") or {}
+    traits = get("traits")
+    if type(traits) is not dict:
+        traits = json_object(raw, "traits") or {}
+    event = None if get("event") is None else text(raw, "event", max_chars=max_name)
+    name = None if get("name") is None else text(raw, "name", max_chars=max_name)
+    category = None if get("category") is None else text(raw, "category", max_chars=max_name)
 
     _require_type_fields(message_type, user_id, anonymous_id, event, group_id, previous_id)
 
     original = parse_timestamp(get("timestamp"), field="timestamp")
     if original is None:
         original = parse_timestamp(get("originalTimestamp"), field="originalTimestamp")
-    sent_at = parse_timestamp(get("sentAt"), field="sentAt") or envelope.sent_at
+    own_sent_at = get("sentAt")
+    sent_at = (
+        envelope.sent_at if own_sent_at is None else parse_timestamp(own_sent_at, field="sentAt")
+    )
     return TrackedMessage(
         index=index,
         type=message_type,
@@ -169,8 +192,6 @@ def parse_message(
 
 
 def _identifier(value: object, field: str, max_chars: int) -> str | None:
-    if value is None:
-        return None
     if type(value) is str and 0 < len(value) <= max_chars and not value[0].isspace():
         return (
             value

@@ -74,11 +74,10 @@ class Assignment:
 def event_id(source_id: str, message_id: str) -> str:
     """`uuid5(EVENT_ID_NAMESPACE, "<source>\\n<messageId>")`, written out because it runs per event
     and the `uuid` module's objects cost more than the hash."""
-    digest = bytearray(sha1(_NAMESPACE_BYTES + f"{source_id}\n{message_id}".encode()).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest[:16].hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = sha1(_NAMESPACE_BYTES + f"{source_id}\n{message_id}".encode()).hexdigest()
+    # RFC 4122: version 5 in the 13th digit, variant 10xx in the 17th.
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def split_repeats(intents: Iterable[Intent]) -> tuple[list[Intent], list[Duplicate]]:

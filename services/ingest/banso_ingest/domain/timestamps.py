@@ -32,6 +32,8 @@ def parse_timestamp(value: object, *, field: str) -> datetime | None:
         raise EventRejected(
             Reason.BAD_TIMESTAMP, f"`{field}` is not an ISO-8601 timestamp: {value[:64]!r}"
         ) from None
+    if parsed.tzinfo is UTC:  # "...Z", what the SDKs send: already right
+        return parsed
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
