@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_contracts.events import (
@@ -68,8 +69,10 @@ class NotifyHandler:
                 by_workspace[workspace].append(message)
         for workspace_id, batch in by_workspace.items():
             await _WorkspaceBatch(self, session, workspace_id).apply(batch)
-        if self._wake is not None:
-            self._wake()
+        wake = self._wake
+        if wake is not None:
+            # the dispatcher can only see the new nudges once the consumer's transaction commits
+            event.listen(session.sync_session, "after_commit", lambda _: wake(), once=True)
 
 
 class _WorkspaceBatch:
