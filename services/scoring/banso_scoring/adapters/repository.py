@@ -139,14 +139,8 @@ async def load_account(
     return _entry(row, days.get((workspace_id, account_id), {}))
 
 
-_HEALTH_COLUMNS = ("score", "band", "evaluated_at", "published", "recent_scores")
-
-
-def _health_columns(entry: AccountEntry) -> dict[str, Any]:
+def _published_columns(entry: AccountEntry) -> dict[str, Any]:
     return {
-        "score": entry.score,
-        "band": entry.band,
-        "evaluated_at": entry.evaluated_at,
         "published": entry.published.model_dump_json().encode() if entry.published else None,
         "recent_scores": orjson.dumps(entry.recent_scores).decode(),
     }
@@ -157,56 +151,67 @@ async def save_accounts(
     *,
     entries: Sequence[AccountEntry],
     aggregates: set[AccountKey],
+    evaluated: set[AccountKey],
+    published: set[AccountKey],
 ) -> None:
-    """Insert new accounts; update the health columns of others and, when ``aggregates`` says
-    they changed, their aggregate header and the day buckets that changed."""
-    inserts, full, health_only = [], [], []
+    """Insert new accounts; for the others write only what changed: the aggregate header and
+    the day buckets that changed, the latest score and band, the last published health."""
+    inserts: list[dict[str, Any]] = []
+    headers: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
+    publications: list[dict[str, Any]] = []
     day_keys: list[dict[str, Any]] = []
     day_rows: list[dict[str, Any]] = []
     for entry in entries:
-        row = {"b_ws": entry.key[0], "b_account": entry.key[1], **_health_columns(entry)}
+        workspace, account = entry.key
+        ids = {"b_ws": workspace, "b_account": account}
+        aggregate = entry.aggregate
+        header = None
         if not entry.stored or entry.key in aggregates:
-            aggregate = entry.aggregate
-            row["aggregate"] = orjson.dumps(header_document(aggregate))
+            header = orjson.dumps(header_document(aggregate))
             for day in aggregate.changed_days | aggregate.removed_days:
-                day_keys.append({"b_ws": entry.key[0], "b_account": entry.key[1], "b_day": day})
+                day_keys.append({**ids, "b_day": day})
             for day in aggregate.changed_days:
+                bucket = orjson.dumps(day_document(aggregate.days[day]))
                 day_rows.append(
-                    {
-                        "workspace_id": entry.key[0],
-                        "account_id": entry.key[1],
-                        "day": day,
-                        "bucket": orjson.dumps(day_document(aggregate.days[day])),
-                    }
+                    {"workspace_id": workspace, "account_id": account, "day": day, "bucket": bucket}
                 )
             aggregate.changed_days.clear()
             aggregate.removed_days.clear()
+        score = {"score": entry.score, "band": entry.band, "evaluated_at": entry.evaluated_at}
         if not entry.stored:
-            row["partition"] = entry.partition
-            inserts.append(row)
-        elif entry.key in aggregates:
-            full.append(row)
-        else:
-            health_only.append(row)
+            inserts.append(
+                {
+                    "workspace_id": workspace,
+                    "account_id": account,
+                    "partition": entry.partition,
+                    "aggregate": header,
+                    **score,
+                    **_published_columns(entry),
+                }
+            )
+            continue
+        if header is not None:
+            headers.append({**ids, "aggregate": header})
+        if entry.key in evaluated:
+            scores.append({**ids, **score})
+        if entry.key in published:
+            publications.append({**ids, **_published_columns(entry)})
     connection = await session.connection()
     if inserts:
-        await connection.execute(
-            insert(ACCOUNTS),
-            [
-                {"workspace_id": r.pop("b_ws"), "account_id": r.pop("b_account"), **r}
-                for r in inserts
-            ],
-        )
+        await connection.execute(insert(ACCOUNTS), inserts)
     where = and_(
         ACCOUNTS.c.workspace_id == bindparam("b_ws"),
         ACCOUNTS.c.account_id == bindparam("b_account"),
     )
-    health: dict[str, Any] = {name: bindparam(name) for name in _HEALTH_COLUMNS}
-    if full:
-        values = {**health, "aggregate": bindparam("aggregate")}
-        await connection.execute(update(ACCOUNTS).where(where).values(values), full)
-    if health_only:
-        await connection.execute(update(ACCOUNTS).where(where).values(health), health_only)
+    for rows, columns in (
+        (headers, ("aggregate",)),
+        (scores, ("score", "band", "evaluated_at")),
+        (publications, ("published", "recent_scores")),
+    ):
+        if rows:
+            values: dict[str, Any] = {column: bindparam(column) for column in columns}
+            await connection.execute(update(ACCOUNTS).where(where).values(values), rows)
     if day_keys:
         await connection.execute(
             delete(DAYS).where(

@@ -37,6 +37,7 @@ class RoundWrites:
     seen_ids: set[str] = field(default_factory=set)
     aggregates_changed: set[AccountKey] = field(default_factory=set)
     health_changed: set[AccountKey] = field(default_factory=set)
+    published: set[AccountKey] = field(default_factory=set)
     expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
     groups_changed: set[int] = field(default_factory=set)
     request_ids: list[int] = field(default_factory=list)
@@ -249,6 +250,7 @@ class Engine:
                 scorecard_version=card.version,
             )
             writes.events.append((event, event_id))
+            writes.published.add(key)
             entry.published = health
             entry.remember_score(at, health.score)
         writes.history.append(

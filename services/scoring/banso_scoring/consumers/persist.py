@@ -69,7 +69,11 @@ async def write_round(
     entries = [accounts[key] for key in touched if key in accounts]
     if entries:
         await repository.save_accounts(
-            session, entries=entries, aggregates=writes.aggregates_changed
+            session,
+            entries=entries,
+            aggregates=writes.aggregates_changed,
+            evaluated=writes.health_changed,
+            published=writes.published,
         )
     await repository.insert_history(session, rows=writes.history)
     await repository.delete_requests(session, ids=writes.request_ids)
