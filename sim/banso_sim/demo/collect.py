@@ -114,15 +114,22 @@ async def collect_health(
         if any(s.get("kind") == "expansion" for s in body.get("signals", [])):
             section.expansion.append(row)
         series[account.id] = sorted(
-            (
-                to_event_time(marks, moment, world) if marks else moment,
-                str(item.get("band", "unknown")),
-            )
+            (moment, str(item.get("band", "unknown")))
             for item in (history or {}).get("items", [])
             if (moment := _instant(item.get("computed_at"))) is not None
         )
     section.at_risk.sort(key=lambda r: (_BAND_ORDER.get(r.band, 9), -r.arr))
     section.expansion.sort(key=lambda r: -r.arr)
+    # Scoring stamps health with the time the events arrived: in a replay compressed into
+    # minutes that is after the simulated window, and the demo maps it back to the simulated
+    # day being sent at that moment.
+    late = world.config.now + timedelta(hours=1)
+    if marks and any(moment > late for points in series.values() for moment, _ in points):
+        section.receipt_time = True
+        series = {
+            account_id: [(to_event_time(marks, moment, world), band) for moment, band in points]
+            for account_id, points in series.items()
+        }
     section.timeline = band_timeline(series, world)
     return section
 
