@@ -169,3 +169,15 @@ def test_empty_and_unreadable_texts_still_get_a_theme() -> None:
         assert assignment.theme_id in clusterer.themes
     clusterer.consolidate(refit=True)
     assert sum(theme.size for theme in clusterer.active_themes()) == 4
+
+
+def test_a_pause_refits_a_representation_the_window_outgrew() -> None:
+    stream = ThemeStream(ClusteringConfig(consolidate_every=10_000))
+    for index, (_, text) in enumerate(topic_stream()[:20]):
+        stream.place(str(index), text)
+    assert stream.clusterer.model.fitted_on == 16  # fits at 8 and 16 items on the way
+    assert stream.clusterer.representation_stale
+    report = stream.clusterer.consolidate(refit=stream.clusterer.representation_stale)
+    assert report.refitted
+    assert stream.clusterer.model.fitted_on == 20
+    assert not stream.clusterer.representation_stale

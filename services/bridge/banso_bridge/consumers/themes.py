@@ -131,7 +131,10 @@ class ThemeBook:
 
     async def consolidate(self, session: AsyncSession, engine: WorkspaceEngine) -> set[int]:
         """One consolidation pass outside the stream's own schedule (the idle timer)."""
-        report = await asyncio.to_thread(engine.clusterer.consolidate)
+        # The stream is quiet: bring the representation up to date if the window outgrew it.
+        clusterer = engine.clusterer
+        refit = clusterer.representation_stale
+        report = await asyncio.to_thread(lambda: clusterer.consolidate(refit=refit))
         engine.consolidated_at = self.clock()
         return await self.sync(session, engine, [report])
 

@@ -118,6 +118,12 @@ class ThemeClusterer:
         return len(self._window)
 
     @property
+    def representation_stale(self) -> bool:
+        """The window outgrew the last fit by a tenth: worth a refit when the stream pauses."""
+        fitted = self._model.fitted_on
+        return len(self._window) > fitted + max(1, fitted // 10)
+
+    @property
     def consolidation_due(self) -> bool:
         return (
             self._since_consolidation >= self.config.consolidate_every
