@@ -58,7 +58,10 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
             contextlib.AsyncExitStack() as stack,
         ):
             metrics = IngestMetrics(registry)
-            writer = GroupCommitWriter(runtime.db)
+            writer = GroupCommitWriter(
+                runtime.db,
+                observe=lambda stage, s: metrics.store_seconds.labels(stage).observe(s),
+            )
             writer.start()
             stack.push_async_callback(writer.stop)
             ledger = SqlDedupeLedger(

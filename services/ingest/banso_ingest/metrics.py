@@ -61,6 +61,14 @@ class IngestMetrics:
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
+        self.store_seconds = Histogram(
+            "banso_ingest_store_seconds",
+            "Dedupe-ledger transactions: waiting for the other workers (lock), running "
+            "(transaction).",
+            ["stage"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
         self.in_flight_requests = Gauge(
             "banso_ingest_in_flight_requests",
             "Requests being handled (summed over the workers).",

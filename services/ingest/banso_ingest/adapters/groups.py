@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from banso_ingest.adapters.group_commit import GroupCommitWriter, placeholders
+from banso_ingest.adapters.group_commit import Execute, GroupCommitWriter, placeholders
 from banso_ingest.adapters.ledger import epoch_ms
 
 TABLE = "user_groups"
@@ -32,9 +29,8 @@ class SqlGroupDirectory:
         statement = _lookup_sql(self._writer.paramstyle, len(wanted))
         params = (workspace_id, *wanted)
 
-        async def run(conn: AsyncConnection) -> dict[str, str]:
-            found: list[Any] = list(await conn.exec_driver_sql(statement, params))
-            return {str(row[0]): str(row[1]) for row in found}
+        def run(execute: Execute) -> dict[str, str]:
+            return {str(row[0]): str(row[1]) for row in execute(statement, params)}
 
         return await self._writer.run(run)
 
@@ -44,8 +40,8 @@ class SqlGroupDirectory:
         statement = _remember_sql(self._writer.paramstyle, len(changes))
         params = (workspace_id, epoch_ms(now), *(v for pair in changes.items() for v in pair))
 
-        async def run(conn: AsyncConnection) -> None:
-            await conn.exec_driver_sql(statement, params)
+        def run(execute: Execute) -> None:
+            execute(statement, params)
 
         await self._writer.run(run)
 

@@ -20,11 +20,8 @@ import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from banso_ingest.adapters.group_commit import GroupCommitWriter, placeholders
+from banso_ingest.adapters.group_commit import Execute, GroupCommitWriter, placeholders
 from banso_ingest.domain.ports import Claim
 
 TABLE = "dedupe_ledger"
@@ -51,17 +48,13 @@ class SqlDedupeLedger:
         style = self._writer.paramstyle
         params = (source_id, workspace_id, token, now_ms + self._lease_ms, now_ms, *ids)
 
-        async def run(conn: AsyncConnection) -> Claim:
-            result = await conn.exec_driver_sql(_claim_sql(style, len(ids)), params)
-            claimed = frozenset(str(message_id) for message_id in result.scalars())
+        def run(execute: Execute) -> Claim:
+            claimed = frozenset(str(row[0]) for row in execute(_claim_sql(style, len(ids)), params))
             others = [m for m in ids if m not in claimed]
             published: set[str] = set()
             if others:
-                found = await conn.exec_driver_sql(
-                    _state_sql(style, len(others)), (source_id, *others)
-                )
-                seen: list[Any] = list(found)
-                published = {str(row[0]) for row in seen if row[1]}
+                found = execute(_state_sql(style, len(others)), (source_id, *others))
+                published = {str(row[0]) for row in found if row[1]}
             # Neither claimed nor published: another request holds a live lease on it.
             in_flight = frozenset(m for m in others if m not in published)
             return Claim(claimed, frozenset(published), in_flight, token)
@@ -75,8 +68,8 @@ class SqlDedupeLedger:
         statement = _confirm_sql(self._writer.paramstyle, len(ids))
         params = (epoch_ms(now) + self._window_ms, source_id, token, *ids)
 
-        async def run(conn: AsyncConnection) -> None:
-            await conn.exec_driver_sql(statement, params)
+        def run(execute: Execute) -> None:
+            execute(statement, params)
 
         await self._writer.run(run)
 
@@ -85,8 +78,8 @@ class SqlDedupeLedger:
         statement = _release_sql(self._writer.paramstyle, len(ids))
         params = (source_id, token, *ids)
 
-        async def run(conn: AsyncConnection) -> None:
-            await conn.exec_driver_sql(statement, params)
+        def run(execute: Execute) -> None:
+            execute(statement, params)
 
         await self._writer.run(run)
 
@@ -97,13 +90,12 @@ class SqlDedupeLedger:
         statement = (
             f"DELETE FROM {TABLE} WHERE (source_id, message_id) IN ("
             f"SELECT source_id, message_id FROM {TABLE} "
-            f"WHERE expires_at_ms < {cutoff} LIMIT {count})"
+            f"WHERE expires_at_ms < {cutoff} LIMIT {count}) RETURNING message_id"
         )
         params = (epoch_ms(now), limit)
 
-        async def run(conn: AsyncConnection) -> int:
-            result = await conn.exec_driver_sql(statement, params)
-            return int(result.rowcount)
+        def run(execute: Execute) -> int:
+            return len(execute(statement, params))
 
         return await self._writer.run(run)
 
