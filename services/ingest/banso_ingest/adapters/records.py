@@ -23,8 +23,9 @@ from banso_contracts.events import (
 )
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, USAGE, USER_TRAITS, Topic
 from banso_ingest.domain.feedback import FeedbackItem
-from banso_ingest.domain.messages import MessageType, TrackedMessage
+from banso_ingest.domain.messages import ALIAS, IDENTIFY, TrackedMessage
 from banso_ingest.domain.plan import Outgoing
+from banso_ingest.domain.routing import USAGE as USAGE_ROUTE
 from banso_ingest.domain.routing import Route, usage_name
 
 SOURCE = "/banso/ingest"
@@ -111,7 +112,7 @@ def _tracked(
     outgoing: Outgoing, message: TrackedMessage, workspace_id: str, source_id: str
 ) -> tuple[bytes, str, dict[str, Any]]:
     kind = message.type
-    if outgoing.route is Route.USAGE:
+    if outgoing.route is USAGE_ROUTE:
         account = outgoing.account.account_id
         body: dict[str, Any] = {
             "workspace_id": workspace_id,
@@ -137,7 +138,7 @@ def _tracked(
         else:
             subject = f"anonymous:{message.anonymous_id}"
         return _USAGE, subject, body
-    if kind is MessageType.IDENTIFY:
+    if kind is IDENTIFY:
         return (
             _IDENTIFIED,
             str(message.user_id),
@@ -153,7 +154,7 @@ def _tracked(
                 "received_at": message.received_at,
             },
         )
-    if kind is MessageType.ALIAS:
+    if kind is ALIAS:
         return (
             _ALIASED,
             str(message.previous_id),

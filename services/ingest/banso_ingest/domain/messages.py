@@ -34,6 +34,11 @@ class MessageType(StrEnum):
 
 _TYPES = {member.value: member for member in MessageType}
 
+# Hot-path spellings of the members: in Python 3.11 `MessageType.GROUP` goes through a descriptor
+# and costs eight times a module global, and these comparisons run several times per event.
+TRACK, PAGE, SCREEN = MessageType.TRACK, MessageType.PAGE, MessageType.SCREEN
+IDENTIFY, GROUP, ALIAS = MessageType.IDENTIFY, MessageType.GROUP, MessageType.ALIAS
+
 # How an anonymousId is told apart from a userId wherever both share one namespace (keys, the
 # last-group map); the same spelling as the contracts' subjects.
 ANONYMOUS_PREFIX = "anonymous:"
@@ -236,14 +241,14 @@ def _require_type_fields(
     group_id: str | None,
     previous_id: str | None,
 ) -> None:
-    if message_type is MessageType.IDENTIFY and user_id is None:
+    if message_type is IDENTIFY and user_id is None:
         # Bansō keeps traits of known people (UserIdentified needs a userId); an anonymous
         # visitor's traits have no one to belong to yet, so the sender hears it instead of a drop.
         raise EventRejected(
             Reason.MISSING_USER_ID,
             "identify requires `userId`: Bansō keeps traits of identified users only",
         )
-    if message_type is MessageType.ALIAS:
+    if message_type is ALIAS:
         # alias links an old id to a new one: both are needed, anonymousId does not stand in.
         if user_id is None:
             raise EventRejected(Reason.MISSING_USER_ID, "alias requires `userId` (the new id)")
@@ -256,9 +261,9 @@ def _require_type_fields(
         raise EventRejected(
             Reason.MISSING_IDENTITY, f"{message_type.value} requires `userId` or `anonymousId`"
         )
-    if message_type is MessageType.TRACK and event is None:
+    if message_type is TRACK and event is None:
         raise EventRejected(Reason.MISSING_EVENT, "track requires a non-empty `event` name")
-    if message_type is MessageType.GROUP and group_id is None:
+    if message_type is GROUP and group_id is None:
         raise EventRejected(Reason.MISSING_GROUP_ID, "group requires `groupId` (the account)")
 
 

@@ -24,14 +24,22 @@ from banso_ingest.domain.accounts import (
     user_traits_key,
 )
 from banso_ingest.domain.feedback import FeedbackItem
-from banso_ingest.domain.messages import MessageType, TrackedMessage
+from banso_ingest.domain.messages import ALIAS, TrackedMessage
 from banso_ingest.domain.rejections import Reason, Rejection
-from banso_ingest.domain.routing import Intent, Payload, Route
+from banso_ingest.domain.routing import (
+    ACCOUNT_TRAITS,
+    USAGE,
+    USER_TRAITS,
+    Intent,
+    Payload,
+    Route,
+)
 
 # Event ids are derived from (source, messageId): a retry that gets published twice after a crash
 # carries the same CloudEvents id both times, so consumers drop the repeat.
 EVENT_ID_NAMESPACE: UUID = uuid5(NAMESPACE_URL, "https://banso.dev/ingest/events")
 _NAMESPACE_BYTES = EVENT_ID_NAMESPACE.bytes
+_LAST_GROUP = AccountSource.LAST_GROUP  # hot path (see messages.py)
 
 
 @dataclass(slots=True)  # one per event: not frozen, to build it cheaply; never mutated
@@ -98,7 +106,7 @@ def identities_to_look_up(intents: Iterable[Intent]) -> set[str]:
     """Users whose last group is needed: those of events that name no account themselves."""
     wanted: set[str] = set()
     for intent in intents:
-        if intent.route is Route.ACCOUNT_TRAITS or stated_account(intent.payload) is not None:
+        if intent.route is ACCOUNT_TRAITS or stated_account(intent.payload) is not None:
             continue
         wanted.update(candidate_identities(intent.payload))
     return wanted
@@ -126,7 +134,7 @@ def assign(
             if intent.fallback is None:
                 out.rejections.append(_no_account(payload))
                 continue
-            route, payload = Route.USAGE, intent.fallback
+            route, payload = USAGE, intent.fallback
         if isinstance(payload, TrackedMessage):
             _remember(payload, account, memberships)
         out.records.append(
@@ -147,7 +155,7 @@ def unassigned_count(records: Collection[Outgoing]) -> int:
 
 
 def _account(intent: Intent, memberships: Memberships) -> AccountResolution:
-    if intent.route is Route.ACCOUNT_TRAITS:
+    if intent.route is ACCOUNT_TRAITS:
         return stated_account(intent.payload) or UNASSIGNED
     stated = stated_account(intent.payload)
     if stated is not None:
@@ -155,7 +163,7 @@ def _account(intent: Intent, memberships: Memberships) -> AccountResolution:
     found = memberships.account_of(candidate_identities(intent.payload))
     if found is None:
         return UNASSIGNED
-    return AccountResolution(found, AccountSource.LAST_GROUP)
+    return AccountResolution(found, _LAST_GROUP)
 
 
 def _remember(
@@ -165,7 +173,7 @@ def _remember(
     if identity is not None and message.group_id is not None:
         memberships.record(identity, message.group_id)
     elif (
-        message.type is MessageType.ALIAS
+        message.type is ALIAS
         and message.user_id is not None
         and account.account_id is not None
         and memberships.account_of((message.user_id,)) is None
@@ -175,7 +183,7 @@ def _remember(
 
 
 def _key(route: Route, workspace_id: str, payload: Payload, account: AccountResolution) -> str:
-    if route is Route.USER_TRAITS and isinstance(payload, TrackedMessage):
+    if route is USER_TRAITS and isinstance(payload, TrackedMessage):
         return user_traits_key(workspace_id, payload)
     if account.account_id is None:
         return person_key(workspace_id, payload)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from banso_ingest.domain.feedback import FeedbackItem, FeedbackKind, feedback_from_track
-from banso_ingest.domain.messages import MessageType, TrackedMessage
+from banso_ingest.domain.messages import TRACK, MessageType, TrackedMessage
 from banso_ingest.domain.rejections import EventRejected, Rejection
 
 
@@ -22,6 +22,11 @@ class Route(StrEnum):
     USER_TRAITS = "user_traits"
     ACCOUNT_TRAITS = "account_traits"
     FEEDBACK = "feedback"
+
+
+# Hot-path spellings of the members (see messages.py).
+USAGE, USER_TRAITS = Route.USAGE, Route.USER_TRAITS
+ACCOUNT_TRAITS, FEEDBACK = Route.ACCOUNT_TRAITS, Route.FEEDBACK
 
 
 _ROUTES = {
@@ -63,7 +68,7 @@ def classify(
     for message in messages:
         kind = (
             feedback_events.get(message.event)
-            if message.type is MessageType.TRACK and message.event is not None
+            if message.type is TRACK and message.event is not None
             else None
         )
         if kind is None:
@@ -77,9 +82,9 @@ def classify(
             )
             continue
         if item is None:
-            intents.append(Intent(Route.USAGE, message))
+            intents.append(Intent(USAGE, message))
         else:
-            intents.append(Intent(Route.FEEDBACK, item, fallback=message))
+            intents.append(Intent(FEEDBACK, item, fallback=message))
     return intents, rejections
 
 
