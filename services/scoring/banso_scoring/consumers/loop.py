@@ -123,7 +123,9 @@ class ScoringConsumer:
             # A plain seek: never stored means from the start (earliest still available).
             consumer.seek(tp, self.groups[tp.partition].next_offsets[tp.topic])
         self.metrics.accounts.set(len(self.accounts))
-        # What was just loaded lives until the partitions move: keep it out of collections.
+        # What was just loaded lives until the partitions move: keep it out of collections
+        # (collect first, so no garbage is frozen with it).
+        gc.collect()
         gc.freeze()
         self.ready.set()
 
