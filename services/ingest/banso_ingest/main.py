@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -99,6 +100,10 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
             )
             sweeper = asyncio.create_task(_sweep(ledger, settings, clock), name="dedupe-sweep")
             stack.push_async_callback(_cancel, sweeper)
+            # Everything built so far lives as long as the process: keep it out of the cyclic
+            # garbage collector's full passes, which otherwise rescan it and stall requests.
+            gc.collect()
+            gc.freeze()
             yield {"settings": settings, "runtime": runtime, "ingest": ingest}
 
     # The kit's `service_app`, with its two request middlewares as one plain ASGI one (asgi.py).

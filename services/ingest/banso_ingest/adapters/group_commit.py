@@ -52,6 +52,8 @@ class Backend(Protocol):
 
     async def transaction(self, operations: list[Operation]) -> list[Any]: ...
 
+    async def checkpoint(self) -> None: ...
+
     async def close(self) -> None: ...
 
 
@@ -73,22 +75,35 @@ class GroupCommitWriter:
         self._queue: deque[tuple[Operation, asyncio.Future[Any]]] = deque()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._checkpoints: asyncio.Task[None] | None = None
 
     @property
     def paramstyle(self) -> str:
         return self._backend.paramstyle
 
-    def start(self) -> None:
+    def start(self, *, checkpoint_interval_s: float = 1.0) -> None:
         self._task = asyncio.create_task(self._run(), name="ingest-store-writer")
+        self._checkpoints = asyncio.create_task(
+            self._checkpoint_every(checkpoint_interval_s), name="ingest-store-checkpoint"
+        )
+
+    async def _checkpoint_every(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self._backend.checkpoint()
+            except (sqlite3.Error, OSError) as error:
+                logger.warning("store_checkpoint_failed", extra={"error": str(error)[:500]})
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        for task in (self._task, self._checkpoints):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        self._task = self._checkpoints = None
         while self._queue:
             _, future = self._queue.popleft()
             if not future.done():
@@ -155,6 +170,18 @@ class SqliteFileBackend:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
         self._thread.shutdown(wait=False)
 
+    async def checkpoint(self) -> None:
+        """Copy committed WAL pages into the database file without blocking the writers."""
+        await asyncio.to_thread(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        # A connection of its own: a PASSIVE checkpoint runs beside the writers, never waits.
+        conn = sqlite3.connect(self._path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
     def _run(self, operations: list[Operation]) -> tuple[list[Any], float, float]:
         conn, turns = self._connect()
         started = time.perf_counter()
@@ -184,6 +211,10 @@ class SqliteFileBackend:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # The ledger writes hundreds of rows a second: checkpointing the WAL inside a commit
+            # (SQLite's default, every 1000 pages) would stall every request of that
+            # transaction. `checkpoint()` does it beside the writer instead.
+            conn.execute("PRAGMA wal_autocheckpoint=0")
             self._turns = os.open(f"{self._path}.writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
             self._conn = conn
         return self._conn, self._turns
@@ -214,6 +245,9 @@ class EngineBackend:
 
     async def close(self) -> None:
         return None
+
+    async def checkpoint(self) -> None:
+        return None  # the server checkpoints by itself
 
 
 def _run_all(conn: Connection, operations: list[Operation]) -> list[Any]:
