@@ -24,7 +24,9 @@ def main() -> int:
         print(f"== {name}", flush=True)
         started = time.monotonic()
         result = subprocess.run([sys.executable, str(script)], cwd=BENCH.parent, check=False)
-        print(f"== {name}: exit {result.returncode} in {time.monotonic() - started:.0f} s", flush=True)
+        print(
+            f"== {name}: exit {result.returncode} in {time.monotonic() - started:.0f} s", flush=True
+        )
         if result.returncode != 0:
             failures.append(name)
     if failures:

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
+
 from banso_contracts.asyncapi import CHANNEL_IDS, RECEIVES, SENDS
 from banso_contracts.codec import encode
 from banso_contracts.events import ALL_EVENTS
@@ -22,8 +24,6 @@ from banso_contracts.topics import (
     USAGE,
     USER_TRAITS,
 )
-from pydantic import ValidationError
-
 from tests.contracts.samples import samples
 
 ROOT = contracts_root()

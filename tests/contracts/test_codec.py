@@ -6,12 +6,12 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from banso_contracts import ContractError
 from banso_contracts.codec import decode, encode
 from banso_contracts.envelope import Envelope
 from banso_contracts.events import ALL_EVENTS, Event, HealthChanged, UsageRecorded
 from banso_contracts.topics import topic_for
-
 from tests.contracts.samples import T0, WS, samples
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
 from banso_contracts.compat import breaking_changes
 from banso_contracts.events import Event
 from banso_contracts.schemas import event_schema
-from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 def _schema(model: type[BaseModel]) -> dict[str, Any]:

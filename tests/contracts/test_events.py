@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
+
 from banso_contracts.codec import decode, encode
 from banso_contracts.events import (
     DeadLettered,
@@ -13,8 +15,6 @@ from banso_contracts.events import (
     UsageRecorded,
     text_of,
 )
-from pydantic import ValidationError
-
 from tests.contracts.samples import T0, WS, samples
 
 

@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from banso_contracts.compat import breaking_changes
 from banso_contracts.events import ALL_EVENTS, Event
 from banso_contracts.schemagen import contracts_root
 from banso_contracts.schemas import event_schema, render_json
-
 from tests.contracts.git_history import committed_versions, ever_committed
 
 SCHEMAS = contracts_root() / "schemas"

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft7Validator
+
 from banso_contracts.codec import encode
 from banso_contracts.events import ALL_EVENTS, Event
 from banso_contracts.schemagen import contracts_root, drift, main, render, write
-from jsonschema import Draft7Validator
-
 from tests.contracts.samples import samples
 
 ROOT = contracts_root()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from banso_contracts import ContractError
 from banso_contracts.events import (
     ALL_EVENTS,
@@ -26,7 +27,6 @@ from banso_contracts.topics import (
     topic_for,
     topic_named,
 )
-
 from tests.contracts.samples import WS, samples
 
 
