@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from banso_kit.api import ReaderDep, SessionDep
 from banso_kit.errors import NotFound
-from banso_scoring.adapters import repository
+from banso_scoring.adapters import api_writes, repository
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import account_health
 from banso_scoring.api.schemas import (
@@ -86,7 +86,7 @@ async def get_history(
             .limit(limit)
         )
     ).all()
-    if not rows and not await repository.account_exists(
+    if not rows and not await api_writes.account_exists(
         session, workspace_id=principal.workspace_id, account_id=account_id
     ):
         raise NotFound(f"no account {account_id!r} in this workspace")

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import Unprocessable
-from banso_scoring.adapters import repository
+from banso_scoring.adapters import api_writes, repository
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import current_scorecard
 from banso_scoring.api.schemas import GoalsBody, MilestonesBody
@@ -51,7 +51,7 @@ async def put_goals(
     if problems:
         raise Unprocessable("goal windows are too long", detail={"problems": problems})
     document = orjson.dumps([goal.model_dump(mode="json") for goal in body.goals]).decode()
-    await repository.save_plan(
+    await api_writes.save_plan(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -59,7 +59,7 @@ async def put_goals(
         at=context.clock(),
         by=principal.token_id,
     )
-    await repository.request_evaluation(
+    await api_writes.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="goals"
     )
     return body
@@ -86,7 +86,7 @@ async def put_milestones(
     """Replace the account's own milestones; one named like a scorecard milestone replaces it."""
     _names_unique([milestone.name for milestone in body.milestones], "milestones")
     document = orjson.dumps([m.model_dump(mode="json") for m in body.milestones]).decode()
-    await repository.save_plan(
+    await api_writes.save_plan(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -94,7 +94,7 @@ async def put_milestones(
         at=context.clock(),
         by=principal.token_id,
     )
-    await repository.request_evaluation(
+    await api_writes.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="milestones"
     )
     return body

@@ -15,7 +15,7 @@ from banso_contracts.events import HealthChanged
 
 # The kit's outbox has no batch insert yet; its header encoding is reused, not copied, so the
 # relay keeps reading what is written here.
-from banso_kit.outbox import _encode_headers as encode_outbox_headers
+from banso_kit.outbox import encode_headers as encode_outbox_headers
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import repository
 from banso_scoring.consumers.engine import RoundWrites
