@@ -409,9 +409,9 @@ async def test_metrics_count_events_by_outcome(ingest: IngestServer) -> None:
         'banso_ingest_events_accepted_total{topic="banso.usage.v1"}',
         'banso_ingest_events_rejected_total{reason="missing_identity"}',
         "banso_ingest_events_deduplicated_total",
-        "banso_ingest_kafka_ack_seconds_bucket",
-        "banso_ingest_request_seconds_bucket",
-        "banso_ingest_in_flight_requests",
+        "banso_ingest_kafka_ack_duration_seconds_bucket",
+        "banso_ingest_request_duration_seconds_bucket",
+        "banso_ingest_inflight_requests",
     ):
         assert name in text, name
 

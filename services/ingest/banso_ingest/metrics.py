@@ -48,21 +48,21 @@ class IngestMetrics:
             registry=registry,
         )
         self.request_seconds = Histogram(
-            "banso_ingest_request_seconds",
+            "banso_ingest_request_duration_seconds",
             "Time to answer a tracking or feedback request, by endpoint and outcome.",
             ["endpoint", "outcome"],
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
         self.kafka_ack_seconds = Histogram(
-            "banso_ingest_kafka_ack_seconds",
+            "banso_ingest_kafka_ack_duration_seconds",
             "Time from handing a request's records to Kafka to every acknowledgement, by topic.",
             ["topic"],
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
         self.store_seconds = Histogram(
-            "banso_ingest_store_seconds",
+            "banso_ingest_store_duration_seconds",
             "Dedupe-ledger transactions: waiting for the other workers (lock), running "
             "(transaction).",
             ["stage"],
@@ -70,13 +70,13 @@ class IngestMetrics:
             registry=registry,
         )
         self.in_flight_requests = Gauge(
-            "banso_ingest_in_flight_requests",
+            "banso_ingest_inflight_requests",
             "Requests being handled (summed over the workers).",
             multiprocess_mode="livesum",
             registry=registry,
         )
         self.in_flight_bytes = Gauge(
-            "banso_ingest_in_flight_bytes",
+            "banso_ingest_inflight_bytes",
             "Request body bytes being handled (each worker is bounded by max_in_flight_bytes).",
             multiprocess_mode="livesum",
             registry=registry,
