@@ -86,6 +86,21 @@ def _encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
     return orjson.dumps([[k, v.decode("utf-8", "surrogateescape")] for k, v in headers]).decode()
 
 
+def _messages(rows: Sequence[Any]) -> list[OutgoingMessage]:
+    return [
+        OutgoingMessage(
+            topic=row.topic, key=row.key, value=row.value, headers=_decode_headers(row.headers)
+        )
+        for row in rows
+    ]
+
+
+def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
+    """The outbox's header column format (what the relay decodes), for services that write
+    outbox rows in bulk."""
+    return _encode_headers(headers)
+
+
 def _decode_headers(raw: str) -> tuple[tuple[str, bytes], ...]:
     pairs: list[list[Any]] = orjson.loads(raw)
     return tuple((str(k), str(v).encode("utf-8", "surrogateescape")) for k, v in pairs)
@@ -140,6 +155,10 @@ class OutboxRelay:
                 logger.warning("outbox_publish_failed", extra={"error": str(exc)})
                 sent = 0
                 backoff = min(backoff * 2, 10.0)
+            except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: retry
+                logger.exception("outbox_relay_error")
+                sent = 0
+                backoff = min(backoff * 2, 10.0)
             if sent:
                 continue
             self._wakeup.clear()
@@ -156,51 +175,74 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published."""
+        if self._db.is_sqlite:
+            return await self._publish_pending_sqlite()
         async with self._db.session() as session:
-            query = (
-                select(
-                    self._table.c.id,
-                    self._table.c.topic,
-                    self._table.c.key,
-                    self._table.c.value,
-                    self._table.c.headers,
-                )
-                .where(self._table.c.published_at.is_(None))
-                .order_by(self._table.c.id)
-                .limit(self._batch_size)
-            )
-            if not self._db.is_sqlite:
-                # Several replicas may relay at once; each row is taken by one of them.
-                query = query.with_for_update(skip_locked=True)
-            rows = (await (await session.connection()).execute(query)).all()
+            # Several replicas may relay at once; each row is taken by one of them. Row locks
+            # held while Kafka acknowledges block no other writer.
+            rows = await self._unpublished(session, lock=True)
             if not rows:
                 return 0
-            messages = [
-                OutgoingMessage(
-                    topic=row.topic,
-                    key=row.key,
-                    value=row.value,
-                    headers=_decode_headers(row.headers),
-                )
-                for row in rows
-            ]
             try:
-                await self._producer.send_many(messages, timeout_s=30)
+                await self._producer.send_many(_messages(rows), timeout_s=30)
             except PublishError as exc:
-                await (await session.connection()).execute(
-                    update(self._table)
-                    .where(self._table.c.id.in_([row.id for row in rows]))
-                    .values(attempts=self._table.c.attempts + 1, last_error=str(exc)[:2000])
-                )
+                await self._mark_failed(session, rows, exc)
                 await session.commit()
                 raise
-            await (await session.connection()).execute(
-                update(self._table)
-                .where(self._table.c.id.in_([row.id for row in rows]))
-                .values(published_at=_utcnow())
-            )
+            await self._mark_published(session, rows)
         self.published_total += len(rows)
         return len(rows)
+
+    async def _publish_pending_sqlite(self) -> int:
+        # SQLite has one write lock for the whole file: never hold it while Kafka acknowledges,
+        # or every other writer of the service waits behind the broker.
+        async with self._db.session() as session:
+            rows = await self._unpublished(session, lock=False)
+        if not rows:
+            return 0
+        try:
+            await self._producer.send_many(_messages(rows), timeout_s=30)
+        except PublishError as exc:
+            async with self._db.session() as session:
+                await self._mark_failed(session, rows, exc)
+            raise
+        async with self._db.session() as session:
+            await self._mark_published(session, rows)
+        self.published_total += len(rows)
+        return len(rows)
+
+    async def _unpublished(self, session: AsyncSession, *, lock: bool) -> Sequence[Any]:
+        query = (
+            select(
+                self._table.c.id,
+                self._table.c.topic,
+                self._table.c.key,
+                self._table.c.value,
+                self._table.c.headers,
+            )
+            .where(self._table.c.published_at.is_(None))
+            .order_by(self._table.c.id)
+            .limit(self._batch_size)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return (await (await session.connection()).execute(query)).all()
+
+    async def _mark_failed(
+        self, session: AsyncSession, rows: Sequence[Any], exc: PublishError
+    ) -> None:
+        await (await session.connection()).execute(
+            update(self._table)
+            .where(self._table.c.id.in_([row.id for row in rows]))
+            .values(attempts=self._table.c.attempts + 1, last_error=str(exc)[:2000])
+        )
+
+    async def _mark_published(self, session: AsyncSession, rows: Sequence[Any]) -> None:
+        await (await session.connection()).execute(
+            update(self._table)
+            .where(self._table.c.id.in_([row.id for row in rows]))
+            .values(published_at=_utcnow())
+        )
 
     async def prune(self) -> None:
         cutoff = _utcnow() - dt.timedelta(seconds=self._keep_published_s)

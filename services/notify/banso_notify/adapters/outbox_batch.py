@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_contracts.codec import encode
 from banso_contracts.events import Event
-from banso_kit.outbox import Outbox, _encode_headers  # the relay decodes this format
+from banso_kit.outbox import Outbox
+from banso_kit.outbox import encode_headers as _encode_headers  # the relay decodes this format
 from banso_kit.tables import KitTables
 
 
