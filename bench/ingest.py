@@ -5,14 +5,14 @@
 1. Starts ingest the way the README runs it in production: `banso-ingest serve` with 2 uvicorn
    workers, BANSO_ENV=production, its SQLite database, on a free loopback port; a fresh workspace
    and source (write key) made with the `banso` CLI; topics under a private prefix.
-2. Runs `org.apache.kafka.tools.ProducerPerformance` (deploy/kafka/kafka.sh perf-producer): records
+2. Posts batches of 100 events of ~300 bytes each, every connection as fast as answers come back,
+   for 30 s: accepted events/s and p50/p99 request latency, and the CPU the workers used.
+3. Posts at half that rate on a fixed schedule (open loop, so queueing shows in the latency) for
+   30 s: p50/p99 there, against the target p99 <= 100 ms.
+4. Checks that the usage topic holds at least as many records as ingest acknowledged.
+5. Runs `org.apache.kafka.tools.ProducerPerformance` (deploy/kafka/kafka.sh perf-producer): records
    of the same size (300 bytes), acks=all, as fast as it goes, into a topic shaped like the usage
    topic, on the same broker. This is what the broker and machine can take from a native client.
-3. Posts batches of 100 events of ~300 bytes each, every connection as fast as answers come back,
-   for 30 s: accepted events/s and p50/p99 request latency.
-4. Posts at half that rate on a fixed schedule (open loop, so queueing shows in the latency) for
-   30 s: p50/p99 there, against the target p99 <= 100 ms.
-5. Checks that the usage topic holds at least as many records as ingest acknowledged.
 
 The two clients run one after the other, not at once: on two cores they would otherwise measure
 each other. Targets (issue 3): ingest >= 0.25 x ProducerPerformance's records/s; p99 <= 100 ms at
@@ -80,6 +80,19 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 90
             pass
         time.sleep(0.5)
     raise RuntimeError("ingest did not become ready")
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (the uvicorn workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def producer_performance(
@@ -154,13 +167,10 @@ def _load_summary(result: LoadResult) -> dict[str, Any]:
 async def _usage_records(bootstrap: str, topic: str) -> int:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
-        if not partitions:
-            await consumer.topics()
-            partitions = consumer.partitions_for_topic(topic) or set()
         ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
         return int(sum(ends.values()))
     finally:
@@ -220,11 +230,9 @@ def main() -> None:
                 seconds=5,
             )
         )
-        print("ProducerPerformance ...", flush=True)
-        perf = producer_performance(bootstrap, prefix, args.perf_records, env)
-        print(f"  {perf['records_per_s']:.0f} records/s", flush=True)
-
         print(f"ingest at full speed for {args.seconds:.0f} s ...", flush=True)
+        cpu_before = _tree_cpu_seconds(server.pid)
+        load_before = os.getloadavg()[0]
         full = asyncio.run(
             closed_loop(
                 host="127.0.0.1",
@@ -234,6 +242,7 @@ def main() -> None:
                 seconds=args.seconds,
             )
         )
+        cpu_full = _tree_cpu_seconds(server.pid) - cpu_before
         print(
             f"  {full.events_per_s:.0f} events/s, p50 {full.percentile_ms(0.5):.1f} ms, "
             f"p99 {full.percentile_ms(0.99):.1f} ms",
@@ -260,6 +269,11 @@ def main() -> None:
             flush=True,
         )
         in_topic = asyncio.run(_usage_records(bootstrap, f"{prefix}banso.usage.v1"))
+        # Last, so its gigabyte of writes does not disturb the broker while ingest is measured.
+        print("ProducerPerformance ...", flush=True)
+        perf = producer_performance(bootstrap, prefix, args.perf_records, env)
+        print(f"  {perf['records_per_s']:.0f} records/s", flush=True)
+
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -274,12 +288,22 @@ def main() -> None:
         "description": "POST /v1/batch (100 events of ~300 B) against ProducerPerformance "
         "(300 B records, acks=all) on the same broker",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # Other work on the machine competes for the same cores; a load above the core
+            # count when the full-speed phase starts means the figures are pessimistic.
+            "load_average_1m_at_full_speed_start": round(load_before, 2),
+        },
         "ingest": {
             "workers": args.workers,
             "connections": args.connections,
             "events_per_batch": EVENTS_PER_BATCH,
-            "max_rate": _load_summary(full),
+            "max_rate": {
+                **_load_summary(full),
+                "ingest_cpu_seconds": round(cpu_full, 2),
+                "ingest_cpu_us_per_event": round(cpu_full / max(full.accepted_events, 1) * 1e6, 1),
+            },
             "half_rate": {"target_events_per_s": round(half_rate, 1), **_load_summary(half)},
         },
         "producer_performance": perf,
@@ -290,6 +314,7 @@ def main() -> None:
             "half_rate_p99_ms_at_most": TARGET_P99_MS,
             "half_rate_p99_met": half.percentile_ms(0.99) <= TARGET_P99_MS,
         },
+        "notes": "What bounds the ratio: see services/ingest/README.md, section Performance.",
         "integrity": {
             "events_acknowledged": warmup.accepted_events
             + full.accepted_events
