@@ -93,6 +93,7 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
                 settings=settings,
                 limits=settings.limits(),
                 intake=intake,
+                publisher=publisher,
                 sources=SourceDirectory(runtime.db, ttl_s=settings.write_key_cache_s),
                 gate=AdmissionGate(settings.max_in_flight_bytes),
                 metrics=metrics,
@@ -132,6 +133,7 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
 
 def _readiness(request: Request) -> dict[str, Check]:
     checks: dict[str, Check] = request.state.runtime.readiness_checks()
+    checks["kafka_events_producer"] = request.state.ingest.publisher.ping
     return checks
 
 

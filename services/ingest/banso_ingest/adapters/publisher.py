@@ -120,6 +120,12 @@ class KafkaPublisher:
         for name in topics:
             self._observe_ack(name, elapsed)
 
+    async def ping(self) -> None:
+        producer = self._producer
+        if producer is None:
+            raise PublishFailed("the Kafka producer is being replaced")
+        await producer.ping()
+
     def _replace(self, broken: Producer) -> None:
         if self._producer is not broken or self._replacing is not None:
             return  # already being replaced

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
@@ -22,6 +23,7 @@ class IngestContext:
     settings: IngestSettings
     limits: IngestLimits
     intake: Intake
+    publisher: KafkaPublisher
     sources: SourceDirectory
     gate: AdmissionGate
     metrics: IngestMetrics
