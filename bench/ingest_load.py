@@ -138,7 +138,13 @@ async def _one(connection: Connection, factory: BatchFactory, result: LoadResult
     body = factory.body()
     started = time.perf_counter()
     try:
-        status, payload = await connection.post(body)
+        try:
+            status, payload = await connection.post(body)
+        except (OSError, asyncio.IncompleteReadError):
+            # A kept-alive connection the server closed while idle (uvicorn closes them after
+            # 5 s): reconnect and send again, as HTTP clients do; ingest dedupes the messageIds.
+            await connection.close()
+            status, payload = await connection.post(body)
     except (OSError, asyncio.IncompleteReadError):
         await connection.close()
         result.failed_requests += 1
