@@ -62,6 +62,7 @@ def request(
     due_at: datetime = NOW,
     step: int = 0,
     goal_reached: bool = False,
+    planned_at: datetime | None = None,
 ) -> DecisionInput:
     book = book or playbook()
     facts = facts or account()
@@ -78,6 +79,7 @@ def request(
         history=history,
         due_at=due_at,
         goal_reached=goal_reached,
+        planned_at=planned_at,
     )
 
 

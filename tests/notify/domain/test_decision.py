@@ -107,6 +107,27 @@ def test_a_missing_address_is_suppressed_not_failed() -> None:
     assert (decision.outcome, decision.reason) == (Outcome.SUPPRESS, SuppressReason.NO_ADDRESS)
 
 
+def test_a_missing_address_is_awaited_for_the_workspaces_grace_then_suppressed() -> None:
+    # identify and track travel on different topics: the first event may beat the address
+    nobody = Recipient.for_user(user(email=None), "acme")
+    policy = WorkspacePolicy(address_wait_s=60)
+    planned = request(recipient=nobody, planned_at=NOW)
+
+    early = decide(planned, policy, NOW + timedelta(seconds=1))
+    assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_ADDRESS)
+    assert early.until == NOW + timedelta(seconds=3)  # decided again soon
+    near_the_end = decide(planned, policy, NOW + timedelta(seconds=59))
+    assert near_the_end.until == NOW + timedelta(seconds=60)  # never past the grace
+
+    late = decide(planned, policy, NOW + timedelta(seconds=60))
+    assert (late.outcome, late.reason) == (Outcome.SUPPRESS, SuppressReason.NO_ADDRESS)
+    no_wait = decide(planned, WorkspacePolicy(address_wait_s=0), NOW)
+    assert no_wait.outcome is Outcome.SUPPRESS
+
+    arrived = request(recipient=Recipient.for_user(user(), "acme"), planned_at=NOW)
+    assert decide(arrived, policy, NOW + timedelta(seconds=3)).outcome is Outcome.SEND
+
+
 def test_caps_suppress_with_the_rule_that_was_hit() -> None:
     colleague_got_it = SentRecord(
         at=NOW - timedelta(hours=3),

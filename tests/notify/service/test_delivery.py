@@ -131,6 +131,58 @@ async def test_a_permanent_refusal_dead_letters_at_once_and_suppresses_the_addre
     ]
 
 
+async def test_usage_that_overtakes_the_persons_identify_waits_for_the_address(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    # Segment SDKs send identify and track together, but they travel on different topics: the
+    # first event may be decided before the address is known. It waits instead of being dropped.
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    async with running_notify(settings) as notify, watch_nudges(kafka_bootstrap, prefix) as nudges:
+        admin = notify.token()
+        await notify.client.put(
+            "/v1/playbooks/export-tip",
+            content=NUDGE,
+            headers={**admin, "content-type": "application/yaml"},
+        )
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await publish(kafka_bootstrap, prefix, account_traits("acme"), used("hanako", "acme"))
+
+        async def waiting() -> bool:
+            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return [n["reason"] for n in held.json()] == ["awaiting_address"]
+
+        await eventually(waiting)
+        await publish(kafka_bootstrap, prefix, identified("hanako", "acme"))
+        await sink.wait_for(1)
+        await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
+
+    assert [r.rcpt_tos[0] for r in sink.received] == ["hanako@customer.test"]
+    assert nudges.of("banso.nudge.suppressed.v1") == []
+
+
+async def test_a_person_who_never_gets_an_address_is_suppressed_after_the_wait(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    async with running_notify(settings) as notify, watch_nudges(kafka_bootstrap, prefix) as nudges:
+        admin = notify.token()
+        await notify.client.put(
+            "/v1/playbooks/export-tip",
+            content=NUDGE,
+            headers={**admin, "content-type": "application/yaml"},
+        )
+        policy = {"delivery_hours": {}, "address_wait_s": 1}
+        await notify.client.put("/v1/policy", json=policy, headers=admin)
+        await publish(kafka_bootstrap, prefix, account_traits("acme"), used("nobody", "acme"))
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+
+    (suppressed,) = nudges.of("banso.nudge.suppressed.v1")
+    assert suppressed["reason"] == "no_address"
+    assert sink.received == []
+
+
 async def test_five_people_at_one_account_get_one_nudge_a_day(
     settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
 ) -> None:

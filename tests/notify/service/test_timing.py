@@ -66,7 +66,7 @@ async def test_quiet_hours_hold_each_person_until_their_own_morning(
 
         async def held() -> bool:
             listed = await notify.client.get("/v1/nudges?state=held", headers=admin)
-            return len(listed.json()) == 2
+            return [n["reason"] for n in listed.json()] == ["quiet_hours"] * 2
 
         await eventually(held)
         listed = await notify.client.get("/v1/nudges?state=held", headers=admin)

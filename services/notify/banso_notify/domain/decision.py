@@ -11,7 +11,9 @@ Order of the checks, and why:
 7. CSM alerts (rerouted or by design) → holdout, then queued for the CSM's next review, where the
    daily budget is spent on the most at-risk, highest-ARR accounts
    (:mod:`banso_notify.domain.csm_budget`);
-8. no address for the channel → suppressed;
+8. no address for the channel → held while the person may still be introduced (identify and
+   track travel on different topics, so a first event can arrive before the address does), then
+   suppressed once the workspace's ``address_wait_s`` has passed since the nudge was planned;
 9. frequency caps (user and account, per channel and overall) → suppressed;
 10. send window / quiet hours in the recipient's zone → held until they open (in-app messages
     disturb nobody and are exempt);
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from banso_notify.domain.audience import audience_matches
@@ -66,6 +68,11 @@ class HoldReason(StrEnum):
     WAIT_STEP = "wait_step"
     QUIET_HOURS = "quiet_hours"
     CSM_REVIEW = "csm_review"
+    AWAITING_ADDRESS = "awaiting_address"
+
+
+#: how often a nudge waiting for its recipient's address is decided again
+ADDRESS_RECHECK = timedelta(seconds=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,8 @@ class DecisionInput:
     history: Sequence[SentRecord]
     due_at: datetime
     goal_reached: bool = False
+    #: when the nudge was first planned; the wait for a missing address counts from here
+    planned_at: datetime | None = None
 
 
 def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
@@ -134,7 +143,7 @@ def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datet
     playbook, recipient, channel = request.playbook, request.recipient, request.step.channel
     address = _address(channel, recipient, request.account, policy)
     if address is None:
-        return _suppress(SuppressReason.NO_ADDRESS, f"no {channel} address")
+        return _await_address(request, policy, now, f"no {channel} address")
     caps = merge_caps(policy.caps, playbook.caps)
     broken = violated_cap(
         caps,
@@ -230,6 +239,18 @@ def _address(
             return _text(account.traits.get("slack_webhook_url"))
         return policy.slack_webhook_url
     return policy.webhook_url
+
+
+def _await_address(
+    request: DecisionInput, policy: WorkspacePolicy, now: datetime, detail: str
+) -> Decision:
+    """Hold a nudge whose recipient has no address yet, until ``address_wait_s`` runs out."""
+    if request.planned_at is not None:
+        gives_up_at = request.planned_at + timedelta(seconds=policy.address_wait_s)
+        if now < gives_up_at:
+            until = min(gives_up_at, now + ADDRESS_RECHECK)
+            return Decision(Outcome.HOLD, HoldReason.AWAITING_ADDRESS, detail, until=until)
+    return _suppress(SuppressReason.NO_ADDRESS, detail)
 
 
 def _held_out(request: DecisionInput, policy: WorkspacePolicy) -> bool:

@@ -45,6 +45,9 @@ class WorkspacePolicy(BaseModel):
         default_factory=lambda: [time(9, 0), time(13, 0)], min_length=1
     )
     holdout_salt: str = "banso-holdout-v1"
+    #: how long a nudge waits for its recipient's address (an identify that is still on its way)
+    #: before it is suppressed as ``no_address``; 0 suppresses at once
+    address_wait_s: int = Field(default=60, ge=0, le=86_400)
     #: what templates call the product, and where it lives
     product_name: str = "our product"
     product_url: str | None = None

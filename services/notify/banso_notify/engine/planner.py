@@ -261,6 +261,7 @@ class Planner:
             suppression=suppression,
             history=ledger.relevant(recipient.account_id, recipient.key),
             due_at=now + waited,
+            planned_at=now,
         )
         decision = decide(request, policy, now)
         if decision.outcome is Outcome.SKIP:

@@ -179,6 +179,7 @@ class Scheduler:
             history=history,
             due_at=nudge.due_at or now,
             goal_reached=await self._goal_reached(session, nudge),
+            planned_at=nudge.created_at,
         )
         decision = decide(request, policy, now)
         if decision.outcome is Outcome.SKIP:
