@@ -12,6 +12,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.sqlite_turns import WriterTurns
+
+#: how long a SQLite writer waits for another process's transaction before failing
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
 
 def async_url(url: str) -> str:
     """Accept the URLs users write (`sqlite:///x.db`, `postgresql://...`) and pick the async driver."""
@@ -40,16 +45,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     # WAL lets readers (the API) run beside the consumer's writer; busy_timeout waits for the
     # other writer instead of failing at once; NORMAL is durable in WAL mode across a process kill.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock up front: two writers then queue on busy_timeout instead of
-    # one failing with SQLITE_BUSY when a read transaction upgrades to a write.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -60,7 +59,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(async_url(url), **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        # BEGIN IMMEDIATE takes the write lock up front (two writers then queue instead of one
+        # failing with SQLITE_BUSY when a read transaction upgrades to a write); the process's
+        # own connections take turns for it in arrival order (see sqlite_turns).
+        WriterTurns(timeout_s=SQLITE_BUSY_TIMEOUT_S).install(engine.sync_engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

@@ -95,6 +95,10 @@ class ServiceSettings(BaseSettings):
     outbox_poll_interval_s: float = 0.5
     # Messages per consumer batch (one database transaction each).
     consumer_max_batch: int = 2000
+    # Longest a broker holds a fetch for partitions with nothing new. aiokafka keeps one fetch in
+    # flight per broker, so a quiet topic's pending fetch delays a busy topic's next records by up
+    # to this much (Kafka's default is 500 ms); consumers of several topics keep it short.
+    consumer_fetch_max_wait_ms: int = Field(default=50, ge=0, le=10_000)
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:

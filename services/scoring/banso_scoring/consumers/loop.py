@@ -161,6 +161,8 @@ class ScoringConsumer:
             partition_assignment_strategy=(RangePartitionAssignor,),
             max_partition_fetch_bytes=4 * 1024 * 1024,
             fetch_max_bytes=32 * 1024 * 1024,
+            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
+            **self.settings.kafka_client_options(),
         )
         consumer.subscribe(self.topics, listener=_Rebalance(self, consumer))
         self._consumer = consumer

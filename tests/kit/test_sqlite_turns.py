@@ -1,0 +1,60 @@
+"""SQLite writers of one process take turns in arrival order, and a turn is never kept."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from banso_kit.db import Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'turns.db'}")
+    async with database.session() as session:
+        await session.exec(text("CREATE TABLE entries (name TEXT NOT NULL)"))  # type: ignore[call-overload]
+    yield database
+    await database.dispose()
+
+
+async def _write(db: Database, name: str, entered: list[str], hold_s: float = 0.0) -> None:
+    async with db.session() as session:
+        await session.exec(text("INSERT INTO entries VALUES (:n)").bindparams(n=name))  # type: ignore[call-overload]
+        entered.append(name)
+        await asyncio.sleep(hold_s)
+
+
+async def test_waiting_writers_get_the_lock_in_the_order_they_asked(db: Database) -> None:
+    entered: list[str] = []
+    holder = asyncio.create_task(_write(db, "first", entered, hold_s=0.3))
+    await asyncio.sleep(0.05)
+    waiting = []
+    for n in range(8):
+        waiting.append(asyncio.create_task(_write(db, f"w{n}", entered)))
+        await asyncio.sleep(0.01)  # each asks after the one before
+    await asyncio.gather(holder, *waiting)
+
+    assert entered == ["first"] + [f"w{n}" for n in range(8)]
+
+
+async def test_a_failed_or_cancelled_transaction_gives_its_turn_back(db: Database) -> None:
+    entered: list[str] = []
+    with pytest.raises(RuntimeError):
+        async with db.session() as session:
+            await session.exec(text("INSERT INTO entries VALUES ('lost')"))  # type: ignore[call-overload]
+            raise RuntimeError("the work failed")
+    stuck = asyncio.create_task(_write(db, "cancelled", entered, hold_s=30))
+    await asyncio.sleep(0.1)
+    stuck.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stuck
+
+    await asyncio.wait_for(_write(db, "next", entered), timeout=5)
+
+    async with db.session() as session:
+        rows = (await session.exec(text("SELECT name FROM entries"))).all()  # type: ignore[call-overload]
+    assert [row[0] for row in rows] == ["next"]  # the failed and the cancelled rolled back
