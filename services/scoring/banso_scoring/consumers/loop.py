@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from aiokafka.errors import IllegalStateError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
@@ -76,6 +77,9 @@ class ScoringConsumer:
         self.ready = asyncio.Event()
         self.applied_total = 0
         self._stopping = asyncio.Event()
+        # aiokafka rebalances in its coordinator task, beside this loop: a revocation must not
+        # drop partitions while a round that touches them is being applied and written.
+        self.round_lock = asyncio.Lock()
         self._consumer: AIOKafkaConsumer | None = None
         self._next_prune = 0.0
         self.recent_ids = RecentIds(settings.processed_ids_keep_s)
@@ -173,16 +177,19 @@ class ScoringConsumer:
                 started = time.perf_counter()
                 try:
                     fetched = await self._fetch(consumer)
-                    await self._round(consumer, fetched)
+                    async with self.round_lock:
+                        await self._round(consumer, fetched)
                     backoff = 0.2
                 except (persist.Fenced, Retryable, OSError, TimeoutError) as error:
                     logger.warning("scoring_round_retry", extra={"error": repr(error)})
-                    await self.reset(consumer)
+                    async with self.round_lock:
+                        await self.reset(consumer)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
                 except Exception:
                     # Memory may be half-applied: reload before anything else happens.
-                    await self.reset(consumer)
+                    async with self.round_lock:
+                        await self.reset(consumer)
                     raise
                 self.metrics.rounds.observe(time.perf_counter() - started)
                 self._report_lag(consumer)
@@ -215,7 +222,10 @@ class ScoringConsumer:
             highwater = consumer.highwater(tp)
             if tp in paused or highwater is None:
                 continue
-            backlog += max(0, highwater - await consumer.position(tp))
+            try:
+                backlog += max(0, highwater - await consumer.position(tp))
+            except IllegalStateError:
+                continue  # revoked meanwhile
         return backlog > self.settings.catch_up_backlog
 
     def _buffer(self, batches: dict[TopicPartition, list[Any]]) -> int:
@@ -248,7 +258,10 @@ class ScoringConsumer:
         caught: dict[tuple[str, int], bool] = {}
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
-            position = await consumer.position(tp)
+            try:
+                position = await consumer.position(tp)
+            except IllegalStateError:
+                continue  # revoked meanwhile: its records wait (its group goes after this round)
             caught[(tp.topic, tp.partition)] = highwater is not None and position >= highwater
         return caught
 
@@ -370,8 +383,10 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self._consumer = consumer
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
-        # Every round is committed before the next poll: nothing to flush.
-        self._owner.drop({tp.partition for tp in revoked})
+        # A round commits its offsets with its state: wait for the one in progress, then forget.
+        async with self._owner.round_lock:
+            self._owner.drop({tp.partition for tp in revoked})
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
-        await self._owner.load(self._consumer, assigned)
+        async with self._owner.round_lock:
+            await self._owner.load(self._consumer, assigned)
