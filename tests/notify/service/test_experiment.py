@@ -106,3 +106,49 @@ async def test_holdout_conversions_and_uplift_report(
     assert report["uplift"]["difference"] == pytest.approx(
         (len(treated) - 1) / len(treated) - 1 / len(control)
     )
+
+
+async def test_a_held_out_person_is_capped_like_a_treated_one(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    # Without this the holdout would be enrolled on every trigger while the treatment is capped
+    # to one send a day: the held-out accounts would get more chances to "convert" and the
+    # uplift would be biased against the playbook.
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    treated = [a for a in ACCOUNTS if not held_out(a)]
+    control = [a for a in ACCOUNTS if held_out(a)]
+    async with (
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = notify.token()
+        await put_yaml(notify, EXPERIMENT, "schedule-nudge")  # default caps: once a day
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            *[account_traits(a) for a in ACCOUNTS],
+            *[identified(f"user-{a}", a) for a in ACCOUNTS],
+            *[used(f"user-{a}", a) for a in ACCOUNTS],
+        )
+        await sink.wait_for(len(treated))
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == len(control))
+        # everybody exports again the same day
+        await publish(kafka_bootstrap, prefix, *[used(f"user-{a}", a) for a in ACCOUNTS])
+        await eventually(
+            lambda: len(nudges.of("banso.nudge.suppressed.v1")) == len(control) + len(ACCOUNTS)
+        )
+        report = (
+            await notify.client.get("/v1/playbooks/schedule-nudge/report", headers=admin)
+        ).json()
+
+    suppressed = nudges.of("banso.nudge.suppressed.v1")
+    capped = [p["account_id"] for p in suppressed if p["reason"].startswith("cap_")]
+    assert sorted(capped) == sorted(ACCOUNTS)  # held-out accounts too, not held out again
+    assert sorted(p["account_id"] for p in suppressed if p["reason"] == "holdout") == sorted(
+        control
+    )
+    assert report["sent"] == len(treated)
+    assert report["suppressed"]["holdout"] == len(control)
+    assert sum(report["suppressed"].values()) == len(control) + len(ACCOUNTS)

@@ -283,7 +283,7 @@ class Planner:
         )
         staged.nudges.append(nudge)
         final = settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
-        if final.state == nudge_store.READY and final.recipient_kind == "user":
+        if final.counted_at is not None and final.recipient_kind == "user":
             ledger.add(
                 SentRecord(
                     at=now,

@@ -85,7 +85,10 @@ def apply_decision(
         nudge.due_at = None
         reason = decision.reason or "audience"
         if reason == "holdout":
+            # A ghost send: it counts against the caps as the real send would have, so a held-out
+            # person is eligible exactly as often as a treated one and the arms stay comparable.
             nudge.variant = "holdout"
+            nudge.counted_at = now
             staged.enrol(nudge, stored.playbook, at=now)
         caps = merge_caps(policy.caps, stored.playbook.caps)
         contract_reason = events.contract_reason(reason, decision.detail, caps)
