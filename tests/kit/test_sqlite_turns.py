@@ -58,3 +58,25 @@ async def test_a_failed_or_cancelled_transaction_gives_its_turn_back(db: Databas
     async with db.session() as session:
         rows = (await session.exec(text("SELECT name FROM entries"))).all()  # type: ignore[call-overload]
     assert [row[0] for row in rows] == ["next"]  # the failed and the cancelled rolled back
+
+
+async def test_a_reader_does_not_wait_for_the_writer_and_keeps_nothing(db: Database) -> None:
+    entered: list[str] = []
+    await _write(db, "committed", entered)
+    writer = asyncio.create_task(_write(db, "uncommitted", entered, hold_s=2.0))
+    await asyncio.sleep(0.1)  # the writer holds the write lock now
+
+    async def read() -> list[str]:
+        async with db.read_session() as session:
+            rows = (await session.exec(text("SELECT name FROM entries"))).all()  # type: ignore[call-overload]
+            await session.exec(text("INSERT INTO entries VALUES ('sneaked')"))  # type: ignore[call-overload]
+        return [row[0] for row in rows]
+
+    with pytest.raises(Exception, match="locked"):
+        # a reader that tries to write meets the writer's lock instead of queueing behind it
+        await asyncio.wait_for(read(), timeout=1.0)
+    async with db.read_session() as session:
+        seen = (await session.exec(text("SELECT name FROM entries"))).all()  # type: ignore[call-overload]
+    assert [row[0] for row in seen] == ["committed"]  # at once, and not the writer's row
+    assert not writer.done()
+    await writer

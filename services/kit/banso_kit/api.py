@@ -31,6 +31,15 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
+async def get_read_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """A read-only session for GET routes: never waits for (or holds up) a writer on SQLite."""
+    async with runtime.db.read_session() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+
+
 def get_principal(
     runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_kit.sqlite_turns import WriterTurns
+from banso_kit.sqlite_turns import READ_ONLY, WriterTurns
 
 #: how long a SQLite writer waits for another process's transaction before failing
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -78,6 +78,11 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self._read_sessions = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,6 +97,16 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading only: on SQLite it does not take the write lock (so it never
+        waits for the consumer's transaction), and whatever it did is rolled back at the end."""
+        async with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
 
     def new_session(self) -> AsyncSession:
         """A bare session whose transaction the caller owns."""

@@ -9,6 +9,9 @@ one second at 50 events/s). Here a process's connections first queue on an :clas
 (first come, first served) and only the head of the queue asks SQLite for its lock. Other
 processes sharing the file are still kept out by SQLite itself (``busy_timeout``).
 
+Read-only sessions (``Database.read_session``) begin a plain deferred transaction instead: in WAL
+mode a reader neither waits for the writer nor holds it up.
+
 The turn is taken in SQLAlchemy's ``begin`` event — inside its greenlet, where it may await —
 and given back on commit or rollback, or when the connection goes back to the pool or is
 invalidated without either. The queue is an optimisation, not what keeps data safe (SQLite's
@@ -29,6 +32,8 @@ from sqlalchemy.util.concurrency import await_only, in_greenlet
 logger = logging.getLogger(__name__)
 
 _TURN = "banso_sqlite_turn"
+#: execution option of read-only sessions: a plain (deferred) BEGIN, no turn, no write lock
+READ_ONLY = "banso_read_only"
 
 
 class WriterTurns:
@@ -73,6 +78,9 @@ class WriterTurns:
         """Take a turn before ``BEGIN IMMEDIATE``; give it back however the transaction ends."""
 
         def begin(conn: Any) -> None:
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")  # WAL: a reader neither waits nor blocks
+                return
             self.take(conn.info)
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from banso_kit.api import ReaderDep, SessionDep
+from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound
 from banso_scoring.adapters import api_writes, repository
 from banso_scoring.api.deps import ContextDep
@@ -30,7 +30,7 @@ Sort = Literal["score", "-score", "account_id", "-account_id", "evaluated_at", "
 @router.get("", response_model=AccountList)
 async def list_accounts(
     principal: ReaderDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     band: Annotated[list[Literal["green", "yellow", "red", "unknown"]] | None, Query()] = None,
     sort: Sort = "score",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -61,7 +61,7 @@ async def list_accounts(
 
 @router.get("/{account_id}/health", response_model=AccountHealth)
 async def get_health(
-    account_id: str, principal: ReaderDep, session: SessionDep, context: ContextDep
+    account_id: str, principal: ReaderDep, session: ReadSessionDep, context: ContextDep
 ) -> AccountHealth:
     """The account's health now: score, band, each measure's part, drivers and signals."""
     return await account_health(
@@ -73,7 +73,7 @@ async def get_health(
 async def get_history(
     account_id: str,
     principal: ReaderDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> History:
     """Every published change and recomputation of the account's health, newest first."""

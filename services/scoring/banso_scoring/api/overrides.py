@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi import Response as FastAPIResponse
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import Conflict, NotFound, Unprocessable
 from banso_scoring.adapters import api_writes, repository
 from banso_scoring.api.deps import ContextDep
@@ -38,7 +38,7 @@ async def _public(session: AsyncSession, workspace_id: str, account_id: str) -> 
 
 @router.get("", response_model=OverridePublic)
 async def get_override(
-    account_id: str, principal: ReaderDep, session: SessionDep
+    account_id: str, principal: ReaderDep, session: ReadSessionDep
 ) -> OverridePublic:
     """The override in force (if any) and who set, replaced, cleared or let it expire."""
     return await _public(session, principal.workspace_id, account_id)

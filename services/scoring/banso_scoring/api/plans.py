@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 from fastapi import APIRouter
 
-from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import Unprocessable
 from banso_scoring.adapters import api_writes, repository
 from banso_scoring.api.deps import ContextDep
@@ -28,7 +28,7 @@ def _names_unique(names: list[str], field: str) -> None:
 
 
 @router.get("/goals", response_model=GoalsBody)
-async def get_goals(account_id: str, principal: ReaderDep, session: SessionDep) -> GoalsBody:
+async def get_goals(account_id: str, principal: ReaderDep, session: ReadSessionDep) -> GoalsBody:
     """The KPIs agreed with this customer."""
     key = (principal.workspace_id, account_id)
     plans = await repository.load_plans(session, keys={key})
@@ -67,7 +67,7 @@ async def put_goals(
 
 @router.get("/milestones", response_model=MilestonesBody)
 async def get_milestones(
-    account_id: str, principal: ReaderDep, session: SessionDep
+    account_id: str, principal: ReaderDep, session: ReadSessionDep
 ) -> MilestonesBody:
     """The account's own onboarding milestones (beside the scorecard's)."""
     key = (principal.workspace_id, account_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, Unprocessable
 from banso_scoring.adapters import api_writes
 from banso_scoring.api.deps import ContextDep
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/scorecard", tags=["scorecard"])
 
 @router.get("", response_model=ScorecardPublic)
 async def get_scorecard(
-    principal: ReaderDep, session: SessionDep, context: ContextDep
+    principal: ReaderDep, session: ReadSessionDep, context: ContextDep
 ) -> ScorecardPublic:
     """The scorecard in force, as YAML and as parsed fields with defaults filled in."""
     version, text, scorecard = await current_scorecard(session, context, principal.workspace_id)
