@@ -142,3 +142,51 @@ def _builtin_json(listed: list[dict[str, object]], playbook_id: str) -> dict[str
     definition = item["definition"]
     assert isinstance(definition, dict)
     return definition
+
+
+async def test_nudges_are_listed_by_account_and_person_a_page_at_a_time(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    async with running_notify(settings) as notify:
+        admin = notify.token()
+        await notify.client.put(
+            "/v1/playbooks/in-app-welcome",
+            content=WELCOME,
+            headers={**admin, "content-type": "application/yaml"},
+        )
+        people = [("hanako", "acme"), ("taro", "globex"), ("jiro", "initech")]
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            *[account_traits(account) for _, account in people],
+            *[identified(person, account) for person, account in people],
+            *[used(person, account, event="Logged In") for person, account in people],
+        )
+
+        async def all_sent() -> bool:
+            listed = await notify.client.get("/v1/nudges?state=sent", headers=admin)
+            return len(listed.json()) == 3
+
+        await eventually(all_sent)
+        pages = [
+            (await notify.client.get(f"/v1/nudges?limit=2&offset={o}", headers=admin)).json()
+            for o in (0, 2, 4)
+        ]
+        globex = (await notify.client.get("/v1/nudges?account_id=globex", headers=admin)).json()
+        taro = (await notify.client.get("/v1/nudges?user_id=taro", headers=admin)).json()
+        bad_state = await notify.client.get("/v1/nudges?state=posted", headers=admin)
+        bad_limit = await notify.client.get("/v1/nudges?limit=0", headers=admin)
+
+    assert [len(page) for page in pages] == [2, 1, 0]
+    assert sorted(n["recipient"]["id"] for page in pages for n in page) == [
+        "hanako",
+        "jiro",
+        "taro",
+    ]
+    assert [n["recipient"]["id"] for n in globex] == ["taro"]
+    assert [n["recipient"]["id"] for n in taro] == ["taro"]
+    assert bad_state.status_code == 422
+    assert "state" in bad_state.text
+    assert bad_limit.status_code == 422
+    assert "limit" in bad_limit.text

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from banso_kit.api import AdminDep, ReaderDep, SessionDep, WriterDep
+from banso_kit.api import AdminDep, ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound
 from banso_notify.adapters import directory
 from banso_notify.api.deps import NotifyDep
@@ -80,21 +80,32 @@ async def lift_suppression(subject: str, principal: AdminDep, session: SessionDe
         raise NotFound(f"{subject!r} is not on the suppression list")
 
 
+NudgeState = Literal["held", "csm_queued", "ready", "sending", "sent", "suppressed", "dead"]
+
+
 @router.get("/nudges")
 async def nudges(
     principal: ReaderDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     playbook_id: str | None = None,
-    state: str | None = None,
-    limit: int = 100,
+    state: NudgeState | None = None,
+    account_id: str | None = None,
+    user_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    """Recent nudges (newest first), optionally by playbook and state."""
+    """Nudges, newest first, by playbook, state, account or person; page with ``offset``."""
     query = select(Nudge).where(Nudge.workspace_id == principal.workspace_id)
     if playbook_id:
         query = query.where(Nudge.playbook_id == playbook_id)
     if state:
         query = query.where(Nudge.state == state)
-    rows = await session.exec(query.order_by(col(Nudge.created_at).desc()).limit(min(limit, 1000)))
+    if account_id:
+        query = query.where(Nudge.account_id == account_id)
+    if user_id:
+        query = query.where(Nudge.user_id == user_id)
+    query = query.order_by(col(Nudge.created_at).desc(), col(Nudge.id).desc())
+    rows = await session.exec(query.limit(limit).offset(offset))
     return [
         {
             "id": n.id,
