@@ -43,10 +43,14 @@ async def test_waiting_writers_get_the_lock_in_the_order_they_asked(db: Database
 
 async def test_a_failed_or_cancelled_transaction_gives_its_turn_back(db: Database) -> None:
     entered: list[str] = []
-    with pytest.raises(RuntimeError):
+
+    async def failing() -> None:
         async with db.session() as session:
             await session.exec(text("INSERT INTO entries VALUES ('lost')"))  # type: ignore[call-overload]
             raise RuntimeError("the work failed")
+
+    with pytest.raises(RuntimeError):
+        await failing()
     stuck = asyncio.create_task(_write(db, "cancelled", entered, hold_s=30))
     await asyncio.sleep(0.1)
     stuck.cancel()

@@ -1,13 +1,18 @@
 """The scoring consumer as its own process, so a test can SIGKILL it.
 
-python -m tests.scoring.service.process CLOCK   (settings from SCORING_* / BANSO_* variables)
+python -m tests.scoring.service.process CLOCK   (settings from SCORING_* / BANSO_* variables;
+TEST_ASSIGNMENTS_FILE: append "pid [partitions]" whenever partitions are taken over)
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+from collections.abc import Sequence
+from typing import Any
 
+from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
 from banso_kit.runtime import Runtime
@@ -22,6 +27,16 @@ async def main(clock: float) -> None:
     registry = CollectorRegistry()
     async with Runtime(settings, tables=KIT, registry=registry) as runtime:
         consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=lambda: clock)
+        record = os.environ.get("TEST_ASSIGNMENTS_FILE")
+        if record:
+            load = consumer.load
+
+            async def load_and_record(kafka: Any, assigned: Sequence[TopicPartition]) -> None:
+                await load(kafka, assigned)
+                with open(record, "a") as out:  # noqa: ASYNC230 - a test helper's one line
+                    out.write(f"{os.getpid()} {sorted({tp.partition for tp in assigned})}\n")
+
+            consumer.load = load_and_record  # type: ignore[method-assign]
         await consumer.run()
 
 

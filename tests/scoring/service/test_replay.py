@@ -115,9 +115,15 @@ async def repository_offsets(session: Any, group: str) -> list[int]:
 
 
 async def run_until(
-    env: dict[str, str], database_url: str, group: str, total: int, *, kill_at: int | None = None
+    env: dict[str, str],
+    database_url: str,
+    group: str,
+    total: int,
+    *,
+    kill_at: int | None = None,
+    clock: float = T0 + 11 * DAY,
 ) -> None:
-    command = [sys.executable, "-m", "tests.scoring.service.process", str(T0 + 11 * DAY)]
+    command = [sys.executable, "-m", "tests.scoring.service.process", str(clock)]
     process = await asyncio.create_subprocess_exec(*command, cwd=REPO, env=env)
     try:
         target = kill_at if kill_at is not None else total
@@ -216,3 +222,69 @@ async def test_sigkill_and_restart_equals_a_clean_replay(
     assert killed["days"] == clean["days"]
     assert killed["history"] == clean["history"]
     assert killed["events"] == clean["events"]
+
+
+async def test_a_second_replica_joining_mid_stream_hands_over_exactly(
+    kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    # Scaling out: a second replica joins the group while the first is working through the
+    # stream (small rounds keep it busy). The partitions it takes over continue from the state
+    # and offsets the first committed; together they end exactly where one clean replay ends.
+    total = await produce(kafka_bootstrap, topic_prefix, story())
+    shared_url = f"sqlite:///{tmp_path / 'shared.db'}"
+    replay_url = f"sqlite:///{tmp_path / 'replay.db'}"
+    for url in (shared_url, replay_url):
+        await asyncio.to_thread(upgrade, url, MIGRATIONS)
+    assignments = tmp_path / "assignments.txt"
+    shared = environment(
+        shared_url,
+        kafka_bootstrap,
+        topic_prefix,
+        "scoring-shared",
+        SCORING_MAX_ROUND_RECORDS="10",
+        TEST_ASSIGNMENTS_FILE=str(assignments),
+    )
+    command = [sys.executable, "-m", "tests.scoring.service.process", str(T0 + 11 * DAY)]
+
+    def loaded_by() -> set[int]:
+        text = assignments.read_text() if assignments.exists() else ""
+        return {int(line.split(" ", 1)[0]) for line in text.splitlines()}
+
+    first = await asyncio.create_subprocess_exec(*command, cwd=REPO, env=shared)
+    second = None
+    try:
+        for _ in range(1200):
+            if await applied(shared_url, "scoring-shared") > 0:
+                break
+            await asyncio.sleep(0.05)
+        second = await asyncio.create_subprocess_exec(*command, cwd=REPO, env=shared)
+        for _ in range(1200):
+            if second.pid in loaded_by():
+                break
+            await asyncio.sleep(0.05)
+        handed_over_at = await applied(shared_url, "scoring-shared")
+        for _ in range(2400):
+            if await applied(shared_url, "scoring-shared") >= total:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the two replicas did not apply every record")
+        assert first.returncode is None
+        assert second.returncode is None
+    finally:
+        for process in (first, second):
+            if process is not None and process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                await process.wait()
+
+    replay = environment(replay_url, kafka_bootstrap, topic_prefix, "scoring-replay")
+    await run_until(replay, replay_url, "scoring-replay", total)
+
+    assert loaded_by() == {first.pid, second.pid}
+    assert handed_over_at < total, "the second replica joined after the work was done"
+    together, clean = await snapshot(shared_url), await snapshot(replay_url)
+    assert len(clean["accounts"]) == ACCOUNTS
+    assert together["accounts"] == clean["accounts"]
+    assert together["days"] == clean["days"]
+    assert together["history"] == clean["history"]
+    assert together["events"] == clean["events"]
