@@ -73,6 +73,15 @@ class BridgeSettings(ServiceSettings):
     webhook_resolve_secret: str = ""
 
     @model_validator(mode="after")
+    def _one_worker(self) -> BridgeSettings:
+        if self.workers != 1:
+            raise ValueError(
+                "BRIDGE_WORKERS must be 1: the clusterer keeps each workspace's themes in memory, "
+                "so several consumer processes would each build themes of their own"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _sink_complete(self) -> BridgeSettings:
         required: dict[str, tuple[str, ...]] = {
             "jira": ("jira_base_url", "jira_email", "jira_api_token", "jira_project_key"),
