@@ -8,6 +8,7 @@ from banso_bridge.domain.tickets.policy import (
     TicketThreshold,
     backoff_s,
     evidence_grew,
+    is_problem_report,
     theme_key,
 )
 
@@ -95,3 +96,24 @@ def test_ticket_draft_carries_the_evidence_and_the_key() -> None:
     assert evidence.theme_url in body
     assert evidence.theme_key in body
     assert "Trend:" in growth_note(evidence)
+
+
+def test_problem_reports_are_tickets_requests_churn_reasons_and_detractors() -> None:
+    assert is_problem_report("support_ticket", None)
+    assert is_problem_report("feature_request", None)
+    assert is_problem_report("churn_reason", None)
+    assert is_problem_report("nps_comment", 3.0)
+    assert is_problem_report("nps_comment", 6.0)
+    assert not is_problem_report("nps_comment", 7.0)  # a passive
+    assert not is_problem_report("nps_comment", 10.0)  # praise
+    assert not is_problem_report("nps_comment", None)
+    assert not is_problem_report("csm_note", None)  # "the monthly review went well"
+
+
+def test_a_theme_of_praise_gets_no_ticket_however_many_accounts_say_it() -> None:
+    threshold = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
+    assert not threshold.reached(accounts=30, arr=1e6, problem_share=0.1)
+    assert threshold.reached(accounts=3, arr=0.0, problem_share=0.3)
+    assert not threshold.reached(accounts=2, arr=1e6, problem_share=1.0)  # min_arr 0: off
+    assert stats(items=10, problem_items=4).problem_share == 0.4
+    assert stats(items=0, problem_items=0).problem_share == 0.0

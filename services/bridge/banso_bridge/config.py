@@ -36,6 +36,10 @@ class BridgeSettings(ServiceSettings):
     ticket_min_accounts: int = Field(default=3, ge=1)
     # ... or this much ARR affected (in the account traits' currency); 0 = ARR alone never does.
     ticket_min_arr: float = Field(default=0.0, ge=0)
+    # ... provided at least this share of its items report a problem (support tickets, feature
+    # requests, churn reasons, NPS comments scored 0-6): praise and routine CSM notes form themes
+    # too, and get no ticket. 0 files tickets for every theme.
+    ticket_min_problem_share: float = Field(default=0.3, ge=0, le=1)
     # Seconds between ticket worker passes (it is also woken after a commit that needs it).
     ticket_poll_s: float = Field(default=2.0, gt=0)
     # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).

@@ -127,7 +127,14 @@ async def publish(bootstrap: str, prefix: str, events: Sequence[Event]) -> None:
 
 
 def feedback(
-    workspace: str, account: str, text: str, when: datetime, *, user: str | None = None
+    workspace: str,
+    account: str,
+    text: str,
+    when: datetime,
+    *,
+    user: str | None = None,
+    kind: str = "support_ticket",
+    score: float | None = None,
 ) -> FeedbackReceived:
     return FeedbackReceived(
         workspace_id=workspace,
@@ -135,7 +142,8 @@ def feedback(
         feedback_id=uuid.uuid4().hex,
         account_id=account,
         user_id=user,
-        kind="support_ticket",
+        kind=kind,  # type: ignore[arg-type]
+        score=score,
         text=text,
         timestamp=when,
         received_at=when,

@@ -215,3 +215,46 @@ async def test_a_refusing_sink_parks_the_ticket_and_shows_the_error(
             )
             assert "banso_bridge_tickets_failing 1.0" in metrics
     assert github.created() == 0
+
+
+PRAISE = [
+    "We love the new dashboards, great work.",
+    "Love the new dashboards, great work team.",
+    "The new dashboards are great, we love them.",
+]
+
+
+async def test_praise_forms_a_theme_but_gets_no_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with serve(github.app()) as base:
+        settings = settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
+        )
+        accounts = [f"acct-{n}" for n in range(6)]
+        events: list[Event] = [traits(WS, a, at(0), arr=50_000.0) for a in accounts]
+        events += [
+            feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
+            for n, a in enumerate(accounts)
+        ]
+        events += [
+            feedback(WS, a, INVOICE[n % 4], at(21 + n * 0.1)) for n, a in enumerate(accounts)
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def invoice_ticketed() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(invoice_ticketed)
+            themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+
+    assert github.created() == 1
+    assert "invoice" in github.issues[0]["title"].lower()
+    praise = [t for t in themes if "dashboards" in " ".join(t["keywords"])]
+    assert len(praise) == 1
+    assert praise[0]["accounts_affected"] == 6  # it crossed the account threshold ...
+    assert praise[0]["ticket_state"] is None  # ... and still got no ticket

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, case, func, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_bridge.adapters.upsert import upsert
 from banso_bridge.domain.priority import BASELINE_DAYS, DAY_S, RECENT_DAYS, ThemeStats
+from banso_bridge.domain.tickets.policy import DETRACTOR_MAX_SCORE, PROBLEM_KINDS
 from banso_bridge.models import Account, ClustererState, FeedbackItem, Theme
 
 AT_RISK_BANDS = ("yellow", "red")
@@ -265,6 +266,18 @@ async def theme_accounts(
 # -- themes ------------------------------------------------------------------------------------
 
 
+def _problem_report() -> ColumnElement[bool]:
+    """``domain.tickets.policy.is_problem_report``, counted by the database."""
+    return or_(
+        col(FeedbackItem.kind).in_(PROBLEM_KINDS),
+        and_(
+            col(FeedbackItem.kind) == "nps_comment",
+            col(FeedbackItem.score).is_not(None),
+            col(FeedbackItem.score) <= DETRACTOR_MAX_SCORE,
+        ),
+    )
+
+
 async def theme_stats(
     session: AsyncSession, *, workspace_id: str, theme_ids: Iterable[int], now: float
 ) -> dict[int, ThemeStats]:
@@ -284,6 +297,7 @@ async def theme_stats(
             func.max(at),
             func.sum(case((at >= recent_from, 1), else_=0)),
             func.sum(case((and_(at >= baseline_from, at < recent_from), 1), else_=0)),
+            func.sum(case((_problem_report(), 1), else_=0)),
         )
         .where(col(FeedbackItem.workspace_id) == workspace_id, col(FeedbackItem.theme_id).in_(ids))
         .group_by(col(FeedbackItem.theme_id))
@@ -314,8 +328,8 @@ async def theme_stats(
     revenue = {int(row[0]): (float(row[1] or 0.0), int(row[2] or 0)) for row in money.all()}
     stats: dict[int, ThemeStats] = {}
     for theme_id in ids:
-        items, accounts, first, last, recent, baseline = base.get(
-            theme_id, (0, 0, None, None, 0, 0)
+        items, accounts, first, last, recent, baseline, problems = base.get(
+            theme_id, (0, 0, None, None, 0, 0, 0)
         )
         arr, at_risk = revenue.get(theme_id, (0.0, 0))
         stats[theme_id] = ThemeStats(
@@ -327,6 +341,7 @@ async def theme_stats(
             items_prev_28d=int(baseline or 0),
             first_seen=float(first) if first is not None else None,
             last_seen=float(last) if last is not None else None,
+            problem_items=int(problems or 0),
         )
     return stats
 

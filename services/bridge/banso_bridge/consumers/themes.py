@@ -57,7 +57,9 @@ class ThemeBook:
         self.metrics = metrics
         self.clock = clock
         self.wake_tickets = wake_tickets
-        self.threshold = TicketThreshold(settings.ticket_min_accounts, settings.ticket_min_arr)
+        self.threshold = TicketThreshold(
+            settings.ticket_min_accounts, settings.ticket_min_arr, settings.ticket_min_problem_share
+        )
 
     # -- feedback --------------------------------------------------------------------------------
 
@@ -244,7 +246,7 @@ class ThemeBook:
             # Before the first fit every item sits alone: no theme is a problem yet.
             fitted = clusterer.model.fitted_on > 0
             if fitted and theme.is_active and not row.muted and row.status in {"open", "ticketed"}:
-                await self._ticket_if_due(session, row, now)
+                await self._ticket_if_due(session, row, now, figures.problem_share)
         await session.flush()
 
     async def _announce(
@@ -274,7 +276,9 @@ class ThemeBook:
                 session, ThemeUpdated.model_validate({**fields, "changed": changed})
             )
 
-    async def _ticket_if_due(self, session: AsyncSession, row: Theme, now: float) -> None:
+    async def _ticket_if_due(
+        self, session: AsyncSession, row: Theme, now: float, problem_share: float
+    ) -> None:
         sink = self.settings.sink
         if sink is None:
             return
@@ -282,7 +286,9 @@ class ThemeBook:
             session, workspace_id=row.workspace_id, theme_id=row.theme_id
         )
         if ticket is None:
-            if self.threshold.reached(accounts=row.accounts_affected, arr=row.arr_affected):
+            if self.threshold.reached(
+                accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
+            ):
                 opened = await ticket_store.ensure_ticket(
                     session,
                     workspace_id=row.workspace_id,

@@ -20,6 +20,12 @@ class ThemeStats:
     items_prev_28d: int
     first_seen: float | None
     last_seen: float | None
+    #: items that report a problem (see ``domain.tickets.policy.is_problem_report``)
+    problem_items: int = 0
+
+    @property
+    def problem_share(self) -> float:
+        return self.problem_items / self.items if self.items else 0.0
 
     @property
     def at_risk_share(self) -> float:

@@ -5,13 +5,31 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+#: feedback kinds that report a problem by their nature
+PROBLEM_KINDS = ("support_ticket", "feature_request", "churn_reason")
+#: an NPS comment reports a problem when its score is a detractor's (0-6)
+DETRACTOR_MAX_SCORE = 6.0
+
+
+def is_problem_report(kind: str, score: float | None) -> bool:
+    """A ticket, a request, a churn reason or a detractor's comment — not praise, not a CSM's
+    "the monthly review went well". (The store counts the same rule in SQL.)"""
+    if kind in PROBLEM_KINDS:
+        return True
+    return kind == "nps_comment" and score is not None and score <= DETRACTOR_MAX_SCORE
+
 
 @dataclass(frozen=True, slots=True)
 class TicketThreshold:
     min_accounts: int = 3
     min_arr: float = 0.0  # 0: ARR alone never triggers
+    #: share of a theme's items that must report a problem: praise and routine CSM notes cluster
+    #: into themes too, and a product team wants no tickets for them
+    min_problem_share: float = 0.0
 
-    def reached(self, *, accounts: int, arr: float) -> bool:
+    def reached(self, *, accounts: int, arr: float, problem_share: float = 1.0) -> bool:
+        if problem_share < self.min_problem_share:
+            return False
         return accounts >= self.min_accounts or (self.min_arr > 0 and arr >= self.min_arr)
 
 
