@@ -24,14 +24,21 @@ start() {
   for entry in "${SERVICES[@]}"; do
     name="${entry%%:*}"; port="${entry##*:}"
     var="$(echo "$name" | tr a-z A-Z)_PORT"; port="${!var:-$port}"
-    for _ in $(seq 1 120); do
-      if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+    # A fresh checkout's first start compiles bytecode and loads the Japanese dictionary: allow
+    # two minutes. Once /readyz has answered 200 the service is up (a later check may still see a
+    # busy first batch, so it is not asked twice).
+    ready=""
+    for _ in $(seq 1 240); do
+      if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
       if ! alive "$name"; then
         echo "$name exited; last lines of $LOGS/$name.log:" >&2; tail -20 "$LOGS/$name.log" >&2; exit 1
       fi
       sleep 0.5
     done
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "$name is not ready on :$port (see $LOGS/$name.log)" >&2; exit 1; }
+    if [ -z "$ready" ]; then
+      echo "$name is not ready on :$port after 120 s: $(curl -sS "http://127.0.0.1:$port/readyz" 2>&1) (see $LOGS/$name.log)" >&2
+      exit 1
+    fi
     echo "$name ready on http://127.0.0.1:$port (docs: /docs)"
   done
 }
