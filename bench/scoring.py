@@ -14,6 +14,10 @@
    them applied (`GET /v1/accounts/{id}/health`: `applied.last_event_at` reaches the probe's
    time; every event carries its send time, so nothing later can be mistaken for the probe).
 
+5. Scaling out (run before step 3, whose freshness phase adds records to the topic): the same
+   with two processes (`SCORING_WORKERS=2`, one consumer each, the partitions split between
+   them) on a fresh database — what a second core or replica adds.
+
 Writes bench/results/scoring.json. Environment: BENCH_EVENTS, BENCH_FRESHNESS_S.
 """
 
@@ -274,6 +278,64 @@ async def freshness(topic: str, port: int) -> dict[str, Any]:
     }
 
 
+async def apply_all(
+    prefix: str, topic: str, *, workers: int, measure_freshness: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Start `banso-scoring serve` with `workers` processes on an empty database; time it from
+    readiness until every record is committed (lag 0); then, optionally, measure freshness."""
+    workdir = Path(tempfile.mkdtemp(prefix="banso-bench-scoring-"))
+    database = workdir / "scoring.db"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BANSO_ENV": "development",
+        "BANSO_SECRET": SECRET,
+        "BANSO_TOPIC_PREFIX": prefix,
+        "BANSO_DATA_DIR": str(workdir),
+        "KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP,
+        "SCORING_DATABASE_URL": f"sqlite:///{database}",
+        "SCORING_PORT": str(port),
+        "SCORING_WORKERS": str(workers),
+        "BANSO_LOG_LEVEL": "WARNING",
+    }
+    fresh = None
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "banso-scoring"), "serve", env=env, cwd=workdir
+    )
+    try:
+        await wait_ready(port, process)
+        ready = time.monotonic()
+        while committed(database, topic) < EVENTS:
+            if process.returncode is not None:
+                raise RuntimeError("the scoring service exited")
+            await asyncio.sleep(0.05)
+        finished = time.monotonic()
+        print(
+            f"scoring ({workers} process{'es' if workers > 1 else ''}) applied {EVENTS} events "
+            f"in {finished - started:.1f} s",
+            flush=True,
+        )
+        stored = applied_in_aggregates(database)
+        if measure_freshness:
+            fresh = await freshness(topic, port)
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=60)
+    wall = finished - started
+    applied = {
+        "workers": workers,
+        "events": EVENTS,
+        "wall_s_from_process_start": round(wall, 2),
+        "wall_s_from_ready": round(finished - ready, 2),
+        "events_per_s": round(EVENTS / wall, 1),
+        "events_per_s_from_ready": round(EVENTS / (finished - ready), 1),
+        "database": "sqlite",
+        "aggregates": stored,
+    }
+    return applied, fresh
+
+
 async def main() -> dict[str, Any]:
     load_at_start = list(os.getloadavg())
     prefix = f"bench.scoring.{uuid.uuid4().hex[:8]}."
@@ -285,50 +347,10 @@ async def main() -> dict[str, Any]:
     reference = consumer_performance(topic)
     print(f"ConsumerPerformance: {reference['fetch_messages_per_s']:.0f} msg/s", flush=True)
 
-    workdir = Path(tempfile.mkdtemp(prefix="banso-bench-scoring-"))
-    database = workdir / "scoring.db"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BANSO_ENV": "development",
-        "BANSO_SECRET": SECRET,
-        "BANSO_TOPIC_PREFIX": prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP,
-        "SCORING_DATABASE_URL": f"sqlite:///{database}",
-        "SCORING_PORT": str(port),
-        "BANSO_LOG_LEVEL": "WARNING",
-    }
-    started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "banso-scoring"), "serve", env=env, cwd=workdir
-    )
-    try:
-        await wait_ready(port, process)
-        ready = time.monotonic()
-        first = None
-        while (done := committed(database, topic)) < EVENTS:
-            if first is None and done > 0:
-                first = time.monotonic()
-            if process.returncode is not None:
-                raise RuntimeError("the scoring service exited")
-            await asyncio.sleep(0.05)
-        finished = time.monotonic()
-        print(f"scoring applied {EVENTS} events in {finished - started:.1f} s", flush=True)
-        stored = applied_in_aggregates(database)
-        fresh = await freshness(topic, port)
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=60)
-    wall = finished - started
-    applied = {
-        "events": EVENTS,
-        "wall_s_from_process_start": round(wall, 2),
-        "wall_s_from_ready": round(finished - ready, 2),
-        "events_per_s": round(EVENTS / wall, 1),
-        "events_per_s_from_ready": round(EVENTS / (finished - ready), 1),
-        "database": "sqlite",
-        "aggregates": stored,
-    }
+    # Scaling out on the same machine first (the freshness run adds records to the topic): two
+    # processes, one consumer each, the partitions split between them, on a fresh database.
+    two, _ = await apply_all(prefix, topic, workers=2, measure_freshness=False)
+    applied, fresh = await apply_all(prefix, topic, workers=1, measure_freshness=True)
     # Like for like: both rates count from when the consumer is up (the service has migrated
     # and answers /readyz; the JVM has started) and include joining the group.
     reference_rate = reference["messages_per_s"]
@@ -356,6 +378,8 @@ async def main() -> dict[str, Any]:
             applied["events_per_s_from_ready"] / reference_rate, 3
         ),
         "ratio_including_process_start": round(applied["events_per_s"] / reference_rate, 3),
+        "scoring_two_processes": two,
+        "ratio_two_processes": round(two["events_per_s_from_ready"] / reference_rate, 3),
         "target_ratio": 0.2,
         "freshness": fresh,
         "target_freshness_p99_s": 1.0,
@@ -368,7 +392,15 @@ if __name__ == "__main__":
     RESULTS.write_text(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
     print(
         orjson.dumps(
-            {k: result[k] for k in ("scoring", "ratio_to_consumer_performance", "freshness")},
+            {
+                k: result[k]
+                for k in (
+                    "scoring",
+                    "ratio_to_consumer_performance",
+                    "ratio_two_processes",
+                    "freshness",
+                )
+            },
             option=orjson.OPT_INDENT_2,
         ).decode()
     )

@@ -122,6 +122,7 @@ class ScoringConsumer:
                 stored = offsets.get((topic, partition))
                 group.stored_offsets[topic] = stored
                 group.next_offsets[topic] = stored or 0
+                group.fetch_offsets[topic] = stored or 0
             self.groups[partition] = group
         for tp in assigned:
             # A plain seek: never stored means from the start (earliest still available).
@@ -235,11 +236,16 @@ class ScoringConsumer:
             if group is None:
                 continue
             buffer = group.buffers[tp.topic]
+            expected = group.fetch_offsets[tp.topic]
             for m in messages:
+                if m.offset < expected:
+                    continue  # delivered twice across a seek: buffered already
                 buffer.append(
                     decode_record(m.topic, m.partition, m.offset, m.key, m.value, m.headers or ())
                 )
-            total += len(messages)
+                expected = m.offset + 1
+                total += 1
+            group.fetch_offsets[tp.topic] = expected
         return total
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:

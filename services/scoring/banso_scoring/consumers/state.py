@@ -76,6 +76,9 @@ class PartitionGroup:
     # Next offset to commit per topic (the record after the last one applied).
     next_offsets: dict[str, int] = field(default_factory=dict)
     stored_offsets: dict[str, int | None] = field(default_factory=dict)
+    # Next offset to buffer per topic: a fetch that was in flight when the partition was (re)taken
+    # and sought back can deliver records that the fetch after the seek delivers again.
+    fetch_offsets: dict[str, int] = field(default_factory=dict)
     scorecards: dict[str, int] = field(default_factory=dict)
     accounts: set[AccountKey] = field(default_factory=set)
 
