@@ -11,10 +11,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters.upsert import upsert
 from banso_bridge.domain.priority import BASELINE_DAYS, DAY_S, RECENT_DAYS, ThemeStats
 from banso_bridge.domain.tickets.policy import DETRACTOR_MAX_SCORE, PROBLEM_KINDS
 from banso_bridge.models import Account, ClustererState, FeedbackItem, Theme
+from banso_kit.upsert import upsert
 
 AT_RISK_BANDS = ("yellow", "red")
 
@@ -165,15 +165,7 @@ async def set_item_themes(
     for feedback_id, theme_id in themes.items():
         by_theme.setdefault(theme_id, []).append(feedback_id)
     for theme_id, ids in by_theme.items():
-        for start in range(0, len(ids), 500):
-            await session.exec(
-                update(FeedbackItem)
-                .where(
-                    col(FeedbackItem.workspace_id) == workspace_id,
-                    col(FeedbackItem.feedback_id).in_(ids[start : start + 500]),
-                )
-                .values(theme_id=theme_id)
-            )
+        await _update_items(session, workspace_id, ids, theme_id=theme_id)
 
 
 async def relabel_theme(
@@ -190,6 +182,13 @@ async def relabel_theme(
 async def leave_window(
     session: AsyncSession, *, workspace_id: str, feedback_ids: Sequence[str]
 ) -> None:
+    await _update_items(session, workspace_id, feedback_ids, in_window=False)
+
+
+async def _update_items(
+    session: AsyncSession, workspace_id: str, feedback_ids: Sequence[str], **values: Any
+) -> None:
+    """Set ``values`` on the given items, 500 ids per statement (bound-parameter limits)."""
     for start in range(0, len(feedback_ids), 500):
         await session.exec(
             update(FeedbackItem)
@@ -197,7 +196,7 @@ async def leave_window(
                 col(FeedbackItem.workspace_id) == workspace_id,
                 col(FeedbackItem.feedback_id).in_(feedback_ids[start : start + 500]),
             )
-            .values(in_window=False)
+            .values(**values)
         )
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters.upsert import upsert
 from banso_bridge.models import Ticket
+from banso_kit.upsert import upsert
 
 _TICKET_NAMESPACE = uuid.UUID("6f6b9a51-2a52-4d55-9b8a-0c6c1f4a1d3e")
 

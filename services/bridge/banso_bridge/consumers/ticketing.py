@@ -197,13 +197,7 @@ class TicketWorker:
             row.url = external.url
             row.status = external.status
             row.title = draft(evidence).title
-            row.synced_accounts = evidence.stats.accounts
-            row.synced_arr = evidence.stats.arr
-            row.synced_items = evidence.stats.items
-            row.attempts = 0
-            row.last_error = None
-            row.lease_until = 0.0
-            row.updated_at = now
+            _synced(row, evidence, now)
             session.add(row)
             if theme.status == "open":
                 theme.status = "ticketed"
@@ -242,14 +236,8 @@ class TicketWorker:
             )
             if row is None:
                 return
-            row.synced_accounts = evidence.stats.accounts
-            row.synced_arr = evidence.stats.arr
-            row.synced_items = evidence.stats.items
+            _synced(row, evidence, now)
             row.needs_update = False
-            row.attempts = 0
-            row.last_error = None
-            row.lease_until = 0.0
-            row.updated_at = now
             session.add(row)
             await self.outbox.add(
                 session,
@@ -314,3 +302,14 @@ class TicketWorker:
 
 def _result(error: SinkError) -> str:
     return "retry" if error.retryable else "rejected"
+
+
+def _synced(row: Ticket, evidence: Evidence, now: float) -> None:
+    """The ticket now shows ``evidence``: remember what it shows; the attempt succeeded."""
+    row.synced_accounts = evidence.stats.accounts
+    row.synced_arr = evidence.stats.arr
+    row.synced_items = evidence.stats.items
+    row.attempts = 0
+    row.last_error = None
+    row.lease_until = 0.0
+    row.updated_at = now

@@ -20,7 +20,7 @@ from sqlalchemy import case, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_notify.adapters.upsert import upsert
+from banso_kit.upsert import upsert
 from banso_notify.domain.caps import SentRecord
 from banso_notify.domain.facts import Channel
 from banso_notify.domain.timers import Timer as DueTimer
