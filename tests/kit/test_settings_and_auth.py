@@ -122,3 +122,17 @@ def test_kafka_security_settings_reach_the_clients(monkeypatch: pytest.MonkeyPat
     assert options["sasl_plain_username"] == "banso"
     assert options["sasl_plain_password"] == "pw"
     assert options["ssl_context"].verify_mode.name == "CERT_REQUIRED"
+
+
+def test_consumers_get_the_security_fetch_and_heartbeat_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+    monkeypatch.setenv("CONSUMER_HEARTBEAT_INTERVAL_MS", "500")
+    options = ServiceSettings().kafka_consumer_options()
+    assert options["security_protocol"] == "SASL_PLAINTEXT"
+    assert options["heartbeat_interval_ms"] == 500
+    assert options["fetch_max_wait_ms"] == ServiceSettings().consumer_fetch_max_wait_ms
+    monkeypatch.setenv("CONSUMER_HEARTBEAT_INTERVAL_MS", "50")
+    with pytest.raises(ValidationError, match="heartbeat_interval_ms"):
+        ServiceSettings()

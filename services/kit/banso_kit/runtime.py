@@ -135,10 +135,7 @@ class Runtime:
             dedupe=dedupe,
             on_commit=self.relay.wake,
             client_id=f"banso-{self.settings.service_name}",
-            client_options={
-                **self.settings.kafka_client_options(),
-                "fetch_max_wait_ms": self.settings.consumer_fetch_max_wait_ms,
-            },
+            client_options=self.settings.kafka_consumer_options(),
         )
         self.consumers.append(consumer)
         self._tasks.append(asyncio.create_task(_supervise(consumer), name=f"consumer-{group_id}"))

@@ -99,6 +99,10 @@ class ServiceSettings(BaseSettings):
     # flight per broker, so a quiet topic's pending fetch delays a busy topic's next records by up
     # to this much (Kafka's default is 500 ms); consumers of several topics keep it short.
     consumer_fetch_max_wait_ms: int = Field(default=50, ge=0, le=10_000)
+    # How often a consumer tells the group coordinator it is alive. A member learns of a
+    # rebalance (a replica joining or leaving) only from a heartbeat's answer, so a joining
+    # replica waits up to this long for its partitions (Kafka's default is 3 s).
+    consumer_heartbeat_interval_ms: int = Field(default=1_000, ge=100, le=10_000)
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:
@@ -125,6 +129,14 @@ class ServiceSettings(BaseSettings):
         if "SSL" in self.kafka_security_protocol:
             options["ssl_context"] = create_ssl_context(cafile=self.kafka_ssl_cafile)
         return options
+
+    def kafka_consumer_options(self) -> dict[str, Any]:
+        """Keyword arguments for every aiokafka consumer: security, fetch wait, heartbeat."""
+        return {
+            **self.kafka_client_options(),
+            "fetch_max_wait_ms": self.consumer_fetch_max_wait_ms,
+            "heartbeat_interval_ms": self.consumer_heartbeat_interval_ms,
+        }
 
     def topic_name(self, logical_name: str) -> str:
         """The physical topic name: the registry's name behind the configured prefix."""
