@@ -1,119 +1,227 @@
 """Kafka records to scoring facts, with a fast path for the high-volume usage topic.
 
-Usage records are read straight from their JSON with orjson (the pydantic model costs more than
-all the scoring work per event); anything the fast path does not recognise is decoded through the
-contracts codec, which either succeeds or says precisely why the record is poison.
+Usage records are read straight from their JSON into a typed struct with msgspec (the pydantic
+model costs more than all the scoring work per event, and a general JSON parser builds every
+nested object only to throw most away); anything the fast path does not recognise is decoded
+through the contracts codec, which either succeeds or says precisely why the record is poison.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from operator import itemgetter
+from typing import Annotated, Any, Protocol
 
-import orjson
+import msgspec
 
 from banso_contracts.codec import decode
+from banso_contracts.envelope import Envelope
 from banso_contracts.errors import ContractError
 from banso_contracts.events import UsageRecorded
 from banso_scoring.adapters.translate import AccountFacts, account_facts
 from banso_scoring.domain.facts import Usage
 
-USAGE_TYPE = UsageRecorded.EVENT_TYPE
+USAGE_TYPE = UsageRecorded.EVENT_TYPE.encode()
 # Records that change nothing are merged first: they cannot move stream time.
 NO_TIME = -math.inf
 
+# As the Kafka client hands them over (a list from aiokafka); never changed.
+Headers = Sequence[tuple[str, bytes]]
+_READ_HEADERS = ("ce_type", "ce_id", "ce_workspace", "ce_subject")
+_NAME = itemgetter(0)
 
-@dataclass(slots=True)
-class Record:
+
+class Record(msgspec.Struct, gc=False):
     """A decoded record: a usage event (``usage``, the hot path), other facts (``facts``),
-    nothing for scoring (both None), or poison (``error``)."""
+    nothing for scoring (both None), or poison (``error``, kept without its traceback).
+
+    A struct the garbage collector does not track: a round buffers tens of thousands, and every
+    collection would walk them all again. Nothing it holds can refer back to it."""
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
-    headers: tuple[tuple[str, bytes], ...]
+    headers: Headers
     event_id: str | None
     stream_time: float = NO_TIME
     account: tuple[str, str] | None = None
     usage: Usage | None = None
     facts: AccountFacts | None = None
     error: Exception | None = None
-    duplicate: bool = False
 
 
-def decode_record(
-    topic: str,
-    partition: int,
-    offset: int,
-    key: bytes | None,
-    value: bytes | None,
-    headers: Sequence[tuple[str, bytes]],
-) -> Record:
-    frozen = tuple(headers)
-    event_type = event_id = workspace = subject = None
-    for name, raw in frozen:
-        if name == "ce_type":
-            event_type = raw.decode("utf-8", "replace")
-        elif name == "ce_id":
-            event_id = raw.decode("utf-8", "replace")
-        elif name == "ce_workspace":
-            workspace = raw.decode("utf-8", "replace")
-        elif name == "ce_subject":
-            subject = raw.decode("utf-8", "replace")
-    record = Record(topic, partition, offset, key, value, frozen, event_id)
-    if event_type == USAGE_TYPE and value is not None and _usage_fast(record, workspace, subject):
+class KafkaMessage(Protocol):
+    """What the decoder reads of an aiokafka ``ConsumerRecord``."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+    @property
+    def headers(self) -> Sequence[tuple[str, bytes]]: ...
+
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+# An instant without a zone is never guessed: the codec names it as poison.
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class _UsagePayload(msgspec.Struct, gc=False):
+    """The fields of a UsageRecorded payload that health reads; the rest is skipped unread."""
+
+    workspace_id: NonEmpty
+    event: NonEmpty
+    timestamp: Instant
+    received_at: Instant
+    account_id: str | None = None
+    user_id: str | None = None
+    anonymous_id: str | None = None
+    properties: dict[str, Any] | None = None
+
+
+class RecordDecoder:
+    """Decodes Kafka records for the scoring consumer (one per consumer: it holds the parser)."""
+
+    def __init__(self) -> None:
+        self._usage = msgspec.json.Decoder(_UsagePayload)
+        # The header names of the last record whose headers the codec accepted (every envelope
+        # header present, none repeated) and where the four read here sit among them: a
+        # producer writes them in the same order every time, and comparing the names costs a
+        # third of building a dict of the headers. Headers of another shape are checked by the
+        # codec's rules first, so the fast path never takes what the codec would refuse.
+        self._layout: tuple[tuple[str, ...], int, int, int, int] | None = None
+
+    def _read_headers(self, headers: Headers) -> tuple[bool, tuple[bytes | None, ...]]:
+        """Whether the headers form a valid envelope, and ce_type, ce_id, ce_workspace and
+        ce_subject (None when absent)."""
+        layout = self._layout
+        if layout is not None:
+            names, t, i, w, s = layout
+            if tuple(map(_NAME, headers)) == names:
+                return True, (headers[t][1], headers[i][1], headers[w][1], headers[s][1])
+        positions = {name: index for index, (name, _) in enumerate(headers)}
+        found = [positions.get(name) for name in _READ_HEADERS]
+        values = tuple(None if index is None else headers[index][1] for index in found)
+        if not _valid_envelope(headers):
+            return False, values
+        at_type, at_id, at_workspace, at_subject = found
+        if (
+            at_type is not None
+            and at_id is not None
+            and at_workspace is not None
+            and at_subject is not None
+        ):
+            names = tuple(map(_NAME, headers))
+            self._layout = (names, at_type, at_id, at_workspace, at_subject)
+        return True, values
+
+    def decode_many(self, messages: Iterable[KafkaMessage], start: int) -> tuple[list[Record], int]:
+        """Records at or after offset ``start`` (a fetch in flight across a seek can deliver
+        some twice), decoded, with the offset after the last."""
+        decoded = []
+        one = self.decode
+        for m in messages:
+            offset = m.offset
+            if offset >= start:
+                decoded.append(one(m.topic, m.partition, offset, m.key, m.value, m.headers))
+                start = offset + 1
+        return decoded, start
+
+    def decode(
+        self,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]] | None,
+    ) -> Record:
+        frozen: Headers = headers or ()
+        valid, (event_type, raw_id, workspace, subject) = self._read_headers(frozen)
+        event_id = None if raw_id is None else raw_id.decode("utf-8", "replace")
+        if valid and event_type == USAGE_TYPE and value is not None:
+            record = self._usage_fast(
+                topic, partition, offset, key, value, frozen, event_id, workspace, subject
+            )
+            if record is not None:
+                return record
+        record = Record(topic, partition, offset, key, value, frozen, event_id)
+        try:
+            _, event = decode(frozen, value)
+        except ContractError as error:
+            # Its traceback would hold this frame, and with it the record: a cycle.
+            record.error = error.with_traceback(None)
+            return record
+        facts = account_facts(event)
+        if facts is not None:
+            record.facts = facts
+            record.account = (facts.workspace_id, facts.account_id)
+            record.stream_time = facts.received_at
         return record
+
+    def _usage_fast(
+        self,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes,
+        headers: Headers,
+        event_id: str | None,
+        raw_workspace: bytes | None,
+        raw_subject: bytes | None,
+    ) -> Record | None:
+        """A well-formed usage record (no account: no facts), or None when the codec must
+        look at it."""
+        try:
+            payload = self._usage.decode(value)
+        except msgspec.DecodeError:
+            return None
+        workspace = payload.workspace_id
+        if raw_workspace is None or raw_workspace.decode("utf-8", "replace") != workspace:
+            return None
+        account = payload.account_id
+        if account is None:
+            if payload.user_id is None and not payload.anonymous_id:
+                return None
+            return Record(topic, partition, offset, key, value, headers, event_id)
+        if not account or raw_subject is None or raw_subject.decode("utf-8", "replace") != account:
+            return None
+        received = payload.received_at.timestamp()
+        usage = Usage(
+            payload.event,
+            payload.timestamp.timestamp(),
+            received,
+            payload.user_id,
+            payload.properties or None,
+        )
+        return Record(
+            topic,
+            partition,
+            offset,
+            key,
+            value,
+            headers,
+            event_id,
+            received,
+            (workspace, account),
+            usage,
+        )
+
+
+def _valid_envelope(headers: Headers) -> bool:
     try:
-        _, event = decode(frozen, value)
-    except ContractError as error:
-        record.error = error
-        return record
-    facts = account_facts(event)
-    if facts is not None:
-        record.facts = facts
-        record.account = (facts.workspace_id, facts.account_id)
-        record.stream_time = facts.received_at
-    return record
-
-
-def _instant(text: Any) -> float | None:
-    moment = datetime.fromisoformat(text)
-    return None if moment.tzinfo is None else moment.timestamp()
-
-
-def _usage_fast(record: Record, workspace: str | None, subject: str | None) -> bool:
-    """Fill ``record`` from a well-formed usage record (no account: no facts) and say True;
-    False when the codec must look at it."""
-    assert record.value is not None
-    try:
-        payload = orjson.loads(record.value)
-        ws = payload["workspace_id"]
-        account = payload.get("account_id")
-        user = payload.get("user_id")
-        name = payload["event"]
-        at = _instant(payload["timestamp"])
-        received = _instant(payload["received_at"])
-        properties = payload.get("properties")
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        Envelope.from_headers(headers)
+    except ContractError:
         return False
-    if at is None or received is None:
-        return False
-    if not (isinstance(ws, str) and ws and ws == workspace and isinstance(name, str) and name):
-        return False
-    if user is not None and not isinstance(user, str):
-        return False
-    if properties is not None and not isinstance(properties, dict):
-        return False
-    if account is None:
-        return user is not None or bool(payload.get("anonymous_id"))
-    if not isinstance(account, str) or not account or account != subject:
-        return False
-    record.usage = Usage(name, at, received, user, properties or None)
-    record.account = (ws, account)
-    record.stream_time = received
     return True

@@ -6,14 +6,15 @@ rows, history, HealthChanged events, dead letters, processed ids) from ``RoundWr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 from banso_contracts.events import HealthChanged
 from banso_scoring.adapters.health_events import Cause, health_changed, health_event_id
 from banso_scoring.adapters.records import Record
+from banso_scoring.adapters.translate import AccountFacts
 from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
-from banso_scoring.domain.aggregates import AccountAggregate, Applied
+from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPolicy
 from banso_scoring.domain.durations import from_epoch
 from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
@@ -21,6 +22,7 @@ from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.schedule import Due
 
 SEPARATOR = "\x1f"
+DROPPED_LATE = Applied.DROPPED_LATE
 
 
 def account_key(text: str) -> AccountKey:
@@ -45,6 +47,8 @@ class RoundWrites:
     duplicates: int = 0
     dropped_late: int = 0
     evaluations: int = 0
+    # Forget old processed ids in this round's transaction.
+    prune: bool = False
 
     @property
     def empty(self) -> bool:
@@ -64,10 +68,13 @@ class Engine:
         scorecards: Scorecards,
         accounts: dict[AccountKey, AccountEntry],
         topic_order: dict[str, int],
+        applied_ids: Container[str] = frozenset(),
     ) -> None:
         self.scorecards = scorecards
         self.accounts = accounts
         self.topic_order = topic_order
+        # Ids of events applied in earlier rounds (a repeat is dropped, not counted twice).
+        self.applied_ids = applied_ids
 
     # -- records ---------------------------------------------------------------------------
 
@@ -87,12 +94,11 @@ class Engine:
         if len(filled) == 1 and all(caught_up(t) for t, b in buffers if not b):
             # One topic has records and the others are caught up: its order is the order.
             topic, buffer = filled[0]
-            apply = self._apply
-            while buffer and applied < limit:
-                record = buffer.popleft()
-                apply(group, record, writes)
-                applied += 1
-            group.next_offsets[topic] = record.offset + 1
+            popleft = buffer.popleft
+            run = [popleft() for _ in range(min(limit, len(buffer)))]
+            self._apply(group, run, writes)
+            applied = len(run)
+            group.next_offsets[topic] = run[-1].offset + 1
             writes.applied[topic] = writes.applied.get(topic, 0) + applied
             writes.groups_changed.add(group.partition)
             if not buffer:
@@ -111,67 +117,66 @@ class Engine:
             if best_topic is None:
                 return applied
             record = group.buffers[best_topic].popleft()
-            self._apply(group, record, writes)
+            self._apply(group, (record,), writes)
             writes.applied[best_topic] = writes.applied.get(best_topic, 0) + 1
             group.next_offsets[best_topic] = record.offset + 1
             writes.groups_changed.add(group.partition)
             applied += 1
         return applied
 
-    def _apply(self, group: PartitionGroup, record: Record, writes: RoundWrites) -> None:
-        # The hot path: a million times a minute while catching up, so locals over attributes.
-        if record.error is not None:
-            writes.dead.append(record)
-            return
-        key = record.account
-        if key is None:
-            return
-        event_id = record.event_id
-        if event_id is not None:
-            if record.duplicate or event_id in writes.seen_ids:
-                writes.duplicates += 1
-                return
-            writes.seen_ids.add(event_id)
-            writes.processed_ids.append(event_id)
+    def _apply(self, group: PartitionGroup, records: Iterable[Record], writes: RoundWrites) -> None:
+        """Apply records in the order given. The hot path (a million records a minute while
+        catching up), hence locals over attributes and no call that is not needed."""
+        accounts = self.accounts
+        earlier = self.applied_ids
+        seen = writes.seen_ids
+        processed = writes.processed_ids
         schedule = group.schedule
-        if record.stream_time > (schedule.state.stream_time or -1.0):
-            for due in schedule.observe(record.stream_time):
-                self.run_due(group, due, writes)
-        entry = self.accounts.get(key)
-        if entry is None:
-            entry = self.accounts[key] = AccountEntry(
-                AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
-            )
-        if entry.round_mark is not writes:
-            entry.round_mark = writes
-            writes.aggregates_changed.add(key)
-            group.accounts.add(key)
-        if entry.slot_mark != schedule.state.slot:
-            # First change in this slot: the slot's end must evaluate it.
-            entry.slot_mark = schedule.state.slot
-            schedule.touch(entry.schedule_key)
-        policy = self.scorecards.of(key[0]).policy
-        usage = record.usage
-        if usage is not None:
-            if entry.aggregate.apply_usage(usage, policy) is Applied.DROPPED_LATE:
-                writes.dropped_late += 1
-            return
-        facts = record.facts
-        assert facts is not None
-        aggregate = entry.aggregate
-        for fact in facts.facts:
-            if isinstance(fact, Usage):
-                outcome = aggregate.apply_usage(fact, policy)
-            elif isinstance(fact, TraitsUpdate):
-                outcome = aggregate.apply_traits(fact)
-            elif isinstance(fact, FeedbackItem):
-                outcome = aggregate.apply_feedback(fact, facts.negative, policy)
-            elif isinstance(fact, SurveyAnswer):
-                outcome = aggregate.apply_survey(fact, policy)
-            elif isinstance(fact, Touch):
-                outcome = aggregate.apply_touch(fact)
-            if outcome is Applied.DROPPED_LATE:
-                writes.dropped_late += 1
+        state = schedule.state
+        # Scorecards change only between rounds.
+        workspace: str | None = None
+        policy = self.scorecards.default.policy
+        for record in records:
+            if record.error is not None:
+                writes.dead.append(record)
+                continue
+            key = record.account
+            if key is None:
+                continue
+            event_id = record.event_id
+            if event_id is not None:
+                if event_id in seen or event_id in earlier:
+                    writes.duplicates += 1
+                    continue
+                seen.add(event_id)
+                processed.append(event_id)
+            moment = record.stream_time
+            if moment > (state.stream_time or -1.0):
+                for due in schedule.observe(moment):
+                    self.run_due(group, due, writes)
+            entry = accounts.get(key)
+            if entry is None:
+                entry = accounts[key] = AccountEntry(
+                    AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
+                )
+            if entry.round_mark is not writes:
+                entry.round_mark = writes
+                writes.aggregates_changed.add(key)
+                group.accounts.add(key)
+            if entry.slot_mark != state.slot:
+                # First change in this slot: the slot's end must evaluate it.
+                entry.slot_mark = state.slot
+                schedule.touch(entry.schedule_key)
+            if key[0] != workspace:
+                workspace = key[0]
+                policy = self.scorecards.of(workspace).policy
+            usage = record.usage
+            if usage is not None:
+                if entry.aggregate.apply_usage(usage, policy) is DROPPED_LATE:
+                    writes.dropped_late += 1
+            else:
+                assert record.facts is not None
+                writes.dropped_late += _apply_facts(entry.aggregate, record.facts, policy)
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -282,3 +287,22 @@ class Engine:
         for key in sorted(k for k in group.accounts if k[0] == workspace_id):
             self.evaluate(self.accounts[key], at, "recompute", writes)
         writes.groups_changed.add(group.partition)
+
+
+def _apply_facts(aggregate: AccountAggregate, facts: AccountFacts, policy: ApplyPolicy) -> int:
+    """Apply what a non-usage event tells; how many of its facts came too late to count."""
+    late = 0
+    for fact in facts.facts:
+        if isinstance(fact, Usage):
+            outcome = aggregate.apply_usage(fact, policy)
+        elif isinstance(fact, TraitsUpdate):
+            outcome = aggregate.apply_traits(fact)
+        elif isinstance(fact, FeedbackItem):
+            outcome = aggregate.apply_feedback(fact, facts.negative, policy)
+        elif isinstance(fact, SurveyAnswer):
+            outcome = aggregate.apply_survey(fact, policy)
+        elif isinstance(fact, Touch):
+            outcome = aggregate.apply_touch(fact)
+        if outcome is DROPPED_LATE:
+            late += 1
+    return late

@@ -16,6 +16,8 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -28,7 +30,7 @@ from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
 from banso_kit.errors import Retryable
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import repository
-from banso_scoring.adapters.records import decode_record
+from banso_scoring.adapters.records import Record, RecordDecoder
 from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers import persist
 from banso_scoring.consumers.engine import Engine, RoundWrites
@@ -68,12 +70,18 @@ class ScoringConsumer:
         self.scorecards = Scorecards()
         self.accounts: dict[AccountKey, AccountEntry] = {}
         self.groups: dict[int, PartitionGroup] = {}
+        self.recent_ids = RecentIds(settings.processed_ids_keep_s)
         self.engine = Engine(
             scorecards=self.scorecards,
             accounts=self.accounts,
             topic_order={topic: rank for rank, topic in enumerate(self.topics)},
+            applied_ids=self.recent_ids.members,
         )
         self.requests = RequestHandler(self)
+        self.decoder = RecordDecoder()
+        # Accounts in buffered records that are not in memory yet (their goals and milestones
+        # are read before the round applies them).
+        self.arriving: dict[AccountKey, Record] = {}
         self.ready = asyncio.Event()
         self.applied_total = 0
         self._stopping = asyncio.Event()
@@ -81,8 +89,8 @@ class ScoringConsumer:
         # drop partitions while a round that touches them is being applied and written.
         self.round_lock = asyncio.Lock()
         self._consumer: AIOKafkaConsumer | None = None
+        self._writing: asyncio.Task[None] | None = None
         self._next_prune = 0.0
-        self.recent_ids = RecentIds(settings.processed_ids_keep_s)
 
     def request_stop(self) -> None:
         self._stopping.set()
@@ -102,8 +110,9 @@ class ScoringConsumer:
             offsets = await persist.stored_offsets(session, self.runtime, group_id=self.group_id)
             remembered = await persist.processed_ids(session, group_id=self.group_id)
         self.recent_ids.clear()
-        for event_id, applied_at in remembered:
-            self.recent_ids.add((event_id,), applied_at)
+        self.arriving.clear()
+        for applied_at, chunk in groupby(remembered, key=itemgetter(1)):
+            self.recent_ids.add([event_id for event_id, _ in chunk], applied_at)
         self.accounts.update(entries)
         for partition in partitions:
             schedule_doc, cards = states.get(partition, ("{}", "{}"))
@@ -166,8 +175,7 @@ class ScoringConsumer:
             partition_assignment_strategy=(RangePartitionAssignor,),
             max_partition_fetch_bytes=4 * 1024 * 1024,
             fetch_max_bytes=32 * 1024 * 1024,
-            fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
-            **self.settings.kafka_client_options(),
+            **self.settings.kafka_consumer_options(),
         )
         consumer.subscribe(self.topics, listener=_Rebalance(self, consumer))
         self._consumer = consumer
@@ -177,26 +185,51 @@ class ScoringConsumer:
             while not self._stopping.is_set():
                 started = time.perf_counter()
                 try:
+                    # The previous round's transaction is written while the next records are
+                    # fetched and decoded (SQLite works without the GIL); a round is applied
+                    # only once the one before it is committed.
                     fetched = await self._fetch(consumer)
+                    await self._written()
                     async with self.round_lock:
-                        await self._round(consumer, fetched)
+                        writes = await self._round(consumer, fetched)
+                        if writes is not None:
+                            self._writing = asyncio.create_task(self._write(writes))
                     backoff = 0.2
                 except (persist.Fenced, Retryable, OSError, TimeoutError) as error:
                     logger.warning("scoring_round_retry", extra={"error": repr(error)})
-                    async with self.round_lock:
-                        await self.reset(consumer)
+                    await self._recover(consumer)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
                 except Exception:
                     # Memory may be half-applied: reload before anything else happens.
-                    async with self.round_lock:
-                        await self.reset(consumer)
+                    await self._recover(consumer)
                     raise
                 self.metrics.rounds.observe(time.perf_counter() - started)
                 self._report_lag(consumer)
+            await self._written()
         finally:
+            await self.settle()
             self._consumer = None
             await consumer.stop()
+
+    async def settle(self) -> None:
+        """Wait for a round's write in progress to end, whatever its outcome (the loop learns
+        of a failure from ``_written``)."""
+        writing = self._writing
+        if writing is not None:
+            await asyncio.wait([writing])
+
+    async def _written(self) -> None:
+        """The previous round's write is committed (or its error is raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def _recover(self, consumer: AIOKafkaConsumer) -> None:
+        await self.settle()
+        self._writing = None
+        async with self.round_lock:
+            await self.reset(consumer)
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> int:
         """Fetch until a round is full, a second has passed, or nothing more is waiting: when
@@ -231,21 +264,20 @@ class ScoringConsumer:
 
     def _buffer(self, batches: dict[TopicPartition, list[Any]]) -> int:
         total = 0
+        decode_many = self.decoder.decode_many
+        accounts, arriving = self.accounts, self.arriving
         for tp, messages in batches.items():
             group = self.groups.get(tp.partition)
             if group is None:
                 continue
-            buffer = group.buffers[tp.topic]
-            expected = group.fetch_offsets[tp.topic]
-            for m in messages:
-                if m.offset < expected:
-                    continue  # delivered twice across a seek: buffered already
-                buffer.append(
-                    decode_record(m.topic, m.partition, m.offset, m.key, m.value, m.headers or ())
-                )
-                expected = m.offset + 1
-                total += 1
-            group.fetch_offsets[tp.topic] = expected
+            decoded, group.fetch_offsets[tp.topic] = decode_many(
+                messages, group.fetch_offsets[tp.topic]
+            )
+            group.buffers[tp.topic].extend(decoded)
+            total += len(decoded)
+            for record in decoded:
+                if record.account is not None and record.account not in accounts:
+                    arriving.setdefault(record.account, record)
         return total
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
@@ -271,13 +303,13 @@ class ScoringConsumer:
             caught[(tp.topic, tp.partition)] = highwater is not None and position >= highwater
         return caught
 
-    async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> None:
-        """Read what the round needs, apply and evaluate with no transaction open (SQLite has
-        one writer: API reads must not wait for the CPU work), then write it all at once."""
+    async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> RoundWrites | None:
+        """Read what the round needs and apply and evaluate with no transaction open (SQLite
+        has one writer: API reads must not wait for the CPU work); what to write, if anything."""
         writes = RoundWrites()
         async with self.runtime.db.session() as session:
             await self.requests.before_round(session, writes)
-            await self._mark_duplicates(session)
+            await self._prepare_arrivals(session)
         caught = await self._caught_up(consumer)
         limit = self.settings.max_round_records
         now = self.clock() - self.settings.idle_grace_s
@@ -288,12 +320,17 @@ class ScoringConsumer:
             idle = len(done) == len(group.buffers) and not any(group.buffers.values())
             if idle:
                 self.engine.advance(group, now, writes)
-        prune = time.monotonic() > self._next_prune
-        if writes.empty and not prune:
-            return
+        writes.prune = time.monotonic() > self._next_prune
+        if writes.prune:
+            self._next_prune = time.monotonic() + 60
+        elif writes.empty:
+            return None
+        return writes
+
+    async def _write(self, writes: RoundWrites) -> None:
+        """The round in one transaction: state, history, events, processed ids and offsets."""
         async with self.runtime.db.session() as session:
-            if prune:
-                self._next_prune = time.monotonic() + 60
+            if writes.prune:
                 self.recent_ids.expire(time.time())
                 await persist.prune_processed(
                     session, group_id=self.group_id, keep_s=self.settings.processed_ids_keep_s
@@ -308,23 +345,15 @@ class ScoringConsumer:
             )
         self._committed(writes)
 
-    async def _mark_duplicates(self, session: AsyncSession) -> None:
-        pending = [
-            record
-            for group in self.groups.values()
-            for buffer in group.buffers.values()
-            for record in buffer
-            if record.account is not None and not record.duplicate
-        ]
-        recent = self.recent_ids
-        if len(recent):
-            for record in pending:
-                if record.event_id in recent:
-                    record.duplicate = True
-        accounts = self.accounts
-        new_keys = {r.account for r in pending if r.account is not None} - accounts.keys()
-        if new_keys:
-            await self.requests.prepare_new_accounts(session, new_keys, pending)
+    async def _prepare_arrivals(self, session: AsyncSession) -> None:
+        arriving = {
+            key: record
+            for key, record in self.arriving.items()
+            if key not in self.accounts and record.partition in self.groups
+        }
+        self.arriving.clear()
+        if arriving:
+            await self.requests.prepare_new_accounts(session, arriving)
 
     def _committed(self, writes: RoundWrites) -> None:
         self.recent_ids.add(writes.processed_ids, time.time())
@@ -389,10 +418,13 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self._consumer = consumer
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
-        # A round commits its offsets with its state: wait for the one in progress, then forget.
+        # A round commits its offsets with its state: wait for the one in progress and its
+        # write, then forget.
         async with self._owner.round_lock:
+            await self._owner.settle()
             self._owner.drop({tp.partition for tp in revoked})
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
         async with self._owner.round_lock:
+            await self._owner.settle()
             await self._owner.load(self._consumer, assigned)

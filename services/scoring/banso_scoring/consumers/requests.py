@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -72,16 +71,16 @@ class RequestHandler:
             entry.override = overrides.get(key)
 
     async def prepare_new_accounts(
-        self, session: AsyncSession, keys: set[AccountKey], records: Iterable[Record]
+        self, session: AsyncSession, arriving: dict[AccountKey, Record]
     ) -> None:
-        """Accounts seen for the first time: a person may have set goals before any event."""
-        entries: dict[AccountKey, AccountEntry] = {}
-        for record in records:
-            key = record.account
-            if key is not None and key in keys and key not in entries:
-                entries[key] = AccountEntry(
-                    AccountAggregate(workspace_id=key[0], account_id=key[1]), record.partition
-                )
+        """Accounts seen for the first time (each with its first buffered record): a person
+        may have set goals before any event."""
+        entries = {
+            key: AccountEntry(
+                AccountAggregate(workspace_id=key[0], account_id=key[1]), record.partition
+            )
+            for key, record in arriving.items()
+        }
         await self.attach_plans(session, entries)
         self.owner.accounts.update(entries)
 

@@ -113,31 +113,34 @@ class RecentIds:
     """Ids of events applied in the last ``keep_s`` seconds, to drop repeats without a query.
 
     The same ids are in the ``processed_events`` table, written with the offsets; this set is
-    rebuilt from it on every partition assignment, so it never lags the database."""
+    rebuilt from it on every partition assignment, so it never lags the database. Ids are kept
+    in the chunks they were applied in (a round's worth), and an id is forgotten when the
+    chunk it was first applied in expires."""
 
     def __init__(self, keep_s: float) -> None:
         self.keep_s = keep_s
-        self._ids: set[str] = set()
-        self._order: deque[tuple[float, str]] = deque()
+        # Read directly on the hot path (a set lookup, not a method call).
+        self.members: set[str] = set()
+        self._order: deque[tuple[float, list[str]]] = deque()
 
     def __contains__(self, event_id: object) -> bool:
-        return event_id in self._ids
+        return event_id in self.members
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self.members)
 
     def add(self, event_ids: Iterable[str], at: float) -> None:
-        for event_id in event_ids:
-            if event_id not in self._ids:
-                self._ids.add(event_id)
-                self._order.append((at, event_id))
+        chunk = list(event_ids)
+        if chunk:
+            self.members.update(chunk)
+            self._order.append((at, chunk))
 
     def expire(self, now: float) -> None:
         cutoff = now - self.keep_s
         while self._order and self._order[0][0] < cutoff:
-            _, event_id = self._order.popleft()
-            self._ids.discard(event_id)
+            _, chunk = self._order.popleft()
+            self.members.difference_update(chunk)
 
     def clear(self) -> None:
-        self._ids.clear()
+        self.members.clear()
         self._order.clear()

@@ -115,19 +115,6 @@ class AccountAggregate:
         """Start summing ``prop`` of ``event`` per day (for a goal); earlier days have none."""
         self.tracked_sums.add(f"{event}{SUM_SEPARATOR}{prop}")
 
-    def _accept(self, at: float, policy: ApplyPolicy) -> bool:
-        """Advance the usage watermark, or report that ``at`` is too late to count."""
-        watermark = self.watermark
-        if watermark is not None and at < watermark - policy.lateness:
-            self.dropped_late += 1
-            return False
-        if watermark is None or at > watermark:
-            self.watermark = at
-            if watermark is None or day_of(at) > day_of(watermark):
-                prune(self, policy)
-        self._seen(at)
-        return True
-
     def _accept_record(self, at: float, policy: ApplyPolicy) -> bool:
         """Feedback and survey answers have their own watermark (another topic, another pace)
         and count as long as they still fall in a kept day: a ticket imported from a support
@@ -149,14 +136,28 @@ class AccountAggregate:
         self.events_applied += 1
 
     def apply_usage(self, usage: Usage, policy: ApplyPolicy) -> Applied:
+        # Once per usage event: ``_accept`` and ``_seen`` are written out here, and the day is
+        # computed once.
         at = usage.at
         if at > usage.received_at + policy.future_tolerance:
             # The sender's clock is ahead: trust when we received it instead.
             at = usage.received_at
             self.clamped_future += 1
-        if not self._accept(at, policy):
-            return Applied.DROPPED_LATE
         day = int(at // SECONDS_PER_DAY)
+        watermark = self.watermark
+        if watermark is None:
+            self.watermark = at
+            prune(self, policy)
+        elif at > watermark:
+            self.watermark = at
+            if day > int(watermark // SECONDS_PER_DAY):
+                prune(self, policy)
+        elif at < watermark - policy.lateness:
+            self.dropped_late += 1
+            return Applied.DROPPED_LATE
+        if self.first_event_at is None or at < self.first_event_at:
+            self.first_event_at = at
+        self.events_applied += 1
         bucket = self.days.get(day)
         if bucket is None:
             bucket = self.days[day] = DayBucket()
@@ -166,10 +167,11 @@ class AccountAggregate:
         if name not in counts and len(counts) >= MAX_EVENT_NAMES:
             name = OTHER_EVENTS
         counts[name] = counts.get(name, 0) + 1
-        if usage.user_id is not None:
-            slot = self.user_slots.get(usage.user_id)
+        user = usage.user_id
+        if user is not None:
+            slot = self.user_slots.get(user)
             if slot is None:
-                slot = self.user_slots[usage.user_id] = len(self.user_slots)
+                slot = self.user_slots[user] = len(self.user_slots)
             bucket.users |= 1 << slot
         seen = self.first_seen.get(name)
         if seen is None:
