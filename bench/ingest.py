@@ -43,6 +43,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_load import EVENTS_PER_BATCH, LoadResult, closed_loop, open_loop  # noqa: E402
+from procstat import tree_cpu_seconds  # noqa: E402
+from topics import delete_topics  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -80,19 +82,6 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 90
             pass
         time.sleep(0.5)
     raise RuntimeError("ingest did not become ready")
-
-
-def _tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process and its children (the uvicorn workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # exited meanwhile
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def producer_performance(
@@ -231,7 +220,7 @@ def main() -> None:
             )
         )
         print(f"ingest at full speed for {args.seconds:.0f} s ...", flush=True)
-        cpu_before = _tree_cpu_seconds(server.pid)
+        cpu_before = tree_cpu_seconds(server.pid)
         load_before = os.getloadavg()[0]
         full = asyncio.run(
             closed_loop(
@@ -242,7 +231,7 @@ def main() -> None:
                 seconds=args.seconds,
             )
         )
-        cpu_full = _tree_cpu_seconds(server.pid) - cpu_before
+        cpu_full = tree_cpu_seconds(server.pid) - cpu_before
         print(
             f"  {full.events_per_s:.0f} events/s, p50 {full.percentile_ms(0.5):.1f} ms, "
             f"p99 {full.percentile_ms(0.99):.1f} ms",
@@ -281,6 +270,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
+        asyncio.run(delete_topics(bootstrap, prefix))
 
     ratio = full.events_per_s / perf["records_per_s"]
     result = {

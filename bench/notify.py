@@ -56,6 +56,9 @@ from banso_kit.auth import issue_token
 from banso_kit.db import async_url
 from banso_kit.kafka.admin import ensure_topics
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from topics import delete_topics  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "notify.json"
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
@@ -292,8 +295,15 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def main(pg_server: str | None) -> dict[str, Any]:
-    load_before = os.getloadavg()
     prefix = f"bench.notify.{uuid.uuid4().hex[:8]}."
+    try:
+        return await measure(prefix, pg_server)
+    finally:
+        await delete_topics(BOOTSTRAP, prefix)
+
+
+async def measure(prefix: str, pg_server: str | None) -> dict[str, Any]:
+    load_before = os.getloadavg()
     await ensure_topics(BOOTSTRAP, prefix=prefix, topics=ALL_TOPICS)
     sink = Sink()
     loop = asyncio.get_running_loop()

@@ -1,0 +1,46 @@
+"""CPU time and peak memory of a service process and its children (the uvicorn workers), from
+/proc: a figure the machine's other work disturbs less than wall time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _tree(pid: int) -> list[Path]:
+    """The /proc directories of ``pid`` and of its direct children."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            found.append(stat.parent)
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by a process and its children."""
+    total = 0
+    for directory in _tree(pid):
+        try:
+            fields = (directory / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_peak_rss_mb(pid: int) -> float:
+    """The sum of each process's peak resident memory (VmHWM) so far, in MiB."""
+    total_kb = 0
+    for directory in _tree(pid):
+        try:
+            status = (directory / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total_kb += int(line.split()[1])
+    return round(total_kb / 1024, 1)
