@@ -100,7 +100,7 @@ class ScoringConsumer:
     async def load(self, consumer: AIOKafkaConsumer, assigned: Sequence[TopicPartition]) -> None:
         """Take over partitions: their accounts, schedules and offsets come from the database."""
         partitions = sorted({tp.partition for tp in assigned})
-        async with self.runtime.db.session() as session:
+        async with self.runtime.db.read_session() as session:
             await self.requests.refresh_scorecards(session, recompute=False)
             entries = await repository.load_accounts(session, partitions=partitions)
             await self.requests.attach_plans(session, entries)
@@ -307,7 +307,9 @@ class ScoringConsumer:
         """Read what the round needs and apply and evaluate with no transaction open (SQLite
         has one writer: API reads must not wait for the CPU work); what to write, if anything."""
         writes = RoundWrites()
-        async with self.runtime.db.session() as session:
+        # Reads only: it neither waits for nor holds the write lock (another replica's, on
+        # SQLite, or this process's previous round, still being written).
+        async with self.runtime.db.read_session() as session:
             await self.requests.before_round(session, writes)
             await self._prepare_arrivals(session)
         caught = await self._caught_up(consumer)
