@@ -76,3 +76,37 @@ async def test_relay_keeps_running_after_an_unexpected_error(tmp_path: Path) -> 
     await asyncio.wait_for(task, 10)
     assert len(broker.sent) == 1
     await db.dispose()
+
+
+async def test_a_batch_stages_what_add_stages_and_nothing_before_flush(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'svc.db'}")
+    await create_schema(db)
+    outbox = Outbox(KIT, source="banso/test", topic_prefix="t.")
+    async with db.session() as session:
+        single = await outbox.add(session, usage("acme", 1), event_id="one")
+    batch = outbox.batch()
+    ids = [batch.add(usage("acme", n), event_id=f"many-{n}") for n in (2, 3)]
+    relay = OutboxRelay(db, KIT, _Collecting())
+    assert await relay.pending_count() == 1  # added to a batch is not staged yet
+    async with db.session() as session:
+        assert await batch.flush(session) == 2
+        assert await batch.flush(session) == 0  # flushed rows are not inserted twice
+    broker = _Collecting()
+    assert await OutboxRelay(db, KIT, broker).publish_pending() == 3
+    assert (single, ids) == ("one", ["many-2", "many-3"])
+    headers = [dict(message.headers) for message in broker.sent]
+    assert [h["ce_id"] for h in headers] == [b"one", b"many-2", b"many-3"]
+    assert {message.topic for message in broker.sent} == {"t.banso.usage.v1"}
+    assert {h["ce_source"] for h in headers} == {b"banso/test"}
+    await db.dispose()
+
+
+class _Collecting(Producer):
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMessage] = []
+
+    async def send_many(
+        self, messages: Sequence[OutgoingMessage], *, timeout_s: float | None = None
+    ) -> list[Delivery]:
+        self.sent.extend(messages)
+        return [Delivery(m.topic, 0, i) for i, m in enumerate(messages)]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_contracts.codec import encode
@@ -47,39 +47,53 @@ class Outbox:
         time: dt.datetime | None = None,
     ) -> str:
         """Stage `event` for publication; returns its CloudEvents id."""
-        encoded = encode(event, source=self.source, event_id=event_id, time=time)
-        topic = topic_for(type(event)).physical_name(self.topic_prefix)
-        await self.add_raw(
-            session,
-            event_id=encoded.envelope.id,
-            topic=topic,
-            key=encoded.key,
-            value=encoded.value,
-            headers=encoded.headers,
-        )
-        return encoded.envelope.id
+        row = self.row(event, event_id=event_id, time=time)
+        await (await session.connection()).execute(insert(self._table).values(**row))
+        return str(row["event_id"])
 
-    async def add_raw(
-        self,
-        session: AsyncSession,
-        *,
-        event_id: str,
-        topic: str,
-        key: bytes | None,
-        value: bytes,
-        headers: Sequence[tuple[str, bytes]],
-    ) -> None:
-        await (await session.connection()).execute(
-            insert(self._table).values(
-                event_id=event_id,
-                topic=topic,
-                key=key,
-                value=value,
-                headers=_encode_headers(headers),
-                created_at=_utcnow(),
-                attempts=0,
-            )
-        )
+    def batch(self) -> OutboxBatch:
+        """Many events staged with one statement (a unit of work that emits one per decision)."""
+        return OutboxBatch(self, self._table)
+
+    def row(
+        self, event: Event, *, event_id: str | None = None, time: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """The outbox row of `event`, encoded now: a bad event fails in the caller's
+        transaction, not in the relay."""
+        encoded = encode(event, source=self.source, event_id=event_id, time=time)
+        return {
+            "event_id": encoded.envelope.id,
+            "topic": topic_for(type(event)).physical_name(self.topic_prefix),
+            "key": encoded.key,
+            "value": encoded.value,
+            "headers": _encode_headers(encoded.headers),
+            "created_at": _utcnow(),
+            "attempts": 0,
+        }
+
+
+class OutboxBatch:
+    """Outbox rows collected as a unit of work decides, inserted together before it commits."""
+
+    def __init__(self, outbox: Outbox, table: Table) -> None:
+        self._outbox = outbox
+        self._table = table
+        self._rows: list[dict[str, Any]] = []
+
+    def add(
+        self, event: Event, *, event_id: str | None = None, time: dt.datetime | None = None
+    ) -> str:
+        """Encode `event` now; returns its CloudEvents id."""
+        row = self._outbox.row(event, event_id=event_id, time=time)
+        self._rows.append(row)
+        return str(row["event_id"])
+
+    async def flush(self, session: AsyncSession) -> int:
+        """Insert what was added (one statement) in the caller's transaction."""
+        rows, self._rows = self._rows, []
+        if rows:
+            await (await session.connection()).execute(insert(self._table), rows)
+        return len(rows)
 
 
 def _encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
@@ -93,12 +107,6 @@ def _messages(rows: Sequence[Any]) -> list[OutgoingMessage]:
         )
         for row in rows
     ]
-
-
-def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
-    """The outbox's header column format (what the relay decodes), for services that write
-    outbox rows in bulk."""
-    return _encode_headers(headers)
 
 
 def _decode_headers(raw: str) -> tuple[tuple[str, bytes], ...]:

@@ -76,7 +76,6 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
             dispatcher = Dispatcher(
                 db=runtime.db,
                 outbox=runtime.outbox,
-                tables=KIT,
                 relay=runtime.relay,
                 catalog=catalog,
                 builder=builder,
@@ -93,7 +92,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 fault_point=settings.fault_point,
             )
             await dispatcher.recover()
-            planner = Planner(runtime.outbox, KIT)
+            planner = Planner(runtime.outbox)
             runtime.add_consumer(
                 group_id="notify",
                 topics=CONSUMED,

@@ -40,7 +40,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
-from banso_kit.tables import KitTables
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
@@ -91,7 +90,6 @@ class Dispatcher:
         *,
         db: Database,
         outbox: Outbox,
-        tables: KitTables,
         relay: OutboxRelay,
         catalog: Catalog,
         builder: MessageBuilder,
@@ -106,7 +104,6 @@ class Dispatcher:
         self.db = db
         self._db = db
         self._outbox = outbox
-        self._tables = tables
         self._relay = relay
         self._catalog = catalog
         self._builder = builder
@@ -293,7 +290,7 @@ class Dispatcher:
                 select(Nudge).where(col(Nudge.id).in_([r.nudge.id for r in batch]))
             )
             current = {nudge.id: nudge for nudge in rows.all()}
-            staged = Staged(self._outbox, self._tables)
+            staged = Staged(self._outbox)
             for result in batch:
                 nudge = current.get(result.nudge.id)
                 if nudge is None or nudge.state != nudge_store.SENDING:

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.outbox import Outbox
-from banso_kit.tables import KitTables
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.caps import SentRecord, longest_window, merge_caps
@@ -93,12 +92,11 @@ class CapLedger:
 
 
 class Planner:
-    def __init__(self, outbox: Outbox, tables: KitTables) -> None:
+    def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
-        self._tables = tables
 
     def staged(self) -> Staged:
-        return Staged(self._outbox, self._tables)
+        return Staged(self._outbox)
 
     async def plan(
         self,

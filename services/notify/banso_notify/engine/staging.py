@@ -8,8 +8,6 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.outbox import Outbox
-from banso_kit.tables import KitTables
-from banso_notify.adapters.outbox_batch import OutboxBatch
 from banso_notify.domain.playbook import Playbook
 from banso_notify.engine.drafts import NudgeDraft, NudgeLike, insert_drafts
 from banso_notify.engine.enrol import enrolment_row, insert_enrolments
@@ -18,8 +16,8 @@ from banso_notify.engine.enrol import enrolment_row, insert_enrolments
 class Staged:
     """New nudges, enrolments and outbox events of one transaction."""
 
-    def __init__(self, outbox: Outbox, tables: KitTables) -> None:
-        self.events = OutboxBatch(outbox, tables)
+    def __init__(self, outbox: Outbox) -> None:
+        self.events = outbox.batch()
         self.nudges: list[NudgeDraft] = []
         self._enrolments: list[dict[str, Any]] = []
 

@@ -10,12 +10,7 @@ import orjson
 from sqlalchemy import delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_contracts.codec import encode
 from banso_contracts.events import HealthChanged
-
-# The kit's outbox has no batch insert yet; its header encoding is reused, not copied, so the
-# relay keeps reading what is written here.
-from banso_kit.outbox import encode_headers as encode_outbox_headers
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import repository
 from banso_scoring.consumers.engine import RoundWrites
@@ -110,27 +105,12 @@ async def write_round(
 async def _stage_events(
     session: AsyncSession, runtime: Runtime, events: list[tuple[HealthChanged, str]]
 ) -> None:
-    """The kit's outbox rows, inserted in one statement: a tick that moves a thousand
-    accounts must not cost a thousand round trips to the database."""
-    if not events:
-        return
-    outbox = runtime.outbox
-    now = dt.datetime.now(dt.UTC)
-    rows = []
+    """Inserted in one statement: a tick that moves a thousand accounts must not cost a
+    thousand round trips to the database."""
+    batch = runtime.outbox.batch()
     for event, event_id in events:
-        encoded = encode(event, source=outbox.source, event_id=event_id)
-        rows.append(
-            {
-                "event_id": encoded.envelope.id,
-                "topic": encoded.topic.physical_name(outbox.topic_prefix),
-                "key": encoded.key,
-                "value": encoded.value,
-                "headers": encode_outbox_headers(encoded.headers),
-                "created_at": now,
-                "attempts": 0,
-            }
-        )
-    await (await session.connection()).execute(insert(runtime.tables.outbox), rows)
+        batch.add(event, event_id=event_id)
+    await batch.flush(session)
 
 
 async def _store_offsets(
