@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from banso_kit.db import Database
+from banso_kit.sqlite_turns import WriterTurns
 
 
 @pytest.fixture
@@ -21,22 +23,47 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-async def _write(db: Database, name: str, entered: list[str], hold_s: float = 0.0) -> None:
+async def _write(
+    db: Database,
+    name: str,
+    entered: list[str],
+    hold_s: float = 0.0,
+    until: asyncio.Event | None = None,
+) -> None:
     async with db.session() as session:
         await session.exec(text("INSERT INTO entries VALUES (:n)").bindparams(n=name))  # type: ignore[call-overload]
         entered.append(name)
         await asyncio.sleep(hold_s)
+        if until is not None:
+            await until.wait()
+
+
+def _waiting(turns: WriterTurns, count: int) -> bool:
+    return turns.waiting == count
+
+
+async def _eventually(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    for _ in range(int(timeout_s / 0.005)):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition did not hold in time")
 
 
 async def test_waiting_writers_get_the_lock_in_the_order_they_asked(db: Database) -> None:
     entered: list[str] = []
-    holder = asyncio.create_task(_write(db, "first", entered, hold_s=0.3))
-    await asyncio.sleep(0.05)
+    release = asyncio.Event()
+    holder = asyncio.create_task(_write(db, "first", entered, until=release))
+    await _eventually(lambda: entered == ["first"])
+    turns = db.writer_turns
+    assert turns is not None
     waiting = []
     for n in range(8):
         waiting.append(asyncio.create_task(_write(db, f"w{n}", entered)))
-        await asyncio.sleep(0.01)  # each asks after the one before
+        await _eventually(partial(_waiting, turns, n + 1))  # queued before the next one asks
+    release.set()
     await asyncio.gather(holder, *waiting)
+    assert turns.waiting == 0
 
     assert entered == ["first"] + [f"w{n}" for n in range(8)]
 

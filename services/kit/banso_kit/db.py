@@ -51,7 +51,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, turns: WriterTurns | None = None, **kwargs: Any) -> AsyncEngine:
     """Build the service's engine. SQLite files get their directory created and safe pragmas."""
     if is_sqlite(url):
         database = make_url(url).database
@@ -62,7 +62,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # BEGIN IMMEDIATE takes the write lock up front (two writers then queue instead of one
         # failing with SQLITE_BUSY when a read transaction upgrades to a write); the process's
         # own connections take turns for it in arrival order (see sqlite_turns).
-        WriterTurns(timeout_s=SQLITE_BUSY_TIMEOUT_S).install(engine.sync_engine)
+        (turns or WriterTurns(timeout_s=SQLITE_BUSY_TIMEOUT_S)).install(engine.sync_engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
@@ -74,7 +74,9 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = create_engine(url, **engine_kwargs)
+        # SQLite only: the queue this process's write transactions wait in.
+        self.writer_turns = WriterTurns(timeout_s=SQLITE_BUSY_TIMEOUT_S) if is_sqlite(url) else None
+        self.engine = create_engine(url, turns=self.writer_turns, **engine_kwargs)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )

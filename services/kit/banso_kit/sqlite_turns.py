@@ -43,6 +43,12 @@ class WriterTurns:
         self._timeout_s = timeout_s
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """Write transactions of this process waiting for their turn now."""
+        return self._waiting
 
     def _current_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -58,6 +64,7 @@ class WriterTurns:
         if not lock.locked():
             await_only(lock.acquire())  # free: returns without waiting
         else:
+            self._waiting += 1
             try:
                 await_only(asyncio.wait_for(lock.acquire(), self._timeout_s))
             except TimeoutError:
@@ -66,6 +73,8 @@ class WriterTurns:
                 logger.error("sqlite_turn_abandoned", extra={"timeout_s": self._timeout_s})
                 self._lock = asyncio.Lock()
                 return
+            finally:
+                self._waiting -= 1
         info[_TURN] = lock
 
     @staticmethod
