@@ -57,6 +57,10 @@ def test_poison_is_named_by_the_codec() -> None:
     encoded = encode(usage(), source="banso/ingest")
     broken = RecordDecoder().decode("usage", 0, 1, encoded.key, b"{not json", encoded.headers)
     assert isinstance(broken.error, ContractError)
+    # Kept without the frames that led to it (they would hold the record in a cycle).
+    assert broken.error.__traceback__ is None
+    assert broken.error.__cause__ is None
+    assert broken.error.__context__ is None
     payload = orjson.loads(encoded.value)
     payload["workspace_id"] = "ws_other"  # the header says ws_1: a tenancy violation
     forged = RecordDecoder().decode(

@@ -159,8 +159,7 @@ class RecordDecoder:
         try:
             _, event = decode(frozen, value)
         except ContractError as error:
-            # Its traceback would hold this frame, and with it the record: a cycle.
-            record.error = error.with_traceback(None)
+            record.error = _detached(error)
             return record
         facts = account_facts(event)
         if facts is not None:
@@ -225,3 +224,13 @@ def _valid_envelope(headers: Headers) -> bool:
     except ContractError:
         return False
     return True
+
+
+def _detached(error: ContractError) -> ContractError:
+    """The error without its traceback or chained causes: their frames lead back to the record
+    that keeps the error, a cycle the garbage collector would never see (records are not
+    tracked). Dead letters keep the error's type and message, which name what is wrong."""
+    error.__traceback__ = None
+    error.__cause__ = None
+    error.__context__ = None
+    return error
