@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 
-def _tree(pid: int) -> list[Path]:
-    """The /proc directories of ``pid`` and of its direct children."""
+def _tree(pid: int) -> list[tuple[Path, list[str]]]:
+    """The /proc directory and stat fields (after the command name) of ``pid`` and of its
+    direct children."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -16,26 +17,20 @@ def _tree(pid: int) -> list[Path]:
         except OSError:
             continue  # exited meanwhile
         if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            found.append(stat.parent)
+            found.append((stat.parent, fields))
     return found
 
 
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds used so far by a process and its children."""
-    total = 0
-    for directory in _tree(pid):
-        try:
-            fields = (directory / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in _tree(pid))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def tree_peak_rss_mb(pid: int) -> float:
     """The sum of each process's peak resident memory (VmHWM) so far, in MiB."""
     total_kb = 0
-    for directory in _tree(pid):
+    for directory, _ in _tree(pid):
         try:
             status = (directory / "status").read_text()
         except OSError:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import orjson
 import pytest
 
+from banso_bridge.config import BridgeSettings
 from banso_contracts.events import Event
 from tests.bridge.trackers import FakeGitHub, serve
 
@@ -41,6 +45,23 @@ INVOICE = [
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
+@asynccontextmanager
+async def _with_github(
+    github: FakeGitHub, migrated_url: str, kafka_bootstrap: str, topic_prefix: str, **extra: Any
+) -> AsyncIterator[BridgeSettings]:
+    """The GitHub stand-in served, and bridge settings that file tickets into it."""
+    async with serve(github.app()) as base:
+        yield settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, **extra, **github_settings(base)
+        )
+
+
+def _accounts_with_arr(count: int) -> tuple[list[str], list[Event]]:
+    """``count`` accounts, each with its ARR known (traits at the start)."""
+    accounts = [f"acct-{n}" for n in range(count)]
+    return accounts, [traits(WS, a, at(0), arr=50_000.0) for a in accounts]
+
+
 async def _tickets(bridge: Running) -> list[dict[str, object]]:
     return list((await bridge.get(WS, "/v1/tickets"))["tickets"])
 
@@ -55,12 +76,8 @@ async def test_one_ticket_per_theme_growth_comment_and_resolution(
 ) -> None:
     github = FakeGitHub()
     clock = FixedClock(T0 + 30 * DAY)
-    async with serve(github.app()) as base:
-        settings = settings_for(
-            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
-        )
-        first = [f"acct-{n}" for n in range(6)]
-        events: list[Event] = [traits(WS, a, at(0), arr=50_000.0) for a in first]
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        first, events = _accounts_with_arr(6)
         # Many items from six accounts arrive together: the threshold (3 accounts) is crossed
         # several times over within one batch.
         events += [
@@ -169,10 +186,9 @@ async def test_a_lost_answer_is_retried_without_a_duplicate(
     # The tracker creates the issue but answers after the client gave up: the retry must find the
     # issue by its label instead of creating a second one.
     github = FakeGitHub(slow_creates=1, slow_s=2.0)
-    async with serve(github.app()) as base:
-        settings = settings_for(
-            migrated_url, kafka_bootstrap, topic_prefix, sink_timeout_s=0.5, **github_settings(base)
-        )
+    async with _with_github(
+        github, migrated_url, kafka_bootstrap, topic_prefix, sink_timeout_s=0.5
+    ) as settings:
         events = [feedback(WS, f"acct-{n % 3}", INVOICE[n % 4], at(1 + n * 0.1)) for n in range(9)]
         async with running_bridge(settings, FixedClock(T0 + 5 * DAY)) as bridge:
             await publish(kafka_bootstrap, topic_prefix, events)
@@ -193,10 +209,7 @@ async def test_a_refusing_sink_parks_the_ticket_and_shows_the_error(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     github = FakeGitHub(token="the-real-token")
-    async with serve(github.app()) as base:
-        settings = settings_for(
-            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
-        )
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
         events = [feedback(WS, f"acct-{n % 3}", INVOICE[n % 4], at(1 + n * 0.1)) for n in range(9)]
         async with running_bridge(settings, FixedClock(T0 + 5 * DAY)) as bridge:
             await publish(kafka_bootstrap, topic_prefix, events)
@@ -229,12 +242,8 @@ async def test_praise_forms_a_theme_but_gets_no_ticket(
 ) -> None:
     github = FakeGitHub()
     clock = FixedClock(T0 + 30 * DAY)
-    async with serve(github.app()) as base:
-        settings = settings_for(
-            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
-        )
-        accounts = [f"acct-{n}" for n in range(6)]
-        events: list[Event] = [traits(WS, a, at(0), arr=50_000.0) for a in accounts]
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
         events += [
             feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
             for n, a in enumerate(accounts)

@@ -12,9 +12,10 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import msgspec
+from aiokafka.structs import ConsumerRecord
 
 from banso_contracts.codec import decode
 from banso_contracts.envelope import Envelope
@@ -52,23 +53,6 @@ class Record(msgspec.Struct, gc=False):
     usage: Usage | None = None
     facts: AccountFacts | None = None
     error: Exception | None = None
-
-
-class KafkaMessage(Protocol):
-    """What the decoder reads of an aiokafka ``ConsumerRecord``."""
-
-    @property
-    def topic(self) -> str: ...
-    @property
-    def partition(self) -> int: ...
-    @property
-    def offset(self) -> int: ...
-    @property
-    def key(self) -> bytes | None: ...
-    @property
-    def value(self) -> bytes | None: ...
-    @property
-    def headers(self) -> Sequence[tuple[str, bytes]]: ...
 
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
@@ -125,7 +109,9 @@ class RecordDecoder:
             self._layout = (names, at_type, at_id, at_workspace, at_subject)
         return True, values
 
-    def decode_many(self, messages: Iterable[KafkaMessage], start: int) -> tuple[list[Record], int]:
+    def decode_many(
+        self, messages: Iterable[ConsumerRecord[bytes, bytes]], start: int
+    ) -> tuple[list[Record], int]:
         """Records at or after offset ``start`` (a fetch in flight across a seek can deliver
         some twice), decoded, with the offset after the last."""
         decoded = []

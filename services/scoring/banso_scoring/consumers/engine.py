@@ -47,8 +47,6 @@ class RoundWrites:
     duplicates: int = 0
     dropped_late: int = 0
     evaluations: int = 0
-    # Forget old processed ids in this round's transaction.
-    prune: bool = False
 
     @property
     def empty(self) -> bool:

@@ -322,17 +322,15 @@ class ScoringConsumer:
             idle = len(done) == len(group.buffers) and not any(group.buffers.values())
             if idle:
                 self.engine.advance(group, now, writes)
-        writes.prune = time.monotonic() > self._next_prune
-        if writes.prune:
-            self._next_prune = time.monotonic() + 60
-        elif writes.empty:
+        if writes.empty and time.monotonic() < self._next_prune:
             return None
         return writes
 
     async def _write(self, writes: RoundWrites) -> None:
         """The round in one transaction: state, history, events, processed ids and offsets."""
         async with self.runtime.db.session() as session:
-            if writes.prune:
+            if time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + 60
                 self.recent_ids.expire(time.time())
                 await persist.prune_processed(
                     session, group_id=self.group_id, keep_s=self.settings.processed_ids_keep_s
