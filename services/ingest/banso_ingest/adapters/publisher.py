@@ -21,14 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from aiokafka.errors import (
-    InvalidProducerEpoch,
-    InvalidProducerIdMapping,
-    KafkaError,
-    OutOfOrderSequenceNumber,
-    ProducerFenced,
-    UnknownProducerId,
-)
+from aiokafka.errors import KafkaError
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
@@ -36,20 +29,13 @@ from banso_ingest.adapters.records import RecordWriter
 from banso_ingest.domain.plan import Outgoing
 from banso_ingest.domain.ports import PublishFailed
 from banso_kit.errors import PublishError
-from banso_kit.kafka.producer import Producer
+from banso_kit.kafka.producer import FATAL_PRODUCER_ERRORS, STOP_TIMEOUT_S, Producer
 
 logger = logging.getLogger(__name__)
 
 _MAX_CACHED_KEYS = 200_000
 # Errors after which aiokafka's producer refuses every further send.
-_FATAL = (
-    OutOfOrderSequenceNumber,
-    ProducerFenced,
-    InvalidProducerEpoch,
-    InvalidProducerIdMapping,
-    UnknownProducerId,
-)
-_STOP_TIMEOUT_S = 10.0
+_FATAL = FATAL_PRODUCER_ERRORS
 
 
 class KafkaPublisher:
@@ -154,7 +140,7 @@ class KafkaPublisher:
             await batcher.close()
         if producer is not None:
             try:
-                async with asyncio.timeout(_STOP_TIMEOUT_S):
+                async with asyncio.timeout(STOP_TIMEOUT_S):
                     await producer.stop()
             except (TimeoutError, KafkaError) as error:
                 logger.warning("kafka_producer_stop_failed", extra={"error": repr(error)})

@@ -10,11 +10,28 @@ from types import TracebackType
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 
 from banso_kit.errors import PublishError
 
 logger = logging.getLogger(__name__)
+
+# After one of these aiokafka's producer refuses every further send.
+FATAL_PRODUCER_ERRORS = (
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    UnknownProducerId,
+)
+STOP_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -52,18 +69,22 @@ class Producer:
         compression_type: str | None = None,
         **client_options: Any,
     ) -> None:
-        self._client = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=linger_ms,
-            request_timeout_ms=request_timeout_ms,
-            max_batch_size=max_batch_size,
-            compression_type=compression_type,
+        options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap_servers,
+            "client_id": client_id,
+            "acks": "all",
+            "enable_idempotence": True,
+            "linger_ms": linger_ms,
+            "request_timeout_ms": request_timeout_ms,
+            "max_batch_size": max_batch_size,
+            "compression_type": compression_type,
             **client_options,
-        )
+        }
+        self._options = options
+        self._client = self._new_client()
         self._started = False
+        # Set when the broker refused this producer for good (see `send_many`).
+        self._broken = False
 
     async def start(self) -> None:
         try:
@@ -104,6 +125,8 @@ class Producer:
         """Send all messages and wait until Kafka acknowledged every one (acks=all)."""
         if not messages:
             return []
+        if self._broken:
+            await self._renew()
         try:
             futures = [
                 await self._client.send(
@@ -114,9 +137,30 @@ class Producer:
             metadata = await asyncio.wait_for(asyncio.gather(*futures), timeout_s)
         except TimeoutError as exc:
             raise PublishError(f"Kafka did not acknowledge within {timeout_s} s") from exc
+        except FATAL_PRODUCER_ERRORS as exc:
+            # The broker lost track of this producer's sequence numbers (it restarted while
+            # batches were in flight, or they expired) and aiokafka would fail every later send
+            # with the same error: the next send starts a new producer, with a new id.
+            self._broken = True
+            raise PublishError(f"Kafka refused the producer, renewing it: {exc!r}") from exc
         except KafkaError as exc:
             raise PublishError(f"Kafka rejected the send: {exc!r}") from exc
         return [Delivery(md.topic, md.partition, md.offset) for md in metadata]
+
+    def _new_client(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(**self._options)
+
+    async def _renew(self) -> None:
+        broken, self._client = self._client, self._new_client()
+        self._started = False
+        logger.warning("kafka_producer_renewed")
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await broken.stop()
+        except (TimeoutError, KafkaError) as exc:
+            logger.warning("kafka_producer_stop_failed", extra={"error": repr(exc)})
+        await self.start()
+        self._broken = False
 
     async def ping(self, timeout_s: float = 5.0) -> None:
         """Raise unless the cluster answers a metadata request."""
