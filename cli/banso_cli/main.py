@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from banso_cli import consumers
 from banso_contracts.topics import ALL_TOPICS
 from banso_ingest.__main__ import MIGRATIONS as INGEST_MIGRATIONS
 from banso_ingest.adapters import workspaces
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         help="replicas per partition (default BANSO_TOPIC_REPLICATION_FACTOR, 1)",
     )
     topics.add_parser("list", help="list the registry's topics")
+    consumers.add_parser(groups)
     return parser
 
 
@@ -79,7 +81,9 @@ async def _with_ingest_db(settings: IngestSettings) -> Database:
 
 async def _run(args: argparse.Namespace) -> None:
     settings = IngestSettings()
-    if args.group == "workspace":
+    if args.group == "consumers":
+        await asyncio.to_thread(consumers.run, args, settings.admin_token)
+    elif args.group == "workspace":
         db = await _with_ingest_db(settings)
         try:
             async with db.session() as session:

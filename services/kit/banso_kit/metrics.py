@@ -50,8 +50,16 @@ class ConsumerMetrics:
         )
         self.lag = Gauge(
             f"banso_{service}_consumer_lag",
-            "Messages not yet applied, by topic.",
+            "Messages not yet applied, by topic (against the log end).",
             ["topic"],
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.stalled = Gauge(
+            f"banso_{service}_consumer_partitions_not_progressing",
+            "Partitions whose stored offset lies beyond the log end (reason beyond_log_end) or "
+            "whose waiting records none were applied for a while (reason stalled).",
+            ["topic", "reason"],
             registry=registry,
             multiprocess_mode="livesum",
         )

@@ -26,6 +26,7 @@ from banso_kit.kafka.admin import ensure_topics
 from banso_kit.kafka.consumer import Handler, TransactionalConsumer
 from banso_kit.kafka.dead_letters import DeadLetterWriter
 from banso_kit.kafka.producer import Producer
+from banso_kit.kafka.watch import Watched, check_progress
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_kit.settings import ServiceSettings
@@ -62,6 +63,8 @@ class Runtime:
         self.dead_letters = DeadLetterWriter(self.outbox, service=settings.service_name)
         self.consumer_metrics = ConsumerMetrics(registry, settings.service_name)
         self.consumers: list[TransactionalConsumer] = []
+        # Every consumer whose progress /readyz reports and an operator can repair.
+        self.watched: list[Watched] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._create_topics = create_topics
         self._kafka_startup_timeout_s = kafka_startup_timeout_s
@@ -136,13 +139,25 @@ class Runtime:
             on_commit=self.relay.wake,
             client_id=f"banso-{self.settings.service_name}",
             client_options=self.settings.kafka_consumer_options(),
+            stall_after_s=self.settings.consumer_stall_after_s,
         )
         self.consumers.append(consumer)
+        self.watch(consumer)
         self._tasks.append(asyncio.create_task(_supervise(consumer), name=f"consumer-{group_id}"))
         return consumer
 
+    def watch(self, consumer: Watched) -> None:
+        """Report this consumer's progress in /readyz and the consumer admin routes."""
+        self.watched.append(consumer)
+
+    def watched_group(self, group_id: str) -> Watched | None:
+        return next((w for w in self.watched if w.progress.group_id == group_id), None)
+
     def readiness_checks(self) -> dict[str, Check]:
-        return {"database": self.db.ping, "kafka": self.producer.ping}
+        checks: dict[str, Check] = {"database": self.db.ping, "kafka": self.producer.ping}
+        if self.watched:
+            checks["consumers"] = check_progress(self.watched)
+        return checks
 
     async def stop(self, *, grace_s: float = 30.0) -> None:
         for consumer in self.consumers:

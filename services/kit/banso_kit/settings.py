@@ -103,6 +103,9 @@ class ServiceSettings(BaseSettings):
     # rebalance (a replica joining or leaving) only from a heartbeat's answer, so a joining
     # replica waits up to this long for its partitions (Kafka's default is 3 s).
     consumer_heartbeat_interval_ms: int = Field(default=1_000, ge=100, le=10_000)
+    # Seconds a consumer may have records waiting and apply none before `/readyz` says it is
+    # not progressing (a stored offset beyond the log's end says so at once).
+    consumer_stall_after_s: float = Field(default=120.0, gt=0)
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> ServiceSettings:

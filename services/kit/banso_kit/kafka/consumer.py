@@ -34,6 +34,8 @@ from banso_contracts.events import Event
 from banso_kit.db import Database
 from banso_kit.errors import Retryable
 from banso_kit.kafka.dead_letters import DeadLetterWriter
+from banso_kit.kafka.progress import DEFAULT_STALL_AFTER_S, ConsumerProgress
+from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions, store_positions
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.tables import KitTables
 
@@ -115,6 +117,7 @@ class TransactionalConsumer:
         on_commit: Callable[[], None] | None = None,
         client_id: str | None = None,
         client_options: dict[str, Any] | None = None,
+        stall_after_s: float = DEFAULT_STALL_AFTER_S,
     ) -> None:
         self._db = db
         self._tables = tables
@@ -133,6 +136,8 @@ class TransactionalConsumer:
         self._client_id = client_id or group_id
         self._client_options = client_options or {}
         self._positions = _Positions()
+        self.progress = ConsumerProgress(group_id, self._labels, stall_after_s)
+        self._watch = LogWatch(self.progress, metrics)
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
         self.ready = asyncio.Event()
@@ -188,7 +193,7 @@ class TransactionalConsumer:
                         await self._rewind(consumer, batches)
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, 10.0)
-                self._report_lag(consumer)
+                await self._watch.refresh(consumer)
                 if self._dedupe and loop.time() - last_prune > 600:
                     await self._prune_processed()
                     last_prune = loop.time()
@@ -218,13 +223,44 @@ class TransactionalConsumer:
             ).all()
         stored = {TopicPartition(r.topic, r.partition): int(r.next_offset) for r in rows}
         self._positions.generation += 1
+        self.progress.taken({tp: stored.get(tp) for tp in partitions})
+        # A stored offset beyond the log's end is never sought: the client would go back to the
+        # log's start, and every record there would look like one applied already. The
+        # partition is held (paused, its records never applied) until an operator says where
+        # to resume; /readyz says why meanwhile.
+        beyond = self.progress.beyond_log_end(await self._watch.log_ends(consumer, partitions))
+        paused = consumer.paused()
         for tp in partitions:
             position = stored.get(tp)
+            if tp in beyond:
+                self._positions.stored.pop(tp, None)
+                consumer.pause(tp)
+                continue
             self._positions.stored[tp] = position
             # Never stored: start at 0 (`auto_offset_reset=earliest` moves past deleted records).
             # A plain seek, not `seek_to_beginning`, whose asynchronous reset can race a fetch
             # already under way and hand the same records out twice.
             consumer.seek(tp, 0 if position is None else position)
+            if tp in paused:
+                consumer.resume(tp)
+        self._watch.report()
+
+    async def resume_beyond_log_end(self, to: ResumeFrom) -> dict[TopicPartition, int]:
+        """Store the log's start (or end) for every partition whose stored offset lies beyond
+        the log end, and resume them."""
+        consumer = self._consumer
+        if consumer is None:
+            return {}
+        moves = await resume_positions(consumer, self.progress, to)
+        if moves:
+            async with self._db.session() as session:
+                await store_positions(session, self._tables, group_id=self.group_id, moves=moves)
+            logger.warning(
+                "consumer_positions_reset",
+                extra={"group": self.group_id, "to": to, "partitions": len(moves)},
+            )
+            await self._reload_positions(consumer, list(consumer.assignment()))
+        return {tp: after for tp, (_, after) in moves.items()}
 
     async def _rewind(
         self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[object]]
@@ -301,6 +337,7 @@ class TransactionalConsumer:
         for tp, position in new_positions.items():
             if tp in self._positions.stored:  # still ours
                 self._positions.stored[tp] = position
+                self.progress.advanced(tp, position)
                 if generation != self._positions.generation and self._consumer is not None:
                     # A reload sought back to what the database held before this commit.
                     self._consumer.seek(tp, position)
@@ -458,31 +495,10 @@ class TransactionalConsumer:
         if repeats:
             self._metrics.duplicates.inc(repeats)
 
-    def _report_lag(self, consumer: AIOKafkaConsumer) -> None:
-        if self._metrics is None:
-            return
-        lag: dict[str, int] = {}
-        for tp in consumer.assignment():
-            highwater = consumer.highwater(tp)
-            position = self._positions.stored.get(tp)
-            if highwater is None:
-                continue
-            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, highwater - (position or 0))
-        for topic, value in lag.items():
-            self._metrics.lag.labels(topic=self._label(topic)).set(value)
-
     def lag(self) -> int | None:
-        """Messages not yet applied across assigned partitions (None before the first fetch)."""
-        consumer = self._consumer
-        if consumer is None or not consumer.assignment():
-            return None
-        total = 0
-        for tp in consumer.assignment():
-            highwater = consumer.highwater(tp)
-            if highwater is None:
-                return None
-            total += max(0, highwater - (self._positions.stored.get(tp) or 0))
-        return total
+        """Messages not yet applied across assigned partitions, against the log end (None until
+        the log ends are known)."""
+        return self.progress.total_lag()
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -495,6 +511,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         # so there is nothing to flush here.
         for tp in revoked:
             self._owner._positions.stored.pop(tp, None)
+        self._owner.progress.released(revoked)
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
         try:
