@@ -56,6 +56,7 @@ def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.t
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
             consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=clock)
+            runtime.watch(consumer)
             task = asyncio.create_task(_supervise(consumer), name="scoring-consumer")
             context = ScoringContext(settings=settings, clock=clock, group_id=consumer.group_id)
             try:

@@ -7,7 +7,7 @@ deterministic computation, and SQLite would otherwise drop their time zone. JSON
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, Text
+from sqlalchemy import Column, Index, Integer, LargeBinary, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -153,6 +153,10 @@ class PartitionState(ScoringModel, table=True):
     partition: int = Field(primary_key=True)
     schedule: str = Field(sa_column=Column(Text, nullable=False))
     scorecards: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Grows with every round written for the partition: a round is written only if the version
+    # is still the one its replica loaded, so a replica that lost the partition (and has not
+    # learnt it yet) can never overwrite what the new owner applied.
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class AppliedIds(ScoringModel, table=True):

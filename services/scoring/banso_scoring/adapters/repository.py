@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.consumers.state import AccountEntry, AccountKey
@@ -324,32 +326,73 @@ async def delete_requests(session: AsyncSession, *, ids: list[int]) -> None:
 # -- partition state -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPartition:
+    schedule: str
+    scorecards: str
+    version: int
+
+
 async def load_partition_states(
     session: AsyncSession, *, group_id: str, partitions: Iterable[int]
-) -> dict[int, tuple[str, str]]:
+) -> dict[int, StoredPartition]:
     rows = await (await session.connection()).execute(
-        select(PARTITIONS.c.partition, PARTITIONS.c.schedule, PARTITIONS.c.scorecards).where(
-            PARTITIONS.c.group_id == group_id, PARTITIONS.c.partition.in_(list(partitions))
-        )
+        select(
+            PARTITIONS.c.partition,
+            PARTITIONS.c.schedule,
+            PARTITIONS.c.scorecards,
+            PARTITIONS.c.version,
+        ).where(PARTITIONS.c.group_id == group_id, PARTITIONS.c.partition.in_(list(partitions)))
     )
-    return {int(p): (str(schedule), str(cards)) for p, schedule, cards in rows.all()}
+    return {
+        int(p): StoredPartition(str(schedule), str(cards), int(version))
+        for p, schedule, cards, version in rows.all()
+    }
+
+
+class Fenced(Exception):
+    """Another replica wrote a partition this one believed its own (it lost the partition, or
+    is about to learn that it did): nothing of the round is written; reload and carry on."""
 
 
 async def save_partition_state(
-    session: AsyncSession, *, group_id: str, partition: int, schedule: str, scorecards: str
-) -> None:
+    session: AsyncSession,
+    *,
+    group_id: str,
+    partition: int,
+    schedule: str,
+    scorecards: str,
+    expected_version: int | None,
+) -> int:
+    """Write the partition's schedule and scorecards if its version is still
+    ``expected_version`` (None: no row yet); the version written."""
     connection = await session.connection()
+    if expected_version is None:
+        try:
+            await connection.execute(
+                insert(PARTITIONS).values(
+                    group_id=group_id,
+                    partition=partition,
+                    schedule=schedule,
+                    scorecards=scorecards,
+                    version=1,
+                )
+            )
+        except IntegrityError as error:
+            raise Fenced(f"partition {partition} was first written by another replica") from error
+        return 1
     result = await connection.execute(
         update(PARTITIONS)
-        .where(PARTITIONS.c.group_id == group_id, PARTITIONS.c.partition == partition)
-        .values(schedule=schedule, scorecards=scorecards)
-    )
-    if not result.rowcount:
-        await connection.execute(
-            insert(PARTITIONS).values(
-                group_id=group_id, partition=partition, schedule=schedule, scorecards=scorecards
-            )
+        .where(
+            PARTITIONS.c.group_id == group_id,
+            PARTITIONS.c.partition == partition,
+            PARTITIONS.c.version == expected_version,
         )
+        .values(schedule=schedule, scorecards=scorecards, version=expected_version + 1)
+    )
+    if result.rowcount != 1:
+        raise Fenced(f"partition {partition} moved past version {expected_version}")
+    return expected_version + 1
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

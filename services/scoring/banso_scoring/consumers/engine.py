@@ -42,6 +42,8 @@ class RoundWrites:
     published: set[AccountKey] = field(default_factory=set)
     expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
     groups_changed: set[int] = field(default_factory=set)
+    # The partition versions the write stored (the fence of the next round).
+    versions: dict[int, int] = field(default_factory=dict)
     request_ids: list[int] = field(default_factory=list)
     applied: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0

@@ -28,6 +28,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
 from banso_kit.errors import Retryable
+from banso_kit.kafka.progress import ConsumerProgress
+from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions, store_positions
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import repository
 from banso_scoring.adapters.records import Record, RecordDecoder
@@ -82,6 +84,12 @@ class ScoringConsumer:
         # Accounts in buffered records that are not in memory yet (their goals and milestones
         # are read before the round applies them).
         self.arriving: dict[AccountKey, Record] = {}
+        self.progress = ConsumerProgress(
+            self.group_id, self.labels, settings.consumer_stall_after_s
+        )
+        self._watch = LogWatch(self.progress, runtime.consumer_metrics)
+        # Partitions whose stored offset lies beyond the log's end: paused, never sought back.
+        self.held: set[TopicPartition] = set()
         self.ready = asyncio.Event()
         self.applied_total = 0
         self._stopping = asyncio.Event()
@@ -115,16 +123,20 @@ class ScoringConsumer:
             self.recent_ids.add([event_id for event_id, _ in chunk], applied_at)
         self.accounts.update(entries)
         for partition in partitions:
-            schedule_doc, cards = states.get(partition, ("{}", "{}"))
+            saved = states.get(partition)
             group = PartitionGroup(
                 partition=partition,
                 schedule=EvaluationSchedule(
                     slot_seconds=self.settings.slot_seconds,
                     tick_seconds=self.settings.tick_seconds,
-                    state=ScheduleState.from_document(orjson.loads(schedule_doc)),
+                    state=ScheduleState.from_document(
+                        orjson.loads(saved.schedule) if saved else {}
+                    ),
                 ),
-                scorecards=orjson.loads(cards) or self.requests.current_versions(),
+                scorecards=(orjson.loads(saved.scorecards) if saved else {})
+                or self.requests.current_versions(),
                 accounts={key for key, e in entries.items() if e.partition == partition},
+                version=saved.version if saved else None,
             )
             for topic in self.topics:
                 group.buffers[topic] = deque()
@@ -133,9 +145,23 @@ class ScoringConsumer:
                 group.next_offsets[topic] = stored or 0
                 group.fetch_offsets[topic] = stored or 0
             self.groups[partition] = group
+        self.progress.taken(
+            {tp: self.groups[tp.partition].stored_offsets[tp.topic] for tp in assigned}
+        )
+        # A stored offset beyond the log's end (the log was reset, the topic recreated) is held:
+        # the client would go back to the log's start, whose records look applied already. Its
+        # partition's merge waits on it, and /readyz says why until an operator resumes it.
+        ends = await self._watch.log_ends(consumer, assigned)
+        self.held = (self.held - set(assigned)) | self.progress.beyond_log_end(ends)
+        paused = consumer.paused()
         for tp in assigned:
             # A plain seek: never stored means from the start (earliest still available).
             consumer.seek(tp, self.groups[tp.partition].next_offsets[tp.topic])
+            if tp in self.held:
+                consumer.pause(tp)
+            elif tp in paused:
+                consumer.resume(tp)
+        self._watch.report()
         self.metrics.accounts.set(len(self.accounts))
         # What was just loaded lives until the partitions move: keep it out of collections
         # (collect first, so no garbage is frozen with it).
@@ -149,6 +175,7 @@ class ScoringConsumer:
             if group is not None:
                 for key in group.accounts:
                     self.accounts.pop(key, None)
+                self.progress.released(TopicPartition(t, partition) for t in group.buffers)
         self.metrics.accounts.set(len(self.accounts))
 
     async def reset(self, consumer: AIOKafkaConsumer) -> None:
@@ -157,6 +184,27 @@ class ScoringConsumer:
         self.drop(set(self.groups))
         self.accounts.clear()
         await self.load(consumer, assigned)
+
+    async def resume_beyond_log_end(self, to: ResumeFrom) -> dict[TopicPartition, int]:
+        """Store the log's start (or end) for every partition whose stored offset lies beyond
+        the log end, then reload (the round in progress is written first)."""
+        consumer = self._consumer
+        if consumer is None:
+            return {}
+        async with self.round_lock:
+            await self.settle()
+            moves = await resume_positions(consumer, self.progress, to)
+            if moves:
+                async with self.runtime.db.session() as session:
+                    await store_positions(
+                        session, self.runtime.tables, group_id=self.group_id, moves=moves
+                    )
+                logger.warning(
+                    "consumer_positions_reset",
+                    extra={"group": self.group_id, "to": to, "partitions": len(moves)},
+                )
+                await self.reset(consumer)
+        return {tp: after for tp, (_, after) in moves.items()}
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -205,7 +253,7 @@ class ScoringConsumer:
                     await self._recover(consumer)
                     raise
                 self.metrics.rounds.observe(time.perf_counter() - started)
-                self._report_lag(consumer)
+                await self._watch.refresh(consumer)
             await self._written()
         finally:
             await self.settle()
@@ -220,10 +268,17 @@ class ScoringConsumer:
             await asyncio.wait([writing])
 
     async def _written(self) -> None:
-        """The previous round's write is committed (or its error is raised here)."""
-        writing, self._writing = self._writing, None
+        """The previous round's write is committed (or its error is raised here).
+
+        The task stays in ``_writing`` until it has ended: a rebalance that runs meanwhile must
+        find it and wait (``settle``) before dropping the partitions it writes."""
+        writing = self._writing
         if writing is not None:
-            await writing
+            try:
+                await writing
+            finally:
+                if self._writing is writing:
+                    self._writing = None
 
     async def _recover(self, consumer: AIOKafkaConsumer) -> None:
         await self.settle()
@@ -287,6 +342,8 @@ class ScoringConsumer:
         for group in self.groups.values():
             for topic, buffer in group.buffers.items():
                 tp = TopicPartition(topic, group.partition)
+                if tp in self.held:
+                    continue
                 if len(buffer) > limit and tp not in paused:
                     consumer.pause(tp)
                 elif len(buffer) <= limit // 2 and tp in paused:
@@ -357,9 +414,14 @@ class ScoringConsumer:
 
     def _committed(self, writes: RoundWrites) -> None:
         self.recent_ids.add(writes.processed_ids, time.time())
+        advanced = self.progress.advanced
         for partition in writes.groups_changed:
             group = self.groups[partition]
+            for topic, next_offset in group.next_offsets.items():
+                if group.stored_offsets.get(topic) != next_offset:
+                    advanced(TopicPartition(topic, partition), next_offset)
             group.stored_offsets.update(group.next_offsets)
+            group.version = writes.versions[partition]
         applied = sum(writes.applied.values())
         self.applied_total += applied
         metrics = self.runtime.consumer_metrics
@@ -384,32 +446,10 @@ class ScoringConsumer:
         if writes.events or writes.dead:
             self.runtime.relay.wake()
 
-    def _report_lag(self, consumer: AIOKafkaConsumer) -> None:
-        lag: dict[str, int] = {}
-        for tp in consumer.assignment():
-            group = self.groups.get(tp.partition)
-            highwater = consumer.highwater(tp)
-            if group is None or highwater is None:
-                continue
-            position = group.stored_offsets.get(tp.topic) or 0
-            label = self.labels.get(tp.topic, tp.topic)
-            lag[label] = lag.get(label, 0) + max(0, highwater - position)
-        for label, value in lag.items():
-            self.runtime.consumer_metrics.lag.labels(topic=label).set(value)
-
     def lag(self) -> int | None:
-        """Records not yet committed across assigned partitions (None before the first fetch)."""
-        consumer = self._consumer
-        if consumer is None or not consumer.assignment():
-            return None
-        total = 0
-        for tp in consumer.assignment():
-            highwater = consumer.highwater(tp)
-            group = self.groups.get(tp.partition)
-            if highwater is None or group is None:
-                return None
-            total += max(0, highwater - (group.stored_offsets.get(tp.topic) or 0))
-        return total
+        """Records not yet committed across assigned partitions, against the log end (None
+        until the log ends are known)."""
+        return self.progress.total_lag()
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -13,12 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_contracts.events import HealthChanged
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import repository
+from banso_scoring.adapters.repository import Fenced
 from banso_scoring.consumers.engine import RoundWrites
 from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup
 
-
-class Fenced(Exception):
-    """Another replica moved a partition we believed ours; reload and carry on."""
+__all__ = ["Fenced", "processed_ids", "stored_offsets", "write_round"]
 
 
 async def processed_ids(session: AsyncSession, *, group_id: str) -> list[tuple[str, float]]:
@@ -60,6 +59,21 @@ async def write_round(
     accounts: dict[AccountKey, AccountEntry],
     groups: dict[int, PartitionGroup],
 ) -> None:
+    # First, the fence: every change to a partition's accounts comes with its state row, written
+    # only if its version is still the one this replica loaded (were the check only on the
+    # offsets a round moves, a replica that lost the partition could commit a round of nudges
+    # over the new owner's usage). On PostgreSQL the row stays locked until the commit.
+    for partition in sorted(writes.groups_changed):
+        group = groups[partition]
+        writes.versions[partition] = await repository.save_partition_state(
+            session,
+            group_id=group_id,
+            partition=partition,
+            schedule=orjson.dumps(group.schedule.state.to_document()).decode(),
+            scorecards=orjson.dumps(group.scorecards).decode(),
+            expected_version=group.version,
+        )
+        await _store_offsets(session, runtime, group_id=group_id, group=group)
     touched = sorted(writes.aggregates_changed | writes.health_changed)
     entries = [accounts[key] for key in touched if key in accounts]
     if entries:
@@ -90,16 +104,6 @@ async def write_round(
     if writes.expired_overrides:
         at = {key: accounts[key].evaluated_at or 0.0 for key, _ in writes.expired_overrides}
         await repository.expire_overrides(session, expired=writes.expired_overrides, at=at)
-    for partition in sorted(writes.groups_changed):
-        group = groups[partition]
-        await repository.save_partition_state(
-            session,
-            group_id=group_id,
-            partition=partition,
-            schedule=orjson.dumps(group.schedule.state.to_document()).decode(),
-            scorecards=orjson.dumps(group.scorecards).decode(),
-        )
-        await _store_offsets(session, runtime, group_id=group_id, group=group)
 
 
 async def _stage_events(

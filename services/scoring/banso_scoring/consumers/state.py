@@ -81,6 +81,9 @@ class PartitionGroup:
     fetch_offsets: dict[str, int] = field(default_factory=dict)
     scorecards: dict[str, int] = field(default_factory=dict)
     accounts: set[AccountKey] = field(default_factory=set)
+    # The stored version this replica loaded or last wrote (None: never written); a write is
+    # refused unless the database still holds it.
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
