@@ -23,3 +23,12 @@ def test_one_worker_and_a_complete_sink_are_accepted() -> None:
         env="test", workers=1, sink="github", github_repo="acme/product", github_token="t0ken"
     )
     assert (settings.workers, settings.sink) == (1, "github")
+
+
+def test_a_malformed_webhook_secret_is_refused_naming_the_variable() -> None:
+    with pytest.raises(ValidationError, match="BRIDGE_WEBHOOK_RESOLVE_SECRET: a whsec_ secret"):
+        BridgeSettings(env="test", webhook_resolve_secret="whsec_not base64!")
+    with pytest.raises(ValidationError, match="BRIDGE_WEBHOOK_SECRET: a whsec_ secret"):
+        BridgeSettings(
+            env="test", sink="webhook", webhook_url="https://h.example", webhook_secret="whsec_@@"
+        )

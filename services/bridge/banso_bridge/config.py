@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from banso_kit.settings import ServiceSettings, is_placeholder_secret
+from banso_kit.standard_webhooks import parse_secrets
 
 SinkName = Literal["jira", "github", "linear", "webhook"]
 
@@ -64,13 +65,15 @@ class BridgeSettings(ServiceSettings):
     linear_api_url: str = "https://api.linear.app/graphql"
     linear_api_key: str = ""
     linear_team_id: str = ""
-    # Generic webhook: URL and the HMAC-SHA256 signing secret (Standard Webhooks headers).
+    # Generic webhook: URL and the Standard Webhooks signing secret (`whsec_<base64>`, or several
+    # separated by spaces while one is rotated: each signs, so the receiver may hold either).
     webhook_url: str = ""
     webhook_secret: str = ""
 
     # -- resolve webhooks (sink -> bridge) ----------------------------------------------------
     # Shared secrets the sinks sign their "issue resolved" webhooks with; a sink without a
-    # secret has its resolve webhook refused.
+    # secret has its resolve webhook refused. The generic webhook's takes several separated by
+    # spaces (rotation): a delivery signed with any of them is accepted.
     jira_webhook_secret: str = ""
     github_webhook_secret: str = ""
     linear_webhook_secret: str = ""
@@ -98,6 +101,13 @@ class BridgeSettings(ServiceSettings):
             if missing:
                 names = ", ".join(f"BRIDGE_{name.upper()}" for name in missing)
                 raise ValueError(f"BRIDGE_SINK={self.sink} needs {names}")
+        for name in ("webhook_secret", "webhook_resolve_secret"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    parse_secrets(value)
+                except ValueError as exc:
+                    raise ValueError(f"BRIDGE_{name.upper()}: {exc}") from None
         if self.env == "production":
             for name in (
                 "webhook_secret",
@@ -107,7 +117,8 @@ class BridgeSettings(ServiceSettings):
                 "webhook_resolve_secret",
             ):
                 value = getattr(self, name)
-                if value and is_placeholder_secret(value):
+                # Several space-separated secrets while one is rotated: each must be strong.
+                if any(is_placeholder_secret(secret) for secret in value.split()):
                     raise ValueError(f"BRIDGE_{name.upper()} is a placeholder or too short")
         return self
 
