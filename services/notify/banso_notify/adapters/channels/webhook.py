@@ -31,6 +31,8 @@ class WebhookSender:
             "webhook-timestamp": str(timestamp),
             "idempotency-key": message.idempotency_key,
         }
+        if message.test:
+            headers["banso-test"] = "true"
         secret = message.signing_secret or self._secret
         if secret:
             try:
