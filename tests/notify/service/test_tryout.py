@@ -110,6 +110,15 @@ async def test_preview_renders_a_step_for_a_person_or_a_sample_in_ja_and_en(
         wait_step = await notify.client.post(url, json={"step": 1}, headers=reader)
         no_step = await notify.client.post(url, json={"step": 7}, headers=reader)
         nobody = await notify.client.post(url, json={"user_id": "zoe"}, headers=reader)
+        broken_source = TIP.replace("id: export-tip", "id: broken").replace(
+            "Tell us, {{ user.name }}.", "{{ account.arr / 0 }}"
+        )
+        await notify.client.put(
+            "/v1/playbooks/broken", content=broken_source, headers={**notify.token(), **YAML}
+        )
+        broken = await notify.client.post(
+            "/v1/playbooks/broken/preview", json={"step": "followup"}, headers=reader
+        )
         no_playbook = await notify.client.post(
             "/v1/playbooks/nope/preview", json={}, headers=reader
         )
@@ -152,6 +161,11 @@ async def test_preview_renders_a_step_for_a_person_or_a_sample_in_ja_and_en(
     assert nobody.status_code == 404
     assert "no user 'zoe'" in nobody.json()["detail"]
     assert no_playbook.status_code == 404
+    assert broken.status_code == 422
+    assert broken.json()["detail"] == (
+        "template 'followup' (ja) does not render for this person: "
+        "ZeroDivisionError: division by zero"
+    )
 
 
 async def test_test_sends_are_marked_and_never_count_as_nudges(

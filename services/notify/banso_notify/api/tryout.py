@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep, WriterDep
-from banso_kit.errors import InvalidInput, NotFound
+from banso_kit.errors import InvalidInput, NotFound, Unprocessable
 from banso_notify.adapters import directory, playbook_store
 from banso_notify.adapters.channels.base import DeliveryError
 from banso_notify.api.deps import NotifyDep
@@ -29,7 +30,7 @@ from banso_notify.api.tryout_schemas import (
     SendTestOut,
     TryoutIn,
 )
-from banso_notify.domain.errors import StepNotFound
+from banso_notify.domain.errors import StepNotFound, TemplateFailed
 from banso_notify.domain.facts import Recipient
 from banso_notify.domain.playbook import Playbook, RecipientKind, SendStep
 from banso_notify.domain.samples import sample_account, sample_csm, sample_recipient
@@ -39,7 +40,15 @@ router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
 logger = logging.getLogger(__name__)
 
 
-@router.post("/{playbook_id}/preview", responses={400: {}, 404: {}})
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "no such send step (a wait step, an index or template not in the playbook)"
+    },
+    404: {"description": "no such playbook, version, user or account in this workspace"},
+}
+
+
+@router.post("/{playbook_id}/preview", responses=_ERRORS)
 async def preview_playbook(
     playbook_id: str,
     body: PreviewIn,
@@ -52,15 +61,18 @@ async def preview_playbook(
     playbook, version, (index, step) = await _step(session, workspace_id, playbook_id, body)
     person_for = await _people(session, workspace_id, playbook, body)
     policy = await directory.get_policy(session, workspace_id=workspace_id)
-    renders = preview(
-        notify.builder,
-        playbook,
-        policy,
-        step=step,
-        person_for=person_for,
-        locales=body.locales,
-        now=notify.clock.now(),
-    )
+    try:
+        renders = preview(
+            notify.builder,
+            playbook,
+            policy,
+            step=step,
+            person_for=person_for,
+            locales=body.locales,
+            now=notify.clock.now(),
+        )
+    except TemplateFailed as exc:
+        raise Unprocessable(str(exc)) from None
     return PreviewOut(
         playbook_id=playbook.id,
         version=version,
@@ -81,7 +93,10 @@ async def preview_playbook(
     )
 
 
-@router.post("/{playbook_id}/test-send", responses={400: {}, 404: {}, 502: {}})
+@router.post(
+    "/{playbook_id}/test-send",
+    responses={**_ERRORS, 502: {"description": "the channel did not take the test message"}},
+)
 async def test_send_playbook(
     playbook_id: str,
     body: SendTestIn,
@@ -95,18 +110,22 @@ async def test_send_playbook(
     person_for = await _people(session, workspace_id, playbook, body)
     locale = body.locale or _person_locale(person_for, playbook)
     channel, address = body.to.channel_and_address()
-    message = test_message(
-        notify.builder,
-        playbook,
-        await directory.get_policy(session, workspace_id=workspace_id),
-        step=step,
-        person=person_for(locale),
-        locale=locale,
-        channel=channel,
-        address=address,
-        now=notify.clock.now(),
-        message_id_domain=notify.settings.message_id_domain,
-    )
+    policy = await directory.get_policy(session, workspace_id=workspace_id)
+    try:
+        message = test_message(
+            notify.builder,
+            playbook,
+            policy,
+            step=step,
+            person=person_for(locale),
+            locale=locale,
+            channel=channel,
+            address=address,
+            now=notify.clock.now(),
+            message_id_domain=notify.settings.message_id_domain,
+        )
+    except TemplateFailed as exc:
+        raise Unprocessable(str(exc)) from None
     try:
         await notify.senders[channel].send(message)
     except DeliveryError as exc:

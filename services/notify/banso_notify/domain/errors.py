@@ -41,3 +41,7 @@ class InvalidToken(NotifyDomainError):
 
 class StepNotFound(NotifyDomainError):
     """A preview or test send names a step the playbook does not have, or a wait step."""
+
+
+class TemplateFailed(NotifyDomainError):
+    """A template raised while rendering (a sandbox refusal, a division by zero, ...)."""

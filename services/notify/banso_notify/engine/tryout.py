@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from jinja2 import TemplateError
+
 from banso_notify.adapters.channels.base import OutgoingMessage
 from banso_notify.domain.context import message_context
-from banso_notify.domain.errors import StepNotFound
+from banso_notify.domain.errors import StepNotFound, TemplateFailed
 from banso_notify.domain.facts import AccountFacts, Audience, Channel, Recipient
 from banso_notify.domain.idempotency import message_id
 from banso_notify.domain.playbook import Playbook, SendStep
@@ -157,14 +159,21 @@ def _render(
         locale=locale,
         now=now,
     )
-    return builder.render(
-        playbook,
-        policy,
-        template=step.send.template,
-        locale=locale,
-        context=message_context(signal, person.recipient, person.account),
-        unsubscribe_url=_inert_unsubscribe(builder, channel, person),
-    )
+    try:
+        return builder.render(
+            playbook,
+            policy,
+            template=step.send.template,
+            locale=locale,
+            context=message_context(signal, person.recipient, person.account),
+            unsubscribe_url=_inert_unsubscribe(builder, channel, person),
+        )
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        # What an author wrote failed for this person: say so instead of failing the request.
+        raise TemplateFailed(
+            f"template {step.send.template!r} ({locale}) does not render for this person: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _inert_unsubscribe(builder: MessageBuilder, channel: Channel, person: Person) -> str | None:
