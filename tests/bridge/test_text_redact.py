@@ -110,3 +110,55 @@ def test_pipeline_redacts_before_tokenising() -> None:
     keys = {token.key for token in processed.tokens}
     assert not keys & {"taro", "example", "com", "090"}
     assert {"請求書", "届く"} <= keys
+
+
+def pipeline_text(text: str) -> str:
+    return TextPipeline().process(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "山田さんから請求書が届かないと連絡がありました",
+            "[PERSON]さんから請求書が届かないと連絡がありました",
+        ),
+        ("佐藤様のアカウントでログインできません", "[PERSON]様のアカウントでログインできません"),
+        ("明日の会議で森さんに聞きます", "明日の会議で[PERSON]さんに聞きます"),
+        ("担当の鈴木太郎です。CSVの出力が遅い", "担当の[PERSON]です。CSVの出力が遅い"),
+        ("田中　一郎様、ご連絡ありがとうございます", "[PERSON]様、ご連絡ありがとうございます"),
+        ("伊藤 花子 から問い合わせ", "[PERSON] から問い合わせ"),
+        ("高橋さんと中村部長が困っています", "[PERSON]さんと[PERSON]部長が困っています"),
+        ("ジョン・スミスさんがログインできない", "[PERSON]さんがログインできない"),
+        ("山田 様 宛の請求書", "[PERSON] 様 宛の請求書"),
+    ],
+)
+def test_japanese_personal_names_are_redacted(text: str, expected: str) -> None:
+    assert pipeline_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "請求書の宛名が間違っています",
+        "陽子と中性子の質量を比べるグラフが表示されない",  # 陽子 is tagged a given name out of context
+        "馬に乗るアイコンが消えた",
+        "一国の首相のページが重い",
+        "石川県の支店では使えない",
+        "本田技研のアカウントで同期が止まる",
+        "ディズニーのテーマが選べない",
+        "明日までに対応をお願いします",
+        "新しい機能がほしい",
+    ],
+)
+def test_ordinary_japanese_words_are_not_taken_for_names(text: str) -> None:
+    assert pipeline_text(text) == normalize_text(text)
+
+
+def test_names_are_counted_and_leave_no_trace_in_the_tokens() -> None:
+    processed = TextPipeline().process("森氏と鈴木くん、田中 一郎様から CSV の出力が遅いと連絡")
+    assert processed.pii == {PiiKind.PERSON: 3}
+    assert processed.text == "[PERSON]氏と[PERSON]くん、[PERSON]様から CSV の出力が遅いと連絡"
+    keys = {token.key for token in processed.tokens}
+    # neither the names nor their honorifics (氏 alone would read as a word) become keywords
+    assert keys == {"csv", "出力", "遅い", "連絡"}

@@ -360,7 +360,8 @@ class FakeLinear(Tracker):
 
 @dataclass
 class FakeWebhookReceiver(Tracker):
-    secret: str = "whsec-receiver-0123456789abcdef0123"
+    # Standard Webhooks form: whsec_ + base64 of the key bytes (the receiver signs with the bytes).
+    secret: str = "whsec_" + base64.b64encode(b"receiver-key-0123456789abcdef").decode()
     seen_ids: set[str] = field(default_factory=set)
 
     def app(self) -> Starlette:
@@ -373,7 +374,9 @@ class FakeWebhookReceiver(Tracker):
             expected = (
                 "v1,"
                 + base64.b64encode(
-                    hmac.new(self.secret.encode(), signed, hashlib.sha256).digest()
+                    hmac.new(
+                        base64.b64decode(self.secret.removeprefix("whsec_")), signed, hashlib.sha256
+                    ).digest()
                 ).decode()
             )
             if request.headers.get("webhook-signature") != expected:

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from banso_kit.settings import ServiceSettings, is_placeholder_secret
+from banso_kit.production import require_remote_url
+from banso_kit.settings import ServiceSettings, is_placeholder_secret, is_placeholder_value
+from banso_kit.standard_webhooks import parse_secrets
 
 SinkName = Literal["jira", "github", "linear", "webhook"]
+
+# Per sink: the setting holding the URL it calls, and the credentials it cannot work without.
+SINK_URL: dict[str, str] = {
+    "jira": "jira_base_url",
+    "github": "github_api_url",
+    "linear": "linear_api_url",
+    "webhook": "webhook_url",
+}
+SINK_CREDENTIALS: dict[str, tuple[str, ...]] = {
+    "jira": ("jira_email", "jira_api_token", "jira_project_key"),
+    "github": ("github_repo", "github_token"),
+    "linear": ("linear_api_key", "linear_team_id"),
+    "webhook": ("webhook_secret",),
+}
+_ISSUED_SECRETS = ("jira_api_token", "github_token", "linear_api_key")
 
 
 class BridgeSettings(ServiceSettings):
@@ -19,7 +36,8 @@ class BridgeSettings(ServiceSettings):
     port: int = 8003
     # Kafka consumer group (behind BANSO_TOPIC_PREFIX, like the topics).
     group_id: str = "bridge"
-    # Base URL of this service as product managers reach it; tickets link to their theme there.
+    # Base URL of this service as product managers reach it; tickets link to their theme there
+    # (in production a URL other machines reach, never localhost).
     public_url: str = "http://127.0.0.1:8003"
 
     # -- clustering ---------------------------------------------------------------------------
@@ -64,13 +82,15 @@ class BridgeSettings(ServiceSettings):
     linear_api_url: str = "https://api.linear.app/graphql"
     linear_api_key: str = ""
     linear_team_id: str = ""
-    # Generic webhook: URL and the HMAC-SHA256 signing secret (Standard Webhooks headers).
+    # Generic webhook: URL and the Standard Webhooks signing secret (`whsec_<base64>`, or several
+    # separated by spaces while one is rotated: each signs, so the receiver may hold either).
     webhook_url: str = ""
     webhook_secret: str = ""
 
     # -- resolve webhooks (sink -> bridge) ----------------------------------------------------
     # Shared secrets the sinks sign their "issue resolved" webhooks with; a sink without a
-    # secret has its resolve webhook refused.
+    # secret has its resolve webhook refused. The generic webhook's takes several separated by
+    # spaces (rotation): a delivery signed with any of them is accepted.
     jira_webhook_secret: str = ""
     github_webhook_secret: str = ""
     linear_webhook_secret: str = ""
@@ -85,20 +105,29 @@ class BridgeSettings(ServiceSettings):
             )
         return self
 
+    @field_validator("sink", mode="before")
+    @classmethod
+    def _empty_sink_is_none(cls, value: object) -> object:
+        # Compose and Kubernetes pass an unset BRIDGE_SINK as an empty string.
+        return None if value == "" else value
+
     @model_validator(mode="after")
     def _sink_complete(self) -> BridgeSettings:
-        required: dict[str, tuple[str, ...]] = {
-            "jira": ("jira_base_url", "jira_email", "jira_api_token", "jira_project_key"),
-            "github": ("github_repo", "github_token"),
-            "linear": ("linear_api_key", "linear_team_id"),
-            "webhook": ("webhook_url", "webhook_secret"),
-        }
         if self.sink is not None:
-            missing = [name for name in required[self.sink] if not getattr(self, name)]
+            needed = (SINK_URL[self.sink], *SINK_CREDENTIALS[self.sink])
+            missing = [name for name in needed if not getattr(self, name)]
             if missing:
                 names = ", ".join(f"BRIDGE_{name.upper()}" for name in missing)
                 raise ValueError(f"BRIDGE_SINK={self.sink} needs {names}")
+        for name in ("webhook_secret", "webhook_resolve_secret"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    parse_secrets(value)
+                except ValueError as exc:
+                    raise ValueError(f"BRIDGE_{name.upper()}: {exc}") from None
         if self.env == "production":
+            self._reachable_in_production()
             for name in (
                 "webhook_secret",
                 "jira_webhook_secret",
@@ -107,9 +136,32 @@ class BridgeSettings(ServiceSettings):
                 "webhook_resolve_secret",
             ):
                 value = getattr(self, name)
-                if value and is_placeholder_secret(value):
+                # Several space-separated secrets while one is rotated: each must be strong.
+                if any(is_placeholder_secret(secret) for secret in value.split()):
                     raise ValueError(f"BRIDGE_{name.upper()} is a placeholder or too short")
         return self
+
+    def _reachable_in_production(self) -> None:
+        """Refuse what works only on a developer's machine: local URLs, placeholder tokens."""
+        require_remote_url(
+            "BRIDGE_PUBLIC_URL",
+            self.public_url,
+            what="the URL product managers reach the bridge at (tickets link to themes there)",
+        )
+        if self.sink is None:
+            return
+        url_setting = SINK_URL[self.sink]
+        require_remote_url(
+            f"BRIDGE_{url_setting.upper()}",
+            getattr(self, url_setting),
+            what=f"the {self.sink} endpoint tickets are filed at",
+        )
+        for name in SINK_CREDENTIALS[self.sink]:
+            if name in _ISSUED_SECRETS and is_placeholder_value(getattr(self, name)):
+                raise ValueError(
+                    f"BRIDGE_{name.upper()} is a placeholder; set the credential "
+                    f"BRIDGE_SINK={self.sink} files tickets with"
+                )
 
     def resolve_secret(self, sink: SinkName) -> str:
         """The secret a sink's resolve webhook must be signed with ('' = refuse)."""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from banso_kit.logging import configure_logging
 from banso_kit.migrations import revision, upgrade
@@ -41,7 +42,12 @@ def main(
     revision_cmd = commands.add_parser("revision", help="autogenerate a migration")
     revision_cmd.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
-    settings = settings_factory()
+    try:
+        settings = settings_factory()
+    except ValidationError as exc:
+        # One line per problem, naming the variable, instead of a traceback.
+        prefix = str(getattr(settings_factory, "model_config", {}).get("env_prefix") or "")
+        raise SystemExit(f"banso-{service}: refusing to start: {_problems(exc, prefix)}") from None
     configure_logging(service, settings.log_level)
     command = args.command or "serve"
     if command == "migrate":
@@ -65,6 +71,18 @@ def main(
         access_log=False,
         timeout_graceful_shutdown=30,
     )
+
+
+def _problems(exc: ValidationError, env_prefix: str) -> str:
+    """Each problem on one line; a field's error names its environment variable."""
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = str(error["loc"][0]) if error["loc"] else ""
+        # Shared settings are read through their unprefixed alias (BANSO_ENV), already upper.
+        variable = field if field.isupper() else f"{env_prefix}{field}".upper()
+        lines.append(f"{variable}: {message}" if field else message)
+    return "\n".join(lines)
 
 
 def _prepare_multiprocess_metrics(directory: Path) -> None:

@@ -17,15 +17,16 @@ _PLACEHOLDERS = frozenset(
 MIN_SECRET_LENGTH = 32
 
 
+def is_placeholder_value(value: str) -> bool:
+    """Empty or a well-known placeholder (`change-me`, ...); for credentials a provider issues,
+    whose length is the provider's business."""
+    lowered = value.strip().lower()
+    return lowered in _PLACEHOLDERS or "change-me" in lowered or "changeme" in lowered
+
+
 def is_placeholder_secret(value: str) -> bool:
     """A secret that is empty, a well-known placeholder or too short to resist guessing."""
-    lowered = value.strip().lower()
-    return (
-        lowered in _PLACEHOLDERS
-        or "change-me" in lowered
-        or "changeme" in lowered
-        or len(value) < MIN_SECRET_LENGTH
-    )
+    return is_placeholder_value(value) or len(value) < MIN_SECRET_LENGTH
 
 
 class ServiceSettings(BaseSettings):

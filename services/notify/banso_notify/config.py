@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from banso_kit.settings import ServiceSettings
+from banso_kit.production import require_remote_host, require_remote_url
+from banso_kit.settings import ServiceSettings, is_placeholder_value
 
 
 class NotifySettings(ServiceSettings):
@@ -16,7 +17,8 @@ class NotifySettings(ServiceSettings):
     service_name: str = "notify"
     port: int = 8004
 
-    # The SMTP server customer e-mails go through (a local relay or a provider's SMTP endpoint).
+    # The SMTP server customer e-mails go through (a local relay or a provider's SMTP endpoint;
+    # in production not this machine: the development default has no server behind it).
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str | None = None
@@ -28,7 +30,8 @@ class NotifySettings(ServiceSettings):
     email_from: str = "Bansō <notify@banso.local>"
     # Right-hand side of Message-IDs (<nudge.<hash>@domain>).
     message_id_domain: str = "banso.local"
-    # Base URL of this service as customers reach it: unsubscribe links point here.
+    # Base URL of this service as customers reach it: unsubscribe links point here (in production
+    # a URL other machines reach, never localhost).
     public_url: str = "http://127.0.0.1:8004"
     # Seconds a webhook or Slack POST may take.
     http_timeout_s: float = 10.0
@@ -52,4 +55,31 @@ class NotifySettings(ServiceSettings):
     def _no_faults_in_production(self) -> NotifySettings:
         if self.fault_point is not None and self.env == "production":
             raise ValueError("NOTIFY_FAULT_POINT is for crash tests; it is refused in production")
+        return self
+
+    @field_validator("smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # Compose and Kubernetes pass unset optional variables as empty strings.
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _reachable_in_production(self) -> NotifySettings:
+        """A production start refuses what works only on a developer's machine."""
+        if self.env != "production":
+            return self
+        require_remote_host(
+            "NOTIFY_SMTP_HOST", self.smtp_host, what="the SMTP server customer e-mails go through"
+        )
+        require_remote_url(
+            "NOTIFY_PUBLIC_URL",
+            self.public_url,
+            what="the URL customers reach notify at (unsubscribe links point there)",
+        )
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError(
+                "NOTIFY_SMTP_USERNAME and NOTIFY_SMTP_PASSWORD go together; set both or neither"
+            )
+        if self.smtp_password is not None and is_placeholder_value(self.smtp_password):
+            raise ValueError("NOTIFY_SMTP_PASSWORD is a placeholder; set the SMTP password")
         return self

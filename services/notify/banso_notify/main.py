@@ -19,7 +19,7 @@ from banso_notify.adapters.channels.base import Sender
 from banso_notify.adapters.channels.slack import SlackSender
 from banso_notify.adapters.channels.smtp import SmtpSender
 from banso_notify.adapters.channels.webhook import WebhookSender
-from banso_notify.api import admin, inapp, playbooks, reports, unsubscribe
+from banso_notify.api import admin, inapp, playbooks, reports, tryout, unsubscribe
 from banso_notify.api.deps import Notify
 from banso_notify.clock import Clock, SystemClock
 from banso_notify.config import NotifySettings
@@ -126,6 +126,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 dispatcher=dispatcher,
                 scheduler=scheduler,
                 clock=the_clock,
+                senders=senders,
             )
             try:
                 yield {"settings": settings, "runtime": runtime, "notify": notify}
@@ -144,7 +145,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (playbooks, reports, inapp, unsubscribe, admin):
+    for module in (playbooks, tryout, reports, inapp, unsubscribe, admin):
         app.include_router(module.router)
     return app
 

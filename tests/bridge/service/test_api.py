@@ -1,7 +1,9 @@
-"""The themes and tickets API: scopes, rename and mute, manual merge, Jira and Linear resolutions."""
+"""The themes and tickets API: scopes, rename and mute, manual merge, Jira, Linear and generic
+webhook resolutions."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
@@ -9,7 +11,8 @@ import orjson
 import pytest
 
 from banso_contracts.events import Event
-from tests.bridge.trackers import FakeJira, FakeLinear, serve
+from banso_kit.standard_webhooks import signed_headers
+from tests.bridge.trackers import FakeJira, FakeLinear, FakeWebhookReceiver, serve
 
 from .support import (
     DAY,
@@ -244,3 +247,52 @@ async def test_linear_resolution_webhook(
                 },
             )
             assert ignored.json() == {"result": "ignored"}
+
+
+async def test_generic_webhook_sink_signs_and_accepts_resolutions_during_a_rotation(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    receiver = FakeWebhookReceiver()
+    new_secret = "whsec_" + base64.b64encode(b"resolve-key-new-0123456789abcdef").decode()
+    old_secret = "whsec_" + base64.b64encode(b"resolve-key-old-0123456789abcdef").decode()
+    now = T0 + 3 * DAY
+    async with serve(receiver.app()) as base:
+        settings = settings_for(
+            migrated_url,
+            kafka_bootstrap,
+            topic_prefix,
+            sink="webhook",
+            webhook_url=f"{base}/hooks/tickets",
+            webhook_secret=receiver.secret,
+            webhook_resolve_secret=f"{new_secret} {old_secret}",
+        )
+        async with running_bridge(settings, FixedClock(now)) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, _events())
+
+            async def ticketed() -> bool:
+                tickets = (await bridge.get(WS, "/v1/tickets"))["tickets"]
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
+
+            await eventually(ticketed)
+            body = orjson.dumps({"type": "ticket.resolved", "key": "FB-1", "resolution": "Fixed"})
+            url = f"/v1/webhooks/webhook/{WS}"
+            # A receiver still signing with the old secret is accepted while both are configured.
+            signed = signed_headers(old_secret, "msg_resolve_1", int(now), body)
+            stale = signed_headers(new_secret, "msg_resolve_1", int(now) - 600, body)
+            unknown = signed_headers(receiver.secret, "msg_resolve_1", int(now), body)
+            refused = [
+                await bridge.client.post(url, content=body, headers=headers)
+                for headers in (stale, unknown, {})
+            ]
+            good = await bridge.client.post(url, content=body, headers=signed)
+            tickets = {
+                t["external_key"]: t for t in (await bridge.get(WS, "/v1/tickets"))["tickets"]
+            }
+
+    # The receiver checked every delivery's signature itself (whsec_ key bytes, v1 HMAC).
+    assert len(receiver.issues) == 2
+    assert not receiver.shape_errors
+    assert [r.status_code for r in refused] == [401, 401, 401]
+    assert good.json() == {"result": "resolved"}
+    assert tickets["FB-1"]["state"] == "resolved"
+    assert tickets["FB-2"]["state"] == "created"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import orjson
 import pytest
 
+from banso_kit.standard_webhooks import is_verified
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage
 from banso_notify.adapters.channels.slack import SlackSender
 from banso_notify.adapters.channels.smtp import SmtpSender
-from banso_notify.adapters.channels.webhook import WebhookSender, verify
+from banso_notify.adapters.channels.webhook import WebhookSender
 from banso_notify.domain.idempotency import message_id
 
 from ..http_sink import HttpSink, serve_http
@@ -120,10 +122,15 @@ async def test_webhook_posts_json_signed_with_hmac_sha256() -> None:
     assert request.path == "/hooks/banso"
     assert orjson.loads(request.body) == {"nudge_id": "n1", "text": "Hello"}
     assert request.headers["idempotency-key"] == KEY
-    assert verify("whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0cw==", request.headers, request.body)
-    assert not verify("whsec_b3RoZXI=", request.headers, request.body)
-    assert not verify(
-        "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0cw==", request.headers, request.body + b" "
+    assert is_verified(
+        "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0cw==", request.headers, request.body, now=time.time()
+    )
+    assert not is_verified("whsec_b3RoZXI=", request.headers, request.body, now=time.time())
+    assert not is_verified(
+        "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0cw==",
+        request.headers,
+        request.body + b" ",
+        now=time.time(),
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import orjson
 import pytest
 
-from banso_notify.adapters.channels.webhook import verify
+from banso_kit.standard_webhooks import is_verified
 from banso_notify.config import NotifySettings
 
 from ..http_sink import HttpSink, serve_http
@@ -161,11 +162,17 @@ templates:
     en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
 """
     secret = "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0LTEyMzQ1Ng=="
+    old_secret = "whsec_b2xkLXNlY3JldC1zdGlsbC1hY2NlcHRlZC0xMjM0"
     async with serve_http(hook) as base, running_notify(settings) as notify:
         admin = notify.token()
         await put_yaml(notify, playbook, "to-crm")
-        policy = {"delivery_hours": {}, "webhook_url": f"{base}/banso", "webhook_secret": secret}
-        await notify.client.put("/v1/policy", json=policy, headers=admin)
+        policy = {"delivery_hours": {}, "webhook_url": f"{base}/banso"}
+        malformed = await notify.client.put(
+            "/v1/policy", json={**policy, "webhook_secret": "whsec_not-base64!"}, headers=admin
+        )
+        # Rotating: the new and the old secret, so receivers on either keep verifying.
+        rotating = {**policy, "webhook_secret": f"{secret} {old_secret}"}
+        await notify.client.put("/v1/policy", json=rotating, headers=admin)
         await publish(
             kafka_bootstrap,
             prefix,
@@ -177,7 +184,15 @@ templates:
 
     request = hook.received[0]
     body = orjson.loads(request.body)
-    assert verify(secret, request.headers, request.body)
+    assert malformed.status_code == 400
+    assert malformed.json() == {
+        "error": "invalid_input",
+        "detail": "webhook_secret: a whsec_ secret must be base64 after the prefix",
+    }
+    assert len(request.headers["webhook-signature"].split(" ")) == 2
+    assert is_verified(secret, request.headers, request.body, now=time.time())
+    assert is_verified(old_secret, request.headers, request.body, now=time.time())
+    assert not is_verified(secret, request.headers, request.body + b" ", now=time.time())
     assert body["message"]["text"] == "Ana extended the trial."
     assert body["recipient"] == {"kind": "user", "id": "ana"}
     assert request.headers["idempotency-key"] == body["idempotency_key"]

@@ -17,6 +17,7 @@ from banso_bridge.api.schemas import WebhookAnswer
 from banso_bridge.config import SinkName
 from banso_bridge.consumers.resolutions import resolve_ticket
 from banso_bridge.domain.tickets import resolution
+from banso_kit import standard_webhooks
 from banso_kit.api import SessionDep
 from banso_kit.errors import InvalidInput, Unauthorized
 
@@ -33,7 +34,7 @@ def _verified(sink: SinkName, secret: str, request: Request, body: bytes, now: f
         case "linear":
             return resolution.verify_linear_signature(secret, body, headers.get("linear-signature"))
         case "webhook":
-            return resolution.verify_standard_webhook(secret, dict(headers), body, now=now)
+            return bool(secret) and standard_webhooks.is_verified(secret, headers, body, now=now)
 
 
 def _notice(

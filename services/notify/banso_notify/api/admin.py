@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from banso_kit.api import AdminDep, ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound
+from banso_kit.standard_webhooks import parse_secrets
 from banso_notify.adapters import directory
 from banso_notify.api.deps import NotifyDep
 from banso_notify.domain.policy import WorkspacePolicy
@@ -30,6 +31,11 @@ async def put_policy(
     policy: WorkspacePolicy, principal: AdminDep, session: SessionDep, notify: NotifyDep
 ) -> WorkspacePolicy:
     """Set caps, send window and quiet hours, high-touch rule, CSM budget and channels."""
+    if policy.webhook_secret is not None:
+        try:
+            parse_secrets(policy.webhook_secret)
+        except ValueError as exc:
+            raise InvalidInput(f"webhook_secret: {exc}") from None
     await directory.put_policy(
         session, workspace_id=principal.workspace_id, policy=policy, now=notify.clock.now()
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from banso_notify.adapters.channels.base import Sender
 from banso_notify.clock import Clock
 from banso_notify.config import NotifySettings
+from banso_notify.domain.facts import Channel
 from banso_notify.engine.catalog import Catalog
 from banso_notify.engine.dispatcher import Dispatcher
 from banso_notify.engine.rendering import MessageBuilder
@@ -25,6 +28,8 @@ class Notify:
     dispatcher: Dispatcher
     scheduler: Scheduler
     clock: Clock
+    #: the delivery channels (test sends use them directly, outside the dispatcher)
+    senders: Mapping[Channel, Sender]
 
 
 def get_notify(request: Request) -> Notify:

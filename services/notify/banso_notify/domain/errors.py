@@ -7,10 +7,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """One problem in a playbook, named by its dotted path (``steps.1.send.channel``)."""
+    """One problem in a playbook, named by its dotted path (``steps.1.send.channel``).
+
+    A template problem also says which variable, template and locale, and the send steps that
+    use the template (indexes into ``steps``)."""
 
     field: str
     message: str
+    variable: str | None = None
+    template: str | None = None
+    locale: str | None = None
+    steps: tuple[int, ...] = ()
 
 
 class NotifyDomainError(Exception):
@@ -30,3 +37,11 @@ class TemplateMissing(NotifyDomainError):
 
 class InvalidToken(NotifyDomainError):
     """An unsubscribe token that is malformed, forged or for another purpose."""
+
+
+class StepNotFound(NotifyDomainError):
+    """A preview or test send names a step the playbook does not have, or a wait step."""
+
+
+class TemplateFailed(NotifyDomainError):
+    """A template raised while rendering (a sandbox refusal, a division by zero, ...)."""

@@ -25,6 +25,7 @@ from banso_notify.domain.caps import CapRule
 from banso_notify.domain.durations import Duration
 from banso_notify.domain.errors import FieldError, PlaybookInvalid
 from banso_notify.domain.facts import Channel
+from banso_notify.domain.template_variables import suggestion, unknown_variables, variables_for
 from banso_notify.domain.templates import LocalizedTemplate, template_syntax_errors
 from banso_notify.domain.triggers import Scope, Trigger
 from banso_notify.domain.windows import DeliveryHours
@@ -165,7 +166,46 @@ def parse_playbook(source: str | dict[str, Any]) -> Playbook:
     ]
     if syntax:
         raise PlaybookInvalid(syntax)
+    unknown = template_variable_errors(playbook)
+    if unknown:
+        raise PlaybookInvalid(unknown)
     return playbook
+
+
+def template_variable_errors(playbook: Playbook) -> list[FieldError]:
+    """Every template variable the playbook's trigger does not provide (it would render blank)."""
+    variables = variables_for(playbook.trigger.type)
+    errors = []
+    for name, locales in playbook.templates.items():
+        steps = tuple(
+            index
+            for index, step in enumerate(playbook.steps)
+            if isinstance(step, SendStep) and step.send.template == name
+        )
+        used_by = f"used by steps.{', steps.'.join(map(str, steps))}" if steps else "unused"
+        for locale, content in locales.items():
+            for part in ("subject", "text", "html"):
+                source = getattr(content, part)
+                for variable in unknown_variables(source, variables) if source else ():
+                    close = suggestion(variable, variables)
+                    message = [
+                        f"unknown variable {variable!r} in template {name!r} ({used_by}), "
+                        f"locale {locale!r}",
+                        *([f"did you mean {close!r}?"] if close else []),
+                        f"a {playbook.trigger.type} playbook's templates can use "
+                        + ", ".join(variables),
+                    ]
+                    errors.append(
+                        FieldError(
+                            f"templates.{name}.{locale}.{part}",
+                            "; ".join(message),
+                            variable=variable,
+                            template=name,
+                            locale=locale,
+                            steps=steps,
+                        )
+                    )
+    return errors
 
 
 def playbook_to_yaml(playbook: Playbook) -> str:

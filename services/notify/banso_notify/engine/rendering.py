@@ -29,26 +29,47 @@ class MessageBuilder:
         )
         return f"{self._public_url}/v1/unsubscribe?token={quote(token)}"
 
-    def build(self, nudge: Nudge, playbook: Playbook, policy: WorkspacePolicy) -> OutgoingMessage:
-        template = _template(
-            playbook, nudge.template or "", nudge.locale or playbook.default_locale
+    def render(
+        self,
+        playbook: Playbook,
+        policy: WorkspacePolicy,
+        *,
+        template: str,
+        locale: str,
+        context: dict[str, Any],
+        unsubscribe_url: str | None,
+    ) -> RenderedMessage:
+        """One of the playbook's templates in `locale` (or its fallback) for `context`."""
+        renderer = self._renderers.setdefault(
+            policy.product_name, TemplateRenderer(product_name=policy.product_name)
         )
+        values: dict[str, Any] = {
+            **context,
+            "playbook": {"id": playbook.id, "name": playbook.name},
+            "product": {"name": policy.product_name, "url": policy.product_url or ""},
+        }
+        return renderer.render(
+            _template(playbook, template, locale),
+            values,
+            locale=locale,
+            unsubscribe_url=unsubscribe_url,
+        )
+
+    def inert_unsubscribe_url(self) -> str:
+        """The unsubscribe page with a token that unsubscribes nobody (previews, test sends)."""
+        return f"{self._public_url}/v1/unsubscribe?token=test"
+
+    def build(self, nudge: Nudge, playbook: Playbook, policy: WorkspacePolicy) -> OutgoingMessage:
         customer_email = nudge.recipient_kind == "user" and nudge.channel == "email"
         unsubscribe = (
             self.unsubscribe_url(nudge.workspace_id, nudge.recipient_id) if customer_email else None
         )
-        renderer = self._renderers.setdefault(
-            policy.product_name, TemplateRenderer(product_name=policy.product_name)
-        )
-        context: dict[str, Any] = {
-            **nudge.context,
-            "playbook": {"id": playbook.id, "name": playbook.name},
-            "product": {"name": policy.product_name, "url": policy.product_url or ""},
-        }
-        rendered = renderer.render(
-            template,
-            context,
+        rendered = self.render(
+            playbook,
+            policy,
+            template=nudge.template or "",
             locale=nudge.locale or playbook.default_locale,
+            context=nudge.context,
             unsubscribe_url=unsubscribe,
         )
         key = nudge.idempotency_key
@@ -66,13 +87,20 @@ class MessageBuilder:
         )
 
 
-def _template(playbook: Playbook, name: str, locale: str) -> LocalizedTemplate:
+def template_locale(playbook: Playbook, name: str, locale: str) -> str:
+    """The locale of `name` a message in `locale` is rendered from (its fallback when missing)."""
     locales = reroute_templates() if name == REROUTE_TEMPLATE else playbook.templates.get(name)
     if not locales:
         raise TemplateMissing(f"playbook {playbook.id} has no template {name!r}")
-    return (
-        locales.get(locale) or locales.get(playbook.default_locale) or next(iter(locales.values()))
-    )
+    for candidate in (locale, playbook.default_locale):
+        if candidate in locales:
+            return candidate
+    return next(iter(locales))
+
+
+def _template(playbook: Playbook, name: str, locale: str) -> LocalizedTemplate:
+    locales = reroute_templates() if name == REROUTE_TEMPLATE else playbook.templates[name]
+    return locales[template_locale(playbook, name, locale)]
 
 
 def _payload(nudge: Nudge, rendered: RenderedMessage) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Generic webhook sink: the ticket request as JSON, signed the Standard Webhooks way.
 
-Headers: ``webhook-id`` (the theme's key for the creation, so a receiver drops repeats),
-``webhook-timestamp`` and ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{ts}.{body}">``.
+Headers (banso_kit.standard_webhooks): ``webhook-id`` (the theme's key for the creation, so a
+receiver drops repeats), ``webhook-timestamp`` and ``webhook-signature`` (one ``v1,`` signature per
+secret in BRIDGE_WEBHOOK_SECRET: during a rotation it holds the new and the old, space-separated).
 A webhook cannot be searched, so the receiver is the one to deduplicate by ``webhook-id``; if it
 answers JSON with ``key``/``url``, those become the ticket's, else the theme key is the key.
 The receiver reports resolution back to ``POST /v1/webhooks/webhook/{workspace}`` with
@@ -19,7 +20,7 @@ import orjson
 
 from banso_bridge.adapters.sinks.base import ExternalTicket, call
 from banso_bridge.domain.tickets.evidence import TicketDraft
-from banso_bridge.domain.tickets.resolution import standard_webhook_signature
+from banso_kit.standard_webhooks import signed_headers
 
 
 class WebhookSink:
@@ -35,14 +36,9 @@ class WebhookSink:
 
     async def _post(self, webhook_id: str, payload: dict[str, Any]) -> httpx.Response:
         body = orjson.dumps(payload)
-        timestamp = str(int(self._clock()))
         headers = {
             "content-type": "application/json",
-            "webhook-id": webhook_id,
-            "webhook-timestamp": timestamp,
-            "webhook-signature": standard_webhook_signature(
-                self._secret, webhook_id, timestamp, body
-            ),
+            **signed_headers(self._secret, webhook_id, int(self._clock()), body),
             "idempotency-key": webhook_id,
         }
         return await call(self._client, "POST", self._url, content=body, headers=headers)

@@ -36,7 +36,7 @@ class TextPipeline:
         normalized = normalize_text(raw)
         # Redaction comes before detection and tokenisation so that nothing downstream (features,
         # keywords, quotes) ever sees the personal data.
-        redaction = redact(normalized)
+        redaction = redact(normalized, person_names=self._tokenizer.person_names)
         language = detect_language(redaction.text)
         content = strip_boilerplate(redaction.text)
         tokens = tuple(self._tokenizer.tokens(content, language))

@@ -3,13 +3,14 @@
 The patterns run on NFKC-normalised text, so full-width digits and ＠ have already become ASCII.
 Phone numbers are found by `phonenumbers` (Google's libphonenumber metadata), which knows which digit
 strings are real numbers in Japan and elsewhere, so dates, versions and order numbers stay untouched.
+Personal names in Japanese are found by a morphological pass (`names`), given as `person_names`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlsplit
@@ -23,6 +24,7 @@ class PiiKind(StrEnum):
     POSTAL_CODE = "POSTAL_CODE"
     URL = "URL"
     CARD = "CARD"
+    PERSON = "PERSON"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +116,27 @@ def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
             yield match.start, match.end
 
 
-def _redact_phones(text: str, found: Counter[PiiKind]) -> str:
-    if not _PHONE_CANDIDATE.search(text):
-        return text
-    spans = sorted(set(_phone_spans(text)))
+def _redact_spans(
+    text: str, spans: Iterable[tuple[int, int]], kind: PiiKind, found: Counter[PiiKind]
+) -> str:
     pieces: list[str] = []
     cursor = 0
-    for start, end in spans:
+    for start, end in sorted(spans):
         if start < cursor:
-            continue  # the same number matched in a second region
+            continue
         pieces.append(text[cursor:start])
-        pieces.append(placeholder(PiiKind.PHONE))
-        found[PiiKind.PHONE] += 1
+        pieces.append(placeholder(kind))
+        found[kind] += 1
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _redact_phones(text: str, found: Counter[PiiKind]) -> str:
+    if not _PHONE_CANDIDATE.search(text):
+        return text
+    # The same number may match in a second region: overlapping spans are dropped.
+    return _redact_spans(text, set(_phone_spans(text)), PiiKind.PHONE, found)
 
 
 def _redact_postal_codes(text: str, found: Counter[PiiKind]) -> str:
@@ -144,8 +152,11 @@ def _redact_postal_codes(text: str, found: Counter[PiiKind]) -> str:
     return _POSTAL.sub(replace, text)
 
 
-def redact(text: str) -> Redaction:
-    """Replace e-mail addresses, phone numbers, postal codes, secret-bearing URLs and card numbers."""
+def redact(
+    text: str, *, person_names: Callable[[str], Iterable[tuple[int, int]]] | None = None
+) -> Redaction:
+    """Replace e-mail addresses, phone numbers, postal codes, secret-bearing URLs, card numbers and,
+    with `person_names` (where names are in a text), personal names."""
     found: Counter[PiiKind] = Counter()
     text = _sub(_URL, text, PiiKind.URL, found, keep=lambda url: not _url_carries_secret(url))
     text = _sub(_EMAIL, text, PiiKind.EMAIL, found)
@@ -158,4 +169,6 @@ def redact(text: str) -> Redaction:
     )
     text = _redact_phones(text, found)
     text = _redact_postal_codes(text, found)
+    if person_names is not None:
+        text = _redact_spans(text, person_names(text), PiiKind.PERSON, found)
     return Redaction(text=text, found=found)

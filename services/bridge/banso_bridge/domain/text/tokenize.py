@@ -19,6 +19,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # type: ignore[import-untyped]
 
 from banso_bridge.domain.text.language import Language
+from banso_bridge.domain.text.names import HONORIFICS, Morpheme, person_name_spans
 
 if TYPE_CHECKING:
     from sudachipy import Tokenizer as SudachiTokenizer  # type: ignore[import-untyped]
@@ -87,6 +88,12 @@ _JA_STOP_LEMMAS = frozenset(
 )
 # Placeholders left by redaction are not topics: "[EMAIL]" must not make e-mail a theme keyword.
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+# A redacted name's honorific goes with it: alone, 氏 or くん would read as other words.
+_PERSON_HONORIFIC = re.compile(
+    r"\[PERSON\]\s?(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + ")"
+)
+# Kana and kanji: only text with some is worth a Japanese morphological pass for names.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z0-9'’]*[a-z0-9]|[a-z]")
 _EN_STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
     {
@@ -152,20 +159,33 @@ class WordTokenizer:
         self._stems: dict[str, str] = {}
 
     def tokens(self, text: str, language: Language) -> list[Token]:
-        text = _PLACEHOLDER.sub(" ", text)
+        text = _PLACEHOLDER.sub(" ", _PERSON_HONORIFIC.sub(" ", text))
         if language is Language.JAPANESE:
             return self._japanese(text)
         return self._english(text)
 
+    def person_names(self, text: str) -> list[tuple[int, int]]:
+        """Where personal names are in `text` (Japanese only; see `names`), as offsets."""
+        if not _JAPANESE.search(text):
+            return []
+        morphemes = [
+            Morpheme(m.surface(), tuple(m.part_of_speech()), m.begin(), m.end())
+            for m in self._tokenizer().tokenize(text)
+        ]
+        return person_name_spans(morphemes)
+
+    def _tokenizer(self) -> SudachiTokenizer:
+        if self._sudachi is None:
+            from sudachipy import Dictionary, SplitMode
+
+            self._sudachi = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        return self._sudachi
+
     def _japanese(self, text: str) -> list[Token]:
         from sudachipy import SplitMode
 
-        if self._sudachi is None:
-            from sudachipy import Dictionary
-
-            self._sudachi = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
         out: list[Token] = []
-        for morpheme in self._sudachi.tokenize(text):
+        for morpheme in self._tokenizer().tokenize(text):
             pos = morpheme.part_of_speech()
             if (
                 pos[0] not in _CONTENT_POS

@@ -5,13 +5,11 @@ Signatures (HMAC-SHA256 over the raw body, compared in constant time):
 - GitHub: ``X-Hub-Signature-256: sha256=<hex>``
 - Jira Cloud (admin webhooks with a secret): ``X-Hub-Signature: sha256=<hex>``
 - Linear: ``Linear-Signature: <hex>``
-- generic webhook: Standard Webhooks, ``webhook-signature: v1,<base64>`` over
-  ``{webhook-id}.{webhook-timestamp}.{body}``
+- generic webhook: Standard Webhooks, checked by ``banso_kit.standard_webhooks``
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -48,30 +46,6 @@ def verify_linear_signature(secret: str, body: bytes, header: str | None) -> boo
     if not secret or not header:
         return False
     return hmac.compare_digest(_hex_hmac(secret, body), header.strip().lower())
-
-
-def standard_webhook_signature(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def verify_standard_webhook(
-    secret: str, headers: Mapping[str, str], body: bytes, *, now: float, tolerance_s: float = 300
-) -> bool:
-    """Standard Webhooks check, refusing deliveries older than `tolerance_s` (replays)."""
-    webhook_id = headers.get("webhook-id")
-    timestamp = headers.get("webhook-timestamp")
-    offered = headers.get("webhook-signature")
-    if not secret or not webhook_id or not timestamp or not offered:
-        return False
-    try:
-        if abs(now - int(timestamp)) > tolerance_s:
-            return False
-    except ValueError:
-        return False
-    expected = standard_webhook_signature(secret, webhook_id, timestamp, body)
-    return any(hmac.compare_digest(expected, candidate) for candidate in offered.split())
 
 
 def _time(value: Any) -> datetime | None:

@@ -25,6 +25,8 @@ class OutgoingMessage:
     signing_secret: str | None = None
     #: when the message was decided; a resend after a crash keeps the same Date
     decided_at: datetime | None = None
+    #: a test send (``POST /v1/playbooks/{id}/test-send``): channels mark it in a header too
+    test: bool = False
 
 
 class DeliveryError(Exception):

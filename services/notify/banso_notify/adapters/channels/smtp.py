@@ -87,6 +87,8 @@ class SmtpSender:
         else:
             mail["Date"] = formatdate(usegmt=True)
         mail["X-Banso-Idempotency-Key"] = message.idempotency_key
+        if message.test:
+            mail["X-Banso-Test"] = "true"
         if message.unsubscribe_url:
             mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
             mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

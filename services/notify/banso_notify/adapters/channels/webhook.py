@@ -1,41 +1,19 @@
-"""Generic webhook: the nudge as JSON, signed with HMAC-SHA256 the Standard Webhooks way.
+"""Generic webhook: the nudge as JSON, signed the Standard Webhooks way (banso_kit.standard_webhooks).
 
 Headers: ``webhook-id`` (stable per nudge, so receivers can drop repeats), ``webhook-timestamp``
-(Unix seconds) and ``webhook-signature`` = ``v1,`` + base64(HMAC-SHA256(secret,
-"{id}.{timestamp}.{body}")). A secret written ``whsec_<base64>`` is used as those bytes, any other
-secret as its UTF-8 bytes. See https://www.standardwebhooks.com/.
+(Unix seconds) and ``webhook-signature`` (one ``v1,`` signature per configured secret: a policy's
+``webhook_secret`` may hold the new and the old secret, space-separated, while it is rotated).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
 
 import httpx
 import orjson
 
+from banso_kit.standard_webhooks import signed_headers
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage
-
-
-def secret_bytes(secret: str) -> bytes:
-    if secret.startswith("whsec_"):
-        return base64.b64decode(secret.removeprefix("whsec_"))
-    return secret.encode()
-
-
-def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_bytes(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def verify(secret: str, headers: httpx.Headers | dict[str, str], body: bytes) -> bool:
-    """Receiver-side check (used by tests, and a reference for integrators)."""
-    expected = sign(secret, headers["webhook-id"], int(headers["webhook-timestamp"]), body)
-    offered = headers["webhook-signature"].split(" ")
-    return any(hmac.compare_digest(expected, candidate) for candidate in offered)
 
 
 class WebhookSender:
@@ -53,9 +31,14 @@ class WebhookSender:
             "webhook-timestamp": str(timestamp),
             "idempotency-key": message.idempotency_key,
         }
+        if message.test:
+            headers["banso-test"] = "true"
         secret = message.signing_secret or self._secret
         if secret:
-            headers["webhook-signature"] = sign(secret, webhook_id, timestamp, body)
+            try:
+                headers |= signed_headers(secret, webhook_id, timestamp, body)
+            except ValueError as exc:  # a policy stored before secrets were checked on save
+                raise DeliveryError(f"webhook_secret: {exc}", permanent=True) from None
         await post(self._client, message.address, body, headers)
         return webhook_id
 
