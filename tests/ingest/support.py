@@ -103,16 +103,14 @@ def running_ingest(
         "INGEST_WORKERS": str(workers),
         **(extra_env or {}),
     }
-    workspace = banso(env, "workspace", "create", "Acme", "--json")
-    source = banso(env, "source", "create", workspace["workspace_id"], "web", "--json")
     log = workdir / f"ingest-{port}.log"
     server = IngestServer(
         url=f"http://127.0.0.1:{port}",
         env=env,
         prefix=prefix,
         bootstrap=bootstrap,
-        workspace_id=workspace["workspace_id"],
-        write_key=source["write_key"],
+        workspace_id="",
+        write_key="",
         log=log,
     )
     with log.open("wb") as out:
@@ -125,6 +123,11 @@ def running_ingest(
         )
         try:
             _wait_ready(server)
+            # The CLI talks to the running service's admin API (INGEST_PORT in `env`).
+            workspace = banso(env, "workspace", "create", "Acme", "--json")
+            source = banso(env, "source", "create", workspace["workspace_id"], "web", "--json")
+            server.workspace_id = workspace["workspace_id"]
+            server.write_key = source["write_key"]
             yield server
         finally:
             server.stop()

@@ -18,7 +18,7 @@ from types import TracebackType
 
 from prometheus_client import CollectorRegistry
 
-from banso_contracts.topics import ALL_TOPICS, Topic
+from banso_contracts.topics import ALL_TOPICS, TOKEN_REVOCATIONS, Topic
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
 from banso_kit.health import Check
@@ -28,6 +28,7 @@ from banso_kit.kafka.dead_letters import DeadLetterWriter
 from banso_kit.kafka.producer import Producer
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.outbox import Outbox, OutboxRelay
+from banso_kit.revocations import RevokedTokens
 from banso_kit.settings import ServiceSettings
 from banso_kit.tables import KitTables
 
@@ -61,8 +62,15 @@ class Runtime:
         )
         self.dead_letters = DeadLetterWriter(self.outbox, service=settings.service_name)
         self.consumer_metrics = ConsumerMetrics(registry, settings.service_name)
+        self.revoked_tokens = RevokedTokens(
+            settings.kafka_bootstrap_servers,
+            TOKEN_REVOCATIONS.physical_name(settings.topic_prefix),
+            client_options=settings.kafka_consumer_options(),
+            client_id=f"banso-{settings.service_name}-revocations",
+        )
         self.consumers: list[TransactionalConsumer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._revocations: asyncio.Task[None] | None = None
         self._create_topics = create_topics
         self._kafka_startup_timeout_s = kafka_startup_timeout_s
         self._started = False
@@ -93,6 +101,7 @@ class Runtime:
                 client_options=self.settings.kafka_client_options(),
             )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self._revocations = asyncio.create_task(self.revoked_tokens.run(), name="revocations")
         self._started = True
 
     async def _start_producer(self) -> None:
@@ -142,12 +151,20 @@ class Runtime:
         return consumer
 
     def readiness_checks(self) -> dict[str, Check]:
-        return {"database": self.db.ping, "kafka": self.producer.ping}
+        return {
+            "database": self.db.ping,
+            "kafka": self.producer.ping,
+            "token_revocations": self.revoked_tokens.ready,
+        }
 
     async def stop(self, *, grace_s: float = 30.0) -> None:
         for consumer in self.consumers:
             consumer.request_stop()
         self.relay.request_stop()
+        if self._revocations is not None:
+            self._revocations.cancel()
+            await asyncio.gather(self._revocations, return_exceptions=True)
+            self._revocations = None
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=grace_s)
             for task in pending:
