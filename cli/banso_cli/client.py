@@ -9,8 +9,6 @@ from typing import Any
 
 import httpx
 
-from banso_kit.settings import ServiceSettings
-
 DEFAULT_PORT = 8001
 
 
@@ -34,6 +32,8 @@ def default_admin_token(env: Mapping[str, str]) -> str:
     token = env.get("BANSO_ADMIN_TOKEN")
     if token:
         return token
+    from banso_kit.settings import ServiceSettings  # imported only when needed: it is slow
+
     default: str = ServiceSettings.model_fields["admin_token"].default
     return default
 

@@ -10,14 +10,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
 from banso_cli.client import AdminClient, CommandFailed
 from banso_cli.commands import COMMANDS
 from banso_cli.parser import build_parser
-from banso_contracts.topics import ALL_TOPICS
-from banso_kit.kafka.admin import ensure_topics
-from banso_kit.settings import ServiceSettings
 
 
 def _emit(answer: Any, as_json: bool, text: str) -> None:
@@ -25,6 +20,13 @@ def _emit(answer: Any, as_json: bool, text: str) -> None:
 
 
 def _topics(args: argparse.Namespace) -> None:
+    # Kafka and the settings are imported here only: the admin commands start faster without.
+    from pydantic import ValidationError
+
+    from banso_contracts.topics import ALL_TOPICS
+    from banso_kit.kafka.admin import ensure_topics
+    from banso_kit.settings import ServiceSettings
+
     try:
         settings = ServiceSettings()
     except ValidationError as exc:

@@ -5,7 +5,20 @@ from __future__ import annotations
 import argparse
 from importlib.metadata import version
 
-from banso_kit.auth import SCOPES
+# The API's scopes (banso_kit.auth.SCOPES; the API checks them too), spelt here so the command line
+# starts without importing the services' runtime.
+SCOPES = ("read", "write", "admin")
+
+
+def _connection(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--url",
+        default=default,
+        help="ingest's base URL (default BANSO_INGEST_URL, else INGEST_HOST:INGEST_PORT)",
+    )
+    parser.add_argument(
+        "--admin-token", default=default, help="the admin token (default BANSO_ADMIN_TOKEN)"
+    )
 
 
 def _command(
@@ -13,6 +26,7 @@ def _command(
 ) -> argparse.ArgumentParser:
     command = group.add_parser(name, help=help_, description=help_)
     command.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _connection(command, argparse.SUPPRESS)  # also accepted after the command
     return command
 
 
@@ -27,10 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "write keys, API tokens, the audit log; and Kafka topics.",
     )
     parser.add_argument("--version", action="version", version=f"banso {version('banso-cli')}")
-    parser.add_argument(
-        "--url", help="ingest's base URL (default BANSO_INGEST_URL, else INGEST_HOST:INGEST_PORT)"
-    )
-    parser.add_argument("--admin-token", help="the admin token (default BANSO_ADMIN_TOKEN)")
+    _connection(parser)
     groups = parser.add_subparsers(dest="group", required=True)
 
     workspace = groups.add_parser("workspace", help="tenants").add_subparsers(

@@ -4,8 +4,9 @@ Tokens are JWTs every service verifies with `BANSO_SECRET` alone; revoking one i
 (`TokenRevoked` on `banso.token-revocations.v1`, published by ingest through its outbox). Each
 service process reads the topic from the beginning, without a consumer group (every process needs
 every record), and keeps the revoked token ids until the tokens would have expired anyway.
-`caught_up` turns true once the records that existed at start have been read: `/readyz` waits for
-it, so a restarted service never accepts a token revoked before it started.
+`caught_up` turns true once the records that existed at start have been read: the runtime's start
+waits for it (and `/readyz` reports it), so a restarted service does not accept a token revoked
+before it started.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ class RevokedTokens:
         for token_id, expires_at in list(self._revoked.items()):
             if expires_at is not None and expires_at <= now:
                 del self._revoked[token_id]
+
+    async def wait_caught_up(self, timeout_s: float) -> bool:
+        """Wait until the revocations present at start are read (or `timeout_s` passed)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while not self.caught_up and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        return self.caught_up
 
     async def ready(self) -> None:
         """A readiness check: fails until the revocations present at start have been read."""

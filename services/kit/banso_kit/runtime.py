@@ -102,6 +102,8 @@ class Runtime:
             )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._revocations = asyncio.create_task(self.revoked_tokens.run(), name="revocations")
+        if not await self.revoked_tokens.wait_caught_up(self._kafka_startup_timeout_s):
+            logger.warning("token_revocations_not_read_yet")
         self._started = True
 
     async def _start_producer(self) -> None:
