@@ -12,6 +12,7 @@ before it started.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -49,6 +50,7 @@ class RevokedTokens:
         self._now = now
         self._revoked: dict[str, dt.datetime | None] = {}
         self.caught_up = False
+        self._read_to_start = asyncio.Event()
 
     def is_revoked(self, token_id: str) -> bool:
         return token_id in self._revoked
@@ -68,10 +70,8 @@ class RevokedTokens:
 
     async def wait_caught_up(self, timeout_s: float) -> bool:
         """Wait until the revocations present at start are read (or `timeout_s` passed)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while not self.caught_up and loop.time() < deadline:
-            await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._read_to_start.wait(), timeout_s)
         return self.caught_up
 
     async def ready(self) -> None:
@@ -125,6 +125,8 @@ class RevokedTokens:
                         self.caught_up = all(
                             at >= ends[tp] for at, tp in zip(positions, ends, strict=True)
                         )
+                        if self.caught_up:
+                            self._read_to_start.set()
                 self.forget_expired()
         finally:
             await consumer.stop()
