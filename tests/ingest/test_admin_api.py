@@ -186,6 +186,9 @@ async def test_the_admin_api_refuses_a_missing_or_wrong_admin_token(ingest: Inge
     [
         ("POST", "/v1/admin/workspaces", {"name": ""}, "name"),
         ("POST", "/v1/admin/workspaces", {}, "name"),
+        ("POST", "/v1/admin/workspaces", {"name": "nul\u0000byte"}, "name"),
+        ("GET", "/v1/admin/workspaces/ws%20spaced", None, "path.workspace_id"),
+        ("GET", "/v1/admin/workspaces/" + "w" * 65, None, "path.workspace_id"),
         ("POST", "/v1/admin/workspaces/{ws}/sources", {"name": "x" * 201}, "name"),
         ("POST", "/v1/admin/workspaces/{ws}/tokens", {"scopes": []}, "scopes"),
         ("POST", "/v1/admin/workspaces/{ws}/tokens", {"scopes": ["root"]}, "scopes.0"),

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Query
 
 from banso_ingest.adapters import audit_log
-from banso_ingest.api.admin.schemas import AuditEntryPublic, AuditPage, errors
+from banso_ingest.api.admin.schemas import ID_PATTERN, AuditEntryPublic, AuditPage, errors
 from banso_ingest.api.admin.security import ActorDep
 from banso_kit.api import ReadSessionDep
 
@@ -23,8 +23,10 @@ async def read_audit_log(
     before: Annotated[
         int | None, Query(ge=1, le=2**62, description="Entries older than this id (a cursor).")
     ] = None,
-    workspace_id: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=64, examples=["source.revoked"])] = None,
+    workspace_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=ID_PATTERN, examples=["source.revoked"])
+    ] = None,
 ) -> AuditPage:
     """Who did what to which target, and when: newest first, a page at a time."""
     rows = await audit_log.page(

@@ -1,12 +1,13 @@
-"""The admin routes' dependencies: the operator (actor, clock, outbox) and a session."""
+"""The admin routes' dependencies: the operator (actor, clock, outbox) and the ids in paths."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Path
 
 from banso_ingest.administration import Operator
+from banso_ingest.api.admin.schemas import ID_PATTERN
 from banso_ingest.api.admin.security import ActorDep
 from banso_ingest.api.deps import IngestDep
 from banso_kit.api import RuntimeDep
@@ -17,3 +18,12 @@ def _operator(actor: ActorDep, ingest: IngestDep, runtime: RuntimeDep) -> Operat
 
 
 OperatorDep = Annotated[Operator, Depends(_operator)]
+
+
+def _id_in_path(what: str) -> Any:
+    return Path(min_length=1, max_length=64, pattern=ID_PATTERN, description=f"The {what}'s id.")
+
+
+WorkspaceId = Annotated[str, _id_in_path("workspace")]
+SourceId = Annotated[str, _id_in_path("source")]
+TokenId = Annotated[str, _id_in_path("token")]

@@ -18,7 +18,13 @@ from banso_ingest.domain.credentials import (
 from banso_ingest.models import ApiToken, AuditEntry, Source, Workspace
 from banso_kit.auth import Scope
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Control characters (NUL above all, which PostgreSQL cannot store) are refused in every text field.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE),
+]
+ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
 class ErrorBody(BaseModel):

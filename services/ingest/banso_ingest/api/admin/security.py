@@ -27,6 +27,7 @@ def _actor(
         str | None,
         Header(
             max_length=100,
+            pattern=r"^[^\x00-\x1f\x7f]*$",
             description="Who is acting (recorded in the audit log as declared by the client).",
         ),
     ] = None,

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from banso_ingest import administration
 from banso_ingest.adapters import source_store
 from banso_ingest.adapters.source_store import NewKey
-from banso_ingest.api.admin.deps import OperatorDep
+from banso_ingest.api.admin.deps import OperatorDep, SourceId, WorkspaceId
 from banso_ingest.api.admin.schemas import (
     SourceCreate,
     SourcePublic,
@@ -29,7 +29,7 @@ def _with_key(created: NewKey, op: OperatorDep) -> SourceWithKey:
 
 @router.post("", status_code=201, responses=errors(401, 404, 422))
 async def create_source(
-    workspace_id: str, body: SourceCreate, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId, body: SourceCreate, op: OperatorDep, session: SessionDep
 ) -> SourceWithKey:
     """Create a source; its write key is in this answer only (it is stored hashed)."""
     created = await administration.create_source(
@@ -40,7 +40,7 @@ async def create_source(
 
 @router.get("", responses=errors(401, 404))
 async def list_sources(
-    workspace_id: str, _: ActorDep, ingest: IngestDep, session: ReadSessionDep
+    workspace_id: WorkspaceId, _: ActorDep, ingest: IngestDep, session: ReadSessionDep
 ) -> list[SourcePublic]:
     """The workspace's sources with their key prefixes and when each was last seen."""
     rows = await source_store.list_sources(session, workspace_id=workspace_id)
@@ -50,7 +50,11 @@ async def list_sources(
 
 @router.post("/{source_id}/rotate", responses=errors(401, 404, 409, 422))
 async def rotate_source_key(
-    workspace_id: str, source_id: str, body: SourceRotate, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId,
+    source_id: SourceId,
+    body: SourceRotate,
+    op: OperatorDep,
+    session: SessionDep,
 ) -> SourceWithKey:
     """Give the source a new write key (in this answer only); the previous one keeps working
     for `grace_seconds`, then every ingest worker refuses it within a second."""
@@ -62,7 +66,7 @@ async def rotate_source_key(
 
 @router.post("/{source_id}/revoke", responses=errors(401, 404))
 async def revoke_source(
-    workspace_id: str, source_id: str, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId, source_id: SourceId, op: OperatorDep, session: SessionDep
 ) -> SourcePublic:
     """Revoke the source: every ingest worker and replica refuses its keys within a second."""
     source = await administration.revoke_source(

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from banso_ingest import administration
 from banso_ingest.adapters import token_store
-from banso_ingest.api.admin.deps import OperatorDep
+from banso_ingest.api.admin.deps import OperatorDep, TokenId, WorkspaceId
 from banso_ingest.api.admin.schemas import TokenIssue, TokenIssued, TokenPublic, errors
 from banso_ingest.api.admin.security import ActorDep
 from banso_ingest.api.deps import IngestDep
@@ -17,7 +17,11 @@ router = APIRouter(prefix="/v1/admin/workspaces/{workspace_id}/tokens", tags=["a
 
 @router.post("", status_code=201, responses=errors(401, 404, 422))
 async def issue_token(
-    workspace_id: str, body: TokenIssue, op: OperatorDep, ingest: IngestDep, session: SessionDep
+    workspace_id: WorkspaceId,
+    body: TokenIssue,
+    op: OperatorDep,
+    ingest: IngestDep,
+    session: SessionDep,
 ) -> TokenIssued:
     """Issue a bearer token with scopes and an expiry; the token is in this answer only."""
     record, signed = await administration.issue_api_token(
@@ -35,7 +39,7 @@ async def issue_token(
 
 @router.get("", responses=errors(401, 404))
 async def list_tokens(
-    workspace_id: str, _: ActorDep, ingest: IngestDep, session: ReadSessionDep
+    workspace_id: WorkspaceId, _: ActorDep, ingest: IngestDep, session: ReadSessionDep
 ) -> list[TokenPublic]:
     """The workspace's tokens (never the tokens themselves): scopes, expiry, state."""
     rows = await token_store.list_tokens(session, workspace_id=workspace_id)
@@ -45,7 +49,7 @@ async def list_tokens(
 
 @router.post("/{token_id}/revoke", responses=errors(401, 404))
 async def revoke_token(
-    workspace_id: str, token_id: str, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId, token_id: TokenId, op: OperatorDep, session: SessionDep
 ) -> TokenPublic:
     """Revoke a token: every service refuses it once it has read the revocation from Kafka."""
     token = await administration.revoke_api_token(

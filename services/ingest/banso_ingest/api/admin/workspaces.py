@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from banso_ingest import administration
 from banso_ingest.adapters import workspaces
-from banso_ingest.api.admin.deps import OperatorDep
+from banso_ingest.api.admin.deps import OperatorDep, WorkspaceId
 from banso_ingest.api.admin.schemas import (
     WorkspaceCreate,
     WorkspaceDeleted,
@@ -47,14 +47,16 @@ async def list_workspaces(
 
 
 @router.get("/{workspace_id}", responses=errors(401, 404))
-async def get_workspace(workspace_id: str, _: ActorDep, session: ReadSessionDep) -> WorkspacePublic:
+async def get_workspace(
+    workspace_id: WorkspaceId, _: ActorDep, session: ReadSessionDep
+) -> WorkspacePublic:
     """One workspace."""
     return WorkspacePublic.of(await workspaces.get_workspace(session, workspace_id=workspace_id))
 
 
 @router.patch("/{workspace_id}", responses=errors(401, 404, 422))
 async def rename_workspace(
-    workspace_id: str, body: WorkspaceRename, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId, body: WorkspaceRename, op: OperatorDep, session: SessionDep
 ) -> WorkspacePublic:
     """Rename a workspace."""
     workspace = await administration.rename_workspace(
@@ -65,7 +67,7 @@ async def rename_workspace(
 
 @router.delete("/{workspace_id}", responses=errors(401, 404))
 async def delete_workspace(
-    workspace_id: str, op: OperatorDep, session: SessionDep
+    workspace_id: WorkspaceId, op: OperatorDep, session: SessionDep
 ) -> WorkspaceDeleted:
     """Delete a workspace with its sources, tokens (revoked on every service) and the dedupe and
     grouping state ingest holds for it. Events already published stay in Kafka."""
