@@ -111,6 +111,8 @@ class RevokedTokens:
         await consumer.start()
         try:
             ends: dict[TopicPartition, int] | None = None
+            loop = asyncio.get_running_loop()
+            next_prune = loop.time()
             while True:
                 batches = await consumer.getmany(timeout_ms=200)
                 for records in batches.values():
@@ -127,7 +129,9 @@ class RevokedTokens:
                         )
                         if self.caught_up:
                             self._read_to_start.set()
-                self.forget_expired()
+                if loop.time() >= next_prune:
+                    self.forget_expired()
+                    next_prune = loop.time() + 60.0
         finally:
             await consumer.stop()
 
