@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter
 
 from banso_ingest import administration
@@ -22,8 +24,8 @@ from banso_kit.api import ReadSessionDep, SessionDep
 router = APIRouter(prefix="/v1/admin/workspaces/{workspace_id}/sources", tags=["admin: sources"])
 
 
-def _with_key(created: NewKey, op: OperatorDep) -> SourceWithKey:
-    public = SourcePublic.of(created.source, now=op.now)
+def _with_key(created: NewKey, now: dt.datetime) -> SourceWithKey:
+    public = SourcePublic.of(created.source, now=now)
     return SourceWithKey(**public.model_dump(), write_key=created.write_key)
 
 
@@ -35,7 +37,7 @@ async def create_source(
     created = await administration.create_source(
         session, op, workspace_id=workspace_id, name=body.name
     )
-    return _with_key(created, op)
+    return _with_key(created, op.now)
 
 
 @router.get("", responses=errors(401, 404))
@@ -61,7 +63,7 @@ async def rotate_source_key(
     rotated = await administration.rotate_source_key(
         session, op, workspace_id=workspace_id, source_id=source_id, grace_s=body.grace_seconds
     )
-    return _with_key(rotated, op)
+    return _with_key(rotated, op.now)
 
 
 @router.post("/{source_id}/revoke", responses=errors(401, 404))
