@@ -4,7 +4,7 @@
 
 1. Starts ingest the way the README runs it in production: `banso-ingest serve` with 2 uvicorn
    workers, BANSO_ENV=production, its SQLite database, on a free loopback port; a fresh workspace
-   and source (write key) made with the `banso` CLI; topics under a private prefix.
+   and source (write key) made with the `banso` CLI once it is up; topics under a private prefix.
 2. Posts batches of 100 events of ~300 bytes each, every connection as fast as answers come back,
    for 30 s: accepted events/s and p50/p99 request latency, and the CPU the workers used.
 3. Posts at half that rate on a fixed schedule (open loop, so queueing shows in the latency) for
@@ -192,13 +192,6 @@ def main() -> None:
         "INGEST_PORT": str(port),
         "INGEST_WORKERS": str(args.workers),
     }
-    banso = str(VENV_BIN / "banso")
-    workspace = json.loads(_run([banso, "workspace", "create", "Bench", "--json"], env))
-    source = json.loads(
-        _run([banso, "source", "create", workspace["workspace_id"], "bench", "--json"], env)
-    )
-    write_key = source["write_key"]
-
     log = (workdir / "ingest.log").open("wb")
     server = subprocess.Popen(
         [str(VENV_BIN / "banso-ingest"), "serve"],
@@ -209,6 +202,12 @@ def main() -> None:
     )
     try:
         _wait_ready(port, server)
+        banso = str(VENV_BIN / "banso")  # a client of the admin API of the ingest just started
+        workspace = json.loads(_run([banso, "workspace", "create", "Bench", "--json"], env))
+        source = json.loads(
+            _run([banso, "source", "create", workspace["workspace_id"], "bench", "--json"], env)
+        )
+        write_key = source["write_key"]
         print(f"ingest ready on :{port} ({args.workers} workers); warming up", flush=True)
         warmup = asyncio.run(
             closed_loop(

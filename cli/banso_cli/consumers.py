@@ -1,106 +1,55 @@
 """`banso consumers list|resume SERVICE`: where a service's consumers stand, and resuming the
 partitions whose stored offsets lie beyond the log's end (the broker's log was reset, a topic
-recreated, another cluster) — through the service's admin routes, never its database."""
+recreated, another cluster) — through that service's admin routes, never its database."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
-from banso_kit.errors import BansoError
+from banso_cli.client import AdminClient
 
 PORTS = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004}
 
 
-class ServiceRefused(BansoError):
-    """The service answered with an error (its message is passed on)."""
+def service_url(service: str, given: str | None, env: Mapping[str, str] = os.environ) -> str:
+    """`--url`, else `BANSO_<SERVICE>_URL`, else the service's port on this machine."""
+    upper = service.upper()
+    port = env.get(f"{upper}_PORT") or PORTS[service]
+    return (given or env.get(f"BANSO_{upper}_URL") or f"http://127.0.0.1:{port}").rstrip("/")
 
 
-def add_parser(groups: Any) -> None:
-    consumers = groups.add_parser(
-        "consumers", help="consumer progress; resume partitions beyond the log end"
-    ).add_subparsers(dest="action", required=True)
-    for action, text in (
-        ("list", "lag and partitions not progressing, per consumer group"),
-        ("resume", "store the log's start (or end) for partitions beyond the log end"),
-    ):
-        command = consumers.add_parser(action, help=text)
-        command.add_argument("service", choices=sorted(PORTS))
-        command.add_argument(
-            "--url", help="the service's base URL (default: $BANSO_<SERVICE>_URL or 127.0.0.1)"
-        )
-        command.add_argument("--json", action="store_true", help="print JSON")
-        if action == "resume":
-            command.add_argument(
-                "--from",
-                dest="resume_from",
-                choices=("start", "end"),
-                required=True,
-                help="start: the log's oldest record (nothing of a new log is lost); end: skip it",
-            )
-            command.add_argument("--group", help="one group (default: every group with a problem)")
+def run(args: argparse.Namespace) -> tuple[Any, str]:
+    """The answer (for --json) and its text."""
+    client = AdminClient.from_env(
+        url=service_url(args.service, args.url), admin_token=args.admin_token
+    )
+    listed = client.call("GET", "/v1/admin/consumers")
+    if args.action == "list":
+        return listed, _groups_text(listed)
+    groups = [args.consumer_group] if args.consumer_group else [
+        g["group_id"] for g in listed["groups"]
+        if any(p["kind"] == "beyond_log_end" for p in g["problems"])
+    ]  # fmt: skip
+    resumed = [
+        client.call("POST", f"/v1/admin/consumers/{group}/resume", body={"from": args.resume_from})
+        for group in groups
+    ]
+    lines = [
+        f"{r['group_id']}: {m['topic']}[{m['partition']}] resumes at offset {m['offset']}"
+        for r in resumed
+        for m in r["moved"]
+    ]
+    return {"resumed": resumed}, "\n".join(lines) or "no partition lies beyond its log end"
 
 
-def service_url(service: str, given: str | None) -> str:
-    default = f"http://127.0.0.1:{os.environ.get(f'{service.upper()}_PORT', PORTS[service])}"
-    return (given or os.environ.get(f"BANSO_{service.upper()}_URL") or default).rstrip("/")
-
-
-def run(args: argparse.Namespace, admin_token: str) -> None:
-    base = service_url(args.service, args.url)
-    headers = {"Authorization": f"Bearer {admin_token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30.0) as client:
-        listed = _answer(client.get("/v1/admin/consumers"))
-        if args.action == "list":
-            _print_groups(listed, args.json)
-            return
-        groups = [args.group] if args.group else [
-            g["group_id"] for g in listed["groups"]
-            if any(p["kind"] == "beyond_log_end" for p in g["problems"])
-        ]  # fmt: skip
-        results = [
-            _answer(client.post(f"/v1/admin/consumers/{group}/resume", json={"from": args.resume_from}))
-            for group in groups
-        ]  # fmt: skip
-    if args.json:
-        sys.stdout.write(json.dumps({"resumed": results}) + "\n")
-        return
-    if not results:
-        sys.stdout.write("no partition lies beyond its log end\n")
-    for result in results:
-        for moved in result["moved"]:
-            sys.stdout.write(
-                f"{result['group_id']}: {moved['topic']}[{moved['partition']}] resumes at offset "
-                f"{moved['offset']}\n"
-            )
-
-
-def _answer(response: httpx.Response) -> Any:
-    if response.status_code >= 400:
-        try:
-            detail = response.json().get("detail") or response.text
-        except ValueError:
-            detail = response.text
-        raise ServiceRefused(f"{response.request.url}: {response.status_code} {detail}")
-    return response.json()
-
-
-def _print_groups(listed: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(listed) + "\n")
-        return
+def _groups_text(listed: Mapping[str, Any]) -> str:
+    lines = []
     for group in listed["groups"]:
-        lag = sum(group["lag"].values())
-        state = (
-            "progressing"
-            if not group["problems"]
-            else f"{len(group['problems'])} partitions not progressing"
-        )
-        sys.stdout.write(f"{group['group_id']}: lag {lag}, {state}\n")
-        for problem in group["problems"]:
-            sys.stdout.write(f"  {problem['detail']}\n")
+        problems = group["problems"]
+        state = f"{len(problems)} partitions not progressing" if problems else "progressing"
+        lines.append(f"{group['group_id']}: lag {sum(group['lag'].values())}, {state}")
+        lines.extend(f"  {problem['detail']}" for problem in problems)
+    return "\n".join(lines) or "no consumers"

@@ -20,6 +20,7 @@ from banso_contracts.topics import (
     HEALTH,
     NUDGES,
     TICKETS,
+    TOKEN_REVOCATIONS,
     USAGE,
     USER_TRAITS,
     Topic,
@@ -39,22 +40,23 @@ CHANNEL_IDS: dict[str, str] = {
     TICKETS.name: "tickets",
     NUDGES.name: "nudges",
     DEAD_LETTER.name: "deadLetters",
+    TOKEN_REVOCATIONS.name: "tokenRevocations",
 }
 
 SERVICES = ("ingest", "scoring", "bridge", "notify")
 
 # Who sends and who receives each topic (DESIGN.md, "Services"); every service dead-letters.
 SENDS: dict[str, tuple[Topic, ...]] = {
-    "ingest": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, DEAD_LETTER),
+    "ingest": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, TOKEN_REVOCATIONS, DEAD_LETTER),
     "scoring": (HEALTH, DEAD_LETTER),
     "bridge": (TICKETS, DEAD_LETTER),
     "notify": (NUDGES, DEAD_LETTER),
 }
 RECEIVES: dict[str, tuple[Topic, ...]] = {
-    "ingest": (),
-    "scoring": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, NUDGES),
-    "bridge": (FEEDBACK, USER_TRAITS, ACCOUNT_TRAITS, HEALTH),
-    "notify": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, HEALTH, TICKETS),
+    "ingest": (TOKEN_REVOCATIONS,),
+    "scoring": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, NUDGES, TOKEN_REVOCATIONS),
+    "bridge": (FEEDBACK, USER_TRAITS, ACCOUNT_TRAITS, HEALTH, TOKEN_REVOCATIONS),
+    "notify": (USAGE, USER_TRAITS, ACCOUNT_TRAITS, HEALTH, TICKETS, TOKEN_REVOCATIONS),
 }
 
 _HEADER_DESCRIPTIONS: dict[str, str] = {

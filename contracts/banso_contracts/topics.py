@@ -27,6 +27,7 @@ from banso_contracts.events import (
     TicketCreated,
     TicketResolved,
     TicketUpdated,
+    TokenRevoked,
     UsageRecorded,
     UserAliased,
     UserIdentified,
@@ -143,6 +144,16 @@ DEAD_LETTER = Topic(
     retention_ms=30 * DAY_MS,
     description="Messages a service could not validate or process, with the error and origin.",
 )
+TOKEN_REVOCATIONS = Topic(
+    name="banso.token-revocations.v1",
+    key="<workspace_id>:<token_id>",
+    events=(TokenRevoked,),
+    partitions=1,
+    cleanup_policy="compact",
+    retention_ms=None,
+    description="API tokens revoked before their expiry; every service reads it from the start "
+    "and refuses those tokens. Compacted: one record per token, kept forever.",
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     USAGE,
@@ -153,6 +164,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     TICKETS,
     NUDGES,
     DEAD_LETTER,
+    TOKEN_REVOCATIONS,
 )
 
 

@@ -25,6 +25,7 @@ from banso_contracts.events import (
     TicketCreated,
     TicketResolved,
     TicketUpdated,
+    TokenRevoked,
     UsageRecorded,
     UserAliased,
     UserIdentified,
@@ -223,5 +224,12 @@ def samples() -> list[Event]:
             error="invalid JSON: EOF while parsing",
             attempts=1,
             failed_at=T0,
+        ),
+        TokenRevoked(
+            workspace_id=WS,
+            token_id="9f2c4be1d0a84f51b7e3c6a2d5f80e17",
+            revoked_at=T0,
+            expires_at=T0 + timedelta(days=365),
+            reason="revoked",
         ),
     ]

@@ -21,6 +21,7 @@ from banso_contracts.topics import (
     HEALTH,
     NUDGES,
     TICKETS,
+    TOKEN_REVOCATIONS,
     USAGE,
     USER_TRAITS,
 )
@@ -151,13 +152,16 @@ def test_operations_say_who_sends_and_receives_each_topic(document: dict[str, An
 
     ids = {topic.name: CHANNEL_IDS[topic.name] for topic in ALL_TOPICS}
     assert channels("ingest", "send") == {
-        ids[t.name] for t in (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, DEAD_LETTER)
+        ids[t.name]
+        for t in (USAGE, USER_TRAITS, ACCOUNT_TRAITS, FEEDBACK, TOKEN_REVOCATIONS, DEAD_LETTER)
     }
     assert channels("scoring", "send") == {ids[HEALTH.name], ids[DEAD_LETTER.name]}
     assert channels("bridge", "send") == {ids[TICKETS.name], ids[DEAD_LETTER.name]}
     assert channels("notify", "send") == {ids[NUDGES.name], ids[DEAD_LETTER.name]}
     for service, topics in RECEIVES.items():
         assert channels(service, "receive") == {ids[t.name] for t in topics}
+        # Every service refuses revoked tokens: each one reads the revocations.
+        assert TOKEN_REVOCATIONS in topics, service
     for service, topics in SENDS.items():
         for topic in topics:
             assert topic in ALL_TOPICS, service

@@ -12,6 +12,7 @@ from banso_contracts.events import (
     DeadLettered,
     Event,
     HealthChanged,
+    TokenRevoked,
     UserAliased,
     UserIdentified,
 )
@@ -21,6 +22,7 @@ from banso_contracts.topics import (
     DEAD_LETTER,
     HEALTH,
     TICKETS,
+    TOKEN_REVOCATIONS,
     USAGE,
     USER_TRAITS,
     event_class,
@@ -54,12 +56,13 @@ def test_topic_names_follow_the_naming_rule() -> None:
         "banso.tickets.v1",
         "banso.nudges.v1",
         "banso.deadletter.v1",
+        "banso.token-revocations.v1",
     ]
 
 
-def test_traits_topics_are_compacted_and_kept_forever() -> None:
+def test_state_topics_are_compacted_and_kept_forever() -> None:
     for topic in ALL_TOPICS:
-        compacted = topic in (USER_TRAITS, ACCOUNT_TRAITS)
+        compacted = topic in (USER_TRAITS, ACCOUNT_TRAITS, TOKEN_REVOCATIONS)
         assert (topic.cleanup_policy == "compact") is compacted
         assert (topic.retention_ms is None) is compacted
     assert USER_TRAITS.configs() == {"cleanup.policy": "compact", "retention.ms": "-1"}
@@ -70,6 +73,7 @@ def test_partitions_fit_the_development_broker() -> None:
     assert {t.name: t.partitions for t in ALL_TOPICS if t.partitions != 6} == {
         TICKETS.name: 3,
         DEAD_LETTER.name: 3,
+        TOKEN_REVOCATIONS.name: 1,
     }
 
 
@@ -89,6 +93,8 @@ def test_keys_follow_the_contributing_rules(event: Event) -> None:
         assert key == f"{WS}:thm_1"
     elif isinstance(event, DeadLettered):
         assert key == "banso.usage.v1:2"
+    elif isinstance(event, TokenRevoked):
+        assert key == f"{WS}:{event.token_id}"
     else:
         assert key == f"{WS}:acc_1"
 

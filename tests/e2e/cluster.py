@@ -158,7 +158,7 @@ class Cluster:
             service.stop()
 
     def cli(self, *args: str) -> str:
-        """Run the `banso` CLI against this cluster's ingest database."""
+        """Run the `banso` CLI against this cluster's ingest (its admin API)."""
         result = subprocess.run(
             [str(BIN / "banso"), *args],
             env=self.env,

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer
+
+from banso_cli.client import default_admin_token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = REPO_ROOT / ".venv" / "bin"
@@ -89,12 +92,19 @@ def running_ingest(
     database_url: str | None = None,
     workers: int = 1,
     extra_env: dict[str, str] | None = None,
+    replica_of: IngestServer | None = None,
 ) -> Iterator[IngestServer]:
+    """Ingest serving on a free port; a workspace and source made through its admin API, or,
+    as a `replica_of` another server, that server's topics and workspace (share the database)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    prefix = f"test.{uuid.uuid4().hex[:10]}."
+    prefix = replica_of.prefix if replica_of else f"test.{uuid.uuid4().hex[:10]}."
     env = {
         **os.environ,
         "BANSO_ENV": "test",
+        "BANSO_ADMIN_TOKEN": replica_of.env["BANSO_ADMIN_TOKEN"]
+        if replica_of
+        else "test-admin-token-" + uuid.uuid4().hex,
         "BANSO_DATA_DIR": str(workdir),
         "BANSO_TOPIC_PREFIX": prefix,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -103,16 +113,14 @@ def running_ingest(
         "INGEST_WORKERS": str(workers),
         **(extra_env or {}),
     }
-    workspace = banso(env, "workspace", "create", "Acme", "--json")
-    source = banso(env, "source", "create", workspace["workspace_id"], "web", "--json")
     log = workdir / f"ingest-{port}.log"
     server = IngestServer(
         url=f"http://127.0.0.1:{port}",
         env=env,
         prefix=prefix,
         bootstrap=bootstrap,
-        workspace_id=workspace["workspace_id"],
-        write_key=source["write_key"],
+        workspace_id="",
+        write_key="",
         log=log,
     )
     with log.open("wb") as out:
@@ -125,6 +133,17 @@ def running_ingest(
         )
         try:
             _wait_ready(server)
+            if replica_of is not None:
+                server.workspace_id, server.write_key = (
+                    replica_of.workspace_id,
+                    replica_of.write_key,
+                )
+            else:
+                # The CLI talks to the running service's admin API (INGEST_PORT in `env`).
+                workspace = banso(env, "workspace", "create", "Acme", "--json")
+                source = banso(env, "source", "create", workspace["workspace_id"], "web", "--json")
+                server.workspace_id = workspace["workspace_id"]
+                server.write_key = source["write_key"]
             yield server
         finally:
             server.stop()
@@ -191,3 +210,34 @@ async def read_topic(
     finally:
         await consumer.stop()
     return found
+
+
+def admin_headers(server: IngestServer, actor: str | None = None) -> dict[str, str]:
+    """The operator's Authorization (the admin token the server runs with)."""
+    headers = {"Authorization": f"Bearer {default_admin_token(server.env)}"}
+    if actor:
+        headers["X-Banso-Actor"] = actor
+    return headers
+
+
+async def track_status(http: httpx.AsyncClient, url: str, write_key: str) -> int:
+    """The status ingest answers one track call sent with `write_key`."""
+    answer = await http.post(
+        f"{url}/v1/track",
+        json={"userId": "u1", "event": "Key Checked", "context": {"groupId": "acct-1"}},
+        auth=(write_key, ""),
+    )
+    return answer.status_code
+
+
+async def status_within(
+    http: httpx.AsyncClient, url: str, write_key: str, want: int, *, within_s: float
+) -> int:
+    """Send with `write_key` until ingest answers `want` or `within_s` has passed; the last
+    status (a bounded poll: a cached key lapses within a second)."""
+    deadline = time.monotonic() + within_s
+    while True:
+        status = await track_status(http, url, write_key)
+        if status == want or time.monotonic() >= deadline:
+            return status
+        await asyncio.sleep(0.05)

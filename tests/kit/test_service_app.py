@@ -81,7 +81,11 @@ async def test_health_readiness_metrics_and_errors(settings: ServiceSettings) ->
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
         assert ready.status_code == 200
-        assert ready.json()["checks"] == {"database": "ok", "kafka": "ok"}
+        assert ready.json()["checks"] == {
+            "database": "ok",
+            "kafka": "ok",
+            "token_revocations": "ok",
+        }
 
         found = await client.get(
             "/v1/things/known",

@@ -4,6 +4,7 @@ Every class sets ``EVENT_TYPE`` (the CloudEvents ``type``); ``ALL_EVENTS`` lists
 stable order (the order of the generated schemas and of the AsyncAPI document).
 """
 
+from banso_contracts.events.access import TokenRevoked
 from banso_contracts.events.base import Event, Id, Part, UtcDateTime
 from banso_contracts.events.deadletter import DeadLettered, PayloadEncoding, text_of
 from banso_contracts.events.feedback import FeedbackKind, FeedbackReceived
@@ -55,6 +56,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     NudgeFailed,
     NudgeConverted,
     DeadLettered,
+    TokenRevoked,
 )
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "TicketCreated",
     "TicketResolved",
     "TicketUpdated",
+    "TokenRevoked",
     "UsageRecorded",
     "UserAliased",
     "UserIdentified",

@@ -39,8 +39,9 @@ class IngestSettings(ServiceSettings):
     dedupe_lease_s: int = Field(default=60, gt=0)
     # Seconds between sweeps of expired dedupe entries.
     dedupe_sweep_interval_s: float = Field(default=600.0, gt=0)
-    # Seconds a resolved (or unknown) write key is cached; revoking a key takes this long.
-    write_key_cache_s: float = Field(default=30.0, ge=0)
+    # Seconds a resolved (or unknown) write key is cached by a worker; a revoked or rotated-out
+    # key is refused everywhere within this time (at most 1 s, the promise revocation makes).
+    write_key_cache_s: float = Field(default=0.5, ge=0, le=1.0)
 
     @field_validator("feedback_events")
     @classmethod

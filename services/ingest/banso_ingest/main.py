@@ -21,6 +21,7 @@ from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.api import feedback, tracking
+from banso_ingest.api.admin import admin_router
 from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import install_ingest_errors
@@ -110,7 +111,9 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
     # The kit's `service_app`, with its two request middlewares as one plain ASGI one (asgi.py).
     app = FastAPI(
         title="Bansō ingest",
-        description="Segment-compatible tracking API: every 2xx means the events are in Kafka.",
+        description="Segment-compatible tracking API: every 2xx means the events are in Kafka. "
+        "The admin API (`/v1/admin/...`, the operator's admin token) manages workspaces, "
+        "sources and their write keys, API tokens, and reads the audit log.",
         version="0.1.0",
         lifespan=lifespan,
     )
@@ -128,6 +131,7 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
     app.add_middleware(ObservedRequests, metrics=HttpMetrics(registry, "ingest"))
     app.include_router(tracking.router)
     app.include_router(feedback.router)
+    app.include_router(admin_router())
     return app
 
 

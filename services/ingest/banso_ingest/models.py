@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -36,15 +36,56 @@ class SourceBase(IngestModel):
 
 
 class Source(SourceBase, table=True):
-    """A product system sending events with its own write key (stored hashed)."""
+    """A product system sending events with its own write key (stored hashed).
+
+    While a rotation's grace period runs, the previous key works too (`previous_key_hash` until
+    `previous_key_expires_at`). `last_seen_at` is refreshed at most once a minute (sources.py).
+    """
 
     __tablename__ = "sources"
 
     id: str = Field(primary_key=True, max_length=64)
     workspace_id: str = Field(foreign_key="workspaces.id", index=True, max_length=64)
     write_key_hash: str = Field(unique=True, max_length=64)
+    key_prefix: str | None = Field(default=None, max_length=16)
+    previous_key_hash: str | None = Field(default=None, index=True, max_length=64)
+    previous_key_expires_at: dt.datetime | None = Field(
+        default=None, sa_type=DateTime(timezone=True)
+    )
     created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    rotated_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_seen_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ApiToken(IngestModel, table=True):
+    """A bearer token issued to a workspace: the JWT itself is never stored, only its id (`jti`)."""
+
+    __tablename__ = "api_tokens"
+
+    id: str = Field(primary_key=True, max_length=64)
+    workspace_id: str = Field(index=True, max_length=64)
+    name: str = Field(max_length=200)
+    scopes: str = Field(max_length=64)  # space-separated, e.g. "read write"
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    expires_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AuditEntry(IngestModel, table=True):
+    """One administrative action: who did what to which target, and when. Never deleted with its
+    workspace: the log outlives what it describes."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=64)
+    target_type: str = Field(max_length=32)
+    target_id: str = Field(max_length=64)
+    workspace_id: str | None = Field(default=None, index=True, max_length=64)
+    detail: str = Field(default="{}", sa_type=Text)  # JSON object
 
 
 class DedupeEntry(IngestModel, table=True):

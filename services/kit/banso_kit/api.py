@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.auth import Principal, check_admin, parse_bearer, verify_token
+from banso_kit.errors import Unauthorized
 from banso_kit.runtime import Runtime
 
 
@@ -43,7 +44,10 @@ ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="functi
 def get_principal(
     runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    return verify_token(runtime.settings.secret, parse_bearer(authorization))
+    principal = verify_token(runtime.settings.secret, parse_bearer(authorization))
+    if runtime.revoked_tokens.is_revoked(principal.token_id):
+        raise Unauthorized("the bearer token has been revoked")
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -53,7 +53,9 @@ def issue_token(
     *,
     ttl: dt.timedelta | None = dt.timedelta(days=365),
     now: dt.datetime | None = None,
+    token_id: str | None = None,
 ) -> str:
+    """A signed token; `token_id` (the `jti` claim, random unless given) is what revocation names."""
     if not workspace_id:
         raise ValueError("workspace_id is required")
     unknown = [s for s in scopes if s not in SCOPES]
@@ -67,7 +69,7 @@ def issue_token(
         "ws": workspace_id,
         "scopes": sorted(set(scopes)),
         "iat": int(issued.timestamp()),
-        "jti": uuid.uuid4().hex,
+        "jti": token_id or uuid.uuid4().hex,
     }
     if ttl is not None:
         claims["exp"] = int((issued + ttl).timestamp())

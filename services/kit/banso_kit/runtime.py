@@ -18,7 +18,7 @@ from types import TracebackType
 
 from prometheus_client import CollectorRegistry
 
-from banso_contracts.topics import ALL_TOPICS, Topic
+from banso_contracts.topics import ALL_TOPICS, TOKEN_REVOCATIONS, Topic
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
 from banso_kit.health import Check
@@ -29,6 +29,7 @@ from banso_kit.kafka.producer import Producer
 from banso_kit.kafka.watch import Watched, check_progress
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.outbox import Outbox, OutboxRelay
+from banso_kit.revocations import RevokedTokens
 from banso_kit.settings import ServiceSettings
 from banso_kit.tables import KitTables
 
@@ -62,10 +63,17 @@ class Runtime:
         )
         self.dead_letters = DeadLetterWriter(self.outbox, service=settings.service_name)
         self.consumer_metrics = ConsumerMetrics(registry, settings.service_name)
+        self.revoked_tokens = RevokedTokens(
+            settings.kafka_bootstrap_servers,
+            TOKEN_REVOCATIONS.physical_name(settings.topic_prefix),
+            client_options=settings.kafka_consumer_options(),
+            client_id=f"banso-{settings.service_name}-revocations",
+        )
         self.consumers: list[TransactionalConsumer] = []
         # Every consumer whose progress /readyz reports and an operator can repair.
         self.watched: list[Watched] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._revocations: asyncio.Task[None] | None = None
         self._create_topics = create_topics
         self._kafka_startup_timeout_s = kafka_startup_timeout_s
         self._started = False
@@ -96,6 +104,9 @@ class Runtime:
                 client_options=self.settings.kafka_client_options(),
             )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self._revocations = asyncio.create_task(self.revoked_tokens.run(), name="revocations")
+        if not await self.revoked_tokens.wait_caught_up(self._kafka_startup_timeout_s):
+            logger.warning("token_revocations_not_read_yet")
         self._started = True
 
     async def _start_producer(self) -> None:
@@ -154,7 +165,11 @@ class Runtime:
         return next((w for w in self.watched if w.progress.group_id == group_id), None)
 
     def readiness_checks(self) -> dict[str, Check]:
-        checks: dict[str, Check] = {"database": self.db.ping, "kafka": self.producer.ping}
+        checks: dict[str, Check] = {
+            "database": self.db.ping,
+            "kafka": self.producer.ping,
+            "token_revocations": self.revoked_tokens.ready,
+        }
         if self.watched:
             checks["consumers"] = check_progress(self.watched)
         return checks
@@ -163,6 +178,10 @@ class Runtime:
         for consumer in self.consumers:
             consumer.request_stop()
         self.relay.request_stop()
+        if self._revocations is not None:
+            self._revocations.cancel()
+            await asyncio.gather(self._revocations, return_exceptions=True)
+            self._revocations = None
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=grace_s)
             for task in pending:

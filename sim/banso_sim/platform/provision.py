@@ -1,7 +1,8 @@
 """A workspace, a source (write key) and an API token, made with the `banso` command line tool.
 
-The CLI writes ingest's database (``INGEST_DATABASE_URL``) and signs tokens with ``BANSO_SECRET``,
-so it is run with the same environment as the services it is for.
+The CLI calls the running ingest's admin API (``BANSO_INGEST_URL``, else ``INGEST_HOST`` and
+``INGEST_PORT``, with ``BANSO_ADMIN_TOKEN``), so it is run with the same environment as the
+services it is for, once they are up.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 
 class ProvisionFailed(Exception):
-    """The CLI refused (e.g. it cannot reach ingest's database)."""
+    """The CLI refused (e.g. it cannot reach ingest's admin API)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,30 +1,20 @@
-"""Workspaces and sources (write keys) of the ingest service's database."""
+"""Workspaces in the ingest service's database, and everything ingest holds for one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_ingest.models import Source, Workspace
-from banso_kit.auth import generate_write_key, hash_write_key
+from banso_ingest.models import IngestModel, Workspace
 from banso_kit.errors import NotFound
 
 
-@dataclass(frozen=True)
-class NewSource:
-    source: Source
-    write_key: str
-    """Shown once, at creation; only its hash is stored."""
-
-
-async def create_workspace(session: AsyncSession, *, name: str) -> Workspace:
-    workspace = Workspace(
-        id="ws_" + uuid.uuid4().hex[:20], name=name, created_at=dt.datetime.now(dt.UTC)
-    )
+async def create_workspace(session: AsyncSession, *, name: str, now: dt.datetime) -> Workspace:
+    workspace = Workspace(id="ws_" + uuid.uuid4().hex[:20], name=name, created_at=now)
     session.add(workspace)
     await session.flush()
     return workspace
@@ -37,26 +27,44 @@ async def get_workspace(session: AsyncSession, *, workspace_id: str) -> Workspac
     return workspace
 
 
-async def create_source(session: AsyncSession, *, workspace_id: str, name: str) -> NewSource:
-    await get_workspace(session, workspace_id=workspace_id)
-    write_key = generate_write_key()
-    source = Source(
-        id="src_" + uuid.uuid4().hex[:20],
-        workspace_id=workspace_id,
-        name=name,
-        write_key_hash=hash_write_key(write_key),
-        created_at=dt.datetime.now(dt.UTC),
+async def list_workspaces(
+    session: AsyncSession, *, limit: int, offset: int
+) -> tuple[list[Workspace], int]:
+    """One page of workspaces, oldest first, and how many there are in all."""
+    total = (await session.exec(select(func.count()).select_from(Workspace))).one()
+    rows = await session.exec(
+        select(Workspace)
+        .order_by(col(Workspace.created_at), col(Workspace.id))
+        .limit(limit)
+        .offset(offset)
     )
-    session.add(source)
+    return list(rows), int(total)
+
+
+async def rename_workspace(session: AsyncSession, *, workspace_id: str, name: str) -> Workspace:
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    workspace.name = name
+    session.add(workspace)
     await session.flush()
-    return NewSource(source=source, write_key=write_key)
+    return workspace
 
 
-async def source_for_write_key(session: AsyncSession, *, write_key: str) -> Source | None:
-    """The active source owning `write_key`, or None."""
-    result = await session.exec(
-        select(Source).where(
-            Source.write_key_hash == hash_write_key(write_key), col(Source.revoked_at).is_(None)
-        )
-    )
-    return result.first()
+async def delete_workspace(session: AsyncSession, *, workspace_id: str) -> dict[str, int]:
+    """Delete the workspace with its sources, tokens, dedupe entries and user groups; returns
+    how many rows of each went. The audit log keeps its entries."""
+    await get_workspace(session, workspace_id=workspace_id)
+    connection = await session.connection()
+    removed: dict[str, int] = {}
+    tables = IngestModel.metadata.tables
+    for name, table in (
+        ("dedupe_entries", tables["dedupe_ledger"]),
+        ("user_groups", tables["user_groups"]),
+        ("api_tokens", tables["api_tokens"]),
+        ("sources", tables["sources"]),
+    ):
+        result = await connection.execute(delete(table).where(table.c.workspace_id == workspace_id))
+        removed[name] = int(result.rowcount or 0)
+    workspaces = tables["workspaces"]
+    await connection.execute(delete(workspaces).where(workspaces.c.id == workspace_id))
+    session.expunge_all()
+    return removed
