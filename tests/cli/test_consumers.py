@@ -20,10 +20,11 @@ from tests.scoring.service.test_log_reset import STORED, store_offsets_of_an_old
 pytestmark = pytest.mark.kafka
 
 
-def banso(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+async def banso(*args: str, token: str = ADMIN_TOKEN) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
+        subprocess.run,
         [str(BIN / "banso"), *args],
-        env={**os.environ, "BANSO_ADMIN_TOKEN": ADMIN_TOKEN},
+        env={**os.environ, "BANSO_ADMIN_TOKEN": token},
         capture_output=True,
         text=True,
         timeout=120,
@@ -65,12 +66,12 @@ async def test_consumers_list_names_held_partitions_and_resume_releases_them(
             if await readiness(scoring.url) == 503:
                 break
             await asyncio.sleep(0.2)
-        listed = banso("consumers", "list", "scoring", "--url", scoring.url)
+        listed = await banso("consumers", "list", "scoring", "--url", scoring.url)
         assert listed.returncode == 0, listed.stderr
         assert f"{topic_prefix}scoring: lag 0, 6 partitions not progressing" in listed.stdout
         assert f"stored offset {STORED} is beyond the log end 0" in listed.stdout
 
-        resumed = banso("consumers", "resume", "scoring", "--from", "start", "--url", scoring.url, "--json")  # fmt: skip
+        resumed = await banso("consumers", "resume", "scoring", "--from", "start", "--url", scoring.url, "--json")  # fmt: skip
         assert resumed.returncode == 0, resumed.stderr
         [group] = json.loads(resumed.stdout)["resumed"]
         assert sorted(m["partition"] for m in group["moved"]) == list(range(6))
@@ -79,16 +80,13 @@ async def test_consumers_list_names_held_partitions_and_resume_releases_them(
                 break
             await asyncio.sleep(0.2)
         assert await readiness(scoring.url) == 200
-        again = banso("consumers", "resume", "scoring", "--from", "start", "--url", scoring.url)
+        again = await banso(
+            "consumers", "resume", "scoring", "--from", "start", "--url", scoring.url
+        )
         assert again.stdout.strip() == "no partition lies beyond its log end"
 
-        refused = subprocess.run(
-            [str(BIN / "banso"), "consumers", "list", "scoring", "--url", scoring.url],
-            env={**os.environ, "BANSO_ADMIN_TOKEN": "not-the-admin-token"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        refused = await banso(
+            "consumers", "list", "scoring", "--url", scoring.url, token="not-the-admin-token"
         )
         assert refused.returncode == 1
         assert "admin token" in refused.stderr
