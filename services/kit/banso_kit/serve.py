@@ -70,6 +70,11 @@ def main(
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=30,
+        # A worker must answer its supervisor's ping within this many seconds or it is killed
+        # and started again. Importing a service takes seconds of CPU; on a busy node (the
+        # broker and the other services on the same two cores) uvicorn's 5 s killed workers
+        # that were only starting, over and over.
+        timeout_worker_healthcheck=30,
     )
 
 
