@@ -32,7 +32,7 @@ class SmtpSink:
     reply: str | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.reply is not None:
             return self.reply
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -152,7 +152,7 @@ async def _sweep(
         try:
             removed = await ledger.forget_expired(now=clock())
             logger.info("dedupe_swept", extra={"removed": removed})
-        except Exception:  # noqa: BLE001 - retried at the next interval
+        except Exception:  # retried at the next interval
             logger.exception("dedupe_sweep_failed")
 
 

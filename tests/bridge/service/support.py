@@ -142,7 +142,7 @@ def feedback(
         feedback_id=uuid.uuid4().hex,
         account_id=account,
         user_id=user,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         score=score,
         text=text,
         timestamp=when,

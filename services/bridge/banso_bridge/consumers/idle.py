@@ -48,7 +48,7 @@ class IdleConsolidator:
         while not self._stop.is_set():
             try:
                 await self.run_once()
-            except Exception:  # noqa: BLE001 - retried at the next interval
+            except Exception:  # retried at the next interval
                 logger.exception("idle_consolidation_failed")
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=interval)

@@ -101,7 +101,7 @@ class TicketWorker:
             self._wakeup.clear()
             try:
                 await self.run_once()
-            except Exception:  # noqa: BLE001 - the database may be briefly away: try again later
+            except Exception:  # the database may be briefly away: try again later
                 logger.exception("ticket_worker_pass_failed")
             if self._stopping:
                 return

@@ -65,7 +65,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> timedelta:
         raw = min(self.max_delay_s, self.base_delay_s * 2 ** max(0, attempts - 1))
-        return timedelta(seconds=raw * random.uniform(0.8, 1.0))  # noqa: S311 - jitter only
+        return timedelta(seconds=raw * random.uniform(0.8, 1.0))  # jitter only
 
 
 @dataclass(slots=True)
@@ -258,7 +258,7 @@ class Dispatcher:
                 _die()
         except DeliveryError as exc:
             result.error = exc
-        except Exception as exc:  # noqa: BLE001 - any channel bug becomes a retriable failure
+        except Exception as exc:  # any channel bug becomes a retriable failure
             logger.exception("channel_crashed", extra={"nudge_id": nudge.id})
             result.error = DeliveryError(f"{type(exc).__name__}: {exc}")
         finally:
@@ -275,7 +275,7 @@ class Dispatcher:
                 batch.append(self._results.get_nowait())
             try:
                 await self._finish(batch)
-            except Exception:  # noqa: BLE001 - rows stay `sending`; recovery resends them
+            except Exception:  # rows stay `sending`; recovery resends them
                 logger.exception("dispatch_commit_failed", extra={"count": len(batch)})
             finally:
                 for _ in batch:

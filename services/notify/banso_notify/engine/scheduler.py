@@ -67,7 +67,7 @@ class Scheduler:
         while not self._stopping.is_set():
             try:
                 await self.tick()
-            except Exception:  # noqa: BLE001 - logged; the next tick retries what is still due
+            except Exception:  # logged; the next tick retries what is still due
                 logger.exception("scheduler_tick_failed")
             try:
                 await asyncio.wait_for(self._stopping.wait(), self._interval_s)
