@@ -9,15 +9,16 @@ import orjson
 import pytest
 
 from banso_contracts.events import Event
-from tests.bridge.trackers import FakeJira, FakeLinear, serve
+from tests.bridge.adapters.trackers import FakeJira, FakeLinear
+from tests.support.clocks import FixedClock
+from tests.support.http import serve
+from tests.support.waiting import eventually
 
 from .support import (
     DAY,
     T0,
-    FixedClock,
     Running,
     at,
-    eventually,
     feedback,
     publish,
     running_bridge,

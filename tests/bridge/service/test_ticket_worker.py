@@ -15,7 +15,8 @@ from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import KIT, Theme
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox
-from tests.bridge.trackers import FakeGitHub, serve
+from tests.bridge.adapters.trackers import FakeGitHub
+from tests.support.http import serve
 
 from .support import T0, settings_for
 

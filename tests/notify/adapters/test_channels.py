@@ -13,9 +13,8 @@ from banso_notify.adapters.channels.slack import SlackSender
 from banso_notify.adapters.channels.smtp import SmtpSender
 from banso_notify.adapters.channels.webhook import WebhookSender, verify
 from banso_notify.domain.idempotency import message_id
-
-from ..http_sink import HttpSink, serve_http
-from ..smtp_sink import SmtpSink, start_sink
+from tests.support.http import HttpSink, serve_http
+from tests.support.smtp import SmtpSink, start_sink
 
 KEY = "onboarding|user:u1|evt-1|0"
 

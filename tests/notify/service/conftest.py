@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from banso_notify.config import NotifySettings
+from tests.support.smtp import SmtpSink, start_sink
 
-from ..smtp_sink import SmtpSink, start_sink
 from .support import settings_for
 
 

@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -23,7 +22,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.support.http import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
 BIN = REPO_ROOT / ".venv" / "bin"
 KAFKA_SH = REPO_ROOT / "deploy" / "kafka" / "kafka.sh"
 
@@ -31,13 +32,6 @@ USAGE = "banso.usage.v1"
 USER_TRAITS = "banso.user-traits.v1"
 ACCOUNT_TRAITS = "banso.account-traits.v1"
 FEEDBACK = "banso.feedback.v1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -13,7 +13,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.ingest.support import (
+from tests.ingest.service.support import (
     ACCOUNT_TRAITS,
     FEEDBACK,
     USAGE,

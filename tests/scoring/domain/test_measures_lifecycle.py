@@ -8,7 +8,7 @@ from banso_scoring.domain.facts import Touch
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.scorecard import MilestoneSpec
 
-from .support import account, daily, health_at, measure, policy_of, scorecard, ts, use
+from .builders import account, daily, health_at, measure, policy_of, scorecard, ts, use
 
 MILESTONES = {"measure": "onboarding_milestones", "weight": 10, "window": "90d"}
 PLAN = [

@@ -7,7 +7,7 @@ import pytest
 from banso_scoring.domain.facts import FeedbackItem, TraitsUpdate, Usage
 from banso_scoring.domain.health import compute_health
 
-from .support import account, daily, health_at, measure, moment, policy_of, scorecard, ts, use
+from .builders import account, daily, health_at, measure, moment, policy_of, scorecard, ts, use
 
 CARD = scorecard()
 POLICY = policy_of(CARD)

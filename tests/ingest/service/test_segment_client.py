@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from segment.analytics.client import Client  # type: ignore[import-untyped]
 
-from tests.ingest.support import ACCOUNT_TRAITS, USAGE, USER_TRAITS, IngestServer, read_topic
+from tests.ingest.service.support import (
+    ACCOUNT_TRAITS,
+    USAGE,
+    USER_TRAITS,
+    IngestServer,
+    read_topic,
+)
 
 pytestmark = pytest.mark.kafka
 

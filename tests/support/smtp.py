@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -57,10 +56,3 @@ async def start_sink(
     server = await loop.create_server(lambda: SMTP(sink, hostname="sink.local"), host, port)
     port = server.sockets[0].getsockname()[1]
     return server, int(port)
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (yet)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

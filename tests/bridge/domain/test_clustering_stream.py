@@ -10,7 +10,7 @@ from banso_bridge.domain.clustering.state import ClustererSnapshot
 from banso_bridge.domain.clustering.stream import ThemeStream, to_cluster_item
 from banso_bridge.domain.clustering.theme import ThemeStatus
 from banso_bridge.domain.text import TextPipeline
-from tests.bridge.streams import TOPICS, topic_stream
+from tests.bridge.domain.streams import TOPICS, topic_stream
 
 SMALL = ClusteringConfig(consolidate_every=30)
 

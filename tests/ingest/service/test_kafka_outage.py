@@ -18,14 +18,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ingest.support import (
+from tests.ingest.service.support import (
     KAFKA_SH,
     USAGE,
     IngestServer,
-    free_port,
     read_topic,
     running_ingest,
 )
+from tests.support.http import free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

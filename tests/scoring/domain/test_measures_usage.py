@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import account, daily, health_at, measure, policy_of, scorecard, use
+from .builders import account, daily, health_at, measure, policy_of, scorecard, use
 
 UTILISATION = {"measure": "licence_utilisation", "weight": 20, "window": "14d"}
 FRICTION = {"measure": "support_friction", "weight": 10}

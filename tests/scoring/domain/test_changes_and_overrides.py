@@ -11,7 +11,7 @@ from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override, OverrideConflict, apply_override, check_replace
 
-from .support import account, daily, health_at, moment, policy_of, scorecard
+from .builders import account, daily, health_at, moment, policy_of, scorecard
 
 CARD = scorecard()
 

@@ -1,4 +1,5 @@
-"""A real HTTP server on loopback (uvicorn + Starlette) recording what it receives."""
+"""Real HTTP servers on loopback for tests: any Starlette app (`serve`), or a sink recording what
+it receives (`HttpSink`, `serve_http`)."""
 
 from __future__ import annotations
 
@@ -37,14 +38,20 @@ class HttpSink:
         return Starlette(routes=[Route("/{path:path}", record, methods=["POST"])])
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.asynccontextmanager
-async def serve_http(sink: HttpSink) -> AsyncIterator[str]:
-    """Serve ``sink`` on a free loopback port; yields the base URL."""
+async def serve(app: Starlette) -> AsyncIterator[str]:
+    """Serve `app` on a free loopback port; yields the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(sink.app(), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.01)
@@ -54,3 +61,10 @@ async def serve_http(sink: HttpSink) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         sock.close()
+
+
+@contextlib.asynccontextmanager
+async def serve_http(sink: HttpSink) -> AsyncIterator[str]:
+    """Serve ``sink`` on a free loopback port; yields the base URL."""
+    async with serve(sink.app()) as url:
+        yield url

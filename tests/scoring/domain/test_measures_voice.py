@@ -8,7 +8,7 @@ from banso_scoring.domain.health import Health, SignalView
 from banso_scoring.domain.scorecard import Scorecard
 from banso_scoring.domain.sentiment import is_negative
 
-from .support import account, health_at, measure, policy_of, scorecard, ts
+from .builders import account, health_at, measure, policy_of, scorecard, ts
 
 FRICTION = {"measure": "support_friction", "weight": 10, "window": "7d"}
 NPS = {"measure": "nps_csat", "weight": 10, "window": "90d"}

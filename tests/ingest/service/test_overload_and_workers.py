@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ingest.support import USAGE, read_topic, running_ingest
+from tests.ingest.service.support import USAGE, read_topic, running_ingest
 
 pytestmark = pytest.mark.kafka
 

@@ -11,7 +11,8 @@ from banso_bridge.adapters.sinks.jira import JiraSink
 from banso_bridge.adapters.sinks.linear import LinearSink
 from banso_bridge.adapters.sinks.webhook import WebhookSink
 from banso_bridge.domain.tickets.evidence import TicketDraft
-from tests.bridge.trackers import FakeGitHub, FakeJira, FakeLinear, FakeWebhookReceiver, serve
+from tests.bridge.adapters.trackers import FakeGitHub, FakeJira, FakeLinear, FakeWebhookReceiver
+from tests.support.http import serve
 
 DRAFT = TicketDraft(
     title="[Customer feedback] 請求書 · pdf · ダウンロード",

@@ -19,7 +19,7 @@ from banso_scoring.domain.durations import day_of
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
 from banso_scoring.domain.windows import active_users, day_range, event_count
 
-from .support import DAY, T0, account, health_at, policy_of, scorecard, ts, use
+from .builders import DAY, T0, account, health_at, policy_of, scorecard, ts, use
 
 CARD = scorecard()
 POLICY = policy_of(CARD)

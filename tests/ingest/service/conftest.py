@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.ingest.support import IngestServer, running_ingest
+from tests.ingest.service.support import IngestServer, running_ingest
 
 
 @pytest.fixture(scope="module")
