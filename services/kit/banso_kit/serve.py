@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 import uvicorn
@@ -41,6 +41,7 @@ def main(
     revision_cmd = commands.add_parser("revision", help="autogenerate a migration")
     revision_cmd.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
+    container_defaults(service, os.environ)
     settings = settings_factory()
     configure_logging(service, settings.log_level)
     command = args.command or "serve"
@@ -65,6 +66,16 @@ def main(
         access_log=False,
         timeout_graceful_shutdown=30,
     )
+
+
+def container_defaults(service: str, environ: MutableMapping[str, str]) -> None:
+    """The one container image starts every service the same way: its `BANSO_HOST` and
+    `BANSO_PORT` stand in for `<SERVICE>_HOST` and `<SERVICE>_PORT` when those are not set (the
+    uvicorn workers inherit the environment)."""
+    for name in ("HOST", "PORT"):
+        value = environ.get(f"BANSO_{name}")
+        if value is not None:
+            environ.setdefault(f"{service.upper()}_{name}", value)
 
 
 def _prepare_multiprocess_metrics(directory: Path) -> None:
