@@ -2,7 +2,7 @@
 
 The one window no SMTP client can close — the server has accepted the message, the process dies
 before its commit — is tested too: the resend carries the same Message-ID, so the receiver sees one
-message (see ``banso_notify.engine.dispatcher`` for the reasoning).
+message (see ``banso_notify.service.dispatcher`` for the reasoning).
 """
 
 from __future__ import annotations

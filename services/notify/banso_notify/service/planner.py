@@ -35,10 +35,10 @@ from banso_notify.domain.playbook import RecipientKind, SendStep, WaitStep
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.recipients import resolve_recipients
 from banso_notify.domain.signals import Signal, TicketResolvedSignal
-from banso_notify.engine.drafts import new_nudge
-from banso_notify.engine.settle import settle
-from banso_notify.engine.staging import Staged
 from banso_notify.models import AccountRow, UserRow
+from banso_notify.service.drafts import new_nudge
+from banso_notify.service.settle import settle
+from banso_notify.service.staging import Staged
 
 
 @dataclass

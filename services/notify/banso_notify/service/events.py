@@ -15,7 +15,7 @@ from banso_contracts.events import (
 from banso_notify.domain.caps import CapRule
 from banso_notify.domain.decision import SuppressReason
 from banso_notify.domain.triggers import Scope
-from banso_notify.engine.drafts import NudgeLike
+from banso_notify.service.drafts import NudgeLike
 
 # the contract's reasons are coarser than the engine's; detail keeps the engine's word
 _REASONS: dict[str, str] = {

@@ -21,10 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
-from banso_bridge.adapters import store, ticket_store
+from banso_bridge.adapters import columns, theme_store, ticket_store
 from banso_bridge.adapters.sinks import ExternalTicket, SinkError, TicketSink
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.priority import ThemeStats
@@ -55,9 +52,9 @@ def evidence_of(theme: Theme, ticket: Ticket, public_url: str) -> Evidence:
         theme_id=theme.theme_id,
         theme_key=ticket.theme_key,
         title=theme.custom_title or theme.title or f"Theme {theme.theme_id}",
-        keywords=tuple(store.loads(theme.keywords)),
-        quotes=tuple(store.loads(theme.quotes)),
-        languages=store.loads(theme.languages),
+        keywords=tuple(columns.loads(theme.keywords)),
+        quotes=tuple(columns.loads(theme.quotes)),
+        languages=columns.loads(theme.languages),
         stats=stats,
         theme_url=f"{public_url.rstrip('/')}/v1/themes/{theme.theme_id}",
     )
@@ -118,10 +115,7 @@ class TicketWorker:
         for workspace_id, theme_id in keys:
             await self._work(workspace_id, theme_id)
         async with self.db.session() as session:
-            failing = await session.exec(
-                select(func.count()).where(col(Ticket.last_error).is_not(None))
-            )
-            self.metrics.tickets_failing.set(failing.one())
+            self.metrics.tickets_failing.set(await ticket_store.count_failing(session))
         return len(keys)
 
     async def _work(self, workspace_id: str, theme_id: int) -> None:
@@ -140,7 +134,9 @@ class TicketWorker:
             ticket = await ticket_store.get_ticket(
                 session, workspace_id=workspace_id, theme_id=theme_id
             )
-            theme = await store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
+            theme = await theme_store.get_theme(
+                session, workspace_id=workspace_id, theme_id=theme_id
+            )
         if ticket is None or theme is None:
             return
         if ticket.state == "pending" and theme.status == "merged":
@@ -186,7 +182,7 @@ class TicketWorker:
             row = await ticket_store.get_ticket(
                 session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
             )
-            theme = await store.get_theme(
+            theme = await theme_store.get_theme(
                 session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
             )
             if row is None or theme is None:

@@ -10,9 +10,9 @@ from banso_notify.domain.caps import merge_caps
 from banso_notify.domain.context import with_customer
 from banso_notify.domain.decision import Decision, Outcome
 from banso_notify.domain.policy import WorkspacePolicy
-from banso_notify.engine import events
-from banso_notify.engine.drafts import NudgeLike, new_nudge
-from banso_notify.engine.staging import Staged
+from banso_notify.service import events
+from banso_notify.service.drafts import NudgeLike, new_nudge
+from banso_notify.service.staging import Staged
 
 
 def settle(

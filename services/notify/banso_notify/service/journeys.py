@@ -11,8 +11,8 @@ from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.facts import Audience, Recipient
 from banso_notify.domain.idempotency import nudge_key
 from banso_notify.domain.playbook import SendStep, WaitStep
-from banso_notify.engine.drafts import insert_drafts, new_nudge
 from banso_notify.models import Nudge
+from banso_notify.service.drafts import insert_drafts, new_nudge
 
 
 async def schedule_next_step(

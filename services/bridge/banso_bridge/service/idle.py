@@ -11,11 +11,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import literal
-from sqlmodel import select
-
+from banso_bridge.adapters import transactions
 from banso_bridge.adapters.engines import EngineRegistry
-from banso_bridge.consumers.themes import ThemeBook
+from banso_bridge.service.themes import ThemeBook
 from banso_kit.db import Database
 
 logger = logging.getLogger(__name__)
@@ -69,7 +67,7 @@ class IdleConsolidator:
                     # Database first, clusterer second: the order the consumer and the API take
                     # them in (their transaction is open before they lock a clusterer), so the
                     # two can never wait for each other.
-                    await session.exec(select(literal(1)))
+                    await transactions.begin(session)
                     async with engine.lock:
                         touched = await self.book.consolidate(session, engine)
                         await self.book.refresh(session, engine, touched)

@@ -29,30 +29,27 @@ import logging
 import os
 import random
 import signal
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
-from banso_notify.adapters import directory, nudge_store
+from banso_notify.adapters import directory, inbox, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.clock import Clock
 from banso_notify.domain.facts import Channel
 from banso_notify.domain.policy import WorkspacePolicy
-from banso_notify.engine import events
-from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.journeys import schedule_next_step
-from banso_notify.engine.rendering import MessageBuilder
-from banso_notify.engine.staging import Staged
 from banso_notify.metrics import NotifyMetrics
-from banso_notify.models import InboxMessage, Nudge
+from banso_notify.models import Nudge
+from banso_notify.service import events
+from banso_notify.service.catalog import Catalog
+from banso_notify.service.journeys import schedule_next_step
+from banso_notify.service.rendering import MessageBuilder
+from banso_notify.service.staging import Staged
 
 logger = logging.getLogger(__name__)
 
@@ -166,15 +163,7 @@ class Dispatcher:
         now = self._clock.now()
         claimed: list[_Claimed] = []
         async with self._db.session() as session:
-            query = (
-                select(Nudge)
-                .where(Nudge.state == nudge_store.READY, col(Nudge.due_at) <= now)
-                .order_by(col(Nudge.due_at))
-                .limit(limit)
-            )
-            if not self._db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            nudges = list((await session.exec(query)).all())
+            nudges = await nudge_store.due(session, state=nudge_store.READY, now=now, limit=limit)
             if not nudges:
                 return []
             blocked = await self._still_allowed(session, nudges, now)
@@ -286,10 +275,7 @@ class Dispatcher:
     async def _finish(self, batch: list[_Result]) -> None:
         now = self._clock.now()
         async with self._db.session() as session:
-            rows = await session.exec(
-                select(Nudge).where(col(Nudge.id).in_([r.nudge.id for r in batch]))
-            )
-            current = {nudge.id: nudge for nudge in rows.all()}
+            current = await nudge_store.by_ids(session, [r.nudge.id for r in batch])
             staged = Staged(self._outbox)
             for result in batch:
                 nudge = current.get(result.nudge.id)
@@ -316,18 +302,16 @@ class Dispatcher:
         nudge.message_id = message.message_id
         nudge.provider_message_id = result.provider_id
         if nudge.channel == Channel.IN_APP.value:
-            session.add(
-                InboxMessage(
-                    id=uuid.uuid4().hex,
-                    workspace_id=nudge.workspace_id,
-                    user_id=nudge.recipient_id,
-                    nudge_id=nudge.id,
-                    playbook_id=nudge.playbook_id,
-                    title=message.subject,
-                    body_text=message.text,
-                    body_html=message.html,
-                    created_at=now,
-                )
+            inbox.deliver(
+                session,
+                workspace_id=nudge.workspace_id,
+                user_id=nudge.recipient_id,
+                nudge_id=nudge.id,
+                playbook_id=nudge.playbook_id,
+                title=message.subject,
+                body_text=message.text,
+                body_html=message.html,
+                now=now,
             )
         staged.enrol(nudge, result.stored.playbook, at=now)
         if len(result.stored.playbook.send_steps()) > nudge.step_index + 1:
@@ -388,14 +372,7 @@ async def retry_dead(db: Database, *, workspace_id: str, now: datetime, limit: i
     async with db.session() as session:
         dead = await nudge_store.dead_nudges(session, workspace_id=workspace_id, limit=limit)
         ids = [nudge.id for nudge in dead]
-        if ids:
-            await session.exec(
-                update(Nudge)
-                .where(col(Nudge.id).in_(ids), col(Nudge.state) == nudge_store.DEAD)
-                .values(
-                    state=nudge_store.READY, attempts=0, due_at=now, counted_at=now, updated_at=now
-                )
-            )
+        await nudge_store.requeue(session, ids=ids, now=now)
     return len(ids)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_notify.adapters import nudge_store
@@ -98,8 +97,5 @@ _COLUMNS = tuple(item.name for item in fields(NudgeDraft))
 
 async def insert_drafts(session: AsyncSession, drafts: list[NudgeDraft]) -> None:
     """One executemany INSERT; the unique idempotency key still guards every row."""
-    if not drafts:
-        return
-    table = Nudge.__table__  # type: ignore[attr-defined]
     rows = [{name: getattr(draft, name) for name in _COLUMNS} for draft in drafts]
-    await session.exec(insert(table), params=rows)
+    await nudge_store.insert_many(session, rows)

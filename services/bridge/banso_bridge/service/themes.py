@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import store, ticket_store
+from banso_bridge.adapters import clusterer_store, columns, item_store, theme_store, ticket_store
 from banso_bridge.adapters.engines import EngineRegistry, WorkspaceEngine
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.engine import ConsolidationReport
@@ -67,7 +67,7 @@ class ThemeBook:
         self, session: AsyncSession, engine: WorkspaceEngine, events: Sequence[FeedbackReceived]
     ) -> set[int]:
         """Place new items (repeats are dropped), store them; returns the themes touched."""
-        known = await store.known_feedback(
+        known = await item_store.known_feedback(
             session, workspace_id=engine.workspace_id, feedback_ids=[e.feedback_id for e in events]
         )
         fresh: list[FeedbackReceived] = []
@@ -106,10 +106,10 @@ class ThemeBook:
                     kind=event.kind,
                     text=processed.text,
                     language=str(processed.language),
-                    keys=store.dumps([t.key for t in processed.tokens]),
-                    surfaces=store.dumps([t.surface for t in processed.tokens]),
-                    parts=store.dumps([p for t in processed.tokens for p in t.parts]),
-                    pii=store.dumps({str(k): n for k, n in processed.pii.items()}),
+                    keys=columns.dumps([t.key for t in processed.tokens]),
+                    surfaces=columns.dumps([t.surface for t in processed.tokens]),
+                    parts=columns.dumps([p for t in processed.tokens for p in t.parts]),
+                    pii=columns.dumps({str(k): n for k, n in processed.pii.items()}),
                     theme_id=assignment.theme_id,
                     score=event.score,
                     external_id=event.external_id,
@@ -126,7 +126,7 @@ class ThemeBook:
                 self.metrics.redacted.labels(str(kind)).inc(count)
             if placement.consolidation is not None:
                 reports.append(placement.consolidation)
-        await store.add_items(session, items=rows)
+        await item_store.add_items(session, items=rows)
         engine.last_item_at = self.clock()
         touched |= await self.sync(session, engine, reports)
         return touched
@@ -152,7 +152,7 @@ class ThemeBook:
             engine.consolidated_at = self.clock()
             for merge in report.merges:
                 # Items that left the window still belong to the merged theme: move them too.
-                await store.relabel_theme(
+                await item_store.relabel_theme(
                     session, workspace_id=workspace_id, merged=merge.merged, survivor=merge.survivor
                 )
                 await ticket_store.follow_merge(
@@ -167,10 +167,10 @@ class ThemeBook:
         if moved:
             touched |= set(moved.values())
             touched |= {engine.persisted[item] for item in moved if item in engine.persisted}
-            await store.set_item_themes(session, workspace_id=workspace_id, themes=moved)
+            await item_store.set_item_themes(session, workspace_id=workspace_id, themes=moved)
         evicted = [item for item in engine.persisted if item not in current]
         if evicted:
-            await store.leave_window(session, workspace_id=workspace_id, feedback_ids=evicted)
+            await item_store.leave_window(session, workspace_id=workspace_id, feedback_ids=evicted)
         engine.persisted = dict(current)
         new_themes = set(clusterer.themes) - engine.known_themes
         for theme_id in sorted(new_themes):
@@ -190,7 +190,7 @@ class ThemeBook:
 
     async def save_state(self, session: AsyncSession, engine: WorkspaceEngine) -> None:
         snapshot = engine.clusterer.snapshot()
-        await store.save_clusterer_state(
+        await clusterer_store.save_clusterer_state(
             session,
             state=ClustererState(
                 workspace_id=engine.workspace_id,
@@ -213,9 +213,11 @@ class ThemeBook:
         clusterer = engine.clusterer
         ids = {t for t in theme_ids if t in clusterer.themes}
         now = self.clock()
-        stats = await store.theme_stats(session, workspace_id=workspace_id, theme_ids=ids, now=now)
+        stats = await theme_store.theme_stats(
+            session, workspace_id=workspace_id, theme_ids=ids, now=now
+        )
         for theme_id in sorted(ids):
-            row = await store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
+            row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
             if row is None:
                 row = Theme(workspace_id=workspace_id, theme_id=theme_id)
             before = {name: getattr(row, name) for name in _ANNOUNCED}
@@ -227,9 +229,9 @@ class ThemeBook:
             else:
                 label = clusterer.label(theme_id)
                 row.title = label.title
-                row.keywords = store.dumps(list(label.keywords))
-                row.quotes = store.dumps(list(label.quotes))
-                row.languages = store.dumps(label.languages)
+                row.keywords = columns.dumps(list(label.keywords))
+                row.quotes = columns.dumps(list(label.quotes))
+                row.languages = columns.dumps(label.languages)
             row.item_count = figures.items
             row.accounts_affected = figures.accounts
             row.arr_affected = round(figures.arr, 2)
@@ -258,7 +260,7 @@ class ThemeBook:
             "workspace_id": row.workspace_id,
             "theme_id": str(row.theme_id),
             "title": row.custom_title or row.title or f"Theme {row.theme_id}",
-            "keywords": store.loads(row.keywords),
+            "keywords": columns.loads(row.keywords),
             "item_count": row.item_count,
             "accounts_affected": row.accounts_affected,
             "arr_affected": row.arr_affected,
@@ -320,7 +322,7 @@ class ThemeBook:
         if merged == survivor:
             return
         clusterer.merge(merged, survivor)
-        await store.relabel_theme(
+        await item_store.relabel_theme(
             session, workspace_id=engine.workspace_id, merged=merged, survivor=survivor
         )
         await ticket_store.follow_merge(

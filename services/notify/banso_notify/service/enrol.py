@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from banso_notify.domain.playbook import Playbook
-from banso_notify.engine.drafts import NudgeLike
-from banso_notify.models import Enrolment
+from banso_notify.service.drafts import NudgeLike
 
 
 def enrolment_row(nudge: NudgeLike, playbook: Playbook, *, at: datetime) -> dict[str, Any] | None:
@@ -34,9 +30,3 @@ def enrolment_row(nudge: NudgeLike, playbook: Playbook, *, at: datetime) -> dict
         "window_ends_at": at + playbook.goal.within,
         "converted_at": None,
     }
-
-
-async def insert_enrolments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        table = Enrolment.__table__  # type: ignore[attr-defined]
-        await session.exec(insert(table), params=rows)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import store, ticket_store
+from banso_bridge.adapters import item_store, theme_store, ticket_store
 from banso_bridge.domain.tickets.resolution import ResolvedNotice
 from banso_contracts.events import TicketResolved
 from banso_contracts.events.tickets import Reporter
@@ -41,12 +41,14 @@ async def resolve_ticket(
     ticket.needs_update = False
     ticket.updated_at = now
     session.add(ticket)
-    theme = await store.get_theme(session, workspace_id=workspace_id, theme_id=ticket.theme_id)
+    theme = await theme_store.get_theme(
+        session, workspace_id=workspace_id, theme_id=ticket.theme_id
+    )
     if theme is not None and theme.status in {"open", "ticketed"}:
         theme.status = "resolved"
         theme.updated_at = now
         session.add(theme)
-    reporters = await store.theme_reporters(
+    reporters = await item_store.theme_reporters(
         session, workspace_id=workspace_id, theme_id=ticket.theme_id
     )
     await outbox.add(

@@ -8,9 +8,10 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.outbox import Outbox
+from banso_notify.adapters import nudge_store
 from banso_notify.domain.playbook import Playbook
-from banso_notify.engine.drafts import NudgeDraft, NudgeLike, insert_drafts
-from banso_notify.engine.enrol import enrolment_row, insert_enrolments
+from banso_notify.service.drafts import NudgeDraft, NudgeLike, insert_drafts
+from banso_notify.service.enrol import enrolment_row
 
 
 class Staged:
@@ -30,5 +31,5 @@ class Staged:
         nudges, self.nudges = self.nudges, []
         enrolments, self._enrolments = self._enrolments, []
         await insert_drafts(session, nudges)
-        await insert_enrolments(session, enrolments)
+        await nudge_store.insert_enrolments(session, enrolments)
         await self.events.flush(session)

@@ -26,11 +26,11 @@ from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.domain.timers import fire
 from banso_notify.domain.triggers import InactivityTrigger, MilestoneOverdueTrigger
 from banso_notify.domain.windows import resolve_zone
-from banso_notify.engine import events
-from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.planner import Planner
-from banso_notify.engine.settle import settle
 from banso_notify.models import Enrolment, Nudge
+from banso_notify.service import events
+from banso_notify.service.catalog import Catalog
+from banso_notify.service.planner import Planner
+from banso_notify.service.settle import settle
 
 logger = logging.getLogger(__name__)
 
