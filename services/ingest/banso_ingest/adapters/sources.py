@@ -13,8 +13,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from banso_ingest.adapters.workspaces import source_for_write_key
-from banso_ingest.domain.intake import SourceRef
-from banso_ingest.domain.ports import StoreUnavailable
+from banso_ingest.domain.ports import SourceRef, StoreUnavailable
 from banso_kit.auth import hash_write_key
 from banso_kit.db import Database
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import NotFound
-from banso_notify.adapters import inbox as inbox_store
+from banso_notify.adapters import inbox_store
 from banso_notify.api.deps import NotifyDep
 from banso_notify.models import InboxMessage
 

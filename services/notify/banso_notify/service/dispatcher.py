@@ -37,7 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
-from banso_notify.adapters import directory, inbox, nudge_store
+from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.clock import Clock
@@ -302,7 +302,7 @@ class Dispatcher:
         nudge.message_id = message.message_id
         nudge.provider_message_id = result.provider_id
         if nudge.channel == Channel.IN_APP.value:
-            inbox.deliver(
+            inbox_store.deliver(
                 session,
                 workspace_id=nudge.workspace_id,
                 user_id=nudge.recipient_id,

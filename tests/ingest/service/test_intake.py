@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from banso_ingest.domain.feedback import FeedbackKind, parse_feedback_body
-from banso_ingest.domain.intake import DuplicateInFlight, Intake, SourceRef
 from banso_ingest.domain.plan import Outgoing
-from banso_ingest.domain.ports import PublishFailed
+from banso_ingest.domain.ports import PublishFailed, SourceRef
 from banso_ingest.domain.routing import Route
+from banso_ingest.service.intake import DuplicateInFlight, Intake
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, batch, counter_ids, read_batch, track
 from tests.ingest.domain.fakes import FakeDirectory, FakeLedger, FakePublisher
 

@@ -37,6 +37,7 @@ from banso_ingest.domain.ports import (
     EventPublisher,
     GroupDirectory,
     PublishFailed,
+    SourceRef,
 )
 from banso_ingest.domain.rejections import Rejection
 from banso_ingest.domain.requests import ParsedRequest
@@ -51,14 +52,6 @@ class DuplicateInFlight(Exception):
     def __init__(self, message_ids: frozenset[str]) -> None:
         super().__init__(f"{len(message_ids)} messageIds are being published by another request")
         self.message_ids = message_ids
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """Who is writing: the write key's workspace and source."""
-
-    workspace_id: str
-    source_id: str
 
 
 @dataclass(frozen=True, slots=True)
