@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.kafka.consumer import Inbound
 from banso_kit.outbox import Outbox
+from banso_notify.adapters import transactions
 from banso_notify.clock import Clock
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.service.catalog import Catalog
@@ -43,4 +43,4 @@ class NotifyHandler:
         wake = self._wake
         if wake is not None:
             # the dispatcher can only see the new nudges once the consumer's transaction commits
-            event.listen(session.sync_session, "after_commit", lambda _: wake(), once=True)
+            transactions.after_commit(session, wake)
