@@ -15,7 +15,7 @@ import orjson
 
 from banso_bridge.config import BridgeSettings
 from banso_bridge.main import create_app
-from banso_contracts.events import AccountTraitsUpdated, Event, FeedbackReceived, HealthChanged
+from banso_contracts.events import Event, FeedbackReceived, HealthChanged
 from banso_contracts.topics import TICKETS
 from banso_kit.auth import Scope
 from tests.support.kafka import publish as publish_events
@@ -102,18 +102,6 @@ def feedback(
         kind=kind,
         score=score,
         text=text,
-        timestamp=when,
-        received_at=when,
-    )
-
-
-def traits(workspace: str, account: str, when: datetime, **values: Any) -> AccountTraitsUpdated:
-    return AccountTraitsUpdated(
-        workspace_id=workspace,
-        source_id="src_test",
-        account_id=account,
-        traits=values,
-        message_id=uuid.uuid4().hex,
         timestamp=when,
         received_at=when,
     )

@@ -8,6 +8,7 @@ from banso_bridge.domain.text import TextPipeline
 from banso_contracts.events import Event
 from tests.bridge.domain.streams import topic_stream
 from tests.support.clocks import FixedClock
+from tests.support.events import traits
 from tests.support.waiting import eventually
 
 from .support import (
@@ -21,7 +22,6 @@ from .support import (
     running_bridge,
     settings_for,
     ticket_topic,
-    traits,
 )
 
 WS = "acme"

@@ -15,6 +15,7 @@ from banso_bridge.config import BridgeSettings
 from banso_contracts.events import Event
 from tests.bridge.adapters.trackers import FakeGitHub
 from tests.support.clocks import FixedClock
+from tests.support.events import traits
 from tests.support.http import serve
 from tests.support.waiting import eventually
 
@@ -30,7 +31,6 @@ from .support import (
     running_bridge,
     settings_for,
     ticket_topic,
-    traits,
 )
 
 WS = "acme"

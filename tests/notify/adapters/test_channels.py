@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import orjson
 import pytest
@@ -32,17 +30,6 @@ def outgoing(address: str, **fields: object) -> OutgoingMessage:
     }
     values.update(fields)
     return OutgoingMessage(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[SmtpSink, int]]:
-    sink = SmtpSink()
-    server, port = await start_sink(sink)
-    try:
-        yield sink, port
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_email_reaches_the_smtp_server_with_ids_and_unsubscribe_headers(

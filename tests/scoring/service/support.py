@@ -14,7 +14,6 @@ import httpx
 import orjson
 
 from banso_contracts.events import (
-    AccountTraitsUpdated,
     Event,
     FeedbackReceived,
     UsageRecorded,
@@ -81,18 +80,6 @@ def usage(
         message_id=uuid.uuid4().hex,
         timestamp=when,
         received_at=received,
-    )
-
-
-def traits(workspace: str, account: str, when: datetime, **values: Any) -> AccountTraitsUpdated:
-    return AccountTraitsUpdated(
-        workspace_id=workspace,
-        source_id="src_test",
-        account_id=account,
-        traits=values,
-        message_id=uuid.uuid4().hex,
-        timestamp=when,
-        received_at=when,
     )
 
 
