@@ -41,10 +41,11 @@ demo: setup ## the whole journey: start everything, simulate 90 days, print the 
 bench: setup kafka-up ## benchmarks beside their references; results in bench/results/*.json
 	@$(VENV)/bin/python bench/run.py
 
-lint: $(STAMP) ## ruff, mypy --strict, contract drift
+lint: $(STAMP) ## ruff, mypy --strict (services, tests, bench), import contracts, contract drift
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(PACKAGES)
+	$(VENV)/bin/mypy $(PACKAGES) tests bench
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m banso_contracts.schemagen --check
 
 fmt: $(STAMP) ## format and fix what ruff can

@@ -42,9 +42,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest_load import EVENTS_PER_BATCH, LoadResult, closed_loop, open_loop  # noqa: E402
-from procstat import tree_cpu_seconds  # noqa: E402
-from topics import delete_topics  # noqa: E402
+from ingest_load import EVENTS_PER_BATCH, LoadResult, closed_loop, open_loop
+from procstat import tree_cpu_seconds
+from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"

@@ -57,7 +57,7 @@ from banso_kit.db import async_url
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from topics import delete_topics  # noqa: E402
+from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "notify.json"
@@ -97,7 +97,7 @@ class Sink:
         self.accepted: dict[str, float] = {}
         self.count = 0
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         now = time.monotonic()
         self.count += 1
         message = email.message_from_bytes(envelope.content, policy=email.policy.compat32)

@@ -50,8 +50,8 @@ from banso_kit.auth import issue_token
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from procstat import tree_cpu_seconds, tree_peak_rss_mb  # noqa: E402
-from topics import delete_topics  # noqa: E402
+from procstat import tree_cpu_seconds, tree_peak_rss_mb
+from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "scoring.json"

@@ -22,7 +22,7 @@ def default_url(env: Mapping[str, str]) -> str:
     if explicit:
         return explicit.rstrip("/")
     host = env.get("INGEST_HOST") or "127.0.0.1"
-    if host in ("0.0.0.0", "::"):  # noqa: S104 - a listening address, not one to connect to
+    if host in ("0.0.0.0", "::"):
         host = "127.0.0.1"
     return f"http://{host}:{env.get('INGEST_PORT') or DEFAULT_PORT}"
 

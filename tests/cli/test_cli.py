@@ -11,7 +11,7 @@ import pytest
 
 from banso_cli.parser import SCOPES
 from banso_kit.auth import SCOPES as KIT_SCOPES
-from tests.ingest.support import BIN, IngestServer, running_ingest
+from tests.ingest.service.support import BIN, IngestServer, running_ingest
 
 pytestmark = pytest.mark.kafka
 

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from banso_kit.kafka.admin import ensure_topics
-from tests.e2e.cluster import ADMIN_TOKEN, BIN, SECRET, ServiceProcess, free_port
+from tests.e2e.cluster import ADMIN_TOKEN, BIN, SECRET, ServiceProcess
 from tests.scoring.service.support import settings_for
 from tests.scoring.service.test_log_reset import STORED, store_offsets_of_an_older_log
+from tests.support.http import free_port
 
 pytestmark = pytest.mark.kafka
 

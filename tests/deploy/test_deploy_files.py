@@ -1,4 +1,4 @@
-"""The files an operator runs Bansō with (deploy/, the Dockerfiles) are valid and agree.
+"""The files an operator runs Bansō with (deploy/, the Dockerfile) are valid and agree.
 
 Offline, without Docker or a cluster: the compose file against the Compose Specification schema
 (vendored in schemas/), the Kubernetes manifests against the Kubernetes JSON schemas shipped by
@@ -184,7 +184,9 @@ def test_compose_builds_and_mounts_only_files_that_exist() -> None:
             context = (COMPOSE_DIR / svc["build"]["context"]).resolve()
             assert context == ROOT, name
             service = name.removesuffix("-migrate") if name != "topics" else "ingest"
-            assert svc["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+            # One Dockerfile; the service and its port are build arguments.
+            assert svc["build"]["dockerfile"] == "Dockerfile"
+            assert svc["build"]["args"] == {"SERVICE": service, "PORT": str(SERVICES[service])}
             assert (context / svc["build"]["dockerfile"]).is_file()
         for volume in svc.get("volumes", []):
             source = volume.split(":")[0]
@@ -276,13 +278,26 @@ def test_grafana_provisions_prometheus_and_the_dashboard_folder_compose_mounts()
     assert "../grafana/provisioning:/etc/grafana/provisioning:ro" in volumes
 
 
-# ---- Dockerfiles ----
+# ---- Dockerfile ----
+
+
+def image(service: str) -> DockerfileParser:
+    """The one Dockerfile as `docker build --build-arg SERVICE=… --build-arg PORT=…` reads it."""
+    args = {"SERVICE": service, "PORT": str(SERVICES[service])}
+    return DockerfileParser(path=str(ROOT / "Dockerfile"), build_args=args)
 
 
 def instructions(service: str) -> list[tuple[str, str]]:
-    parser = DockerfileParser(path=str(ROOT / "services" / service / "Dockerfile"))
-    steps = [(i["instruction"], i["value"]) for i in parser.structure]
-    return [(name, value) for name, value in steps if name != "COMMENT"]
+    """Each instruction with the build arguments substituted, as Docker does."""
+    steps = [(i["instruction"], i["value"]) for i in image(service).structure]
+    substituted = []
+    for name, value in steps:
+        if name == "COMMENT":
+            continue
+        for arg, given in (("SERVICE", service), ("PORT", str(SERVICES[service]))):
+            value = value.replace(f"${{{arg}}}", given)
+        substituted.append((name, value))
+    return substituted
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -314,11 +329,19 @@ def test_dockerfile_installs_from_the_lock_and_runs_unprivileged(service: str, p
     assert values["USER"].split(":")[0] not in {"root", "0"}
     assert values["EXPOSE"] == str(port)
     assert "/healthz" in values["HEALTHCHECK"]
-    assert json.loads(values["CMD"])[0] == f"banso-{service}"
-    # The final stage's ENV: reachable from outside the container, on the documented port.
-    env = DockerfileParser(path=str(ROOT / "services" / service / "Dockerfile")).envs
-    assert env[f"{service.upper()}_HOST"] == "0.0.0.0"
-    assert env[f"{service.upper()}_PORT"] == str(port)
+    # The command is the service's entry point, named by the build argument.
+    assert json.loads(values["CMD"]) == ["sh", "-c", 'exec banso-"$BANSO_SERVICE"']
+    # The final stage's ENV: reachable from outside the container, on the documented port
+    # (banso_kit.serve reads BANSO_HOST / BANSO_PORT when <SERVICE>_HOST / _PORT are unset).
+    env = image(service).envs
+    assert env["BANSO_SERVICE"] == service
+    assert env["BANSO_HOST"] == "0.0.0.0"
+    assert env["BANSO_PORT"] == str(port)
+
+
+def test_dockerfile_refuses_a_service_it_does_not_know() -> None:
+    check = next(v for name, v in instructions("ingest") if name == "RUN" and "case" in v)
+    assert set(re.findall(r"(\w+):(\d{4})", check)) == {(s, str(p)) for s, p in SERVICES.items()}
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out_of_images() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,17 +18,13 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.http import free_port
+
 SERVICES = ("ingest", "scoring", "bridge", "notify")
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
 ADMIN_TOKEN = "e2e-admin-0123456789abcdef0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def tail(path: Path, lines: int = 40) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from banso_scoring.adapters.repository import ACCOUNTS, DAYS
 from banso_sim.platform.metrics import wait_caught_up
-from tests.e2e.cluster import Cluster, ServiceProcess, free_port
+from tests.e2e.cluster import Cluster, ServiceProcess
+from tests.support.http import free_port
 
 
 def _rows(

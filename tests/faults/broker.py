@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.cluster import ROOT, free_port
+from tests.e2e.cluster import ROOT
+from tests.support.http import free_port
 
 KAFKA_SH = ROOT / "deploy" / "kafka" / "kafka.sh"
 

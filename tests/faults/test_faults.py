@@ -28,9 +28,10 @@ from banso_sim.send.sender import SendOptions, SendReport
 from banso_sim.stream.generate import generate
 from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
-from tests.e2e.cluster import ServiceProcess, free_port
+from tests.e2e.cluster import ServiceProcess
 from tests.e2e.journey import Journey, send, settle, staged
 from tests.faults.broker import private_broker
+from tests.support.http import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.kafka, pytest.mark.timeout(1500)]
 

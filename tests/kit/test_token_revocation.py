@@ -16,7 +16,7 @@ from banso_contracts.events import TokenRevoked
 from banso_kit.migrations import upgrade
 from banso_kit.revocations import RevokedTokens
 from banso_kit.settings import ServiceSettings
-from tests.ingest.support import admin_headers, running_ingest
+from tests.ingest.service.support import admin_headers, running_ingest
 from tests.kit.test_service_app import MIGRATIONS, _app
 
 T0 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

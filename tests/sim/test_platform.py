@@ -11,7 +11,7 @@ import pytest
 from banso_kit.auth import verify_token
 from banso_sim.platform.metrics import parse
 from banso_sim.platform.provision import ProvisionFailed, provision
-from tests.ingest.support import admin_headers, running_ingest
+from tests.ingest.service.support import admin_headers, running_ingest
 
 METRICS = """
 # HELP banso_scoring_consumer_lag Messages not yet applied, by topic.

@@ -19,12 +19,12 @@ from banso_bridge.api import themes, tickets, webhooks
 from banso_bridge.api.deps import BridgeContext
 from banso_bridge.config import BridgeSettings
 from banso_bridge.consumers.handler import BridgeHandler
-from banso_bridge.consumers.idle import IdleConsolidator
-from banso_bridge.consumers.themes import ThemeBook
-from banso_bridge.consumers.ticketing import TicketWorker
 from banso_bridge.domain.clustering.engine import ClusteringConfig
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import KIT
+from banso_bridge.service.idle import IdleConsolidator
+from banso_bridge.service.themes import ThemeBook
+from banso_bridge.service.ticketing import TicketWorker
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging

@@ -27,9 +27,9 @@ from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import install_ingest_errors
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
-from banso_ingest.domain.intake import Intake
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
+from banso_ingest.service.intake import Intake
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
@@ -156,7 +156,7 @@ async def _sweep(
         try:
             removed = await ledger.forget_expired(now=clock())
             logger.info("dedupe_swept", extra={"removed": removed})
-        except Exception:  # noqa: BLE001 - retried at the next interval
+        except Exception:  # retried at the next interval
             logger.exception("dedupe_sweep_failed")
 
 

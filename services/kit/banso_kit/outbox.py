@@ -163,7 +163,7 @@ class OutboxRelay:
                 logger.warning("outbox_publish_failed", extra={"error": str(exc)})
                 sent = 0
                 backoff = min(backoff * 2, 10.0)
-            except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: retry
+            except Exception:  # e.g. a locked or unreachable database: retry
                 logger.exception("outbox_relay_error")
                 sent = 0
                 backoff = min(backoff * 2, 10.0)

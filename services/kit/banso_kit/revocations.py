@@ -91,7 +91,7 @@ class RevokedTokens:
                 logger.warning("revocations_kafka_error", extra={"error": str(error)})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
-            except Exception:  # noqa: BLE001 - logged; following again from the beginning
+            except Exception:
                 logger.exception("revocations_failed")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -202,7 +202,7 @@ async def _supervise(consumer: TransactionalConsumer) -> None:
             return
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - logged, then the loop restarts from stored offsets
+        except Exception:  # logged, then the loop restarts from stored offsets
             logger.exception("consumer_crashed", extra={"group": consumer.group_id})
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)

@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 
 import uvicorn
@@ -42,6 +42,7 @@ def main(
     revision_cmd = commands.add_parser("revision", help="autogenerate a migration")
     revision_cmd.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
+    container_defaults(service, os.environ)
     try:
         settings = settings_factory()
     except ValidationError as exc:
@@ -88,6 +89,16 @@ def _problems(exc: ValidationError, env_prefix: str) -> str:
         variable = field if field.isupper() else f"{env_prefix}{field}".upper()
         lines.append(f"{variable}: {message}" if field else message)
     return "\n".join(lines)
+
+
+def container_defaults(service: str, environ: MutableMapping[str, str]) -> None:
+    """The one container image starts every service the same way: its `BANSO_HOST` and
+    `BANSO_PORT` stand in for `<SERVICE>_HOST` and `<SERVICE>_PORT` when those are not set (the
+    uvicorn workers inherit the environment)."""
+    for name in ("HOST", "PORT"):
+        value = environ.get(f"BANSO_{name}")
+        if value is not None:
+            environ.setdefault(f"{service.upper()}_{name}", value)
 
 
 def _prepare_multiprocess_metrics(directory: Path) -> None:

@@ -25,13 +25,13 @@ from banso_notify.clock import Clock, SystemClock
 from banso_notify.config import NotifySettings
 from banso_notify.consumers.handler import NotifyHandler
 from banso_notify.domain.facts import Channel
-from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.dispatcher import Dispatcher, RetryPolicy
-from banso_notify.engine.planner import Planner
-from banso_notify.engine.rendering import MessageBuilder
-from banso_notify.engine.scheduler import Scheduler
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import KIT
+from banso_notify.service.catalog import Catalog
+from banso_notify.service.dispatcher import Dispatcher, RetryPolicy
+from banso_notify.service.planner import Planner
+from banso_notify.service.rendering import MessageBuilder
+from banso_notify.service.scheduler import Scheduler
 
 CONSUMED = (USAGE, USER_TRAITS, ACCOUNT_TRAITS, HEALTH, TICKETS)
 

@@ -20,7 +20,7 @@ async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Asy
     bound = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+    while not server.started:  # uvicorn offers a flag, not an event
         if task.done():
             await task  # raises what stopped it
         await asyncio.sleep(0.01)

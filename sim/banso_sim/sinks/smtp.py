@@ -45,7 +45,8 @@ class SmtpSink:
     mails: list[Mail] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    # aiosmtpd's hook name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.mails.append(Mail(str(envelope.mail_from), tuple(envelope.rcpt_tos), parsed))

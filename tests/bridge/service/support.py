@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,17 +12,15 @@ from typing import Any, Literal
 
 import httpx
 import orjson
-from aiokafka import AIOKafkaConsumer
-from asgi_lifespan import LifespanManager
 
 from banso_bridge.config import BridgeSettings
 from banso_bridge.main import create_app
-from banso_contracts.codec import encode
-from banso_contracts.events import AccountTraitsUpdated, Event, FeedbackReceived, HealthChanged
+from banso_contracts.events import Event, FeedbackReceived, HealthChanged
 from banso_contracts.topics import TICKETS
-from banso_kit.auth import issue_token
-from banso_kit.errors import PublishError
-from banso_kit.kafka.producer import OutgoingMessage, Producer
+from banso_kit.auth import Scope
+from tests.support.kafka import publish as publish_events
+from tests.support.kafka import published
+from tests.support.service import bearer, served, settings_for_test
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services/bridge/banso_bridge/migrations"
 WEBHOOK_SECRET = "github-webhook-secret-0123456789abcdef"
@@ -35,22 +32,9 @@ def at(day: float) -> datetime:
     return datetime.fromtimestamp(T0 + day * DAY, tz=UTC)
 
 
-class FixedClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def settings_for(database_url: str, bootstrap: str, prefix: str, **extra: Any) -> BridgeSettings:
     """Settings for a test; the database must be migrated already (fixture `migrated_url`)."""
     values: dict[str, Any] = {
-        "env": "test",
-        "database_url": database_url,
-        "kafka_bootstrap_servers": bootstrap,
-        "topic_prefix": prefix,
-        "outbox_poll_interval_s": 0.05,
         "ticket_poll_s": 0.1,
         "ticket_retry_initial_s": 0.2,
         "ticket_retry_max_s": 1.0,
@@ -58,7 +42,7 @@ def settings_for(database_url: str, bootstrap: str, prefix: str, **extra: Any) -
         "public_url": "https://bridge.example.com",
     }
     values.update(extra)
-    return BridgeSettings.model_validate(values)
+    return settings_for_test(BridgeSettings, database_url, bootstrap, prefix, **values)
 
 
 def github_settings(base_url: str) -> dict[str, Any]:
@@ -75,9 +59,8 @@ class Running:
     client: httpx.AsyncClient
     settings: BridgeSettings
 
-    def headers(self, workspace: str, scopes: Sequence[str] = ("write",)) -> dict[str, str]:
-        token = issue_token(self.settings.secret, workspace, list(scopes))  # type: ignore[arg-type]
-        return {"Authorization": f"Bearer {token}"}
+    def headers(self, workspace: str, scopes: Sequence[Scope] = ("write",)) -> dict[str, str]:
+        return bearer(self.settings.secret, workspace, scopes)
 
     async def get(self, workspace: str, path: str, **params: Any) -> Any:
         response = await self.client.get(
@@ -91,39 +74,13 @@ class Running:
 async def running_bridge(
     settings: BridgeSettings, clock: Callable[[], float]
 ) -> AsyncIterator[Running]:
-    app = create_app(settings, clock=clock)
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(manager.app), base_url="http://bridge.test"
-        ) as client,
-    ):
+    async with served(create_app(settings, clock=clock), "http://bridge.test") as (client, _):
         yield Running(client, settings)
 
 
 async def publish(bootstrap: str, prefix: str, events: Sequence[Event]) -> None:
     """Produce events as ingest and scoring do (acks=all), in order."""
-    messages = []
-    for event in events:
-        encoded = encode(event, source="banso/test")
-        messages.append(
-            OutgoingMessage(
-                topic=encoded.topic.physical_name(prefix),
-                key=encoded.key,
-                value=encoded.value,
-                headers=tuple(encoded.headers),
-            )
-        )
-    # Topics created a moment ago may not have a leader yet: the first sends can be refused.
-    for attempt in range(20):
-        try:
-            async with Producer(bootstrap, client_id="bridge-tests") as producer:
-                await producer.send_many(messages, timeout_s=60)
-            return
-        except PublishError:
-            if attempt == 19:
-                raise
-            await asyncio.sleep(0.5)
+    await publish_events(bootstrap, prefix, events, client_id="bridge-tests")
 
 
 def feedback(
@@ -142,21 +99,9 @@ def feedback(
         feedback_id=uuid.uuid4().hex,
         account_id=account,
         user_id=user,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         score=score,
         text=text,
-        timestamp=when,
-        received_at=when,
-    )
-
-
-def traits(workspace: str, account: str, when: datetime, **values: Any) -> AccountTraitsUpdated:
-    return AccountTraitsUpdated(
-        workspace_id=workspace,
-        source_id="src_test",
-        account_id=account,
-        traits=values,
-        message_id=uuid.uuid4().hex,
         timestamp=when,
         received_at=when,
     )
@@ -185,32 +130,8 @@ def health(
 
 async def ticket_topic(bootstrap: str, prefix: str) -> list[tuple[str, dict[str, Any]]]:
     """Every (CloudEvents type, payload) on the tickets topic so far."""
-    consumer = AIOKafkaConsumer(
-        TICKETS.physical_name(prefix),
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-    )
-    await consumer.start()
     found: list[tuple[str, dict[str, Any]]] = []
-    try:
-        while True:
-            batches = await consumer.getmany(timeout_ms=1000)
-            if not batches:
-                return found
-            for records in batches.values():
-                for record in records:
-                    headers = {key: value.decode() for key, value in record.headers}
-                    found.append((headers.get("ce_type", ""), orjson.loads(record.value)))
-    finally:
-        await consumer.stop()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, within_s: float = 90) -> None:
-    """Wait until `check` holds (the service works asynchronously); fail after `within_s`."""
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)
+    for record in await published(bootstrap, TICKETS.physical_name(prefix)):
+        headers = {key: value.decode() for key, value in record.headers}
+        found.append((headers.get("ce_type", ""), orjson.loads(record.value)))
+    return found

@@ -12,15 +12,16 @@ import pytest
 
 from banso_contracts.events import Event
 from banso_kit.standard_webhooks import signed_headers
-from tests.bridge.trackers import FakeJira, FakeLinear, FakeWebhookReceiver, serve
+from tests.bridge.adapters.trackers import FakeJira, FakeLinear, FakeWebhookReceiver
+from tests.support.clocks import FixedClock
+from tests.support.http import serve
+from tests.support.waiting import eventually
 
 from .support import (
     DAY,
     T0,
-    FixedClock,
     Running,
     at,
-    eventually,
     feedback,
     publish,
     running_bridge,

@@ -17,9 +17,11 @@ from sqlmodel import select
 
 from banso_bridge.models import FeedbackItem, Ticket
 from banso_kit.db import Database
-from tests.bridge.trackers import FakeGitHub, serve
+from tests.bridge.adapters.trackers import FakeGitHub
+from tests.support.http import serve
+from tests.support.waiting import eventually
 
-from .support import DAY, T0, at, eventually, feedback, publish
+from .support import DAY, T0, at, feedback, publish
 
 ROOT = Path(__file__).resolve().parents[3]
 WS = "acme"

@@ -6,22 +6,22 @@ import pytest
 
 from banso_bridge.domain.text import TextPipeline
 from banso_contracts.events import Event
-from tests.bridge.streams import topic_stream
+from tests.bridge.domain.streams import topic_stream
+from tests.support.clocks import FixedClock
+from tests.support.events import traits
+from tests.support.waiting import eventually
 
 from .support import (
     DAY,
     T0,
-    FixedClock,
     Running,
     at,
-    eventually,
     feedback,
     health,
     publish,
     running_bridge,
     settings_for,
     ticket_topic,
-    traits,
 )
 
 WS = "acme"

@@ -9,13 +9,14 @@ from prometheus_client import CollectorRegistry
 
 from banso_bridge.adapters import ticket_store
 from banso_bridge.adapters.sinks.github import GitHubSink
-from banso_bridge.consumers.ticketing import TicketWorker
 from banso_bridge.domain.tickets.policy import theme_key
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import KIT, Theme
+from banso_bridge.service.ticketing import TicketWorker
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox
-from tests.bridge.trackers import FakeGitHub, serve
+from tests.bridge.adapters.trackers import FakeGitHub
+from tests.support.http import serve
 
 from .support import T0, settings_for
 

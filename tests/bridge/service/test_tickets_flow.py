@@ -13,23 +13,24 @@ import pytest
 
 from banso_bridge.config import BridgeSettings
 from banso_contracts.events import Event
-from tests.bridge.trackers import FakeGitHub, serve
+from tests.bridge.adapters.trackers import FakeGitHub
+from tests.support.clocks import FixedClock
+from tests.support.events import traits
+from tests.support.http import serve
+from tests.support.waiting import eventually
 
 from .support import (
     DAY,
     T0,
     WEBHOOK_SECRET,
-    FixedClock,
     Running,
     at,
-    eventually,
     feedback,
     github_settings,
     publish,
     running_bridge,
     settings_for,
     ticket_topic,
-    traits,
 )
 
 WS = "acme"

@@ -13,7 +13,7 @@ from banso_ingest.__main__ import MIGRATIONS
 from banso_ingest.adapters import source_store, workspaces
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.domain.credentials import as_utc
-from banso_ingest.domain.intake import SourceRef
+from banso_ingest.domain.ports import SourceRef
 from banso_kit.db import Database
 from banso_kit.migrations import upgrade
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import orjson
@@ -15,9 +14,8 @@ from banso_notify.adapters.channels.slack import SlackSender
 from banso_notify.adapters.channels.smtp import SmtpSender
 from banso_notify.adapters.channels.webhook import WebhookSender
 from banso_notify.domain.idempotency import message_id
-
-from ..http_sink import HttpSink, serve_http
-from ..smtp_sink import SmtpSink, start_sink
+from tests.support.http import HttpSink, serve_http
+from tests.support.smtp import SmtpSink, start_sink
 
 KEY = "onboarding|user:u1|evt-1|0"
 
@@ -35,17 +33,6 @@ def outgoing(address: str, **fields: object) -> OutgoingMessage:
     }
     values.update(fields)
     return OutgoingMessage(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[SmtpSink, int]]:
-    sink = SmtpSink()
-    server, port = await start_sink(sink)
-    try:
-        yield sink, port
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_email_reaches_the_smtp_server_with_ids_and_unsubscribe_headers(

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from banso_notify.config import NotifySettings
+from tests.support.smtp import SmtpSink
 
-from ..smtp_sink import SmtpSink, start_sink
 from .support import settings_for
-
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[SmtpSink, int]]:
-    sink = SmtpSink()
-    server, port = await start_sink(sink)
-    try:
-        yield sink, port
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 @pytest.fixture

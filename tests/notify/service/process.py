@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 
 from banso_kit.auth import issue_token
-
-from ..smtp_sink import free_port
+from tests.support.http import free_port
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "a-crash-test-secret-of-at-least-32-characters"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,9 +15,8 @@ from typing import Any
 import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer
-from asgi_lifespan import LifespanManager
 
-from banso_contracts.codec import decode, encode
+from banso_contracts.codec import decode
 from banso_contracts.events import (
     AccountTraitsUpdated,
     Driver,
@@ -30,11 +29,12 @@ from banso_contracts.events import (
     UserIdentified,
 )
 from banso_contracts.topics import NUDGES
-from banso_kit.auth import issue_token
-from banso_kit.kafka.producer import OutgoingMessage, Producer
+from banso_kit.auth import Scope
 from banso_kit.migrations import upgrade
 from banso_notify.config import NotifySettings
 from banso_notify.main import create_app
+from tests.support.kafka import publish as publish_events
+from tests.support.service import bearer, served, settings_for_test
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services/notify/banso_notify/migrations"
 WS = "ws_acme"
@@ -63,10 +63,6 @@ def settings_for(
 ) -> NotifySettings:
     upgrade(database_url, MIGRATIONS)
     values: dict[str, Any] = {
-        "env": "test",
-        "database_url": database_url,
-        "kafka_bootstrap_servers": kafka_bootstrap,
-        "topic_prefix": topic_prefix,
         "smtp_port": smtp_port,
         "public_url": "http://notify.test",
         "dispatch_poll_s": 0.05,
@@ -75,10 +71,9 @@ def settings_for(
         "retry_max_s": 0.2,
         "max_attempts": 3,
         "smtp_timeout_s": 2.0,
-        "outbox_poll_interval_s": 0.05,
     }
     values.update(extra)
-    return NotifySettings.model_validate(values)
+    return settings_for_test(NotifySettings, database_url, kafka_bootstrap, topic_prefix, **values)
 
 
 @dataclass
@@ -88,9 +83,8 @@ class Running:
     clock: ShiftedClock
     state: dict[str, Any]
 
-    def token(self, workspace: str = WS, scopes: Sequence[str] = ("admin",)) -> dict[str, str]:
-        jwt = issue_token(self.settings.secret, workspace, list(scopes))  # type: ignore[arg-type]
-        return {"Authorization": f"Bearer {jwt}"}
+    def token(self, workspace: str = WS, scopes: Sequence[Scope] = ("admin",)) -> dict[str, str]:
+        return bearer(self.settings.secret, workspace, scopes)
 
     async def tick(self) -> None:
         """Run the scheduler once now (instead of waiting for its interval)."""
@@ -102,33 +96,16 @@ async def running_notify(
     settings: NotifySettings, clock: ShiftedClock | None = None
 ) -> AsyncIterator[Running]:
     the_clock = clock or ShiftedClock()
-    app = create_app(settings, clock=the_clock)
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(manager.app), base_url="http://notify.test"
-        ) as client,
+    async with served(create_app(settings, clock=the_clock), "http://notify.test") as (
+        client,
+        state,
     ):
-        yield Running(client, settings, the_clock, manager._state)
+        yield Running(client, settings, the_clock, state)
 
 
 async def publish(bootstrap: str, prefix: str, *events: Event) -> list[str]:
     """Produce events the way ingest, scoring and the bridge do; returns their CloudEvents ids."""
-    messages, ids = [], []
-    for event in events:
-        encoded = encode(event, source="banso/test")
-        ids.append(encoded.envelope.id)
-        messages.append(
-            OutgoingMessage(
-                topic=encoded.topic.physical_name(prefix),
-                key=encoded.key,
-                value=encoded.value,
-                headers=tuple(encoded.headers),
-            )
-        )
-    async with Producer(bootstrap, client_id="notify-tests") as producer:
-        await producer.send_many(messages, timeout_s=30)
-    return ids
+    return await publish_events(bootstrap, prefix, events, client_id="notify-tests")
 
 
 @dataclass
@@ -164,22 +141,6 @@ async def watch_nudges(bootstrap: str, prefix: str) -> AsyncIterator[NudgeEvents
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await consumer.stop()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]] | Callable[[], bool], timeout_s: float = 30.0
-) -> None:
-    """Wait until ``check`` holds (asynchronous processing), failing after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 # --- events as the other services publish them -------------------------------------------------

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from banso_notify.config import NotifySettings
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
 
-from ..smtp_sink import SmtpSink
-from .support import (
-    OTHER_WS,
-    account_traits,
-    eventually,
-    identified,
-    publish,
-    running_notify,
-    used,
-)
+from .support import OTHER_WS, account_traits, identified, publish, running_notify, used
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

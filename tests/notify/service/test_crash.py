@@ -2,7 +2,7 @@
 
 The one window no SMTP client can close — the server has accepted the message, the process dies
 before its commit — is tested too: the resend carries the same Message-ID, so the receiver sees one
-message (see ``banso_notify.engine.dispatcher`` for the reasoning).
+message (see ``banso_notify.service.dispatcher`` for the reasoning).
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from ..smtp_sink import SmtpSink
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
+
 from .process import NotifyProcess
-from .support import account_traits, eventually, identified, publish, used, watch_nudges
+from .support import account_traits, identified, publish, used, watch_nudges
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
 
@@ -129,7 +131,7 @@ async def test_repeated_random_sigkills_lose_nothing_and_duplicate_nothing(
             await service.kill()
             kills += 1
             await service.start()
-        await eventually(lambda: len({m.message_id for m in sink.received}) == 60, timeout_s=90)
+        await eventually(lambda: len({m.message_id for m in sink.received}) == 60, within_s=90)
         await eventually(
             lambda: len({p["nudge_id"] for p in nudges.of("banso.nudge.sent.v1")}) == 60
         )

@@ -10,12 +10,12 @@ import pytest
 
 from banso_kit.standard_webhooks import is_verified
 from banso_notify.config import NotifySettings
+from tests.support.http import HttpSink, serve_http
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
 
-from ..http_sink import HttpSink, serve_http
-from ..smtp_sink import SmtpSink
 from .support import (
     account_traits,
-    eventually,
     health,
     identified,
     publish,

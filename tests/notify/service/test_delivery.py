@@ -7,11 +7,12 @@ import asyncio
 import pytest
 
 from banso_notify.config import NotifySettings
+from tests.support.http import free_port
+from tests.support.smtp import SmtpSink, start_sink
+from tests.support.waiting import eventually
 
-from ..smtp_sink import SmtpSink, free_port, start_sink
 from .support import (
     account_traits,
-    eventually,
     identified,
     publish,
     running_notify,

@@ -7,17 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from banso_notify.config import NotifySettings
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
 
-from ..smtp_sink import SmtpSink
-from .support import (
-    account_traits,
-    eventually,
-    identified,
-    publish,
-    running_notify,
-    used,
-    watch_nudges,
-)
+from .support import account_traits, identified, publish, running_notify, used, watch_nudges
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

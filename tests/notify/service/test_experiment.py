@@ -8,12 +8,12 @@ from banso_notify.config import NotifySettings
 from banso_notify.domain.holdout import in_holdout
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.uplift import newcombe_interval
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
 
-from ..smtp_sink import SmtpSink
 from .support import (
     WS,
     account_traits,
-    eventually,
     identified,
     publish,
     put_yaml,

@@ -9,13 +9,13 @@ from sqlmodel import select
 
 from banso_notify.config import NotifySettings
 from banso_notify.models import Timer
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
 
-from ..smtp_sink import SmtpSink
 from .support import (
     Running,
     ShiftedClock,
     account_traits,
-    eventually,
     identified,
     publish,
     put_yaml,

@@ -31,8 +31,8 @@ async def main(clock: float) -> None:
         if record:
             load = consumer.load
 
-            async def load_and_record(kafka: Any, assigned: Sequence[TopicPartition]) -> None:
-                await load(kafka, assigned)
+            async def load_and_record(consumer: Any, assigned: Sequence[TopicPartition]) -> None:
+                await load(consumer, assigned)
                 with open(record, "a") as out:  # noqa: ASYNC230 - a test helper's one line
                     out.write(f"{os.getpid()} {sorted({tp.partition for tp in assigned})}\n")
 

@@ -7,19 +7,11 @@ from typing import Any
 import pytest
 
 from banso_scoring.config import ScoringSettings
+from tests.support.clocks import FixedClock
+from tests.support.events import traits
+from tests.support.waiting import eventually
 
-from .support import (
-    DAY,
-    T0,
-    FixedClock,
-    Running,
-    at,
-    eventually,
-    publish,
-    running_scoring,
-    traits,
-    usage,
-)
+from .support import DAY, T0, Running, at, publish, running_scoring, usage
 
 pytestmark = pytest.mark.kafka
 

@@ -7,20 +7,11 @@ from typing import Any
 import pytest
 
 from banso_scoring.config import ScoringSettings
+from tests.support.clocks import FixedClock
+from tests.support.events import traits
+from tests.support.waiting import eventually
 
-from .support import (
-    DAY,
-    T0,
-    FixedClock,
-    at,
-    eventually,
-    health_events,
-    publish,
-    running_scoring,
-    ticket,
-    traits,
-    usage,
-)
+from .support import DAY, T0, at, health_events, publish, running_scoring, ticket, usage
 
 pytestmark = pytest.mark.kafka
 WS = "ws_flow"

@@ -15,8 +15,10 @@ from banso_kit.db import Database
 from banso_kit.kafka.admin import ensure_topics
 from banso_scoring.config import ScoringSettings
 from banso_scoring.models import KIT
+from tests.support.clocks import FixedClock
+from tests.support.waiting import eventually
 
-from .support import DAY, T0, FixedClock, at, eventually, publish, running_scoring, usage
+from .support import DAY, T0, at, publish, running_scoring, usage
 
 pytestmark = pytest.mark.kafka
 WS = "ws_reset"

@@ -23,8 +23,9 @@ from banso_kit.kafka.producer import OutgoingMessage, Producer
 from banso_kit.migrations import upgrade
 from banso_scoring.adapters import repository
 from banso_scoring.models import KIT
+from tests.support.events import traits
 
-from .support import DAY, MIGRATIONS, T0, at, ticket, traits, usage
+from .support import DAY, MIGRATIONS, T0, at, ticket, usage
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[3]

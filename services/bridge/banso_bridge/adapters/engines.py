@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import store
+from banso_bridge.adapters import clusterer_store, columns
 from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.stream import ThemeStream
@@ -59,9 +59,9 @@ class EngineRegistry:
             return engine
 
     async def _load(self, session: AsyncSession, workspace_id: str) -> WorkspaceEngine:
-        state = await store.clusterer_state(session, workspace_id=workspace_id)
-        themes = await store.workspace_themes(session, workspace_id=workspace_id)
-        items = await store.window_items(session, workspace_id=workspace_id)
+        state = await clusterer_store.clusterer_state(session, workspace_id=workspace_id)
+        themes = await clusterer_store.workspace_themes(session, workspace_id=workspace_id)
+        items = await clusterer_store.window_items(session, workspace_id=workspace_id)
         snapshot = ClustererSnapshot(
             themes=tuple(
                 ThemeRecord(
@@ -79,9 +79,9 @@ class EngineRegistry:
                     theme_id=item.theme_id,
                     text=item.text,
                     language=item.language,
-                    keys=tuple(store.loads(item.keys)),
-                    surfaces=tuple(store.loads(item.surfaces)),
-                    parts=tuple(store.loads(item.parts)),
+                    keys=tuple(columns.loads(item.keys)),
+                    surfaces=tuple(columns.loads(item.surfaces)),
+                    parts=tuple(columns.loads(item.parts)),
                 )
                 for item in items
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -179,3 +179,9 @@ async def list_tickets(
         .limit(limit)
     )
     return rows.all()
+
+
+async def count_failing(session: AsyncSession) -> int:
+    """Tickets whose last attempt at the sink failed (across workspaces)."""
+    rows = await session.exec(select(func.count()).where(col(Ticket.last_error).is_not(None)))
+    return rows.one()

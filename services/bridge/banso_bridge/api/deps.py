@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from banso_bridge.config import BridgeSettings
-from banso_bridge.consumers.themes import ThemeBook
 from banso_bridge.metrics import BridgeMetrics
+from banso_bridge.service.themes import ThemeBook
 
 
 @dataclass

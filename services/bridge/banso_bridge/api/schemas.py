@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from banso_bridge.adapters.store import loads
+from banso_bridge.adapters.columns import loads
 from banso_bridge.models import FeedbackItem, Theme, Ticket
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import store, ticket_store
+from banso_bridge.adapters import columns, item_store, theme_store, ticket_store
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
@@ -31,7 +31,7 @@ Status = Literal["open", "ticketed", "resolved", "merged", "dismissed"]
 
 
 async def _theme(session: AsyncSession, workspace_id: str, theme_id: int) -> Theme:
-    theme = await store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
+    theme = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
     if theme is None or (theme.item_count == 0 and theme.status != "merged"):
         raise NotFound("theme not found", detail={"theme_id": theme_id})
     return theme
@@ -47,7 +47,7 @@ async def list_themes(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ThemeList:
     """Themes of the workspace, highest priority first (merged themes only when asked for)."""
-    rows = await store.list_themes(
+    rows = await theme_store.list_themes(
         session,
         workspace_id=principal.workspace_id,
         statuses=status,
@@ -76,10 +76,12 @@ async def get_theme(
     """One theme: labels, evidence, latest items, affected accounts and its ticket."""
     workspace_id = principal.workspace_id
     theme = await _theme(session, workspace_id, theme_id)
-    rows = await store.theme_items(
+    rows = await item_store.theme_items(
         session, workspace_id=workspace_id, theme_id=theme_id, limit=items
     )
-    accounts = await store.theme_accounts(session, workspace_id=workspace_id, theme_id=theme_id)
+    accounts = await item_store.theme_accounts(
+        session, workspace_id=workspace_id, theme_id=theme_id
+    )
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemeDetail(
         **ThemePublic.of(theme, ticket).model_dump(),
@@ -149,7 +151,7 @@ async def patch_theme(
                 workspace_id=theme.workspace_id,
                 theme_id=str(theme.theme_id),
                 title=theme.custom_title or theme.title,
-                keywords=store.loads(theme.keywords),
+                keywords=columns.loads(theme.keywords),
                 item_count=theme.item_count,
                 accounts_affected=theme.accounts_affected,
                 arr_affected=theme.arr_affected,

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import WebhookAnswer
 from banso_bridge.config import SinkName
-from banso_bridge.consumers.resolutions import resolve_ticket
 from banso_bridge.domain.tickets import resolution
+from banso_bridge.service.resolutions import resolve_ticket
 from banso_kit import standard_webhooks
 from banso_kit.api import SessionDep
 from banso_kit.errors import InvalidInput, Unauthorized

@@ -19,8 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from banso_ingest.adapters.source_store import mark_seen, source_for_write_key
 from banso_ingest.domain.credentials import as_utc
-from banso_ingest.domain.intake import SourceRef
-from banso_ingest.domain.ports import StoreUnavailable
+from banso_ingest.domain.ports import SourceRef, StoreUnavailable
 from banso_kit.auth import hash_write_key
 from banso_kit.db import Database
 

@@ -13,9 +13,9 @@ from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
-from banso_ingest.domain.intake import Intake
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.metrics import IngestMetrics
+from banso_ingest.service.intake import Intake
 
 
 @dataclass(frozen=True)

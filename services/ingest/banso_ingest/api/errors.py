@@ -12,9 +12,9 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request, Response
 
-from banso_ingest.domain.intake import DuplicateInFlight
 from banso_ingest.domain.ports import PublishFailed, StoreUnavailable
 from banso_ingest.domain.rejections import InvalidRequest
+from banso_ingest.service.intake import DuplicateInFlight
 
 
 class WriteKeyRefused(Exception):

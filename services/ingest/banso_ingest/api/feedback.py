@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request, Response
 from banso_ingest.api.deps import IngestDep
 from banso_ingest.api.handling import admitted, answer, authenticate, read_json
 from banso_ingest.domain.feedback import parse_feedback_body
-from banso_ingest.domain.intake import IngestResult
 from banso_ingest.domain.requests import random_message_id
+from banso_ingest.service.intake import IngestResult
 
 router = APIRouter(tags=["feedback"])
 

@@ -15,10 +15,10 @@ from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import Overloaded, WriteKeyRefused
 from banso_ingest.api.reading import basic_username, read_body, request_weight
 from banso_ingest.domain.body import check_content_type, decode_body, parse_json
-from banso_ingest.domain.intake import DuplicateInFlight, IngestResult, SourceRef
-from banso_ingest.domain.ports import PublishFailed, StoreUnavailable
+from banso_ingest.domain.ports import PublishFailed, SourceRef, StoreUnavailable
 from banso_ingest.domain.rejections import InvalidRequest, Reason
 from banso_ingest.domain.routing import Route
+from banso_ingest.service.intake import DuplicateInFlight, IngestResult
 
 _TOPIC_LABELS = {
     Route.USAGE: "banso.usage.v1",

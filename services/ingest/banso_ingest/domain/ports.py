@@ -1,4 +1,5 @@
-"""What the intake needs from the outside world, as protocols the adapters implement.
+"""What the intake (`service/intake.py`) needs from the outside world, as protocols the adapters
+implement, and the values that cross them.
 
 Unit tests implement them with in-memory fakes; the service wires the Kafka and database adapters.
 """
@@ -11,6 +12,14 @@ from datetime import datetime
 from typing import Protocol
 
 from banso_ingest.domain.plan import Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Who is writing: the write key's workspace and source."""
+
+    workspace_id: str
+    source_id: str
 
 
 @dataclass(frozen=True, slots=True)

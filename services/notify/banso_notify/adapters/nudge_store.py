@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import case, func, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -130,6 +131,60 @@ async def dead_nudges(session: AsyncSession, *, workspace_id: str, limit: int) -
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def by_ids(session: AsyncSession, ids: Iterable[str]) -> dict[str, Nudge]:
+    rows = await session.exec(select(Nudge).where(col(Nudge.id).in_(list(ids))))
+    return {nudge.id: nudge for nudge in rows.all()}
+
+
+async def requeue(session: AsyncSession, *, ids: list[str], now: datetime) -> None:
+    """Dead nudges get a fresh set of attempts, due now."""
+    if ids:
+        await session.exec(
+            update(Nudge)
+            .where(col(Nudge.id).in_(ids), col(Nudge.state) == DEAD)
+            .values(state=READY, attempts=0, due_at=now, counted_at=now, updated_at=now)
+        )
+
+
+async def listing(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    playbook_id: str | None,
+    state: str | None,
+    account_id: str | None,
+    user_id: str | None,
+    limit: int,
+    offset: int,
+) -> list[Nudge]:
+    """Nudges, newest first, filtered by what is given."""
+    query = select(Nudge).where(Nudge.workspace_id == workspace_id)
+    if playbook_id:
+        query = query.where(Nudge.playbook_id == playbook_id)
+    if state:
+        query = query.where(Nudge.state == state)
+    if account_id:
+        query = query.where(Nudge.account_id == account_id)
+    if user_id:
+        query = query.where(Nudge.user_id == user_id)
+    query = query.order_by(col(Nudge.created_at).desc(), col(Nudge.id).desc())
+    rows = await session.exec(query.limit(limit).offset(offset))
+    return list(rows.all())
+
+
+async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT; the unique idempotency key still guards every row."""
+    if rows:
+        table = Nudge.__table__  # type: ignore[attr-defined]
+        await session.exec(insert(table), params=rows)
+
+
+async def insert_enrolments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        table = Enrolment.__table__  # type: ignore[attr-defined]
+        await session.exec(insert(table), params=rows)
 
 
 async def open_enrolments(

@@ -6,16 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
 
 from banso_kit.api import AdminDep, ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound
 from banso_kit.standard_webhooks import parse_secrets
-from banso_notify.adapters import directory
+from banso_notify.adapters import directory, nudge_store
 from banso_notify.api.deps import NotifyDep
 from banso_notify.domain.policy import WorkspacePolicy
-from banso_notify.engine.dispatcher import retry_dead
-from banso_notify.models import Nudge
+from banso_notify.service.dispatcher import retry_dead
 
 router = APIRouter(prefix="/v1", tags=["settings"])
 
@@ -101,17 +99,16 @@ async def nudges(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     """Nudges, newest first, by playbook, state, account or person; page with ``offset``."""
-    query = select(Nudge).where(Nudge.workspace_id == principal.workspace_id)
-    if playbook_id:
-        query = query.where(Nudge.playbook_id == playbook_id)
-    if state:
-        query = query.where(Nudge.state == state)
-    if account_id:
-        query = query.where(Nudge.account_id == account_id)
-    if user_id:
-        query = query.where(Nudge.user_id == user_id)
-    query = query.order_by(col(Nudge.created_at).desc(), col(Nudge.id).desc())
-    rows = await session.exec(query.limit(limit).offset(offset))
+    rows = await nudge_store.listing(
+        session,
+        workspace_id=principal.workspace_id,
+        playbook_id=playbook_id,
+        state=state,
+        account_id=account_id,
+        user_id=user_id,
+        limit=limit,
+        offset=offset,
+    )
     return [
         {
             "id": n.id,
@@ -130,7 +127,7 @@ async def nudges(
             "due_at": n.due_at,
             "sent_at": n.sent_at,
         }
-        for n in rows.all()
+        for n in rows
     ]
 
 

@@ -12,10 +12,10 @@ from banso_notify.adapters.channels.base import Sender
 from banso_notify.clock import Clock
 from banso_notify.config import NotifySettings
 from banso_notify.domain.facts import Channel
-from banso_notify.engine.catalog import Catalog
-from banso_notify.engine.dispatcher import Dispatcher
-from banso_notify.engine.rendering import MessageBuilder
-from banso_notify.engine.scheduler import Scheduler
+from banso_notify.service.catalog import Catalog
+from banso_notify.service.dispatcher import Dispatcher
+from banso_notify.service.rendering import MessageBuilder
+from banso_notify.service.scheduler import Scheduler
 
 
 @dataclass(frozen=True)

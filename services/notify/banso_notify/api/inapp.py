@@ -6,10 +6,10 @@ from datetime import datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlmodel import col, select
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import NotFound
+from banso_notify.adapters import inbox_store
 from banso_notify.api.deps import NotifyDep
 from banso_notify.models import InboxMessage
 
@@ -43,15 +43,10 @@ async def inbox(
     user_id: str, principal: ReaderDep, session: SessionDep, unread_only: bool = False
 ) -> list[InboxMessagePublic]:
     """A user's in-app messages, newest first; dismissed ones are gone."""
-    query = select(InboxMessage).where(
-        InboxMessage.workspace_id == principal.workspace_id,
-        InboxMessage.user_id == user_id,
-        col(InboxMessage.dismissed_at).is_(None),
+    rows = await inbox_store.messages(
+        session, workspace_id=principal.workspace_id, user_id=user_id, unread_only=unread_only
     )
-    if unread_only:
-        query = query.where(col(InboxMessage.read_at).is_(None))
-    rows = await session.exec(query.order_by(col(InboxMessage.created_at).desc()).limit(200))
-    return [public(row) for row in rows.all()]
+    return [public(row) for row in rows]
 
 
 @router.post("/{user_id}/{message_id}/read")
@@ -79,8 +74,10 @@ async def dismiss(
 async def _message(
     session: SessionDep, workspace_id: str, user_id: str, message_id: str
 ) -> InboxMessage:
-    row = await session.get(InboxMessage, message_id)
+    row = await inbox_store.message(
+        session, workspace_id=workspace_id, user_id=user_id, message_id=message_id
+    )
     # another workspace's message looks exactly like a missing one
-    if row is None or row.workspace_id != workspace_id or row.user_id != user_id:
+    if row is None:
         raise NotFound("no such message in this inbox")
     return row

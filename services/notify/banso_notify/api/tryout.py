@@ -34,7 +34,7 @@ from banso_notify.domain.errors import StepNotFound, TemplateFailed
 from banso_notify.domain.facts import Recipient
 from banso_notify.domain.playbook import Playbook, RecipientKind, SendStep
 from banso_notify.domain.samples import sample_account, sample_csm, sample_recipient
-from banso_notify.engine.tryout import Person, choose_send_step, preview, test_message
+from banso_notify.service.tryout import Person, choose_send_step, preview, test_message
 
 router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
 logger = logging.getLogger(__name__)

@@ -1,0 +1,87 @@
+# syntax=docker/dockerfile:1
+# One image recipe for every Bansō service; the service is a build argument.
+#
+# Build from the repository root (the uv workspace is the build context):
+#   docker build --build-arg SERVICE=scoring --build-arg PORT=8002 -t banso/scoring:dev .
+# SERVICE: ingest (8001; the image also carries the `banso` command-line tool, which the
+# topic-creation job and operators use), scoring (8002), bridge (8003), notify (8004).
+# deploy/compose/docker-compose.yml builds all four this way.
+
+ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
+ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
+
+FROM ${UV_IMAGE} AS uv
+
+# ---- builder: resolve from uv.lock only, install Bansō's packages as wheels ----
+FROM ${PYTHON_IMAGE} AS builder
+ARG SERVICE
+ARG PORT
+RUN case "${SERVICE}:${PORT}" in \
+      ingest:8001|scoring:8002|bridge:8003|notify:8004) ;; \
+      *) echo "build with --build-arg SERVICE=ingest|scoring|bridge|notify and its PORT" \
+           "(8001|8002|8003|8004), not '${SERVICE}:${PORT}'" >&2; exit 1 ;; \
+    esac
+COPY --from=uv /uv /usr/local/bin/uv
+# Bytecode is compiled here because the runtime filesystem is read-only; the interpreter is the
+# base image's, never one uv downloads, so the venv works unchanged in the runtime stage.
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=python3.11 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+WORKDIR /src
+
+# uv needs every workspace member's pyproject.toml to read the workspace, even the ones it does
+# not install. Third-party dependencies get their own layer, rebuilt only when uv.lock changes.
+# The ingest image also installs the CLI (which depends on banso-ingest anyway).
+COPY pyproject.toml uv.lock ./
+COPY contracts/pyproject.toml contracts/
+COPY services/kit/pyproject.toml services/kit/
+COPY services/ingest/pyproject.toml services/ingest/
+COPY services/scoring/pyproject.toml services/scoring/
+COPY services/bridge/pyproject.toml services/bridge/
+COPY services/notify/pyproject.toml services/notify/
+COPY cli/pyproject.toml cli/
+COPY sim/pyproject.toml sim/
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-workspace --package banso-${SERVICE} \
+      $([ "${SERVICE}" = ingest ] && echo --package banso-cli)
+
+# Non-editable, so the runtime stage needs the virtual environment and nothing from /src.
+COPY contracts/banso_contracts contracts/banso_contracts
+COPY services/kit/banso_kit services/kit/banso_kit
+COPY services/${SERVICE}/banso_${SERVICE} services/${SERVICE}/banso_${SERVICE}
+COPY cli/banso_cli cli/banso_cli
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-editable --package banso-${SERVICE} \
+      $([ "${SERVICE}" = ingest ] && echo --package banso-cli)
+
+# ---- runtime: the interpreter, the virtual environment, an unprivileged user ----
+FROM ${PYTHON_IMAGE} AS runtime
+ARG SERVICE
+ARG PORT
+RUN groupadd --system --gid 10001 banso \
+    && useradd --system --uid 10001 --gid banso --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin banso \
+    && mkdir -p /data \
+    && chown banso:banso /data
+# Owned by root and read-only for the service user: the code cannot be changed at run time.
+COPY --from=builder /app/.venv /app/.venv
+# BANSO_HOST and BANSO_PORT stand in for <SERVICE>_HOST and <SERVICE>_PORT when those are not
+# set (banso_kit.serve): reachable from outside the container, on the documented port.
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    BANSO_ENV=production \
+    BANSO_DATA_DIR=/data \
+    BANSO_SERVICE=${SERVICE} \
+    BANSO_HOST=0.0.0.0 \
+    BANSO_PORT=${PORT}
+WORKDIR /app
+USER 10001:10001
+EXPOSE ${PORT}
+# /healthz only says the process is alive; Kafka or the database being away is /readyz's business.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+    CMD python -c "import os, urllib.request; port = os.environ.get(os.environ['BANSO_SERVICE'].upper() + '_PORT', os.environ['BANSO_PORT']); urllib.request.urlopen('http://127.0.0.1:%s/healthz' % port, timeout=2)"
+# exec: the service is PID 1 and gets the container's SIGTERM.
+CMD ["sh", "-c", "exec banso-\"$BANSO_SERVICE\""]

@@ -1,0 +1,138 @@
+"""Feedback items (redacted), their themes and their window membership; what a theme is made of
+(items, reporters, accounts). Repository functions only flush."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_bridge.models import Account, FeedbackItem
+
+
+async def known_feedback(
+    session: AsyncSession, *, workspace_id: str, feedback_ids: Iterable[str]
+) -> set[str]:
+    ids = list(set(feedback_ids))
+    if not ids:
+        return set()
+    rows = await session.exec(
+        select(FeedbackItem.feedback_id).where(
+            FeedbackItem.workspace_id == workspace_id, col(FeedbackItem.feedback_id).in_(ids)
+        )
+    )
+    return set(rows.all())
+
+
+async def add_items(session: AsyncSession, *, items: Sequence[FeedbackItem]) -> None:
+    session.add_all(items)
+    await session.flush()
+
+
+async def set_item_themes(
+    session: AsyncSession, *, workspace_id: str, themes: Mapping[str, int]
+) -> None:
+    """Move items to other themes (after a consolidation pass), grouped by target theme."""
+    by_theme: dict[int, list[str]] = {}
+    for feedback_id, theme_id in themes.items():
+        by_theme.setdefault(theme_id, []).append(feedback_id)
+    for theme_id, ids in by_theme.items():
+        await _update_items(session, workspace_id, ids, theme_id=theme_id)
+
+
+async def relabel_theme(
+    session: AsyncSession, *, workspace_id: str, merged: int, survivor: int
+) -> None:
+    """Every item of `merged` (in the window or not) now belongs to `survivor`."""
+    await session.exec(
+        update(FeedbackItem)
+        .where(col(FeedbackItem.workspace_id) == workspace_id, col(FeedbackItem.theme_id) == merged)
+        .values(theme_id=survivor)
+    )
+
+
+async def leave_window(
+    session: AsyncSession, *, workspace_id: str, feedback_ids: Sequence[str]
+) -> None:
+    await _update_items(session, workspace_id, feedback_ids, in_window=False)
+
+
+async def _update_items(
+    session: AsyncSession, workspace_id: str, feedback_ids: Sequence[str], **values: Any
+) -> None:
+    """Set ``values`` on the given items, 500 ids per statement (bound-parameter limits)."""
+    for start in range(0, len(feedback_ids), 500):
+        await session.exec(
+            update(FeedbackItem)
+            .where(
+                col(FeedbackItem.workspace_id) == workspace_id,
+                col(FeedbackItem.feedback_id).in_(feedback_ids[start : start + 500]),
+            )
+            .values(**values)
+        )
+
+
+async def theme_items(
+    session: AsyncSession, *, workspace_id: str, theme_id: int, limit: int
+) -> Sequence[FeedbackItem]:
+    rows = await session.exec(
+        select(FeedbackItem)
+        .where(FeedbackItem.workspace_id == workspace_id, FeedbackItem.theme_id == theme_id)
+        .order_by(col(FeedbackItem.occurred_at).desc())
+        .limit(limit)
+    )
+    return rows.all()
+
+
+async def theme_reporters(
+    session: AsyncSession, *, workspace_id: str, theme_id: int
+) -> list[tuple[str | None, str]]:
+    """Distinct (user, account) pairs who reported items in the theme."""
+    rows = await session.exec(
+        select(FeedbackItem.user_id, FeedbackItem.account_id)
+        .where(FeedbackItem.workspace_id == workspace_id, FeedbackItem.theme_id == theme_id)
+        .distinct()
+        .order_by(col(FeedbackItem.account_id), col(FeedbackItem.user_id))
+    )
+    return [(user_id, account_id) for user_id, account_id in rows.all()]
+
+
+async def theme_accounts(
+    session: AsyncSession, *, workspace_id: str, theme_id: int
+) -> list[dict[str, Any]]:
+    """Accounts with items in the theme: item count, ARR and health band."""
+    counts = (
+        sa_select(col(FeedbackItem.account_id), func.count().label("n_items"))
+        .where(
+            col(FeedbackItem.workspace_id) == workspace_id, col(FeedbackItem.theme_id) == theme_id
+        )
+        .group_by(col(FeedbackItem.account_id))
+        .subquery()
+    )
+    query = (
+        sa_select(
+            counts.c.account_id,
+            counts.c.n_items,
+            col(Account.name),
+            col(Account.arr),
+            col(Account.band),
+        )
+        .select_from(counts)
+        .outerjoin(
+            Account,
+            and_(
+                col(Account.workspace_id) == workspace_id,
+                col(Account.account_id) == counts.c.account_id,
+            ),
+        )
+        .order_by(counts.c.n_items.desc(), counts.c.account_id)
+    )
+    rows = (await (await session.connection()).execute(query)).all()
+    return [
+        {"account_id": a, "items": int(n), "name": name, "arr": arr, "band": band or "unknown"}
+        for a, n, name, arr, band in rows
+    ]
