@@ -1,0 +1,121 @@
+"""The portfolio and account pages, and the language preference."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from babel.dates import format_datetime
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from banso_console.adapters import users
+from banso_console.api.deps import (
+    CheckedFormDep,
+    ContextDep,
+    SessionDep,
+    SignedInDep,
+    WorkspaceDep,
+    page,
+)
+from banso_console.domain import portfolio
+from banso_console.domain.drivers import driver_lines, history_points
+from banso_console.domain.language import SUPPORTED
+from banso_kit.errors import InvalidInput, NotFound
+
+router = APIRouter(tags=["pages"])
+
+
+@router.get("/", summary="The signed-in user's first workspace.")
+async def home(signed_in: SignedInDep) -> Response:
+    """Go to the portfolio of the user's first workspace."""
+    workspace = signed_in.viewer.home_workspace
+    if workspace is None:
+        raise NotFound("no workspace is open to you")
+    return RedirectResponse(f"/w/{workspace}/accounts", status_code=303)
+
+
+@router.get("/w/{workspace_id}/accounts", summary="The portfolio.")
+async def portfolio_page(
+    request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
+) -> Response:
+    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal."""
+    parsed = portfolio.parse_filters(
+        {key: request.query_params.getlist(key) for key in request.query_params}
+    )
+    filters = parsed.filters
+    body = await context.scoring.portfolio(workspace_id, filters.api_params())
+    values: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "filters": filters,
+        "problems": parsed.problems,
+        "accounts": body["accounts"],
+        "paging": portfolio.paging(body["total"], filters.page),
+        "arr": body["arr"],
+        "arr_by_band": body["arr_by_band"],
+        "arr_at_risk": portfolio.arr_at_risk(body["arr_by_band"]),
+        "bands": portfolio.BANDS,
+        "sorts": portfolio.SORTS,
+        "trend_direction": portfolio.trend_direction,
+    }
+    # htmx asks for the table alone when the filters change.
+    template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
+    status = 400 if parsed.problems else 200
+    return page(context, signed_in, template, values, status_code=status)
+
+
+@router.get("/w/{workspace_id}/accounts/{account_id}", summary="An account.")
+async def account_page(
+    signed_in: SignedInDep, workspace_id: WorkspaceDep, account_id: str, context: ContextDep
+) -> Response:
+    """Health, band, drivers, the health history chart, seats and active users."""
+    current = await context.scoring.health(workspace_id, account_id)
+    history = await context.scoring.history(workspace_id, account_id)
+    health = current["health"]
+    traits = current["traits"]
+    points = history_points(history)
+    wording = context.renderer.wordings[signed_in.viewer.locale]
+    utilisation = next(
+        (m for m in health["measures"] if m["measure"] == "licence_utilisation"), None
+    )
+    seats = traits.get("seats")
+    active = None
+    if utilisation and utilisation.get("value") is not None and seats:
+        active = round(float(utilisation["value"]) * seats)
+    chart = {
+        "labels": [
+            format_datetime(datetime.fromisoformat(point.at), "short", locale=wording.locale)
+            for point in points
+        ],
+        "scores": [point.score for point in points],
+        "label": wording.gettext("Health score"),
+    }
+    values: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "account_id": account_id,
+        "health": health,
+        "traits": traits,
+        "drivers": driver_lines(health),
+        "history": list(reversed(points)),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "seats": seats,
+        "active_users": active,
+        "trend_direction": portfolio.trend_direction,
+    }
+    return page(context, signed_in, "account.html", values)
+
+
+@router.post("/preferences/language", summary="Choose the console's language.")
+async def set_language(
+    signed_in: CheckedFormDep,
+    db: SessionDep,
+    language: Annotated[str, Form(max_length=8)],
+    back: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Save the user's language and go back to the page they were on."""
+    if language not in SUPPORTED:
+        raise InvalidInput(f"language must be one of {', '.join(SUPPORTED)}")
+    await users.set_locale(db, user_id=signed_in.viewer.user_id, locale=language)
+    target = back if back.startswith("/") and not back.startswith("//") else "/"
+    return RedirectResponse(target, status_code=303)
