@@ -41,7 +41,7 @@ $(STAMP): $(PROJECTS)
 test: setup kafka-up postgres-up ## run every test against the real broker, SQLite and PostgreSQL
 	BANSO_TEST_POSTGRES_URL="$$(deploy/postgres/pg.sh url)" $(VENV)/bin/pytest
 
-run: setup kafka-up ## Kafka plus the four services on 127.0.0.1 (8001-8004); returns when all are ready
+run: setup kafka-up ## Kafka, the four services (8001-8004) and the console (8000) on 127.0.0.1; returns when all are ready
 	@scripts/services.sh start
 
 stop: ## stop the services and the local broker

@@ -115,9 +115,6 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
         "SCORING_TICK_SECONDS": "86400",
         "CONSOLE_PORT": str(console_port),
         "CONSOLE_SCORING_URL": scoring_url,
-        # The browser talks plain HTTP to 127.0.0.1 here; the Secure flag is checked in
-        # test_sign_in.py, where the default is in force.
-        "CONSOLE_COOKIE_SECURE": "false",
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:

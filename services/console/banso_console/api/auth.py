@@ -101,7 +101,7 @@ async def login(
     """Check the email and password; on success start a new session."""
     cookie = request.cookies.get(SESSION_COOKIE)
     record = await sessions.find_session(db, cookie=cookie)
-    if record is None or not sessions.csrf_matches(record, csrf_token):
+    if record is None or not sessions.csrf_matches(record.csrf_token, csrf_token):
         raise CsrfRefused("the sign-in form expired or was not sent from this site: reload it")
     locale = choose(lang if lang in SUPPORTED else None, request.headers.get("accept-language"))
     problems = check_login(LoginInput(email=email, password=password))

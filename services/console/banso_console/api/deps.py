@@ -16,7 +16,6 @@ from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
 from banso_console.domain.language import choose
 from banso_console.domain.roles import Viewer
-from banso_console.models import ConsoleSession
 from banso_kit.db import Database
 from banso_kit.errors import BansoError, Forbidden
 
@@ -61,7 +60,8 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 @dataclass(frozen=True)
 class SignedIn:
     viewer: Viewer
-    session: ConsoleSession
+    # The session's CSRF token (a copy: error pages render after the transaction rolled back).
+    csrf_token: str
     # The page asked for (path and query), to come back to after a form such as the language's.
     path: str
 
@@ -77,7 +77,10 @@ async def get_signed_in(request: Request, context: ContextDep, db: SessionDep) -
     locale = choose(user.locale, request.headers.get("accept-language"))
     request.state.locale = locale
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return SignedIn(users.viewer_of(user, locale), record, path)
+    signed_in = SignedIn(users.viewer_of(user, locale), record.csrf_token, path)
+    # Error pages keep the header (language switch, sign out) of the signed-in user.
+    request.state.signed_in = signed_in
+    return signed_in
 
 
 SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
@@ -85,7 +88,7 @@ SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
 
 def checked_form(signed_in: SignedInDep, csrf_token: Annotated[str, Form()] = "") -> SignedIn:
     """A form post of a signed-in user: refused unless it carries the session's CSRF token."""
-    if not sessions.csrf_matches(signed_in.session, csrf_token):
+    if not sessions.csrf_matches(signed_in.csrf_token, csrf_token):
         raise CsrfRefused("the form's security token is missing or stale: reload the page")
     return signed_in
 
@@ -111,12 +114,20 @@ def page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a signed-in page in the viewer's language."""
-    viewer = signed_in.viewer
-    base = {
-        "viewer": viewer,
-        "csrf_token": signed_in.session.csrf_token,
+    return context.renderer.render(
+        signed_in.viewer.locale,
+        template,
+        {**page_base(signed_in), **values},
+        status_code=status_code,
+    )
+
+
+def page_base(signed_in: SignedIn | None) -> dict[str, Any]:
+    """What the layout needs: who is signed in, the CSRF token of their forms, where they are."""
+    if signed_in is None:
+        return {"viewer": None}
+    return {
+        "viewer": signed_in.viewer,
+        "csrf_token": signed_in.csrf_token,
         "request_path": signed_in.path,
     }
-    return context.renderer.render(
-        viewer.locale, template, {**base, **values}, status_code=status_code
-    )

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import RedirectResponse, Response
 
-from banso_console.api.deps import ConsoleContext, NotSignedIn
+from banso_console.api.deps import ConsoleContext, NotSignedIn, SignedIn, page_base
 from banso_console.domain.language import choose
 from banso_kit.errors import BansoError
 
@@ -27,10 +27,11 @@ async def _banso_error(request: Request, exc: Exception) -> Response:
             return Response(status_code=401, headers={"HX-Redirect": location})
         return RedirectResponse(location, status_code=303)
     context: ConsoleContext = request.state.console
+    signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
     return context.renderer.render(
         _locale(request),
         "error.html",
-        {"status": exc.status_code, "error": exc.error, "viewer": None},
+        {**page_base(signed_in), "status": exc.status_code, "error": exc.error},
         status_code=exc.status_code,
     )
 
@@ -42,7 +43,12 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     return context.renderer.render(
         _locale(request),
         "error.html",
-        {"status": 400, "error": "invalid_input", "fields": fields, "viewer": None},
+        {
+            **page_base(getattr(request.state, "signed_in", None)),
+            "status": 400,
+            "error": "invalid_input",
+            "fields": fields,
+        },
         status_code=400,
     )
 

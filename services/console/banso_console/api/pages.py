@@ -83,12 +83,15 @@ async def account_page(
     active = None
     if utilisation and utilisation.get("value") is not None and seats:
         active = round(float(utilisation["value"]) * seats)
+    # x: epoch milliseconds (a time axis, so uneven gaps look uneven); tooltips in the reader's
+    # language, formatted here.
+    moments = [datetime.fromisoformat(point.at) for point in points]
     chart = {
-        "labels": [
-            format_datetime(datetime.fromisoformat(point.at), "short", locale=wording.locale)
-            for point in points
+        "points": [
+            {"x": moment.timestamp() * 1000, "y": point.score}
+            for moment, point in zip(moments, points, strict=True)
         ],
-        "scores": [point.score for point in points],
+        "tooltips": [format_datetime(m, "medium", locale=wording.locale) for m in moments],
         "label": wording.gettext("Health score"),
     }
     values: dict[str, Any] = {

@@ -68,24 +68,20 @@ class Wording:
         if line.unit == "per_week":
             return _("%(number)s a week") % {"number": self._number(value)}
         if line.unit == "count":
-            return _("%(number)s tickets (negative ones weigh more)") % {
+            return _("ticket weight %(number)s (negative tickets count more)") % {
                 "number": self._number(value)
             }
         if line.unit == "nps":
             return _("latest answer %(number)s of 10") % {"number": self._number(value)}
         days = abs(round(value))
         if line.unit == "days_left" and value < 0:
-            return self.ngettext(
-                "renewal date passed %(num)d day ago", "renewal date passed %(num)d days ago", days
-            ) % {"num": days}
-        if line.unit == "days_left":
-            return self.ngettext("renewal in %(num)d day", "renewal in %(num)d days", days) % {
+            return self.ngettext("%(num)d day overdue", "%(num)d days overdue", days) % {
                 "num": days
             }
+        if line.unit == "days_left":
+            return self.ngettext("in %(num)d day", "in %(num)d days", days) % {"num": days}
         if line.unit == "days_since":
-            return self.ngettext(
-                "last touch %(num)d day ago", "last touch %(num)d days ago", days
-            ) % {"num": days}
+            return self.ngettext("%(num)d day ago", "%(num)d days ago", days) % {"num": days}
         return self._number(value)
 
     def impact(self, line: DriverLine) -> str:

@@ -4,13 +4,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const canvas = document.getElementById("history-chart");
   if (!data || !canvas || typeof Chart === "undefined") return;
   const history = JSON.parse(data.textContent);
+  const day = new Intl.DateTimeFormat(document.documentElement.lang, { month: "short", day: "numeric" });
   new Chart(canvas, {
     type: "line",
     data: {
-      labels: history.labels,
       datasets: [{
         label: history.label,
-        data: history.scores,
+        data: history.points,
         borderColor: "#1d4ed8",
         backgroundColor: "rgba(29, 78, 216, 0.12)",
         fill: true,
@@ -21,8 +21,14 @@ document.addEventListener("DOMContentLoaded", () => {
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: { y: { min: 0, max: 100 } },
-      plugins: { legend: { display: false } },
+      scales: {
+        x: { type: "linear", ticks: { maxTicksLimit: 8, callback: (value) => day.format(new Date(value)) } },
+        y: { min: 0, max: 100 },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (items) => history.tooltips[items[0].dataIndex] } },
+      },
     },
   });
 });

@@ -1,0 +1,195 @@
+"""Sign-in, sessions, CSRF and tenancy over HTTP, on SQLite and PostgreSQL (no browser needed)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from banso_console.adapters.users import create_user, find_by_email
+from banso_console.api.deps import SESSION_COOKIE
+from banso_console.config import ConsoleSettings
+from banso_console.main import create_app
+from banso_kit.db import Database
+from banso_kit.migrations import upgrade
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services/console/banso_console/migrations"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+async def console(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
+    settings = ConsoleSettings.model_validate(
+        # Nothing listens there: these pages never reach scoring.
+        {"env": "test", "database_url": database_url, "scoring_url": "http://127.0.0.1:9"}
+    )
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            await create_user(
+                session,
+                email="Hanako@Vendor.example",
+                password=PASSWORD,
+                role="editor",
+                workspaces=["ws_a"],
+            )
+    finally:
+        await db.dispose()
+    app = create_app(settings)
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(manager.app), base_url="https://console.test"
+        ) as client,
+    ):
+        yield client
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, next_url: str = "/") -> httpx.Response:
+    form = await client.get("/login")
+    return await client.post(
+        "/login",
+        data={
+            "email": "hanako@vendor.example",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(form.text),
+            "next": next_url,
+        },
+    )
+
+
+async def test_no_page_is_readable_before_signing_in(console: httpx.AsyncClient) -> None:
+    for path in ("/", "/w/ws_a/accounts", "/w/ws_a/accounts/northwind"):
+        response = await console.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
+    partial = await console.get("/w/ws_a/accounts", headers={"HX-Request": "true"})
+    assert partial.status_code == 401
+    assert partial.headers["HX-Redirect"].startswith("/login")
+
+
+async def test_the_session_cookie_is_secure_http_only_and_same_site(
+    console: httpx.AsyncClient,
+) -> None:
+    form = await console.get("/login")
+    cookie = form.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=lax" in cookie
+    anonymous = console.cookies[SESSION_COOKIE]
+    signed_in = await sign_in(console)
+    assert signed_in.status_code == 303
+    # A new session on sign-in: the form's session id is not the signed-in one.
+    assert console.cookies[SESSION_COOKIE] != anonymous
+
+
+async def test_a_post_without_the_csrf_token_is_refused(console: httpx.AsyncClient) -> None:
+    await console.get("/login")
+    refused = await console.post(
+        "/login", data={"email": "hanako@vendor.example", "password": PASSWORD}
+    )
+    assert refused.status_code == 403
+    assert "This form has expired" in refused.text
+    assert (await console.get("/w/ws_a/accounts")).status_code == 303  # still signed out
+
+    await sign_in(console)
+    language = await console.post("/preferences/language", data={"language": "ja"})
+    assert language.status_code == 403
+    forged = await console.post(
+        "/preferences/language", data={"language": "ja", "csrf_token": "guessed"}
+    )
+    assert forged.status_code == 403
+    logout = await console.post("/logout", data={})
+    assert logout.status_code == 403
+    assert (await console.get("/w/ws_b/accounts")).status_code == 403  # still signed in
+
+
+async def test_login_errors_name_the_field_and_keep_the_email_but_not_the_password(
+    console: httpx.AsyncClient,
+) -> None:
+    form = await console.get("/login")
+    token = csrf_of(form.text)
+    wrong = await console.post(
+        "/login",
+        data={"email": "hanako@vendor.example", "password": "wrong-password!", "csrf_token": token},
+    )
+    assert wrong.status_code == 401
+    assert 'id="password-problem"' in wrong.text
+    assert "The email address or the password is wrong." in wrong.text
+    assert 'value="hanako@vendor.example"' in wrong.text
+    assert "wrong-password!" not in wrong.text
+
+    invalid = await console.post(
+        "/login",
+        data={"email": "hanako.example", "password": "", "csrf_token": token},
+        headers={"Accept-Language": "ja,en;q=0.5"},
+    )
+    assert invalid.status_code == 422
+    assert "メールアドレスには @ とドメインが必要です" in invalid.text
+    assert "パスワードを入力してください。" in invalid.text
+    assert 'value="hanako.example"' in invalid.text
+
+
+async def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(
+    console: httpx.AsyncClient,
+) -> None:
+    back = await sign_in(console, "/w/ws_a/accounts?sort=name")
+    assert back.headers["location"] == "/w/ws_a/accounts?sort=name"
+
+
+async def test_off_site_next_is_ignored(console: httpx.AsyncClient) -> None:
+    response = await sign_in(console, "//evil.example/")
+    assert response.headers["location"] == "/"
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        again = await console.get("/login", params={"next": target})  # signed in: goes on
+        assert again.status_code == 303
+        assert again.headers["location"] == "/"
+
+
+async def test_another_workspace_is_refused_and_the_language_is_the_users(
+    console: httpx.AsyncClient, database_url: str
+) -> None:
+    await sign_in(console)
+    home = await console.get("/")
+    assert home.headers["location"] == "/w/ws_a/accounts"
+    refused = await console.get("/w/ws_b/accounts", headers={"Accept-Language": "ja"})
+    assert refused.status_code == 403
+    assert "このページは表示できません" in refused.text
+    refused_account = await console.get("/w/ws_b/accounts/northwind")
+    assert refused_account.status_code == 403
+    assert "You cannot see this page" in refused_account.text
+
+    page = await console.get("/w/ws_b/accounts")
+    saved = await console.post(
+        "/preferences/language",
+        data={"language": "ja", "csrf_token": csrf_of(page.text), "back": "/w/ws_b/accounts"},
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/w/ws_b/accounts"
+    in_japanese = await console.get("/w/ws_b/accounts", headers={"Accept-Language": "en"})
+    assert '<html lang="ja">' in in_japanese.text
+    bad = await console.post(
+        "/preferences/language", data={"language": "fr", "csrf_token": csrf_of(page.text)}
+    )
+    assert bad.status_code == 400
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            user = await find_by_email(session, email="hanako@vendor.example")
+            assert user is not None
+            assert user.locale == "ja"
+    finally:
+        await db.dispose()
