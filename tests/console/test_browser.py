@@ -83,6 +83,10 @@ def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
     wait(browser).until(lambda b: account_rows(b) == ["globex"])
     assert "q=glob" in browser.current_url  # htmx kept the address in step with the filters
+    # The summary follows the filters (htmx swaps it out of band).
+    wait(browser).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, ".card.risk .figure").text == "$300,000"
+    )
 
 
 def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(

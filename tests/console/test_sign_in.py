@@ -193,3 +193,13 @@ async def test_another_workspace_is_refused_and_the_language_is_the_users(
             assert user.locale == "ja"
     finally:
         await db.dispose()
+
+
+async def test_a_service_that_does_not_answer_gets_a_page_saying_so(
+    console: httpx.AsyncClient,
+) -> None:
+    await sign_in(console)
+    response = await console.get("/w/ws_a/accounts", headers={"Accept-Language": "ja"})
+    assert response.status_code == 503
+    assert "サービスが応答していません" in response.text
+    assert 'action="/logout"' in response.text  # still signed in, with the header's forms

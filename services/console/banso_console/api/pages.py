@@ -59,8 +59,10 @@ async def portfolio_page(
         "sorts": portfolio.SORTS,
         "trend_direction": portfolio.trend_direction,
     }
-    # htmx asks for the table alone when the filters change.
-    template = "_portfolio_table.html" if request.headers.get("hx-request") else "portfolio.html"
+    # htmx asks for the table alone when the filters change (and the summary, out of band).
+    partial = bool(request.headers.get("hx-request"))
+    values["partial"] = partial
+    template = "_portfolio_table.html" if partial else "portfolio.html"
     status = 400 if parsed.problems else 200
     return page(context, signed_in, template, values, status_code=status)
 
