@@ -33,6 +33,7 @@ def chromium(language: str = "en-US,en") -> webdriver.Chrome:
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=Service(executable_path=driver))
 
 
@@ -55,4 +56,16 @@ def serious_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:
         }
         for v in violations
         if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def console_errors(browser: webdriver.Chrome) -> list[str]:
+    """Errors pages logged since the last call (script errors, refused by the CSP, missing
+    assets), but the statuses pages answer with by design (a 401 or 422 form, a 403 page)."""
+    entries: list[dict[str, Any]] = browser.get_log("browser")
+    by_design = tuple(f"status of {status} " for status in (401, 403, 422))
+    return [
+        entry["message"]
+        for entry in entries
+        if entry.get("level") == "SEVERE" and not any(s in entry["message"] for s in by_design)
     ]

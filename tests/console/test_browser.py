@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .browser import serious_violations
+from .browser import console_errors, serious_violations
 from .stack import PASSWORD, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
@@ -39,6 +39,7 @@ def account_rows(browser: webdriver.Chrome) -> list[str]:
 
 def assert_accessible(browser: webdriver.Chrome) -> None:
     assert serious_violations(browser) == [], browser.current_url
+    assert console_errors(browser) == [], browser.current_url
 
 
 def switch_language(browser: webdriver.Chrome, to: str) -> None:
