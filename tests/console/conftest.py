@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from selenium import webdriver
 
 from .browser import chromium
+from .http_support import console_client
 from .stack import Stack, running_stack
 
 
@@ -24,3 +26,9 @@ def browser() -> Iterator[webdriver.Chrome]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+async def console(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in console_client(database_url):
+        yield client

@@ -32,6 +32,7 @@ BANDS = {"northwind": "red", "globex": "yellow", "initech": "green"}
 USERS = {
     "hanako@vendor.example": ("editor", ["ws_a"]),
     "ken@other.example": ("viewer", ["ws_b"]),
+    "aiko@vendor.example": ("admin", ["ws_a"]),
 }
 
 

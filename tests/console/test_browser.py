@@ -151,3 +151,36 @@ def test_a_user_of_one_workspace_is_refused_another_workspaces_pages(
         assert "Northwind" not in browser.page_source
         assert "$120,000" not in browser.page_source
     assert_accessible(browser)
+
+
+def test_an_administrator_adds_a_user_who_can_then_sign_in(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "aiko@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.find_element(By.LINK_TEXT, "Users").click()
+    wait(browser).until(ec.url_contains("/admin/users"))
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "new-email").send_keys("jiro@vendor.example")
+    browser.find_element(By.ID, "new-password").send_keys("too short")
+    browser.find_element(By.ID, "new-workspaces").send_keys("ws_a")
+    browser.find_element(By.CSS_SELECTOR, ".add-user button[type=submit]").click()
+    problem = wait(browser).until(ec.presence_of_element_located((By.ID, "new-password-problem")))
+    assert problem.text == "The password needs at least 12 characters."
+    assert browser.find_element(By.ID, "new-email").get_attribute("value") == (
+        "jiro@vendor.example"
+    )
+    assert browser.find_element(By.ID, "new-workspaces").get_attribute("value") == "ws_a"
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "new-password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, ".add-user button[type=submit]").click()
+    notice = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    assert notice.text == "jiro@vendor.example can now sign in."
+
+    browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    wait(browser).until(ec.url_contains("/login"))
+    sign_in(browser, stack, "jiro@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    assert browser.find_elements(By.LINK_TEXT, "Users") == []  # a viewer: no users page

@@ -2,72 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
-import pytest
-from asgi_lifespan import LifespanManager
 
-from banso_console.adapters.users import create_user, find_by_email
+from banso_console.adapters.users import find_by_email
 from banso_console.api.deps import SESSION_COOKIE
-from banso_console.config import ConsoleSettings
-from banso_console.main import create_app
 from banso_kit.db import Database
-from banso_kit.migrations import upgrade
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "services/console/banso_console/migrations"
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-async def console(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
-    settings = ConsoleSettings.model_validate(
-        # Nothing listens there: these pages never reach scoring.
-        {"env": "test", "database_url": database_url, "scoring_url": "http://127.0.0.1:9"}
-    )
-    db = Database(database_url)
-    try:
-        async with db.session() as session:
-            await create_user(
-                session,
-                email="Hanako@Vendor.example",
-                password=PASSWORD,
-                role="editor",
-                workspaces=["ws_a"],
-            )
-    finally:
-        await db.dispose()
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(manager.app), base_url="https://console.test"
-        ) as client,
-    ):
-        yield client
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
-
-
-async def sign_in(client: httpx.AsyncClient, next_url: str = "/") -> httpx.Response:
-    form = await client.get("/login")
-    return await client.post(
-        "/login",
-        data={
-            "email": "hanako@vendor.example",
-            "password": PASSWORD,
-            "csrf_token": csrf_of(form.text),
-            "next": next_url,
-        },
-    )
+from .http_support import PASSWORD, csrf_of, sign_in
 
 
 async def test_no_page_is_readable_before_signing_in(console: httpx.AsyncClient) -> None:

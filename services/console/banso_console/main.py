@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, Response
 
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
-from banso_console.api import auth, pages
+from banso_console.api import admin, auth, pages
 from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
@@ -111,6 +111,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
     return app
 
 

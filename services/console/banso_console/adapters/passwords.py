@@ -8,7 +8,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY = _hasher.hash("an unknown user's password is never this one")
-MIN_PASSWORD = 12
 
 
 def hash_password(password: str) -> str:

@@ -8,8 +8,8 @@ import orjson
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_console.adapters.passwords import MIN_PASSWORD, hash_password, verify_password
-from banso_console.domain.forms import normalise_email
+from banso_console.adapters.passwords import hash_password, verify_password
+from banso_console.domain.forms import MIN_PASSWORD, normalise_email
 from banso_console.domain.roles import Viewer, parse_role
 from banso_console.models import ConsoleUser
 
@@ -80,3 +80,15 @@ def viewer_of(user: ConsoleUser, locale: str) -> Viewer:
         workspaces=tuple(orjson.loads(user.workspaces)),
         locale=locale,
     )
+
+
+async def list_users(session: AsyncSession, *, sharing: tuple[str, ...]) -> list[ConsoleUser]:
+    """Users who see at least one of the given workspaces, by email."""
+    result = await session.exec(select(ConsoleUser).order_by(ConsoleUser.email))  # type: ignore[arg-type]
+    wanted = set(sharing)
+    return [user for user in result.all() if wanted & set(orjson.loads(user.workspaces))]
+
+
+def workspaces_of(user: ConsoleUser) -> list[str]:
+    spaces: list[str] = orjson.loads(user.workspaces)
+    return spaces

@@ -42,3 +42,60 @@ def check_login(form: LoginInput) -> Problems:
     elif len(form.password) > MAX_PASSWORD:
         problems.by_field["password"] = "too_long"
     return problems
+
+
+NewUserProblem = Literal[
+    "required", "invalid_email", "too_long", "too_short", "unknown_role", "not_yours", "taken"
+]
+MIN_PASSWORD = 12
+MAX_WORKSPACES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NewUserInput:
+    email: str
+    password: str
+    role: str
+    workspaces: str  # as typed: ids separated by commas or spaces
+
+
+@dataclass(slots=True)
+class NewUser:
+    problems: dict[str, NewUserProblem] = field(default_factory=dict)
+    workspaces: list[str] = field(default_factory=list)
+
+
+def split_workspaces(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in text.replace(",", " ").split():
+        seen.setdefault(part.strip(), None)
+    return list(seen)
+
+
+def check_new_user(
+    form: NewUserInput, *, grantable: tuple[str, ...], roles: tuple[str, ...]
+) -> NewUser:
+    """A new user's fields; an administrator grants only workspaces they see themselves."""
+    result = NewUser(workspaces=split_workspaces(form.workspaces))
+    email = normalise_email(form.email)
+    if not email:
+        result.problems["email"] = "required"
+    elif len(email) > MAX_EMAIL:
+        result.problems["email"] = "too_long"
+    elif "@" not in email or email.startswith("@") or email.endswith("@"):
+        result.problems["email"] = "invalid_email"
+    if not form.password:
+        result.problems["password"] = "required"
+    elif len(form.password) < MIN_PASSWORD:
+        result.problems["password"] = "too_short"
+    elif len(form.password) > MAX_PASSWORD:
+        result.problems["password"] = "too_long"
+    if form.role not in roles:
+        result.problems["role"] = "unknown_role"
+    if not result.workspaces:
+        result.problems["workspaces"] = "required"
+    elif len(result.workspaces) > MAX_WORKSPACES:
+        result.problems["workspaces"] = "too_long"
+    elif any(workspace not in grantable for workspace in result.workspaces):
+        result.problems["workspaces"] = "not_yours"
+    return result
