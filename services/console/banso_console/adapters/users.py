@@ -84,7 +84,7 @@ def viewer_of(user: ConsoleUser, locale: str) -> Viewer:
 
 async def list_users(session: AsyncSession, *, sharing: tuple[str, ...]) -> list[ConsoleUser]:
     """Users who see at least one of the given workspaces, by email."""
-    result = await session.exec(select(ConsoleUser).order_by(ConsoleUser.email))  # type: ignore[arg-type]
+    result = await session.exec(select(ConsoleUser).order_by(ConsoleUser.email))
     wanted = set(sharing)
     return [user for user in result.all() if wanted & set(orjson.loads(user.workspaces))]
 
