@@ -184,3 +184,47 @@ def test_an_administrator_adds_a_user_who_can_then_sign_in(
     sign_in(browser, stack, "jiro@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     assert browser.find_elements(By.LINK_TEXT, "Users") == []  # a viewer: no users page
+
+
+def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    # Last in this module: it changes initech's band for whatever runs after it.
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_a/accounts/initech")
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Healthy"
+    assert_accessible(browser)
+
+    browser.find_element(By.CSS_SELECTOR, "input[name=band][value=red]").click()
+    browser.find_element(By.ID, "override-days").clear()
+    browser.find_element(By.ID, "override-days").send_keys("30")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    problem = wait(browser).until(
+        ec.presence_of_element_located((By.ID, "override-reason-problem"))
+    )
+    assert problem.text == "Say why: the reason is kept with the override."
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=band][value=red]").is_selected()
+    assert browser.find_element(By.ID, "override-days").get_attribute("value") == "30"
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "override-reason").send_keys("Champion left; escalation open")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    saved = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert saved.text == "The override is saved."
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Critical"
+    notices = [n.text for n in browser.find_elements(By.CSS_SELECTOR, ".notice")]
+    assert any("Champion left; escalation open" in text for text in notices), notices
+
+    # Another override while this one holds is refused unless it says it replaces it.
+    browser.find_element(By.CSS_SELECTOR, "input[name=band][value=yellow]").click()
+    browser.find_element(By.ID, "override-reason").send_keys("Call went well")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    conflict = wait(browser).until(
+        ec.presence_of_element_located((By.ID, "override-replace-problem"))
+    )
+    assert "Another override is in force" in conflict.text
+    browser.find_element(By.ID, "override-replace").click()
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "At risk"

@@ -150,3 +150,18 @@ def test_history_points_run_oldest_first_without_unscored_items() -> None:
         ("2026-12-01", 60.0),
         ("2026-12-05", 36.0),
     ]
+
+
+def test_an_override_needs_a_band_a_reason_and_whole_days() -> None:
+    from banso_console.domain.forms import OverrideInput, check_override
+
+    empty = check_override(OverrideInput(band="", reason=" ", days="", replace=False))
+    assert empty.problems == {"band": "required", "reason": "required", "days": "required"}
+    wrong = check_override(OverrideInput(band="blue", reason="ok", days="1.5", replace=False))
+    assert wrong.problems == {"band": "unknown_band", "reason": "too_short", "days": "not_days"}
+    assert check_override(OverrideInput("red", "x" * 1001, "366", False)).problems == {
+        "reason": "too_long",
+        "days": "not_days",
+    }
+    fine = check_override(OverrideInput("green", "Renewal signed", "14", False))
+    assert (fine.problems, fine.days) == ({}, 14)

@@ -144,3 +144,14 @@ async def test_a_service_that_does_not_answer_gets_a_page_saying_so(
     assert response.status_code == 503
     assert "サービスが応答していません" in response.text
     assert 'action="/logout"' in response.text  # still signed in, with the header's forms
+
+
+async def test_a_viewer_cannot_override_a_band(console: httpx.AsyncClient) -> None:
+    await sign_in(console, email="ken@other.example")
+    page = await console.get("/w/ws_a/accounts")  # a 403 page, with the header's forms
+    refused = await console.post(
+        "/w/ws_b/accounts/umbrella/override",
+        data={"band": "red", "reason": "probe", "days": "7", "csrf_token": csrf_of(page.text)},
+    )
+    assert refused.status_code == 403
+    assert "You cannot see this page" in refused.text

@@ -30,3 +30,12 @@ class ScoringClient:
         )
         items: list[Any] = body["items"]
         return items
+
+    async def set_override(
+        self, workspace_id: str, account_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Set the account's band by hand (409 when another override is in force)."""
+        result: dict[str, Any] = await self.api.put_json(
+            workspace_id, f"/v1/accounts/{quote(account_id, safe='')}/override", body
+        )
+        return result

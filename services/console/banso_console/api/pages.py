@@ -5,24 +5,28 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from babel.dates import format_datetime
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from banso_console.adapters import users
 from banso_console.api.deps import (
     CheckedFormDep,
+    ConsoleContext,
     ContextDep,
     SessionDep,
+    SignedIn,
     SignedInDep,
     WorkspaceDep,
     page,
 )
 from banso_console.domain import portfolio
 from banso_console.domain.drivers import driver_lines, history_points
+from banso_console.domain.forms import OVERRIDE_BANDS, OverrideInput, check_override
 from banso_console.domain.language import SUPPORTED
-from banso_kit.errors import InvalidInput, NotFound
+from banso_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 router = APIRouter(tags=["pages"])
 
@@ -67,11 +71,9 @@ async def portfolio_page(
     return page(context, signed_in, template, values, status_code=status)
 
 
-@router.get("/w/{workspace_id}/accounts/{account_id}", summary="An account.")
-async def account_page(
-    signed_in: SignedInDep, workspace_id: WorkspaceDep, account_id: str, context: ContextDep
-) -> Response:
-    """Health, band, drivers, the health history chart, seats and active users."""
+async def _account_values(
+    context: ConsoleContext, signed_in: SignedIn, workspace_id: str, account_id: str
+) -> dict[str, Any]:
     current = await context.scoring.health(workspace_id, account_id)
     history = await context.scoring.history(workspace_id, account_id)
     health = current["health"]
@@ -96,7 +98,7 @@ async def account_page(
         "tooltips": [format_datetime(m, "medium", locale=wording.locale) for m in moments],
         "label": wording.gettext("Health score"),
     }
-    values: dict[str, Any] = {
+    return {
         "workspace_id": workspace_id,
         "account_id": account_id,
         "health": health,
@@ -107,8 +109,68 @@ async def account_page(
         "seats": seats,
         "active_users": active,
         "trend_direction": portfolio.trend_direction,
+        "override_bands": OVERRIDE_BANDS,
+        "override_form": {"band": "", "reason": "", "days": "14", "replace": False},
+        "override_problems": {},
+        "saved": None,
     }
+
+
+@router.get("/w/{workspace_id}/accounts/{account_id}", summary="An account.")
+async def account_page(
+    signed_in: SignedInDep,
+    workspace_id: WorkspaceDep,
+    account_id: str,
+    context: ContextDep,
+    saved: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """Health, band, drivers, the health history chart, seats and active users."""
+    values = await _account_values(context, signed_in, workspace_id, account_id)
+    values["saved"] = saved if saved == "override" else None
     return page(context, signed_in, "account.html", values)
+
+
+@router.post("/w/{workspace_id}/accounts/{account_id}/override", summary="Override the band.")
+async def set_override(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    account_id: str,
+    context: ContextDep,
+    band: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+    days: Annotated[str, Form(max_length=10)] = "",
+    replace: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Set the account's band by hand, with a reason, for some days (editors and admins)."""
+    if not signed_in.viewer.can("edit"):
+        raise Forbidden("only editors and administrators change an account")
+    typed = OverrideInput(band=band, reason=reason, days=days, replace=bool(replace))
+    checked = check_override(typed)
+    problems: dict[str, str] = dict(checked.problems)
+    if not problems:
+        body = {
+            "band": band,
+            "reason": reason.strip(),
+            "set_by": signed_in.viewer.email,
+            "expires_in": f"{checked.days}d",
+            "replace": typed.replace,
+        }
+        try:
+            await context.scoring.set_override(workspace_id, account_id, body)
+        except Conflict:
+            problems["replace"] = "active_override"
+        else:
+            target = f"/w/{workspace_id}/accounts/{quote(account_id, safe='')}?saved=override"
+            return RedirectResponse(target, status_code=303)
+    values = await _account_values(context, signed_in, workspace_id, account_id)
+    values["override_form"] = {
+        "band": band,
+        "reason": reason,
+        "days": days,
+        "replace": typed.replace,
+    }
+    values["override_problems"] = problems
+    return page(context, signed_in, "account.html", values, status_code=422)
 
 
 @router.post("/preferences/language", summary="Choose the console's language.")

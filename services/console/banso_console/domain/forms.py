@@ -99,3 +99,47 @@ def check_new_user(
     elif any(workspace not in grantable for workspace in result.workspaces):
         result.problems["workspaces"] = "not_yours"
     return result
+
+
+OverrideProblem = Literal["required", "unknown_band", "too_short", "too_long", "not_days"]
+OVERRIDE_BANDS = ("red", "yellow", "green")
+MIN_REASON, MAX_REASON = 3, 1000
+MAX_OVERRIDE_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideInput:
+    band: str
+    reason: str
+    days: str
+    replace: bool
+
+
+@dataclass(slots=True)
+class CheckedOverride:
+    problems: dict[str, OverrideProblem] = field(default_factory=dict)
+    days: int = 0
+
+
+def check_override(form: OverrideInput) -> CheckedOverride:
+    """A CSM's override: a band, why, and for how many days (1 to 365) it holds."""
+    result = CheckedOverride()
+    if not form.band:
+        result.problems["band"] = "required"
+    elif form.band not in OVERRIDE_BANDS:
+        result.problems["band"] = "unknown_band"
+    reason = form.reason.strip()
+    if not reason:
+        result.problems["reason"] = "required"
+    elif len(reason) < MIN_REASON:
+        result.problems["reason"] = "too_short"
+    elif len(reason) > MAX_REASON:
+        result.problems["reason"] = "too_long"
+    days = form.days.strip()
+    if not days:
+        result.problems["days"] = "required"
+    elif not days.isdigit() or not 1 <= int(days) <= MAX_OVERRIDE_DAYS:
+        result.problems["days"] = "not_days"
+    else:
+        result.days = int(days)
+    return result
