@@ -155,3 +155,15 @@ async def test_a_viewer_cannot_override_a_band(console: httpx.AsyncClient) -> No
     )
     assert refused.status_code == 403
     assert "You cannot see this page" in refused.text
+
+
+async def test_only_operations_endpoints_answer_without_a_session(
+    console: httpx.AsyncClient,
+) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        missing = await console.get(path)
+        assert missing.status_code == 404, path
+        assert "Not found" in missing.text  # a page, not JSON
+    assert (await console.get("/healthz")).status_code == 200
+    assert (await console.get("/readyz")).json()["checks"] == {"database": "ok"}
+    assert "banso_console_http" in (await console.get("/metrics")).text

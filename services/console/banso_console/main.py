@@ -20,11 +20,12 @@ from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
 from banso_console.config import PACKAGE, ConsoleSettings
-from banso_kit.app import service_app
+from banso_kit.correlation import install_correlation_ids
 from banso_kit.db import Database
 from banso_kit.errors import NotFound
-from banso_kit.health import Check
+from banso_kit.health import Check, health_router
 from banso_kit.logging import configure_logging
+from banso_kit.metrics import HttpMetrics, install_http_metrics
 
 # The npm files the pages load, by the name they are served under (/assets/<name>).
 ASSETS = {
@@ -80,15 +81,19 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         context: ConsoleContext = request.state.console
         return {"database": context.db.ping}
 
-    app = service_app(
-        service="console",
+    # The kit's service_app, less the API documentation: a page of the console needs a session.
+    app = FastAPI(
         title="Bansō console",
         description="The screens customer-success teams work in.",
         version="0.1.0",
         lifespan=lifespan,
-        registry=registry,
-        checks=readiness,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
+    install_http_metrics(app, HttpMetrics(registry, "console"))
+    install_correlation_ids(app)
+    app.include_router(health_router(readiness, lambda _: registry))
     install_page_errors(app)
     assets = asset_paths(settings)
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from banso_console.api.deps import ConsoleContext, NotSignedIn, SignedIn, page_base
@@ -53,6 +54,20 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (an unknown address, a wrong method) as pages too."""
+    assert isinstance(exc, HTTPException)
+    context: ConsoleContext = request.state.console
+    status = exc.status_code if exc.status_code in {404, 405} else 400
+    return context.renderer.render(
+        _locale(request),
+        "error.html",
+        {**page_base(getattr(request.state, "signed_in", None)), "status": 404, "error": ""},
+        status_code=status,
+    )
+
+
 def install_page_errors(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(BansoError, _banso_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
