@@ -57,7 +57,7 @@ class OffsetStore:
         offsets = self._offsets
         now = dt.datetime.now(dt.UTC)
         for tp, next_offset in positions.items():
-            before = expected[tp]
+            before = expected.get(tp)
             if before == next_offset:
                 continue
             if before is None:
