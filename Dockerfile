@@ -41,6 +41,7 @@ COPY services/ingest/pyproject.toml services/ingest/
 COPY services/scoring/pyproject.toml services/scoring/
 COPY services/bridge/pyproject.toml services/bridge/
 COPY services/notify/pyproject.toml services/notify/
+COPY services/console/pyproject.toml services/console/
 COPY cli/pyproject.toml cli/
 COPY sim/pyproject.toml sim/
 RUN --mount=type=cache,target=/root/.cache/uv \

@@ -10,15 +10,28 @@ STAMP := $(VENV)/.banso-synced
 PROJECTS := pyproject.toml uv.lock $(wildcard */pyproject.toml services/*/pyproject.toml)
 PACKAGES := contracts/banso_contracts services/kit/banso_kit services/ingest/banso_ingest \
 	services/scoring/banso_scoring services/bridge/banso_bridge services/notify/banso_notify \
-	cli/banso_cli sim/banso_sim
+	services/console/banso_console cli/banso_cli sim/banso_sim
 
 .PHONY: help setup test run stop demo bench lint fmt kafka-up kafka-down postgres-up postgres-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
-setup: $(STAMP) ## install uv, the Python dependencies and the Kafka jars (idempotent)
+CONSOLE := services/console
+CONSOLE_ASSETS := $(CONSOLE)/node_modules/.banso-installed
+CONSOLE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(CONSOLE)/banso_console/translations/*/LC_MESSAGES/messages.po))
+
+setup: $(STAMP) $(CONSOLE_ASSETS) $(CONSOLE_CATALOGS) ## install uv, the Python and console dependencies, the Kafka jars (idempotent)
 	@deploy/kafka/kafka.sh assemble
+
+# The console's front-end assets (htmx, Chart.js; axe-core for the tests) from npm, served locally.
+$(CONSOLE_ASSETS): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
+	@cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The console's message catalogues, compiled from the translations kept in git.
+%.mo: %.po $(STAMP)
+	@$(VENV)/bin/pybabel compile -i $< -o $@
 
 $(STAMP): $(PROJECTS)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install -q "uv==0.13.9"
@@ -28,7 +41,7 @@ $(STAMP): $(PROJECTS)
 test: setup kafka-up postgres-up ## run every test against the real broker, SQLite and PostgreSQL
 	BANSO_TEST_POSTGRES_URL="$$(deploy/postgres/pg.sh url)" $(VENV)/bin/pytest
 
-run: setup kafka-up ## Kafka plus the four services on 127.0.0.1 (8001-8004); returns when all are ready
+run: setup kafka-up ## Kafka, the four services (8001-8004) and the console (8000) on 127.0.0.1; returns when all are ready
 	@scripts/services.sh start
 
 stop: ## stop the services and the local broker

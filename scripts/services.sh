@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start or stop the four services as background processes of this checkout.
+# Start or stop the four services and the console as background processes of this checkout.
 #   services.sh start   start those not running; return when every /readyz answers 200
 #   services.sh stop    SIGTERM them (graceful: batches in flight commit), SIGKILL after 30 s
 #   services.sh status
@@ -9,7 +9,7 @@ cd "$ROOT"
 DATA="${BANSO_DATA_DIR:-.data}"
 LOGS="$DATA/logs"
 RUN="$DATA/run"
-SERVICES=(ingest:8001 scoring:8002 bridge:8003 notify:8004)
+SERVICES=(ingest:8001 scoring:8002 bridge:8003 notify:8004 console:8000)
 mkdir -p "$LOGS" "$RUN"
 
 alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
@@ -39,7 +39,11 @@ start() {
       echo "$name is not ready on :$port after 120 s: $(curl -sS "http://127.0.0.1:$port/readyz" 2>&1) (see $LOGS/$name.log)" >&2
       exit 1
     fi
-    echo "$name ready on http://127.0.0.1:$port (docs: /docs)"
+    if [ "$name" = console ]; then
+      echo "console ready on http://127.0.0.1:$port (users: .venv/bin/banso-console create-user)"
+    else
+      echo "$name ready on http://127.0.0.1:$port (docs: /docs)"
+    fi
   done
 }
 

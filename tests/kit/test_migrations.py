@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from banso_kit.db import create_engine
 from banso_kit.migrations import upgrade
 
-SERVICES = ["ingest", "scoring", "bridge", "notify"]
+SERVICES = ["ingest", "scoring", "bridge", "notify", "console"]
 
 
 def _metadata(service: str) -> MetaData:

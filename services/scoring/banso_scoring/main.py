@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime, supervise
-from banso_scoring.api import accounts, overrides, plans, scorecard
+from banso_scoring.api import accounts, overrides, plans, portfolio, scorecard
 from banso_scoring.api.deps import ScoringContext
 from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers.loop import ScoringConsumer
@@ -67,7 +67,7 @@ def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.t
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (accounts, scorecard, plans, overrides):
+    for module in (accounts, portfolio, scorecard, plans, overrides):
         app.include_router(module.router)
     return app
 

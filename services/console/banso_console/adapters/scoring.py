@@ -1,0 +1,41 @@
+"""The scoring API: the portfolio, an account's health and its history."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from banso_console.adapters.service_api import ServiceApi
+
+
+class ScoringClient:
+    def __init__(self, api: ServiceApi) -> None:
+        self.api = api
+
+    async def portfolio(self, workspace_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+        page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/portfolio", params)
+        return page
+
+    async def health(self, workspace_id: str, account_id: str) -> dict[str, Any]:
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id, f"/v1/accounts/{quote(account_id, safe='')}/health"
+        )
+        return body
+
+    async def history(self, workspace_id: str, account_id: str, limit: int = 200) -> list[Any]:
+        body = await self.api.get_json(
+            workspace_id,
+            f"/v1/accounts/{quote(account_id, safe='')}/health/history",
+            [("limit", str(limit))],
+        )
+        items: list[Any] = body["items"]
+        return items
+
+    async def set_override(
+        self, workspace_id: str, account_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Set the account's band by hand (409 when another override is in force)."""
+        result: dict[str, Any] = await self.api.put_json(
+            workspace_id, f"/v1/accounts/{quote(account_id, safe='')}/override", body
+        )
+        return result

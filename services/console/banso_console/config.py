@@ -1,0 +1,39 @@
+"""Settings of the console (environment prefix `CONSOLE_`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from banso_kit.settings import ServiceSettings
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+class ConsoleSettings(ServiceSettings):
+    """The console calls the four services with short-lived workspace tokens it signs with the
+    shared `BANSO_SECRET` (the services verify them with the same secret), read scope only."""
+
+    model_config = SettingsConfigDict(env_prefix="CONSOLE_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "console"
+    port: int = 8000
+    # Base URLs of the services' public APIs.
+    ingest_url: str = "http://127.0.0.1:8001"
+    scoring_url: str = "http://127.0.0.1:8002"
+    bridge_url: str = "http://127.0.0.1:8003"
+    notify_url: str = "http://127.0.0.1:8004"
+    # Seconds a call to a service may take before the page says the service is unavailable.
+    api_timeout_s: float = Field(default=10.0, gt=0)
+    # Seconds a workspace token the console signs for its API calls stays valid.
+    api_token_ttl_s: int = Field(default=300, ge=30)
+    # Seconds a signed-in session lasts without use; a sign-in form's session lasts an hour.
+    session_idle_s: int = Field(default=8 * 3600, ge=60)
+    # Send the session cookie over HTTPS only (keep on behind TLS; off only for plain-HTTP dev).
+    cookie_secure: bool = True
+    # ISO 4217 code ARR is shown in.
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    # Where npm installed the front-end assets (`make setup`).
+    assets_dir: Path = PACKAGE.parent / "node_modules"

@@ -1,0 +1,113 @@
+"""The portfolio page's decisions: which filters a query string asks for, paging, trend arrows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+BANDS = ("red", "yellow", "green", "unknown")
+# The sorts the page offers, in the order of its menu (scoring's /v1/portfolio sort names).
+SORTS = ("arr_at_risk", "-arr", "arr", "score", "-score", "name", "renewal", "trend", "-trend")
+PER_PAGE = 25
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    q: str = ""
+    bands: tuple[str, ...] = ()
+    sort: str = "arr_at_risk"
+    page: int = 1
+
+    def api_params(self, per_page: int = PER_PAGE) -> list[tuple[str, str]]:
+        params: list[tuple[str, str]] = [
+            ("sort", self.sort),
+            ("limit", str(per_page)),
+            ("offset", str((self.page - 1) * per_page)),
+        ]
+        if self.q:
+            params.append(("q", self.q))
+        params += [("band", band) for band in self.bands]
+        return params
+
+    def query(self, **changes: str | int) -> list[tuple[str, str]]:
+        """The page's own query string with some parameters changed (links to sorts, pages)."""
+        values: dict[str, str | int] = {"q": self.q, "sort": self.sort, "page": self.page}
+        values.update(changes)
+        params = [(key, str(value)) for key, value in values.items() if value not in ("", None)]
+        return params + [("band", band) for band in self.bands]
+
+
+@dataclass(slots=True)
+class ParsedFilters:
+    filters: Filters
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def parse_filters(params: Mapping[str, Sequence[str]]) -> ParsedFilters:
+    """Filters from the query string; what cannot be used is named (by field) and left out."""
+    problems: dict[str, str] = {}
+    q = (params.get("q") or [""])[-1].strip()
+    if len(q) > MAX_QUERY:
+        problems["q"] = "too_long"
+        q = q[:MAX_QUERY]
+    bands = tuple(b for b in BANDS if b in set(params.get("band") or ()))
+    unknown = set(params.get("band") or ()) - set(BANDS)
+    if unknown:
+        problems["band"] = "unknown_band"
+    sort = (params.get("sort") or ["arr_at_risk"])[-1]
+    if sort not in SORTS:
+        problems["sort"] = "unknown_sort"
+        sort = "arr_at_risk"
+    raw_page = (params.get("page") or ["1"])[-1]
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
+    if raw_page != str(page) and raw_page != "":
+        problems["page"] = "not_a_page"
+    return ParsedFilters(Filters(q=q, bands=bands, sort=sort, page=page), problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paging(total: int, page: int, per_page: int = PER_PAGE) -> Paging:
+    pages = max(1, math.ceil(total / per_page))
+    first = 0 if total == 0 else (page - 1) * per_page + 1
+    return Paging(
+        page=page, pages=pages, total=total, first=first, last=min(total, page * per_page)
+    )
+
+
+Trend = Literal["up", "down", "flat"]
+# Moves smaller than this many points read as steady.
+FLAT_POINTS = 1.0
+
+
+def trend_direction(trend: float | None) -> Trend | None:
+    if trend is None:
+        return None
+    if trend >= FLAT_POINTS:
+        return "up"
+    if trend <= -FLAT_POINTS:
+        return "down"
+    return "flat"
+
+
+def arr_at_risk(arr_by_band: Mapping[str, float]) -> float:
+    """ARR of the red and yellow accounts."""
+    return float(arr_by_band.get("red", 0.0) + arr_by_band.get("yellow", 0.0))

@@ -1,0 +1,71 @@
+"""Debian's Chromium driven by Selenium (chromium and chromium-driver packages), and axe-core."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "services" / "console" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def chromium(language: str = "en-US,en") -> webdriver.Chrome:
+    binary = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if binary is None or driver is None:
+        raise AssertionError(
+            "Debian's chromium and chromium-driver are needed: "
+            "apt-get install -y chromium chromium-driver"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1000",
+        f"--lang={language.split(',')[0]}",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+
+
+def serious_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations of the page in the browser."""
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} is missing: run `make setup` (npm ci)")
+    browser.execute_script(AXE.read_text())
+    violations: list[dict[str, Any]] = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e)}]));"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v.get("help"),
+            "nodes": len(v.get("nodes", [])),
+        }
+        for v in violations
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def console_errors(browser: webdriver.Chrome) -> list[str]:
+    """Errors pages logged since the last call (script errors, refused by the CSP, missing
+    assets), but the statuses pages answer with by design (a 401 or 422 form, a 403 page)."""
+    entries: list[dict[str, Any]] = browser.get_log("browser")  # type: ignore[no-untyped-call]
+    by_design = tuple(f"status of {status} " for status in (401, 403, 422))
+    return [
+        entry["message"]
+        for entry in entries
+        if entry.get("level") == "SEVERE" and not any(s in entry["message"] for s in by_design)
+    ]

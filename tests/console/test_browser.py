@@ -1,0 +1,230 @@
+"""The console in a real Chromium: sign in, the portfolio, a red account in Japanese, the language
+switch, tenancy, and axe-core on every page. Scoring and Kafka are real (see stack.py)."""
+
+from __future__ import annotations
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .browser import console_errors, serious_violations
+from .stack import PASSWORD, Stack
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+
+def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
+    # A page being replaced by the next one: look again.
+    return WebDriverWait(
+        browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    )
+
+
+def sign_in(browser: webdriver.Chrome, stack: Stack, email: str, password: str = PASSWORD) -> None:
+    if "/login" not in browser.current_url:
+        browser.get(f"{stack.console_url}/login")
+    browser.find_element(By.ID, "email").clear()
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+
+
+def account_rows(browser: webdriver.Chrome) -> list[str]:
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.accounts tbody tr")
+    return [row.get_attribute("data-account") or "" for row in rows]
+
+
+def assert_accessible(browser: webdriver.Chrome) -> None:
+    assert serious_violations(browser) == [], browser.current_url
+    assert console_errors(browser) == [], browser.current_url
+
+
+def switch_language(browser: webdriver.Chrome, to: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, "form.language button").click()
+    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == to)
+
+
+def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    browser.get(f"{stack.console_url}/w/ws_a/accounts")
+    wait(browser).until(ec.url_contains("/login"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sign in to Bansō"
+    assert_accessible(browser)
+
+    sign_in(browser, stack, "hanako@vendor.example", "not the password")
+    problem = wait(browser).until(ec.presence_of_element_located((By.ID, "password-problem")))
+    assert problem.text == "The email address or the password is wrong."
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "hanako@vendor.example"
+    assert browser.find_element(By.ID, "password").get_attribute("value") == ""
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "email").clear()
+    sign_in(browser, stack, "", PASSWORD)
+    email_problem = wait(browser).until(ec.presence_of_element_located((By.ID, "email-problem")))
+    assert email_problem.text == "Enter your email address."
+
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Portfolio")
+    assert account_rows(browser) == ["northwind", "globex", "initech"]
+    risk = browser.find_element(By.CSS_SELECTOR, ".card.risk .figure").text
+    assert risk == "$420,000"
+    first = browser.find_element(By.CSS_SELECTOR, "table.accounts tbody tr")
+    assert "Northwind Traders" in first.text
+    assert "Critical" in first.text
+    assert "$120,000" in first.text
+    assert_accessible(browser)
+
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("glob")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    wait(browser).until(lambda b: account_rows(b) == ["globex"])
+    assert "q=glob" in browser.current_url  # htmx kept the address in step with the filters
+    # The summary follows the filters (htmx swaps it out of band).
+    wait(browser).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, ".card.risk .figure").text == "$300,000"
+    )
+
+
+def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    switch_language(browser, "ja")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("ポートフォリオ")
+    assert browser.find_element(By.CSS_SELECTOR, ".card.risk .figure").text == "$420,000"
+    assert_accessible(browser)
+
+    browser.find_element(By.LINK_TEXT, "Northwind Traders").click()
+    wait(browser).until(ec.url_contains("/accounts/northwind"))
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "危険"
+    drivers = [
+        item.text for item in browser.find_elements(By.CSS_SELECTOR, ".drivers li .sentence")
+    ]
+    assert drivers, "a red account has drivers"
+    assert any(text.startswith("ライセンス利用率：4%") for text in drivers), drivers
+    assert all("ポイント" in text for text in drivers), drivers
+    assert browser.find_elements(By.CSS_SELECTOR, ".drivers .detail") == []
+    seats = browser.find_element(By.XPATH, "//h2[text()='シート数とアクティブユーザー']/..").text
+    assert "50 シート中 2 人がアクティブ" in seats
+    drawn = browser.execute_script(
+        "return Chart.getChart(document.getElementById('history-chart')) !== undefined"
+    )
+    assert drawn is True
+    assert_accessible(browser)
+
+    # The choice is the user's: it holds in a new session.
+    browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    wait(browser).until(ec.url_contains("/login"))
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
+
+    browser.get(f"{stack.console_url}/w/ws_a/accounts/northwind")
+    switch_language(browser, "en")
+    assert "/accounts/northwind" in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Critical"
+    english = [
+        item.text for item in browser.find_elements(By.CSS_SELECTOR, ".drivers li .sentence")
+    ]
+    assert any(text.startswith("Licence utilisation: 4%") for text in english), english
+
+
+def test_a_user_of_one_workspace_is_refused_another_workspaces_pages(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "ken@other.example")
+    wait(browser).until(ec.url_contains("/w/ws_b/accounts"))
+    wait(browser).until(lambda b: "Umbrella Corporation" in b.page_source)
+    assert account_rows(browser) == ["umbrella"]
+    assert "Northwind" not in browser.page_source
+
+    for path in ("/w/ws_a/accounts", "/w/ws_a/accounts/northwind"):
+        browser.get(f"{stack.console_url}{path}")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "You cannot see this page"
+        assert "Northwind" not in browser.page_source
+        assert "$120,000" not in browser.page_source
+    assert_accessible(browser)
+
+
+def test_an_administrator_adds_a_user_who_can_then_sign_in(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "aiko@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.find_element(By.LINK_TEXT, "Users").click()
+    wait(browser).until(ec.url_contains("/admin/users"))
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "new-email").send_keys("jiro@vendor.example")
+    browser.find_element(By.ID, "new-password").send_keys("too short")
+    browser.find_element(By.ID, "new-workspaces").send_keys("ws_a")
+    browser.find_element(By.CSS_SELECTOR, ".add-user button[type=submit]").click()
+    problem = wait(browser).until(ec.presence_of_element_located((By.ID, "new-password-problem")))
+    assert problem.text == "The password needs at least 12 characters."
+    assert browser.find_element(By.ID, "new-email").get_attribute("value") == (
+        "jiro@vendor.example"
+    )
+    assert browser.find_element(By.ID, "new-workspaces").get_attribute("value") == "ws_a"
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "new-password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, ".add-user button[type=submit]").click()
+    notice = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    assert notice.text == "jiro@vendor.example can now sign in."
+
+    browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    wait(browser).until(ec.url_contains("/login"))
+    sign_in(browser, stack, "jiro@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    assert browser.find_elements(By.LINK_TEXT, "Users") == []  # a viewer: no users page
+
+
+def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    # Last in this module: it changes initech's band for whatever runs after it.
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_a/accounts/initech")
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Healthy"
+    assert_accessible(browser)
+
+    browser.find_element(By.CSS_SELECTOR, "input[name=band][value=red]").click()
+    browser.find_element(By.ID, "override-days").clear()
+    browser.find_element(By.ID, "override-days").send_keys("30")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    problem = wait(browser).until(
+        ec.presence_of_element_located((By.ID, "override-reason-problem"))
+    )
+    assert problem.text == "Say why: the reason is kept with the override."
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=band][value=red]").is_selected()
+    assert browser.find_element(By.ID, "override-days").get_attribute("value") == "30"
+    assert_accessible(browser)
+
+    browser.find_element(By.ID, "override-reason").send_keys("Champion left; escalation open")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    saved = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert saved.text == "The override is saved."
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Critical"
+    notices = [n.text for n in browser.find_elements(By.CSS_SELECTOR, ".notice")]
+    assert any("Champion left; escalation open" in text for text in notices), notices
+
+    # Another override while this one holds is refused unless it says it replaces it.
+    browser.find_element(By.CSS_SELECTOR, "input[name=band][value=yellow]").click()
+    browser.find_element(By.ID, "override-reason").send_keys("Call went well")
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    conflict = wait(browser).until(
+        ec.presence_of_element_located((By.ID, "override-replace-problem"))
+    )
+    assert "Another override is in force" in conflict.text
+    browser.find_element(By.ID, "override-replace").click()
+    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "At risk"
