@@ -185,10 +185,10 @@ class ScoringConsumer:
                     # The previous round's transaction is written while the next records are
                     # fetched and decoded (SQLite works without the GIL); a round is applied
                     # only once the one before it is committed.
-                    fetched = await self.fetcher.fetch(consumer)
+                    await self.fetcher.fetch(consumer)
                     await self._written()
                     async with self.round_lock:
-                        writes = await self._round(consumer, fetched)
+                        writes = await self._round(consumer)
                         if writes is not None:
                             self._writing = asyncio.create_task(self._write(writes))
                     backoff = 0.2
@@ -235,7 +235,8 @@ class ScoringConsumer:
         async with self.round_lock:
             await self.reset(consumer)
 
-    async def _round(self, consumer: AIOKafkaConsumer, fetched: int) -> RoundWrites | None:
+    async def _round(self, consumer: AIOKafkaConsumer) -> RoundWrites | None:
+        """Apply and evaluate what is buffered (``service.rounds``); what to write, if anything."""
         return await self.rounds.round(lambda: self.fetcher.caught_up(consumer))
 
     async def _write(self, writes: RoundWrites) -> None:
