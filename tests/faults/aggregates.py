@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from banso_scoring.adapters.repository import ACCOUNTS, DAYS
+from banso_scoring.adapters.tables import ACCOUNTS, DAYS
 from banso_sim.platform.metrics import wait_caught_up
 from tests.e2e.cluster import Cluster, ServiceProcess
 from tests.support.http import free_port

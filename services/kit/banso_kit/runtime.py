@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from types import TracebackType
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry
 
@@ -154,7 +155,7 @@ class Runtime:
         )
         self.consumers.append(consumer)
         self.watch(consumer)
-        self._tasks.append(asyncio.create_task(_supervise(consumer), name=f"consumer-{group_id}"))
+        self._tasks.append(asyncio.create_task(supervise(consumer), name=f"consumer-{group_id}"))
         return consumer
 
     def watch(self, consumer: Watched) -> None:
@@ -193,7 +194,15 @@ class Runtime:
         self._started = False
 
 
-async def _supervise(consumer: TransactionalConsumer) -> None:
+class Supervised(Protocol):
+    """A consumer loop: ``run`` returns when asked to stop, raises when it died."""
+
+    group_id: str
+
+    async def run(self) -> None: ...
+
+
+async def supervise(consumer: Supervised) -> None:
     """Restart a consumer loop that died of an unexpected error (it resumes from stored offsets)."""
     delay = 1.0
     while True:

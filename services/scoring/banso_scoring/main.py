@@ -15,7 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from banso_kit.app import service_app
 from banso_kit.logging import configure_logging
-from banso_kit.runtime import Runtime
+from banso_kit.runtime import Runtime, supervise
 from banso_scoring.api import accounts, overrides, plans, portfolio, scorecard
 from banso_scoring.api.deps import ScoringContext
 from banso_scoring.config import ScoringSettings
@@ -33,21 +33,6 @@ class State(TypedDict):
     consumer: ScoringConsumer
 
 
-async def _supervise(consumer: ScoringConsumer) -> None:
-    """Restart the consumer loop after an unexpected error (it resumes from stored offsets)."""
-    delay = 1.0
-    while True:
-        try:
-            await consumer.run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001 - logged, then restarted from the database
-            logger.exception("scoring_consumer_crashed")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-
-
 def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.time) -> FastAPI:
     """The scoring app; ``clock`` (epoch seconds) is injectable for simulations and tests."""
     registry = CollectorRegistry()
@@ -57,7 +42,7 @@ def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.t
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
             consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=clock)
             runtime.watch(consumer)
-            task = asyncio.create_task(_supervise(consumer), name="scoring-consumer")
+            task = asyncio.create_task(supervise(consumer), name="scoring-consumer")
             context = ScoringContext(settings=settings, clock=clock, group_id=consumer.group_id)
             try:
                 yield {

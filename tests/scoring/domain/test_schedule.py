@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from banso_scoring.consumers.state import RecentIds
 from banso_scoring.domain.schedule import Due, EvaluationSchedule, ScheduleState
+from banso_scoring.domain.state import RecentIds
 
 
 def schedule(state: ScheduleState | None = None) -> EvaluationSchedule:

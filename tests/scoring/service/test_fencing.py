@@ -21,14 +21,14 @@ from banso_contracts.codec import encode
 from banso_contracts.events import Event, NudgeSent, Recipient
 from banso_contracts.topics import NUDGES, USAGE
 from banso_kit.runtime import Runtime
-from banso_scoring.adapters import repository
+from banso_scoring.adapters import accounts
+from banso_scoring.adapters.partitions import Fenced
 from banso_scoring.adapters.records import Record, RecordDecoder
 from banso_scoring.config import ScoringSettings
-from banso_scoring.consumers import persist
-from banso_scoring.consumers.engine import RoundWrites
 from banso_scoring.consumers.loop import ScoringConsumer
 from banso_scoring.metrics import ScoringMetrics
 from banso_scoring.models import KIT
+from banso_scoring.service.writes import RoundWrites
 
 from .support import at, usage
 
@@ -112,7 +112,7 @@ def nudge(account: str, day: float, hours: float) -> NudgeSent:
 
 async def stored_events(consumer: ScoringConsumer, account: str) -> int:
     async with consumer.runtime.db.read_session() as session:
-        entries = await repository.load_accounts(session, partitions=[PARTITION])
+        entries = await accounts.load_accounts(session, partitions=[PARTITION])
     return entries[(WS, account)].aggregate.events_applied
 
 
@@ -134,7 +134,7 @@ async def test_a_replica_that_lost_its_partition_cannot_overwrite_the_new_owners
         # The old owner has not heard: a nudge for the same account arrives on another topic,
         # within the evaluation slot it is in (nothing to publish, so nothing else collides).
         touch = nudge("acme", 0, 12 + 2 / 3600)
-        with pytest.raises(persist.Fenced):
+        with pytest.raises(Fenced):
             await apply_and_write(old, nudges_topic, records(old, [touch], 0))
         assert await stored_events(new, "acme") == 4, "the old owner's round overwrote usage"
 
@@ -154,6 +154,6 @@ async def test_two_replicas_writing_a_partition_for_the_first_time_cannot_both_w
         await take_partition(two)
         event = [usage(WS, "acme", "u1", "Report viewed", at(0), at(0))]
         await apply_and_write(one, usage_topic, records(one, event, 0))
-        with pytest.raises(persist.Fenced):
+        with pytest.raises(Fenced):
             await apply_and_write(two, usage_topic, records(two, event, 0))
         assert await stored_events(one, "acme") == 1

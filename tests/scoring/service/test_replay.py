@@ -21,7 +21,7 @@ from banso_kit.db import Database
 from banso_kit.kafka.admin import ensure_topics
 from banso_kit.kafka.producer import OutgoingMessage, Producer
 from banso_kit.migrations import upgrade
-from banso_scoring.adapters import repository
+from banso_scoring.adapters import tables
 from banso_scoring.models import KIT
 from tests.support.events import traits
 
@@ -153,28 +153,28 @@ async def snapshot(database_url: str) -> dict[str, Any]:
             connection = await session.connection()
             accounts = (
                 await connection.execute(
-                    select(repository.ACCOUNTS).order_by(
-                        repository.ACCOUNTS.c.workspace_id, repository.ACCOUNTS.c.account_id
+                    select(tables.ACCOUNTS).order_by(
+                        tables.ACCOUNTS.c.workspace_id, tables.ACCOUNTS.c.account_id
                     )
                 )
             ).all()
             days = (
                 await connection.execute(
-                    select(repository.DAYS).order_by(
-                        repository.DAYS.c.workspace_id,
-                        repository.DAYS.c.account_id,
-                        repository.DAYS.c.day,
+                    select(tables.DAYS).order_by(
+                        tables.DAYS.c.workspace_id,
+                        tables.DAYS.c.account_id,
+                        tables.DAYS.c.day,
                     )
                 )
             ).all()
-            history_columns = [c for c in repository.HISTORY.c if c.name != "id"]
+            history_columns = [c for c in tables.HISTORY.c if c.name != "id"]
             history = (
                 await connection.execute(
                     select(*history_columns).order_by(
-                        repository.HISTORY.c.workspace_id,
-                        repository.HISTORY.c.account_id,
-                        repository.HISTORY.c.computed_at,
-                        repository.HISTORY.c.cause,
+                        tables.HISTORY.c.workspace_id,
+                        tables.HISTORY.c.account_id,
+                        tables.HISTORY.c.computed_at,
+                        tables.HISTORY.c.cause,
                     )
                 )
             ).all()

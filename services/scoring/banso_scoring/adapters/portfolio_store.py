@@ -8,14 +8,14 @@ import orjson
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_scoring.adapters import repository
+from banso_scoring.adapters.tables import ACCOUNTS
 from banso_scoring.domain import portfolio
 
 
 async def portfolio_rows(
     session: AsyncSession, *, workspace_id: str, bands: Collection[str] = ()
 ) -> list[portfolio.PortfolioRow]:
-    table = repository.ACCOUNTS
+    table = ACCOUNTS
     query = select(
         table.c.account_id,
         table.c.aggregate,

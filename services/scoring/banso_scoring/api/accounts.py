@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound
-from banso_scoring.adapters import api_writes, repository
+from banso_scoring.adapters import accounts, history
+from banso_scoring.adapters.accounts import AccountSort
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import account_health
 from banso_scoring.api.schemas import (
@@ -24,7 +24,7 @@ from banso_scoring.domain.health import Health
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 
-Sort = Literal["score", "-score", "account_id", "-account_id", "evaluated_at", "-evaluated_at"]
+Sort = AccountSort
 
 
 @router.get("", response_model=AccountList)
@@ -37,17 +37,15 @@ async def list_accounts(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AccountList:
     """Accounts of the workspace by band, worst score first by default."""
-    table = repository.ACCOUNTS
-    column = table.c[sort.lstrip("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
-    query = select(table.c.account_id, table.c.score, table.c.band, table.c.evaluated_at).where(
-        table.c.workspace_id == principal.workspace_id
+    rows = await accounts.list_accounts(
+        session,
+        workspace_id=principal.workspace_id,
+        bands=band,
+        sort=sort,
+        limit=limit + 1,
+        offset=offset,
     )
-    if band:
-        query = query.where(table.c.band.in_(band))
-    query = query.order_by(order.nulls_last(), table.c.account_id).limit(limit + 1).offset(offset)
-    rows = (await (await session.connection()).execute(query)).all()
-    accounts = [
+    summaries = [
         AccountSummary(
             account_id=row.account_id,
             score=row.score,
@@ -56,7 +54,9 @@ async def list_accounts(
         )
         for row in rows[:limit]
     ]
-    return AccountList(accounts=accounts, next_offset=offset + limit if len(rows) > limit else None)
+    return AccountList(
+        accounts=summaries, next_offset=offset + limit if len(rows) > limit else None
+    )
 
 
 @router.get("/{account_id}/health", response_model=AccountHealth)
@@ -77,16 +77,10 @@ async def get_history(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> History:
     """Every published change and recomputation of the account's health, newest first."""
-    table = repository.HISTORY
-    rows = (
-        await (await session.connection()).execute(
-            select(table)
-            .where(table.c.workspace_id == principal.workspace_id, table.c.account_id == account_id)
-            .order_by(table.c.computed_at.desc(), table.c.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    if not rows and not await api_writes.account_exists(
+    rows = await history.account_history(
+        session, workspace_id=principal.workspace_id, account_id=account_id, limit=limit
+    )
+    if not rows and not await accounts.account_exists(
         session, workspace_id=principal.workspace_id, account_id=account_id
     ):
         raise NotFound(f"no account {account_id!r} in this workspace")

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import Conflict, NotFound, Unprocessable
-from banso_scoring.adapters import api_writes, repository
+from banso_scoring.adapters import accounts, evaluation_requests, overrides
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.schemas import AuditItem, OverrideBody, OverridePublic
 from banso_scoring.domain.durations import from_epoch
@@ -22,8 +22,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/override", tags=["overrides
 
 async def _public(session: AsyncSession, workspace_id: str, account_id: str) -> OverridePublic:
     key = (workspace_id, account_id)
-    current = (await repository.load_overrides(session, keys={key})).get(key)
-    audit = await api_writes.override_audit(
+    current = (await overrides.load_overrides(session, keys={key})).get(key)
+    audit = await overrides.override_audit(
         session, workspace_id=workspace_id, account_id=account_id
     )
     return OverridePublic(
@@ -71,17 +71,17 @@ async def put_override(
     except ValueError as error:
         raise Unprocessable("the override is invalid", detail={"problems": [str(error)]}) from error
     key = (principal.workspace_id, account_id)
-    if not await api_writes.account_exists(
+    if not await accounts.account_exists(
         session, workspace_id=principal.workspace_id, account_id=account_id
     ):
         raise NotFound(f"no account {account_id!r} in this workspace")
-    current = (await repository.load_overrides(session, keys={key})).get(key)
+    current = (await overrides.load_overrides(session, keys={key})).get(key)
     try:
         check_replace(current, now, replace=body.replace)
     except OverrideConflict as error:
         raise Conflict(str(error)) from error
     replacing = current is not None and current.active_at(now)
-    await api_writes.put_override(
+    await overrides.put_override(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -91,7 +91,7 @@ async def put_override(
         at=context.clock(),
         audited=override,
     )
-    await api_writes.request_evaluation(
+    await evaluation_requests.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="override"
     )
     return await _public(session, principal.workspace_id, account_id)
@@ -107,10 +107,10 @@ async def delete_override(
 ) -> FastAPIResponse:
     """Lift the override now (audited); computed health shows again."""
     key = (principal.workspace_id, account_id)
-    current = (await repository.load_overrides(session, keys={key})).get(key)
+    current = (await overrides.load_overrides(session, keys={key})).get(key)
     if current is None:
         raise NotFound("no override on this account")
-    await api_writes.put_override(
+    await overrides.put_override(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -120,7 +120,7 @@ async def delete_override(
         at=context.clock(),
         audited=current,
     )
-    await api_writes.request_evaluation(
+    await evaluation_requests.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="override"
     )
     return FastAPIResponse(status_code=204)

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import Unprocessable
-from banso_scoring.adapters import api_writes, repository
+from banso_scoring.adapters import evaluation_requests, plans
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import current_scorecard
 from banso_scoring.api.schemas import GoalsBody, MilestonesBody
@@ -31,8 +31,8 @@ def _names_unique(names: list[str], field: str) -> None:
 async def get_goals(account_id: str, principal: ReaderDep, session: ReadSessionDep) -> GoalsBody:
     """The KPIs agreed with this customer."""
     key = (principal.workspace_id, account_id)
-    plans = await repository.load_plans(session, keys={key})
-    return GoalsBody(goals=list(plans.get(key, ((), ()))[0]))
+    stored = await plans.load_plans(session, keys={key})
+    return GoalsBody(goals=list(stored.get(key, ((), ()))[0]))
 
 
 @router.put("/goals", response_model=GoalsBody)
@@ -51,7 +51,7 @@ async def put_goals(
     if problems:
         raise Unprocessable("goal windows are too long", detail={"problems": problems})
     document = orjson.dumps([goal.model_dump(mode="json") for goal in body.goals]).decode()
-    await api_writes.save_plan(
+    await plans.save_plan(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -59,7 +59,7 @@ async def put_goals(
         at=context.clock(),
         by=principal.token_id,
     )
-    await api_writes.request_evaluation(
+    await evaluation_requests.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="goals"
     )
     return body
@@ -71,8 +71,8 @@ async def get_milestones(
 ) -> MilestonesBody:
     """The account's own onboarding milestones (beside the scorecard's)."""
     key = (principal.workspace_id, account_id)
-    plans = await repository.load_plans(session, keys={key})
-    return MilestonesBody(milestones=list(plans.get(key, ((), ()))[1]))
+    stored = await plans.load_plans(session, keys={key})
+    return MilestonesBody(milestones=list(stored.get(key, ((), ()))[1]))
 
 
 @router.put("/milestones", response_model=MilestonesBody)
@@ -86,7 +86,7 @@ async def put_milestones(
     """Replace the account's own milestones; one named like a scorecard milestone replaces it."""
     _names_unique([milestone.name for milestone in body.milestones], "milestones")
     document = orjson.dumps([m.model_dump(mode="json") for m in body.milestones]).decode()
-    await api_writes.save_plan(
+    await plans.save_plan(
         session,
         workspace_id=principal.workspace_id,
         account_id=account_id,
@@ -94,7 +94,7 @@ async def put_milestones(
         at=context.clock(),
         by=principal.token_id,
     )
-    await api_writes.request_evaluation(
+    await evaluation_requests.request_evaluation(
         session, workspace_id=principal.workspace_id, account_id=account_id, cause="milestones"
     )
     return body

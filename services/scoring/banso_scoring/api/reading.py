@@ -7,32 +7,29 @@ without waiting for its slot to close (which is when history and HealthChanged a
 
 from __future__ import annotations
 
-import orjson
-from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.errors import NotFound
-from banso_scoring.adapters import repository
+from banso_scoring.adapters import accounts, overrides, partitions, plans, scorecards
 from banso_scoring.api.deps import ScoringContext
 from banso_scoring.api.schemas import AccountHealth, Applied
-from banso_scoring.consumers.state import DEFAULT_VERSION
 from banso_scoring.domain.durations import from_epoch
 from banso_scoring.domain.evaluation import evaluate
-from banso_scoring.domain.schedule import ScheduleState
 from banso_scoring.domain.scorecard import Scorecard
 from banso_scoring.domain.scorecard_yaml import default_scorecard_text, parse_scorecard
+from banso_scoring.domain.state import DEFAULT_VERSION
 
 
 async def current_scorecard(
     session: AsyncSession, context: ScoringContext, workspace_id: str
 ) -> tuple[int, str, Scorecard]:
-    versions = await repository.scorecard_versions(session)
+    versions = await scorecards.scorecard_versions(session)
     version = versions.get(workspace_id)
     if version is None:
         text = default_scorecard_text()
         version = DEFAULT_VERSION
     else:
-        stored = await repository.scorecard_yaml(
+        stored = await scorecards.scorecard_yaml(
             session, workspace_id=workspace_id, version=version
         )
         text = stored or default_scorecard_text()
@@ -45,29 +42,22 @@ async def current_scorecard(
 async def stream_time(
     session: AsyncSession, context: ScoringContext, partition: int
 ) -> float | None:
-    table = repository.PARTITIONS
-    row = (
-        await (await session.connection()).execute(
-            select(table.c.schedule).where(
-                table.c.group_id == context.group_id, table.c.partition == partition
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    return ScheduleState.from_document(orjson.loads(row[0])).stream_time
+    schedule = await partitions.partition_schedule(
+        session, group_id=context.group_id, partition=partition
+    )
+    return None if schedule is None else schedule.stream_time
 
 
 async def account_health(
     session: AsyncSession, context: ScoringContext, *, workspace_id: str, account_id: str
 ) -> AccountHealth:
-    entry = await repository.load_account(session, workspace_id=workspace_id, account_id=account_id)
+    entry = await accounts.load_account(session, workspace_id=workspace_id, account_id=account_id)
     if entry is None:
         raise NotFound(f"no account {account_id!r} in this workspace")
     key = entry.key
-    plans = await repository.load_plans(session, keys={key})
-    overrides = await repository.load_overrides(session, keys={key})
-    goals, milestones = plans.get(key, ((), ()))
+    planned = await plans.load_plans(session, keys={key})
+    in_force = await overrides.load_overrides(session, keys={key})
+    goals, milestones = planned.get(key, ((), ()))
     version, _, scorecard = await current_scorecard(session, context, workspace_id)
     aggregate = entry.aggregate
     candidates = [
@@ -84,7 +74,7 @@ async def account_health(
         published=entry.published,
         goals=goals,
         milestones=milestones,
-        override=overrides.get(key),
+        override=in_force.get(key),
         week_ago_score=entry.week_ago_score(at),
     )
     traits = aggregate.traits

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, Unprocessable
-from banso_scoring.adapters import api_writes
+from banso_scoring.adapters import scorecards
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import current_scorecard
 from banso_scoring.api.schemas import ScorecardPublic
@@ -51,7 +51,7 @@ async def put_scorecard(
         raise Unprocessable(
             "the scorecard is invalid", detail={"problems": error.problems}
         ) from error
-    version = await api_writes.add_scorecard(
+    version = await scorecards.add_scorecard(
         session,
         workspace_id=principal.workspace_id,
         yaml=text,

@@ -9,15 +9,28 @@ always an answer to "why is this account yellow?".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from banso_scoring.domain.health import MeasureHealth
-
 # Movements smaller than this many points are noise, not a reason.
 MIN_IMPACT = 0.05
+
+
+class MeasureHealth(BaseModel):
+    """One measure's part in the score; ``contribution`` values add up to the score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    measure: str
+    label: str
+    available: bool
+    value: float | None
+    score: float | None
+    weight: float
+    effective_weight: float
+    contribution: float
+    detail: str
 
 
 class Driver(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.drivers import Driver, rank_drivers
+from banso_scoring.domain.drivers import MeasureHealth as MeasureHealth  # its home, re-exported
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch, to_epoch
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.measure_specs import MeasureSpec, RenewalRisk
@@ -48,20 +49,6 @@ class AppliedOverride(_Frozen):
     expires_at: datetime
     computed_score: float | None
     computed_band: str
-
-
-class MeasureHealth(_Frozen):
-    """One measure's part in the score; ``contribution`` values add up to the score."""
-
-    measure: str
-    label: str
-    available: bool
-    value: float | None
-    score: float | None
-    weight: float
-    effective_weight: float
-    contribution: float
-    detail: str
 
 
 class Health(_Frozen):

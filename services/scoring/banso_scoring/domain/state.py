@@ -1,4 +1,4 @@
-"""What the consumer keeps in memory: accounts of its partitions, schedules, scorecards.
+"""What the consumer keeps in memory of an account, the scorecards in force, recent event ids.
 
 Every account of the partitions a replica owns is held in memory (tens of kilobytes each), so
 a round of records is applied without a database read; the round's changes are written back in
@@ -11,12 +11,10 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from banso_scoring.adapters.records import Record
 from banso_scoring.domain.aggregates import AccountAggregate, ApplyPolicy
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override
-from banso_scoring.domain.schedule import EvaluationSchedule
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 from banso_scoring.domain.scorecard_yaml import default_scorecard
 
@@ -64,26 +62,6 @@ class AccountEntry:
         older = [item for item in self.recent_scores if item[0] < cutoff]
         recent = [item for item in self.recent_scores if item[0] >= cutoff]
         self.recent_scores = older[-1:] + recent
-
-
-@dataclass(slots=True)
-class PartitionGroup:
-    """One partition number: that partition of every input topic, merged by stream time."""
-
-    partition: int
-    schedule: EvaluationSchedule
-    buffers: dict[str, deque[Record]] = field(default_factory=dict)
-    # Next offset to commit per topic (the record after the last one applied).
-    next_offsets: dict[str, int] = field(default_factory=dict)
-    stored_offsets: dict[str, int | None] = field(default_factory=dict)
-    # Next offset to buffer per topic: a fetch that was in flight when the partition was (re)taken
-    # and sought back can deliver records that the fetch after the seek delivers again.
-    fetch_offsets: dict[str, int] = field(default_factory=dict)
-    scorecards: dict[str, int] = field(default_factory=dict)
-    accounts: set[AccountKey] = field(default_factory=set)
-    # The stored version this replica loaded or last wrote (None: never written); a write is
-    # refused unless the database still holds it.
-    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,18 @@ rows, history, HealthChanged events, dead letters, processed ids) from ``RoundWr
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
 
-from banso_contracts.events import HealthChanged
 from banso_scoring.adapters.health_events import Cause, health_changed, health_event_id
 from banso_scoring.adapters.records import Record
 from banso_scoring.adapters.translate import AccountFacts
-from banso_scoring.consumers.state import AccountEntry, AccountKey, PartitionGroup, Scorecards
 from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPolicy
 from banso_scoring.domain.durations import from_epoch
 from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
-from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.schedule import Due
+from banso_scoring.domain.state import AccountEntry, AccountKey, Scorecards
+from banso_scoring.service.state import PartitionGroup
+from banso_scoring.service.writes import RoundWrites
 
 SEPARATOR = "\x1f"
 DROPPED_LATE = Applied.DROPPED_LATE
@@ -28,37 +27,6 @@ DROPPED_LATE = Applied.DROPPED_LATE
 def account_key(text: str) -> AccountKey:
     workspace, _, account = text.partition(SEPARATOR)
     return workspace, account
-
-
-@dataclass
-class RoundWrites:
-    history: list[dict[str, object]] = field(default_factory=list)
-    events: list[tuple[HealthChanged, str]] = field(default_factory=list)
-    dead: list[Record] = field(default_factory=list)
-    processed_ids: list[str] = field(default_factory=list)
-    seen_ids: set[str] = field(default_factory=set)
-    aggregates_changed: set[AccountKey] = field(default_factory=set)
-    health_changed: set[AccountKey] = field(default_factory=set)
-    published: set[AccountKey] = field(default_factory=set)
-    expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
-    groups_changed: set[int] = field(default_factory=set)
-    # The partition versions the write stored (the fence of the next round).
-    versions: dict[int, int] = field(default_factory=dict)
-    request_ids: list[int] = field(default_factory=list)
-    applied: dict[str, int] = field(default_factory=dict)
-    duplicates: int = 0
-    dropped_late: int = 0
-    evaluations: int = 0
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.groups_changed
-            or self.health_changed
-            or self.history
-            or self.dead
-            or self.request_ids
-        )
 
 
 class Engine:

@@ -1,0 +1,91 @@
+"""Consumer offsets kept in the service's database, next to the state they caused.
+
+A consumer stores the next offset of every partition it applied records from in the same
+transaction as what it wrote. The store is fenced: a position is moved only if the database still
+holds the one the consumer loaded or last wrote, so a consumer that lost a partition (and has not
+heard yet) cannot commit over the new owner's progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from aiokafka import TopicPartition
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_kit.tables import KitTables
+
+
+class Fenced(Exception):
+    """Another consumer moved a partition this one believed it owned: nothing is written; reload
+    and carry on."""
+
+
+class OffsetStore:
+    """The ``consumer_offsets`` table of one service, per consumer group."""
+
+    def __init__(self, tables: KitTables) -> None:
+        self._offsets = tables.offsets
+
+    async def load(self, session: AsyncSession, *, group_id: str) -> dict[TopicPartition, int]:
+        """Every stored next offset of the group."""
+        offsets = self._offsets
+        rows = await (await session.connection()).execute(
+            select(offsets.c.topic, offsets.c.partition, offsets.c.next_offset).where(
+                offsets.c.group_id == group_id
+            )
+        )
+        return {
+            TopicPartition(str(topic), int(partition)): int(offset)
+            for topic, partition, offset in rows
+        }
+
+    async def store(
+        self,
+        session: AsyncSession,
+        *,
+        group_id: str,
+        positions: Mapping[TopicPartition, int],
+        expected: Mapping[TopicPartition, int | None],
+    ) -> None:
+        """Move each partition to its new position if the database still holds the expected one
+        (None: never stored); :class:`Fenced` otherwise, including when another consumer inserted
+        a partition's first position meanwhile."""
+        offsets = self._offsets
+        now = dt.datetime.now(dt.UTC)
+        for tp, next_offset in positions.items():
+            before = expected.get(tp)
+            if before == next_offset:
+                continue
+            if before is None:
+                try:
+                    async with session.begin_nested():
+                        await (await session.connection()).execute(
+                            insert(offsets).values(
+                                group_id=group_id,
+                                topic=tp.topic,
+                                partition=tp.partition,
+                                next_offset=next_offset,
+                                updated_at=now,
+                            )
+                        )
+                except IntegrityError as error:
+                    raise Fenced(
+                        f"{tp.topic}[{tp.partition}] was first stored by another"
+                    ) from error
+                continue
+            result = await (await session.connection()).execute(
+                update(offsets)
+                .where(
+                    offsets.c.group_id == group_id,
+                    offsets.c.topic == tp.topic,
+                    offsets.c.partition == tp.partition,
+                    offsets.c.next_offset == before,
+                )
+                .values(next_offset=next_offset, updated_at=now)
+            )
+            if result.rowcount != 1:
+                raise Fenced(f"{tp.topic}[{tp.partition}] moved past {before}")

@@ -1,0 +1,205 @@
+"""Accounts: each one's aggregate (a header and its day buckets), score, band and last
+published health, as the consumer holds them in memory. Functions only flush; callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import orjson
+from sqlalchemy import and_, bindparam, delete, insert, select, tuple_, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_scoring.adapters.tables import ACCOUNTS, DAYS
+from banso_scoring.domain.aggregate_codec import (
+    day_document,
+    day_from_document,
+    from_document,
+    header_document,
+)
+from banso_scoring.domain.aggregates import DayBucket
+from banso_scoring.domain.health import Health
+from banso_scoring.domain.state import AccountEntry, AccountKey
+
+
+def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
+    published = Health.model_validate_json(row.published) if row.published else None
+    return AccountEntry(
+        aggregate=from_document(orjson.loads(row.aggregate), days),
+        partition=row.partition,
+        published=published,
+        recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
+        score=row.score,
+        band=row.band,
+        evaluated_at=row.evaluated_at,
+        stored=True,
+    )
+
+
+async def _days(session: AsyncSession, where: Any) -> dict[AccountKey, dict[int, DayBucket]]:
+    rows = await (await session.connection()).execute(
+        select(DAYS.c.workspace_id, DAYS.c.account_id, DAYS.c.day, DAYS.c.bucket).where(where)
+    )
+    days: dict[AccountKey, dict[int, DayBucket]] = {}
+    for workspace, account, day, bucket in rows:
+        days.setdefault((workspace, account), {})[int(day)] = day_from_document(
+            orjson.loads(bucket)
+        )
+    return days
+
+
+async def load_accounts(
+    session: AsyncSession, *, partitions: Iterable[int]
+) -> dict[AccountKey, AccountEntry]:
+    wanted = list(partitions)
+    rows = (
+        await (await session.connection()).execute(
+            select(ACCOUNTS).where(ACCOUNTS.c.partition.in_(wanted))
+        )
+    ).all()
+    owned = select(ACCOUNTS.c.workspace_id, ACCOUNTS.c.account_id).where(
+        ACCOUNTS.c.partition.in_(wanted)
+    )
+    days = await _days(session, tuple_(DAYS.c.workspace_id, DAYS.c.account_id).in_(owned))
+    entries = [_entry(row, days.get((row.workspace_id, row.account_id), {})) for row in rows]
+    return {entry.key: entry for entry in entries}
+
+
+async def load_account(
+    session: AsyncSession, *, workspace_id: str, account_id: str
+) -> AccountEntry | None:
+    rows = await (await session.connection()).execute(
+        select(ACCOUNTS).where(
+            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
+        )
+    )
+    row = rows.first()
+    if row is None:
+        return None
+    days = await _days(
+        session, and_(DAYS.c.workspace_id == workspace_id, DAYS.c.account_id == account_id)
+    )
+    return _entry(row, days.get((workspace_id, account_id), {}))
+
+
+def _published_columns(entry: AccountEntry) -> dict[str, Any]:
+    return {
+        "published": entry.published.model_dump_json().encode() if entry.published else None,
+        "recent_scores": orjson.dumps(entry.recent_scores).decode(),
+    }
+
+
+async def save_accounts(
+    session: AsyncSession,
+    *,
+    entries: Sequence[AccountEntry],
+    aggregates: set[AccountKey],
+    evaluated: set[AccountKey],
+    published: set[AccountKey],
+) -> None:
+    """Insert new accounts; for the others write only what changed: the aggregate header and
+    the day buckets that changed, the latest score and band, the last published health."""
+    inserts: list[dict[str, Any]] = []
+    headers: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
+    publications: list[dict[str, Any]] = []
+    day_keys: list[dict[str, Any]] = []
+    day_rows: list[dict[str, Any]] = []
+    for entry in entries:
+        workspace, account = entry.key
+        ids = {"b_ws": workspace, "b_account": account}
+        aggregate = entry.aggregate
+        header = None
+        if not entry.stored or entry.key in aggregates:
+            header = orjson.dumps(header_document(aggregate))
+            for day in aggregate.changed_days | aggregate.removed_days:
+                day_keys.append({**ids, "b_day": day})
+            for day in aggregate.changed_days:
+                bucket = orjson.dumps(day_document(aggregate.days[day]))
+                day_rows.append(
+                    {"workspace_id": workspace, "account_id": account, "day": day, "bucket": bucket}
+                )
+            aggregate.changed_days.clear()
+            aggregate.removed_days.clear()
+        score = {"score": entry.score, "band": entry.band, "evaluated_at": entry.evaluated_at}
+        if not entry.stored:
+            inserts.append(
+                {
+                    "workspace_id": workspace,
+                    "account_id": account,
+                    "partition": entry.partition,
+                    "aggregate": header,
+                    **score,
+                    **_published_columns(entry),
+                }
+            )
+            continue
+        if header is not None:
+            headers.append({**ids, "aggregate": header})
+        if entry.key in evaluated:
+            scores.append({**ids, **score})
+        if entry.key in published:
+            publications.append({**ids, **_published_columns(entry)})
+    connection = await session.connection()
+    if inserts:
+        await connection.execute(insert(ACCOUNTS), inserts)
+    where = and_(
+        ACCOUNTS.c.workspace_id == bindparam("b_ws"),
+        ACCOUNTS.c.account_id == bindparam("b_account"),
+    )
+    for rows, columns in (
+        (headers, ("aggregate",)),
+        (scores, ("score", "band", "evaluated_at")),
+        (publications, ("published", "recent_scores")),
+    ):
+        if rows:
+            values: dict[str, Any] = {column: bindparam(column) for column in columns}
+            await connection.execute(update(ACCOUNTS).where(where).values(values), rows)
+    if day_keys:
+        await connection.execute(
+            delete(DAYS).where(
+                DAYS.c.workspace_id == bindparam("b_ws"),
+                DAYS.c.account_id == bindparam("b_account"),
+                DAYS.c.day == bindparam("b_day"),
+            ),
+            day_keys,
+        )
+    if day_rows:
+        await connection.execute(insert(DAYS), day_rows)
+    for entry in entries:
+        entry.stored = True
+
+
+async def account_exists(session: AsyncSession, *, workspace_id: str, account_id: str) -> bool:
+    row = await (await session.connection()).execute(
+        select(ACCOUNTS.c.account_id).where(
+            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
+        )
+    )
+    return row.first() is not None
+
+
+AccountSort = Literal[
+    "score", "-score", "account_id", "-account_id", "evaluated_at", "-evaluated_at"
+]
+
+
+async def list_accounts(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    bands: Sequence[str] | None,
+    sort: AccountSort,
+    limit: int,
+    offset: int,
+) -> list[Any]:
+    """Rows (account_id, score, band, evaluated_at) of the workspace, in ``sort`` order."""
+    column = ACCOUNTS.c[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    query = select(
+        ACCOUNTS.c.account_id, ACCOUNTS.c.score, ACCOUNTS.c.band, ACCOUNTS.c.evaluated_at
+    ).where(ACCOUNTS.c.workspace_id == workspace_id)
+    if bands:
+        query = query.where(ACCOUNTS.c.band.in_(bands))
+    query = query.order_by(order.nulls_last(), ACCOUNTS.c.account_id).limit(limit).offset(offset)
+    return list((await (await session.connection()).execute(query)).all())

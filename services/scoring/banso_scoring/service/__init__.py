@@ -1,0 +1,1 @@
+"""When records arrive: apply, evaluate, write, emit (the orchestration behind consumers/)."""
