@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Protocol
 
+from aiokafka.errors import KafkaError
 from prometheus_client import CollectorRegistry
 
 from banso_contracts.topics import ALL_TOPICS, TOKEN_REVOCATIONS, Topic
@@ -95,14 +96,20 @@ class Runtime:
         return topic.physical_name(self.settings.topic_prefix)
 
     async def start(self) -> None:
-        await self._start_producer()
+        # The broker may be restarting while this service starts (a deployment, a node moving):
+        # each step is retried until `kafka_startup_timeout_s`, then the start fails.
+        deadline = asyncio.get_running_loop().time() + self._kafka_startup_timeout_s
+        await self._until_kafka_answers(self.producer.start, deadline)
         if self._create_topics:
-            await ensure_topics(
-                self.settings.kafka_bootstrap_servers,
-                prefix=self.settings.topic_prefix,
-                topics=ALL_TOPICS,
-                replication_factor=self.settings.topic_replication_factor,
-                client_options=self.settings.kafka_client_options(),
+            await self._until_kafka_answers(
+                lambda: ensure_topics(
+                    self.settings.kafka_bootstrap_servers,
+                    prefix=self.settings.topic_prefix,
+                    topics=ALL_TOPICS,
+                    replication_factor=self.settings.topic_replication_factor,
+                    client_options=self.settings.kafka_client_options(),
+                ),
+                deadline,
             )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._revocations = asyncio.create_task(self.revoked_tokens.run(), name="revocations")
@@ -110,15 +117,16 @@ class Runtime:
             logger.warning("token_revocations_not_read_yet")
         self._started = True
 
-    async def _start_producer(self) -> None:
+    async def _until_kafka_answers(
+        self, step: Callable[[], Awaitable[object]], deadline: float
+    ) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._kafka_startup_timeout_s
         delay = 0.5
         while True:
             try:
-                await self.producer.start()
+                await step()
                 return
-            except PublishError as exc:
+            except (PublishError, KafkaError) as exc:
                 if loop.time() + delay > deadline:
                     raise
                 logger.warning("kafka_not_ready", extra={"error": str(exc), "retry_s": delay})
