@@ -39,19 +39,6 @@ APPLIED_IDS = _t(AppliedIds)
 CHUNK = 500
 
 
-ACCOUNTS = _t(Account)
-DAYS = _t(AccountDay)
-HISTORY = _t(HealthHistory)
-SCORECARDS = _t(ScorecardVersion)
-PLANS = _t(AccountPlan)
-OVERRIDES = _t(AccountOverride)
-AUDIT = _t(OverrideAudit)
-REQUESTS = _t(EvaluationRequest)
-PARTITIONS = _t(PartitionState)
-APPLIED_IDS = _t(AppliedIds)
-CHUNK = 500
-
-
 def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
