@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypedDict
@@ -27,6 +26,7 @@ from banso_bridge.service.themes import ThemeBook
 from banso_bridge.service.ticketing import TicketWorker
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH
 from banso_kit.app import service_app
+from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
 
@@ -49,10 +49,11 @@ async def _stop(task: asyncio.Task[None], request_stop: Callable[[], None]) -> N
 def create_app(
     settings: BridgeSettings,
     *,
-    clock: Callable[[], float] = time.time,
+    clock: Clock | None = None,
     sink: TicketSink | None = None,
 ) -> FastAPI:
-    """The bridge app; `clock` (epoch seconds) and `sink` are injectable for tests."""
+    """The bridge app; `clock` and `sink` are injectable for tests."""
+    the_clock: Clock = clock or SystemClock()
     registry = CollectorRegistry()
 
     @asynccontextmanager
@@ -62,7 +63,7 @@ def create_app(
             httpx.AsyncClient(timeout=settings.sink_timeout_s) as client,
             Runtime(settings, tables=KIT, registry=registry) as runtime,
         ):
-            ticket_sink = sink or build_sink(settings, client, clock)
+            ticket_sink = sink or build_sink(settings, client, the_clock)
             worker = (
                 TicketWorker(
                     settings=settings,
@@ -70,7 +71,7 @@ def create_app(
                     sink=ticket_sink,
                     outbox=runtime.outbox,
                     metrics=metrics,
-                    clock=clock,
+                    clock=the_clock,
                     on_commit=runtime.relay.wake,
                 )
                 if ticket_sink is not None
@@ -82,7 +83,7 @@ def create_app(
                 registry=engines,
                 outbox=runtime.outbox,
                 metrics=metrics,
-                clock=clock,
+                clock=the_clock,
                 wake_tickets=worker.wake if worker else lambda: None,
             )
             runtime.add_consumer(
@@ -95,7 +96,7 @@ def create_app(
                 book=book,
                 registry=engines,
                 idle_s=settings.idle_consolidation_s,
-                clock=clock,
+                clock=the_clock,
                 on_commit=runtime.relay.wake,
             )
             tasks = [(asyncio.create_task(idle.run(), name="bridge-idle"), idle.request_stop)]
@@ -107,7 +108,7 @@ def create_app(
                 settings=settings,
                 book=book,
                 metrics=metrics,
-                clock=clock,
+                clock=the_clock,
                 wake_tickets=worker.wake if worker else lambda: None,
             )
             try:

@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import TypedDict
 
 from fastapi import FastAPI, Request
@@ -30,6 +29,7 @@ from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
 from banso_ingest.service.intake import Intake
+from banso_kit.clock import Clock, SystemClock
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
@@ -46,11 +46,9 @@ class State(TypedDict):
     ingest: IngestContext
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastAPI:
+    """The ingest app; `clock` is injectable for tests and simulations."""
+    the_clock: Clock = clock or SystemClock()
     registry = CollectorRegistry()
 
     @asynccontextmanager
@@ -86,7 +84,7 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
                 ledger=ledger,
                 directory=SqlGroupDirectory(writer),
                 publisher=publisher,
-                clock=clock,
+                clock=the_clock,
                 feedback_events=settings.feedback_kinds(),
                 publish_timeout=settings.kafka_send_timeout_s,
             )
@@ -98,9 +96,9 @@ def create_app(settings: IngestSettings, *, clock: Callable[[], datetime] = utc_
                 sources=SourceDirectory(runtime.db, ttl_s=settings.write_key_cache_s),
                 gate=AdmissionGate(settings.max_in_flight_bytes),
                 metrics=metrics,
-                clock=clock,
+                clock=the_clock,
             )
-            sweeper = asyncio.create_task(_sweep(ledger, settings, clock), name="dedupe-sweep")
+            sweeper = asyncio.create_task(_sweep(ledger, settings, the_clock), name="dedupe-sweep")
             stack.push_async_callback(_cancel, sweeper)
             # Everything built so far lives as long as the process: keep it out of the cyclic
             # garbage collector's full passes, which otherwise rescan it and stall requests.
@@ -147,14 +145,12 @@ async def _cancel(task: asyncio.Task[None]) -> None:
         await task
 
 
-async def _sweep(
-    ledger: SqlDedupeLedger, settings: IngestSettings, clock: Callable[[], datetime]
-) -> None:
+async def _sweep(ledger: SqlDedupeLedger, settings: IngestSettings, clock: Clock) -> None:
     """Delete dedupe entries past their window now and then (expired ones are reclaimable anyway)."""
     while True:
         await asyncio.sleep(settings.dedupe_sweep_interval_s)
         try:
-            removed = await ledger.forget_expired(now=clock())
+            removed = await ledger.forget_expired(now=clock.now())
             logger.info("dedupe_swept", extra={"removed": removed})
         except Exception:  # retried at the next interval
             logger.exception("dedupe_sweep_failed")

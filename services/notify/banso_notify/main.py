@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry
 
 from banso_contracts.topics import ACCOUNT_TRAITS, HEALTH, TICKETS, USAGE, USER_TRAITS
 from banso_kit.app import service_app
+from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
 from banso_notify.adapters.channels.base import Sender
@@ -21,7 +22,6 @@ from banso_notify.adapters.channels.smtp import SmtpSender
 from banso_notify.adapters.channels.webhook import WebhookSender
 from banso_notify.api import admin, inapp, playbooks, reports, tryout, unsubscribe
 from banso_notify.api.deps import Notify
-from banso_notify.clock import Clock, SystemClock
 from banso_notify.config import NotifySettings
 from banso_notify.consumers.handler import NotifyHandler
 from banso_notify.domain.facts import Channel

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
@@ -14,6 +13,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from banso_kit.app import service_app
+from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime, supervise
 from banso_scoring.api import accounts, overrides, plans, portfolio, scorecard
@@ -33,17 +33,18 @@ class State(TypedDict):
     consumer: ScoringConsumer
 
 
-def create_app(settings: ScoringSettings, *, clock: Callable[[], float] = time.time) -> FastAPI:
-    """The scoring app; ``clock`` (epoch seconds) is injectable for simulations and tests."""
+def create_app(settings: ScoringSettings, *, clock: Clock | None = None) -> FastAPI:
+    """The scoring app; ``clock`` is injectable for simulations and tests."""
+    the_clock: Clock = clock or SystemClock()
     registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-            consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=clock)
+            consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=the_clock)
             runtime.watch(consumer)
             task = asyncio.create_task(supervise(consumer), name="scoring-consumer")
-            context = ScoringContext(settings=settings, clock=clock, group_id=consumer.group_id)
+            context = ScoringContext(settings=settings, clock=the_clock, group_id=consumer.group_id)
             try:
                 yield {
                     "settings": settings,

@@ -12,6 +12,7 @@ from banso_bridge.adapters.sinks.linear import LinearSink
 from banso_bridge.adapters.sinks.webhook import WebhookSink
 from banso_bridge.domain.tickets.evidence import TicketDraft
 from tests.bridge.adapters.trackers import FakeGitHub, FakeJira, FakeLinear, FakeWebhookReceiver
+from tests.support.clocks import FixedClock
 from tests.support.http import serve
 
 DRAFT = TicketDraft(
@@ -146,7 +147,7 @@ async def test_webhook_is_signed_and_repeats_are_recognisable() -> None:
             client,
             url=f"{base}/hooks/tickets",
             secret=receiver.secret,
-            clock=lambda: 1_700_000_000.0,
+            clock=FixedClock(1_700_000_000.0),
         )
         first = await sink.create(DRAFT)
         again = await sink.create(DRAFT)  # a retry after a lost answer
@@ -166,7 +167,9 @@ async def test_webhook_is_signed_and_repeats_are_recognisable() -> None:
 async def test_webhook_with_the_wrong_secret_is_refused() -> None:
     receiver = FakeWebhookReceiver()
     async with serve(receiver.app()) as base, httpx.AsyncClient() as client:
-        sink = WebhookSink(client, url=f"{base}/hooks/tickets", secret="x" * 40, clock=lambda: 1e9)
+        sink = WebhookSink(
+            client, url=f"{base}/hooks/tickets", secret="x" * 40, clock=FixedClock(1e9)
+        )
         with pytest.raises(SinkError) as refused:
             await sink.create(DRAFT)
         assert not refused.value.retryable

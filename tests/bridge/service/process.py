@@ -13,10 +13,11 @@ from asgi_lifespan import LifespanManager
 
 from banso_bridge.config import BridgeSettings
 from banso_bridge.main import create_app
+from banso_kit.clock import FixedClock
 
 
 async def main(clock: float) -> None:
-    app = create_app(BridgeSettings(), clock=lambda: clock)
+    app = create_app(BridgeSettings(), clock=FixedClock(clock))
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         await asyncio.Event().wait()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +18,7 @@ from banso_bridge.main import create_app
 from banso_contracts.events import Event, FeedbackReceived, HealthChanged
 from banso_contracts.topics import TICKETS
 from banso_kit.auth import Scope
+from banso_kit.clock import Clock
 from tests.support.kafka import publish as publish_events
 from tests.support.kafka import published
 from tests.support.service import bearer, served, settings_for_test
@@ -71,9 +72,7 @@ class Running:
 
 
 @asynccontextmanager
-async def running_bridge(
-    settings: BridgeSettings, clock: Callable[[], float]
-) -> AsyncIterator[Running]:
+async def running_bridge(settings: BridgeSettings, clock: Clock) -> AsyncIterator[Running]:
     async with served(create_app(settings, clock=clock), "http://bridge.test") as (client, _):
         yield Running(client, settings)
 

@@ -60,7 +60,7 @@ async def test_feedback_becomes_prioritised_themes_with_evidence(
 
         await eventually(all_placed)
         # Let the idle consolidation pass run (the stream pauses).
-        clock.now += 10
+        clock.advance(10)
         await eventually(lambda: _consolidated(bridge))
 
         themes = (await bridge.get(WS, "/v1/themes", limit=500))["themes"]

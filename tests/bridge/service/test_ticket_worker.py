@@ -16,6 +16,7 @@ from banso_bridge.service.ticketing import TicketWorker
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox
 from tests.bridge.adapters.trackers import FakeGitHub
+from tests.support.clocks import FixedClock
 from tests.support.http import serve
 
 from .support import T0, settings_for
@@ -64,7 +65,7 @@ async def test_concurrent_workers_create_one_ticket(migrated_url: str) -> None:
                     sink=GitHubSink(client, api_url=base, repo="acme/product", token=github.token),
                     outbox=Outbox(KIT, source="banso/bridge"),
                     metrics=BridgeMetrics(CollectorRegistry()),
-                    clock=lambda: T0,
+                    clock=FixedClock(T0),
                 )
                 for _ in range(2)
             ]

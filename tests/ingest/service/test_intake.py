@@ -17,21 +17,14 @@ from banso_ingest.domain.routing import Route
 from banso_ingest.service.intake import DuplicateInFlight, Intake
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, batch, counter_ids, read_batch, track
 from tests.ingest.domain.fakes import FakeDirectory, FakeLedger, FakePublisher
+from tests.support.clocks import FixedClock
 
 SOURCE = SourceRef(workspace_id="ws1", source_id="src1")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = RECEIVED_AT
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class World:
     def __init__(self, publisher: Any = None, ledger: Any = None) -> None:
-        self.clock = Clock()
+        self.clock = FixedClock(RECEIVED_AT)
         self.ledger = ledger or FakeLedger()
         self.directory = FakeDirectory()
         self.publisher = publisher or FakePublisher()
@@ -80,7 +73,7 @@ async def test_a_message_id_seen_within_24_hours_is_accepted_as_a_duplicate_not_
 ):
     world = World()
     await world.send(track(messageId="m1"))
-    world.clock.now += timedelta(hours=23)
+    world.clock.advance(timedelta(hours=23))
     again = await world.send(track(messageId="m1"), track(messageId="m2"))
 
     assert [r.message_id for r in world.publisher.acknowledged] == ["m1", "m2"]
@@ -91,7 +84,7 @@ async def test_a_message_id_seen_within_24_hours_is_accepted_as_a_duplicate_not_
 async def test_after_24_hours_the_same_message_id_is_new_again() -> None:
     world = World()
     await world.send(track(messageId="m1"))
-    world.clock.now += timedelta(hours=24, seconds=1)
+    world.clock.advance(timedelta(hours=24, seconds=1))
     result = await world.send(track(messageId="m1"))
     assert result.duplicates == ()
     assert len(world.publisher.acknowledged) == 2

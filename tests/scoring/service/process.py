@@ -15,6 +15,7 @@ from typing import Any
 from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
+from banso_kit.clock import FixedClock
 from banso_kit.runtime import Runtime
 from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers.loop import ScoringConsumer
@@ -26,7 +27,9 @@ async def main(clock: float) -> None:
     settings = ScoringSettings()
     registry = CollectorRegistry()
     async with Runtime(settings, tables=KIT, registry=registry) as runtime:
-        consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=lambda: clock)
+        consumer = ScoringConsumer(
+            settings, runtime, ScoringMetrics(registry), clock=FixedClock(clock)
+        )
         record = os.environ.get("TEST_ASSIGNMENTS_FILE")
         if record:
             load = consumer.load

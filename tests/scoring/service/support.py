@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from banso_contracts.events import (
 )
 from banso_contracts.topics import HEALTH
 from banso_kit.auth import Scope
+from banso_kit.clock import Clock
 from banso_kit.migrations import upgrade
 from banso_scoring.config import ScoringSettings
 from banso_scoring.main import create_app
@@ -55,9 +56,7 @@ class Running:
 
 
 @asynccontextmanager
-async def running_scoring(
-    settings: ScoringSettings, clock: Callable[[], float]
-) -> AsyncIterator[Running]:
+async def running_scoring(settings: ScoringSettings, clock: Clock) -> AsyncIterator[Running]:
     async with served(create_app(settings, clock=clock), "http://scoring.test") as (client, state):
         yield Running(client, settings, state)
 

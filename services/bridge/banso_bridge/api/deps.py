@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from banso_bridge.config import BridgeSettings
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.service.themes import ThemeBook
+from banso_kit.clock import Clock
 
 
 @dataclass
@@ -20,7 +21,7 @@ class BridgeContext:
     settings: BridgeSettings
     book: ThemeBook
     metrics: BridgeMetrics
-    clock: Callable[[], float]
+    clock: Clock
     wake_tickets: Callable[[], None]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -23,6 +22,7 @@ from banso_bridge.api.schemas import (
 from banso_bridge.models import Theme
 from banso_contracts.events import ThemeUpdated
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.clock import epoch
 from banso_kit.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter(prefix="/v1/themes", tags=["themes"])
@@ -142,7 +142,7 @@ async def patch_theme(
     if body.muted is not None and body.muted != theme.muted:
         theme.muted = body.muted
         changed.append("muted")
-    theme.updated_at = context.clock()
+    theme.updated_at = epoch(context.clock)
     session.add(theme)
     if changed and theme.announced:
         await context.book.outbox.add(
@@ -157,7 +157,7 @@ async def patch_theme(
                 arr_affected=theme.arr_affected,
                 status=theme.status,
                 merged_into=str(theme.merged_into) if theme.merged_into is not None else None,
-                occurred_at=datetime.fromtimestamp(context.clock(), tz=UTC),
+                occurred_at=context.clock.now(),
                 changed=changed,
             ),
         )

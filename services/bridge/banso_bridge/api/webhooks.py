@@ -19,6 +19,7 @@ from banso_bridge.domain.tickets import resolution
 from banso_bridge.service.resolutions import resolve_ticket
 from banso_kit import standard_webhooks
 from banso_kit.api import SessionDep
+from banso_kit.clock import epoch
 from banso_kit.errors import InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -57,7 +58,7 @@ async def ticket_webhook(
 ) -> WebhookAnswer:
     """Receive a sink's webhook; a resolved ticket publishes TicketResolved."""
     body = await request.body()
-    now = context.clock()
+    now = epoch(context.clock)
     if not _verified(sink, context.settings.resolve_secret(sink), request, body, now):
         context.metrics.resolve_webhooks.labels(sink, "refused").inc()
         raise Unauthorized("bad or missing webhook signature")

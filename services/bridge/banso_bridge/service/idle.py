@@ -14,6 +14,7 @@ from collections.abc import Callable
 from banso_bridge.adapters import transactions
 from banso_bridge.adapters.engines import EngineRegistry
 from banso_bridge.service.themes import ThemeBook
+from banso_kit.clock import Clock, epoch
 from banso_kit.db import Database
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class IdleConsolidator:
         book: ThemeBook,
         registry: EngineRegistry,
         idle_s: float,
-        clock: Callable[[], float],
+        clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
@@ -55,7 +56,7 @@ class IdleConsolidator:
 
     async def run_once(self) -> int:
         done = 0
-        now = self.clock()
+        now = epoch(self.clock)
         for engine in self.registry.cached():
             if (
                 engine.last_item_at <= engine.consolidated_at

@@ -25,6 +25,7 @@ from banso_bridge.domain.tickets.policy import TicketThreshold, evidence_grew, t
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_contracts.events import FeedbackReceived, ThemeCreated, ThemeUpdated
+from banso_kit.clock import Clock, epoch
 from banso_kit.errors import Retryable
 from banso_kit.outbox import Outbox
 
@@ -48,7 +49,7 @@ class ThemeBook:
         registry: EngineRegistry,
         outbox: Outbox,
         metrics: BridgeMetrics,
-        clock: Callable[[], float],
+        clock: Clock,
         wake_tickets: Callable[[], None] = lambda: None,
     ) -> None:
         self.settings = settings
@@ -127,7 +128,7 @@ class ThemeBook:
             if placement.consolidation is not None:
                 reports.append(placement.consolidation)
         await item_store.add_items(session, items=rows)
-        engine.last_item_at = self.clock()
+        engine.last_item_at = epoch(self.clock)
         touched |= await self.sync(session, engine, reports)
         return touched
 
@@ -137,7 +138,7 @@ class ThemeBook:
         clusterer = engine.clusterer
         refit = clusterer.representation_stale
         report = await asyncio.to_thread(lambda: clusterer.consolidate(refit=refit))
-        engine.consolidated_at = self.clock()
+        engine.consolidated_at = epoch(self.clock)
         return await self.sync(session, engine, [report])
 
     async def sync(
@@ -149,7 +150,7 @@ class ThemeBook:
         touched: set[int] = set()
         for report in reports:
             self.metrics.consolidations.labels("yes" if report.refitted else "no").inc()
-            engine.consolidated_at = self.clock()
+            engine.consolidated_at = epoch(self.clock)
             for merge in report.merges:
                 # Items that left the window still belong to the merged theme: move them too.
                 await item_store.relabel_theme(
@@ -180,7 +181,7 @@ class ThemeBook:
                     workspace_id=workspace_id,
                     theme_id=theme_id,
                     split_from=theme.split_from,
-                    updated_at=self.clock(),
+                    updated_at=epoch(self.clock),
                 )
             )
             self.metrics.themes_opened.inc()
@@ -212,7 +213,7 @@ class ThemeBook:
         workspace_id = engine.workspace_id
         clusterer = engine.clusterer
         ids = {t for t in theme_ids if t in clusterer.themes}
-        now = self.clock()
+        now = epoch(self.clock)
         stats = await theme_store.theme_stats(
             session, workspace_id=workspace_id, theme_ids=ids, now=now
         )

@@ -30,6 +30,7 @@ from banso_bridge.domain.tickets.policy import backoff_s
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import Theme, Ticket
 from banso_contracts.events import TicketCreated, TicketUpdated
+from banso_kit.clock import Clock, epoch
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox
 
@@ -69,7 +70,7 @@ class TicketWorker:
         sink: TicketSink,
         outbox: Outbox,
         metrics: BridgeMetrics,
-        clock: Callable[[], float],
+        clock: Clock,
         wall: Callable[[], float] = time.time,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
@@ -177,7 +178,7 @@ class TicketWorker:
                     "key": external.key,
                 },
             )
-        now = self.clock()
+        now = epoch(self.clock)
         async with self.db.session() as session:
             row = await ticket_store.get_ticket(
                 session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
@@ -225,7 +226,7 @@ class TicketWorker:
         except SinkError as error:
             self.metrics.sink_calls.labels(sink, "comment", _result(error)).inc()
             raise
-        now = self.clock()
+        now = epoch(self.clock)
         async with self.db.session() as session:
             row = await ticket_store.get_ticket(
                 session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
@@ -260,7 +261,7 @@ class TicketWorker:
             if row is not None and row.state == "pending":
                 row.state = "cancelled"
                 row.lease_until = 0.0
-                row.updated_at = self.clock()
+                row.updated_at = epoch(self.clock)
                 session.add(row)
 
     async def _failed(self, ticket: Ticket, error: SinkError) -> None:
@@ -283,7 +284,7 @@ class TicketWorker:
             row.attempts += 1
             row.last_error = str(error)[:2000]
             row.lease_until = 0.0
-            row.updated_at = self.clock()
+            row.updated_at = epoch(self.clock)
             row.next_attempt_at = now + backoff_s(
                 row.attempts,
                 initial_s=self.settings.ticket_retry_initial_s,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,6 +14,7 @@ from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.service.intake import Intake
+from banso_kit.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class IngestContext:
     sources: SourceDirectory
     gate: AdmissionGate
     metrics: IngestMetrics
-    clock: Callable[[], datetime]
+    clock: Clock
 
 
 def get_ingest(request: Request) -> IngestContext:

@@ -25,7 +25,7 @@ async def feedback(request: Request, ingest: IngestDep) -> Response:
         read = await read_json(request, ingest)
         items, rejections = parse_feedback_body(
             read.data,
-            received_at=ingest.clock(),
+            received_at=ingest.clock.now(),
             limits=ingest.limits,
             body_bytes=read.size,
             new_message_id=random_message_id,

@@ -27,7 +27,7 @@ async def _ingest(
 ) -> Response:
     async with admitted(request, ingest, endpoint):
         read = await read_json(request, ingest)
-        received_at = ingest.clock()
+        received_at = ingest.clock.now()
         if kind is None:
             parsed = parse_batch(
                 read.data, received_at=received_at, limits=ingest.limits, body_bytes=read.size

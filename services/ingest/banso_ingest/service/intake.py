@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from banso_ingest.domain.feedback import FeedbackItem, FeedbackKind
 from banso_ingest.domain.plan import (
@@ -42,6 +41,7 @@ from banso_ingest.domain.ports import (
 from banso_ingest.domain.rejections import Rejection
 from banso_ingest.domain.requests import ParsedRequest
 from banso_ingest.domain.routing import Intent, classify, feedback_intents
+from banso_kit.clock import Clock
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class Intake:
         ledger: DedupeLedger,
         directory: GroupDirectory,
         publisher: EventPublisher,
-        clock: Callable[[], datetime],
+        clock: Clock,
         feedback_events: Mapping[str, FeedbackKind],
         publish_timeout: float,
     ) -> None:
@@ -124,7 +124,7 @@ class Intake:
         unique, duplicates = split_repeats(intents)
         if not unique:
             return IngestResult(received, (), tuple(duplicates), tuple(rejections))
-        now = self._clock()
+        now = self._clock.now()
         claim = await self._ledger.claim(
             workspace_id=source.workspace_id,
             source_id=source.source_id,
@@ -192,7 +192,7 @@ class Intake:
         # cannot record them, the lease expires and a retry republishes with the same event ids.
         if not published:
             return
-        now = self._clock()
+        now = self._clock.now()
         try:
             await self._ledger.confirm(
                 source_id=source.source_id, token=claim.token, message_ids=published, now=now

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from banso_kit.clock import Clock
 from banso_notify.adapters.channels.base import Sender
-from banso_notify.clock import Clock
 from banso_notify.config import NotifySettings
 from banso_notify.domain.facts import Channel
 from banso_notify.service.catalog import Catalog

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.clock import Clock
 from banso_kit.kafka.consumer import Inbound
 from banso_kit.outbox import Outbox
 from banso_notify.adapters import transactions
-from banso_notify.clock import Clock
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.service.catalog import Catalog
 from banso_notify.service.intake import Intake

@@ -35,12 +35,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.clock import Clock
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
-from banso_notify.clock import Clock
 from banso_notify.domain.facts import Channel
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.metrics import NotifyMetrics

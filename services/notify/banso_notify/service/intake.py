@@ -19,11 +19,11 @@ from banso_contracts.events import (
     UsageRecorded,
     UserIdentified,
 )
+from banso_kit.clock import Clock
 from banso_kit.kafka.consumer import Inbound
 from banso_kit.outbox import Outbox
 from banso_notify.adapters import directory, nudge_store, translate
 from banso_notify.adapters.playbook_store import StoredPlaybook
-from banso_notify.clock import Clock
 from banso_notify.domain.attribution import Arm, GoalEvent, attribute
 from banso_notify.domain.attribution import Enrolment as OpenEnrolment
 from banso_notify.domain.signals import Signal

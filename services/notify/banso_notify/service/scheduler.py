@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.clock import Clock
 from banso_kit.db import Database
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
-from banso_notify.clock import Clock
 from banso_notify.domain.caps import longest_window, merge_caps
 from banso_notify.domain.csm_budget import CsmAlertCandidate, allocate_csm_budget, review_day
 from banso_notify.domain.decision import Decision, DecisionInput, Outcome, SuppressReason, decide

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from banso_kit.clock import Clock
 from banso_scoring.config import ScoringSettings
 from banso_scoring.domain.scorecard import Scorecard
 
@@ -17,7 +17,7 @@ class ScoringContext:
     """What routes need beyond the kit's runtime: settings, a clock, parsed scorecards."""
 
     settings: ScoringSettings
-    clock: Callable[[], float]
+    clock: Clock
     group_id: str
     scorecards: dict[tuple[str, int], Scorecard] = field(default_factory=dict)
 

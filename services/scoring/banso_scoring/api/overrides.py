@@ -10,6 +10,7 @@ from fastapi import Response as FastAPIResponse
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
+from banso_kit.clock import epoch
 from banso_kit.errors import Conflict, NotFound, Unprocessable
 from banso_scoring.adapters import accounts, evaluation_requests, overrides
 from banso_scoring.api.deps import ContextDep
@@ -57,7 +58,7 @@ async def put_override(
         raise Unprocessable(
             "give expires_at or expires_in", detail={"problems": ["expires_at: required"]}
         )
-    now = from_epoch(context.clock())
+    now = from_epoch(epoch(context.clock))
     expires_at = body.expires_at or now + (body.expires_in or timedelta(0))
     try:
         override = Override(
@@ -88,7 +89,7 @@ async def put_override(
         override=override,
         action="replaced" if replacing else "set",
         actor=body.set_by,
-        at=context.clock(),
+        at=epoch(context.clock),
         audited=override,
     )
     await evaluation_requests.request_evaluation(
@@ -117,7 +118,7 @@ async def delete_override(
         override=None,
         action="cleared",
         actor=cleared_by,
-        at=context.clock(),
+        at=epoch(context.clock),
         audited=current,
     )
     await evaluation_requests.request_evaluation(

@@ -6,6 +6,7 @@ import orjson
 from fastapi import APIRouter
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
+from banso_kit.clock import epoch
 from banso_kit.errors import Unprocessable
 from banso_scoring.adapters import evaluation_requests, plans
 from banso_scoring.api.deps import ContextDep
@@ -56,7 +57,7 @@ async def put_goals(
         workspace_id=principal.workspace_id,
         account_id=account_id,
         goals=document,
-        at=context.clock(),
+        at=epoch(context.clock),
         by=principal.token_id,
     )
     await evaluation_requests.request_evaluation(
@@ -91,7 +92,7 @@ async def put_milestones(
         workspace_id=principal.workspace_id,
         account_id=account_id,
         milestones=document,
-        at=context.clock(),
+        at=epoch(context.clock),
         by=principal.token_id,
     )
     await evaluation_requests.request_evaluation(

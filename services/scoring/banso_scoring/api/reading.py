@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.clock import epoch
 from banso_kit.errors import NotFound
 from banso_scoring.adapters import accounts, overrides, partitions, plans, scorecards
 from banso_scoring.api.deps import ScoringContext
@@ -66,7 +67,7 @@ async def account_health(
         aggregate.watermark,
     ]
     known = [moment for moment in candidates if moment is not None]
-    at = max(known) if known else context.clock()
+    at = max(known) if known else epoch(context.clock)
     result = evaluate(
         aggregate,
         scorecard,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
+from banso_kit.clock import epoch
 from banso_kit.errors import InvalidInput, Unprocessable
 from banso_scoring.adapters import scorecards
 from banso_scoring.api.deps import ContextDep
@@ -55,7 +56,7 @@ async def put_scorecard(
         session,
         workspace_id=principal.workspace_id,
         yaml=text,
-        at=context.clock(),
+        at=epoch(context.clock),
         by=principal.token_id,
     )
     context.scorecards[(principal.workspace_id, version)] = scorecard

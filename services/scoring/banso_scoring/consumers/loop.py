@@ -14,12 +14,13 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
+from banso_kit.clock import Clock, SystemClock
 from banso_kit.errors import Retryable
 from banso_kit.kafka.offsets import Fenced
 from banso_kit.kafka.progress import ConsumerProgress
@@ -47,7 +48,7 @@ class ScoringConsumer:
         runtime: Runtime,
         metrics: ScoringMetrics,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
         self.runtime = runtime
@@ -66,7 +67,7 @@ class ScoringConsumer:
             topics=self.topics,
             labels=self.labels,
             progress=self.progress,
-            clock=clock,
+            clock=clock or SystemClock(),
         )
         self.fetcher = Fetcher(settings, self.rounds)
         self._watch = LogWatch(self.progress, runtime.consumer_metrics)

@@ -23,6 +23,7 @@ import orjson
 from aiokafka import TopicPartition
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.clock import Clock, epoch
 from banso_kit.kafka.offsets import OffsetStore
 from banso_kit.kafka.progress import ConsumerProgress
 from banso_kit.runtime import Runtime
@@ -52,7 +53,7 @@ class Rounds:
         topics: list[str],
         labels: dict[str, str],
         progress: ConsumerProgress,
-        clock: Callable[[], float],
+        clock: Clock,
     ) -> None:
         self.settings = settings
         self.runtime = runtime
@@ -150,7 +151,7 @@ class Rounds:
             await self._prepare_arrivals(session)
         caught = await caught_up()
         limit = self.settings.max_round_records
-        now = self.clock() - self.settings.idle_grace_s
+        now = epoch(self.clock) - self.settings.idle_grace_s
         for partition in sorted(self.groups):
             group = self.groups[partition]
             done = {t for t in group.buffers if caught.get((t, partition), False)}

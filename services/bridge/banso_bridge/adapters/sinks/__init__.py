@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 
 from banso_bridge.adapters.sinks.base import ExternalTicket, SinkError, TicketSink
@@ -12,12 +10,13 @@ from banso_bridge.adapters.sinks.jira import JiraSink
 from banso_bridge.adapters.sinks.linear import LinearSink
 from banso_bridge.adapters.sinks.webhook import WebhookSink
 from banso_bridge.config import BridgeSettings
+from banso_kit.clock import Clock
 
 __all__ = ["ExternalTicket", "SinkError", "TicketSink", "build_sink"]
 
 
 def build_sink(
-    settings: BridgeSettings, client: httpx.AsyncClient, clock: Callable[[], float]
+    settings: BridgeSettings, client: httpx.AsyncClient, clock: Clock
 ) -> TicketSink | None:
     """The configured sink (settings were validated complete), or None."""
     match settings.sink:

@@ -12,7 +12,6 @@ The receiver reports resolution back to ``POST /v1/webhooks/webhook/{workspace}`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,15 +19,14 @@ import orjson
 
 from banso_bridge.adapters.sinks.base import ExternalTicket, call
 from banso_bridge.domain.tickets.evidence import TicketDraft
+from banso_kit.clock import Clock, epoch
 from banso_kit.standard_webhooks import signed_headers
 
 
 class WebhookSink:
     name = "webhook"
 
-    def __init__(
-        self, client: httpx.AsyncClient, *, url: str, secret: str, clock: Callable[[], float]
-    ) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, url: str, secret: str, clock: Clock) -> None:
         self._client = client
         self._url = url
         self._secret = secret
@@ -38,7 +36,7 @@ class WebhookSink:
         body = orjson.dumps(payload)
         headers = {
             "content-type": "application/json",
-            **signed_headers(self._secret, webhook_id, int(self._clock()), body),
+            **signed_headers(self._secret, webhook_id, int(epoch(self._clock)), body),
             "idempotency-key": webhook_id,
         }
         return await call(self._client, "POST", self._url, content=body, headers=headers)

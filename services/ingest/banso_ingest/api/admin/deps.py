@@ -14,7 +14,7 @@ from banso_kit.api import RuntimeDep
 
 
 def _operator(actor: ActorDep, ingest: IngestDep, runtime: RuntimeDep) -> Operator:
-    return Operator(actor=actor, now=ingest.clock(), outbox=runtime.outbox)
+    return Operator(actor=actor, now=ingest.clock.now(), outbox=runtime.outbox)
 
 
 OperatorDep = Annotated[Operator, Depends(_operator)]

@@ -46,7 +46,7 @@ async def list_sources(
 ) -> list[SourcePublic]:
     """The workspace's sources with their key prefixes and when each was last seen."""
     rows = await source_store.list_sources(session, workspace_id=workspace_id)
-    now = ingest.clock()
+    now = ingest.clock.now()
     return [SourcePublic.of(row, now=now) for row in rows]
 
 

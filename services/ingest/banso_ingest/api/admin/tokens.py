@@ -43,7 +43,7 @@ async def list_tokens(
 ) -> list[TokenPublic]:
     """The workspace's tokens (never the tokens themselves): scopes, expiry, state."""
     rows = await token_store.list_tokens(session, workspace_id=workspace_id)
-    now = ingest.clock()
+    now = ingest.clock.now()
     return [TokenPublic.of(row, now=now) for row in rows]
 
 
