@@ -17,6 +17,7 @@ from tests.faults.rounds import RoundPlan, compare_with_replay, play_round, serv
 pytestmark = [pytest.mark.slow, pytest.mark.kafka, pytest.mark.timeout(1500)]
 
 SEEDS = (101, 102, 103)
+EVENTS = 4_000
 
 
 async def test_repeated_kills_lose_nothing_and_apply_nothing_twice(tmp_path: Path) -> None:
@@ -27,12 +28,16 @@ async def test_repeated_kills_lose_nothing_and_apply_nothing_twice(tmp_path: Pat
         ) as run:
             results = []
             for seed in SEEDS:
-                plan = RoundPlan.drawn(seed, events=4_000, faults=3, broker=True)
+                plan = RoundPlan.drawn(seed, events=EVENTS, faults=3, broker=True)
                 result = await play_round(run, plan)
                 print(result.line())
                 results.append(result)
             assert all(len(r.faults) == 3 for r in results)
-            assert sum(r.retries for r in results), "the faults were felt by the sender"
+            # Each round is hit while its events are still being sent (whether the sender had to
+            # retry depends on how fast the broker and services come back: not asserted).
+            assert all(any(at < EVENTS for _, at in r.faults) for r in results), [
+                r.faults for r in results
+            ]
             assert sum(r.nudges_sent for r in results), "the rounds sent nudges"
             assert [r.line() for r in results if not r.clean] == []
             assert await compare_with_replay(run) == []
