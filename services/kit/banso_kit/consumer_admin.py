@@ -12,7 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from banso_kit.api import AdminTokenDep, RuntimeDep
-from banso_kit.errors import NotFound
+from banso_kit.errors import Conflict, NotFound
+from banso_kit.kafka.offsets import Fenced
 
 router = APIRouter(prefix="/v1/admin/consumers", tags=["operations"])
 
@@ -93,7 +94,10 @@ async def resume_consumer(
     watched = runtime.watched_group(group_id)
     if watched is None:
         raise NotFound(f"no consumer group {group_id!r} in this service")
-    moved = await watched.resume_beyond_log_end(body.resume_from)
+    try:
+        moved = await watched.resume_beyond_log_end(body.resume_from)
+    except Fenced as error:
+        raise Conflict(f"{error}: another consumer moved it meanwhile; list again") from error
     labels = dict(watched.progress.labels)
     return ResumeResult(
         group_id=group_id,

@@ -37,7 +37,7 @@ from banso_kit.kafka.dead_letters import DeadLetterWriter
 from banso_kit.kafka.offsets import Fenced, OffsetStore
 from banso_kit.kafka.progress import DEFAULT_STALL_AFTER_S, ConsumerProgress
 from banso_kit.kafka.repeats import drop_repeats, prune_repeats
-from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions, store_positions
+from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.tables import KitTables
 
@@ -212,16 +212,17 @@ class TransactionalConsumer:
         consumer = self._consumer
         if consumer is None:
             return {}
-        moves = await resume_positions(consumer, self.progress, to)
-        if moves:
-            async with self._db.session() as session:
-                await store_positions(session, self._tables, group_id=self.group_id, moves=moves)
+        async with self._db.session() as session:
+            moved = await resume_positions(
+                session, self._offsets, consumer, self.progress, group_id=self.group_id, to=to
+            )
+        if moved:
             logger.warning(
                 "consumer_positions_reset",
-                extra={"group": self.group_id, "to": to, "partitions": len(moves)},
+                extra={"group": self.group_id, "to": to, "partitions": len(moved)},
             )
             await self._reload_positions(consumer, list(consumer.assignment()))
-        return {tp: after for tp, (_, after) in moves.items()}
+        return moved
 
     # -- one batch, one transaction -----------------------------------------------------------
 

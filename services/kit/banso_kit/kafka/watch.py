@@ -4,20 +4,18 @@ for when stored positions lie beyond the log's end."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Literal, Protocol
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
-from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_kit.kafka.offsets import OffsetStore
 from banso_kit.kafka.progress import ConsumerProgress, Problem
 from banso_kit.metrics import ConsumerMetrics
-from banso_kit.tables import KitTables
 
 logger = logging.getLogger(__name__)
 
@@ -124,45 +122,30 @@ class ConsumerNotProgressing(Exception):
     """At least one partition is beyond its log end or has stalled."""
 
 
-async def store_positions(
+async def resume_positions(
     session: AsyncSession,
-    tables: KitTables,
+    offsets: OffsetStore,
+    consumer: AIOKafkaConsumer,
+    progress: ConsumerProgress,
     *,
     group_id: str,
-    moves: Mapping[TopicPartition, tuple[int, int]],
-) -> None:
-    """Move stored offsets from the first to the second number of each pair (only if they still
-    hold the first: a consumer that moved meanwhile keeps what it stored)."""
-    offsets = tables.offsets
-    connection = await session.connection()
-    for tp, (before, after) in moves.items():
-        await connection.execute(
-            update(offsets)
-            .where(
-                offsets.c.group_id == group_id,
-                offsets.c.topic == tp.topic,
-                offsets.c.partition == tp.partition,
-                offsets.c.next_offset == before,
-            )
-            .values(next_offset=after, updated_at=dt.datetime.now(dt.UTC))
-        )
-
-
-async def resume_positions(
-    consumer: AIOKafkaConsumer, progress: ConsumerProgress, to: ResumeFrom
-) -> dict[TopicPartition, tuple[int, int]]:
-    """For every assigned partition beyond its log end: (stored, where to resume)."""
+    to: ResumeFrom,
+) -> dict[TopicPartition, int]:
+    """Store where to resume every assigned partition beyond its log end (the log's start or
+    end), through the fenced offset store; the positions stored."""
     assigned = list(consumer.assignment())
     ends: dict[TopicPartition, int] = await consumer.end_offsets(assigned)
-    beyond = progress.beyond_log_end(ends)
+    beyond = sorted(progress.beyond_log_end(ends))
     if not beyond:
         return {}
-    targets: dict[TopicPartition, int] = (
-        await consumer.beginning_offsets(sorted(beyond)) if to == "start" else ends
+    found: dict[TopicPartition, int] = (
+        await consumer.beginning_offsets(beyond) if to == "start" else ends
     )
-    moves = {}
-    for tp in sorted(beyond):
-        stored = progress.stored(tp)
-        assert stored is not None  # beyond the end means something was stored
-        moves[tp] = (stored, targets[tp])
-    return moves
+    targets = {tp: found[tp] for tp in beyond}
+    await offsets.store(
+        session,
+        group_id=group_id,
+        positions=targets,
+        expected={tp: progress.stored(tp) for tp in beyond},
+    )
+    return targets

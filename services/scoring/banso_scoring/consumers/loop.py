@@ -22,9 +22,9 @@ from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, NUDGES, USAGE
 from banso_kit.clock import Clock, SystemClock
 from banso_kit.errors import Retryable
-from banso_kit.kafka.offsets import Fenced
+from banso_kit.kafka.offsets import Fenced, OffsetStore
 from banso_kit.kafka.progress import ConsumerProgress
-from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions, store_positions
+from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions
 from banso_kit.runtime import Runtime
 from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers.fetch import Fetcher
@@ -143,18 +143,22 @@ class ScoringConsumer:
             return {}
         async with self.round_lock:
             await self.settle()
-            moves = await resume_positions(consumer, self.progress, to)
-            if moves:
-                async with self.runtime.db.session() as session:
-                    await store_positions(
-                        session, self.runtime.tables, group_id=self.group_id, moves=moves
-                    )
+            async with self.runtime.db.session() as session:
+                moved = await resume_positions(
+                    session,
+                    OffsetStore(self.runtime.tables),
+                    consumer,
+                    self.progress,
+                    group_id=self.group_id,
+                    to=to,
+                )
+            if moved:
                 logger.warning(
                     "consumer_positions_reset",
-                    extra={"group": self.group_id, "to": to, "partitions": len(moves)},
+                    extra={"group": self.group_id, "to": to, "partitions": len(moved)},
                 )
                 await self.reset(consumer)
-        return {tp: after for tp, (_, after) in moves.items()}
+        return moved
 
     # -- the loop --------------------------------------------------------------------------
 
