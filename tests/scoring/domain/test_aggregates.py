@@ -83,9 +83,10 @@ def test_events_arriving_within_the_grace_are_never_late_to_one_another() -> Non
     assert event_count(agg, [DAY0 + 1]) == 1
     # A grace period after the watermark reached day 30, day 1 is final.
     agg.settle(ts(30) + GRACE, GRACE, POLICY)
-    assert agg.apply_usage(
-        Usage(name="x", at=ts(2), received_at=ts(30) + GRACE, user_id="u3"), POLICY
-    ) is Applied.DROPPED_LATE
+    assert (
+        agg.apply_usage(Usage(name="x", at=ts(2), received_at=ts(30) + GRACE, user_id="u3"), POLICY)
+        is Applied.DROPPED_LATE
+    )
 
 
 def test_an_event_for_a_closed_day_reopens_it() -> None:

@@ -63,25 +63,26 @@ async def applied(service: Running, workspace: str, events: int) -> dict[str, An
 
 
 async def days_of(service: Running, workspace: str) -> list[dict[str, Any]]:
-    """Every day point, oldest first, once the day before today is closed."""
+    """Every day point, oldest first, once every day before today is closed and none is
+    waiting to be recorded again."""
     headers = service.headers(workspace)
-    items: list[dict[str, Any]] = []
 
     async def closed() -> bool:
-        response = await service.client.get(
-            "/v1/accounts/acme/health/history",
-            params={"granularity": "day", "limit": 1000},
-            headers=headers,
-        )
-        assert response.status_code == 200
-        items[:] = reversed(response.json()["items"])
-        return any(
-            item["day"] == at(DAYS - 1).date().isoformat() and item["cause"] == "day"
-            for item in items
+        response = await service.client.get("/v1/accounts/acme/health", headers=headers)
+        done = response.json()["applied"]
+        return bool(
+            done["history_through"] == at(DAYS - 1).date().isoformat()
+            and done["history_pending_from"] is None
         )
 
     await eventually(closed)
-    return items
+    response = await service.client.get(
+        "/v1/accounts/acme/health/history",
+        params={"granularity": "day", "limit": 1000},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    return list(reversed(response.json()["items"]))
 
 
 async def test_a_shuffled_backfill_draws_the_same_days_as_live_traffic(

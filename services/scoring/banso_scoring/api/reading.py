@@ -92,9 +92,9 @@ async def account_health(
             late_before=None
             if aggregate.late_before is None
             else from_epoch(aggregate.late_before),
-            final_through=None
-            if aggregate.final_through is None
-            else date.fromordinal(EPOCH_ORDINAL + aggregate.final_through),
+            final_through=_day(aggregate.final_through),
+            history_through=_day(aggregate.closed_through),
+            history_pending_from=_day(aggregate.reopened_from),
         ),
         traits={
             "seats": traits.seats,
@@ -107,3 +107,8 @@ async def account_health(
             "csm": traits.csm,
         },
     )
+
+
+def _day(day: int | None) -> date | None:
+    """The date of a UTC day number (days since the epoch)."""
+    return None if day is None else date.fromordinal(EPOCH_ORDINAL + day)

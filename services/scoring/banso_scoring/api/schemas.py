@@ -39,6 +39,13 @@ class Applied(BaseModel):
     final_through: date | None = Field(
         description="History up to the end of this event-time day is final: no event changes it."
     )
+    history_through: date | None = Field(
+        description="The last event-time day whose close is in the history."
+    )
+    history_pending_from: date | None = Field(
+        description="Events reached this closed day since its close: its close and the later "
+        "ones are being recorded again (null when the history is up to date)."
+    )
 
 
 class AccountHealth(BaseModel):

@@ -375,14 +375,20 @@ class Engine:
 
     def advance(self, group: PartitionGroup, now: float, writes: RoundWrites) -> None:
         """Nothing is arriving: stream time, and event time with it, follow the clock."""
-        state = group.schedule.state
+        schedule = group.schedule
+        state = schedule.state
         if state.stream_time is None:
             return
+        for due in schedule.advance(now):
+            # In silence, event time reaches each due moment with the clock.
+            if state.event_time is None or due.at > state.event_time:
+                state.event_time = due.at
+            self.run_due(group, due, writes)
         if state.event_time is None or now > state.event_time:
             state.event_time = now
-        for due in group.schedule.advance(now):
-            self.run_due(group, due, writes)
         self.close_days(group, now, writes)
+        # Days reached by events of the open slot are recorded again now, not at its end.
+        self._close(group, [account_key(text) for text in schedule.pending], now, writes)
 
     def recompute(self, group: PartitionGroup, workspace_id: str, writes: RoundWrites) -> None:
         """A new scorecard: every account of the workspace, from its stored aggregates."""
