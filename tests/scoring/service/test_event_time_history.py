@@ -181,3 +181,70 @@ async def test_history_filters_pages_and_refuses_bad_input(
         assert (await get(cursor="not-a-cursor")).status_code == 400
         assert (await get(limit=5000)).status_code == 422
         assert (await get(granularity="week")).status_code == 422
+
+
+async def test_a_backfill_split_across_evaluations_revises_the_days_it_reaches(
+    settings: ScoringSettings, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    events = small_account("ws_split", live=False)
+    random.Random(7).shuffle(events)
+    half = len(events) // 2
+    first_usage = sum(1 for event in events[:half] if event.EVENT_TYPE.startswith("banso.usage"))
+    async with running_scoring(settings, FixedClock(T0 + DAYS * DAY + 2 * 3_600)) as service:
+        await publish(kafka_bootstrap, topic_prefix, events[:half])
+        await applied(service, "ws_split", first_usage)
+        partial = await days_of(service, "ws_split")
+        await publish(kafka_bootstrap, topic_prefix, events[half:])
+        health = await applied(service, "ws_split", EVENTS)
+        whole = await days_of(service, "ws_split")
+        metrics = (await service.client.get("/metrics")).text
+
+    # Within the grace nothing is late: the second half counts, and each day it reached
+    # is recorded again, saying so, in place of its first close.
+    assert health["applied"]["dropped_late"] == 0
+    assert [item["day"] for item in whole] == [item["day"] for item in partial]
+    assert any(item["revised"] for item in whole if item["cause"] == "day")
+    assert [item["score"] for item in whole] != [item["score"] for item in partial]
+    assert "banso_scoring_history_days_revised_total" in metrics
+    revised = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith("banso_scoring_history_days_revised_total")
+    )
+    assert float(revised.split()[-1]) > 0
+
+
+async def test_an_event_beyond_the_allowance_is_counted_and_final_days_do_not_move(
+    settings: ScoringSettings, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    clock = FixedClock(T0)
+    async with running_scoring(settings, clock) as service:
+        await publish(kafka_bootstrap, topic_prefix, small_account("ws_late", live=True))
+        await applied(service, "ws_late", EVENTS)
+        clock.set(T0 + DAYS * DAY + 2 * 3_600)
+        before = await days_of(service, "ws_late")
+        # A week-old event for day 30, received on day 60: far beyond the 2-day allowance.
+        late = usage("ws_late", "acme", "u99", "Page Viewed", at(30), at(DAYS, 3))
+        await publish(kafka_bootstrap, topic_prefix, [late])
+        headers = service.headers("ws_late")
+
+        async def counted() -> bool:
+            response = await service.client.get("/v1/accounts/acme/health", headers=headers)
+            return bool(response.json()["applied"]["dropped_late"] == 1)
+
+        await eventually(counted)
+        health = (await service.client.get("/v1/accounts/acme/health", headers=headers)).json()
+        after = await days_of(service, "ws_late")
+        metrics = (await service.client.get("/metrics")).text
+
+    assert health["applied"]["events"] == EVENTS
+    assert health["applied"]["final_through"] >= at(30).date().isoformat()
+    assert [(i["day"], i["score"], i["revised"]) for i in after if i["cause"] == "day"] == [
+        (i["day"], i["score"], i["revised"]) for i in before if i["cause"] == "day"
+    ]
+    dropped = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith("banso_scoring_events_dropped_late_total")
+    )
+    assert float(dropped.split()[-1]) == 1.0
