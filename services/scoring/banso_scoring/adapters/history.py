@@ -17,6 +17,17 @@ async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]
     """Insert rows; a revised day's close replaces the close recorded for that day before."""
     if not rows:
         return
+    # A day closed and recorded again within one round keeps its last close only.
+    closes: dict[tuple[object, object, object], int] = {}
+    kept: list[dict[str, object] | None] = list(rows)
+    for index, row in enumerate(rows):
+        if row["cause"] == DAY_CLOSE:
+            key = (row["workspace_id"], row["account_id"], row["at"])
+            earlier = closes.get(key)
+            if earlier is not None:
+                kept[earlier] = None
+            closes[key] = index
+    rows = [row for row in kept if row is not None]
     connection = await session.connection()
     for row in rows:
         if row.get("revised"):
