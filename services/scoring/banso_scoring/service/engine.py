@@ -156,8 +156,9 @@ class Engine:
                 happened = usage.at
                 if happened > event_time:
                     # The partition's event time (clamped as the aggregate clamps it).
-                    event_time = min(happened, usage.received_at + policy.future_tolerance)
-                    state.event_time = event_time
+                    happened = min(happened, usage.received_at + policy.future_tolerance)
+                    if happened > event_time:
+                        event_time = state.event_time = happened
                 if entry.aggregate.apply_usage(usage, policy) is DROPPED_LATE:
                     writes.dropped_late += 1
             else:
