@@ -17,20 +17,17 @@ from banso_scoring.adapters.health_events import Cause, health_changed, health_e
 from banso_scoring.adapters.records import Record
 from banso_scoring.adapters.translate import AccountFacts
 from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPolicy
-from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch
+from banso_scoring.domain.durations import day_of, from_epoch
 from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
-from banso_scoring.domain.health import assess
 from banso_scoring.domain.schedule import Due
 from banso_scoring.domain.state import AccountEntry, AccountKey, Scorecards
+from banso_scoring.service.days import close_account_days
 from banso_scoring.service.state import PartitionGroup
 from banso_scoring.service.writes import RoundWrites
 
 SEPARATOR = "\x1f"
 DROPPED_LATE = Applied.DROPPED_LATE
-# Most event-time days closed for one account at once (a year and a bit): an account whose
-# first event is older still gets the days a chart can show.
-MAX_CLOSED_DAYS = 400
 NO_TIME = float("-inf")
 
 
@@ -231,60 +228,14 @@ class Engine:
         for key in keys:
             entry = self.accounts.get(key)
             if entry is not None:
-                self._close_account(entry, last, recorded, writes)
-
-    def _close_account(
-        self, entry: AccountEntry, last: int, recorded: float, writes: RoundWrites
-    ) -> None:
-        """Record the health at the end of each event-time day up to ``last`` not recorded yet
-        or reached by events since (revised); then move the lateness reference on."""
-        aggregate = entry.aggregate
-        key = entry.key
-        card = self.scorecards.of(key[0])
-        first = aggregate.first_event_at
-        closed = aggregate.closed_through
-        if first is not None:
-            start = day_of(first) if closed is None else closed + 1
-            if aggregate.reopened_from is not None:
-                start = min(start, aggregate.reopened_from)
-            start = max(start, last - MAX_CLOSED_DAYS + 1)
-            for day in range(start, last + 1):
-                moment = (day + 1) * SECONDS_PER_DAY - 1.0
-                numbers = assess(
-                    aggregate,
-                    card.scorecard,
-                    now=moment,
-                    goals=entry.goals,
-                    milestones=entry.milestones,
+                close_account_days(
+                    entry,
+                    self.scorecards.of(key[0]),
+                    last=last,
+                    recorded=recorded,
+                    grace=self.late_grace_s,
+                    writes=writes,
                 )
-                revised = closed is not None and day <= closed
-                writes.history.append(
-                    {
-                        "workspace_id": key[0],
-                        "account_id": key[1],
-                        "at": moment,
-                        "recorded_at": recorded,
-                        "score": numbers.score,
-                        "band": numbers.band,
-                        "previous_score": None,
-                        "previous_band": None,
-                        "cause": "day",
-                        "change": None,
-                        "scorecard_version": card.version,
-                        "event_id": None,
-                        "health": b"",
-                        "revised": revised,
-                    }
-                )
-                writes.revised_days += int(revised)
-            if start <= last:
-                aggregate.closed_through = last if closed is None else max(closed, last)
-                aggregate.reopened_from = None
-                writes.aggregates_changed.add(key)
-        before = aggregate.late_before
-        aggregate.settle(recorded, self.late_grace_s, card.policy)
-        if aggregate.late_before != before:
-            writes.aggregates_changed.add(key)
 
     # -- evaluation ------------------------------------------------------------------------
 
