@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from banso_sim.feedback import compose
 from banso_sim.feedback.problems import CSM_CHECKINS, PROBLEMS, Problem
 from banso_sim.world.build import rng_for
-from banso_sim.world.model import Account, Archetype, User, WorldConfig
+from banso_sim.world.model import Account, Archetype, User, World, WorldConfig
 
 # Accounts in trouble hit problems more often (the problems are part of why they are in trouble).
 _REACH_BY_STORY = {
@@ -108,9 +108,10 @@ def plan_feedback(
     if account.archetype is Archetype.CHURNING:
         language = account.csm.locale
         cause = rng.choice(problems) if problems else None
-        text = compose.churn_reason(language, rng, cause)
+        text, told = compose.churn_reason(language, rng, cause)
         day = max(first, last - rng.randint(0, 4))
-        plan.append(PlannedFeedback(day, "churn_reason", text, language, None, None))
+        key = told.key if told is not None else None
+        plan.append(PlannedFeedback(day, "churn_reason", text, language, None, key))
     if rng.random() < 0.15:
         day = rng.randint(first, last)
         person = reporter(day)
@@ -194,3 +195,25 @@ def _score(rng: random.Random, story: Archetype, ceiling: int = 10) -> int:
 
 def _weighted(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
     return rng.choices([value for value, _ in options], [weight for _, weight in options])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledFeedback:
+    """One feedback item with words, the account that gave it and (ground truth) its problem."""
+
+    account: Account
+    item: PlannedFeedback
+
+
+def world_feedback(config: WorldConfig, world: World) -> list[LabeledFeedback]:
+    """Every feedback item with words the world's accounts give, in day order (then account).
+
+    What benchmarks and the demo score themes against: `item.problem` never leaves the simulator.
+    """
+    out = [
+        LabeledFeedback(account, item)
+        for account in world.accounts
+        for item in plan_feedback(config, account, world.users_of(account))
+        if item.text is not None
+    ]
+    return sorted(out, key=lambda labeled: (labeled.item.day, labeled.account.index))
