@@ -12,13 +12,16 @@ settings: 3 accounts, 30 % problem reports, `is_problem_report`). A ticket follo
 survivor that has none (as `ticket_store.follow_merge` does). When the stream ends, the idle pass
 consolidates once more and every theme is checked again.
 
-The ground truth (`item.problem`, the problem an item was generated from, None for praise, routine
-CSM notes, one-off requests and generic churn reasons) never reaches the bridge. Scores:
+The ground truth (`item.about`: the planted problem an item was generated from, else `praise`,
+`check_in`, `churn` for a reason that is no product problem, or `request:<language>:<n>` for one of
+the few requests outside the planted problems) never reaches the bridge. Scores:
 
-- purity of each ticket: the share of its theme's items that come from its main problem
+- purity of each ticket: the share of its theme's items that are about its main topic
   (target >= 0.9 for every ticket);
 - coverage: tickets per planted problem (target exactly 1 for every problem, whatever the languages
-  its reports came in), tickets whose main "problem" is none (noise, target 0);
+  its reports came in); tickets about praise, check-ins or churn without a product cause (noise,
+  target 0); tickets about a recurring request (several accounts asking for the same thing: a PM
+  wants those, they are listed apart);
 - time per item (placement and ticket checks, wall and CPU), with the machine's load beside it.
 
 The service itself is not started: the ticket worker, the sink and the database do not change which
@@ -50,7 +53,7 @@ from banso_sim.world.model import WorldConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
-NO_PROBLEM = "(none)"
+NOISE = ("praise", "check_in", "churn", "none")
 TARGET_PURITY = 0.9
 # The service's defaults (BRIDGE_TICKET_MIN_ACCOUNTS, _MIN_ARR, _MIN_PROBLEM_SHARE).
 THRESHOLD = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
@@ -142,14 +145,15 @@ def run_world(seed: int, config: ClusteringConfig) -> dict[str, Any]:
 
 def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     members = ledger.members(stream)
-    planted = Counter(labeled.item.problem or NO_PROBLEM for labeled in ledger.feedback)
+    topics = Counter(labeled.item.about for labeled in ledger.feedback)
+    planted = {labeled.item.problem for labeled in ledger.feedback} - {None}
     tickets: list[dict[str, Any]] = []
     per_problem: dict[str, list[int]] = defaultdict(list)
     for number, theme_id in sorted(ledger.tickets.items()):
         survivor = stream.clusterer.resolve(theme_id)
         items = members.get(survivor, [])
-        problems = Counter(ledger.feedback[i].item.problem or NO_PROBLEM for i in items)
-        main, count = problems.most_common(1)[0] if problems else (NO_PROBLEM, 0)
+        problems = Counter(ledger.feedback[i].item.about for i in items)
+        main, count = problems.most_common(1)[0] if problems else ("none", 0)
         languages = Counter(ledger.feedback[i].item.language for i in items)
         label = stream.clusterer.label(survivor)
         per_problem[main].append(number)
@@ -162,24 +166,23 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
                 "keywords": list(label.keywords[:6]),
                 "items": len(items),
                 "accounts": len({ledger.feedback[i].account.id for i in items}),
-                "main_problem": main,
+                "main_topic": main,
                 "purity": round(count / len(items), 4) if items else 0.0,
-                "problems": dict(problems.most_common()),
+                "topics": dict(problems.most_common()),
                 "languages": dict(sorted(languages.items())),
             }
         )
-    coverage = {
-        problem: len(per_problem.get(problem, []))
-        for problem in sorted(planted)
-        if problem != NO_PROBLEM
-    }
+    coverage = {problem: len(per_problem.get(problem, [])) for problem in sorted(planted)}
     purities = [ticket["purity"] for ticket in tickets]
     return {
         "tickets": tickets,
         "tickets_count": len(tickets),
-        "planted_items": dict(sorted(planted.items())),
+        "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
-        "noise_tickets": len(per_problem.get(NO_PROBLEM, [])),
+        "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
+        "request_tickets": sum(
+            len(numbers) for topic, numbers in per_problem.items() if topic.startswith("request:")
+        ),
         "min_purity": min(purities, default=0.0),
         "mean_purity": round(statistics.fmean(purities), 4) if purities else 0.0,
         "tickets_below_target_purity": sum(1 for p in purities if p < TARGET_PURITY),
@@ -205,7 +208,8 @@ def main() -> None:
         print(
             f"seed {seed}: {run['items']} items, {run['tickets_count']} tickets, "
             f"min purity {run['min_purity']:.2f}, coverage {run['coverage']}, "
-            f"noise tickets {run['noise_tickets']}, {run['ms_per_item']:.2f} ms/item",
+            f"noise tickets {run['noise_tickets']}, request tickets {run['request_tickets']}, "
+            f"{run['ms_per_item']:.2f} ms/item",
             flush=True,
         )
     all_pure = all(run["tickets_below_target_purity"] == 0 for run in runs)
@@ -239,6 +243,7 @@ def main() -> None:
             ),
             "problems": sum(run["problems"] for run in runs),
             "noise_tickets": sum(run["noise_tickets"] for run in runs),
+            "request_tickets": sum(run["request_tickets"] for run in runs),
             "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
             "mean_cpu_ms_per_item": round(
                 statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3

@@ -96,8 +96,10 @@ def churn_reason(
     return (f"解約理由: {reason}" if language == "ja" else f"Churn reason: {reason}"), None
 
 
-def one_off(language: str, rng: random.Random) -> str:
-    return _casual(rng.choice(ONE_OFFS[language]), language, rng)
+def one_off(language: str, rng: random.Random) -> tuple[str, str]:
+    """A request outside the planted problems, and which one it is (`request:<language>:<n>`)."""
+    index = rng.randrange(len(ONE_OFFS[language]))
+    return _casual(ONE_OFFS[language][index], language, rng), f"request:{language}:{index}"
 
 
 def _casual(text: str, language: str, rng: random.Random) -> str:

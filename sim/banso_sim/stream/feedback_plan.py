@@ -42,6 +42,14 @@ class PlannedFeedback:
     problem: str | None
     """The problem behind it (ground truth), if any."""
     score: int | None = None
+    topic: str | None = None
+    """What it is about (ground truth for scoring themes): the problem's key, or `praise`,
+    `check_in`, `churn` (a reason that is no product problem) or `request:<language>:<n>` (one
+    of the requests outside the planted problems). None for an NPS answer without words."""
+
+    @property
+    def about(self) -> str:
+        return self.topic or self.problem or "none"
 
 
 def active_days(config: WorldConfig, account: Account) -> tuple[int, int]:
@@ -111,14 +119,18 @@ def plan_feedback(
         text, told = compose.churn_reason(language, rng, cause)
         day = max(first, last - rng.randint(0, 4))
         key = told.key if told is not None else None
-        plan.append(PlannedFeedback(day, "churn_reason", text, language, None, key))
+        plan.append(
+            PlannedFeedback(day, "churn_reason", text, language, None, key, topic=key or "churn")
+        )
     if rng.random() < 0.15:
         day = rng.randint(first, last)
         person = reporter(day)
         if person is not None:
             kind = rng.choice(("support_ticket", "feature_request"))
-            text = compose.one_off(person.locale, rng)
-            plan.append(PlannedFeedback(day, kind, text, person.locale, person.id, None))
+            text, request = compose.one_off(person.locale, rng)
+            plan.append(
+                PlannedFeedback(day, kind, text, person.locale, person.id, None, topic=request)
+            )
     return sorted(plan, key=lambda item: item.day)
 
 
@@ -149,9 +161,12 @@ def _nps_survey(
             continue
         language = user.locale
         if score >= 9 or not problems:
-            text = compose.praise(language, rng) if score >= 7 else compose.one_off(language, rng)
+            if score >= 7:
+                text, topic = compose.praise(language, rng), "praise"
+            else:
+                text, topic = compose.one_off(language, rng)
             answers.append(
-                PlannedFeedback(day, "nps_comment", text, language, user.id, None, score)
+                PlannedFeedback(day, "nps_comment", text, language, user.id, None, score, topic)
             )
             continue
         problem = rng.choice(problems)
@@ -183,7 +198,9 @@ def _csm_notes(
             notes.append(PlannedFeedback(day, "csm_note", text, language, None, problem.key))
         else:
             text = rng.choice(CSM_CHECKINS[language])
-            notes.append(PlannedFeedback(day, "csm_note", text, language, None, None))
+            notes.append(
+                PlannedFeedback(day, "csm_note", text, language, None, None, topic="check_in")
+            )
         day += rng.randint(25, 35)
     return notes
 
