@@ -228,7 +228,7 @@ class ThemeBook:
                 row.status = "merged"
                 row.merged_into = clusterer.resolve(theme_id)
             else:
-                label = clusterer.label(theme_id)
+                label = clusterer.label(theme_id, previous_title=row.title or None)
                 row.title = label.title
                 row.keywords = columns.dumps(list(label.keywords))
                 row.quotes = columns.dumps(list(label.quotes))

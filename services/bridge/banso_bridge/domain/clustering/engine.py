@@ -156,9 +156,14 @@ class ThemeClusterer:
         """Ids and current vectors of the window items (what a batch method would cluster)."""
         return [item.id for item in self._window.items], self._window.vectors.copy()
 
-    def label(self, theme_id: int) -> ThemeLabel:
+    def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
-        return label_theme(typical_first, self._window.document_frequency, len(self._window))
+        return label_theme(
+            typical_first,
+            self._window.document_frequency,
+            len(self._window),
+            previous_title=previous_title,
+        )
 
     # -- writing -------------------------------------------------------------------------------
 
