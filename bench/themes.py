@@ -146,7 +146,7 @@ def run_world(seed: int, config: ClusteringConfig) -> dict[str, Any]:
 def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     members = ledger.members(stream)
     topics = Counter(labeled.item.about for labeled in ledger.feedback)
-    planted = {labeled.item.problem for labeled in ledger.feedback} - {None}
+    planted = {labeled.item.problem for labeled in ledger.feedback if labeled.item.problem}
     tickets: list[dict[str, Any]] = []
     per_problem: dict[str, list[int]] = defaultdict(list)
     for number, theme_id in sorted(ledger.tickets.items()):

@@ -37,7 +37,8 @@ def test_automatic_merges_say_why_and_how_alike_the_themes_were() -> None:
     assert report.merges
     assert {merge.reason for merge in report.merges} <= set(MERGE_REASONS) - {"manual"}
     measured = [m for m in report.merges if m.reason != "absorbed"]
-    assert measured and all(m.similarity is not None and m.similarity > 0 for m in measured)
+    assert measured
+    assert all(m.similarity is not None and m.similarity > 0 for m in measured)
 
 
 def test_plan_merges_never_joins_a_pair_kept_apart() -> None:

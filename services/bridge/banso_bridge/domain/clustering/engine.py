@@ -391,7 +391,11 @@ class ThemeClusterer:
         )
         for merge in merges:
             self._retire(
-                merge.merged, merge.survivor, report, reason=merge.reason, similarity=merge.similarity
+                merge.merged,
+                merge.survivor,
+                report,
+                reason=merge.reason,
+                similarity=merge.similarity,
             )
 
     def _split(self, report: ConsolidationReport) -> None:

@@ -28,7 +28,7 @@ _CLAUSE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;])\s+|\n+|[「」『』\"�
 # A lead-in such as "QBR note:", "解約理由:", "Quick question:" names where the words came from.
 _LEAD_IN = re.compile(r"^[^:：。.!?]{1,24}[:：]\s*")
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
-_EDGES = " \t\u3000、,。.!！?？:：;「」『』\"“”()（）"
+_EDGES = ' \t\u3000、,。.!！?？:：;「」『』"“”()（）'
 
 
 def clauses(text: str) -> list[str]:
