@@ -1,5 +1,6 @@
-"""The real scoring service and the console as processes (uvicorn on free ports), fed with
-sample accounts through Kafka, for the browser tests and the screenshots."""
+"""The real scoring, bridge and notify services and the console as processes (uvicorn on free
+ports), fed with sample accounts and feedback through Kafka, for the browser tests and the
+screenshots."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from banso_contracts.events import FeedbackReceived
 from banso_kit.auth import issue_token
 from tests.conftest import _delete_topics
 from tests.scoring.service.portfolio_data import sample_workspace
@@ -36,6 +38,11 @@ USERS = {
     "aiko@vendor.example": ("admin", ["ws_a"]),
 }
 
+# Feedback the bridge groups into two themes (besides the sample's "export is broken" tickets).
+INVOICE = ("The invoice PDF download fails.", "The invoice PDF download fails again.")
+LOGIN = ("Single sign-on login fails.", "Single sign-on login fails again.")
+THEMED = {"invoice": ("northwind", "globex"), "login": ("globex", "initech")}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -48,7 +55,46 @@ def free_port() -> int:
 class Stack:
     console_url: str
     scoring_url: str
+    bridge_url: str
+    notify_url: str
     data: Path
+
+
+def feature_requests(workspace: str, now: datetime) -> list[FeedbackReceived]:
+    """Feature requests (scoring's support friction does not count them: bands stay put)."""
+    items: list[FeedbackReceived] = []
+    for n in range(12):
+        for texts, accounts in ((INVOICE, THEMED["invoice"]), (LOGIN, THEMED["login"])):
+            when = now - timedelta(days=3, minutes=n)
+            items.append(
+                FeedbackReceived(
+                    workspace_id=workspace,
+                    source_id="src_test",
+                    feedback_id=uuid.uuid4().hex,
+                    account_id=accounts[n % 2],
+                    user_id=f"u{n}",
+                    kind="feature_request",
+                    text=texts[n % 2],
+                    timestamp=when,
+                    received_at=when,
+                )
+            )
+    return items
+
+
+def _wait_for_themes(bridge_url: str, items: int, within_s: float) -> None:
+    token = issue_token(SECRET, "ws_a", ["read"])
+    deadline = time.monotonic() + within_s
+    counted = 0
+    while time.monotonic() < deadline:
+        response = httpx.get(
+            f"{bridge_url}/v1/themes", headers={"Authorization": f"Bearer {token}"}
+        )
+        counted = sum(theme["item_count"] for theme in response.json()["themes"])
+        if counted == items:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the bridge grouped {counted} of {items} feedback items")
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, within_s: float) -> None:
@@ -103,8 +149,16 @@ def create_user(env: dict[str, str], email: str, role: str, workspaces: list[str
 @contextmanager
 def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
     prefix = f"test.{uuid.uuid4().hex[:10]}."
-    scoring_port, console_port = free_port(), free_port()
-    scoring_url = f"http://127.0.0.1:{scoring_port}"
+    scoring_port, bridge_port, notify_port = free_port(), free_port(), free_port()
+    console_port = free_port()
+    urls = {
+        name: f"http://127.0.0.1:{port}"
+        for name, port in (
+            ("scoring", scoring_port),
+            ("bridge", bridge_port),
+            ("notify", notify_port),
+        )
+    }
     env = {
         **os.environ,
         "BANSO_ENV": "test",
@@ -115,25 +169,41 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
         "SCORING_PORT": str(scoring_port),
         "SCORING_IDLE_GRACE_S": "0",
         "SCORING_TICK_SECONDS": "86400",
+        "BRIDGE_PORT": str(bridge_port),
+        "BRIDGE_IDLE_CONSOLIDATION_S": "1",
+        "NOTIFY_PORT": str(notify_port),
+        # Nothing listens there: no test sends a nudge.
+        "NOTIFY_SMTP_PORT": "9",
         "CONSOLE_PORT": str(console_port),
-        "CONSOLE_SCORING_URL": scoring_url,
+        "CONSOLE_SCORING_URL": urls["scoring"],
+        "CONSOLE_BRIDGE_URL": urls["bridge"],
+        "CONSOLE_NOTIFY_URL": urls["notify"],
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        scoring_log = data / "scoring.log"
-        with scoring_log.open("wb") as out:
-            processes.append(
-                subprocess.Popen(
-                    [str(BIN / "banso-scoring"), "serve"], env=env, stdout=out, stderr=out
+        started = {}
+        for name in urls:
+            log = data / f"{name}.log"
+            with log.open("wb") as out:
+                processes.append(
+                    subprocess.Popen(
+                        [str(BIN / f"banso-{name}"), "serve"], env=env, stdout=out, stderr=out
+                    )
                 )
-            )
-        _wait_ready(scoring_url, processes[-1], scoring_log, 120)
-        day0 = datetime.now(UTC) - timedelta(days=20)
+            started[name] = (processes[-1], log)
+        for name, (process, log) in started.items():
+            _wait_ready(urls[name], process, log, 120)
+        now = datetime.now(UTC)
+        day0 = now - timedelta(days=20)
         events = sample_workspace("ws_a", day0) + [
             traits("ws_b", "umbrella", day0, name="Umbrella Corporation", arr=75_000, seats=5)
         ]
         asyncio.run(publish(kafka_bootstrap, prefix, events))
-        _wait_for_bands(scoring_url, 120)
+        _wait_for_bands(urls["scoring"], 120)
+        requests = feature_requests("ws_a", now)
+        asyncio.run(publish(kafka_bootstrap, prefix, requests))
+        feedback = [event for event in events if isinstance(event, FeedbackReceived)]
+        _wait_for_themes(urls["bridge"], len(feedback) + len(requests), 120)
         for email, (role, workspaces) in USERS.items():
             create_user(env, email, role, workspaces)
         console_url = f"http://127.0.0.1:{console_port}"
@@ -145,7 +215,13 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
                 )
             )
         _wait_ready(console_url, processes[-1], console_log, 120)
-        yield Stack(console_url=console_url, scoring_url=scoring_url, data=data)
+        yield Stack(
+            console_url=console_url,
+            scoring_url=urls["scoring"],
+            bridge_url=urls["bridge"],
+            notify_url=urls["notify"],
+            data=data,
+        )
     finally:
         for process in reversed(processes):
             _stop(process)

@@ -5,46 +5,18 @@ from __future__ import annotations
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from .browser import console_errors, serious_violations
+from .browser import assert_accessible, sign_in, switch_language, wait
 from .stack import PASSWORD, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
-def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
-    # A page being replaced by the next one: look again.
-    return WebDriverWait(
-        browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
-    )
-
-
-def sign_in(browser: webdriver.Chrome, stack: Stack, email: str, password: str = PASSWORD) -> None:
-    if "/login" not in browser.current_url:
-        browser.get(f"{stack.console_url}/login")
-    browser.find_element(By.ID, "email").clear()
-    browser.find_element(By.ID, "email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
-
-
 def account_rows(browser: webdriver.Chrome) -> list[str]:
     rows = browser.find_elements(By.CSS_SELECTOR, "table.accounts tbody tr")
     return [row.get_attribute("data-account") or "" for row in rows]
-
-
-def assert_accessible(browser: webdriver.Chrome) -> None:
-    assert serious_violations(browser) == [], browser.current_url
-    assert console_errors(browser) == [], browser.current_url
-
-
-def switch_language(browser: webdriver.Chrome, to: str) -> None:
-    browser.find_element(By.CSS_SELECTOR, "form.language button").click()
-    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == to)
 
 
 def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
@@ -189,7 +161,7 @@ def test_an_administrator_adds_a_user_who_can_then_sign_in(
 def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
-    # Last in this module: it changes initech's band for whatever runs after it.
+    # It changes initech's band for whatever runs after it (the stack is the session's).
     sign_in(browser, stack, "hanako@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     browser.get(f"{stack.console_url}/w/ws_a/accounts/initech")
