@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from aiosmtpd.controller import Controller
 
 from banso_contracts.events import FeedbackReceived
 from banso_kit.auth import issue_token
@@ -25,10 +26,14 @@ from tests.conftest import _delete_topics
 from tests.scoring.service.portfolio_data import sample_workspace
 from tests.scoring.service.support import publish
 from tests.support.events import traits
+from tests.support.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 SECRET = "console-tests-secret-" + "x" * 32
+ADMIN_TOKEN = "console-tests-admin-" + "y" * 32
+# The operator: an administrator of ws_a and of the workspace ingest creates for the stack.
+OPERATOR = "ops@vendor.example"
 PASSWORD = "correct horse battery staple"
 BANDS = {"northwind": "red", "globex": "yellow", "initech": "green"}
 # name -> (role, workspaces)
@@ -57,7 +62,12 @@ class Stack:
     scoring_url: str
     bridge_url: str
     notify_url: str
+    ingest_url: str
+    # The workspace ingest created (its sources and tokens page); OPERATOR administers it.
+    ingest_workspace: str
     data: Path
+    # What notify's mail went to: a real SMTP server on loopback (aiosmtpd).
+    mail: SmtpSink
 
 
 def feature_requests(workspace: str, now: datetime) -> list[FeedbackReceived]:
@@ -150,6 +160,7 @@ def create_user(env: dict[str, str], email: str, role: str, workspaces: list[str
 def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
     prefix = f"test.{uuid.uuid4().hex[:10]}."
     scoring_port, bridge_port, notify_port = free_port(), free_port(), free_port()
+    ingest_port = free_port()
     console_port = free_port()
     urls = {
         name: f"http://127.0.0.1:{port}"
@@ -157,12 +168,14 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
             ("scoring", scoring_port),
             ("bridge", bridge_port),
             ("notify", notify_port),
+            ("ingest", ingest_port),
         )
     }
     env = {
         **os.environ,
         "BANSO_ENV": "test",
         "BANSO_SECRET": SECRET,
+        "BANSO_ADMIN_TOKEN": ADMIN_TOKEN,
         "BANSO_TOPIC_PREFIX": prefix,
         "BANSO_DATA_DIR": str(data),
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
@@ -172,14 +185,18 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
         "BRIDGE_PORT": str(bridge_port),
         "BRIDGE_IDLE_CONSOLIDATION_S": "1",
         "NOTIFY_PORT": str(notify_port),
-        # Nothing listens there: no test sends a nudge.
-        "NOTIFY_SMTP_PORT": "9",
+        "INGEST_PORT": str(ingest_port),
         "CONSOLE_PORT": str(console_port),
         "CONSOLE_SCORING_URL": urls["scoring"],
         "CONSOLE_BRIDGE_URL": urls["bridge"],
         "CONSOLE_NOTIFY_URL": urls["notify"],
+        "CONSOLE_INGEST_URL": urls["ingest"],
     }
     processes: list[subprocess.Popen[bytes]] = []
+    sink = SmtpSink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    env["NOTIFY_SMTP_PORT"] = str(smtp.port)
     try:
         started = {}
         for name in urls:
@@ -206,6 +223,14 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
         _wait_for_themes(urls["bridge"], len(feedback) + len(requests), 120)
         for email, (role, workspaces) in USERS.items():
             create_user(env, email, role, workspaces)
+        created = httpx.post(
+            f"{urls['ingest']}/v1/admin/workspaces",
+            json={"name": "Vendor ops"},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
+        assert created.status_code == 201, created.text
+        ingest_workspace = created.json()["workspace_id"]
+        create_user(env, OPERATOR, "admin", ["ws_a", ingest_workspace])
         console_url = f"http://127.0.0.1:{console_port}"
         console_log = data / "console.log"
         with console_log.open("wb") as out:
@@ -220,9 +245,13 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
             scoring_url=urls["scoring"],
             bridge_url=urls["bridge"],
             notify_url=urls["notify"],
+            ingest_url=urls["ingest"],
+            ingest_workspace=ingest_workspace,
             data=data,
+            mail=sink,
         )
     finally:
         for process in reversed(processes):
             _stop(process)
+        smtp.stop()
         asyncio.run(_delete_topics(kafka_bootstrap, prefix))

@@ -1,5 +1,6 @@
 """The playbooks screen in a real Chromium: each playbook's status and results, a send step
-previewed in Japanese and English side by side, the uplift section, tenancy. Notify, scoring and
+previewed in Japanese and English side by side and sent once as a test, the uplift section,
+tenancy. Notify, scoring and
 Kafka are real (see stack.py); the playbooks are notify's built-ins."""
 
 from __future__ import annotations
@@ -57,6 +58,29 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     assert "Send we_miss_you by Email" in browser.find_element(By.CSS_SELECTOR, ".steps").text
     assert_accessible(browser)
 
+    # A test send: a bad address is named at the field and kept; a good one gets the message,
+    # marked as a test, from notify through a real SMTP server.
+    address = browser.find_element(By.ID, "test-to")
+    assert address.get_attribute("value") == "hanako@vendor.example"
+    address.clear()
+    address.send_keys("qa at vendor")
+    browser.find_element(By.CSS_SELECTOR, "input[name=locale][value=ja]").click()
+    browser.find_element(By.CSS_SELECTOR, ".test-send button[type=submit]").click()
+    problem = wait(browser).until(ec.presence_of_element_located((By.ID, "test-to-problem")))
+    assert problem.text == "The email address needs an @ and a domain, like name@example.com."
+    assert browser.find_element(By.ID, "test-to").get_attribute("value") == "qa at vendor"
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=locale][value=ja]").is_selected()
+    assert_accessible(browser)
+    browser.find_element(By.ID, "test-to").clear()
+    browser.find_element(By.ID, "test-to").send_keys("qa@vendor.example")
+    browser.find_element(By.CSS_SELECTOR, ".test-send button[type=submit]").click()
+    sent = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert sent.text.startswith("The test message is sent.")
+    wait(browser).until(lambda _: stack.mail.received)
+    mail = stack.mail.received[-1]
+    assert mail.rcpt_tos == ["qa@vendor.example"]
+    assert mail.message["Subject"] == "[テスト] our product でお待ちしています"
+
     # A step that sends nothing is named, and the first message is shown instead.
     browser.get(browser.current_url.split("?")[0] + "?step=7")
     problem = wait(browser).until(ec.presence_of_element_located((By.ID, "step-problem")))
@@ -73,6 +97,15 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
     screenshot(browser, "console-playbook-ja")
     switch_language(browser, "en")
+
+
+def test_a_viewer_previews_but_sends_no_test(stack: Stack, browser: webdriver.Chrome) -> None:
+    sign_in(browser, stack, "ken@other.example")  # a viewer of ws_b
+    wait(browser).until(ec.url_contains("/w/ws_b/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_b/playbooks/re-engagement-14d")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
+    assert browser.find_elements(By.CSS_SELECTOR, ".test-send") == []
+    assert_accessible(browser)
 
 
 def test_playbooks_of_another_workspace_are_refused(

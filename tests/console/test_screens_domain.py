@@ -7,6 +7,7 @@ import pytest
 
 from banso_console.api.rendering import Renderer
 from banso_console.domain.playbooks import (
+    check_test_send,
     choose_step,
     steps_of,
     suppressions,
@@ -122,6 +123,25 @@ def test_the_uplift_is_drawn_in_points_with_zero_always_on_the_axis() -> None:
 def test_suppressions_are_listed_most_frequent_first() -> None:
     report = {"suppressed": {"holdout": 3, "frequency_cap": 7, "no_address": 3}}
     assert suppressions(report) == [("frequency_cap", 7), ("holdout", 3), ("no_address", 3)]
+
+
+@pytest.mark.parametrize(
+    ("to", "locale", "problems"),
+    [
+        ("qa@vendor.example", "ja", {}),
+        (" qa@vendor.example ", "en", {}),
+        ("", "en", {"to": "required"}),
+        ("qa at vendor", "en", {"to": "invalid_email"}),
+        ("qa@localhost", "en", {"to": "invalid_email"}),
+        ("@vendor.example", "en", {"to": "invalid_email"}),
+        ("a@" + "b" * 250 + ".example", "en", {"to": "too_long"}),
+        ("qa@vendor.example", "fr", {"locale": "unknown_language"}),
+    ],
+)
+def test_a_test_message_goes_to_one_address_in_japanese_or_english(
+    to: str, locale: str, problems: dict[str, str]
+) -> None:
+    assert check_test_send(to, locale) == problems
 
 
 @pytest.fixture(scope="module")

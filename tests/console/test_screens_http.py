@@ -8,7 +8,13 @@ import pytest
 
 from .http_support import csrf_of, sign_in
 
-PAGES = ("/w/{ws}/themes", "/w/{ws}/themes/1", "/w/{ws}/playbooks", "/w/{ws}/playbooks/p1")
+PAGES = (
+    "/w/{ws}/themes",
+    "/w/{ws}/themes/1",
+    "/w/{ws}/playbooks",
+    "/w/{ws}/playbooks/p1",
+    "/w/{ws}/sources",
+)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -55,3 +61,35 @@ async def test_a_service_that_does_not_answer_is_a_503_page(console: httpx.Async
         answer = await console.get(path)
         assert answer.status_code == 503
         assert "A service is not answering" in answer.text
+
+
+async def test_a_viewer_cannot_send_a_test_message(console: httpx.AsyncClient) -> None:
+    await sign_in(console, email="ken@other.example")  # a viewer of ws_b
+    token = csrf_of((await console.get("/admin/users")).text)
+    answer = await console.post(
+        "/w/ws_b/playbooks/re-engagement-14d/test-send",
+        data={"csrf_token": token, "step": "0", "to": "ken@other.example", "locale": "en"},
+    )
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/w/ws_a/sources",
+        "/w/ws_a/sources/src_1/rotate",
+        "/w/ws_a/sources/src_1/revoke",
+        "/w/ws_a/tokens",
+        "/w/ws_a/tokens/tok_1/revoke",
+    ],
+)
+async def test_only_administrators_manage_sources_and_keys(
+    console: httpx.AsyncClient, path: str
+) -> None:
+    await sign_in(console)  # an editor of ws_a
+    token = csrf_of((await console.get("/admin/users")).text)  # a refusal has it too
+    answer = await console.post(
+        path, data={"csrf_token": token, "name": "x", "grace": "0", "scope": "read", "days": "1"}
+    )
+    assert answer.status_code == 403
+    assert (await console.get("/w/ws_a/sources")).status_code == 403

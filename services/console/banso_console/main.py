@@ -14,10 +14,11 @@ from prometheus_client import CollectorRegistry
 from starlette.responses import FileResponse, Response
 
 from banso_console.adapters.bridge import BridgeClient
+from banso_console.adapters.ingest import IngestAdmin
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
-from banso_console.api import admin, auth, pages, playbooks, themes
+from banso_console.api import admin, auth, operators, pages, playbooks, themes
 from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
@@ -82,6 +83,12 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                 scoring=ScoringClient(await client("scoring", settings.scoring_url)),
                 bridge=BridgeClient(await client("bridge", settings.bridge_url)),
                 notify=NotifyClient(await client("notify", settings.notify_url)),
+                ingest=IngestAdmin(
+                    await stack.enter_async_context(
+                        httpx.AsyncClient(base_url=settings.ingest_url, timeout=timeout)
+                    ),
+                    settings.admin_token,
+                ),
             )
             yield {"settings": settings, "console": context}
 
@@ -126,6 +133,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(themes.router)
     app.include_router(playbooks.router)
+    app.include_router(operators.router)
     app.include_router(admin.router)
     return app
 

@@ -41,3 +41,15 @@ class NotifyClient:
             scope="read",
         )
         return body
+
+    async def send_test(
+        self, workspace_id: str, playbook_id: str, *, step: int, email: str, locale: str
+    ) -> dict[str, Any]:
+        """Send a step's message once to an address, marked as a test (never a nudge: not
+        stored, counted or reported); 502 when the channel did not take it."""
+        body: dict[str, Any] = await self.api.post_json(
+            workspace_id,
+            _path(playbook_id) + "/test-send",
+            {"step": step, "to": {"email": email}, "locale": locale},
+        )
+        return body

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from banso_console.adapters import sessions, users
 from banso_console.adapters.bridge import BridgeClient
+from banso_console.adapters.ingest import IngestAdmin
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.api.rendering import Renderer
@@ -42,6 +43,7 @@ class ConsoleContext:
     scoring: ScoringClient
     bridge: BridgeClient
     notify: NotifyClient
+    ingest: IngestAdmin
 
 
 def get_context(request: Request) -> ConsoleContext:

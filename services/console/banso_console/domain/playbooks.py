@@ -103,3 +103,23 @@ def suppressions(report: Mapping[str, Any]) -> list[tuple[str, int]]:
     """Suppressions by reason, most frequent first."""
     counts: Mapping[str, int] = report.get("suppressed") or {}
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+TestSendProblem = Literal["required", "invalid_email", "too_long", "unknown_language"]
+MAX_EMAIL = 254
+
+
+def check_test_send(to: str, locale: str) -> dict[str, TestSendProblem]:
+    """Where a test message goes (one e-mail address) and in which language."""
+    problems: dict[str, TestSendProblem] = {}
+    address = to.strip()
+    local, _, domain = address.partition("@")
+    if not address:
+        problems["to"] = "required"
+    elif len(address) > MAX_EMAIL:
+        problems["to"] = "too_long"
+    elif not local or "." not in domain or any(c.isspace() or c in "<>" for c in address):
+        problems["to"] = "invalid_email"
+    if locale not in PREVIEW_LOCALES:
+        problems["locale"] = "unknown_language"
+    return problems
