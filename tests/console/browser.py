@@ -68,9 +68,9 @@ def serious_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:
 def console_errors(browser: webdriver.Chrome) -> list[str]:
     """Errors pages logged since the last call (script errors, refused by the CSP, missing
     assets), but the statuses pages answer with by design (a 400 query, a 401 or 422 form, a
-    403 page)."""
+    403 page, a 429 sign-in)."""
     entries: list[dict[str, Any]] = browser.get_log("browser")  # type: ignore[no-untyped-call]
-    by_design = tuple(f"status of {status} " for status in (400, 401, 403, 422))
+    by_design = tuple(f"status of {status} " for status in (400, 401, 403, 422, 429))
     return [
         entry["message"]
         for entry in entries

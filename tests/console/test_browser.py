@@ -8,10 +8,11 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from .browser import assert_accessible, sign_in, switch_language, wait
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
 from .stack import PASSWORD, Stack
 
-pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+# The first test of the session also starts the stack (five services, Kafka topics).
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def account_rows(browser: webdriver.Chrome) -> list[str]:
@@ -50,6 +51,7 @@ def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     assert "Critical" in first.text
     assert "$120,000" in first.text
     assert_accessible(browser)
+    screenshot(browser, "console-portfolio")
 
     search = browser.find_element(By.ID, "q")
     search.send_keys("glob")
@@ -60,6 +62,39 @@ def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     wait(browser).until(
         lambda b: b.find_element(By.CSS_SELECTOR, ".card.risk .figure").text == "$300,000"
     )
+
+
+def test_too_many_wrong_passwords_refuse_the_account_for_a_while(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    def answered(password: str = PASSWORD) -> None:
+        """Sign in and wait for the answer to replace the page."""
+        page = (
+            browser.find_element(By.TAG_NAME, "html") if "/login" in browser.current_url else None
+        )
+        sign_in(browser, stack, "kaito@vendor.example", password)
+        if page is not None:
+            wait(browser).until(ec.staleness_of(page))
+
+    for _ in range(5):
+        answered("not the password")
+        problem = wait(browser).until(ec.presence_of_element_located((By.ID, "password-problem")))
+        assert problem.text == "The email address or the password is wrong."
+    answered()  # the right password, too late
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "password-problem"), "Too many"))
+    assert browser.find_element(By.ID, "password-problem").text == (
+        "Too many wrong passwords for this email address from your network. "
+        "Try again in 15 minutes."
+    )
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "kaito@vendor.example"
+    assert "/login" in browser.current_url
+    assert_accessible(browser)
+    screenshot(browser, "console-sign-in-refused")
+    # The page in Japanese says the same.
+    browser.find_element(By.LINK_TEXT, "日本語").click()
+    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja")
+    answered()
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "password-problem"), "15 分後"))
 
 
 def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
@@ -90,6 +125,7 @@ def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
     )
     assert drawn is True
     assert_accessible(browser)
+    screenshot(browser, "console-account-ja")
 
     # The choice is the user's: it holds in a new session.
     browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
@@ -106,6 +142,7 @@ def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
         item.text for item in browser.find_elements(By.CSS_SELECTOR, ".drivers li .sentence")
     ]
     assert any(text.startswith("Licence utilisation: 4%") for text in english), english
+    screenshot(browser, "console-account-en")
 
 
 def test_a_user_of_one_workspace_is_refused_another_workspaces_pages(

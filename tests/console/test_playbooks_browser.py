@@ -13,7 +13,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
 from .stack import Stack
 
-pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+# The first test of the session also starts the stack (five services, Kafka topics).
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def renders(browser: webdriver.Chrome) -> dict[str, str]:
