@@ -3,6 +3,8 @@ languages."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from banso_console.api.rendering import Renderer
@@ -13,6 +15,7 @@ from banso_console.domain.playbooks import (
     suppressions,
     uplift_chart,
 )
+from banso_console.domain.roles import Viewer
 from banso_console.domain.themes import (
     ThemeFilters,
     check_merge,
@@ -163,3 +166,49 @@ def test_theme_and_playbook_words_exist_in_both_languages(renderer: Renderer) ->
     assert (en.language("und"), ja.language("und")) == ("Unknown language", "不明な言語")
     assert en.language("fr") == "fr"
     assert en.suppress_reason("new_reason") == "new reason"
+
+
+def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None:
+    """The page's uplift: the sentence with the figures, and the data its chart script reads."""
+    report = {
+        "sent": 40,
+        "pending": 2,
+        "failed": 1,
+        "suppressed": {"holdout": 5, "frequency_cap": 2},
+        "holdout_percent": 10,
+        "treatment": {"accounts": 40, "converted": 14, "rate": 0.35},
+        "holdout": {"accounts": 5, "converted": 1, "rate": 0.2},
+        "uplift": {"difference": 0.15, "ci95": {"low": 0.021, "high": 0.31}},
+    }
+    uplift = uplift_chart(report)
+    assert uplift is not None
+    chart = uplift.chart("Uplift", "95 percent interval", "Estimate")
+    playbook = {"name": "Re-engagement", "enabled": True, "trigger": "inactivity", "id": "re"}
+    values = {
+        "workspace_id": "ws_a",
+        "playbook": playbook,
+        "definition": {"description": ""},
+        "steps": steps_of(DEFINITION),
+        "chosen": choose_step(None, steps_of(DEFINITION)),
+        "preview": None,
+        "report": report,
+        "suppressions": suppressions(report),
+        "uplift": uplift,
+        "chart_json": json.dumps(chart),
+        "locales": ("ja", "en"),
+        "test_form": {"to": "", "locale": "en"},
+        "problems": {},
+        "sent": False,
+        "viewer": Viewer(1, "lead@vendor.example", "viewer", ("ws_a",), "en"),
+        "csrf_token": "token",
+        "request_path": "/w/ws_a/playbooks/re",
+    }
+    page = bytes(renderer.render("en", "playbook.html", values).body).decode()
+    assert "+15.0 percentage points (95 % interval +2.1 to +31.0)" in page
+    assert "The playbook helps: the whole interval is above zero." in page
+    assert '<script src="/static/playbook.js" defer></script>' in page
+    assert json.dumps(chart) in page
+    assert "Held out (control group)" in page
+    japanese = bytes(renderer.render("ja", "playbook.html", values).body).decode()
+    assert "+15.0 ポイント（95 % 信頼区間 +2.1 〜 +31.0）" in japanese
+    assert "効果あり：信頼区間全体がゼロを上回っています。" in japanese
