@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry
 
-from banso_kit import consumer_admin
+from banso_kit import consumer_admin, dead_letter_admin
 from banso_kit.correlation import install_correlation_ids
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
@@ -42,4 +42,5 @@ def service_app(
     install_correlation_ids(app)
     app.include_router(health_router(checks, lambda _: registry))
     app.include_router(consumer_admin.router)
+    app.include_router(dead_letter_admin.router)
     return app
