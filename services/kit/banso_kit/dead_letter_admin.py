@@ -21,7 +21,7 @@ from banso_contracts.events.deadletter import PayloadEncoding, text_of
 from banso_kit.api import AdminTokenDep, ReadSessionDep, RuntimeDep, SessionDep
 from banso_kit.errors import Conflict, NotFound
 from banso_kit.kafka.dead_letters import PENDING
-from banso_kit.openapi import errors
+from banso_kit.openapi import MAX_ID, errors
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,6 @@ Status = Literal["pending", "replayed", "discarded"]
 REPLAYED: Status = "replayed"
 DISCARDED: Status = "discarded"
 REPLAY_HEADER = "banso_replay_of"
-MAX_ID = 2**63 - 1
 
 
 def actor(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 
@@ -57,3 +59,87 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": ErrorBody, "description": _DESCRIPTIONS.get(status, "Refused.")}
         for status in statuses
     }
+
+
+# What every route behind a workspace token can answer: no or a bad token, a missing scope, an
+# invalid parameter or body. Services add it to their token routers (`include_router(responses=)`).
+TOKEN_ERRORS = errors(401, 403, 422)
+# The operator routes behind the admin token.
+ADMIN_ERRORS = errors(401, 422)
+# The largest `offset` a list accepts: deeper pages are not browsed, and databases refuse integers
+# past 64 bits (a 5xx before this bound).
+MAX_OFFSET = 1_000_000
+
+
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
+def install_openapi(
+    app: FastAPI,
+    *,
+    schemas: dict[str, Any] | None = None,
+    security_schemes: dict[str, Any] | None = None,
+) -> None:
+    """The app's OpenAPI with every validation answer (422) declared as the kit's `ErrorBody`,
+    which is what `errors.install_error_handlers` sends, not FastAPI's default shape; plus the
+    `schemas` and `security_schemes` that routes name in `openapi_extra` (bodies they read
+    themselves, credentials they check themselves)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                openapi_version=app.openapi_version,
+                description=app.description,
+                routes=app.routes,
+            )
+            components = spec.setdefault("components", {})
+            components.setdefault("schemas", {}).update(schemas or {})
+            components.setdefault("securitySchemes", {}).update(security_schemes or {})
+            _use_error_body(spec)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _use_error_body(spec: dict[str, Any]) -> None:
+    schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    replaced = False
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for status, answer in operation.get("responses", {}).items():
+                # An HTML route's errors are JSON all the same (the kit's handlers answer them).
+                content = answer.get("content", {})
+                if status[0] in "45" and "application/json" not in content:
+                    for media_type, body in list(content.items()):
+                        if body.get("schema", {}).get("$ref", "").endswith("/ErrorBody"):
+                            content["application/json"] = content.pop(media_type)
+            answer = operation.get("responses", {}).get("422")
+            content = (answer or {}).get("content", {}).get("application/json", {})
+            if content.get("schema", {}).get("$ref") == _FASTAPI_422:
+                content["schema"] = {"$ref": "#/components/schemas/ErrorBody"}
+                answer["description"] = _DESCRIPTIONS[422]
+                replaced = True
+    if replaced:
+        if "ErrorBody" not in schemas:
+            for name, schema in ErrorBody.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            ).items():
+                if name == "$defs":
+                    schemas.update(schema)
+            schemas["ErrorBody"] = {
+                k: v
+                for k, v in ErrorBody.model_json_schema(
+                    ref_template="#/components/schemas/{model}"
+                ).items()
+                if k != "$defs"
+            }
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+
+
+# The largest integer id a database row can have (64-bit signed): a larger one in a path or body
+# is refused as invalid (422) rather than failing in the database driver (5xx).
+MAX_ID = 2**63 - 1

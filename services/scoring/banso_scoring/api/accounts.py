@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound
+from banso_kit.openapi import MAX_OFFSET, errors
 from banso_scoring.adapters import accounts, history
 from banso_scoring.adapters.accounts import AccountSort
 from banso_scoring.api.deps import ContextDep
@@ -34,7 +35,7 @@ async def list_accounts(
     band: Annotated[list[Literal["green", "yellow", "red", "unknown"]] | None, Query()] = None,
     sort: Sort = "score",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AccountList:
     """Accounts of the workspace by band, worst score first by default."""
     rows = await accounts.list_accounts(
@@ -59,7 +60,7 @@ async def list_accounts(
     )
 
 
-@router.get("/{account_id}/health", response_model=AccountHealth)
+@router.get("/{account_id}/health", response_model=AccountHealth, responses=errors(404))
 async def get_health(
     account_id: str, principal: ReaderDep, session: ReadSessionDep, context: ContextDep
 ) -> AccountHealth:
@@ -69,7 +70,7 @@ async def get_health(
     )
 
 
-@router.get("/{account_id}/health/history", response_model=History)
+@router.get("/{account_id}/health/history", response_model=History, responses=errors(404))
 async def get_history(
     account_id: str,
     principal: ReaderDep,

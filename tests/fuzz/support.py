@@ -1,0 +1,132 @@
+"""Each service as a real process (`banso-<name> serve` on a free port, its own SQLite database,
+the real broker) whose `/openapi.json` schemathesis turns into requests, with real credentials:
+a workspace token signed with the service's secret, the operator's admin token, and for ingest a
+write key created through its admin API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import Case, GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Err
+
+from banso_kit.auth import issue_token
+from tests.conftest import _delete_topics
+from tests.e2e.cluster import ADMIN_TOKEN, SECRET, Cluster
+
+WORKSPACE = "ws_fuzz"
+# No server error, and every answer is one the OpenAPI declares: its status, its content type and
+# its body's schema.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# A bounded, reproducible run: the same examples every time, about a minute per service.
+FUZZ = settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@dataclass
+class Target:
+    url: str
+    write_key: str = ""
+    token: str = field(
+        default_factory=lambda: issue_token(SECRET, WORKSPACE, ("admin",))  # every scope
+    )
+
+    def headers(self, case: Case[Any]) -> dict[str, str]:
+        """The credentials the operation asks for: admin token, write key or workspace token."""
+        path = case.operation.path
+        if path.startswith("/v1/admin/"):
+            return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        if self.write_key and not path.startswith("/v1/admin"):
+            basic = base64.b64encode(f"{self.write_key}:".encode()).decode()
+            return {"Authorization": f"Basic {basic}"}
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def check(self, case: Case[Any]) -> None:
+        case.call_and_validate(base_url=self.url, headers=self.headers(case), checks=CHECKS)
+
+
+@contextmanager
+def running(
+    name: str, directory: Path, bootstrap: str, prepare: Callable[[Target], None] | None = None
+) -> Iterator[Target]:
+    prefix = f"test.{uuid.uuid4().hex[:10]}."
+    cluster = Cluster(directory, bootstrap, prefix)
+    try:
+        asyncio.run(cluster.start(name))
+        target = Target(cluster.url(name))
+        if prepare is not None:
+            prepare(target)
+        yield target
+    finally:
+        cluster.stop()
+        asyncio.run(_delete_topics(bootstrap, prefix))
+
+
+def load(target: Target) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(f"{target.url}/openapi.json")
+
+
+def fuzz(target: Target) -> list[str]:
+    """Every operation of the target's OpenAPI with valid and invalid input; what failed."""
+    failures: list[str] = []
+    for result in load(target).get_all_operations():
+        if isinstance(result, Err):
+            failures.append(f"an operation the fuzzer cannot read: {result.err()}")
+            continue
+        operation = result.ok()
+        cases = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),
+        )
+
+        @FUZZ
+        @given(case=cases)
+        def answers_as_documented(case: Case[Any]) -> None:
+            target.check(case)
+
+        try:
+            answers_as_documented()
+        except (Exception, FailureGroup) as error:  # noqa: BLE001 - report every operation's
+            failures.append(f"{operation.label}: {error}")
+    return failures
+
+
+def create_write_key(target: Target) -> None:
+    """A workspace and a source through ingest's admin API; the fuzzer sends its write key."""
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with httpx.Client(base_url=target.url, headers=admin, timeout=30) as client:
+        workspace = client.post("/v1/admin/workspaces", json={"name": "fuzz"})
+        workspace.raise_for_status()
+        workspace_id = workspace.json()["workspace_id"]
+        source = client.post(f"/v1/admin/workspaces/{workspace_id}/sources", json={"name": "app"})
+        source.raise_for_status()
+        target.write_key = source.json()["write_key"]
+        target.token = issue_token(SECRET, workspace_id, ("admin",))

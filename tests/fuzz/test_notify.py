@@ -1,0 +1,16 @@
+"""Schemathesis against the running notify: no input makes it answer 5xx, and every answer is one
+its OpenAPI declares (status, content type, body schema)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fuzz.support import Target, fuzz
+
+SERVICE = "notify"
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
+
+
+def test_every_operation_answers_as_documented(service: Target) -> None:
+    failures = fuzz(service)
+    assert not failures, "\n\n".join(failures)
