@@ -95,13 +95,27 @@ def load(target: Target) -> schemathesis.BaseSchema:
 
 
 def fuzz(target: Target) -> list[str]:
-    """Every operation of the target's OpenAPI with valid and invalid input; what failed."""
+    """Every operation of the target's OpenAPI, first with schemathesis's boundary cases (each
+    parameter at and past its limits, missing, of the wrong type), then with generated valid and
+    invalid input; what failed."""
     failures: list[str] = []
-    for result in load(target).get_all_operations():
+    schema = load(target)
+    for result in schema.get_all_operations():
         if isinstance(result, Err):
             failures.append(f"an operation the fuzzer cannot read: {result.err()}")
             continue
         operation = result.ok()
+        boundary = schema.iter_coverage_cases(
+            operation,
+            generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=operation),
+        )
+        for case in boundary:
+            try:
+                target.check(case)
+            except (Exception, FailureGroup) as error:  # noqa: BLE001 - report every operation's
+                failures.append(f"{operation.label} (boundary case): {error}")
+                break
         cases = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE),
             operation.as_strategy(GenerationMode.NEGATIVE),

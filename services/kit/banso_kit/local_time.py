@@ -6,11 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import WithJsonSchema
+from pydantic import AfterValidator, WithJsonSchema
+
+
+def _naive(moment: dt.time) -> dt.time:
+    if moment.tzinfo is not None:
+        raise ValueError("a local time of day, without an offset (e.g. 09:00)")
+    return moment
+
 
 # A wall-clock time of day without an offset (JSON Schema's `format: time` requires one).
 LocalTime = Annotated[
     dt.time,
+    AfterValidator(_naive),
     WithJsonSchema(
         {
             "type": "string",
