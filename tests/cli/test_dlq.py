@@ -31,7 +31,7 @@ from banso_kit.migrations import upgrade
 from banso_kit.runtime import Runtime
 from banso_kit.settings import ServiceSettings
 from banso_scoring.models import KIT
-from tests.e2e.cluster import ADMIN_TOKEN, BIN
+from tests.e2e.cluster import ADMIN_TOKEN, BIN, Cluster
 from tests.kit.support import usage
 from tests.support.http import serve
 from tests.support.waiting import eventually
@@ -191,6 +191,47 @@ async def test_dead_letters_are_listed_shown_replayed_once_and_discarded_with_a_
         assert "was discarded" in not_replayable.stderr
         missing = await banso("dlq", "show", "scoring", "999999", "--url", url)
         assert "HTTP 404: no dead letter 999999" in missing.stderr
+
+
+async def test_a_real_scoring_keeps_what_it_cannot_read_for_banso_dlq(
+    kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    """Scoring runs its own consumer loop; what it dead-letters is listed like any service's."""
+    cluster = Cluster(tmp_path, kafka_bootstrap, topic_prefix)
+    await cluster.start("scoring")
+    url = cluster.url("scoring")
+    try:
+        async with Producer(kafka_bootstrap, client_id="test-dlq") as producer:
+            await producer.send(
+                OutgoingMessage(
+                    topic=USAGE.physical_name(topic_prefix),
+                    key=b"ws_a:acme",
+                    value=b'{"event": "half a message',
+                    headers=(),
+                )
+            )
+
+        async def listed() -> list[dict[str, Any]]:
+            answer = await banso("dlq", "list", "scoring", "--url", url, "--json")
+            assert answer.returncode == 0, answer.stderr
+            items: list[dict[str, Any]] = json.loads(answer.stdout)["items"]
+            return items
+
+        await eventually(lambda: _has_items(listed))
+        [letter] = await listed()
+        assert letter["error_type"] == "ContractError"
+        assert letter["origin_topic"] == USAGE.physical_name(topic_prefix)
+        shown = await banso("dlq", "show", "scoring", str(letter["id"]), "--url", url)
+        assert shown.stdout.strip().endswith('{"event": "half a message')
+        assert "key:        ws_a:acme" in shown.stdout
+        discarded = await banso(
+            "dlq", "discard", "scoring", str(letter["id"]), "--reason", "a broken test client",
+            "--url", url,
+        )  # fmt: skip
+        assert discarded.returncode == 0, discarded.stderr
+        assert await listed() == []
+    finally:
+        cluster.stop()
 
 
 async def _has_items(pending: Any) -> bool:

@@ -43,7 +43,7 @@ CHECKS = [
 ]
 # A bounded, reproducible run: the same examples every time, about a minute per service.
 FUZZ = settings(
-    max_examples=40,
+    max_examples=30,
     derandomize=True,
     deadline=None,
     database=None,
