@@ -59,6 +59,8 @@ class Target:
     url: str
     bootstrap: str
     topic_prefix: str
+    # Path parameters naming what exists (seeded): operations on them are fuzzed with these too.
+    known: dict[str, str] = field(default_factory=dict)
     write_key: str = ""
     token: str = field(
         default_factory=lambda: issue_token(SECRET, WORKSPACE, ("admin",))  # every scope
@@ -123,10 +125,17 @@ def fuzz(target: Target) -> list[str]:
             except (Exception, FailureGroup) as error:  # noqa: BLE001 - report every operation's
                 failures.append(f"{operation.label} (boundary case): {error}")
                 break
-        cases = st.one_of(
+        strategies = [
             operation.as_strategy(GenerationMode.POSITIVE),
             operation.as_strategy(GenerationMode.NEGATIVE),
-        )
+        ]
+        names = {parameter.name for parameter in operation.path_parameters}
+        if names and names <= set(target.known):
+            existing = {name: target.known[name] for name in names}
+            strategies.append(
+                operation.as_strategy(GenerationMode.POSITIVE, path_parameters=existing)
+            )
+        cases = st.one_of(*strategies)
 
         @FUZZ
         @given(case=cases)
@@ -171,3 +180,4 @@ def seed_accounts(target: Target) -> None:
         await eventually(lambda: asyncio.to_thread(listed))
 
     asyncio.run(seeded())
+    target.known["account_id"] = "acme"
