@@ -22,6 +22,7 @@ from banso_kit.api import AdminTokenDep, ReadSessionDep, RuntimeDep, SessionDep
 from banso_kit.errors import Conflict, NotFound
 from banso_kit.kafka.dead_letters import PENDING
 from banso_kit.openapi import MAX_ID, errors
+from banso_kit.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +92,8 @@ class DiscardRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="Why it is discarded.")
 
 
-def _table(runtime: Any) -> Table:
-    table: Table = runtime.tables.dead_letters
-    return table
+def _table(runtime: Runtime) -> Table:
+    return runtime.tables.dead_letters
 
 
 def _headers(raw: str) -> list[tuple[str, bytes]]:
@@ -192,18 +192,20 @@ async def replay_dead_letter(
     row = await _row(session, table, dead_letter_id)
     if row.status == DISCARDED:
         raise Conflict(f"dead letter {dead_letter_id} was discarded; it cannot be replayed")
-    published = await runtime.outbox.add_raw(
-        session,
-        event_id=f"replay:{row.event_id}"[:200],
-        topic=row.origin_topic,
-        key=row.origin_key,
-        value=row.value,
-        headers=[
-            *((n, v) for n, v in _headers(row.origin_headers) if n != REPLAY_HEADER),
-            (REPLAY_HEADER, str(row.id).encode()),
-        ],
-    )
+    published = False
     if row.status == PENDING:
+        # The outbox id is the dead letter's: of two replays racing, one publishes.
+        published = await runtime.outbox.add_raw(
+            session,
+            event_id=f"dlq-replay:{row.id}",
+            topic=row.origin_topic,
+            key=row.origin_key,
+            value=row.value,
+            headers=[
+                *((n, v) for n, v in _headers(row.origin_headers) if n != REPLAY_HEADER),
+                (REPLAY_HEADER, str(row.id).encode()),
+            ],
+        )
         await _resolve(session, table, dead_letter_id, status=REPLAYED, by=who, note=None)
         logger.warning(
             "dead_letter_replayed",
