@@ -61,6 +61,8 @@ class Target:
     topic_prefix: str
     # Path parameters naming what exists (seeded): operations on them are fuzzed with these too.
     known: dict[str, str] = field(default_factory=dict)
+    # Requests sent per operation, so a test can tell every operation was exercised.
+    sent: dict[str, int] = field(default_factory=dict)
     write_key: str = ""
     token: str = field(
         default_factory=lambda: issue_token(SECRET, WORKSPACE, ("admin",))  # every scope
@@ -77,6 +79,8 @@ class Target:
         return {"Authorization": f"Bearer {self.token}"}
 
     def check(self, case: Case[Any]) -> None:
+        label = case.operation.label
+        self.sent[label] = self.sent.get(label, 0) + 1
         case.call_and_validate(base_url=self.url, headers=self.headers(case), checks=CHECKS)
 
 
