@@ -13,7 +13,8 @@ from prometheus_client import CollectorRegistry
 
 from banso_contracts.topics import ACCOUNT_TRAITS, HEALTH, TICKETS, USAGE, USER_TRAITS
 from banso_kit.app import service_app
-from banso_kit.clock import Clock, SystemClock
+from banso_kit.clock import Clock
+from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.logging import configure_logging
 from banso_kit.runtime import Runtime
 from banso_notify.adapters.channels.base import Sender
@@ -44,11 +45,16 @@ class State(TypedDict):
 
 def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastAPI:
     registry = CollectorRegistry()
-    the_clock = clock or SystemClock()
+    # The clock BANSO_CLOCK selects (the wall clock, or the watermark of what the consumers
+    # applied); tests and simulations may pass their own.
+    watermarks = service_watermarks(settings)
+    the_clock: Clock = clock or service_clock(settings, watermarks)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        async with Runtime(settings, tables=KIT, registry=registry) as runtime:
+        async with Runtime(
+            settings, tables=KIT, registry=registry, watermarks=watermarks
+        ) as runtime:
             metrics = NotifyMetrics(registry)
             catalog = Catalog(ttl_s=settings.catalog_ttl_s)
             http = httpx.AsyncClient(timeout=settings.http_timeout_s)
