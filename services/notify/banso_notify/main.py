@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import TypedDict
 
 import httpx
@@ -109,6 +110,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                     clock=the_clock,
                     metrics=metrics,
                     wake_dispatcher=dispatcher.wake,
+                    max_clock_skew=timedelta(seconds=settings.max_clock_skew_s),
                 ),
             )
             scheduler = Scheduler(

@@ -1,5 +1,11 @@
 """What the clock starts: held nudges whose time came, CSM reviews, timers, next journey steps.
 
+The clock is the service's (``BANSO_CLOCK``): the wall clock, or under ``stream`` the watermark
+of the events consumed, so a replay releases what it holds as its event time passes. A stream
+clock that has seen no event yet does not run anything (its time would be the wall clock's).
+A held nudge released longer than its playbook's ``max_trigger_age`` after its due time (the
+service was down, the stream stalled) is suppressed as ``stale``.
+
 Each tick works in its own transactions; a crash between ticks loses nothing (the rows stay due)
 and a repeat is harmless (state checks and idempotency keys).
 """
@@ -15,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.clock import Clock
 from banso_kit.db import Database
+from banso_kit.event_time import has_event_time
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.domain.caps import longest_window, merge_caps
@@ -76,6 +83,8 @@ class Scheduler:
 
     async def tick(self) -> int:
         """One pass over everything due now; returns how many items it handled."""
+        if not has_event_time(self._clock):
+            return 0
         now = self._clock.now()
         handled = await self.fire_timers(now)
         handled += await self.release_held(now)
@@ -180,6 +189,7 @@ class Scheduler:
             due_at=nudge.due_at or now,
             goal_reached=await self._goal_reached(session, nudge),
             planned_at=nudge.created_at,
+            trigger_age=now - nudge.due_at if nudge.due_at is not None else None,
         )
         decision = decide(request, policy, now)
         if decision.outcome is Outcome.SKIP:
