@@ -122,6 +122,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 clock=the_clock,
                 wake_dispatcher=dispatcher.wake,
                 interval_s=settings.scheduler_interval_s,
+                metrics=metrics,
             )
             tasks = [
                 asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),

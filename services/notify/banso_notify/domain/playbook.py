@@ -156,19 +156,6 @@ class Playbook(BaseModel):
     def send_steps(self) -> list[SendStep]:
         return [step for step in self.steps if isinstance(step, SendStep)]
 
-    def waits_before(self, send_index: int) -> timedelta:
-        """The wait steps between the previous send step (or the trigger) and this one."""
-        sends, waited = -1, timedelta(0)
-        for step in self.steps:
-            if isinstance(step, SendStep):
-                sends += 1
-                if sends == send_index:
-                    return waited
-                waited = timedelta(0)
-            else:
-                waited += step.wait
-        return waited
-
 
 def parse_playbook(source: str | dict[str, Any]) -> Playbook:
     """Validate YAML text (or already parsed data); raise :class:`PlaybookInvalid` naming fields."""

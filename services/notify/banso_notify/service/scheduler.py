@@ -33,6 +33,7 @@ from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.domain.timers import fire
 from banso_notify.domain.triggers import InactivityTrigger, MilestoneOverdueTrigger
 from banso_notify.domain.windows import resolve_zone
+from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import Enrolment, Nudge
 from banso_notify.service import events
 from banso_notify.service.catalog import Catalog
@@ -55,6 +56,7 @@ class Scheduler:
         wake_dispatcher: object,
         interval_s: float = 1.0,
         batch: int = 500,
+        metrics: NotifyMetrics | None = None,
     ) -> None:
         self._db = db
         self._outbox = outbox
@@ -62,6 +64,7 @@ class Scheduler:
         self._catalog = catalog
         self._planner = planner
         self._clock = clock
+        self._metrics = metrics
         self._wake_dispatcher = wake_dispatcher
         self._interval_s = interval_s
         self._batch = batch
@@ -120,7 +123,7 @@ class Scheduler:
                 )
             for workspace_id, signals in by_workspace.items():
                 playbooks = await self._catalog.playbooks(session, workspace_id)
-                await self._planner.plan(
+                result = await self._planner.plan(
                     session,
                     workspace_id=workspace_id,
                     signals=signals,
@@ -128,6 +131,7 @@ class Scheduler:
                     policy=await self._catalog.policy(session, workspace_id),
                     now=now,
                 )
+                self._count_stale(result.stale)
         return len(timers)
 
     async def release_held(self, now: datetime) -> int:
@@ -192,12 +196,18 @@ class Scheduler:
             trigger_age=now - nudge.due_at if nudge.due_at is not None else None,
         )
         decision = decide(request, policy, now)
+        if decision.reason == SuppressReason.STALE:
+            self._count_stale(1)
         if decision.outcome is Outcome.SKIP:
             # traits changed while it waited: no longer in the audience
             decision = Decision(Outcome.SUPPRESS, reason="audience", detail="left the audience")
         staged = self._planner.staged()
         settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
         await staged.flush(session)
+
+    def _count_stale(self, count: int) -> None:
+        if count and self._metrics is not None:
+            self._metrics.not_acted.labels(reason="stale").inc(count)
 
     async def _recipient(
         self, session: AsyncSession, nudge: Nudge, account: AccountFacts

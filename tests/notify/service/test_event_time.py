@@ -1,0 +1,265 @@
+"""Notify in event time: history sent through /v1/import nudges nobody, a trigger too old to act
+on is suppressed as stale, and quiet hours are those of when the event happened — across a DST
+change, on a stream clock that follows the events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from banso_contracts.codec import encode
+from banso_contracts.envelope import IMPORTED
+from banso_contracts.events import AccountTraitsUpdated, Event, UsageRecorded, UserIdentified
+from banso_kit.kafka.producer import OutgoingMessage, Producer
+from banso_notify.config import NotifySettings
+from banso_notify.main import create_app
+from tests.support.service import served
+from tests.support.smtp import SmtpSink
+from tests.support.waiting import eventually
+
+from .support import (
+    WS,
+    Running,
+    ShiftedClock,
+    publish,
+    put_yaml,
+    running_notify,
+    watch_nudges,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+TIP = """
+id: export-tip
+name: Tip after an export
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+caps:
+  account_same_playbook_daily: null
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+"""
+
+
+def _identified(user: str, account: str, at: datetime, **traits: Any) -> UserIdentified:
+    values: dict[str, Any] = {"email": f"{user}@customer.test", "timezone": "UTC", **traits}
+    return UserIdentified(
+        workspace_id=WS,
+        source_id="src",
+        user_id=user,
+        account_id=account,
+        traits=values,
+        message_id=uuid.uuid4().hex,
+        timestamp=at,
+        received_at=at,
+    )
+
+
+def _account(account: str, at: datetime) -> AccountTraitsUpdated:
+    return AccountTraitsUpdated(
+        workspace_id=WS,
+        source_id="src",
+        account_id=account,
+        traits={"name": account.title(), "plan": "pro", "arr": 12_000},
+        message_id=uuid.uuid4().hex,
+        timestamp=at,
+        received_at=at,
+    )
+
+
+def _used(user: str, account: str, at: datetime, event: str = "Report Exported") -> UsageRecorded:
+    return UsageRecorded(
+        workspace_id=WS,
+        source_id="src",
+        account_id=account,
+        user_id=user,
+        kind="track",
+        event=event,
+        properties={},
+        context={},
+        message_id=uuid.uuid4().hex,
+        timestamp=at,
+        received_at=at,
+    )
+
+
+async def _publish_imported(bootstrap: str, prefix: str, events: list[Event]) -> None:
+    """Produce events as ingest does for `/v1/import`: envelope marked `bansoorigin: import`."""
+    messages = []
+    for event in events:
+        encoded = encode(event, source="/banso/ingest")
+        messages.append(
+            OutgoingMessage(
+                topic=encoded.topic.physical_name(prefix),
+                key=encoded.key,
+                value=encoded.value,
+                headers=(*encoded.headers, ("ce_bansoorigin", IMPORTED.encode())),
+            )
+        )
+    async with Producer(bootstrap, client_id="notify-tests-import") as producer:
+        await producer.send_many(messages, timeout_s=60)
+
+
+def _applied(state: dict[str, Any]) -> int:
+    return sum(consumer.applied_total for consumer in state["runtime"].consumers)
+
+
+def _metric(text: str, name: str) -> float:
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name) and not line.startswith("#")
+    )
+
+
+async def test_a_sixty_day_backfill_through_import_nudges_nobody(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    today = clock.now()
+    signed_up = today - timedelta(days=60)
+    # 10 people signed up 60 days ago, used the product daily until 21 days ago and never did
+    # the onboarding key action: live, this would be onboarding and re-engagement e-mails, and a
+    # tip after every export
+    users = [f"early-{n}" for n in range(10)]
+    history: list[Event] = [_account("smallco", signed_up)]
+    history += [
+        _identified(user, "smallco", signed_up, created_at=signed_up.isoformat()) for user in users
+    ]
+    history += [
+        _used(user, "smallco", signed_up + timedelta(days=day, hours=2))
+        for day in range(40)
+        for user in users
+    ]
+    async with (
+        running_notify(settings, clock) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        await put_yaml(notify, TIP, "export-tip")
+        await _publish_imported(kafka_bootstrap, prefix, history)
+        await eventually(lambda: _applied(notify.state) >= len(history))
+        # the timers the history armed (overdue onboarding, 14 quiet days) come due at once
+        await notify.tick()
+        await notify.tick()
+        admin = notify.token()
+
+        async def timers_settled() -> bool:
+            listed = await notify.client.get("/v1/nudges?limit=1000", headers=admin)
+            return len(listed.json()) == 2 * len(users)
+
+        await eventually(timers_settled)
+        listed = (await notify.client.get("/v1/nudges?limit=1000", headers=admin)).json()
+        metrics = (await notify.client.get("/metrics")).text
+        await notify.tick()
+
+    assert sink.received == []
+    assert nudges.of("banso.nudge.sent.v1") == []
+    assert {(n["playbook_id"], n["state"], n["reason"]) for n in listed} == {
+        ("onboarding-first-key-action", "suppressed", "stale"),
+        ("re-engagement-14d", "suppressed", "stale"),
+    }
+    # every export of the history would have triggered the tip: none did, and /metrics says so
+    imported = 'banso_notify_triggers_not_acted_total{reason="imported"}'
+    assert _metric(metrics, imported) >= 400
+    assert _metric(metrics, 'banso_notify_triggers_not_acted_total{reason="stale"}') == 20
+
+
+async def test_a_live_trigger_older_than_max_trigger_age_is_suppressed_as_stale(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    now = clock.now()
+    async with (
+        running_notify(settings, clock) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        await put_yaml(notify, TIP, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", now),
+            _identified("late", "acme", now),
+            _identified("prompt", "acme", now),
+            # a mobile app that was offline for three days sends its queued export now
+            _used("late", "acme", now - timedelta(days=3)),
+            _used("prompt", "acme", now - timedelta(minutes=2)),
+        )
+        await sink.wait_for(1)
+        admin = notify.token()
+
+        async def suppressed() -> bool:
+            return len(nudges.of("banso.nudge.suppressed.v1")) == 1
+
+        await eventually(suppressed)
+        listed = (await notify.client.get("/v1/nudges", headers=admin)).json()
+
+    assert [r.rcpt_tos[0] for r in sink.received] == ["prompt@customer.test"]
+    by_person = {n["recipient"]["id"]: n for n in listed}
+    assert (by_person["late"]["state"], by_person["late"]["reason"]) == ("suppressed", "stale")
+    (event,) = nudges.of("banso.nudge.suppressed.v1")
+    assert (event["recipient"]["user_id"], event["detail"]) == ("late", "stale")
+
+
+async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    stream = settings.model_copy(update={"clock": "stream"})
+    # Saturday 7 March 2026, 23:30 in New York (EST, UTC-5). Clocks go forward that night, so
+    # the send window opens at 09:00 EDT on Sunday: 13:00 UTC, not 14:00.
+    at = datetime(2026, 3, 8, 4, 30, tzinfo=UTC)
+    opens = datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
+    lateness = timedelta(seconds=stream.event_lateness_s)
+    async with (
+        served(create_app(stream), "http://notify.test") as (client, state),
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        notify = Running(client, stream, ShiftedClock(), state)
+        await put_yaml(notify, TIP, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", at),
+            _identified("nina", "acme", at, timezone="America/New_York"),
+            _used("nina", "acme", at),
+        )
+        admin = notify.token()
+
+        async def held() -> bool:
+            listed = await client.get("/v1/nudges?state=held", headers=admin)
+            return [n["reason"] for n in listed.json()] == ["quiet_hours"]
+
+        await eventually(held)
+        (nudge,) = (await client.get("/v1/nudges?state=held", headers=admin)).json()
+        marks = state["runtime"].watermarks
+
+        async def stream_reaches(moment: datetime) -> None:
+            # other people's events move the stream on; they trigger nothing here
+            await publish(kafka_bootstrap, prefix, _used("otto", "globex", moment, "Page Viewed"))
+            await eventually(lambda: marks.watermark() == moment - lateness)
+
+        await stream_reaches(opens - timedelta(minutes=5))  # the stream clock reads 08:50 EDT
+        await notify.tick()
+        still_held = (await client.get("/v1/nudges?state=held", headers=admin)).json()
+        # 09:05 EDT: open (a zone read as still on EST would hold it until 14:00 UTC)
+        await stream_reaches(opens + timedelta(minutes=10))
+        await notify.tick()
+        await sink.wait_for(1)
+        await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
+
+    assert datetime.fromisoformat(nudge["due_at"]) == opens
+    assert [n["id"] for n in still_held] == [nudge["id"]]
+    assert [r.rcpt_tos[0] for r in sink.received] == ["nina@customer.test"]
+    (sent,) = nudges.of("banso.nudge.sent.v1")
+    assert datetime.fromisoformat(sent["occurred_at"]) == opens + timedelta(minutes=5)
+    assert nudges.of("banso.nudge.suppressed.v1") == []
