@@ -17,6 +17,7 @@ from banso_kit.clock import FixedClock, SystemClock
 from banso_kit.db import Database
 from banso_kit.event_time import (
     StreamClock,
+    arrival,
     Watermarks,
     has_event_time,
     service_clock,
@@ -100,6 +101,14 @@ def test_a_stream_clock_reads_the_watermark_and_the_wall_clock_before_any_event(
     assert has_event_time(clock)
     assert wall_clock(clock) is wall
     assert has_event_time(wall)
+
+
+def test_a_record_arrives_at_the_wall_clock_or_at_its_partitions_stream_time() -> None:
+    wall = FixedClock(dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    stream = StreamClock(Watermarks(dt.timedelta(0)), before_first_event=wall)
+    # a record that came a week behind the latest event of its partition
+    assert arrival(stream, T0 + dt.timedelta(days=7)) == T0 + dt.timedelta(days=7)
+    assert arrival(wall, T0 + dt.timedelta(days=7)) == wall.now()
 
 
 def test_banso_clock_selects_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 
 from banso_contracts.envelope import Envelope
 from banso_kit.clock import Clock, SystemClock
-from banso_kit.kafka.batch import Inbound
 from banso_kit.settings import ServiceSettings
 
 
@@ -141,11 +140,12 @@ def wall_clock(clock: Clock) -> Clock:
     return clock.fallback if isinstance(clock, StreamClock) else clock
 
 
-def arrival(clock: Clock, message: Inbound) -> datetime:
-    """When a consumed record arrived, on ``clock``: for a `StreamClock` the latest event time
-    its partition had seen (its own time unless it came late), else the clock's now()."""
-    if isinstance(clock, StreamClock) and message.stream_arrival is not None:
-        return message.stream_arrival
+def arrival(clock: Clock, stream_arrival: datetime | None) -> datetime:
+    """When a consumed record arrived, on ``clock``: for a `StreamClock` its arrival in stream
+    time (the consumer's ``Inbound.stream_arrival``: the latest event time its partition had
+    seen, its own unless it came late), else the clock's now()."""
+    if isinstance(clock, StreamClock) and stream_arrival is not None:
+        return stream_arrival
     return clock.now()
 
 

@@ -143,7 +143,7 @@ class _WorkspaceBatch:
             self.imported += len(self.signals) - before
             del self.signals[before:]
         elif len(self.signals) > before:
-            arrived = arrival(self.h.clock, message)
+            arrived = arrival(self.h.clock, message.stream_arrival)
             for signal in self.signals[before:]:
                 self.arrivals[signal.event_id] = arrived
 
