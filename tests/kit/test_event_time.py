@@ -17,8 +17,8 @@ from banso_kit.clock import FixedClock, SystemClock
 from banso_kit.db import Database
 from banso_kit.event_time import (
     StreamClock,
-    arrival,
     Watermarks,
+    arrival,
     has_event_time,
     service_clock,
     service_watermarks,

@@ -54,6 +54,13 @@ class ConsumerMetrics:
             ["topic"],
             registry=registry,
         )
+        self.watermark = Gauge(
+            f"banso_{service}_event_time_watermark_seconds",
+            "The service's event-time watermark (epoch seconds): the event time its consumers "
+            "have applied everything up to, less the lateness allowance.",
+            registry=registry,
+            multiprocess_mode="livemin",
+        )
         self.lag = Gauge(
             f"banso_{service}_consumer_lag",
             "Messages not yet applied, by topic (against the log end).",

@@ -4,6 +4,7 @@ change, on a stream clock that follows the events."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -263,3 +264,84 @@ async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock
     (sent,) = nudges.of("banso.nudge.sent.v1")
     assert datetime.fromisoformat(sent["occurred_at"]) == opens + timedelta(minutes=5)
     assert nudges.of("banso.nudge.suppressed.v1") == []
+
+
+async def test_a_nudge_held_past_its_time_for_longer_than_max_trigger_age_is_never_sent(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    # 11:30 UTC: 20:30 in Tokyo, held until 09:00 there (00:00 UTC)
+    clock = ShiftedClock(datetime(2026, 3, 3, 11, 30, tzinfo=UTC))
+    async with (
+        running_notify(settings, clock) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        await put_yaml(notify, TIP, "export-tip")
+        now = clock.now()
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", now),
+            _identified("hanako", "acme", now, timezone="Asia/Tokyo"),
+            _used("hanako", "acme", now),
+        )
+        admin = notify.token()
+
+        async def held() -> bool:
+            listed = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return len(listed.json()) == 1
+
+        await eventually(held)
+        # the scheduler did not run for three days (notify was down): the morning is long gone
+        clock.advance(timedelta(days=3))
+        await notify.tick()
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+        (nudge,) = (await notify.client.get("/v1/nudges", headers=admin)).json()
+
+    assert sink.received == []
+    assert (nudge["state"], nudge["reason"]) == ("suppressed", "stale")
+
+
+async def test_a_ready_nudge_the_dispatcher_reaches_days_late_is_never_sent(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    with socket.socket() as probe:  # a port nothing listens on: the SMTP server is down
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    down = settings.model_copy(
+        update={"smtp_port": closed_port, "retry_base_s": 600.0, "retry_max_s": 600.0}
+    )
+    clock = ShiftedClock()
+    async with running_notify(down, clock) as notify:
+        await put_yaml(notify, TIP, "export-tip")
+        now = clock.now()
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", now),
+            _identified("ann", "acme", now),
+            _used("ann", "acme", now),
+        )
+        admin = notify.token()
+
+        async def failed_once() -> bool:
+            listed = (await notify.client.get("/v1/nudges", headers=admin)).json()
+            return [(n["state"], n["attempts"]) for n in listed] == [("ready", 1)]
+
+        await eventually(failed_once)
+    # notify comes back three days later, the SMTP server too: the retry is far too late
+    later = ShiftedClock(clock.now() + timedelta(days=3))
+    async with (
+        running_notify(settings, later) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+        (nudge,) = (await notify.client.get("/v1/nudges", headers=notify.token())).json()
+
+    assert sink.received == []
+    assert (nudge["state"], nudge["reason"]) == ("suppressed", "stale")
+    (event,) = nudges.of("banso.nudge.suppressed.v1")
+    assert event["detail"] == "stale"

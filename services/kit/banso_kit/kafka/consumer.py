@@ -280,6 +280,9 @@ class TransactionalConsumer:
             count(self._metrics, self._labels, raw, poison, failed, len(decoded) - len(fresh))
             for topic, late_count in late.items():
                 self._metrics.late.labels(topic=self._labels.get(topic, topic)).inc(late_count)
+            watermark = self.watermarks.watermark()
+            if watermark is not None:
+                self._metrics.watermark.set(watermark.timestamp())
 
     def _partition_key(self, tp: TopicPartition) -> tuple[str, str, int]:
         return (self.group_id, tp.topic, tp.partition)
