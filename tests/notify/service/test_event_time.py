@@ -293,11 +293,12 @@ async def test_a_nudge_held_past_its_time_for_longer_than_max_trigger_age_is_nev
             return len(listed.json()) == 1
 
         await eventually(held)
-        # the scheduler did not run for three days (notify was down): the morning is long gone
-        clock.advance(timedelta(days=3))
+        # the scheduler did not run for two days (notify was down): the morning is long gone
+        clock.advance(timedelta(days=2))
         await notify.tick()
         await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
-        (nudge,) = (await notify.client.get("/v1/nudges", headers=admin)).json()
+        tips = "/v1/nudges?playbook_id=export-tip"
+        (nudge,) = (await notify.client.get(tips, headers=admin)).json()
 
     assert sink.received == []
     assert (nudge["state"], nudge["reason"]) == ("suppressed", "stale")
@@ -328,18 +329,20 @@ async def test_a_ready_nudge_the_dispatcher_reaches_days_late_is_never_sent(
         admin = notify.token()
 
         async def failed_once() -> bool:
-            listed = (await notify.client.get("/v1/nudges", headers=admin)).json()
+            tips = "/v1/nudges?playbook_id=export-tip"
+            listed = (await notify.client.get(tips, headers=admin)).json()
             return [(n["state"], n["attempts"]) for n in listed] == [("ready", 1)]
 
         await eventually(failed_once)
-    # notify comes back three days later, the SMTP server too: the retry is far too late
-    later = ShiftedClock(clock.now() + timedelta(days=3))
+    # notify comes back two days later, the SMTP server too: the retry is far too late
+    later = ShiftedClock(clock.now() + timedelta(days=2))
     async with (
         running_notify(settings, later) as notify,
         watch_nudges(kafka_bootstrap, prefix) as nudges,
     ):
         await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
-        (nudge,) = (await notify.client.get("/v1/nudges", headers=notify.token())).json()
+        tips = "/v1/nudges?playbook_id=export-tip"
+        (nudge,) = (await notify.client.get(tips, headers=notify.token())).json()
 
     assert sink.received == []
     assert (nudge["state"], nudge["reason"]) == ("suppressed", "stale")
