@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from banso_contracts.codec import encode
 from banso_contracts.envelope import IMPORTED
@@ -17,6 +18,7 @@ from banso_contracts.events import AccountTraitsUpdated, Event, UsageRecorded, U
 from banso_kit.kafka.producer import OutgoingMessage, Producer
 from banso_notify.config import NotifySettings
 from banso_notify.main import create_app
+from banso_notify.models import Timer
 from tests.support.service import served
 from tests.support.smtp import SmtpSink
 from tests.support.waiting import eventually
@@ -348,3 +350,34 @@ async def test_a_ready_nudge_the_dispatcher_reaches_days_late_is_never_sent(
     assert (nudge["state"], nudge["reason"]) == ("suppressed", "stale")
     (event,) = nudges.of("banso.nudge.suppressed.v1")
     assert event["detail"] == "stale"
+
+
+async def test_an_event_stamped_days_ahead_schedules_nothing_in_the_future(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    clock = ShiftedClock()
+    now = clock.now()
+    skew = timedelta(seconds=settings.max_clock_skew_s)
+    async with running_notify(settings, clock) as notify:
+        await put_yaml(notify, TIP, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", now),
+            _identified("ann", "acme", now),
+            # a phone whose clock runs two days fast
+            _used("ann", "acme", now + timedelta(days=2)),
+        )
+        await sink.wait_for(1)  # decided as of now: sent now, not held until the stamped day
+        async with notify.state["runtime"].db.session() as session:
+            rows = await session.exec(select(Timer).where(Timer.playbook_id == "re-engagement-14d"))
+            (timer,) = rows.all()
+        metrics = (await notify.client.get("/metrics")).text
+        sent_at = clock.now()
+
+    assert [r.rcpt_tos[0] for r in sink.received] == ["ann@customer.test"]
+    # 14 quiet days count from no later than the wall clock plus the allowed skew
+    assert timer.due_at <= sent_at + skew + timedelta(days=14)
+    assert _metric(metrics, "banso_notify_event_times_ahead_of_clock_total") == 1

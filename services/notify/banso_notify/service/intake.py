@@ -80,6 +80,10 @@ class _WorkspaceBatch:
         self.signals: list[Signal] = []
         self.arrivals: dict[str, datetime] = {}
         self.imported = 0
+        self.ahead = 0
+        # an event time beyond this is a sender's wrong clock: nothing is scheduled on it
+        self.latest = wall_clock(intake.clock).now()
+        self.bound = self.latest + intake.max_clock_skew
         self.goal_events: list[tuple[GoalEvent, str]] = []
 
     async def apply(self, batch: list[Inbound]) -> None:
@@ -97,6 +101,8 @@ class _WorkspaceBatch:
         )
         if self.imported:
             self.h.metrics.not_acted.labels(reason="imported").inc(self.imported)
+        if self.ahead:
+            self.h.metrics.ahead_of_clock.inc(self.ahead)
         if self.signals:
             result = await self.h.planner.plan(
                 self.session,
@@ -108,15 +114,12 @@ class _WorkspaceBatch:
                 known_accounts=self.accounts,
                 known_users=self.users,
                 arrivals=self.arrivals,
-                latest=wall_clock(self.h.clock).now(),
-                skew=self.h.max_clock_skew,
+                latest=self.latest,
             )
             for outcome, count in result.decisions.items():
                 self.h.metrics.decisions.labels(outcome=outcome).inc(count)
             if result.stale:
                 self.h.metrics.not_acted.labels(reason="stale").inc(result.stale)
-            if result.ahead_of_clock:
-                self.h.metrics.ahead_of_clock.inc(result.ahead_of_clock)
 
     async def _prefetch(self, batch: list[Inbound]) -> None:
         user_ids: set[str] = set()
@@ -137,6 +140,8 @@ class _WorkspaceBatch:
         )
 
     async def _one(self, message: Inbound, playbooks: list[StoredPlaybook]) -> None:
+        if message.envelope.time > self.bound:
+            self.ahead += 1
         before = len(self.signals)
         await self._remember(message, playbooks)
         if message.envelope.imported:
@@ -178,6 +183,11 @@ class _WorkspaceBatch:
                 )
             )
 
+    def _bounded(self, moment: datetime) -> datetime:
+        """An event time, never beyond the wall clock plus the allowed skew (timers and
+        last-seen times armed on a sender's fast clock would fire late, or never)."""
+        return min(moment, self.bound)
+
     def _user(self, user_id: str) -> UserRow | None:
         return self.users.get(user_id)
 
@@ -200,7 +210,7 @@ class _WorkspaceBatch:
                     account_id=event.account_id,
                     traits=None,
                     signed_up_at=None,
-                    seen_at=event.timestamp,
+                    seen_at=self._bounded(event.timestamp),
                 )
             )
         elif event.user_id and user is not None:
@@ -208,8 +218,9 @@ class _WorkspaceBatch:
                 user.account_id = event.account_id
             # last-seen times are written in one statement for the batch (see `_write_seen`)
             seen = self.seen.get(event.user_id)
-            if seen is None or event.timestamp > seen:
-                self.seen[event.user_id] = event.timestamp
+            at = self._bounded(event.timestamp)
+            if seen is None or at > seen:
+                self.seen[event.user_id] = at
         if account_id is None:
             return  # nobody to nudge at an unknown account
         for stored in playbooks:
@@ -222,7 +233,7 @@ class _WorkspaceBatch:
                     playbook_id=stored.playbook.id,
                     account_id=account_id,
                     user_id=event.user_id,
-                    last_seen_at=event.timestamp,
+                    last_seen_at=self._bounded(event.timestamp),
                 )
                 self._arm(timer)
             elif (
@@ -261,7 +272,7 @@ class _WorkspaceBatch:
     def _identified(self, event: UserIdentified, playbooks: list[StoredPlaybook]) -> None:
         existing = self._user(event.user_id)
         is_new = existing is None or existing.signed_up_at is None
-        signed_up = _instant(event.traits.get("created_at")) or event.timestamp
+        signed_up = self._bounded(_instant(event.traits.get("created_at")) or event.timestamp)
         row = directory.merge_user(
             existing,
             workspace_id=self.workspace_id,

@@ -1,7 +1,7 @@
 """From trigger signals to planned nudges, a batch at a time.
 
 Each signal is decided in event time: as of when it happened (never later than ``latest``, the
-wall clock: an event time ahead of it is a sender's wrong clock, decided as of now and counted),
+wall clock: an event time ahead of it is a sender's wrong clock, decided as of now),
 and suppressed as ``stale`` when it arrived (``arrivals``, else ``now``) longer than the
 playbook's ``max_trigger_age`` after it happened.
 
@@ -65,8 +65,6 @@ class Candidate:
 @dataclass
 class PlanResult:
     decisions: dict[str, int] = field(default_factory=dict)
-    #: signals whose event time lay beyond the wall clock plus the allowed skew
-    ahead_of_clock: int = 0
     #: candidates suppressed because their trigger was too old
     stale: int = 0
 
@@ -128,13 +126,11 @@ class Planner:
         known_users: dict[str, UserRow] | None = None,
         arrivals: Mapping[str, datetime] | None = None,
         latest: datetime | None = None,
-        skew: timedelta = timedelta(0),
     ) -> PlanResult:
         """Decide every recipient of every playbook the signals trigger.
 
         ``now`` is the service's clock. ``arrivals`` says when each signal's event arrived (by
-        event id; default ``now``); ``latest`` is the wall clock (default ``now``) and ``skew``
-        how far ahead of it an event time may lie before it is counted as a wrong clock.
+        event id; default ``now``); ``latest`` is the wall clock (default ``now``).
         ``known_accounts``/``known_users`` are rows the caller already loaded in this session
         (the consumer has them): they are not read again.
         """
@@ -143,10 +139,7 @@ class Planner:
         bound = now if latest is None else latest
         times: dict[str, tuple[datetime, timedelta]] = {}
         for signal in signals:
-            at = signal.occurred_at
-            if at > bound + skew:
-                result.ahead_of_clock += 1
-            at = min(at, bound)
+            at = min(signal.occurred_at, bound)
             times[signal.event_id] = (at, arrived.get(signal.event_id, now) - signal.occurred_at)
         matches = [
             (stored, signal)
