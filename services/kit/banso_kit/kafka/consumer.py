@@ -104,6 +104,9 @@ class TransactionalConsumer:
         self._offsets = OffsetStore(tables)
         self.progress = ConsumerProgress(group_id, self._labels, stall_after_s)
         self.watermarks = watermarks if watermarks is not None else Watermarks(timedelta(0))
+        # the highest offset whose event time the watermarks have seen, per partition: a batch
+        # retried after a temporary error is not observed (nor counted late) twice
+        self._observed: dict[tuple[str, int], int] = {}
         self._watch = LogWatch(self.progress, metrics)
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
@@ -294,8 +297,11 @@ class TransactionalConsumer:
         observed = []
         for message in messages:
             key = (self.group_id, message.topic, message.partition)
-            if self.watermarks.observe(key, event_time(message.envelope)):
-                late[message.topic] = late.get(message.topic, 0) + 1
+            where = (message.topic, message.partition)
+            if message.offset > self._observed.get(where, -1):
+                self._observed[where] = message.offset
+                if self.watermarks.observe(key, event_time(message.envelope)):
+                    late[message.topic] = late.get(message.topic, 0) + 1
             arrival = self.watermarks.partition_latest(key)
             observed.append(replace(message, stream_arrival=arrival))
         return observed, late
@@ -320,6 +326,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         # so there is nothing to flush here.
         for tp in revoked:
             self._owner._positions.stored.pop(tp, None)
+            self._owner._observed.pop((tp.topic, tp.partition), None)
         self._owner.watermarks.released(self._owner._partition_key(tp) for tp in revoked)
         self._owner.progress.released(revoked)
 
