@@ -69,6 +69,8 @@ _HEADER_DESCRIPTIONS: dict[str, str] = {
     "ce_workspace": "The workspace (tenant); equals the payload's `workspace_id`. Absent only "
     "on dead letters whose workspace could not be read.",
     "ce_correlationid": "Correlation id shared by everything one request or message caused.",
+    "ce_bansoorigin": "`import` on events sent as history through ingest's `/v1/import` "
+    "(remembered, never acted on: notify nudges on none of them); absent on live events.",
     "content-type": "`application/json` (the payload's CloudEvents `datacontenttype`).",
 }
 _REQUIRED_HEADERS = [

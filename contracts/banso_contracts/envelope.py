@@ -29,9 +29,12 @@ _HEADERS: dict[str, str] = {
     "ce_subject": "subject",
     "ce_workspace": "workspace",
     "ce_correlationid": "correlationid",
+    "ce_bansoorigin": "bansoorigin",
     "content-type": "datacontenttype",
 }
-_OPTIONAL_HEADERS = frozenset({"ce_workspace", "ce_correlationid"})
+_OPTIONAL_HEADERS = frozenset({"ce_workspace", "ce_correlationid", "ce_bansoorigin"})
+IMPORTED: Final = "import"
+"""``bansoorigin`` of events a product system sent as history (ingest's ``/v1/import``)."""
 
 
 class Envelope(BaseModel):
@@ -39,7 +42,9 @@ class Envelope(BaseModel):
 
     ``workspace`` (an extension attribute) is the tenant; it is absent only on dead letters whose
     workspace could not be read. ``correlationid`` (extension) ties together the logs of
-    everything one request or message caused.
+    everything one request or message caused. ``bansoorigin`` (extension) is ``import`` on
+    events sent as history through ingest's ``/v1/import``: they are facts to remember, never a
+    reason to act (notify never nudges on them); absent on live events.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -51,8 +56,16 @@ class Envelope(BaseModel):
     subject: str = Field(min_length=1, description="What it is about: usually the account.")
     workspace: str | None = Field(default=None, min_length=1, description="The tenant.")
     correlationid: str | None = Field(default=None, min_length=1, description="Correlation id.")
+    bansoorigin: Literal["import"] | None = Field(
+        default=None, description="`import` on history sent through `/v1/import`; else absent."
+    )
     specversion: Literal["1.0"] = SPEC_VERSION
     datacontenttype: Literal["application/json"] = CONTENT_TYPE
+
+    @property
+    def imported(self) -> bool:
+        """Sent as history (``/v1/import``), not as something happening now."""
+        return self.bansoorigin == IMPORTED
 
     def to_headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers in binary content mode; values are UTF-8, ``time`` is RFC 3339."""

@@ -26,7 +26,8 @@ from banso_bridge.service.themes import ThemeBook
 from banso_bridge.service.ticketing import TicketWorker
 from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH
 from banso_kit.app import service_app
-from banso_kit.clock import Clock, SystemClock
+from banso_kit.clock import Clock
+from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.logging import configure_logging
 from banso_kit.openapi import TOKEN_ERRORS
 from banso_kit.runtime import Runtime
@@ -54,7 +55,10 @@ def create_app(
     sink: TicketSink | None = None,
 ) -> FastAPI:
     """The bridge app; `clock` and `sink` are injectable for tests."""
-    the_clock: Clock = clock or SystemClock()
+    # The clock BANSO_CLOCK selects (the wall clock, or the watermark of what the consumers
+    # applied); tests and simulations may pass their own.
+    watermarks = service_watermarks(settings)
+    the_clock: Clock = clock or service_clock(settings, watermarks)
     registry = CollectorRegistry()
 
     @asynccontextmanager
@@ -62,7 +66,7 @@ def create_app(
         metrics = BridgeMetrics(registry)
         async with (
             httpx.AsyncClient(timeout=settings.sink_timeout_s) as client,
-            Runtime(settings, tables=KIT, registry=registry) as runtime,
+            Runtime(settings, tables=KIT, registry=registry, watermarks=watermarks) as runtime,
         ):
             ticket_sink = sink or build_sink(settings, client, the_clock)
             worker = (

@@ -30,8 +30,9 @@ from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
 from banso_ingest.service.intake import Intake
 from banso_kit.app import include_operator_routes
-from banso_kit.clock import Clock, SystemClock
+from banso_kit.clock import Clock
 from banso_kit.errors import install_error_handlers
+from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
 from banso_kit.logging import configure_logging, correlation_id
@@ -50,13 +51,16 @@ class State(TypedDict):
 
 def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastAPI:
     """The ingest app; `clock` is injectable for tests and simulations."""
-    the_clock: Clock = clock or SystemClock()
+    # The clock BANSO_CLOCK selects (the wall clock, or the watermark of what the consumers
+    # applied); tests and simulations may pass their own.
+    watermarks = service_watermarks(settings)
+    the_clock: Clock = clock or service_clock(settings, watermarks)
     registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         async with (
-            Runtime(settings, tables=KIT, registry=registry) as runtime,
+            Runtime(settings, tables=KIT, registry=registry, watermarks=watermarks) as runtime,
             contextlib.AsyncExitStack() as stack,
         ):
             metrics = IngestMetrics(registry)

@@ -48,6 +48,19 @@ class ConsumerMetrics:
             "Redelivered events dropped because their id was already applied.",
             registry=registry,
         )
+        self.late = Counter(
+            f"banso_{service}_late_events_total",
+            "Events older than the watermark when they arrived (applied all the same), by topic.",
+            ["topic"],
+            registry=registry,
+        )
+        self.watermark = Gauge(
+            f"banso_{service}_event_time_watermark_seconds",
+            "The service's event-time watermark (epoch seconds): the event time its consumers "
+            "have applied everything up to, less the lateness allowance.",
+            registry=registry,
+            multiprocess_mode="livemin",
+        )
         self.lag = Gauge(
             f"banso_{service}_consumer_lag",
             "Messages not yet applied, by topic (against the log end).",

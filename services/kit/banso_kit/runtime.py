@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from banso_contracts.topics import ALL_TOPICS, TOKEN_REVOCATIONS, Topic
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
+from banso_kit.event_time import Watermarks, service_watermarks
 from banso_kit.health import Check
 from banso_kit.kafka.admin import ensure_topics
 from banso_kit.kafka.consumer import Handler, TransactionalConsumer
@@ -47,6 +48,7 @@ class Runtime:
         registry: CollectorRegistry,
         create_topics: bool = True,
         kafka_startup_timeout_s: float = 60.0,
+        watermarks: Watermarks | None = None,
     ) -> None:
         self.settings = settings
         self.tables = tables
@@ -71,6 +73,8 @@ class Runtime:
             client_options=settings.kafka_consumer_options(),
             client_id=f"banso-{settings.service_name}-revocations",
         )
+        # Event time of what the consumers applied (a `StreamClock` reads its watermark).
+        self.watermarks = watermarks if watermarks is not None else service_watermarks(settings)
         self.consumers: list[TransactionalConsumer] = []
         # Every consumer whose progress /readyz reports and an operator can repair.
         self.watched: list[Watched] = []
@@ -160,6 +164,7 @@ class Runtime:
             client_id=f"banso-{self.settings.service_name}",
             client_options=self.settings.kafka_consumer_options(),
             stall_after_s=self.settings.consumer_stall_after_s,
+            watermarks=self.watermarks,
         )
         self.consumers.append(consumer)
         self.watch(consumer)

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
+ClockKind = Literal["system", "stream"]
 
 _PLACEHOLDERS = frozenset(
     {"", "change-me", "changeme", "secret", "placeholder", "dev", "development", "test", "xxx"}
@@ -86,6 +87,18 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("BANSO_LOG_LEVEL", "log_level")
     )
+    # The clock every part of the service reads: `system` (the wall clock) or `stream` (the
+    # watermark of the events consumed, for demos and replays; refused in production).
+    clock: ClockKind = Field(
+        default="system", validation_alias=AliasChoices("BANSO_CLOCK", "clock")
+    )
+    # Seconds an event may arrive behind the latest one of its partition before it counts as
+    # late; the watermark trails the latest event time by this much.
+    event_lateness_s: float = Field(
+        default=300.0,
+        ge=0,
+        validation_alias=AliasChoices("BANSO_EVENT_LATENESS_S", "event_lateness_s"),
+    )
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -113,6 +126,11 @@ class ServiceSettings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / (self.service_name + '.db')}"
         if self.env == "production":
+            if self.clock == "stream":
+                raise ValueError(
+                    "BANSO_CLOCK=stream is for demos and replays: in production the wall clock "
+                    "decides when work runs; unset BANSO_CLOCK or set it to `system`"
+                )
             for name in ("secret", "admin_token"):
                 if is_placeholder_secret(getattr(self, name)):
                     env_name = "BANSO_SECRET" if name == "secret" else "BANSO_ADMIN_TOKEN"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from banso_kit.production import require_remote_host, require_remote_url
@@ -47,6 +47,9 @@ class NotifySettings(ServiceSettings):
     scheduler_interval_s: float = 1.0
     # How long playbooks and policies are cached per workspace (seconds).
     catalog_ttl_s: float = 2.0
+    # Seconds an event time may lie ahead of the wall clock (a sender's clock running fast)
+    # before it is counted; either way a decision is never about a moment after now.
+    max_clock_skew_s: float = Field(default=300.0, ge=0)
 
     # Crash tests only: die (SIGKILL) at this point of the first send. Refused in production.
     fault_point: Literal["after_claim", "after_accept"] | None = None

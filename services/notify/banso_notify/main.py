@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import TypedDict
 
 import httpx
@@ -13,7 +14,8 @@ from prometheus_client import CollectorRegistry
 
 from banso_contracts.topics import ACCOUNT_TRAITS, HEALTH, TICKETS, USAGE, USER_TRAITS
 from banso_kit.app import service_app
-from banso_kit.clock import Clock, SystemClock
+from banso_kit.clock import Clock
+from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.logging import configure_logging
 from banso_kit.openapi import TOKEN_ERRORS, errors
 from banso_kit.runtime import Runtime
@@ -45,11 +47,16 @@ class State(TypedDict):
 
 def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastAPI:
     registry = CollectorRegistry()
-    the_clock = clock or SystemClock()
+    # The clock BANSO_CLOCK selects (the wall clock, or the watermark of what the consumers
+    # applied); tests and simulations may pass their own.
+    watermarks = service_watermarks(settings)
+    the_clock: Clock = clock or service_clock(settings, watermarks)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        async with Runtime(settings, tables=KIT, registry=registry) as runtime:
+        async with Runtime(
+            settings, tables=KIT, registry=registry, watermarks=watermarks
+        ) as runtime:
             metrics = NotifyMetrics(registry)
             catalog = Catalog(ttl_s=settings.catalog_ttl_s)
             http = httpx.AsyncClient(timeout=settings.http_timeout_s)
@@ -104,6 +111,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                     clock=the_clock,
                     metrics=metrics,
                     wake_dispatcher=dispatcher.wake,
+                    max_clock_skew=timedelta(seconds=settings.max_clock_skew_s),
                 ),
             )
             scheduler = Scheduler(
@@ -115,6 +123,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 clock=the_clock,
                 wake_dispatcher=dispatcher.wake,
                 interval_s=settings.scheduler_interval_s,
+                metrics=metrics,
             )
             tasks = [
                 asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),

@@ -19,6 +19,20 @@ class NotifyMetrics:
             ["outcome"],
             registry=registry,
         )
+        self.not_acted = Counter(
+            "banso_notify_triggers_not_acted_total",
+            "Triggers notify did not act on, by reason: imported (events sent as history "
+            "through /v1/import; remembered, never nudged on) and stale (older than the "
+            "playbook's max_trigger_age; each is also a nudge suppressed with reason stale).",
+            ["reason"],
+            registry=registry,
+        )
+        self.ahead_of_clock = Counter(
+            "banso_notify_event_times_ahead_of_clock_total",
+            "Trigger events stamped beyond the wall clock plus the allowed skew (decided as of "
+            "now: nothing is scheduled on a sender's wrong clock).",
+            registry=registry,
+        )
         self.nudges = Counter(
             "banso_notify_deliveries_total",
             "Delivery results by channel (sent, retry, dead).",

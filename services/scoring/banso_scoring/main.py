@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from banso_kit.app import service_app
-from banso_kit.clock import Clock, SystemClock
+from banso_kit.clock import Clock
+from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.logging import configure_logging
 from banso_kit.openapi import TOKEN_ERRORS
 from banso_kit.runtime import Runtime, supervise
@@ -36,12 +37,17 @@ class State(TypedDict):
 
 def create_app(settings: ScoringSettings, *, clock: Clock | None = None) -> FastAPI:
     """The scoring app; ``clock`` is injectable for simulations and tests."""
-    the_clock: Clock = clock or SystemClock()
+    # The clock BANSO_CLOCK selects (the wall clock, or the watermark of what the consumers
+    # applied); tests and simulations may pass their own.
+    watermarks = service_watermarks(settings)
+    the_clock: Clock = clock or service_clock(settings, watermarks)
     registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[State]:
-        async with Runtime(settings, tables=KIT, registry=registry) as runtime:
+        async with Runtime(
+            settings, tables=KIT, registry=registry, watermarks=watermarks
+        ) as runtime:
             consumer = ScoringConsumer(settings, runtime, ScoringMetrics(registry), clock=the_clock)
             runtime.watch(consumer)
             task = asyncio.create_task(supervise(consumer), name="scoring-consumer")

@@ -66,6 +66,7 @@ def service_env(sinks: Sinks, base: Mapping[str, str] | None = None) -> dict[str
     env = dict(os.environ if base is None else base)
     env.update(
         {
+            "BANSO_CLOCK": "stream",  # 90 simulated days run on the events' own time
             "NOTIFY_SMTP_HOST": "127.0.0.1",
             "NOTIFY_SMTP_PORT": str(sinks.smtp_port),
             "NOTIFY_SMTP_SECURITY": "none",

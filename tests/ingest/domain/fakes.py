@@ -81,7 +81,12 @@ class FakePublisher:
         self.fail = False
 
     async def publish(
-        self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
+        self,
+        records: Sequence[Outgoing],
+        *,
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
     ) -> None:
         if self.fail:
             raise PublishFailed("broker unreachable")

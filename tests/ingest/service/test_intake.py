@@ -120,7 +120,12 @@ async def test_when_kafka_fails_nothing_is_claimed_so_the_retry_is_published() -
 
 class StuckPublisher:
     async def publish(
-        self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
+        self,
+        records: Sequence[Outgoing],
+        *,
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
     ) -> None:
         await asyncio.Event().wait()
 

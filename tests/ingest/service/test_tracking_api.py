@@ -130,6 +130,38 @@ async def test_import_is_an_alias_of_batch_and_gzip_bodies_are_read(ingest: Inge
     assert len(await records_with(ingest, USAGE, {message_id})) == 1
 
 
+async def test_imported_events_are_marked_as_history_and_live_ones_are_not(
+    ingest: IngestServer,
+) -> None:
+    imported, live = mid(), mid()
+    sixty_days_ago = "2026-01-01T09:00:00Z"
+    async with client(ingest) as http:
+        backfill = await http.post(
+            "/v1/import",
+            json={
+                "batch": [
+                    {
+                        "type": "track",
+                        "userId": "u-9",
+                        "event": "Report Exported",
+                        "messageId": imported,
+                        "timestamp": sixty_days_ago,
+                    }
+                ]
+            },
+        )
+        now = await http.post(
+            "/v1/track", json={"userId": "u-9", "event": "Report Exported", "messageId": live}
+        )
+    assert (backfill.status_code, now.status_code) == (200, 200), backfill.text
+    records = {
+        r.value["message_id"]: r for r in await records_with(ingest, USAGE, {imported, live})
+    }
+    assert records[imported].headers["ce_bansoorigin"] == "import"
+    assert records[imported].headers["ce_time"] == sixty_days_ago
+    assert "ce_bansoorigin" not in records[live].headers
+
+
 async def test_the_write_key_may_come_in_the_body(ingest: IngestServer) -> None:
     message_id = mid()
     async with client(ingest, auth=False) as http:

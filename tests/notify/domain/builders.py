@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from banso_notify.domain.caps import SentRecord
@@ -63,6 +63,7 @@ def request(
     step: int = 0,
     goal_reached: bool = False,
     planned_at: datetime | None = None,
+    trigger_age: timedelta | None = None,
 ) -> DecisionInput:
     book = book or playbook()
     facts = facts or account()
@@ -80,6 +81,7 @@ def request(
         due_at=due_at,
         goal_reached=goal_reached,
         planned_at=planned_at,
+        trigger_age=trigger_age,
     )
 
 

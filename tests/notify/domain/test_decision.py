@@ -280,3 +280,27 @@ def test_band_filters_use_the_accounts_health() -> None:
     assert (
         decide(request(book, facts=account(band=Band.GREEN)), POLICY, NOW).outcome is Outcome.SKIP
     )
+
+
+def test_a_trigger_older_than_max_trigger_age_is_suppressed_as_stale() -> None:
+    day_old = timedelta(hours=24, minutes=1)
+
+    stale = decide(request(trigger_age=day_old), POLICY, NOW)
+    patient = decide(request(playbook(max_trigger_age="3d"), trigger_age=day_old), POLICY, NOW)
+
+    assert (stale.outcome, stale.reason) == (Outcome.SUPPRESS, SuppressReason.STALE)
+    assert patient.outcome is Outcome.SEND
+    assert decide(request(trigger_age=timedelta(hours=23)), POLICY, NOW).outcome is Outcome.SEND
+
+
+def test_a_stale_trigger_is_not_held_for_a_wait_step_or_quiet_hours() -> None:
+    night_owl = Recipient.for_user(user(timezone="Asia/Tokyo"), "acme")
+    old = timedelta(days=40)
+
+    waiting = decide(request(due_at=NOW + timedelta(days=2), trigger_age=old), POLICY, NOW)
+    at_night = decide(
+        request(recipient=night_owl, trigger_age=old), POLICY, NOW + timedelta(hours=2)
+    )
+
+    assert waiting.reason == SuppressReason.STALE
+    assert at_night.reason == SuppressReason.STALE

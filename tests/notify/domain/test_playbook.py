@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from banso_notify.builtin import builtin_playbook_sources, builtin_playbooks
@@ -162,3 +164,11 @@ def test_builtin_playbooks_load_with_japanese_and_english_texts() -> None:
     for book in books:
         for step in book.send_steps():
             assert set(book.templates[step.send.template]) == {"en", "ja"}
+
+
+def test_max_trigger_age_defaults_to_a_day_and_must_be_a_positive_duration() -> None:
+    assert parse_playbook(GOOD).max_trigger_age == timedelta(hours=24)
+    assert parse_playbook(GOOD + "max_trigger_age: 3d\n").max_trigger_age == timedelta(days=3)
+    assert "duration" in parse_errors(GOOD + "max_trigger_age: soon\n")["max_trigger_age"]
+    assert "1s to 365d" in parse_errors(GOOD + "max_trigger_age: 0s\n")["max_trigger_age"]
+    assert "1s to 365d" in parse_errors(GOOD + "max_trigger_age: 400d\n")["max_trigger_age"]

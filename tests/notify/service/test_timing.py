@@ -103,11 +103,11 @@ async def test_fourteen_quiet_days_bring_one_re_engagement_email(
             prefix,
             account_traits(quiet),
             account_traits(busy),
-            identified("sleepy", quiet),
-            identified("active", busy),
+            # long-standing users (signed up a month before): no onboarding is due
+            identified("sleepy", quiet, created_at=(start - timedelta(days=30)).isoformat()),
+            identified("active", busy, created_at=(start - timedelta(days=30)).isoformat()),
             used("sleepy", quiet, at=start),
             used("active", busy, at=start),
-            used("active", busy, at=start + timedelta(days=10)),
         )
 
         async def armed() -> bool:
@@ -115,7 +115,16 @@ async def test_fourteen_quiet_days_bring_one_re_engagement_email(
             return listed.status_code == 200 and await _timers(notify, "re-engagement-14d") == 2
 
         await eventually(armed)
-        clock.advance(timedelta(days=14, minutes=1))
+        clock.advance(timedelta(days=10))
+        await publish(kafka_bootstrap, prefix, used("active", busy, at=clock.now()))
+
+        async def active_again() -> bool:
+            async with notify.state["runtime"].db.session() as session:
+                rows = await session.exec(select(Timer).where(Timer.user_id == "active"))
+                return any(t.due_at > start + timedelta(days=20) for t in rows.all())
+
+        await eventually(active_again)
+        clock.advance(timedelta(days=4, minutes=1))
         await notify.tick()
         await notify.tick()
         await sink.wait_for(1)

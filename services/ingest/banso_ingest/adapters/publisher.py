@@ -73,13 +73,21 @@ class KafkaPublisher:
         self._producer = self._batcher = None
 
     async def publish(
-        self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
+        self,
+        records: Sequence[Outgoing],
+        *,
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
     ) -> None:
         producer, batcher = self._producer, self._batcher
         if producer is None or batcher is None:
             raise PublishFailed("the Kafka producer is being replaced")
         writer = RecordWriter(
-            workspace_id=workspace_id, source_id=source_id, correlation_id=self._correlation_id()
+            workspace_id=workspace_id,
+            source_id=source_id,
+            correlation_id=self._correlation_id(),
+            origin=origin,
         )
         started = time.perf_counter()
         pending: set[asyncio.Future[None]] = set()

@@ -56,13 +56,20 @@ class RecordWriter:
     """Writes the records of one request; what they all share is encoded once."""
 
     def __init__(
-        self, *, workspace_id: str, source_id: str, correlation_id: str | None = None
+        self,
+        *,
+        workspace_id: str,
+        source_id: str,
+        correlation_id: str | None = None,
+        origin: str | None = None,
     ) -> None:
         self._workspace_id = workspace_id
         self._source_id = source_id
         shared = [*_CONSTANT_HEADERS, ("ce_workspace", workspace_id.encode())]
         if correlation_id is not None:
             shared.append(("ce_correlationid", correlation_id.encode()))
+        if origin is not None:
+            shared.append(("ce_bansoorigin", origin.encode()))
         self._shared = shared
 
     def record(self, outgoing: Outgoing) -> Record:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from banso_contracts.envelope import IMPORTED
 from banso_ingest.api.deps import IngestContext, IngestDep
 from banso_ingest.api.handling import admitted, answer, authenticate, read_json
 from banso_ingest.api.shapes import SINGLE, Accepted, Batch, body_of
@@ -33,7 +34,11 @@ _SINGLE = {
 
 
 async def _ingest(
-    request: Request, ingest: IngestContext, endpoint: str, kind: MessageType | None
+    request: Request,
+    ingest: IngestContext,
+    endpoint: str,
+    kind: MessageType | None,
+    origin: str | None = None,
 ) -> Response:
     async with admitted(request, ingest, endpoint):
         read = await read_json(request, ingest)
@@ -51,7 +56,7 @@ async def _ingest(
                 body_bytes=read.size,
             )
         source = await authenticate(ingest, read.header_key, parsed.write_key)
-        result = await ingest.intake.track(parsed, source)
+        result = await ingest.intake.track(parsed, source, origin=origin)
         return answer(ingest, endpoint, result, single=kind is not None)
 
 
@@ -67,11 +72,15 @@ async def batch(request: Request, ingest: IngestDep) -> Response:
 
 
 @router.post(
-    "/v1/import", summary="Legacy alias of /v1/batch.", responses=ANSWERS, openapi_extra=_BATCH
+    "/v1/import",
+    summary="Send history: a batch marked as imported.",
+    responses=ANSWERS,
+    openapi_extra=_BATCH,
 )
 async def import_(request: Request, ingest: IngestDep) -> Response:
-    """Legacy alias of `/v1/batch`, kept for Segment clients that still use it."""
-    return await _ingest(request, ingest, "batch", None)
+    """Send past events (a backfill) as a batch, like `/v1/batch`: they count for health and
+    history in their own time, and each is marked as imported, so none triggers a nudge."""
+    return await _ingest(request, ingest, "import", None, IMPORTED)
 
 
 @router.post("/v1/b", summary="analytics.js's path for /v1/batch.", include_in_schema=False)

@@ -75,11 +75,17 @@ class GroupDirectory(Protocol):
 class EventPublisher(Protocol):
     """Publishes records and returns only once the broker acknowledged every one (acks=all).
 
-    Raises `PublishFailed` when it cannot; the intake bounds how long it waits.
+    Raises `PublishFailed` when it cannot; the intake bounds how long it waits. ``origin``
+    (``import`` for `/v1/import`) is stamped on every record's envelope (``bansoorigin``).
     """
 
     async def publish(
-        self, records: Sequence[Outgoing], *, workspace_id: str, source_id: str
+        self,
+        records: Sequence[Outgoing],
+        *,
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
     ) -> None: ...
 
 

@@ -100,11 +100,14 @@ class Intake:
         self._feedback_events = feedback_events
         self._publish_timeout = publish_timeout
 
-    async def track(self, parsed: ParsedRequest, source: SourceRef) -> IngestResult:
-        """Ingest the valid messages of a tracking request (single event or batch)."""
+    async def track(
+        self, parsed: ParsedRequest, source: SourceRef, *, origin: str | None = None
+    ) -> IngestResult:
+        """Ingest the valid messages of a tracking request (single event or batch); ``origin``
+        marks every record's envelope (``import``: history sent through `/v1/import`)."""
         intents, late_rejections = classify(parsed.messages, feedback_events=self._feedback_events)
         rejections = sorted(parsed.rejections + tuple(late_rejections), key=_by_index)
-        return await self._ingest(intents, rejections, parsed.received, source)
+        return await self._ingest(intents, rejections, parsed.received, source, origin)
 
     async def feedback(
         self, items: Sequence[FeedbackItem], rejections: Sequence[Rejection], source: SourceRef
@@ -120,6 +123,7 @@ class Intake:
         rejections: list[Rejection],
         received: int,
         source: SourceRef,
+        origin: str | None = None,
     ) -> IngestResult:
         unique, duplicates = split_repeats(intents)
         if not unique:
@@ -140,7 +144,7 @@ class Intake:
         fresh = [i for i in unique if i.message_id in claim.claimed]
         try:
             assignment = await self._assign(fresh, source)
-            await self._publish(assignment.records, source)
+            await self._publish(assignment.records, source, origin)
         except BaseException:
             await self._release(source, claim, claim.claimed)
             raise
@@ -168,13 +172,18 @@ class Intake:
             known_groups=known,
         )
 
-    async def _publish(self, records: list[Outgoing], source: SourceRef) -> None:
+    async def _publish(
+        self, records: list[Outgoing], source: SourceRef, origin: str | None
+    ) -> None:
         if not records:
             return
         try:
             async with asyncio.timeout(self._publish_timeout):
                 await self._publisher.publish(
-                    records, workspace_id=source.workspace_id, source_id=source.source_id
+                    records,
+                    workspace_id=source.workspace_id,
+                    source_id=source.source_id,
+                    origin=origin,
                 )
         except TimeoutError:
             raise PublishFailed(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiokafka import TopicPartition
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -46,6 +47,9 @@ class Inbound:
     headers: tuple[tuple[str, bytes], ...]
     envelope: Envelope
     event: Event
+    #: the latest event time its partition had seen once it arrived (its arrival in stream
+    #: time: its own time unless it came late); set by the consumer
+    stream_arrival: datetime | None = None
 
 
 Handler = Callable[[AsyncSession, Sequence[Inbound]], Awaitable[None]]

@@ -15,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
 from banso_kit.db import Database
+from banso_kit.event_time import Watermarks, event_time
 from banso_kit.kafka.batch import (
     TEMPORARY_ERRORS,
     Handler,
@@ -80,6 +82,7 @@ class TransactionalConsumer:
         client_id: str | None = None,
         client_options: dict[str, Any] | None = None,
         stall_after_s: float = DEFAULT_STALL_AFTER_S,
+        watermarks: Watermarks | None = None,
     ) -> None:
         self._db = db
         self._tables = tables
@@ -100,6 +103,10 @@ class TransactionalConsumer:
         self._positions = _Positions()
         self._offsets = OffsetStore(tables)
         self.progress = ConsumerProgress(group_id, self._labels, stall_after_s)
+        self.watermarks = watermarks if watermarks is not None else Watermarks(timedelta(0))
+        # the highest offset whose event time the watermarks have seen, per partition: a batch
+        # retried after a temporary error is not observed (nor counted late) twice
+        self._observed: dict[tuple[str, int], int] = {}
         self._watch = LogWatch(self.progress, metrics)
         self._stopping = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
@@ -157,6 +164,7 @@ class TransactionalConsumer:
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, 10.0)
                 await self._watch.refresh(consumer)
+                self._mark_idle()
                 if self._dedupe and loop.time() - last_prune > 600:
                     async with self._db.session() as session:
                         await prune_repeats(
@@ -185,6 +193,7 @@ class TransactionalConsumer:
             stored = await self._offsets.load(session, group_id=self.group_id)
         self._positions.generation += 1
         self.progress.taken({tp: stored.get(tp) for tp in partitions})
+        self.watermarks.assigned(self._partition_key(tp) for tp in partitions)
         # A stored offset beyond the log's end is never sought: the client would go back to the
         # log's start, and every record there would look like one applied already. The
         # partition is held (paused, its records never applied) until an operator says where
@@ -253,6 +262,7 @@ class TransactionalConsumer:
                 fresh = await drop_repeats(
                     session, self._tables, group_id=self.group_id, messages=decoded
                 )
+            fresh, late = self._observe(fresh)
             failed = await handle_isolating(self._handler, session, fresh)
             if self._dedupe and failed:
                 await forget_repeats(
@@ -278,6 +288,34 @@ class TransactionalConsumer:
             self._on_commit()
         if self._metrics is not None:
             count(self._metrics, self._labels, raw, poison, failed, len(decoded) - len(fresh))
+            for topic, late_count in late.items():
+                self._metrics.late.labels(topic=self._labels.get(topic, topic)).inc(late_count)
+            watermark = self.watermarks.watermark()
+            if watermark is not None:
+                self._metrics.watermark.set(watermark.timestamp())
+
+    def _partition_key(self, tp: TopicPartition) -> tuple[str, str, int]:
+        return (self.group_id, tp.topic, tp.partition)
+
+    def _observe(self, messages: list[Inbound]) -> tuple[list[Inbound], dict[str, int]]:
+        """Feed every record's event time to the watermarks, in partition order; each record
+        learns its arrival in stream time. Late records are counted per topic, never dropped."""
+        late: dict[str, int] = {}
+        observed = []
+        for message in messages:
+            key = (self.group_id, message.topic, message.partition)
+            where = (message.topic, message.partition)
+            if message.offset > self._observed.get(where, -1):
+                self._observed[where] = message.offset
+                if self.watermarks.observe(key, event_time(message.envelope)):
+                    late[message.topic] = late.get(message.topic, 0) + 1
+            arrival = self.watermarks.partition_latest(key)
+            observed.append(replace(message, stream_arrival=arrival))
+        return observed, late
+
+    def _mark_idle(self) -> None:
+        for tp in self._positions.stored:
+            self.watermarks.set_idle(self._partition_key(tp), self.progress.caught_up(tp))
 
     def lag(self) -> int | None:
         """Messages not yet applied across assigned partitions, against the log end (None until
@@ -295,6 +333,8 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         # so there is nothing to flush here.
         for tp in revoked:
             self._owner._positions.stored.pop(tp, None)
+            self._owner._observed.pop((tp.topic, tp.partition), None)
+        self._owner.watermarks.released(self._owner._partition_key(tp) for tp in revoked)
         self._owner.progress.released(revoked)
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:

@@ -102,6 +102,13 @@ class ConsumerProgress:
                 # Nothing waits: being idle is not being stuck.
                 known.moved_at = now
 
+    def caught_up(self, tp: TopicPartition) -> bool:
+        """Nothing waits on ``tp`` as far as the last known log end tells (False if unknown)."""
+        known = self._partitions.get(tp)
+        if known is None or known.log_end is None:
+            return False
+        return (known.stored or 0) >= known.log_end
+
     def stored(self, tp: TopicPartition) -> int | None:
         known = self._partitions.get(tp)
         return None if known is None else known.stored

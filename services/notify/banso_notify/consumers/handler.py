@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,8 +29,9 @@ class NotifyHandler:
         clock: Clock,
         metrics: NotifyMetrics,
         wake_dispatcher: Callable[[], None] | None = None,
+        max_clock_skew: timedelta = timedelta(minutes=5),
     ) -> None:
-        self._intake = Intake(outbox, catalog, planner, clock, metrics)
+        self._intake = Intake(outbox, catalog, planner, clock, metrics, max_clock_skew)
         self._wake = wake_dispatcher
 
     async def __call__(self, session: AsyncSession, messages: Sequence[Inbound]) -> None:

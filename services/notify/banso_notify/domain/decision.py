@@ -4,6 +4,9 @@ Order of the checks, and why:
 
 1. audience — a recipient outside the audience is simply not part of the playbook (no event);
 2. playbook switched off since the nudge was planned → suppressed;
+2b. a trigger older than the playbook's ``max_trigger_age`` → suppressed as ``stale`` (see
+   ``DecisionInput.trigger_age``: how old the trigger is on the service's clock when planned,
+   how long past its due time a held nudge is when released);
 3. a wait step not yet due → held until it is;
 4. a later step after the goal was reached → suppressed (the journey has done its job);
 5. unsubscribe / suppression list → suppressed, whatever the channel;
@@ -22,6 +25,10 @@ Order of the checks, and why:
 
 A held nudge is decided again from the top when its time comes: caps and suppressions may have
 changed while it waited.
+
+``now`` is the instant the decision is about: the trigger's event time when a nudge is planned
+(quiet hours, send windows and caps are those of when it happened), the service's clock when a
+held nudge comes due.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ class Outcome(StrEnum):
 class SuppressReason(StrEnum):
     PLAYBOOK_DISABLED = "playbook_disabled"
     GOAL_REACHED = "goal_reached"
+    STALE = "stale"
     UNSUBSCRIBED = "unsubscribed"
     SUPPRESSED = "suppressed"
     HIGH_TOUCH_NO_CSM = "high_touch_no_csm"
@@ -110,6 +118,9 @@ class DecisionInput:
     goal_reached: bool = False
     #: when the nudge was first planned; the wait for a missing address counts from here
     planned_at: datetime | None = None
+    #: how old the trigger is (planning: the service's clock minus the trigger's event time;
+    #: release: how long the clock is past the time the nudge was held until); None: unknown
+    trigger_age: timedelta | None = None
 
 
 def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
@@ -120,6 +131,8 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
         return Decision(Outcome.SKIP, reason="audience")
     if not playbook.enabled:
         return _suppress(SuppressReason.PLAYBOOK_DISABLED)
+    if request.trigger_age is not None and request.trigger_age > playbook.max_trigger_age:
+        return _suppress(SuppressReason.STALE)
     if request.due_at > now:
         return Decision(Outcome.HOLD, reason=HoldReason.WAIT_STEP, until=request.due_at)
     if request.goal_reached and request.step_index > 0:

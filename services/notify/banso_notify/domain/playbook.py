@@ -6,6 +6,7 @@ Versions are assigned by the store: each accepted PUT of a changed definition is
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -17,6 +18,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -31,6 +33,8 @@ from banso_notify.domain.triggers import Scope, Trigger
 from banso_notify.domain.windows import DeliveryHours
 
 PLAYBOOK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+DEFAULT_MAX_TRIGGER_AGE = timedelta(hours=24)
+MAX_TRIGGER_AGE_LIMIT = timedelta(days=365)
 
 
 class RecipientKind(StrEnum):
@@ -115,6 +119,15 @@ class Playbook(BaseModel):
     route_high_touch_to_csm: bool = True
     default_locale: str = "en"
     templates: dict[str, dict[str, LocalizedTemplate]] = Field(default_factory=dict)
+    #: a trigger older than this (against the service's clock) is suppressed as stale, never sent
+    max_trigger_age: Duration = DEFAULT_MAX_TRIGGER_AGE
+
+    @field_validator("max_trigger_age")
+    @classmethod
+    def _positive_age(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0) or value > MAX_TRIGGER_AGE_LIMIT:
+            raise ValueError("max_trigger_age is a duration from 1s to 365d, e.g. '24h' or '3d'")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -41,6 +41,7 @@ from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
+from banso_notify.domain.decision import SuppressReason
 from banso_notify.domain.facts import Channel
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.metrics import NotifyMetrics
@@ -175,6 +176,13 @@ class Dispatcher:
                 )
                 if stored is None:
                     await self._dead(session, nudge, now, "its playbook version is gone")
+                    continue
+                if (
+                    nudge.due_at is not None
+                    and now - nudge.due_at > stored.playbook.max_trigger_age
+                ):
+                    # due that long ago and never sent (the service was down): too late to act
+                    await self._suppress_stale(session, nudge, now)
                     continue
                 policy = await self._catalog.policy(session, nudge.workspace_id)
                 nudge.state, nudge.updated_at = nudge_store.SENDING, now
@@ -345,6 +353,15 @@ class Dispatcher:
             events.failed(nudge, now, error=str(error), dead=False),
         )
         self._metrics.nudges.labels(channel=nudge.channel, result="retry").inc()
+
+    async def _suppress_stale(self, session: AsyncSession, nudge: Nudge, now: datetime) -> None:
+        nudge.state, nudge.updated_at, nudge.counted_at = nudge_store.SUPPRESSED, now, None
+        nudge.reason, nudge.due_at = SuppressReason.STALE.value, None
+        reason = events.contract_reason(nudge.reason, None, {})
+        await self._outbox.add(
+            session, events.suppressed(nudge, now, reason=reason, detail=nudge.reason)
+        )
+        self._metrics.not_acted.labels(reason="stale").inc()
 
     async def _dead(
         self,

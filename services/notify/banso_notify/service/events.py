@@ -28,6 +28,9 @@ _REASONS: dict[str, str] = {
     SuppressReason.HIGH_TOUCH_NO_CSM: "no_address",
     SuppressReason.PLAYBOOK_DISABLED: "audience",
     SuppressReason.GOAL_REACHED: "audience",
+    # v1 of the contract has no `stale`: adding an enum value breaks its consumers, so the
+    # event says `audience` with detail `stale` (notify's own nudge records say `stale`)
+    SuppressReason.STALE: "audience",
     "audience": "audience",
     "high_touch_routed": "high_touch_routed",
 }

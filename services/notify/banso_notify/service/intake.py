@@ -1,12 +1,19 @@
 """What the consumer does with a batch: keep notify's copy of people and accounts, arm timers,
 attribute conversions, and plan nudges for every signal — all in the transaction that stores the
-batch's offsets (`consumers/handler.py` calls it once per workspace)."""
+batch's offsets (`consumers/handler.py` calls it once per workspace).
+
+Every event updates what notify knows (people, accounts, timers), in its own event time. Events
+sent as history (``/v1/import``, envelope ``bansoorigin: import``) stop there: they never
+trigger a nudge, and are counted (``banso_notify_triggers_not_acted_total{reason="imported"}``).
+The others are planned as of their event time, with how long after it they arrived (the
+service's clock, or under ``BANSO_CLOCK=stream`` the stream time of their partition) to judge
+whether they are stale."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +27,7 @@ from banso_contracts.events import (
     UserIdentified,
 )
 from banso_kit.clock import Clock
+from banso_kit.event_time import arrival, wall_clock
 from banso_kit.kafka.consumer import Inbound
 from banso_kit.outbox import Outbox
 from banso_notify.adapters import directory, nudge_store, translate
@@ -51,6 +59,7 @@ class Intake:
     planner: Planner
     clock: Clock
     metrics: NotifyMetrics
+    max_clock_skew: timedelta = timedelta(minutes=5)
 
     async def apply(self, session: AsyncSession, workspace_id: str, batch: list[Inbound]) -> None:
         await _WorkspaceBatch(self, session, workspace_id).apply(batch)
@@ -69,6 +78,12 @@ class _WorkspaceBatch:
         self.timers: dict[tuple[str, str], DueTimer] = {}
         self.seen: dict[str, datetime] = {}
         self.signals: list[Signal] = []
+        self.arrivals: dict[str, datetime] = {}
+        self.imported = 0
+        self.ahead = 0
+        # an event time beyond this is a sender's wrong clock: nothing is scheduled on it
+        self.latest = wall_clock(intake.clock).now()
+        self.bound = self.latest + intake.max_clock_skew
         self.goal_events: list[tuple[GoalEvent, str]] = []
 
     async def apply(self, batch: list[Inbound]) -> None:
@@ -84,6 +99,10 @@ class _WorkspaceBatch:
         await directory.write_last_seen(
             self.session, workspace_id=self.workspace_id, seen=self.seen
         )
+        if self.imported:
+            self.h.metrics.not_acted.labels(reason="imported").inc(self.imported)
+        if self.ahead:
+            self.h.metrics.ahead_of_clock.inc(self.ahead)
         if self.signals:
             result = await self.h.planner.plan(
                 self.session,
@@ -94,9 +113,13 @@ class _WorkspaceBatch:
                 now=self.now,
                 known_accounts=self.accounts,
                 known_users=self.users,
+                arrivals=self.arrivals,
+                latest=self.latest,
             )
             for outcome, count in result.decisions.items():
                 self.h.metrics.decisions.labels(outcome=outcome).inc(count)
+            if result.stale:
+                self.h.metrics.not_acted.labels(reason="stale").inc(result.stale)
 
     async def _prefetch(self, batch: list[Inbound]) -> None:
         user_ids: set[str] = set()
@@ -117,6 +140,19 @@ class _WorkspaceBatch:
         )
 
     async def _one(self, message: Inbound, playbooks: list[StoredPlaybook]) -> None:
+        if message.envelope.time > self.bound:
+            self.ahead += 1
+        before = len(self.signals)
+        await self._remember(message, playbooks)
+        if message.envelope.imported:
+            self.imported += len(self.signals) - before
+            del self.signals[before:]
+        elif len(self.signals) > before:
+            arrived = arrival(self.h.clock, message.stream_arrival)
+            for signal in self.signals[before:]:
+                self.arrivals[signal.event_id] = arrived
+
+    async def _remember(self, message: Inbound, playbooks: list[StoredPlaybook]) -> None:
         event, event_id = message.event, message.envelope.id
         if isinstance(event, UsageRecorded):
             await self._usage(event, event_id, playbooks)
@@ -147,6 +183,11 @@ class _WorkspaceBatch:
                 )
             )
 
+    def _bounded(self, moment: datetime) -> datetime:
+        """An event time, never beyond the wall clock plus the allowed skew (timers and
+        last-seen times armed on a sender's fast clock would fire late, or never)."""
+        return min(moment, self.bound)
+
     def _user(self, user_id: str) -> UserRow | None:
         return self.users.get(user_id)
 
@@ -169,7 +210,7 @@ class _WorkspaceBatch:
                     account_id=event.account_id,
                     traits=None,
                     signed_up_at=None,
-                    seen_at=event.timestamp,
+                    seen_at=self._bounded(event.timestamp),
                 )
             )
         elif event.user_id and user is not None:
@@ -177,8 +218,9 @@ class _WorkspaceBatch:
                 user.account_id = event.account_id
             # last-seen times are written in one statement for the batch (see `_write_seen`)
             seen = self.seen.get(event.user_id)
-            if seen is None or event.timestamp > seen:
-                self.seen[event.user_id] = event.timestamp
+            at = self._bounded(event.timestamp)
+            if seen is None or at > seen:
+                self.seen[event.user_id] = at
         if account_id is None:
             return  # nobody to nudge at an unknown account
         for stored in playbooks:
@@ -191,7 +233,7 @@ class _WorkspaceBatch:
                     playbook_id=stored.playbook.id,
                     account_id=account_id,
                     user_id=event.user_id,
-                    last_seen_at=event.timestamp,
+                    last_seen_at=self._bounded(event.timestamp),
                 )
                 self._arm(timer)
             elif (
@@ -230,7 +272,7 @@ class _WorkspaceBatch:
     def _identified(self, event: UserIdentified, playbooks: list[StoredPlaybook]) -> None:
         existing = self._user(event.user_id)
         is_new = existing is None or existing.signed_up_at is None
-        signed_up = _instant(event.traits.get("created_at")) or event.timestamp
+        signed_up = self._bounded(_instant(event.traits.get("created_at")) or event.timestamp)
         row = directory.merge_user(
             existing,
             workspace_id=self.workspace_id,

@@ -1,5 +1,10 @@
 """From trigger signals to planned nudges, a batch at a time.
 
+Each signal is decided in event time: as of when it happened (never later than ``latest``, the
+wall clock: an event time ahead of it is a sender's wrong clock, decided as of now),
+and suppressed as ``stale`` when it arrived (``arrivals``, else ``now``) longer than the
+playbook's ``max_trigger_age`` after it happened.
+
 For a batch of signals of one workspace the planner loads everything the decisions need in a few
 queries (accounts, users, suppressions, cap history, existing idempotency keys), decides each
 candidate with the pure engine, and writes the nudges and their events in the caller's
@@ -10,7 +15,7 @@ one's against the account cap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,7 +26,13 @@ from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.caps import SentRecord, longest_window, merge_caps
 from banso_notify.domain.context import message_context
-from banso_notify.domain.decision import DecisionInput, Outcome, decide
+from banso_notify.domain.decision import (
+    Decision,
+    DecisionInput,
+    Outcome,
+    SuppressReason,
+    decide,
+)
 from banso_notify.domain.facts import (
     AccountFacts,
     Audience,
@@ -47,11 +58,15 @@ class Candidate:
     signal: Signal
     recipient: Recipient
     key: str
+    at: datetime  # the instant the decision is about (the trigger's event time)
+    age: timedelta  # how old the trigger was when it arrived
 
 
 @dataclass
 class PlanResult:
     decisions: dict[str, int] = field(default_factory=dict)
+    #: candidates suppressed because their trigger was too old
+    stale: int = 0
 
     def count(self, outcome: str) -> None:
         self.decisions[outcome] = self.decisions.get(outcome, 0) + 1
@@ -109,13 +124,23 @@ class Planner:
         now: datetime,
         known_accounts: dict[str, AccountRow] | None = None,
         known_users: dict[str, UserRow] | None = None,
+        arrivals: Mapping[str, datetime] | None = None,
+        latest: datetime | None = None,
     ) -> PlanResult:
         """Decide every recipient of every playbook the signals trigger.
 
+        ``now`` is the service's clock. ``arrivals`` says when each signal's event arrived (by
+        event id; default ``now``); ``latest`` is the wall clock (default ``now``).
         ``known_accounts``/``known_users`` are rows the caller already loaded in this session
         (the consumer has them): they are not read again.
         """
         result = PlanResult()
+        arrived = arrivals or {}
+        bound = now if latest is None else latest
+        times: dict[str, tuple[datetime, timedelta]] = {}
+        for signal in signals:
+            at = min(signal.occurred_at, bound)
+            times[signal.event_id] = (at, arrived.get(signal.event_id, now) - signal.occurred_at)
         matches = [
             (stored, signal)
             for signal in signals
@@ -149,7 +174,8 @@ class Planner:
                     event_id=signal.event_id,
                     step=step_index,
                 )
-                candidates.setdefault(key, Candidate(stored, signal, recipient, key))
+                at, age = times[signal.event_id]
+                candidates.setdefault(key, Candidate(stored, signal, recipient, key, at, age))
         seen = await nudge_store.existing_keys(session, workspace_id=workspace_id, keys=candidates)
         fresh = [candidate for key, candidate in candidates.items() if key not in seen]
         if not fresh:
@@ -176,12 +202,12 @@ class Planner:
                 workspace_id=workspace_id,
                 account_ids={c.signal.account_id for c in fresh},
                 recipient_keys={c.recipient.key for c in fresh},
-                since=now - window,
+                since=min(c.at for c in fresh) - window,
             )
         )
         staged = self.staged()
         for candidate in fresh:
-            outcome = await self._decide_one(
+            decision = await self._decide_one(
                 session,
                 candidate,
                 account=facts[candidate.signal.account_id],
@@ -198,7 +224,9 @@ class Planner:
                 now=now,
                 staged=staged,
             )
-            result.count(outcome)
+            result.count(decision.outcome.value)
+            if decision.reason == SuppressReason.STALE:
+                result.stale += 1
         await staged.flush(session)
         return result
 
@@ -246,8 +274,9 @@ class Planner:
         workspace_id: str,
         now: datetime,
         staged: Staged,
-    ) -> str:
+    ) -> Decision:
         stored, recipient = candidate.stored, candidate.recipient
+        at = candidate.at
         step_index, step, waited = first_send(stored)
         request = DecisionInput(
             workspace_id=workspace_id,
@@ -258,12 +287,13 @@ class Planner:
             account=account,
             suppression=suppression,
             history=ledger.relevant(recipient.account_id, recipient.key),
-            due_at=now + waited,
+            due_at=at + waited,
             planned_at=now,
+            trigger_age=candidate.age,
         )
-        decision = decide(request, policy, now)
+        decision = decide(request, policy, at)
         if decision.outcome is Outcome.SKIP:
-            return decision.outcome.value
+            return decision
         nudge = new_nudge(
             workspace_id=workspace_id,
             key=candidate.key,
@@ -280,15 +310,15 @@ class Planner:
             now=now,
         )
         staged.nudges.append(nudge)
-        final = settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
+        final = settle(staged, nudge, decision, stored=stored, policy=policy, now=at)
         if final.counted_at is not None and final.recipient_kind == "user":
             ledger.add(
                 SentRecord(
-                    at=now,
+                    at=at,
                     channel=Channel(final.channel),
                     playbook_id=final.playbook_id,
                     recipient_key=final.recipient_key,
                     account_id=final.account_id,
                 )
             )
-        return decision.outcome.value
+        return decision

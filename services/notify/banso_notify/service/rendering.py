@@ -83,7 +83,9 @@ class MessageBuilder:
             unsubscribe_url=unsubscribe,
             payload=_payload(nudge, rendered),
             signing_secret=policy.webhook_secret,
-            decided_at=nudge.counted_at or nudge.created_at,
+            # counted_at is in event time (a trigger an hour old is decided as of then); the
+            # message's Date is never before notify planned it. Both are stable across resends.
+            decided_at=max(nudge.counted_at or nudge.created_at, nudge.created_at),
         )
 
 

@@ -1,5 +1,11 @@
 """What the clock starts: held nudges whose time came, CSM reviews, timers, next journey steps.
 
+The clock is the service's (``BANSO_CLOCK``): the wall clock, or under ``stream`` the watermark
+of the events consumed, so a replay releases what it holds as its event time passes. A stream
+clock that has seen no event yet does not run anything (its time would be the wall clock's).
+A held nudge released longer than its playbook's ``max_trigger_age`` after its due time (the
+service was down, the stream stalled) is suppressed as ``stale``.
+
 Each tick works in its own transactions; a crash between ticks loses nothing (the rows stay due)
 and a repeat is harmless (state checks and idempotency keys).
 """
@@ -15,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.clock import Clock
 from banso_kit.db import Database
+from banso_kit.event_time import has_event_time
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.domain.caps import longest_window, merge_caps
@@ -26,6 +33,7 @@ from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.domain.timers import fire
 from banso_notify.domain.triggers import InactivityTrigger, MilestoneOverdueTrigger
 from banso_notify.domain.windows import resolve_zone
+from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import Enrolment, Nudge
 from banso_notify.service import events
 from banso_notify.service.catalog import Catalog
@@ -48,6 +56,7 @@ class Scheduler:
         wake_dispatcher: object,
         interval_s: float = 1.0,
         batch: int = 500,
+        metrics: NotifyMetrics | None = None,
     ) -> None:
         self._db = db
         self._outbox = outbox
@@ -55,6 +64,7 @@ class Scheduler:
         self._catalog = catalog
         self._planner = planner
         self._clock = clock
+        self._metrics = metrics
         self._wake_dispatcher = wake_dispatcher
         self._interval_s = interval_s
         self._batch = batch
@@ -76,6 +86,8 @@ class Scheduler:
 
     async def tick(self) -> int:
         """One pass over everything due now; returns how many items it handled."""
+        if not has_event_time(self._clock):
+            return 0
         now = self._clock.now()
         handled = await self.fire_timers(now)
         handled += await self.release_held(now)
@@ -111,7 +123,7 @@ class Scheduler:
                 )
             for workspace_id, signals in by_workspace.items():
                 playbooks = await self._catalog.playbooks(session, workspace_id)
-                await self._planner.plan(
+                result = await self._planner.plan(
                     session,
                     workspace_id=workspace_id,
                     signals=signals,
@@ -119,6 +131,7 @@ class Scheduler:
                     policy=await self._catalog.policy(session, workspace_id),
                     now=now,
                 )
+                self._count_stale(result.stale)
         return len(timers)
 
     async def release_held(self, now: datetime) -> int:
@@ -180,14 +193,21 @@ class Scheduler:
             due_at=nudge.due_at or now,
             goal_reached=await self._goal_reached(session, nudge),
             planned_at=nudge.created_at,
+            trigger_age=now - nudge.due_at if nudge.due_at is not None else None,
         )
         decision = decide(request, policy, now)
+        if decision.reason == SuppressReason.STALE:
+            self._count_stale(1)
         if decision.outcome is Outcome.SKIP:
             # traits changed while it waited: no longer in the audience
             decision = Decision(Outcome.SUPPRESS, reason="audience", detail="left the audience")
         staged = self._planner.staged()
         settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
         await staged.flush(session)
+
+    def _count_stale(self, count: int) -> None:
+        if count and self._metrics is not None:
+            self._metrics.not_acted.labels(reason="stale").inc(count)
 
     async def _recipient(
         self, session: AsyncSession, nudge: Nudge, account: AccountFacts

@@ -20,6 +20,7 @@ import orjson
 from banso_bridge.adapters.sinks.base import ExternalTicket, call
 from banso_bridge.domain.tickets.evidence import TicketDraft
 from banso_kit.clock import Clock, epoch
+from banso_kit.event_time import wall_clock
 from banso_kit.standard_webhooks import signed_headers
 
 
@@ -36,7 +37,7 @@ class WebhookSink:
         body = orjson.dumps(payload)
         headers = {
             "content-type": "application/json",
-            **signed_headers(self._secret, webhook_id, int(epoch(self._clock)), body),
+            **signed_headers(self._secret, webhook_id, int(epoch(wall_clock(self._clock))), body),
             "idempotency-key": webhook_id,
         }
         return await call(self._client, "POST", self._url, content=body, headers=headers)
