@@ -76,6 +76,8 @@ def apply_decision(
         nudge.locale = delivery.locale
     if decision.outcome is Outcome.SEND:
         nudge.state, nudge.due_at, nudge.counted_at = nudge_store.READY, now, now
+        # enrolled by the same decision that holds its twin out (see service/enrol.py)
+        staged.enrol(nudge, stored.playbook, at=now)
     elif decision.outcome in (Outcome.HOLD, Outcome.QUEUE_CSM):
         held = Outcome.HOLD
         nudge.state = nudge_store.HELD if decision.outcome is held else nudge_store.CSM_QUEUED
