@@ -231,3 +231,61 @@ async def test_a_held_out_person_is_capped_like_a_treated_one(
     assert report["sent"] == len(treated)
     assert report["suppressed"]["holdout"] == len(control)
     assert sum(report["suppressed"].values()) == len(control) + len(ACCOUNTS)
+
+
+async def test_a_goal_event_processed_before_the_decision_still_converts(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    # A replay can bring a goal event before notify decided about its trigger (the decision
+    # waits for its timer, its batch, or the watermark). Each account's goal arrives first; in
+    # event time it is a second after the export for all but one account, whose goal is a
+    # second before it: only the event times decide, in both arms.
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    treated = [a for a in ACCOUNTS if not held_out(a)]
+    control = [a for a in ACCOUNTS if held_out(a)]
+    early = ACCOUNTS[0]
+    async with (
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = notify.token()
+        await put_yaml(notify, EXPERIMENT, "schedule-nudge")
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        exported_at = notify.clock.now() - timedelta(minutes=5)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            *[account_traits(a) for a in ACCOUNTS],
+            *[identified(f"user-{a}", a) for a in ACCOUNTS],
+        )
+        step = timedelta(seconds=1)
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            *[
+                used(
+                    f"user-{a}",
+                    a,
+                    event="Report Scheduled",
+                    at=exported_at + (-step if a == early else step),
+                )
+                for a in ACCOUNTS
+            ],
+            *[used(f"user-{a}", a, at=exported_at) for a in ACCOUNTS],
+        )
+        await sink.wait_for(len(treated))
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == len(control))
+        await eventually(lambda: len(nudges.of("banso.nudge.converted.v1")) == len(ACCOUNTS) - 1)
+        report = (
+            await notify.client.get("/v1/playbooks/schedule-nudge/report", headers=admin)
+        ).json()
+
+    converted = {p["account_id"]: p["variant"] for p in nudges.of("banso.nudge.converted.v1")}
+    assert converted == {
+        a: ("holdout" if a in control else "treatment") for a in ACCOUNTS if a != early
+    }
+    assert report["uplift"]["converted"] == {
+        "treatment": len([a for a in treated if a != early]),
+        "holdout": len([a for a in control if a != early]),
+    }
