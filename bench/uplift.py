@@ -148,7 +148,10 @@ async def one_seed(
                 "measured": uplift.get("difference"),
                 "ci95": [low, high] if ci else None,
                 "planted_inside_ci": (
-                    effect is not None and low is not None and low <= effect <= high
+                    effect is not None
+                    and low is not None
+                    and high is not None
+                    and low <= effect <= high
                 ),
                 "treatment": report.get("treatment"),
                 "holdout": report.get("holdout"),
@@ -221,6 +224,7 @@ async def main() -> int:
                         process.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         process.kill()
+    verdicts = {playbook_id: verdict(runs, playbook_id) for playbook_id in PLAYBOOKS}
     result = {
         "benchmark": "uplift",
         "issue": 12,
@@ -237,13 +241,13 @@ async def main() -> int:
         "clock": os.environ.get("BANSO_CLOCK", "system"),
         "unit": "account",
         "target": "planted inside the 95 % CI in >= 4 of 5 seeds; mean estimate within 5 pts",
-        "verdict": {playbook_id: verdict(runs, playbook_id) for playbook_id in PLAYBOOKS},
+        "verdict": verdicts,
         "runs": runs,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
-    _log(f"verdict: {orjson.dumps(result['verdict']).decode()}")
-    return 0 if result["verdict"][ONBOARDING_PLAYBOOK]["met"] else 1
+    _log(f"verdict: {orjson.dumps(verdicts).decode()}")
+    return 0 if verdicts[ONBOARDING_PLAYBOOK]["met"] else 1
 
 
 if __name__ == "__main__":
