@@ -53,8 +53,8 @@ from banso_sim.world.model import WorldConfig
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "uplift.json"
 SEEDS = [int(s) for s in os.environ.get("BENCH_SEEDS", "1,2,3,4,5").split(",")]
-ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "400"))
-USERS = int(os.environ.get("BENCH_USERS", "2400"))
+ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "300"))
+USERS = int(os.environ.get("BENCH_USERS", "1800"))
 DAYS = int(os.environ.get("BENCH_DAYS", "60"))
 HOLDOUT = float(os.environ.get("BENCH_HOLDOUT", "50"))
 PORTS = {"ingest": 18101, "notify": 18104}

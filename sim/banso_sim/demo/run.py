@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
+import orjson
 
 from banso_sim.console import ProgressLine
 from banso_sim.demo import collect, configure, reaction
@@ -183,7 +184,7 @@ async def _journey(
         )
         # last: the reactions change what scoring sees (people come back), and the report's
         # health is the replayed 90 days'
-        planted = await _guarded_reaction(apis["notify"], world, env, urls, tenant, options, line)
+        planted = await _guarded_reaction(apis["notify"], world, urls, tenant, options, line)
         nudges = await _guarded(
             "notify", collect.collect_nudges(apis["notify"], sinks.smtp, sinks.slack), NudgesSection
         )
@@ -211,6 +212,7 @@ async def _journey(
         lagging=lagging,
     )
     html_path = await asyncio.to_thread(_write_html, out_dir, render_html(report))
+    await asyncio.to_thread(_write_uplift, out_dir, nudges)
     sys.stdout.write("\n" + render(report, str(html_path)))
     sys.stdout.flush()
     return 0
@@ -219,7 +221,6 @@ async def _journey(
 async def _guarded_reaction(
     notify: ServiceApi,
     world: World,
-    env: dict[str, str],
     urls: dict[str, str],
     tenant: Tenant,
     options: SendOptions,
@@ -227,7 +228,6 @@ async def _guarded_reaction(
 ) -> dict[str, Planted]:
     """Nudged accounts act on their playbook's goal (see reaction.py); {} when notify has
     nothing to read yet."""
-    del env
     try:
         planted, sent = await react(notify, world, urls["ingest"], tenant.write_key, options)
     except (httpx.HTTPError, ValueError, KeyError) as error:
@@ -278,6 +278,25 @@ async def _guarded(service: str, reading: Awaitable[S], unavailable: Callable[[b
         return unavailable(False, f"{service}: {error.request.url.path} answered {status}")
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
         return unavailable(False, f"{service}: could not be read ({error!r:.200})")
+
+
+def _write_uplift(directory: Path, nudges: NudgesSection) -> None:
+    """`uplift.json`: per playbook, what the simulation planted beside what notify measured."""
+    measured = {row.playbook_id: row for row in nudges.playbooks}
+    planted = reaction.as_json(nudges.planted)
+    data = {
+        playbook_id: {
+            "planted": entry,
+            "measured": getattr(measured.get(playbook_id), "uplift", None),
+            "ci95": [
+                getattr(measured.get(playbook_id), "ci_low", None),
+                getattr(measured.get(playbook_id), "ci_high", None),
+            ],
+        }
+        for playbook_id, entry in planted.items()
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "uplift.json").write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
 
 def _write_html(directory: Path, page: str) -> Path:

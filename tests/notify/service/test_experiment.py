@@ -171,6 +171,10 @@ async def test_a_replay_compressed_in_wall_time_is_attributed_by_event_time(
                 "/v1/playbooks/schedule-nudge/enrolments", params={"limit": 100}, headers=admin
             )
         ).json()
+        unknown = await notify.client.get("/v1/playbooks/nope/enrolments", headers=admin)
+        bad = await notify.client.get(
+            "/v1/playbooks/schedule-nudge/enrolments", params={"variant": "both"}, headers=admin
+        )
 
     converted = {p["account_id"]: p["variant"] for p in nudges.of("banso.nudge.converted.v1")}
     assert converted == {a: ("holdout" if a in control else "treatment") for a in inside}
@@ -185,6 +189,10 @@ async def test_a_replay_compressed_in_wall_time_is_attributed_by_event_time(
     assert len(opened) == 1
     assert datetime.fromisoformat(opened.pop()) == exported_at
     assert {e["account_id"] for e in enrolled if e["converted_at"] is not None} == inside
+    assert unknown.status_code == 404
+    assert "nope" in unknown.text
+    assert bad.status_code == 422
+    assert "variant" in bad.text
 
 
 async def test_a_held_out_person_is_capped_like_a_treated_one(
