@@ -16,7 +16,7 @@ from banso_sim.demo.reaction import (
 )
 from banso_sim.stream.messages import MessageFactory
 from banso_sim.world.build import build_world, rng_for
-from banso_sim.world.model import World, WorldConfig
+from banso_sim.world.model import User, World, WorldConfig
 
 NOW = datetime(2025, 6, 30, 5, tzinfo=UTC)
 OPENS = NOW - timedelta(days=20)
@@ -51,7 +51,7 @@ def test_enrolments_are_read_from_notifys_rows() -> None:
 
 def test_nudged_accounts_act_inside_their_window_and_the_effect_is_on_accounts() -> None:
     people = world()
-    first_users = {}
+    first_users: dict[str, User] = {}
     for user in people.users:
         first_users.setdefault(user.account_id, user)
     enrolled = [
