@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from banso_sim.demo.html import render_html
 from banso_sim.demo.reaction import (
     Enrolled,
     NaturalGoals,
@@ -14,9 +15,12 @@ from banso_sim.demo.reaction import (
     plan_reactions,
     planted_summary,
 )
+from banso_sim.demo.text import render
 from banso_sim.stream.messages import MessageFactory
 from banso_sim.world.build import build_world, rng_for
 from banso_sim.world.model import User, World, WorldConfig
+
+from .test_report import full_report
 
 NOW = datetime(2025, 6, 30, 5, tzinfo=UTC)
 OPENS = NOW - timedelta(days=20)
@@ -118,3 +122,17 @@ def test_goalless_playbooks_have_no_experiment_and_the_summary_shows_both_figure
     line = planted_summary(planted, 0.121)
     assert "measured +12.1 pts vs planted +15.0 pts on accounts" in line
     assert "30 nudged, 10 held out" in line
+
+
+def test_the_demo_report_prints_measured_and_planted_side_by_side() -> None:
+    report = full_report()  # notify measured +3.0 pts for "onboarding"
+    report.nudges.planted = {
+        "onboarding": Planted("onboarding", 0.25, treated=30, held_out=10, only_if_nudged=2)
+    }
+
+    text = render(report)
+    page = render_html(report)
+
+    line = "measured +3.0 pts vs planted +5.0 pts on accounts"
+    assert line in text
+    assert line in page
