@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from banso_sim.demo.collect import band_timeline, playbook_row, theme_row, to_event_time
+from banso_sim.demo.collect import band_timeline, playbook_row, theme_row
 from banso_sim.demo.html import render_html
 from banso_sim.demo.loop import ticket_to_resolve
 from banso_sim.demo.report import (
@@ -27,8 +27,6 @@ from banso_sim.demo.report import (
 from banso_sim.demo.svg import bands_over_time, horizontal_bars
 from banso_sim.demo.text import fit, money, render, shown_themes, width
 from banso_sim.sinks.jira import Issue, JiraServer
-from banso_sim.world.build import build_world
-from banso_sim.world.model import WorldConfig
 
 NOW = datetime(2025, 6, 30, tzinfo=UTC)
 
@@ -132,16 +130,19 @@ def test_bands_chart_stacks_every_day_and_bars_scale_to_the_largest() -> None:
     assert bands_over_time([]) == ""
 
 
-def test_band_timeline_follows_each_accounts_history() -> None:
-    world = build_world(WorldConfig(now=NOW, accounts=3, users=10, days=5))
-    first = world.accounts[0]
-    start = world.config.start
-    series = {first.id: [(start + timedelta(days=1, hours=1), "green"), (start + timedelta(days=3, hours=2), "red")]}  # fmt: skip
-    timeline = band_timeline(series, world)
-    assert len(timeline) == 5
-    assert sum(timeline[0][1].values()) == len([a for a in world.accounts if a.created_at < start + timedelta(days=1)])  # fmt: skip
-    assert [counts["red"] for _, counts in timeline] == [0, 0, 0, 1, 1]
-    assert [counts["green"] for _, counts in timeline] == [0, 1, 1, 0, 0]
+def test_band_timeline_counts_each_accounts_band_per_event_time_day() -> None:
+    day = date(2025, 4, 1)
+    series = {
+        "a": [(day, "unknown"), (day + timedelta(days=1), "green"), (day + timedelta(days=3), "red")],
+        "b": [(day + timedelta(days=2), "yellow"), (day + timedelta(days=3), "yellow")],
+    }  # fmt: skip
+    timeline = band_timeline(series)
+    assert [moment for moment, _ in timeline] == [day + timedelta(days=d) for d in range(4)]
+    # An account counts from its first day; a day without a point keeps the band before it.
+    assert [sum(counts.values()) for _, counts in timeline] == [1, 1, 2, 2]
+    assert [counts["green"] for _, counts in timeline] == [0, 1, 1, 0]
+    assert [counts["red"] for _, counts in timeline] == [0, 0, 0, 1]
+    assert band_timeline({}) == []
 
 
 def test_theme_and_playbook_records_are_read_leniently() -> None:
@@ -178,16 +179,6 @@ def test_text_columns_account_for_wide_characters() -> None:
     assert fit("abc", 5) == "abc  "
     assert money(1_250_000) == "$1.2M"
     assert money(52_000) == "$52,000"
-
-
-def test_receipt_times_map_back_to_the_simulated_day_being_sent() -> None:
-    world = build_world(WorldConfig(now=NOW, accounts=3, users=10, days=5))
-    start = world.config.start
-    wall = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    marks = [(wall + timedelta(seconds=s), start + timedelta(days=s)) for s in range(5)]
-    assert to_event_time(marks, wall - timedelta(seconds=1), world) == start
-    assert to_event_time(marks, wall + timedelta(seconds=2.5), world) == start + timedelta(days=2)
-    assert to_event_time(marks, wall + timedelta(hours=1), world) == start + timedelta(days=4)
 
 
 def theme(theme_id: str, arr: float, kinds: dict[str, int], languages: dict[str, float], ticket: str | None) -> ThemeRow:  # fmt: skip

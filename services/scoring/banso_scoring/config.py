@@ -25,6 +25,10 @@ class ScoringSettings(ServiceSettings):
     # When every partition is caught up, stream time follows the clock, this many seconds
     # behind, so records still in flight from ingest land in their own slot.
     idle_grace_s: float = Field(default=2.0, ge=0)
+    # Seconds of stream (arrival) time during which events of an account are never late to
+    # one another: lateness is judged against the newest event time the account had reached
+    # at least this long before, so a backfill sent in any order within it counts in full.
+    late_grace_s: float = Field(default=3_600.0, ge=0)
     # Records waiting in Kafka beyond which the consumer is catching up and fetches more before
     # it commits (bigger rounds, fewer writes); below it, a round is committed as soon as fetched.
     catch_up_backlog: int = Field(default=5_000, ge=0)

@@ -24,6 +24,12 @@ class ScoringMetrics:
             "Events older than the scorecard's lateness allowance, counted and not applied.",
             registry=registry,
         )
+        self.revised_days = Counter(
+            "banso_scoring_history_days_revised_total",
+            "Event-time days whose recorded close was recorded again because events for them "
+            "arrived after it (within the lateness allowance).",
+            registry=registry,
+        )
         self.rounds = Histogram(
             "banso_scoring_round_seconds",
             "Wall time of one consumer round (apply, evaluate, commit).",

@@ -7,7 +7,7 @@ deterministic computation, and SQLite would otherwise drop their time zone. JSON
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, LargeBinary, Text
+from sqlalchemy import Boolean, Column, Index, Integer, LargeBinary, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -58,28 +58,34 @@ class AccountDay(ScoringModel, table=True):
 
 
 class HealthHistory(ScoringModel, table=True):
-    """Every published health change, and every recomputation after a scorecard change."""
+    """The account's health in event time: every published change, every recomputation after
+    a scorecard change, and the health at the end of each event-time day (cause ``day``)."""
 
     __tablename__ = "scoring_health_history"
-    __table_args__ = (
-        Index("ix_scoring_history_account", "workspace_id", "account_id", "computed_at"),
-    )
+    __table_args__ = (Index("ix_scoring_history_at", "workspace_id", "account_id", "at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(max_length=256)
     account_id: str = Field(max_length=256)
-    computed_at: float
+    # Event time at which this health held (the events' own time, not their arrival).
+    at: float
+    # Stream (arrival) time of the evaluation that recorded it.
+    recorded_at: float
+    # A day's close recorded again because events for that day arrived after it had closed
+    # (within the lateness allowance; later ones are not applied).
+    revised: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     score: float | None = None
     band: str = Field(max_length=16)
     previous_score: float | None = None
     previous_band: str | None = Field(default=None, max_length=16)
-    # What caused the computation: events, tick, recompute, override.
+    # What caused the computation: events, tick, recompute, override, day.
     cause: str = Field(max_length=16)
     # What changed: first, band, score, override (recompute: none may have).
     change: str | None = Field(default=None, max_length=16)
     scorecard_version: int
-    # The HealthChanged event id (None for a recomputation that changed nothing).
+    # The HealthChanged event id (None for a recomputation that changed nothing, or a day).
     event_id: str | None = Field(default=None, max_length=200)
+    # The full health (JSON); empty for a day's close, which keeps score and band only.
     health: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import bisect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
@@ -25,7 +24,7 @@ from banso_sim.platform.api import ServiceApi
 from banso_sim.sinks.jira import JiraServer
 from banso_sim.sinks.slack import WebhookSink
 from banso_sim.sinks.smtp import SmtpSink
-from banso_sim.world.model import Account, World
+from banso_sim.world.model import World
 
 T = TypeVar("T")
 _BAND_ORDER = {"red": 0, "yellow": 1, "green": 2, "unknown": 3}
@@ -45,63 +44,77 @@ def _japanese(text: str) -> bool:
     return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 # -- health -------------------------------------------------------------------------------------
 
 
-def to_event_time(
-    marks: Sequence[tuple[datetime, datetime]], moment: datetime, world: World
-) -> datetime:
-    """The event time the simulation had reached at wall-clock `moment` (scoring stamps health
-    with the time ingest received the events; the demo sends 90 days in minutes)."""
-    reached = world.config.start
-    index = bisect.bisect_right([wall for wall, _ in marks], moment)
-    if index:
-        reached = marks[index - 1][1]
-    return reached
+async def _portfolio(scoring: ServiceApi) -> dict[str, dict[str, Any]]:
+    """Every account scoring keeps, with the traits it was sent (name, plan, ARR)."""
+    accounts: dict[str, dict[str, Any]] = {}
+    offset: int | None = 0
+    while offset is not None:
+        page = await scoring.get("/v1/portfolio", limit=500, offset=offset)
+        for row in _rows(page, "accounts"):
+            accounts[str(row.get("account_id"))] = row
+        offset = page.get("next_offset") if isinstance(page, dict) else None
+    return accounts
 
 
-async def collect_health(
-    scoring: ServiceApi, world: World, marks: Sequence[tuple[datetime, datetime]] = ()
-) -> HealthSection:
+async def _days(scoring: ServiceApi, account_id: str) -> list[tuple[date, str]]:
+    """The account's band at the end of each event-time day, oldest first (scoring's history)."""
+    points: list[tuple[date, str]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"granularity": "day", "limit": 1000}
+        if cursor is not None:
+            params["cursor"] = cursor
+        body = await scoring.get(f"/v1/accounts/{account_id}/health/history", **params)
+        points += [
+            (date.fromisoformat(str(item["day"])), str(item.get("band", "unknown")))
+            for item in _rows(body, "items")
+            if item.get("day")
+        ]
+        cursor = body.get("next_cursor") if isinstance(body, dict) else None
+        if cursor is None:
+            return sorted(points)
+
+
+async def collect_health(scoring: ServiceApi, world: World) -> HealthSection:
+    """Bands, names, plans, ARR and the band-per-day chart, all from scoring's APIs; the
+    simulated world only says which story each account was given (the ground truth)."""
     if not await scoring.ready():
         return HealthSection(False, "scoring: not running")
-    if not await scoring.offers("/v1/accounts/{account_id}/health"):
+    if not await scoring.offers("/v1/portfolio"):
         return HealthSection(False, "scoring: not available yet")
-    last_day = world.config.days - 1
+    portfolio = await _portfolio(scoring)
+    stories = {account.id: account.archetype.value for account in world.accounts}
 
-    async def health_of(account: Account) -> tuple[Account, Any, Any]:
+    async def health_of(account_id: str) -> tuple[str, Any, list[tuple[date, str]]]:
         try:
-            health = await scoring.get(f"/v1/accounts/{account.id}/health")
-            history = await scoring.get(f"/v1/accounts/{account.id}/health/history", limit=1000)
+            health = await scoring.get(f"/v1/accounts/{account_id}/health")
+            days = await _days(scoring, account_id)
         except httpx.HTTPStatusError:
-            return account, None, None
-        return account, health, history
+            return account_id, None, []
+        return account_id, health, days
 
-    results = await _bounded([partial(health_of, account) for account in world.accounts])
+    results = await _bounded([partial(health_of, account_id) for account_id in sorted(portfolio)])
     section = HealthSection(True)
-    series: dict[str, list[tuple[datetime, str]]] = {}
-    for account, health, history in results:
-        story = account.archetype.value
+    series: dict[str, list[tuple[date, str]]] = {}
+    for account_id, health, days in results:
+        story = stories.get(account_id, "unknown")
         if health is None:
             section.bands["unknown"] += 1
             section.by_story.setdefault(story, Counter())["unknown"] += 1
             continue
         body = health.get("health", {})
         band = str(body.get("band", "unknown"))
+        traits = portfolio[account_id]
         row = AccountRow(
-            account_id=account.id,
-            name=account.name,
+            account_id=account_id,
+            name=str(traits.get("name") or account_id),
             band=band,
             score=body.get("score"),
-            arr=float(account.arr_on(last_day)),
-            plan=account.plan.value,
+            arr=float(traits.get("arr") or 0.0),
+            plan=str(traits.get("plan") or "-"),
             drivers=tuple(str(d.get("text", "")) for d in body.get("drivers", [])),
             signals=tuple(f"{s.get('kind')}: {s.get('text')}" for s in body.get("signals", [])),
             story=story,
@@ -113,48 +126,31 @@ async def collect_health(
             section.at_risk.append(row)
         if any(s.get("kind") == "expansion" for s in body.get("signals", [])):
             section.expansion.append(row)
-        series[account.id] = sorted(
-            (moment, str(item.get("band", "unknown")))
-            for item in (history or {}).get("items", [])
-            if (moment := _instant(item.get("computed_at"))) is not None
-        )
+        series[account_id] = days
     section.at_risk.sort(key=lambda r: (_BAND_ORDER.get(r.band, 9), -r.arr))
     section.expansion.sort(key=lambda r: -r.arr)
-    # Scoring stamps health with the time the events arrived: in a replay compressed into
-    # minutes that is after the simulated window, and the demo maps it back to the simulated
-    # day being sent at that moment.
-    late = world.config.now + timedelta(hours=1)
-    if marks and any(moment > late for points in series.values() for moment, _ in points):
-        section.receipt_time = True
-        series = {
-            account_id: [(to_event_time(marks, moment, world), band) for moment, band in points]
-            for account_id, points in series.items()
-        }
-    section.timeline = band_timeline(series, world)
+    section.timeline = band_timeline(series)
     return section
 
 
 def band_timeline(
-    series: Mapping[str, Sequence[tuple[datetime, str]]], world: World
+    series: Mapping[str, Sequence[tuple[date, str]]],
 ) -> list[tuple[date, Counter[str]]]:
-    """Accounts per band at the end of each day of the window (accounts that do not exist yet
-    are left out; an account with no health yet counts as unknown)."""
-    config = world.config
-    created = {account.id: account.created_at for account in world.accounts}
+    """Accounts per band at the end of each event-time day scoring has history for (an account
+    counts from its first day)."""
+    days = sorted({day for points in series.values() for day, _ in points})
     timeline = []
-    for day in range(config.days):
-        end = config.start + timedelta(days=day + 1)
+    for day in days:
         counts: Counter[str] = Counter()
-        for account_id, born in created.items():
-            if born >= end:
-                continue
-            band = "unknown"
-            for moment, value in series.get(account_id, ()):
-                if moment >= end:
+        for points in series.values():
+            band = None
+            for moment, value in points:
+                if moment > day:
                     break
                 band = value
-            counts[band] += 1
-        timeline.append(((end - timedelta(seconds=1)).date(), counts))
+            if band is not None:
+                counts[band] += 1
+        timeline.append((day, counts))
     return timeline
 
 

@@ -98,18 +98,10 @@ def _health(section: HealthSection) -> list[str]:
     out = ["<h2>Account health</h2>"]
     if not section.available:
         return [*out, _unavailable(section.note)]
-    out.append("<p>Accounts by band at the end of each simulated day:</p>")
+    out.append(
+        "<p>Accounts by band at the end of each day (event time, from scoring's history):</p>"
+    )
     out.append(svg.bands_over_time(section.timeline))
-    if section.receipt_time:
-        out.append(
-            "<p class='note'>Read this chart with care. Scoring evaluates every event as of the "
-            "moment it arrived, and the demo sends 90 days in a few minutes: while the early "
-            "weeks stream in, scoring's look-back windows (7, 14, 28 days before <i>now</i>) "
-            "hold almost nothing, so accounts look red until the replay reaches the last weeks. "
-            "That early red is an artefact of the replay, not of the customers; the last day is "
-            "the real picture. (Each health change is placed on the simulated day that was being "
-            "sent when scoring computed it.)</p>"
-        )
     rows = "".join(
         f"<tr><td>{escape(story)}</td>"
         + "".join(

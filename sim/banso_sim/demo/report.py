@@ -37,9 +37,7 @@ class HealthSection:
     by_story: dict[str, Counter[str]] = field(default_factory=dict)
     """Simulated story -> bands scoring gave those accounts (does health see the truth?)."""
     timeline: list[tuple[date, Counter[str]]] = field(default_factory=list)
-    """Accounts per band at the end of each day of event time."""
-    receipt_time: bool = False
-    """Scoring evaluated the replay as of when events arrived, not when they happened."""
+    """Accounts per band at the end of each day of event time (scoring's history)."""
 
 
 @dataclass(frozen=True, slots=True)

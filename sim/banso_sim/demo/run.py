@@ -158,7 +158,7 @@ async def _journey(
             _lag_line(readings).replace("catching up", "caught up" if not lagging else "behind")
         )
         health = await _guarded(
-            "scoring", collect.collect_health(apis["scoring"], world, sent.marks), HealthSection
+            "scoring", collect.collect_health(apis["scoring"], world), HealthSection
         )
         themes = await _guarded(
             "bridge", collect.collect_themes(apis["bridge"], sinks.jira), ThemesSection

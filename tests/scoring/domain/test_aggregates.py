@@ -24,6 +24,14 @@ from .builders import DAY, T0, account, health_at, policy_of, scorecard, ts, use
 CARD = scorecard()
 POLICY = policy_of(CARD)
 DAY0 = day_of(T0)
+GRACE = 3_600.0
+
+
+def settled(agg: AccountAggregate, day: float) -> None:
+    """The account's watermark seen at stream time ``day`` and again a grace period later:
+    lateness is now judged against it."""
+    agg.settle(ts(day), GRACE, POLICY)
+    agg.settle(ts(day) + GRACE, GRACE, POLICY)
 
 
 def test_usage_lands_in_its_utc_day_with_distinct_users() -> None:
@@ -50,6 +58,9 @@ def test_a_late_event_within_the_lateness_lands_in_its_own_day() -> None:
 def test_an_event_later_than_the_lateness_is_counted_as_dropped_not_lost() -> None:
     agg = account()
     use(agg, POLICY, 10, "u1")
+    settled(agg, 10)
+    assert agg.late_before == ts(10) - 2 * DAY
+    assert agg.final_through == DAY0 + 7
     before = to_document(agg)
     outcome = agg.apply_usage(
         Usage(name="Page Viewed", at=ts(7), received_at=ts(10), user_id="u9"), POLICY
@@ -59,6 +70,33 @@ def test_an_event_later_than_the_lateness_is_counted_as_dropped_not_lost() -> No
     after = to_document(agg)
     after["dropped_late"] = before["dropped_late"]
     assert after == before
+
+
+def test_events_arriving_within_the_grace_are_never_late_to_one_another() -> None:
+    # A backfill sent shuffled: day 30 first, then day 1, all within the grace period.
+    agg = account()
+    use(agg, POLICY, 30, "u1", received_day=30)
+    agg.settle(ts(30), GRACE, POLICY)
+    use(agg, POLICY, 1, "u2", received_day=30)
+    agg.settle(ts(30) + GRACE / 2, GRACE, POLICY)
+    assert agg.dropped_late == 0
+    assert event_count(agg, [DAY0 + 1]) == 1
+    # A grace period after the watermark reached day 30, day 1 is final.
+    agg.settle(ts(30) + GRACE, GRACE, POLICY)
+    assert (
+        agg.apply_usage(Usage(name="x", at=ts(2), received_at=ts(30) + GRACE, user_id="u3"), POLICY)
+        is Applied.DROPPED_LATE
+    )
+
+
+def test_an_event_for_a_closed_day_reopens_it() -> None:
+    agg = account()
+    use(agg, POLICY, 10, "u1")
+    agg.closed_through = DAY0 + 9
+    use(agg, POLICY, 9, "u2", received_day=10)
+    use(agg, POLICY, 8, "u2", received_day=10)
+    use(agg, POLICY, 10, "u3")
+    assert agg.reopened_from == DAY0 + 8
 
 
 def test_an_event_from_a_clock_running_ahead_counts_when_it_was_received() -> None:
@@ -84,10 +122,13 @@ def test_old_buckets_are_pruned_and_user_slots_reused() -> None:
         use(agg, POLICY, day, f"old{day}")
     use(agg, POLICY, 30, "recent")
     assert len(agg.user_slots) == 4
-    use(agg, POLICY, 3 + POLICY.bucket_days, "recent")
+    use(agg, POLICY, 5 + POLICY.bucket_days, "recent")
+    # Nothing is pruned while the history of those days may still be recorded.
+    assert min(agg.days) == DAY0
+    settled(agg, 5 + POLICY.bucket_days)
     assert min(agg.days) == DAY0 + 30
     assert agg.user_slots == {"recent": 0}
-    assert active_users(agg, day_range(DAY0 + 3 + POLICY.bucket_days, 40)) == 1
+    assert active_users(agg, day_range(DAY0 + 5 + POLICY.bucket_days, 40)) == 1
 
 
 def test_pruning_keeps_every_remaining_users_identity() -> None:
@@ -97,11 +138,12 @@ def test_pruning_keeps_every_remaining_users_identity() -> None:
         for user in ("a", "b", "c"):
             use(agg, POLICY, day, user)
     use(agg, POLICY, 22, "d")
-    use(agg, POLICY, 1 + POLICY.bucket_days, "a")  # prunes day 0 only
+    use(agg, POLICY, 3 + POLICY.bucket_days, "a")
+    settled(agg, 3 + POLICY.bucket_days)  # prunes day 0 only
     assert "gone" not in agg.user_slots
     assert sorted(agg.user_slots.values()) == [0, 1, 2, 3]
     assert active_users(agg, [DAY0 + 20]) == 3
-    assert active_users(agg, [DAY0 + 20, DAY0 + 22, DAY0 + 1 + POLICY.bucket_days]) == 4
+    assert active_users(agg, [DAY0 + 20, DAY0 + 22, DAY0 + 3 + POLICY.bucket_days]) == 4
 
 
 def test_newer_traits_win_and_partial_updates_keep_known_traits() -> None:
@@ -209,7 +251,8 @@ def test_changed_and_dropped_days_are_tracked_for_storage() -> None:
     use(agg, POLICY, 1, "u2")
     assert agg.changed_days == {DAY0 + 1}
     agg.changed_days.clear()
-    use(agg, POLICY, 1 + POLICY.bucket_days, "u2")  # day 0 falls out of the window
+    use(agg, POLICY, 3 + POLICY.bucket_days, "u2")
+    settled(agg, 3 + POLICY.bucket_days)  # day 0 falls out of the window
     assert DAY0 in agg.removed_days
     assert DAY0 not in agg.changed_days
-    assert DAY0 + 1 + POLICY.bucket_days in agg.changed_days
+    assert DAY0 + 3 + POLICY.bucket_days in agg.changed_days

@@ -173,8 +173,9 @@ async def snapshot(database_url: str) -> dict[str, Any]:
                     select(*history_columns).order_by(
                         tables.HISTORY.c.workspace_id,
                         tables.HISTORY.c.account_id,
-                        tables.HISTORY.c.computed_at,
+                        tables.HISTORY.c.at,
                         tables.HISTORY.c.cause,
+                        tables.HISTORY.c.recorded_at,
                     )
                 )
             ).all()
@@ -217,7 +218,9 @@ async def test_sigkill_and_restart_equals_a_clean_replay(
     killed, clean = await snapshot(killed_url), await snapshot(replay_url)
     assert len(clean["accounts"]) == ACCOUNTS
     assert clean["history"], "no history was recorded"
-    assert any(row[7] == "tick" for row in clean["history"]), "inactivity never showed"
+    cause = [c.name for c in tables.HISTORY.c if c.name != "id"].index("cause")
+    assert any(row[cause] == "tick" for row in clean["history"]), "inactivity never showed"
+    assert any(row[cause] == "day" for row in clean["history"]), "no event-time day closed"
     assert killed["accounts"] == clean["accounts"]
     assert clean["days"]
     assert killed["days"] == clean["days"]

@@ -1,32 +1,72 @@
-"""Every published change and recomputation of an account's health. Functions only flush;
-callers commit."""
+"""The account's health history in event time: published changes, recomputations and each
+event-time day's close. Functions only flush; callers commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.tables import HISTORY
 
+DAY_CLOSE = "day"
+
 
 async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]) -> None:
-    if rows:
-        await (await session.connection()).execute(insert(HISTORY), rows)
+    """Insert rows; a revised day's close replaces the close recorded for that day before."""
+    if not rows:
+        return
+    # A day closed and recorded again within one round keeps its last close only.
+    closes: dict[tuple[object, object, object], int] = {}
+    kept: list[dict[str, object] | None] = list(rows)
+    for index, row in enumerate(rows):
+        if row["cause"] == DAY_CLOSE:
+            key = (row["workspace_id"], row["account_id"], row["at"])
+            earlier = closes.get(key)
+            if earlier is not None:
+                kept[earlier] = None
+            closes[key] = index
+    rows = [row for row in kept if row is not None]
+    connection = await session.connection()
+    for row in rows:
+        if row.get("revised"):
+            await connection.execute(
+                delete(HISTORY).where(
+                    HISTORY.c.workspace_id == row["workspace_id"],
+                    HISTORY.c.account_id == row["account_id"],
+                    HISTORY.c.at == row["at"],
+                    HISTORY.c.cause == DAY_CLOSE,
+                )
+            )
+    await connection.execute(insert(HISTORY), rows)
 
 
 async def account_history(
-    session: AsyncSession, *, workspace_id: str, account_id: str, limit: int
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    account_id: str,
+    limit: int,
+    since: float | None = None,
+    until: float | None = None,
+    before: tuple[float, int] | None = None,
+    with_health: bool = True,
 ) -> list[Any]:
-    """The account's history rows, newest first."""
-    return list(
-        (
-            await (await session.connection()).execute(
-                select(HISTORY)
-                .where(HISTORY.c.workspace_id == workspace_id, HISTORY.c.account_id == account_id)
-                .order_by(HISTORY.c.computed_at.desc(), HISTORY.c.id.desc())
-                .limit(limit)
-            )
-        ).all()
+    """The account's history rows in ``[since, until)`` of event time, newest first, after
+    the ``before`` cursor (event time, id) when given."""
+    columns = list(HISTORY.c) if with_health else [c for c in HISTORY.c if c.name != "health"]
+    query = select(*columns).where(
+        HISTORY.c.workspace_id == workspace_id, HISTORY.c.account_id == account_id
     )
+    if since is not None:
+        query = query.where(HISTORY.c.at >= since)
+    if until is not None:
+        query = query.where(HISTORY.c.at < until)
+    if before is not None:
+        moment, row_id = before
+        query = query.where(
+            or_(HISTORY.c.at < moment, and_(HISTORY.c.at == moment, HISTORY.c.id < row_id))
+        )
+    query = query.order_by(HISTORY.c.at.desc(), HISTORY.c.id.desc()).limit(limit)
+    return list((await (await session.connection()).execute(query)).all())

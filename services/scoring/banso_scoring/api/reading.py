@@ -1,11 +1,13 @@
 """What routes read: the scorecard in force, and an account's health computed on read.
 
 Health read through the API is computed from the committed aggregates at the partition's
-current stream time, so an event is visible as soon as the round that applied it commits,
+current event time (the newest event time applied, or the clock's while idle), so an event is visible as soon as the round that applied it commits,
 without waiting for its slot to close (which is when history and HealthChanged are decided).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +21,8 @@ from banso_scoring.domain.evaluation import evaluate
 from banso_scoring.domain.scorecard import Scorecard
 from banso_scoring.domain.scorecard_yaml import default_scorecard_text, parse_scorecard
 from banso_scoring.domain.state import DEFAULT_VERSION
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 async def current_scorecard(
@@ -40,13 +44,13 @@ async def current_scorecard(
     return version, text, cached
 
 
-async def stream_time(
+async def event_time(
     session: AsyncSession, context: ScoringContext, partition: int
 ) -> float | None:
     schedule = await partitions.partition_schedule(
         session, group_id=context.group_id, partition=partition
     )
-    return None if schedule is None else schedule.stream_time
+    return None if schedule is None else schedule.event_time
 
 
 async def account_health(
@@ -61,11 +65,7 @@ async def account_health(
     goals, milestones = planned.get(key, ((), ()))
     version, _, scorecard = await current_scorecard(session, context, workspace_id)
     aggregate = entry.aggregate
-    candidates = [
-        await stream_time(session, context, entry.partition),
-        entry.evaluated_at,
-        aggregate.watermark,
-    ]
+    candidates = [await event_time(session, context, entry.partition), aggregate.watermark]
     known = [moment for moment in candidates if moment is not None]
     at = max(known) if known else epoch(context.clock)
     result = evaluate(
@@ -89,6 +89,12 @@ async def account_health(
             clamped_future=aggregate.clamped_future,
             last_event_at=None if aggregate.watermark is None else from_epoch(aggregate.watermark),
             as_of=from_epoch(at),
+            late_before=None
+            if aggregate.late_before is None
+            else from_epoch(aggregate.late_before),
+            final_through=_day(aggregate.final_through),
+            history_through=_day(aggregate.closed_through),
+            history_pending_from=_day(aggregate.reopened_from),
         ),
         traits={
             "seats": traits.seats,
@@ -101,3 +107,8 @@ async def account_health(
             "csm": traits.csm,
         },
     )
+
+
+def _day(day: int | None) -> date | None:
+    """The date of a UTC day number (days since the epoch)."""
+    return None if day is None else date.fromordinal(EPOCH_ORDINAL + day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -32,7 +32,20 @@ class Applied(BaseModel):
     dropped_late: int = Field(description="Events older than the lateness allowance.")
     clamped_future: int = Field(description="Events stamped ahead by the sender's clock.")
     last_event_at: datetime | None
-    as_of: datetime | None = Field(description="Stream time the health is computed for.")
+    as_of: datetime | None = Field(description="Event time the health is computed for.")
+    late_before: datetime | None = Field(
+        description="Usage stamped before this arrives too late to count (`dropped_late`)."
+    )
+    final_through: date | None = Field(
+        description="History up to the end of this event-time day is final: no event changes it."
+    )
+    history_through: date | None = Field(
+        description="The last event-time day whose close is in the history."
+    )
+    history_pending_from: date | None = Field(
+        description="Events reached this closed day since its close: its close and the later "
+        "ones are being recorded again (null when the history is up to date)."
+    )
 
 
 class AccountHealth(BaseModel):
@@ -44,21 +57,37 @@ class AccountHealth(BaseModel):
 
 
 class HistoryItem(BaseModel):
-    computed_at: datetime
+    at: datetime = Field(description="Event time at which this health held.")
+    day: date = Field(description="The UTC day of `at`.")
+    recorded_at: datetime = Field(
+        description="When scoring evaluated it (stream time: when the events arrived)."
+    )
+    computed_at: datetime = Field(description="Same as `at` (kept for older clients).")
     score: float | None
     band: str
     previous_score: float | None
     previous_band: str | None
-    cause: str
+    cause: Literal["events", "tick", "recompute", "override", "day"] = Field(
+        description="`day`: the health at the end of an event-time day; the others: an "
+        "evaluation that published a change (events, tick, override) or a recomputation."
+    )
     change: str | None
     scorecard_version: int
     event_id: str | None
-    health: Health
+    revised: bool = Field(
+        description="A day's close recorded again: events for that day arrived after it had "
+        "closed, within the lateness allowance."
+    )
+    health: Health | None = Field(
+        description="Measures, drivers and signals; null for a day's close (score and band only)."
+    )
 
 
 class History(BaseModel):
     account_id: str
-    items: list[HistoryItem]
+    granularity: Literal["entry", "day"]
+    items: list[HistoryItem] = Field(description="Newest first, by event time.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page.")
 
 
 class ScorecardPublic(BaseModel):

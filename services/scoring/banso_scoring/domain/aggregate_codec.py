@@ -18,6 +18,10 @@ _SCALARS = (
     "last_touch_at", "last_touch_kind", "watermark", "feedback_watermark", "first_event_at",
     "last_usage_at", "events_applied", "dropped_late", "clamped_future",
 )  # fmt: skip
+# Added later: documents written before them do not have them.
+_OPTIONAL_SCALARS = (
+    "late_before", "late_candidate", "late_since", "closed_through", "reopened_from",
+)  # fmt: skip
 
 
 def day_document(bucket: DayBucket) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
             str(day): kinds for day, kinds in sorted(aggregate.feedback_days.items())
         },
         "surveys": [list(survey) for survey in aggregate.surveys],
-        **{name: getattr(aggregate, name) for name in _SCALARS},
+        **{name: getattr(aggregate, name) for name in _SCALARS + _OPTIONAL_SCALARS},
     }
 
 
@@ -80,4 +84,6 @@ def from_document(
     )
     for name in _SCALARS:
         setattr(aggregate, name, document[name])
+    for name in _OPTIONAL_SCALARS:
+        setattr(aggregate, name, document.get(name))
     return aggregate

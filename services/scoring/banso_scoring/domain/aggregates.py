@@ -11,10 +11,17 @@ Everything a measure needs is kept here, compactly, so health can be recomputed 
   happened (milestones); the last CS touch; the account's traits.
 
 Lateness is judged against the account's usage *watermark*, the newest usage event time
-applied: an event more than ``lateness`` older is counted in ``dropped_late`` and ignored, so
-nothing disappears without a trace. Feedback has its own watermark (it arrives on another
+applied, as it stood at least a grace period of arrival time ago (``settle``): an event more
+than ``lateness`` older than that is counted in ``dropped_late`` and ignored, so nothing
+disappears without a trace, and the health history of the days before it is final. Events that
+arrive within the grace of each other are never late to one another, whatever their order, so
+a backfill sent shuffled counts in full. Feedback has its own watermark (it arrives on another
 topic, at another pace). Buckets older than the retention are pruned when a watermark enters a
-new day. Nothing here reads a clock.
+new day (never while the account's history is not final yet). Nothing here reads a clock.
+
+History days: ``closed_through`` is the last event-time day whose end-of-day health has been
+recorded; an event applied to a day at or before it sets ``reopened_from``, so that day's close
+is recorded again (revised).
 """
 
 from __future__ import annotations
@@ -99,6 +106,16 @@ class AccountAggregate:
     events_applied: int = 0
     dropped_late: int = 0
     clamped_future: int = 0
+    # Usage stamped before this is late (None: nothing is late yet); see ``settle``.
+    late_before: float | None = None
+    # The watermark as it stood at stream time ``late_since``: it becomes the lateness
+    # reference once a grace period of stream time has passed.
+    late_candidate: float | None = None
+    late_since: float | None = None
+    # The last event-time day whose close (end-of-day health) is recorded, and the earliest
+    # closed day that events reached afterwards.
+    closed_through: int | None = None
+    reopened_from: int | None = None
     # Day buckets changed or dropped since the owner last stored them, so storage can write
     # one day instead of the whole history (not part of the aggregate's value).
     changed_days: set[int] = field(default_factory=set, compare=False, repr=False)
@@ -134,6 +151,37 @@ class AccountAggregate:
         if self.first_event_at is None or at < self.first_event_at:
             self.first_event_at = at
         self.events_applied += 1
+        self._reopen(day_of(at))
+
+    def _reopen(self, day: int) -> None:
+        closed = self.closed_through
+        if closed is not None and day <= closed:
+            reopened = self.reopened_from
+            if reopened is None or day < reopened:
+                self.reopened_from = day
+
+    def settle(self, stream_time: float, grace: float, policy: ApplyPolicy) -> None:
+        """Move the lateness reference on: the watermark seen at least ``grace`` seconds of
+        stream (arrival) time ago, less the allowance. Called when the account is evaluated."""
+        since = self.late_since
+        if since is None:
+            self.late_since, self.late_candidate = stream_time, self.watermark
+            return
+        if stream_time - since < grace:
+            return
+        candidate = self.late_candidate
+        if candidate is not None:
+            floor = candidate - policy.lateness
+            if self.late_before is None or floor > self.late_before:
+                self.late_before = floor
+                prune(self, policy)
+        self.late_since, self.late_candidate = stream_time, self.watermark
+
+    @property
+    def final_through(self) -> int | None:
+        """The last event-time day whose history no event can change any more."""
+        late = self.late_before
+        return None if late is None else day_of(late) - 1
 
     def apply_usage(self, usage: Usage, policy: ApplyPolicy) -> Applied:
         # Once per usage event: ``_accept`` and ``_seen`` are written out here, and the day is
@@ -152,12 +200,15 @@ class AccountAggregate:
             self.watermark = at
             if day > int(watermark // SECONDS_PER_DAY):
                 prune(self, policy)
-        elif at < watermark - policy.lateness:
+        elif self.late_before is not None and at < self.late_before:
             self.dropped_late += 1
             return Applied.DROPPED_LATE
         if self.first_event_at is None or at < self.first_event_at:
             self.first_event_at = at
         self.events_applied += 1
+        closed = self.closed_through
+        if closed is not None and day <= closed:
+            self._reopen(day)
         bucket = self.days.get(day)
         if bucket is None:
             bucket = self.days[day] = DayBucket()
@@ -231,9 +282,11 @@ class AccountAggregate:
 
 
 def prune(aggregate: AccountAggregate, policy: ApplyPolicy) -> None:
-    """Drop what no window can reach any more, relative to each watermark."""
-    if aggregate.watermark is not None:
-        horizon = day_of(aggregate.watermark) - policy.bucket_days
+    """Drop what no window can reach any more, relative to each watermark. Day buckets stay
+    while the history of their days may still be recorded (again): until ``late_before``."""
+    if aggregate.watermark is not None and aggregate.late_before is not None:
+        reached = min(aggregate.watermark, aggregate.late_before)
+        horizon = day_of(reached) - policy.bucket_days
         old = [day for day in aggregate.days if day < horizon]
         for day in old:
             del aggregate.days[day]

@@ -13,6 +13,10 @@ replay reads back unchanged — through this schedule, in the merged order of it
 When every partition is caught up and the stream is quiet, the service advances stream time
 with its clock (``advance``); that is the one input a replay cannot reproduce, because silence
 leaves no record. The schedule's state is stored with the consumer offsets.
+
+Stream time decides when work runs; what health *means* is in event time. ``event_time`` is
+the newest event time applied in the partition (the clock's, when idle): evaluations are as of
+it, and every event-time day before it is closed for each account (``closed_day``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ class ScheduleState:
     slot: int | None = None
     dirty: set[str] = field(default_factory=set)
     next_tick: float | None = None
+    # The newest event time applied (or reached by the clock when idle), and the last
+    # event-time day closed for every account of the partition.
+    event_time: float | None = None
+    closed_day: int | None = None
 
     def to_document(self) -> dict[str, object]:
         return {
@@ -44,6 +52,8 @@ class ScheduleState:
             "slot": self.slot,
             "dirty": sorted(self.dirty),
             "next_tick": self.next_tick,
+            "event_time": self.event_time,
+            "closed_day": self.closed_day,
         }
 
     @classmethod
@@ -54,6 +64,8 @@ class ScheduleState:
             slot=_optional_int(document.get("slot")),
             dirty={str(key) for key in dirty} if isinstance(dirty, list) else set(),
             next_tick=_optional_float(document.get("next_tick")),
+            event_time=_optional_float(document.get("event_time")),
+            closed_day=_optional_int(document.get("closed_day")),
         )
 
 

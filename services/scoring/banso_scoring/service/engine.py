@@ -2,6 +2,11 @@
 
 No I/O here: the loop feeds decoded records in, and collects what the round must write (account
 rows, history, HealthChanged events, dead letters, processed ids) from ``RoundWrites``.
+
+The schedule runs on stream time (when events arrived); every evaluation is *as of* the
+partition's event time, and each account's history gets the health at the end of every
+event-time day before it (a day's close), recorded again when events for a closed day arrive
+within the lateness allowance.
 """
 
 from __future__ import annotations
@@ -12,16 +17,18 @@ from banso_scoring.adapters.health_events import Cause, health_changed, health_e
 from banso_scoring.adapters.records import Record
 from banso_scoring.adapters.translate import AccountFacts
 from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPolicy
-from banso_scoring.domain.durations import from_epoch
+from banso_scoring.domain.durations import day_of, from_epoch
 from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
 from banso_scoring.domain.schedule import Due
 from banso_scoring.domain.state import AccountEntry, AccountKey, Scorecards
+from banso_scoring.service.days import close_account_days
 from banso_scoring.service.state import PartitionGroup
 from banso_scoring.service.writes import RoundWrites
 
 SEPARATOR = "\x1f"
 DROPPED_LATE = Applied.DROPPED_LATE
+NO_TIME = float("-inf")
 
 
 def account_key(text: str) -> AccountKey:
@@ -37,7 +44,9 @@ class Engine:
         accounts: dict[AccountKey, AccountEntry],
         topic_order: dict[str, int],
         applied_ids: Container[str] = frozenset(),
+        late_grace_s: float = 3_600.0,
     ) -> None:
+        self.late_grace_s = late_grace_s
         self.scorecards = scorecards
         self.accounts = accounts
         self.topic_order = topic_order
@@ -104,6 +113,7 @@ class Engine:
         # Scorecards change only between rounds.
         workspace: str | None = None
         policy = self.scorecards.default.policy
+        event_time = NO_TIME if state.event_time is None else state.event_time
         for record in records:
             if record.error is not None:
                 writes.dead.append(record)
@@ -140,15 +150,33 @@ class Engine:
                 policy = self.scorecards.of(workspace).policy
             usage = record.usage
             if usage is not None:
+                happened = usage.at
+                if happened > event_time:
+                    # The partition's event time (clamped as the aggregate clamps it).
+                    happened = min(happened, usage.received_at + policy.future_tolerance)
+                    if happened > event_time:
+                        event_time = state.event_time = happened
                 if entry.aggregate.apply_usage(usage, policy) is DROPPED_LATE:
                     writes.dropped_late += 1
             else:
-                assert record.facts is not None
-                writes.dropped_late += _apply_facts(entry.aggregate, record.facts, policy)
+                facts = record.facts
+                assert facts is not None
+                ceiling = facts.received_at + policy.future_tolerance
+                for fact in facts.facts:
+                    happened = min(fact.at, ceiling)
+                    if happened > event_time:
+                        event_time = state.event_time = happened
+                writes.dropped_late += _apply_facts(entry.aggregate, facts, policy)
 
     # -- evaluation ------------------------------------------------------------------------
 
+    def as_of(self, group: PartitionGroup, stream_time: float) -> float:
+        """The event time evaluations are as of: the newest applied in the partition."""
+        at = group.schedule.state.event_time
+        return stream_time if at is None else at
+
     def run_due(self, group: PartitionGroup, due: Due, writes: RoundWrites) -> None:
+        at = self.as_of(group, due.at)
         if due.accounts is None:
             # A tick is for the accounts nothing else evaluated since the previous tick: the
             # quiet ones, whose health decays. Active ones were evaluated at their slots' ends.
@@ -165,12 +193,64 @@ class Engine:
         for key in keys:
             entry = self.accounts.get(key)
             if entry is not None:
-                self.evaluate(entry, due.at, cause, writes)
+                self.evaluate(entry, at, cause, writes, recorded=due.at)
+        if due.accounts is None:
+            self.close_days(group, due.at, writes)
+        else:
+            self._close(group, keys, due.at, writes)
         writes.groups_changed.add(group.partition)
 
-    def evaluate(self, entry: AccountEntry, at: float, cause: Cause, writes: RoundWrites) -> None:
-        """Evaluate as of ``at``; publish and record history when the change is news (always
-        record a scorecard recomputation)."""
+    # -- event-time days -------------------------------------------------------------------
+
+    def close_days(self, group: PartitionGroup, recorded: float, writes: RoundWrites) -> None:
+        """Every account of the partition gets the days its event time has left behind."""
+        state = group.schedule.state
+        if state.event_time is None:
+            return
+        last = day_of(state.event_time) - 1
+        if state.closed_day is not None and last <= state.closed_day:
+            return
+        self._close(group, sorted(group.accounts), recorded, writes)
+        state.closed_day = last
+        writes.groups_changed.add(group.partition)
+
+    def _close(
+        self,
+        group: PartitionGroup,
+        keys: Iterable[AccountKey],
+        recorded: float,
+        writes: RoundWrites,
+    ) -> None:
+        event_time = group.schedule.state.event_time
+        if event_time is None:
+            return
+        last = day_of(event_time) - 1
+        for key in keys:
+            entry = self.accounts.get(key)
+            if entry is not None:
+                close_account_days(
+                    entry,
+                    self.scorecards.of(key[0]),
+                    last=last,
+                    recorded=recorded,
+                    grace=self.late_grace_s,
+                    writes=writes,
+                )
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        entry: AccountEntry,
+        at: float,
+        cause: Cause,
+        writes: RoundWrites,
+        *,
+        recorded: float,
+    ) -> None:
+        """Evaluate as of event time ``at`` (``recorded``: the stream time it happens at);
+        publish and record history when the change is news (always record a scorecard
+        recomputation)."""
         key = entry.key
         card = self.scorecards.of(key[0])
         now = from_epoch(at)
@@ -190,7 +270,7 @@ class Engine:
                 override=override,
             )
             if not quick.publish:
-                entry.score, entry.band, entry.evaluated_at = quick.score, quick.band, at
+                entry.score, entry.band, entry.evaluated_at = quick.score, quick.band, recorded
                 if override is not None and not override.active_at(now):
                     entry.override = None
                 return
@@ -207,14 +287,14 @@ class Engine:
         if override is not None and not override.active_at(now):
             entry.override = None
         health = result.health
-        entry.score, entry.band, entry.evaluated_at = health.score, health.band, at
+        entry.score, entry.band, entry.evaluated_at = health.score, health.band, recorded
         change = result.publish
         if change is None and cause != "recompute":
             return
         event_id = None
         if change is not None:
             published_cause: Cause = "override" if change == "override" else cause
-            event_id = health_event_id(key[0], key[1], at, published_cause)
+            event_id = health_event_id(key[0], key[1], recorded, published_cause)
             event = health_changed(
                 health,
                 workspace_id=key[0],
@@ -230,7 +310,8 @@ class Engine:
             {
                 "workspace_id": key[0],
                 "account_id": key[1],
-                "computed_at": at,
+                "at": at,
+                "recorded_at": recorded,
                 "score": health.score,
                 "band": health.band,
                 "previous_score": health.previous_score,
@@ -240,20 +321,35 @@ class Engine:
                 "scorecard_version": card.version,
                 "event_id": event_id,
                 "health": health.model_dump_json().encode(),
+                "revised": False,
             }
         )
 
     def advance(self, group: PartitionGroup, now: float, writes: RoundWrites) -> None:
-        for due in group.schedule.advance(now):
+        """Nothing is arriving: stream time, and event time with it, follow the clock."""
+        schedule = group.schedule
+        state = schedule.state
+        if state.stream_time is None:
+            return
+        for due in schedule.advance(now):
+            # In silence, event time reaches each due moment with the clock.
+            if state.event_time is None or due.at > state.event_time:
+                state.event_time = due.at
             self.run_due(group, due, writes)
+        if state.event_time is None or now > state.event_time:
+            state.event_time = now
+        self.close_days(group, now, writes)
+        # Days reached by events of the open slot are recorded again now, not at its end.
+        self._close(group, [account_key(text) for text in schedule.pending], now, writes)
 
     def recompute(self, group: PartitionGroup, workspace_id: str, writes: RoundWrites) -> None:
         """A new scorecard: every account of the workspace, from its stored aggregates."""
-        at = group.schedule.state.stream_time
-        if at is None:
+        recorded = group.schedule.state.stream_time
+        if recorded is None:
             return
+        at = self.as_of(group, recorded)
         for key in sorted(k for k in group.accounts if k[0] == workspace_id):
-            self.evaluate(self.accounts[key], at, "recompute", writes)
+            self.evaluate(self.accounts[key], at, "recompute", writes, recorded=recorded)
         writes.groups_changed.add(group.partition)
 
 

@@ -112,10 +112,14 @@ class RequestHandler:
         for _, key, cause in requests:
             entry = accounts[key]
             group = self.groups.get(entry.partition)
-            at = None if group is None else group.schedule.state.stream_time
-            if group is None or at is None:
+            recorded = None if group is None else group.schedule.state.stream_time
+            if group is None or recorded is None:
                 continue
             self.engine.evaluate(
-                entry, at, "override" if cause == "override" else "recompute", writes
+                entry,
+                self.engine.as_of(group, recorded),
+                "override" if cause == "override" else "recompute",
+                writes,
+                recorded=recorded,
             )
             writes.groups_changed.add(group.partition)

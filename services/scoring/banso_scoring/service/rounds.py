@@ -72,6 +72,7 @@ class Rounds:
             accounts=self.accounts,
             topic_order={topic: rank for rank, topic in enumerate(topics)},
             applied_ids=self.recent_ids.members,
+            late_grace_s=settings.late_grace_s,
         )
         self.requests = RequestHandler(
             scorecards=self.scorecards,
@@ -218,6 +219,8 @@ class Rounds:
             metrics.duplicates.inc(writes.duplicates)
         if writes.dropped_late:
             self.metrics.dropped_late.inc(writes.dropped_late)
+        if writes.revised_days:
+            self.metrics.revised_days.inc(writes.revised_days)
         for history in writes.history:
             change = history.get("change")
             if change is not None:

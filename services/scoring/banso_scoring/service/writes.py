@@ -38,6 +38,7 @@ class RoundWrites:
     applied: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     dropped_late: int = 0
+    revised_days: int = 0
     evaluations: int = 0
 
     @property
