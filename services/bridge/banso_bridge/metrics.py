@@ -32,7 +32,8 @@ class BridgeMetrics:
         )
         self.merges = Counter(
             "banso_bridge_theme_merges_total",
-            "Themes merged into another, by who decided (consolidation, manual).",
+            "Themes merged into another, by who decided (consolidation, manual); undone: merges a "
+            "product manager undid.",
             ["by"],
             registry=registry,
         )

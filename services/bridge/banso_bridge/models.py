@@ -154,3 +154,23 @@ class ClustererState(BridgeModel, table=True):
     next_seq: int = 0
     last_item_at: float = 0.0  # wall clock of the last item (idle consolidation)
     consolidated_at: float = 0.0
+
+
+class ThemeMerge(BridgeModel, table=True):
+    """Why a theme was merged into another, and which items it had: what an undo restores.
+
+    One row per merged theme (its latest merge); `undone_at` is set when a product manager undid it,
+    and the pair is then kept apart from automatic merges.
+    """
+
+    __tablename__ = "bridge_theme_merges"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    merged: int = Field(primary_key=True)
+    survivor: int
+    # closer_together | coherent_union | absorbed (consolidation) | manual (a product manager)
+    reason: str = Field(max_length=32)
+    similarity: float | None = None  # cosine of the two themes' directions when measured
+    items: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # feedback ids (JSON)
+    merged_at: float = 0.0  # wall clock
+    undone_at: float | None = None

@@ -82,18 +82,24 @@ def praise(language: str, rng: random.Random) -> str:
     return rng.choice(PRAISE[language])
 
 
-def churn_reason(language: str, rng: random.Random, problem: Problem | None) -> str:
-    """Why an account leaves, as its CSM records it; a problem it hit often is the reason."""
+def churn_reason(
+    language: str, rng: random.Random, problem: Problem | None
+) -> tuple[str, Problem | None]:
+    """Why an account leaves, as its CSM records it; a problem it hit often is the reason.
+
+    Returns the text and the problem it tells of (None for a generic reason such as price)."""
     if problem is not None and rng.random() < 0.6:
         phrasing = problem.phrasing(language)
         said = fill(rng.choice(phrasing.bodies), phrasing.slots, rng)
-        return f"解約理由: {said}" if language == "ja" else f"Churn reason: {said}"
+        return (f"解約理由: {said}" if language == "ja" else f"Churn reason: {said}"), problem
     reason = rng.choice(CHURN_REASONS[language]).replace("{competitor}", rng.choice(COMPETITORS))
-    return f"解約理由: {reason}" if language == "ja" else f"Churn reason: {reason}"
+    return (f"解約理由: {reason}" if language == "ja" else f"Churn reason: {reason}"), None
 
 
-def one_off(language: str, rng: random.Random) -> str:
-    return _casual(rng.choice(ONE_OFFS[language]), language, rng)
+def one_off(language: str, rng: random.Random) -> tuple[str, str]:
+    """A request outside the planted problems, and which one it is (`request:<language>:<n>`)."""
+    index = rng.randrange(len(ONE_OFFS[language]))
+    return _casual(ONE_OFFS[language][index], language, rng), f"request:{language}:{index}"
 
 
 def _casual(text: str, language: str, rng: random.Random) -> str:

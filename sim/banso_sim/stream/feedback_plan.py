@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from banso_sim.feedback import compose
 from banso_sim.feedback.problems import CSM_CHECKINS, PROBLEMS, Problem
 from banso_sim.world.build import rng_for
-from banso_sim.world.model import Account, Archetype, User, WorldConfig
+from banso_sim.world.model import Account, Archetype, User, World, WorldConfig
 
 # Accounts in trouble hit problems more often (the problems are part of why they are in trouble).
 _REACH_BY_STORY = {
@@ -42,6 +42,14 @@ class PlannedFeedback:
     problem: str | None
     """The problem behind it (ground truth), if any."""
     score: int | None = None
+    topic: str | None = None
+    """What it is about (ground truth for scoring themes): the problem's key, or `praise`,
+    `check_in`, `churn` (a reason that is no product problem) or `request:<language>:<n>` (one
+    of the requests outside the planted problems). None for an NPS answer without words."""
+
+    @property
+    def about(self) -> str:
+        return self.topic or self.problem or "none"
 
 
 def active_days(config: WorldConfig, account: Account) -> tuple[int, int]:
@@ -108,16 +116,21 @@ def plan_feedback(
     if account.archetype is Archetype.CHURNING:
         language = account.csm.locale
         cause = rng.choice(problems) if problems else None
-        text = compose.churn_reason(language, rng, cause)
+        text, told = compose.churn_reason(language, rng, cause)
         day = max(first, last - rng.randint(0, 4))
-        plan.append(PlannedFeedback(day, "churn_reason", text, language, None, None))
+        key = told.key if told is not None else None
+        plan.append(
+            PlannedFeedback(day, "churn_reason", text, language, None, key, topic=key or "churn")
+        )
     if rng.random() < 0.15:
         day = rng.randint(first, last)
         person = reporter(day)
         if person is not None:
             kind = rng.choice(("support_ticket", "feature_request"))
-            text = compose.one_off(person.locale, rng)
-            plan.append(PlannedFeedback(day, kind, text, person.locale, person.id, None))
+            text, request = compose.one_off(person.locale, rng)
+            plan.append(
+                PlannedFeedback(day, kind, text, person.locale, person.id, None, topic=request)
+            )
     return sorted(plan, key=lambda item: item.day)
 
 
@@ -148,9 +161,12 @@ def _nps_survey(
             continue
         language = user.locale
         if score >= 9 or not problems:
-            text = compose.praise(language, rng) if score >= 7 else compose.one_off(language, rng)
+            if score >= 7:
+                text, topic = compose.praise(language, rng), "praise"
+            else:
+                text, topic = compose.one_off(language, rng)
             answers.append(
-                PlannedFeedback(day, "nps_comment", text, language, user.id, None, score)
+                PlannedFeedback(day, "nps_comment", text, language, user.id, None, score, topic)
             )
             continue
         problem = rng.choice(problems)
@@ -182,7 +198,9 @@ def _csm_notes(
             notes.append(PlannedFeedback(day, "csm_note", text, language, None, problem.key))
         else:
             text = rng.choice(CSM_CHECKINS[language])
-            notes.append(PlannedFeedback(day, "csm_note", text, language, None, None))
+            notes.append(
+                PlannedFeedback(day, "csm_note", text, language, None, None, topic="check_in")
+            )
         day += rng.randint(25, 35)
     return notes
 
@@ -194,3 +212,25 @@ def _score(rng: random.Random, story: Archetype, ceiling: int = 10) -> int:
 
 def _weighted(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
     return rng.choices([value for value, _ in options], [weight for _, weight in options])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledFeedback:
+    """One feedback item with words, the account that gave it and (ground truth) its problem."""
+
+    account: Account
+    item: PlannedFeedback
+
+
+def world_feedback(config: WorldConfig, world: World) -> list[LabeledFeedback]:
+    """Every feedback item with words the world's accounts give, in day order (then account).
+
+    What benchmarks and the demo score themes against: `item.problem` never leaves the simulator.
+    """
+    out = [
+        LabeledFeedback(account, item)
+        for account in world.accounts
+        for item in plan_feedback(config, account, world.users_of(account))
+        if item.text is not None
+    ]
+    return sorted(out, key=lambda labeled: (labeled.item.day, labeled.account.index))

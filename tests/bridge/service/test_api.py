@@ -133,6 +133,66 @@ async def test_rename_mute_and_merge_keep_ids_stable(
     assert any(p["title"] == "Invoice PDF export broken" for p in updates)
 
 
+async def test_a_merge_records_its_reason_and_a_product_manager_can_undo_it(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    settings = settings_for(migrated_url, kafka_bootstrap, topic_prefix)
+    async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
+        await publish(kafka_bootstrap, topic_prefix, _events())
+
+        async def two_themes() -> bool:
+            themes = await _themes(bridge)
+            return sum(int(str(t["item_count"])) for t in themes) == 24 and len(themes) == 2
+
+        await eventually(two_themes)
+        invoice, login = sorted(
+            await _themes(bridge), key=lambda t: "invoice" not in str(t["keywords"])
+        )
+        writer = bridge.headers(WS, ("write",))
+        reader = bridge.headers(WS, ("read",))
+        url = f"/v1/themes/{login['theme_id']}/unmerge"
+
+        not_merged = await bridge.client.post(url, headers=writer)
+        assert not_merged.status_code == 409
+        assert (
+            await bridge.client.post("/v1/themes/9999/unmerge", headers=writer)
+        ).status_code == 404
+        merged = await bridge.client.post(
+            f"/v1/themes/{login['theme_id']}/merge",
+            json={"into": invoice["theme_id"]},
+            headers=writer,
+        )
+        assert merged.status_code == 200, merged.text
+        record = (await bridge.get(WS, f"/v1/themes/{login['theme_id']}"))["merge"]
+        assert record["into"] == invoice["theme_id"]
+        assert record["reason"] == "manual"
+        assert record["items"] == 12
+        assert record["undone_at"] is None
+
+        assert (await bridge.client.post(url, headers=reader)).status_code == 403
+        undone = await bridge.client.post(url, headers=writer)
+        assert undone.status_code == 200, undone.text
+        assert undone.json()["theme_id"] == login["theme_id"]
+        assert undone.json()["status"] == "open"
+        assert undone.json()["merged_into"] is None
+        assert undone.json()["item_count"] == 12
+        detail = await bridge.get(WS, f"/v1/themes/{login['theme_id']}")
+        assert {item["text"] for item in detail["items"]} == set(LOGIN)
+        assert detail["merge"]["undone_at"] is not None
+        survivor = await bridge.get(WS, f"/v1/themes/{invoice['theme_id']}")
+        assert survivor["item_count"] == 12
+        assert (await bridge.client.post(url, headers=writer)).status_code == 409
+
+        # The restored theme keeps receiving its problem's new reports.
+        await publish(kafka_bootstrap, topic_prefix, [feedback(WS, "acct-9", LOGIN[0], at(2))])
+
+        async def landed() -> bool:
+            restored = await bridge.get(WS, f"/v1/themes/{login['theme_id']}")
+            return int(restored["item_count"]) == 13
+
+        await eventually(landed)
+
+
 def _hub(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 

@@ -55,6 +55,45 @@ async def relabel_theme(
     )
 
 
+async def move_back(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    feedback_ids: Sequence[str],
+    source: int,
+    target: int,
+) -> list[str]:
+    """Move those of `feedback_ids` still in theme `source` to `target`; returns the ids moved."""
+    moved: list[str] = []
+    for start in range(0, len(feedback_ids), 500):
+        rows = await session.exec(
+            select(FeedbackItem.feedback_id).where(
+                col(FeedbackItem.workspace_id) == workspace_id,
+                col(FeedbackItem.theme_id) == source,
+                col(FeedbackItem.feedback_id).in_(feedback_ids[start : start + 500]),
+            )
+        )
+        moved += list(rows.all())
+    await _update_items(session, workspace_id, moved, theme_id=target)
+    return moved
+
+
+async def theme_sizes(
+    session: AsyncSession, *, workspace_id: str, theme_ids: Sequence[int]
+) -> dict[int, int]:
+    """Every item each theme holds (in the window or not)."""
+    rows = await session.exec(
+        select(FeedbackItem.theme_id, func.count())
+        .where(
+            col(FeedbackItem.workspace_id) == workspace_id,
+            col(FeedbackItem.theme_id).in_(theme_ids),
+        )
+        .group_by(col(FeedbackItem.theme_id))
+    )
+    counts = {int(theme): int(n) for theme, n in rows.all()}
+    return {theme: counts.get(theme, 0) for theme in theme_ids}
+
+
 async def leave_window(
     session: AsyncSession, *, workspace_id: str, feedback_ids: Sequence[str]
 ) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from banso_bridge.adapters.columns import loads
-from banso_bridge.models import FeedbackItem, Theme, Ticket
+from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, Ticket
 
 
 def _time(epoch: float | None) -> datetime | None:
@@ -147,10 +147,38 @@ class AccountImpact(BaseModel):
     band: str
 
 
+class MergePublic(BaseModel):
+    """Why this theme was merged into another, and whether a product manager undid it."""
+
+    into: int
+    reason: str = Field(
+        description="closer_together or coherent_union (the two read alike), absorbed (every "
+        "item moved over), manual (a product manager merged them)."
+    )
+    similarity: float | None = Field(description="Cosine of the two themes' directions (0-1).")
+    items: int = Field(description="Items the theme had when it was merged.")
+    merged_at: datetime
+    undone_at: datetime | None = Field(description="Set once undone; the two then stay apart.")
+
+    @classmethod
+    def of(cls, row: ThemeMerge) -> MergePublic:
+        return cls(
+            into=row.survivor,
+            reason=row.reason,
+            similarity=row.similarity,
+            items=len(loads(row.items)),
+            merged_at=datetime.fromtimestamp(row.merged_at, tz=UTC),
+            undone_at=_time(row.undone_at),
+        )
+
+
 class ThemeDetail(ThemePublic):
     items: list[ItemPublic] = Field(description="The latest items, newest first.")
     accounts: list[AccountImpact]
     ticket: TicketPublic | None
+    merge: MergePublic | None = Field(
+        default=None, description="Its latest merge into another theme (also once undone)."
+    )
 
 
 class MergeRequest(BaseModel):

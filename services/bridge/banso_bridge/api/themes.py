@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import columns, item_store, theme_store, ticket_store
+from banso_bridge.adapters import columns, item_store, merge_store, theme_store, ticket_store
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
     ItemPublic,
+    MergePublic,
     MergeRequest,
     ThemeDetail,
     ThemeList,
@@ -83,11 +84,13 @@ async def get_theme(
         session, workspace_id=workspace_id, theme_id=theme_id
     )
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
+    merge = await merge_store.get_merge(session, workspace_id=workspace_id, merged=theme_id)
     return ThemeDetail(
         **ThemePublic.of(theme, ticket).model_dump(),
         items=[ItemPublic.of(row) for row in rows],
         accounts=[AccountImpact(**account) for account in accounts],
         ticket=TicketPublic.of(ticket) if ticket else None,
+        merge=MergePublic.of(merge) if merge else None,
     )
 
 
@@ -123,6 +126,36 @@ async def merge_theme(
     registry.drop(workspace_id)
     refreshed = await _theme(session, workspace_id, body.into)
     return ThemePublic.of(refreshed)
+
+
+@router.post("/{theme_id}/unmerge", response_model=ThemePublic)
+async def unmerge_theme(
+    theme_id: int,
+    principal: WriterDep,
+    session: SessionDep,
+    context: ContextDep,
+) -> ThemePublic:
+    """Undo this theme's merge: it comes back with its items and is never merged automatically
+    with that theme again."""
+    workspace_id = principal.workspace_id
+    theme = await _theme(session, workspace_id, theme_id)
+    if theme.status != "merged":
+        raise Conflict("theme is not merged", detail={"theme_id": theme_id})
+    registry = context.book.registry
+    engine = await registry.get(session, workspace_id)
+    async with engine.lock:
+        try:
+            await context.book.unmerge(session, engine, merged=theme_id)
+            await context.book.save_state(session, engine)
+            await session.flush()
+        except BaseException:
+            registry.drop(workspace_id)
+            raise
+    # The transaction commits after the route returns; if that fails the cache is stale.
+    registry.drop(workspace_id)
+    restored = await _theme(session, workspace_id, theme_id)
+    ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
+    return ThemePublic.of(restored, ticket)
 
 
 @router.patch("/{theme_id}", response_model=ThemePublic)

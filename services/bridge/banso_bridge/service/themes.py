@@ -15,7 +15,14 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import clusterer_store, columns, item_store, theme_store, ticket_store
+from banso_bridge.adapters import (
+    clusterer_store,
+    columns,
+    item_store,
+    merge_store,
+    theme_store,
+    ticket_store,
+)
 from banso_bridge.adapters.engines import EngineRegistry, WorkspaceEngine
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.engine import ConsolidationReport
@@ -26,7 +33,7 @@ from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_contracts.events import FeedbackReceived, ThemeCreated, ThemeUpdated
 from banso_kit.clock import Clock, epoch
-from banso_kit.errors import Retryable
+from banso_kit.errors import Conflict, Retryable
 from banso_kit.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -152,6 +159,15 @@ class ThemeBook:
             self.metrics.consolidations.labels("yes" if report.refitted else "no").inc()
             engine.consolidated_at = epoch(self.clock)
             for merge in report.merges:
+                await merge_store.record_merge(
+                    session,
+                    workspace_id=workspace_id,
+                    merged=merge.merged,
+                    survivor=merge.survivor,
+                    reason=merge.reason,
+                    similarity=merge.similarity,
+                    now=epoch(self.clock),
+                )
                 # Items that left the window still belong to the merged theme: move them too.
                 await item_store.relabel_theme(
                     session, workspace_id=workspace_id, merged=merge.merged, survivor=merge.survivor
@@ -228,7 +244,7 @@ class ThemeBook:
                 row.status = "merged"
                 row.merged_into = clusterer.resolve(theme_id)
             else:
-                label = clusterer.label(theme_id)
+                label = clusterer.label(theme_id, previous_title=row.title or None)
                 row.title = label.title
                 row.keywords = columns.dumps(list(label.keywords))
                 row.quotes = columns.dumps(list(label.quotes))
@@ -323,6 +339,15 @@ class ThemeBook:
         if merged == survivor:
             return
         clusterer.merge(merged, survivor)
+        await merge_store.record_merge(
+            session,
+            workspace_id=engine.workspace_id,
+            merged=merged,
+            survivor=survivor,
+            reason="manual",
+            similarity=None,
+            now=epoch(self.clock),
+        )
         await item_store.relabel_theme(
             session, workspace_id=engine.workspace_id, merged=merged, survivor=survivor
         )
@@ -332,3 +357,41 @@ class ThemeBook:
         self.metrics.merges.labels("manual").inc()
         await self.sync(session, engine, [])
         await self.refresh(session, engine, {merged, survivor})
+
+    async def unmerge(self, session: AsyncSession, engine: WorkspaceEngine, *, merged: int) -> int:
+        """Undo a merge: the theme is active again with the items it had that are still in its
+        survivor, and the two are never merged automatically again. Returns the survivor."""
+        workspace_id = engine.workspace_id
+        clusterer = engine.clusterer
+        record = await merge_store.get_merge(session, workspace_id=workspace_id, merged=merged)
+        theme = clusterer.themes.get(merged)
+        if record is None or record.undone_at is not None or theme is None or theme.is_active:
+            raise Conflict("theme is not merged", detail={"theme_id": merged})
+        survivor = clusterer.resolve(merged)
+        items = merge_store.merged_items(record)
+        clusterer.unmerge(merged, items)
+        back = await item_store.move_back(
+            session, workspace_id=workspace_id, feedback_ids=items, source=survivor, target=merged
+        )
+        sizes = await item_store.theme_sizes(
+            session, workspace_id=workspace_id, theme_ids=[merged, survivor]
+        )
+        clusterer.set_sizes(sizes)
+        for feedback_id in back:
+            if feedback_id in engine.persisted:
+                engine.persisted[feedback_id] = merged
+        record.survivor = survivor
+        record.undone_at = epoch(self.clock)
+        session.add(record)
+        row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=merged)
+        if row is not None:
+            ticket = await ticket_store.get_ticket(
+                session, workspace_id=workspace_id, theme_id=merged
+            )
+            row.status = "ticketed" if ticket is not None else "open"
+            row.merged_into = None
+            session.add(row)
+        self.metrics.merges.labels("undone").inc()
+        await self.sync(session, engine, [])
+        await self.refresh(session, engine, {merged, survivor})
+        return survivor

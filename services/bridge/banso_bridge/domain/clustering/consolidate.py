@@ -68,10 +68,19 @@ def merge_cost(sums: Matrix) -> Matrix:
 UNION_MIN_MEMBERS = 3
 
 
+#: why two themes became one (recorded with the merge, shown to product managers)
+MERGE_REASONS = ("closer_together", "coherent_union", "absorbed", "manual")
+
+
 @dataclass(frozen=True, slots=True)
 class Merge:
     survivor: int
     merged: int
+    # closer_together: one theme costs more than the items gain from being apart (the objective);
+    # coherent_union: together they stay as coherent as a theme should be; absorbed: every item
+    # of `merged` moved to `survivor`; manual: a product manager merged them.
+    reason: str = "manual"
+    similarity: float | None = None  # cosine of the two themes' directions, when measured
 
 
 def plan_merges(
@@ -82,13 +91,15 @@ def plan_merges(
     min_similarity: float = -1.0,
     coherent_union: float = 2.0,
     members: npt.NDArray[np.int64] | None = None,
+    apart: frozenset[frozenset[int]] = frozenset(),
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
     Two small themes are cheap to merge even when they point in different directions (each item
     moves only half-way), so a merge also needs the themes' directions to be at least
     `min_similarity` alike. The survivor is the larger theme (the older one on ties), so the id
-    people already know lives on.
+    people already know lives on. Pairs in `apart` (a product manager undid their merge) never
+    merge again.
     """
     merges: list[Merge] = []
     sums = sums.copy()
@@ -107,10 +118,14 @@ def plan_merges(
         union_coherence = joined / np.maximum(counts[:, None] + counts[None, :], 1)
         # Small themes are the objective's to judge (their directions are still noisy).
         established = np.minimum(counts[:, None], counts[None, :]) >= UNION_MIN_MEMBERS
-        cost = np.where(
-            established & (union_coherence >= coherent_union), np.minimum(cost, 0.0), cost
-        )
+        coherent = established & (union_coherence >= coherent_union)
+        cost = np.where(coherent, np.minimum(cost, 0.0), cost)
         cost[alike < min_similarity] = np.inf
+        for pair in apart:
+            if pair <= alive:
+                a, b = sorted(pair)
+                ia, ib = int(np.searchsorted(ids, a)), int(np.searchsorted(ids, b))
+                cost[ia, ib] = cost[ib, ia] = np.inf
         np.fill_diagonal(cost, np.inf)
         order = np.argsort(cost, axis=None, kind="stable")
         used: set[int] = set()
@@ -128,7 +143,9 @@ def plan_merges(
             members[survivor] += members[merged]
             alive.discard(merged)
             used.update((a, b))
-            merges.append(Merge(survivor=survivor, merged=merged))
+            reason = "coherent_union" if coherent[row, col] else "closer_together"
+            similarity = round(float(alike[row, col]), 4)
+            merges.append(Merge(survivor, merged, reason=reason, similarity=similarity))
             round_merges += 1
         if round_merges == 0:
             break

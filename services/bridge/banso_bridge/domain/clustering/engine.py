@@ -12,6 +12,7 @@ Everything is deterministic for a given seed and input order.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,6 +100,8 @@ class ThemeClusterer:
         self._active: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
         self._since_consolidation = 0
         self._next_fit = self.config.first_fit_at
+        # Pairs of themes a product manager separated again: consolidation never merges them.
+        self._apart: set[frozenset[int]] = set()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -156,9 +159,14 @@ class ThemeClusterer:
         """Ids and current vectors of the window items (what a batch method would cluster)."""
         return [item.id for item in self._window.items], self._window.vectors.copy()
 
-    def label(self, theme_id: int) -> ThemeLabel:
+    def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
-        return label_theme(typical_first, self._window.document_frequency, len(self._window))
+        return label_theme(
+            typical_first,
+            self._window.document_frequency,
+            len(self._window),
+            previous_title=previous_title,
+        )
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -202,8 +210,43 @@ class ThemeClusterer:
         """Merge two themes by hand (a product manager's decision); ids stay stable."""
         merged, survivor = self.resolve(merged), self.resolve(survivor)
         if merged != survivor:
-            self._retire(merged, survivor, ConsolidationReport())
+            self._apart.discard(frozenset((merged, survivor)))
+            self._retire(merged, survivor, ConsolidationReport(), reason="manual")
             self._rebuild_sums()
+
+    def unmerge(self, merged: int, item_ids: Iterable[str]) -> int:
+        """Undo a merge (a product manager's decision): `merged` is active again with those of
+        `item_ids` that are still in its survivor, and the two are never merged automatically
+        again. Returns the survivor."""
+        theme = self._themes[merged]
+        if theme.is_active or theme.merged_into is None:
+            raise ValueError(f"theme {merged} is not merged")
+        survivor = self.resolve(merged)
+        theme.status = ThemeStatus.ACTIVE
+        theme.merged_into = None
+        self._active[merged] = True
+        wanted = set(item_ids)
+        labels = self._window.labels
+        rows = [
+            row
+            for row, item in enumerate(self._window.items)
+            if item.id in wanted and labels[row] == survivor
+        ]
+        labels[rows] = merged
+        theme.size = len(rows)
+        self._themes[survivor].size = max(0, self._themes[survivor].size - len(rows))
+        self._apart.add(frozenset((merged, survivor)))
+        self._rebuild_sums()
+        return survivor
+
+    def set_sizes(self, sizes: Mapping[int, int]) -> None:
+        """All-time item counts of themes, as the caller counted them (after an unmerge)."""
+        for theme_id, size in sizes.items():
+            self._themes[theme_id].size = size
+
+    @property
+    def kept_apart(self) -> frozenset[frozenset[int]]:
+        return frozenset(self._apart)
 
     # -- persistence ---------------------------------------------------------------------------
 
@@ -218,6 +261,7 @@ class ThemeClusterer:
             fitted_on=self._model.fitted_on,
             since_consolidation=self._since_consolidation,
             next_fit=self._next_fit,
+            apart=tuple(sorted((min(pair), max(pair)) for pair in self._apart)),
         )
 
     @classmethod
@@ -242,6 +286,7 @@ class ThemeClusterer:
             clusterer._window.append(item, item_record.theme_id, vector)
         clusterer._since_consolidation = snapshot.since_consolidation
         clusterer._next_fit = snapshot.next_fit
+        clusterer._apart = {frozenset(pair) for pair in snapshot.apart}
         clusterer._rebuild_sums()
         return clusterer
 
@@ -300,11 +345,23 @@ class ThemeClusterer:
         present = np.bincount(after, minlength=self._active.size) > 0
         for theme_id in np.flatnonzero(self._active & ~present):
             former = before == theme_id
-            if former.any():
-                target = Counter(after[former].tolist()).most_common(1)[0][0]
-                self._retire(int(theme_id), int(target), report)
+            targets = [
+                int(target)
+                for target, _ in Counter(after[former].tolist()).most_common()
+                if frozenset((int(theme_id), int(target))) not in self._apart
+            ]
+            if targets:
+                self._retire(int(theme_id), targets[0], report, reason="absorbed")
 
-    def _retire(self, merged: int, survivor: int, report: ConsolidationReport) -> None:
+    def _retire(
+        self,
+        merged: int,
+        survivor: int,
+        report: ConsolidationReport,
+        *,
+        reason: str,
+        similarity: float | None = None,
+    ) -> None:
         theme = self._themes[merged]
         self._themes[survivor].size += theme.size
         theme.size = 0
@@ -313,7 +370,7 @@ class ThemeClusterer:
         self._active[merged] = False
         labels = self._window.labels
         labels[labels == merged] = survivor
-        report.merges.append(Merge(survivor=survivor, merged=merged))
+        report.merges.append(Merge(survivor, merged, reason=reason, similarity=similarity))
 
     def _merge(self, report: ConsolidationReport) -> None:
         sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
@@ -330,9 +387,16 @@ class ThemeClusterer:
             self.config.merge_min_similarity,
             self.config.merge_coherent_union,
             members,
+            frozenset(self._apart),
         )
         for merge in merges:
-            self._retire(merge.merged, merge.survivor, report)
+            self._retire(
+                merge.merged,
+                merge.survivor,
+                report,
+                reason=merge.reason,
+                similarity=merge.similarity,
+            )
 
     def _split(self, report: ConsolidationReport) -> None:
         """Bisect incoherent themes, then their halves, until every part is coherent or too small."""

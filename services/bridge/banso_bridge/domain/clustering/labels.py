@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from banso_bridge.domain.clustering.theme import ClusterItem
+from banso_bridge.domain.clustering.titles import choose_title
 
 MAX_QUOTE_CHARS = 280
 
 
 @dataclass(frozen=True, slots=True)
 class ThemeLabel:
-    title: str
+    title: str  # a clause customers wrote (see titles.py)
     keywords: tuple[str, ...]
     quotes: tuple[str, ...]  # redacted, most typical first
     languages: dict[str, float] = field(default_factory=dict)  # language code -> share of items
@@ -53,35 +54,23 @@ def _surface_forms(members: Sequence[ClusterItem]) -> dict[str, str]:
     }
 
 
-def _title(keywords: Sequence[str], keys: Sequence[str], typical: Sequence[ClusterItem]) -> str:
-    """The top keywords in the order the most typical item that uses most of them says them."""
-    if not keywords:
-        return typical[0].text[:60] if typical else ""
-    wanted = list(keys[: len(keywords)])
-    best = max(typical, key=lambda item: sum(key in item.keys for key in wanted), default=None)
-    if best is None:
-        return " · ".join(keywords)
-    position = {key: index for index, key in reversed(list(enumerate(best.keys)))}
-    ordered = sorted(range(len(wanted)), key=lambda i: (position.get(wanted[i], 10_000), i))
-    return " · ".join(keywords[i] for i in ordered)
-
-
 def label_theme(
     typical_first: Sequence[ClusterItem],
     document_frequency: Mapping[str, int],
     n_documents: int,
     *,
     n_keywords: int = 8,
-    n_title_words: int = 3,
     n_quotes: int = 3,
+    previous_title: str | None = None,
 ) -> ThemeLabel:
-    """Label a theme from its members, ordered most typical first."""
+    """Label a theme from its members, ordered most typical first (`previous_title`: the title it
+    has now, kept unless its meaning changed)."""
     if not typical_first:
         return ThemeLabel(title="", keywords=(), quotes=())
     scored = keyword_scores(typical_first, document_frequency, n_documents)[:n_keywords]
     forms = _surface_forms(typical_first)
-    keys = [key for key, _ in scored]
-    keywords = tuple(forms[key] for key in keys)
+    keywords = tuple(forms[key] for key, _ in scored)
+    weights = [(forms[key], score) for key, score in scored]
     quotes: list[str] = []
     seen: set[str] = set()
     for item in typical_first:
@@ -95,7 +84,7 @@ def label_theme(
     languages = Counter(str(item.language) for item in typical_first)
     total = sum(languages.values())
     return ThemeLabel(
-        title=_title(keywords[:n_title_words], keys[:n_title_words], typical_first[:20]),
+        title=choose_title(typical_first, weights, previous=previous_title),
         keywords=keywords,
         quotes=tuple(quotes),
         languages={

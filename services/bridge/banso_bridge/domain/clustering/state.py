@@ -86,6 +86,7 @@ class ClustererSnapshot:
     fitted_on: int
     since_consolidation: int
     next_fit: int
+    apart: tuple[tuple[int, int], ...] = ()  # pairs a product manager separated again
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -108,4 +109,5 @@ class ClustererSnapshot:
             fitted_on=int(data["fitted_on"]),
             since_consolidation=int(data["since_consolidation"]),
             next_fit=int(data["next_fit"]),
+            apart=tuple((int(a), int(b)) for a, b in data.get("apart", ())),
         )

@@ -38,3 +38,9 @@ def strip_boilerplate(text: str) -> str:
     stripped = _PATTERN.sub(" ", text)
     stripped = _PUNCTUATION_RUN.sub(" ", stripped).strip()
     return stripped if any(char.isalnum() for char in stripped) else text
+
+
+def is_boilerplate(text: str) -> bool:
+    """Nothing but set greetings, sign-offs and punctuation ("Thanks!", よろしくお願いします。)."""
+    stripped = _PUNCTUATION_RUN.sub(" ", _PATTERN.sub(" ", text)).strip()
+    return not any(char.isalnum() for char in stripped)

