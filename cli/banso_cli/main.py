@@ -1,5 +1,6 @@
 """`banso`: the operator's command line, a client of ingest's admin API (workspaces, sources and
-write keys, API tokens, the audit log) plus the Kafka topics of the registry."""
+write keys, API tokens, the audit log), of each service's operator routes (consumers, dead
+letters), plus the Kafka topics of the registry."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from banso_cli import consumers
+from banso_cli import consumers, dlq
 from banso_cli.client import AdminClient, CommandFailed
 from banso_cli.commands import COMMANDS
 from banso_cli.parser import build_parser
@@ -78,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             _topics(args)
         elif args.group == "consumers":
             answer, text = consumers.run(args)
+            _emit(answer, args.json, text)
+        elif args.group == "dlq":
+            answer, text = dlq.run(args)
             _emit(answer, args.json, text)
         else:
             _admin(args)

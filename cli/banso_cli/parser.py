@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="banso",
         description="Administer Bansō through ingest's admin API: workspaces, sources and their "
-        "write keys, API tokens, the audit log; and Kafka topics.",
+        "write keys, API tokens, the audit log; each service's consumers and dead letters; and Kafka "
+        "topics.",
     )
     parser.add_argument("--version", action="version", version=f"banso {version('banso-cli')}")
     _connection(parser)
@@ -126,6 +127,36 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--consumer-group", help="only this consumer group (default: every held one)"
             )
+
+    dlq = groups.add_parser(
+        "dlq",
+        help="dead letters: messages a service gave up on; replay or discard them",
+        description="Dead letters of one service (--url: the service's, else "
+        "BANSO_<SERVICE>_URL): list them with why each was dead-lettered, show one, replay it "
+        "(re-published once to its topic, e.g. after the fix is deployed) or discard it "
+        "(kept with who, when and why).",
+    ).add_subparsers(dest="action", required=True)
+    for name, help_ in (
+        ("list", "dead letters, newest first, with the reason each was dead-lettered"),
+        ("show", "one dead letter: origin, reason, key, headers and payload"),
+        ("replay", "re-publish a dead letter to its topic (once; replaying again is a no-op)"),
+        ("discard", "discard a dead letter for good, recording why"),
+    ):
+        command = _command(dlq, name, help_)
+        command.add_argument("service", choices=("ingest", "scoring", "bridge", "notify"))
+        if name == "list":
+            command.add_argument(
+                "--status",
+                choices=("pending", "replayed", "discarded", "all"),
+                default="pending",
+                help="which dead letters (default pending)",
+            )
+            _page(command)
+            command.add_argument("--before", type=int, help="dead letters older than this id")
+        else:
+            command.add_argument("dead_letter_id", type=int, help="the id `banso dlq list` shows")
+        if name == "discard":
+            command.add_argument("--reason", required=True, help="why (kept with the record)")
 
     topics = groups.add_parser("topics", help="Kafka topics from the registry").add_subparsers(
         dest="action", required=True

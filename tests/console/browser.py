@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .stack import PASSWORD, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "services" / "console" / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,11 +67,49 @@ def serious_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:
 
 def console_errors(browser: webdriver.Chrome) -> list[str]:
     """Errors pages logged since the last call (script errors, refused by the CSP, missing
-    assets), but the statuses pages answer with by design (a 401 or 422 form, a 403 page)."""
+    assets), but the statuses pages answer with by design (a 400 query, a 401 or 422 form, a
+    403 page, a 429 sign-in)."""
     entries: list[dict[str, Any]] = browser.get_log("browser")  # type: ignore[no-untyped-call]
-    by_design = tuple(f"status of {status} " for status in (401, 403, 422))
+    by_design = tuple(f"status of {status} " for status in (400, 401, 403, 422, 429))
     return [
         entry["message"]
         for entry in entries
         if entry.get("level") == "SEVERE" and not any(s in entry["message"] for s in by_design)
     ]
+
+
+def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
+    # A page being replaced by the next one: look again.
+    return WebDriverWait(
+        browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    )
+
+
+def sign_in(browser: webdriver.Chrome, stack: Stack, email: str, password: str = PASSWORD) -> None:
+    if "/login" not in browser.current_url:
+        browser.get(f"{stack.console_url}/login")
+    browser.find_element(By.ID, "email").clear()
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+
+
+def assert_accessible(browser: webdriver.Chrome) -> None:
+    assert serious_violations(browser) == [], browser.current_url
+    assert console_errors(browser) == [], browser.current_url
+
+
+def switch_language(browser: webdriver.Chrome, to: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, "form.language button").click()
+    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == to)
+
+
+def screenshot(browser: webdriver.Chrome, name: str) -> None:
+    """With BANSO_SCREENSHOTS set to a folder, keep the page as <folder>/<name>.png (the README's
+    pictures: `BANSO_SCREENSHOTS=docs/screenshots pytest tests/console/test_*browser*.py`)."""
+    folder = os.environ.get("BANSO_SCREENSHOTS")
+    if folder:
+        height = browser.execute_script("return document.body.scrollHeight")
+        browser.set_window_size(1280, min(max(int(height), 800), 2400))
+        browser.save_screenshot(str(Path(folder) / f"{name}.png"))
+        browser.set_window_size(1280, 1000)

@@ -13,7 +13,7 @@ from .http_support import console_client
 from .stack import Stack, running_stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("console")) as running:
         yield running

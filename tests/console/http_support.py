@@ -21,11 +21,17 @@ PASSWORD = "correct horse battery staple"
 
 
 async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The console on a migrated database with three users; scoring is not running."""
+    """The console on a migrated database with three users; no service is running."""
     await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
     settings = ConsoleSettings.model_validate(
-        # Nothing listens there: these pages never reach scoring.
-        {"env": "test", "database_url": database_url, "scoring_url": "http://127.0.0.1:9"}
+        # Nothing listens there: these pages never reach the services.
+        {
+            "env": "test",
+            "database_url": database_url,
+            "scoring_url": "http://127.0.0.1:9",
+            "bridge_url": "http://127.0.0.1:9",
+            "notify_url": "http://127.0.0.1:9",
+        }
     )
     db = Database(database_url)
     try:

@@ -5,46 +5,19 @@ from __future__ import annotations
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from .browser import console_errors, serious_violations
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
 from .stack import PASSWORD, Stack
 
-pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-
-
-def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
-    # A page being replaced by the next one: look again.
-    return WebDriverWait(
-        browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
-    )
-
-
-def sign_in(browser: webdriver.Chrome, stack: Stack, email: str, password: str = PASSWORD) -> None:
-    if "/login" not in browser.current_url:
-        browser.get(f"{stack.console_url}/login")
-    browser.find_element(By.ID, "email").clear()
-    browser.find_element(By.ID, "email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+# The first test of the session also starts the stack (five services, Kafka topics).
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def account_rows(browser: webdriver.Chrome) -> list[str]:
     rows = browser.find_elements(By.CSS_SELECTOR, "table.accounts tbody tr")
     return [row.get_attribute("data-account") or "" for row in rows]
-
-
-def assert_accessible(browser: webdriver.Chrome) -> None:
-    assert serious_violations(browser) == [], browser.current_url
-    assert console_errors(browser) == [], browser.current_url
-
-
-def switch_language(browser: webdriver.Chrome, to: str) -> None:
-    browser.find_element(By.CSS_SELECTOR, "form.language button").click()
-    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == to)
 
 
 def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
@@ -78,6 +51,7 @@ def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     assert "Critical" in first.text
     assert "$120,000" in first.text
     assert_accessible(browser)
+    screenshot(browser, "console-portfolio")
 
     search = browser.find_element(By.ID, "q")
     search.send_keys("glob")
@@ -88,6 +62,39 @@ def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     wait(browser).until(
         lambda b: b.find_element(By.CSS_SELECTOR, ".card.risk .figure").text == "$300,000"
     )
+
+
+def test_too_many_wrong_passwords_refuse_the_account_for_a_while(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    def answered(password: str = PASSWORD) -> None:
+        """Sign in and wait for the answer to replace the page."""
+        page = (
+            browser.find_element(By.TAG_NAME, "html") if "/login" in browser.current_url else None
+        )
+        sign_in(browser, stack, "kaito@vendor.example", password)
+        if page is not None:
+            wait(browser).until(ec.staleness_of(page))
+
+    for _ in range(5):
+        answered("not the password")
+        problem = wait(browser).until(ec.presence_of_element_located((By.ID, "password-problem")))
+        assert problem.text == "The email address or the password is wrong."
+    answered()  # the right password, too late
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "password-problem"), "Too many"))
+    assert browser.find_element(By.ID, "password-problem").text == (
+        "Too many wrong passwords for this email address from your network. "
+        "Try again in 15 minutes."
+    )
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "kaito@vendor.example"
+    assert "/login" in browser.current_url
+    assert_accessible(browser)
+    screenshot(browser, "console-sign-in-refused")
+    # The page in Japanese says the same.
+    browser.find_element(By.LINK_TEXT, "日本語").click()
+    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja")
+    answered()
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "password-problem"), "15 分後"))
 
 
 def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
@@ -118,6 +125,7 @@ def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
     )
     assert drawn is True
     assert_accessible(browser)
+    screenshot(browser, "console-account-ja")
 
     # The choice is the user's: it holds in a new session.
     browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
@@ -134,6 +142,7 @@ def test_a_red_account_reads_its_drivers_in_japanese_and_the_choice_is_kept(
         item.text for item in browser.find_elements(By.CSS_SELECTOR, ".drivers li .sentence")
     ]
     assert any(text.startswith("Licence utilisation: 4%") for text in english), english
+    screenshot(browser, "console-account-en")
 
 
 def test_a_user_of_one_workspace_is_refused_another_workspaces_pages(
@@ -189,7 +198,7 @@ def test_an_administrator_adds_a_user_who_can_then_sign_in(
 def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
-    # Last in this module: it changes initech's band for whatever runs after it.
+    # It changes initech's band for whatever runs after it (the stack is the session's).
     sign_in(browser, stack, "hanako@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     browser.get(f"{stack.console_url}/w/ws_a/accounts/initech")

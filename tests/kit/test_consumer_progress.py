@@ -90,3 +90,15 @@ def test_lag_is_unknown_until_every_log_end_is_known_and_released_partitions_are
     assert tracked.total_lag() == 4
     tracked.released([USAGE])
     assert tracked.total_lag() is None
+
+
+def test_records_applied_after_the_log_end_was_read_are_not_beyond_it() -> None:
+    # The log end was read while the topic was empty; records arrived and were applied before
+    # the next read. /readyz answered 503 "beyond the log end" in between (found by fuzzing).
+    clock = Clock()
+    tracked = progress(clock)
+    tracked.taken({USAGE: None, TRAITS: None})
+    tracked.observed({USAGE: 0, TRAITS: 0})
+    tracked.advanced(USAGE, 3)
+    assert tracked.problems() == []
+    assert tracked.lag() == {"banso.usage.v1": 0, "banso.traits.v1": 0}

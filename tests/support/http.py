@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 
 @dataclass
@@ -46,8 +47,8 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve(app: Starlette) -> AsyncIterator[str]:
-    """Serve `app` on a free loopback port; yields the base URL."""
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve `app` (any ASGI app) on a free loopback port; yields the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

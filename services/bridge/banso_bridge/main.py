@@ -28,6 +28,7 @@ from banso_contracts.topics import ACCOUNT_TRAITS, FEEDBACK, HEALTH
 from banso_kit.app import service_app
 from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
+from banso_kit.openapi import TOKEN_ERRORS
 from banso_kit.runtime import Runtime
 
 
@@ -125,8 +126,9 @@ def create_app(
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (themes, tickets, webhooks):
-        app.include_router(module.router)
+    for module in (themes, tickets):
+        app.include_router(module.router, responses=TOKEN_ERRORS)
+    app.include_router(webhooks.router)
     return app
 
 

@@ -1,7 +1,8 @@
 """`banso-console`: serve the console, upgrade its database, or create a user.
 
-banso-console create-user EMAIL --role editor --workspace ws_1 [--workspace ws_2]
-(the password is read from standard input when it is not a terminal, else prompted for)
+banso-console create-user EMAIL --role editor --workspace ws_1 [--workspace ws_2] [--replace]
+(the password is read from standard input when it is not a terminal, else prompted for;
+--replace gives an existing user of that email this password, role and workspaces)
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def _create_user(argv: Sequence[str]) -> int:
         "--workspace", action="append", required=True, help="a workspace id it may see (repeat)"
     )
     parser.add_argument("--locale", choices=("en", "ja"), default=None)
+    parser.add_argument(
+        "--replace", action="store_true", help="replace an existing user of that email"
+    )
     args = parser.parse_args(argv)
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -53,6 +57,7 @@ def _create_user(argv: Sequence[str]) -> int:
                     role=args.role,
                     workspaces=args.workspace,
                     locale=args.locale,
+                    replace=args.replace,
                 )
                 return user.email
         finally:
@@ -63,7 +68,8 @@ def _create_user(argv: Sequence[str]) -> int:
     except ValueError as exc:
         print(f"not created: {exc}", file=sys.stderr)  # noqa: T201 - a command's answer
         return 2
-    print(f"created {email} ({args.role}; {', '.join(args.workspace)})")  # noqa: T201
+    done = "saved" if args.replace else "created"
+    print(f"{done} {email} ({args.role}; {', '.join(args.workspace)})")  # noqa: T201
     return 0
 
 

@@ -31,6 +31,10 @@ class ConsoleSettings(ServiceSettings):
     api_token_ttl_s: int = Field(default=300, ge=30)
     # Seconds a signed-in session lasts without use; a sign-in form's session lasts an hour.
     session_idle_s: int = Field(default=8 * 3600, ge=60)
+    # Wrong passwords for one account from one client address before its sign-ins are refused
+    # (429) for the rest of the window (seconds).
+    sign_in_max_failures: int = Field(default=5, ge=1)
+    sign_in_window_s: float = Field(default=900.0, gt=0)
     # Send the session cookie over HTTPS only (keep on behind TLS; off only for plain-HTTP dev).
     cookie_secure: bool = True
     # ISO 4217 code ARR is shown in.

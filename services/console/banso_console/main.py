@@ -13,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
 from starlette.responses import FileResponse, Response
 
+from banso_console.adapters.bridge import BridgeClient
+from banso_console.adapters.ingest import IngestAdmin
+from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
-from banso_console.api import admin, auth, pages
+from banso_console.api import admin, auth, operators, pages, playbooks, themes
 from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
@@ -66,14 +69,26 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
             stack.push_async_callback(db.dispose)
             tokens = WorkspaceTokens(settings.secret, ttl_s=settings.api_token_ttl_s)
             timeout = httpx.Timeout(settings.api_timeout_s)
-            scoring_http = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=settings.scoring_url, timeout=timeout)
-            )
+
+            async def client(name: str, base_url: str) -> ServiceApi:
+                http = await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=base_url, timeout=timeout)
+                )
+                return ServiceApi(name, http, tokens)
+
             context = ConsoleContext(
                 settings=settings,
                 db=db,
                 renderer=Renderer(currency=settings.currency),
-                scoring=ScoringClient(ServiceApi("scoring", scoring_http, tokens)),
+                scoring=ScoringClient(await client("scoring", settings.scoring_url)),
+                bridge=BridgeClient(await client("bridge", settings.bridge_url)),
+                notify=NotifyClient(await client("notify", settings.notify_url)),
+                ingest=IngestAdmin(
+                    await stack.enter_async_context(
+                        httpx.AsyncClient(base_url=settings.ingest_url, timeout=timeout)
+                    ),
+                    settings.admin_token,
+                ),
             )
             yield {"settings": settings, "console": context}
 
@@ -116,6 +131,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(themes.router)
+    app.include_router(playbooks.router)
+    app.include_router(operators.router)
     app.include_router(admin.router)
     return app
 

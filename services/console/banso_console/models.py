@@ -42,3 +42,14 @@ class ConsoleSession(ConsoleModel, table=True):
     csrf_token: str = Field(max_length=64)
     created_at: float
     expires_at: float
+
+
+class SignInFailures(ConsoleModel, table=True):
+    """Failed sign-ins per account and client address, in the current window (rate limiting)."""
+
+    __tablename__ = "console_sign_in_failures"
+
+    # SHA-256 of the normalised email address and the client's IP address.
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int
+    window_started_at: float

@@ -19,7 +19,7 @@ from banso_ingest.adapters.groups import SqlGroupDirectory
 from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
-from banso_ingest.api import feedback, tracking
+from banso_ingest.api import feedback, shapes, tracking
 from banso_ingest.api.admin import admin_router
 from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
@@ -29,12 +29,14 @@ from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
 from banso_ingest.service.intake import Intake
+from banso_kit.app import include_operator_routes
 from banso_kit.clock import Clock, SystemClock
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
 from banso_kit.logging import configure_logging, correlation_id
 from banso_kit.metrics import HttpMetrics
+from banso_kit.openapi import install_openapi
 from banso_kit.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,9 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_openapi(
+        app, schemas=shapes.schemas(), security_schemes={"WriteKey": shapes.WRITE_KEY_SCHEME}
+    )
     install_ingest_errors(app)
     app.include_router(health_router(_readiness, lambda _: registry))
     # Browsers (analytics.js, rudder-sdk-js) post from the product's own origin.
@@ -130,6 +135,7 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
     app.include_router(tracking.router)
     app.include_router(feedback.router)
     app.include_router(admin_router())
+    include_operator_routes(app)
     return app
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.auth import Principal, check_admin, parse_bearer, verify_token
@@ -41,9 +42,28 @@ async def get_read_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 
+# Security schemes, so the OpenAPI names them and `/docs` offers "Authorize". They do not refuse by
+# themselves (auto_error=False): the kit's own checks answer 401 with its error body.
+bearer_token = HTTPBearer(
+    scheme_name="BearerToken",
+    description="A workspace API token (`banso token issue`), with its scopes.",
+    auto_error=False,
+)
+admin_token = HTTPBearer(
+    scheme_name="AdminToken",
+    description="The operator's admin token (`BANSO_ADMIN_TOKEN`).",
+    auto_error=False,
+)
+# The schemes only document; the header itself is read so a wrong scheme is named as such.
+Credentials = HTTPAuthorizationCredentials | None
+
+
 def get_principal(
-    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    runtime: RuntimeDep,
+    _: Annotated[Credentials, Security(bearer_token)],
 ) -> Principal:
+    authorization = request.headers.get("authorization")
     principal = verify_token(runtime.settings.secret, parse_bearer(authorization))
     if runtime.revoked_tokens.is_revoked(principal.token_id):
         raise Unauthorized("the bearer token has been revoked")
@@ -74,10 +94,10 @@ AdminDep = Annotated[Principal, Depends(_admin)]
 
 
 def require_admin_token(
-    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    request: Request, runtime: RuntimeDep, _: Annotated[Credentials, Security(admin_token)]
 ) -> None:
     """Operator endpoints: `Authorization: Bearer $BANSO_ADMIN_TOKEN`."""
-    check_admin(runtime.settings.admin_token, authorization)
+    check_admin(runtime.settings.admin_token, request.headers.get("authorization"))
 
 
 AdminTokenDep = Annotated[None, Depends(require_admin_token)]

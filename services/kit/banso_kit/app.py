@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry
 
-from banso_kit import consumer_admin
+from banso_kit import consumer_admin, dead_letter_admin
 from banso_kit.correlation import install_correlation_ids
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
 from banso_kit.metrics import HttpMetrics, install_http_metrics
+from banso_kit.openapi import install_openapi
 
 
 def _runtime_checks(request: Request) -> dict[str, Check]:
@@ -38,8 +39,15 @@ def service_app(
     """
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_error_handlers(app)
+    install_openapi(app)
     install_http_metrics(app, HttpMetrics(registry, service))
     install_correlation_ids(app)
     app.include_router(health_router(checks, lambda _: registry))
-    app.include_router(consumer_admin.router)
+    include_operator_routes(app)
     return app
+
+
+def include_operator_routes(app: FastAPI) -> None:
+    """The admin-token routes every service has: its consumers and its dead letters."""
+    app.include_router(consumer_admin.router)
+    app.include_router(dead_letter_admin.router)

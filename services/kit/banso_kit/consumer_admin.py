@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from banso_kit.api import AdminTokenDep, RuntimeDep
 from banso_kit.errors import Conflict, NotFound
 from banso_kit.kafka.offsets import Fenced
+from banso_kit.openapi import errors
 
 router = APIRouter(prefix="/v1/admin/consumers", tags=["operations"])
 
@@ -62,7 +63,7 @@ class ResumeResult(BaseModel):
     moved: list[MovedPartition]
 
 
-@router.get("", summary="Where each consumer stands.")
+@router.get("", summary="Where each consumer stands.", responses=errors(401))
 async def list_consumers(_: AdminTokenDep, runtime: RuntimeDep) -> ConsumerGroups:
     """Where each consumer stands: lag against the log end and partitions not progressing."""
     groups = []
@@ -85,7 +86,11 @@ async def list_consumers(_: AdminTokenDep, runtime: RuntimeDep) -> ConsumerGroup
     return ConsumerGroups(groups=groups)
 
 
-@router.post("/{group_id}/resume", summary="Resume partitions beyond the log end.")
+@router.post(
+    "/{group_id}/resume",
+    summary="Resume partitions beyond the log end.",
+    responses=errors(401, 404, 409, 422),
+)
 async def resume_consumer(
     group_id: str, body: ResumeRequest, _: AdminTokenDep, runtime: RuntimeDep
 ) -> ResumeResult:

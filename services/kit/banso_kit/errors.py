@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 
 class BansoError(Exception):
@@ -115,6 +116,39 @@ async def _validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("invalid_input", problems), status_code=422)
 
 
+# Starlette's own refusals (no such route, method not allowed, ...) carry the same body.
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
+
+
+# FastAPI answers a body it cannot decode (not UTF-8) with this 400, and one that is not JSON with a
+# 422: both are the same mistake, answered alike.
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+async def _http_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        problem = {"field": "", "message": "the body is not JSON text in UTF-8"}
+        return JSONResponse(error_body("invalid_input", [problem]), status_code=422)
+    code = _HTTP_CODES.get(exc.status_code, "error" if exc.status_code < 500 else "server_error")
+    return JSONResponse(
+        error_body(code, exc.detail), status_code=exc.status_code, headers=exc.headers
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BansoError, _banso_error_handler)
+    app.add_exception_handler(HTTPException, _http_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)

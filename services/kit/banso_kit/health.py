@@ -5,13 +5,20 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from pydantic import BaseModel, Field
 
 Check = Callable[[], Awaitable[None]]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    checks: dict[str, str] = Field(description="Each dependency: `ok`, or `failed: <why>`.")
 
 
 def health_router(
@@ -27,7 +34,14 @@ def health_router(
         """The process is alive."""
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Kafka and the database are reachable.")
+    @router.get(
+        "/readyz",
+        summary="Kafka and the database are reachable.",
+        responses={
+            200: {"model": Readiness, "description": "Ready."},
+            503: {"model": Readiness, "description": "Not ready; `checks` names what fails."},
+        },
+    )
     async def readyz(request: Request) -> JSONResponse:
         """Kafka and the database are reachable."""
         results: dict[str, str] = {}

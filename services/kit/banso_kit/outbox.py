@@ -22,6 +22,7 @@ from banso_kit.db import Database
 from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import OutgoingMessage, Producer
 from banso_kit.tables import KitTables
+from banso_kit.upsert import upsert
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Outbox:
     """Writes events into the service's outbox table inside the caller's transaction."""
 
     def __init__(self, tables: KitTables, *, source: str, topic_prefix: str = "") -> None:
+        self.tables = tables
         self._table = tables.outbox
         self.source = source
         self.topic_prefix = topic_prefix
@@ -50,6 +52,29 @@ class Outbox:
         row = self.row(event, event_id=event_id, time=time)
         await (await session.connection()).execute(insert(self._table).values(**row))
         return str(row["event_id"])
+
+    async def add_raw(
+        self,
+        session: AsyncSession,
+        *,
+        event_id: str,
+        topic: str,
+        key: bytes | None,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes]],
+    ) -> bool:
+        """Stage a message as it was (a dead letter replayed byte for byte) under `event_id`;
+        False when a message with that id was staged before (nothing is staged twice)."""
+        row = {
+            "event_id": event_id,
+            "topic": topic,
+            "key": key,
+            "value": value,
+            "headers": _encode_headers(headers),
+            "created_at": _utcnow(),
+            "attempts": 0,
+        }
+        return await upsert(session, self._table, [row], keys=["event_id"]) == 1
 
     def batch(self) -> OutboxBatch:
         """Many events staged with one statement (a unit of work that emits one per decision)."""

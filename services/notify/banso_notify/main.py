@@ -15,6 +15,7 @@ from banso_contracts.topics import ACCOUNT_TRAITS, HEALTH, TICKETS, USAGE, USER_
 from banso_kit.app import service_app
 from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
+from banso_kit.openapi import TOKEN_ERRORS, errors
 from banso_kit.runtime import Runtime
 from banso_notify.adapters.channels.base import Sender
 from banso_notify.adapters.channels.slack import SlackSender
@@ -145,8 +146,10 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (playbooks, tryout, reports, inapp, unsubscribe, admin):
-        app.include_router(module.router)
+    for module in (playbooks, tryout, inapp, admin):
+        app.include_router(module.router, responses=TOKEN_ERRORS)
+    app.include_router(reports.router, responses={**TOKEN_ERRORS, **errors(404)})
+    app.include_router(unsubscribe.router)
     return app
 
 

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry
 from banso_kit.app import service_app
 from banso_kit.clock import Clock, SystemClock
 from banso_kit.logging import configure_logging
+from banso_kit.openapi import TOKEN_ERRORS
 from banso_kit.runtime import Runtime, supervise
 from banso_scoring.api import accounts, overrides, plans, portfolio, scorecard
 from banso_scoring.api.deps import ScoringContext
@@ -69,7 +70,7 @@ def create_app(settings: ScoringSettings, *, clock: Clock | None = None) -> Fast
         registry=registry,
     )
     for module in (accounts, portfolio, scorecard, plans, overrides):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=TOKEN_ERRORS)
     return app
 
 

@@ -72,6 +72,8 @@ def test_a_complete_item_is_read_with_every_field() -> None:
         ({"text": 12}, Reason.INVALID_FIELD),
         ({"kind": "complaint"}, Reason.UNKNOWN_KIND),
         ({"kind": None}, Reason.UNKNOWN_KIND),
+        ({"kind": ["support_ticket"]}, Reason.UNKNOWN_KIND),  # a list: a 500 once (fuzzing)
+        ({"kind": {"a": 1}}, Reason.UNKNOWN_KIND),
         ({"score": 11}, Reason.BAD_SCORE),
         ({"score": -1}, Reason.BAD_SCORE),
         ({"score": "great"}, Reason.BAD_SCORE),

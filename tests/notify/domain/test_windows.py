@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+from pydantic import ValidationError
+
+from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.windows import DeliveryHours, SendWindow, TimeRange, resolve_zone
 
 NINE_TO_EIGHT = DeliveryHours(send_window=SendWindow(start=time(9), end=time(20)))
@@ -102,3 +106,13 @@ def test_unknown_zones_fall_back_to_the_workspace_default() -> None:
     assert resolve_zone("Mars/Olympus", "Asia/Tokyo") == TOKYO
     assert resolve_zone(None, "Asia/Tokyo") == TOKYO
     assert resolve_zone(None, "nowhere") == ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize("given", [0, 32_400, "09:00+09:00", "09:00Z"])
+def test_review_times_are_local_times_of_day_without_an_offset(given: object) -> None:
+    # A number of seconds once became "00:00:00Z" in the policy, which the OpenAPI does not allow.
+    with pytest.raises(ValidationError, match="without an offset"):
+        WorkspacePolicy.model_validate({"csm_review_times": [given]})
+    assert WorkspacePolicy.model_validate({"csm_review_times": ["09:30"]}).csm_review_times == [
+        time(9, 30)
+    ]

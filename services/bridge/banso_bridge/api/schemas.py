@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from banso_bridge.adapters.columns import loads
 from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, Ticket
+from banso_kit.openapi import MAX_ID
 
 
 def _time(epoch: float | None) -> datetime | None:
@@ -182,7 +183,9 @@ class ThemeDetail(ThemePublic):
 
 
 class MergeRequest(BaseModel):
-    into: int = Field(description="The theme that absorbs this one (it keeps its id).")
+    into: int = Field(
+        ge=1, le=MAX_ID, description="The theme that absorbs this one (it keeps its id)."
+    )
 
 
 class ThemePatch(BaseModel):

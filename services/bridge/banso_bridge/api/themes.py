@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_bridge.adapters import columns, item_store, merge_store, theme_store, ticket_store
@@ -25,10 +25,12 @@ from banso_contracts.events import ThemeUpdated
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.clock import epoch
 from banso_kit.errors import Conflict, InvalidInput, NotFound
+from banso_kit.openapi import MAX_ID, MAX_OFFSET, errors
 
 router = APIRouter(prefix="/v1/themes", tags=["themes"])
 
 Status = Literal["open", "ticketed", "resolved", "merged", "dismissed"]
+ThemeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The theme's id.")]
 
 
 async def _theme(session: AsyncSession, workspace_id: str, theme_id: int) -> Theme:
@@ -45,7 +47,7 @@ async def list_themes(
     status: Annotated[list[Status] | None, Query()] = None,
     include_muted: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ThemeList:
     """Themes of the workspace, highest priority first (merged themes only when asked for)."""
     rows = await theme_store.list_themes(
@@ -67,9 +69,9 @@ async def list_themes(
     return ThemeList(themes=themes, next_offset=offset + limit if len(rows) > limit else None)
 
 
-@router.get("/{theme_id}", response_model=ThemeDetail)
+@router.get("/{theme_id}", response_model=ThemeDetail, responses=errors(404))
 async def get_theme(
-    theme_id: int,
+    theme_id: ThemeId,
     principal: ReaderDep,
     session: SessionDep,
     items: Annotated[int, Query(ge=0, le=500)] = 50,
@@ -94,9 +96,9 @@ async def get_theme(
     )
 
 
-@router.post("/{theme_id}/merge", response_model=ThemePublic)
+@router.post("/{theme_id}/merge", response_model=ThemePublic, responses=errors(400, 404, 409))
 async def merge_theme(
-    theme_id: int,
+    theme_id: ThemeId,
     body: MergeRequest,
     principal: WriterDep,
     session: SessionDep,
@@ -128,9 +130,9 @@ async def merge_theme(
     return ThemePublic.of(refreshed)
 
 
-@router.post("/{theme_id}/unmerge", response_model=ThemePublic)
+@router.post("/{theme_id}/unmerge", response_model=ThemePublic, responses=errors(404, 409))
 async def unmerge_theme(
-    theme_id: int,
+    theme_id: ThemeId,
     principal: WriterDep,
     session: SessionDep,
     context: ContextDep,
@@ -158,9 +160,9 @@ async def unmerge_theme(
     return ThemePublic.of(restored, ticket)
 
 
-@router.patch("/{theme_id}", response_model=ThemePublic)
+@router.patch("/{theme_id}", response_model=ThemePublic, responses=errors(404))
 async def patch_theme(
-    theme_id: int,
+    theme_id: ThemeId,
     body: ThemePatch,
     principal: WriterDep,
     session: SessionDep,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from banso_bridge.adapters import ticket_store
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import TicketList, TicketPublic
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import Conflict, NotFound
+from banso_kit.openapi import MAX_ID, MAX_OFFSET, errors
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 
@@ -23,7 +24,7 @@ async def list_tickets(
     session: SessionDep,
     state: Annotated[list[State] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> TicketList:
     """Tickets of the workspace, newest first, with their sink state and last error."""
     rows = await ticket_store.list_tickets(
@@ -35,9 +36,12 @@ async def list_tickets(
     )
 
 
-@router.post("/{theme_id}/retry", response_model=TicketPublic)
+@router.post("/{theme_id}/retry", response_model=TicketPublic, responses=errors(404, 409))
 async def retry_ticket(
-    theme_id: int, principal: WriterDep, session: SessionDep, context: ContextDep
+    theme_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The ticket's theme.")],
+    principal: WriterDep,
+    session: SessionDep,
+    context: ContextDep,
 ) -> TicketPublic:
     """Try a failed ticket again now (after fixing the sink's configuration, say)."""
     ticket = await ticket_store.get_ticket(

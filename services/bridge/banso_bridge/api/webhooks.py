@@ -21,6 +21,7 @@ from banso_kit import standard_webhooks
 from banso_kit.api import SessionDep
 from banso_kit.clock import epoch
 from banso_kit.errors import InvalidInput, Unauthorized
+from banso_kit.openapi import errors
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -52,7 +53,18 @@ def _notice(
             return resolution.parse_generic(payload)
 
 
-@router.post("/{sink}/{workspace_id}", response_model=WebhookAnswer)
+@router.post(
+    "/{sink}/{workspace_id}",
+    response_model=WebhookAnswer,
+    responses=errors(400, 401, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The sink's webhook payload (a JSON object), signed as the sink signs.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 async def ticket_webhook(
     sink: SinkName, workspace_id: str, request: Request, session: SessionDep, context: ContextDep
 ) -> WebhookAnswer:

@@ -9,7 +9,13 @@ from typing import Any
 import httpx
 
 from banso_kit.auth import Scope, issue_token
-from banso_kit.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from banso_kit.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    Unprocessable,
+)
 
 
 class WorkspaceTokens:
@@ -51,6 +57,17 @@ class ServiceApi:
         """A change on behalf of a user who may edit (the route checks the role)."""
         return await self._call("PUT", workspace_id, path, body=body, scope="write")
 
+    async def post_json(
+        self, workspace_id: str, path: str, body: dict[str, Any], *, scope: Scope = "write"
+    ) -> Any:
+        """A change on behalf of a user who may edit (the route checks the role); a POST that
+        changes nothing, such as a preview, is sent with `read`."""
+        return await self._call("POST", workspace_id, path, body=body, scope=scope)
+
+    async def patch_json(self, workspace_id: str, path: str, body: dict[str, Any]) -> Any:
+        """A change on behalf of a user who may edit (the route checks the role)."""
+        return await self._call("PATCH", workspace_id, path, body=body, scope="write")
+
     async def _call(
         self,
         method: str,
@@ -63,27 +80,60 @@ class ServiceApi:
     ) -> Any:
         token = self._tokens.for_workspace(workspace_id, scope)
         headers = {"Authorization": f"Bearer {token}"}
-        try:
-            response = await self._client.request(
-                method, path, params=params, json=body, headers=headers
-            )
-        except httpx.HTTPError as exc:
-            raise ServiceUnavailable(
-                f"{self.name} did not answer ({type(exc).__name__})", detail={"service": self.name}
-            ) from exc
-        if response.status_code == 404:
-            raise NotFound(f"{self.name}: {path} not found", detail={"service": self.name})
-        if response.status_code == 409:
-            raise Conflict(f"{self.name}: {response.json().get('detail')}")
-        if response.status_code == 422:
-            raise Unprocessable(f"{self.name} refused the change", detail=response.json())
-        if response.status_code >= 400:
-            raise ServiceUnavailable(
-                f"{self.name} answered {response.status_code}",
-                detail={"service": self.name, "status": response.status_code},
-            )
-        return response.json()
+        return await request(
+            self.name, self._client, method, path, headers=headers, params=params, body=body
+        )
 
     async def ping(self) -> None:
         response = await self._client.get("/healthz")
         response.raise_for_status()
+
+
+async def request(
+    name: str,
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    *,
+    headers: dict[str, str],
+    params: httpx.QueryParams | None = None,
+    body: dict[str, Any] | None = None,
+) -> Any:
+    """One call to a service, its errors in the kit's terms (a page shows them as such)."""
+    try:
+        response = await client.request(method, path, params=params, json=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailable(
+            f"{name} did not answer ({type(exc).__name__})", detail={"service": name}
+        ) from exc
+    if response.status_code == 400:
+        raise InvalidInput(f"{name}: {_detail(response)}", detail={"service": name})
+    if response.status_code == 404:
+        raise NotFound(f"{name}: {path} not found", detail={"service": name})
+    if response.status_code == 409:
+        raise Conflict(f"{name}: {_detail(response)}", detail=_body(response))
+    if response.status_code == 422:
+        raise Unprocessable(f"{name} refused the change", detail=_body(response))
+    if response.status_code >= 400:
+        raise ServiceUnavailable(
+            f"{name} answered {response.status_code}",
+            detail={"service": name, "status": response.status_code},
+        )
+    return response.json()
+
+
+def _body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return {"detail": response.text[:500]}
+
+
+def _detail(response: httpx.Response) -> str:
+    body = _body(response)
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, dict):
+            detail = detail.get("message")
+        return str(detail or body.get("error") or "")
+    return str(body)

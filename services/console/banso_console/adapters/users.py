@@ -22,7 +22,10 @@ async def create_user(
     role: str,
     workspaces: list[str],
     locale: str | None = None,
+    replace: bool = False,
 ) -> ConsoleUser:
+    """A new user; with `replace`, an existing user of that email gets this password, role,
+    workspaces and language instead (its sessions stay valid)."""
     address = normalise_email(email)
     if "@" not in address:
         raise ValueError(f"email {email!r} is not an e-mail address")
@@ -31,16 +34,15 @@ async def create_user(
     spaces = [w.strip() for w in workspaces if w.strip()]
     if not spaces:
         raise ValueError("name at least one workspace the user may see")
-    if await find_by_email(session, email=address) is not None:
+    user = await find_by_email(session, email=address)
+    if user is not None and not replace:
         raise ValueError(f"a user {address} already exists")
-    user = ConsoleUser(
-        email=address,
-        password_hash=hash_password(password),
-        role=parse_role(role),
-        workspaces=orjson.dumps(spaces).decode(),
-        locale=locale,
-        created_at=time.time(),
-    )
+    if user is None:
+        user = ConsoleUser(email=address, password_hash="", role="viewer", created_at=time.time())
+    user.password_hash = hash_password(password)
+    user.role = parse_role(role)
+    user.workspaces = orjson.dumps(spaces).decode()
+    user.locale = locale
     session.add(user)
     await session.flush()
     return user

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from banso_console.adapters import sessions, users
+from banso_console.adapters import sessions, sign_in_failures, users
 from banso_console.adapters.sessions import ANONYMOUS_TTL_S
 from banso_console.api.deps import (
     SESSION_COOKIE,
@@ -19,6 +20,7 @@ from banso_console.api.deps import (
 )
 from banso_console.domain.forms import LoginInput, check_login
 from banso_console.domain.language import SUPPORTED, choose
+from banso_console.domain.throttle import Throttle, after_failure, wait_s
 from banso_console.models import ConsoleSession
 
 router = APIRouter(tags=["sign-in"])
@@ -51,6 +53,7 @@ def _login_page(
     email: str = "",
     next_url: str = "/",
     problems: dict[str, str] | None = None,
+    retry_minutes: int = 0,
     status_code: int = 200,
 ) -> Response:
     values: dict[str, Any] = {
@@ -59,6 +62,7 @@ def _login_page(
         "email": email,
         "next_url": next_url,
         "problems": problems or {},
+        "retry_minutes": retry_minutes,
     }
     return context.renderer.render(locale, "login.html", values, status_code=status_code)
 
@@ -115,8 +119,29 @@ async def login(
             problems=dict(problems.by_field),
             status_code=422,
         )
+    # Refused before the password is checked: a right guess during the wait gets no signal.
+    throttle = Throttle(context.settings.sign_in_max_failures, context.settings.sign_in_window_s)
+    key = sign_in_failures.key_of(email, request.client.host if request.client else "")
+    now = time.time()
+    failures = await sign_in_failures.find(db, key=key)
+    wait = wait_s(throttle, failures, now)
+    if wait:
+        response = _login_page(
+            context,
+            record,
+            locale,
+            email=email,
+            next_url=_safe_next(next_url),
+            problems={"password": "too_many_attempts"},
+            retry_minutes=-(-wait // 60),
+            status_code=429,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = await users.authenticate(db, email=email, password=password)
     if user is None or user.id is None:
+        failures = after_failure(throttle, failures, now)
+        await sign_in_failures.save(db, key=key, failures=failures)
         return _login_page(
             context,
             record,
@@ -126,6 +151,7 @@ async def login(
             problems={"password": "wrong_credentials"},
             status_code=401,
         )
+    await sign_in_failures.clear(db, key=key)
     # A new session id on sign-in, so a session planted before it cannot be ridden after it.
     await sessions.close_session(db, cookie=cookie)
     await sessions.forget_expired(db)

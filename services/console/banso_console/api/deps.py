@@ -11,6 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.responses import HTMLResponse
 
 from banso_console.adapters import sessions, users
+from banso_console.adapters.bridge import BridgeClient
+from banso_console.adapters.ingest import IngestAdmin
+from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
@@ -38,6 +41,9 @@ class ConsoleContext:
     db: Database
     renderer: Renderer
     scoring: ScoringClient
+    bridge: BridgeClient
+    notify: NotifyClient
+    ingest: IngestAdmin
 
 
 def get_context(request: Request) -> ConsoleContext:

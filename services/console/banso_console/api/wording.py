@@ -35,6 +35,70 @@ MEASURE_LABELS = {
     "cs_touch_recency": N_("CS touch recency"),
 }
 
+THEME_STATUS_LABELS = {
+    "open": N_("Open"),
+    "ticketed": N_("Ticketed"),
+    "resolved": N_("Resolved"),
+    "merged": N_("Merged"),
+    "dismissed": N_("Dismissed"),
+}
+
+TICKET_STATE_LABELS = {
+    "pending": N_("Being filed"),
+    "created": N_("Filed"),
+    "failed": N_("Filing failed"),
+    "resolved": N_("Resolved"),
+    "cancelled": N_("Cancelled"),
+}
+
+GROWTH_LABELS = {
+    "new": N_("New this week"),
+    "growing": N_("Growing"),
+    "steady": N_("Steady"),
+    "shrinking": N_("Shrinking"),
+}
+
+FEEDBACK_KIND_LABELS = {
+    "support_ticket": N_("Support ticket"),
+    "nps_comment": N_("NPS comment"),
+    "csm_note": N_("CSM note"),
+    "churn_reason": N_("Churn reason"),
+    "feature_request": N_("Feature request"),
+}
+
+TRIGGER_LABELS = {
+    "usage_event": N_("A usage event"),
+    "health_changed": N_("Health changes"),
+    "inactivity": N_("No activity"),
+    "milestone_overdue": N_("A milestone is overdue"),
+    "goal_at_risk": N_("A goal is at risk"),
+    "ticket_resolved": N_("A ticket is resolved"),
+    "metric_crossed": N_("A metric crosses a threshold"),
+}
+
+CHANNEL_LABELS = {
+    "email": N_("Email"),
+    "inapp": N_("In-app message"),
+    "slack": N_("Slack"),
+    "webhook": N_("Webhook"),
+}
+
+SUPPRESS_REASON_LABELS = {
+    "playbook_disabled": N_("Playbook switched off"),
+    "goal_reached": N_("Goal already reached"),
+    "unsubscribed": N_("Unsubscribed"),
+    "suppressed": N_("On the suppression list"),
+    "high_touch_no_csm": N_("High-touch account without a CSM"),
+    "no_address": N_("No address"),
+    "frequency_cap": N_("Frequency cap"),
+    "holdout": N_("Held out (control group)"),
+    "csm_budget": N_("CSM alert budget spent"),
+    "csm_duplicate": N_("CSM already alerted"),
+}
+
+# Languages by their own name (a reader recognises their language whatever the page's).
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "und": N_("Unknown language")}
+
 
 class Wording:
     """Sentences for one language."""
@@ -46,6 +110,42 @@ class Wording:
 
     def band(self, band: str) -> str:
         return self.gettext(BAND_LABELS.get(band, BAND_LABELS["unknown"]))
+
+    def _label(self, labels: dict[str, str], key: str) -> str:
+        label = labels.get(key)
+        return self.gettext(label) if label else key.replace("_", " ")
+
+    def theme_status(self, status: str) -> str:
+        return self._label(THEME_STATUS_LABELS, status)
+
+    def ticket_state(self, state: str) -> str:
+        return self._label(TICKET_STATE_LABELS, state)
+
+    def growth(self, growth: str) -> str:
+        return self._label(GROWTH_LABELS, growth)
+
+    def feedback_kind(self, kind: str) -> str:
+        return self._label(FEEDBACK_KIND_LABELS, kind)
+
+    def language(self, code: str) -> str:
+        name = LANGUAGE_NAMES.get(code)
+        if name is None:
+            return code
+        return self.gettext(name) if code == "und" else name
+
+    def trigger(self, trigger: str) -> str:
+        return self._label(TRIGGER_LABELS, trigger)
+
+    def channel(self, channel: str) -> str:
+        return self._label(CHANNEL_LABELS, channel)
+
+    def suppress_reason(self, reason: str) -> str:
+        return self._label(SUPPRESS_REASON_LABELS, reason)
+
+    def percent(self, share: float | None) -> str:
+        if share is None:
+            return "—"
+        return format_percent(share, locale=self.locale)
 
     def measure(self, measure: str) -> str:
         label = MEASURE_LABELS.get(measure)

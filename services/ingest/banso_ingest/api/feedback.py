@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from banso_ingest.api.deps import IngestDep
 from banso_ingest.api.handling import admitted, answer, authenticate, read_json
+from banso_ingest.api.shapes import FeedbackBatch, FeedbackItem
+from banso_ingest.api.tracking import ANSWERS
 from banso_ingest.domain.feedback import parse_feedback_body
 from banso_ingest.domain.requests import random_message_id
 from banso_ingest.service.intake import IngestResult
@@ -13,7 +15,28 @@ from banso_ingest.service.intake import IngestResult
 router = APIRouter(tags=["feedback"])
 
 
-@router.post("/v1/feedback", summary="Send feedback items (tickets, NPS comments, CSM notes, ...).")
+@router.post(
+    "/v1/feedback",
+    summary="Send feedback items (tickets, NPS comments, CSM notes, ...).",
+    responses=ANSWERS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "One item, or many as `items`.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            {"$ref": f"#/components/schemas/{FeedbackItem.__name__}"},
+                            {"$ref": f"#/components/schemas/{FeedbackBatch.__name__}"},
+                        ]
+                    }
+                }
+            },
+        },
+        "security": [{"WriteKey": []}],
+    },
+)
 async def feedback(request: Request, ingest: IngestDep) -> Response:
     """Send one feedback item as the body, or many as `{"items": [...]}`.
 

@@ -6,10 +6,20 @@ from fastapi import APIRouter, Request, Response
 
 from banso_ingest.api.deps import IngestContext, IngestDep
 from banso_ingest.api.handling import admitted, answer, authenticate, read_json
+from banso_ingest.api.shapes import SINGLE, Accepted, Batch, body_of
 from banso_ingest.domain.messages import MessageType
 from banso_ingest.domain.requests import parse_batch, parse_single
+from banso_kit.openapi import errors
 
 router = APIRouter(tags=["tracking"])
+
+# What every tracking call may answer: accepted (some events may be refused, each by index), the
+# whole request refused, no or a wrong write key, this worker full, Kafka or the store down.
+ANSWERS: dict[int | str, dict[str, object]] = {
+    200: {"model": Accepted, "description": "At least one event is in Kafka."},
+    **errors(400, 401, 429, 503),
+}
+_BATCH = body_of(Batch, "Up to 2,500 messages (`batch`), gzip allowed.")
 
 # One event per request, its type implied by the path (as in Segment).
 _SINGLE = {
@@ -45,13 +55,20 @@ async def _ingest(
         return answer(ingest, endpoint, result, single=kind is not None)
 
 
-@router.post("/v1/batch", summary="Send many events at once (Segment batch).")
+@router.post(
+    "/v1/batch",
+    summary="Send many events at once (Segment batch).",
+    responses=ANSWERS,
+    openapi_extra=_BATCH,
+)
 async def batch(request: Request, ingest: IngestDep) -> Response:
     """Send up to 2,500 events; valid ones are accepted, each invalid one is reported by index."""
     return await _ingest(request, ingest, "batch", None)
 
 
-@router.post("/v1/import", summary="Legacy alias of /v1/batch.")
+@router.post(
+    "/v1/import", summary="Legacy alias of /v1/batch.", responses=ANSWERS, openapi_extra=_BATCH
+)
 async def import_(request: Request, ingest: IngestDep) -> Response:
     """Legacy alias of `/v1/batch`, kept for Segment clients that still use it."""
     return await _ingest(request, ingest, "batch", None)
@@ -68,7 +85,14 @@ def _single_route(path: str, kind: MessageType) -> None:
 
     single.__name__ = kind.value
     single.__doc__ = f"Send one {kind.value} event (Segment `{kind.value}` call)."
-    router.add_api_route(path, single, methods=["POST"], summary=f"Send one {kind.value} event.")
+    router.add_api_route(
+        path,
+        single,
+        methods=["POST"],
+        summary=f"Send one {kind.value} event.",
+        responses=ANSWERS,
+        openapi_extra=body_of(SINGLE[kind.value], f"One `{kind.value}` message."),
+    )
     # analytics.js (browser) posts each call to the first letter of its type: /v1/t, /v1/p, ...
     router.add_api_route(f"/v1/{kind.value[0]}", single, methods=["POST"], include_in_schema=False)
 

@@ -181,7 +181,7 @@ def _api_item(
     if words is None:
         raise EventRejected(Reason.MISSING_TEXT, "a feedback item needs non-empty `text`")
     kind_value = raw.get("kind")
-    if kind_value not in _KINDS:
+    if not isinstance(kind_value, str) or kind_value not in _KINDS:
         known = ", ".join(_KINDS)
         raise EventRejected(
             Reason.UNKNOWN_KIND, f"`kind` must be one of {known}, got {str(kind_value)[:64]!r}"

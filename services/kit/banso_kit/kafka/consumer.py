@@ -36,7 +36,7 @@ from banso_kit.kafka.batch import (
 from banso_kit.kafka.dead_letters import DeadLetterWriter
 from banso_kit.kafka.offsets import Fenced, OffsetStore
 from banso_kit.kafka.progress import DEFAULT_STALL_AFTER_S, ConsumerProgress
-from banso_kit.kafka.repeats import drop_repeats, prune_repeats
+from banso_kit.kafka.repeats import drop_repeats, forget_repeats, prune_repeats
 from banso_kit.kafka.watch import LogWatch, ResumeFrom, resume_positions
 from banso_kit.metrics import ConsumerMetrics
 from banso_kit.tables import KitTables
@@ -254,6 +254,13 @@ class TransactionalConsumer:
                     session, self._tables, group_id=self.group_id, messages=decoded
                 )
             failed = await handle_isolating(self._handler, session, fresh)
+            if self._dedupe and failed:
+                await forget_repeats(
+                    session,
+                    self._tables,
+                    group_id=self.group_id,
+                    event_ids=[inbound.envelope.id for inbound, _ in failed],
+                )
             await write_dead_letters(session, self._dead_letters, raw, poison, failed)
             new_positions = next_positions(raw)
             await self._offsets.store(

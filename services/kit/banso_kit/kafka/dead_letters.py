@@ -1,5 +1,7 @@
 """Dead letters go through the outbox, in the transaction that moves the partition past them, so a
-crash can neither lose a dead letter nor skip a message without one."""
+crash can neither lose a dead letter nor skip a message without one. The same transaction keeps
+the message in the service's `dead_letters` table, where an operator lists, replays or discards
+it (`banso dlq`, `banso_kit.dead_letter_admin`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_contracts.events import DeadLettered
 from banso_contracts.events.deadletter import text_of
 from banso_kit.outbox import Outbox
+from banso_kit.upsert import upsert
+
+PENDING = "pending"
 
 
 class DeadLetterWriter:
@@ -51,6 +56,31 @@ class DeadLetterWriter:
         )
         # A stable id: re-dead-lettering the same origin (after a crash) is recognisably a repeat.
         event_id = f"dlq:{self._service}:{topic}:{partition}:{offset}"
+        await upsert(
+            session,
+            self._outbox.tables.dead_letters,
+            [
+                {
+                    "event_id": event_id,
+                    "workspace_id": event.workspace_id,
+                    "origin_topic": topic,
+                    "origin_partition": partition,
+                    "origin_offset": offset,
+                    "origin_key": key,
+                    # Kept byte for byte, so a replay sends exactly what arrived.
+                    "origin_headers": orjson.dumps(
+                        [[name, raw.hex()] for name, raw in headers]
+                    ).decode(),
+                    "value": value,
+                    "error_type": event.error_type,
+                    "error": event.error,
+                    "attempts": attempts,
+                    "failed_at": event.failed_at,
+                    "status": PENDING,
+                }
+            ],
+            keys=["event_id"],
+        )
         return await self._outbox.add(session, event, event_id=event_id)
 
 

@@ -85,6 +85,10 @@ class ConsumerProgress:
         known = self._partitions.get(tp)
         if known is not None:
             known.stored, known.moved_at = next_offset, self.clock()
+            # The records just applied prove the log reaches this far: a log end read before they
+            # arrived must not make the partition look beyond its log end until the next read.
+            if known.log_end is not None and known.log_end < next_offset:
+                known.log_end = next_offset
 
     def observed(self, log_ends: Mapping[TopicPartition, int]) -> None:
         """The broker's log ends (the last stable offsets for a read_committed consumer)."""

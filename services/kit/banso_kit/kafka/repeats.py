@@ -55,3 +55,17 @@ async def prune_repeats(
     await (await session.connection()).execute(
         delete(processed).where(processed.c.group_id == group_id, processed.c.processed_at < cutoff)
     )
+
+
+async def forget_repeats(
+    session: AsyncSession, tables: KitTables, *, group_id: str, event_ids: list[str]
+) -> None:
+    """Unmark events that were dead-lettered rather than applied, so their replay is applied."""
+    if not event_ids:
+        return
+    processed = tables.processed
+    await (await session.connection()).execute(
+        delete(processed).where(
+            processed.c.group_id == group_id, processed.c.event_id.in_(event_ids)
+        )
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from banso_kit.api import AdminDep, ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound
+from banso_kit.openapi import MAX_OFFSET, errors
 from banso_kit.standard_webhooks import parse_secrets
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.api.deps import NotifyDep
@@ -24,7 +26,7 @@ async def get_policy(principal: ReaderDep, session: SessionDep) -> WorkspacePoli
     return await directory.get_policy(session, workspace_id=principal.workspace_id)
 
 
-@router.put("/policy")
+@router.put("/policy", responses=errors(400))
 async def put_policy(
     policy: WorkspacePolicy, principal: AdminDep, session: SessionDep, notify: NotifyDep
 ) -> WorkspacePolicy:
@@ -41,6 +43,39 @@ async def put_policy(
     return policy
 
 
+class Suppression(BaseModel):
+    subject: str = Field(description="`user:<id>` or `email:<address>`.")
+    unsubscribed: bool = Field(description="True when the person unsubscribed themselves.")
+    reason: str | None
+
+
+class Recipient(BaseModel):
+    kind: str = Field(description="`user` or `csm`.")
+    id: str
+
+
+class NudgePublic(BaseModel):
+    id: str
+    idempotency_key: str
+    playbook_id: str
+    playbook_version: int
+    account_id: str
+    recipient: Recipient
+    channel: str
+    state: str
+    reason: str | None
+    detail: str | None
+    variant: str
+    attempts: int
+    last_error: str | None
+    due_at: datetime | None
+    sent_at: datetime | None
+
+
+class Requeued(BaseModel):
+    requeued: int = Field(description="How many dead nudges were given fresh attempts.")
+
+
 class SuppressionIn(BaseModel):
     user_id: str | None = Field(default=None, min_length=1)
     email: str | None = Field(default=None, min_length=3)
@@ -48,18 +83,18 @@ class SuppressionIn(BaseModel):
 
 
 @router.get("/suppressions")
-async def suppressions(principal: ReaderDep, session: SessionDep) -> list[dict[str, Any]]:
+async def suppressions(principal: ReaderDep, session: SessionDep) -> list[Suppression]:
     """Who is on the suppression list (and who unsubscribed)."""
     rows = await directory.list_suppressions(session, workspace_id=principal.workspace_id)
     return [
-        {"subject": r.subject, "unsubscribed": r.unsubscribed, "reason": r.reason} for r in rows
+        Suppression(subject=r.subject, unsubscribed=r.unsubscribed, reason=r.reason) for r in rows
     ]
 
 
-@router.post("/suppressions", status_code=201)
+@router.post("/suppressions", status_code=201, responses=errors(400))
 async def add_suppression(
     body: SuppressionIn, principal: WriterDep, session: SessionDep, notify: NotifyDep
-) -> dict[str, Any]:
+) -> Suppression:
     """Put a person (by user id) or an address on the suppression list: no channel reaches them."""
     subject = directory.user_subject(body.user_id) or directory.email_subject(body.email)
     if subject is None:
@@ -72,10 +107,10 @@ async def add_suppression(
         reason=body.reason,
         now=notify.clock.now(),
     )
-    return {"subject": row.subject, "unsubscribed": row.unsubscribed, "reason": row.reason}
+    return Suppression(subject=row.subject, unsubscribed=row.unsubscribed, reason=row.reason)
 
 
-@router.delete("/suppressions/{subject}", status_code=204)
+@router.delete("/suppressions/{subject}", status_code=204, responses=errors(404))
 async def lift_suppression(subject: str, principal: AdminDep, session: SessionDep) -> None:
     """Take a subject (``user:<id>`` or ``email:<address>``) off the list."""
     if not await directory.lift_suppression(
@@ -96,8 +131,8 @@ async def nudges(
     account_id: str | None = None,
     user_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> list[NudgePublic]:
     """Nudges, newest first, by playbook, state, account or person; page with ``offset``."""
     rows = await nudge_store.listing(
         session,
@@ -110,32 +145,32 @@ async def nudges(
         offset=offset,
     )
     return [
-        {
-            "id": n.id,
-            "idempotency_key": n.idempotency_key,
-            "playbook_id": n.playbook_id,
-            "playbook_version": n.playbook_version,
-            "account_id": n.account_id,
-            "recipient": {"kind": n.recipient_kind, "id": n.recipient_id},
-            "channel": n.channel,
-            "state": n.state,
-            "reason": n.reason,
-            "detail": n.detail,
-            "variant": n.variant,
-            "attempts": n.attempts,
-            "last_error": n.last_error,
-            "due_at": n.due_at,
-            "sent_at": n.sent_at,
-        }
+        NudgePublic(
+            id=n.id,
+            idempotency_key=n.idempotency_key,
+            playbook_id=n.playbook_id,
+            playbook_version=n.playbook_version,
+            account_id=n.account_id,
+            recipient=Recipient(kind=n.recipient_kind, id=n.recipient_id),
+            channel=n.channel,
+            state=n.state,
+            reason=n.reason,
+            detail=n.detail,
+            variant=n.variant,
+            attempts=n.attempts,
+            last_error=n.last_error,
+            due_at=n.due_at,
+            sent_at=n.sent_at,
+        )
         for n in rows
     ]
 
 
 @router.post("/nudges/retry-dead")
-async def retry_dead_nudges(principal: AdminDep, notify: NotifyDep) -> dict[str, int]:
+async def retry_dead_nudges(principal: AdminDep, notify: NotifyDep) -> Requeued:
     """Give every dead-lettered nudge of the workspace a fresh set of attempts."""
     count = await retry_dead(
         notify.dispatcher.db, workspace_id=principal.workspace_id, now=notify.clock.now()
     )
     notify.dispatcher.wake()
-    return {"requeued": count}
+    return Requeued(requeued=count)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import NotFound
+from banso_kit.openapi import errors
 from banso_notify.adapters import inbox_store
 from banso_notify.api.deps import NotifyDep
 from banso_notify.models import InboxMessage
@@ -49,7 +50,7 @@ async def inbox(
     return [public(row) for row in rows]
 
 
-@router.post("/{user_id}/{message_id}/read")
+@router.post("/{user_id}/{message_id}/read", responses=errors(404))
 async def mark_read(
     user_id: str, message_id: str, principal: WriterDep, session: SessionDep, notify: NotifyDep
 ) -> InboxMessagePublic:
@@ -59,7 +60,7 @@ async def mark_read(
     return public(row)
 
 
-@router.post("/{user_id}/{message_id}/dismiss")
+@router.post("/{user_id}/{message_id}/dismiss", responses=errors(404))
 async def dismiss(
     user_id: str, message_id: str, principal: WriterDep, session: SessionDep, notify: NotifyDep
 ) -> InboxMessagePublic:

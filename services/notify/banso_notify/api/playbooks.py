@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound
+from banso_kit.openapi import MAX_ID, errors
 from banso_notify.adapters import playbook_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.api.deps import NotifyDep
@@ -59,7 +60,21 @@ async def list_playbooks(
     return [public(stored) for stored in found]
 
 
-@router.put("/{playbook_id}", status_code=200)
+@router.put(
+    "/{playbook_id}",
+    status_code=200,
+    responses={201: {"model": PlaybookPublic, "description": "A new playbook."}, **errors(400)},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The playbook as YAML, or as JSON with `Content-Type: application/json`.",
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
 async def put_playbook(
     playbook_id: str,
     request: Request,
@@ -103,7 +118,7 @@ async def put_playbook(
     return public(stored)
 
 
-@router.get("/{playbook_id}")
+@router.get("/{playbook_id}", responses=errors(404))
 async def get_playbook(
     playbook_id: str, principal: ReaderDep, session: SessionDep
 ) -> PlaybookPublic:
@@ -111,7 +126,7 @@ async def get_playbook(
     return public(await _found(session, principal.workspace_id, playbook_id, None))
 
 
-@router.get("/{playbook_id}/versions")
+@router.get("/{playbook_id}/versions", responses=errors(404))
 async def list_versions(
     playbook_id: str, principal: ReaderDep, session: SessionDep
 ) -> list[PlaybookPublic]:
@@ -124,9 +139,12 @@ async def list_versions(
     return [public(stored) for stored in versions]
 
 
-@router.get("/{playbook_id}/versions/{version}")
+@router.get("/{playbook_id}/versions/{version}", responses=errors(404))
 async def get_version(
-    playbook_id: str, version: int, principal: ReaderDep, session: SessionDep
+    playbook_id: str,
+    version: Annotated[int, Path(ge=1, le=MAX_ID)],
+    principal: ReaderDep,
+    session: SessionDep,
 ) -> PlaybookPublic:
     """One version of a playbook."""
     return public(await _found(session, principal.workspace_id, playbook_id, version))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep, WriterDep
 from banso_kit.errors import InvalidInput, NotFound, Unprocessable
+from banso_kit.openapi import ErrorBody, errors
 from banso_notify.adapters import directory, playbook_store
 from banso_notify.adapters.channels.base import DeliveryError
 from banso_notify.api.deps import NotifyDep
@@ -40,12 +40,11 @@ router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
 logger = logging.getLogger(__name__)
 
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {
-        "description": "no such send step (a wait step, an index or template not in the playbook)"
-    },
-    404: {"description": "no such playbook, version, user or account in this workspace"},
-}
+_ERRORS = errors(400, 404)
+_ERRORS[400]["description"] = (
+    "no such send step (a wait step, an index or template not in the playbook)"
+)
+_ERRORS[404]["description"] = "no such playbook, version, user or account in this workspace"
 
 
 @router.post("/{playbook_id}/preview", responses=_ERRORS)
@@ -95,7 +94,10 @@ async def preview_playbook(
 
 @router.post(
     "/{playbook_id}/test-send",
-    responses={**_ERRORS, 502: {"description": "the channel did not take the test message"}},
+    responses={
+        **_ERRORS,
+        502: {"model": ErrorBody, "description": "the channel did not take the test message"},
+    },
 )
 async def test_send_playbook(
     playbook_id: str,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from banso_kit.api import SessionDep
 from banso_kit.errors import Forbidden
+from banso_kit.openapi import errors
 from banso_notify.adapters import directory
 from banso_notify.api.deps import NotifyDep
 from banso_notify.domain.errors import InvalidToken
@@ -26,7 +27,7 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">{body}</body></html>"""
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", response_class=HTMLResponse, responses=errors(403, 422))
 async def confirm_page(token: str, notify: NotifyDep) -> HTMLResponse:
     """A page with a button that unsubscribes (links opened by scanners change nothing)."""
     _claim(token, notify.settings.secret)
@@ -38,7 +39,7 @@ async def confirm_page(token: str, notify: NotifyDep) -> HTMLResponse:
     return HTMLResponse(_PAGE.format(body=body))
 
 
-@router.post("", response_class=HTMLResponse)
+@router.post("", response_class=HTMLResponse, responses=errors(403, 422))
 async def unsubscribe(token: str, session: SessionDep, notify: NotifyDep) -> HTMLResponse:
     """Unsubscribe the person the token was made for, on every channel."""
     claim = _claim(token, notify.settings.secret)

@@ -6,6 +6,7 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from banso_kit.local_time import LocalTime
 from banso_notify.domain.caps import CapRule, default_caps
 from banso_notify.domain.facts import AccountFacts
 from banso_notify.domain.windows import DeliveryHours, SendWindow
@@ -41,7 +42,7 @@ class WorkspacePolicy(BaseModel):
     #: alerts per CSM per local day
     csm_daily_budget: int = Field(default=5, ge=0, le=1000)
     #: local times (CSM's zone) at which pending alerts are ranked and sent
-    csm_review_times: list[time] = Field(
+    csm_review_times: list[LocalTime] = Field(
         default_factory=lambda: [time(9, 0), time(13, 0)], min_length=1
     )
     holdout_salt: str = "banso-holdout-v1"

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from banso_kit.local_time import LocalTime
+
 
 class Weekday(StrEnum):
     MON = "mon"
@@ -35,8 +37,8 @@ class TimeRange(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
     @model_validator(mode="after")
     def _naive(self) -> Self:

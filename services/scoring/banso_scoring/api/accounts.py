@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound, Unprocessable
+from banso_kit.openapi import MAX_OFFSET, errors
 from banso_scoring.adapters import accounts, history
 from banso_scoring.adapters.accounts import AccountSort
 from banso_scoring.api import history_cursors
@@ -37,7 +38,7 @@ async def list_accounts(
     band: Annotated[list[Literal["green", "yellow", "red", "unknown"]] | None, Query()] = None,
     sort: Sort = "score",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AccountList:
     """Accounts of the workspace by band, worst score first by default."""
     rows = await accounts.list_accounts(
@@ -62,7 +63,7 @@ async def list_accounts(
     )
 
 
-@router.get("/{account_id}/health", response_model=AccountHealth)
+@router.get("/{account_id}/health", response_model=AccountHealth, responses=errors(404))
 async def get_health(
     account_id: str, principal: ReaderDep, session: ReadSessionDep, context: ContextDep
 ) -> AccountHealth:
@@ -72,7 +73,7 @@ async def get_health(
     )
 
 
-@router.get("/{account_id}/health/history", response_model=History)
+@router.get("/{account_id}/health/history", response_model=History, responses=errors(400, 404))
 async def get_history(
     account_id: str,
     principal: ReaderDep,

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.clock import epoch
 from banso_kit.errors import Conflict, NotFound, Unprocessable
+from banso_kit.openapi import errors
 from banso_scoring.adapters import accounts, evaluation_requests, overrides
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.schemas import AuditItem, OverrideBody, OverridePublic
@@ -45,7 +46,7 @@ async def get_override(
     return await _public(session, principal.workspace_id, account_id)
 
 
-@router.put("", response_model=OverridePublic)
+@router.put("", response_model=OverridePublic, responses=errors(404, 409))
 async def put_override(
     account_id: str,
     body: OverrideBody,
@@ -98,7 +99,7 @@ async def put_override(
     return await _public(session, principal.workspace_id, account_id)
 
 
-@router.delete("", status_code=204)
+@router.delete("", status_code=204, responses=errors(404))
 async def delete_override(
     account_id: str,
     principal: WriterDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from banso_kit.api import ReaderDep, ReadSessionDep
+from banso_kit.openapi import MAX_OFFSET
 from banso_scoring.adapters import portfolio_store
 from banso_scoring.domain import portfolio
 from banso_scoring.domain.durations import from_epoch
@@ -68,7 +69,7 @@ async def list_portfolio(
     csm: Annotated[str | None, Query(max_length=256)] = None,
     sort: portfolio.PortfolioSort = "arr_at_risk",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PortfolioPage:
     """Accounts with name, plan, ARR, owner, renewal, seats, score, band and weekly trend."""
     rows = await portfolio_store.portfolio_rows(

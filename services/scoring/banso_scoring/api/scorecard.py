@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.clock import epoch
 from banso_kit.errors import InvalidInput, Unprocessable
+from banso_kit.openapi import errors
 from banso_scoring.adapters import scorecards
 from banso_scoring.api.deps import ContextDep
 from banso_scoring.api.reading import current_scorecard
@@ -34,7 +35,18 @@ async def get_scorecard(
     )
 
 
-@router.put("", response_model=ScorecardPublic)
+@router.put(
+    "",
+    response_model=ScorecardPublic,
+    responses=errors(400),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The scorecard as YAML (UTF-8, at most 256 KB).",
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def put_scorecard(
     request: Request, principal: WriterDep, session: SessionDep, context: ContextDep
 ) -> ScorecardPublic:

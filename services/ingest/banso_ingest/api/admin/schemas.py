@@ -17,6 +17,7 @@ from banso_ingest.domain.credentials import (
 )
 from banso_ingest.models import ApiToken, AuditEntry, Source, Workspace
 from banso_kit.auth import Scope
+from banso_kit.openapi import errors as errors  # the admin routes' `responses=`
 
 # Control characters (NUL above all, which PostgreSQL cannot store) are refused in every text field.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -25,26 +26,6 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE),
 ]
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
-
-
-class ErrorBody(BaseModel):
-    """The one error body every Bansō service answers with."""
-
-    error: str = Field(description="A stable code, e.g. `not_found`, `invalid_input`.")
-    detail: Any = Field(
-        description="A message, or for invalid input a list of `{field, message}` problems."
-    )
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` of a route: each listed status answers with `ErrorBody`."""
-    words = {
-        401: "No or a wrong admin token.",
-        404: "The workspace, source or token does not exist.",
-        409: "The request conflicts with the target's state.",
-        422: "A field is missing or invalid; `detail` names it.",
-    }
-    return {status: {"model": ErrorBody, "description": words[status]} for status in statuses}
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:

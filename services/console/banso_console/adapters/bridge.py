@@ -1,0 +1,58 @@
+"""The bridge API: themes by priority, one theme in detail, rename, mute and merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banso_console.adapters.service_api import ServiceApi
+
+
+class BridgeClient:
+    def __init__(self, api: ServiceApi) -> None:
+        self.api = api
+
+    async def themes(
+        self,
+        workspace_id: str,
+        *,
+        statuses: tuple[str, ...] = (),
+        include_muted: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """A page of themes, highest priority first, and the offset of the next page (or None)."""
+        params = [("status", status) for status in statuses]
+        params += [
+            ("include_muted", "true" if include_muted else "false"),
+            ("limit", str(limit)),
+            ("offset", str(offset)),
+        ]
+        page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/themes", params)
+        return page
+
+    async def theme(self, workspace_id: str, theme_id: int, items: int = 20) -> dict[str, Any]:
+        """One theme with its latest items, the accounts it affects and its ticket."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id, f"/v1/themes/{theme_id}", [("items", str(items))]
+        )
+        return body
+
+    async def rename(self, workspace_id: str, theme_id: int, title: str) -> dict[str, Any]:
+        """A title of the product manager's own; an empty one restores the generated title."""
+        body: dict[str, Any] = await self.api.patch_json(
+            workspace_id, f"/v1/themes/{theme_id}", {"title": title}
+        )
+        return body
+
+    async def mute(self, workspace_id: str, theme_id: int, *, muted: bool) -> dict[str, Any]:
+        body: dict[str, Any] = await self.api.patch_json(
+            workspace_id, f"/v1/themes/{theme_id}", {"muted": muted}
+        )
+        return body
+
+    async def merge(self, workspace_id: str, theme_id: int, *, into: int) -> dict[str, Any]:
+        """Merge the theme into another (409 when either is merged already)."""
+        body: dict[str, Any] = await self.api.post_json(
+            workspace_id, f"/v1/themes/{theme_id}/merge", {"into": into}
+        )
+        return body

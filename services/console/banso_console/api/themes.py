@@ -1,0 +1,168 @@
+"""The theme board for product managers: themes by priority, one theme, rename, mute, merge."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from banso_console.api.deps import (
+    CheckedFormDep,
+    ConsoleContext,
+    ContextDep,
+    SignedIn,
+    SignedInDep,
+    WorkspaceDep,
+    page,
+)
+from banso_console.domain import themes
+from banso_kit.errors import Conflict, Forbidden, NotFound
+
+router = APIRouter(tags=["themes"])
+SAVED = ("renamed", "muted", "unmuted", "merged")
+
+
+def _require_editor(signed_in: SignedIn) -> None:
+    if not signed_in.viewer.can("edit"):
+        raise Forbidden("only editors and administrators change themes")
+
+
+def _theme_card(theme: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **theme,
+        "growth": themes.growth(theme["items_last_7d"], theme["items_prev_28d"], theme["trend"]),
+        "language_mix": themes.language_mix(theme["languages"]),
+    }
+
+
+@router.get("/w/{workspace_id}/themes", summary="The theme board.")
+async def theme_board(
+    request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
+) -> Response:
+    """Themes by priority: accounts and ARR affected, growth, keywords, quotes, ticket."""
+    parsed = themes.parse_theme_filters(
+        {key: request.query_params.getlist(key) for key in request.query_params}
+    )
+    filters = parsed.filters
+    body = await context.bridge.themes(
+        workspace_id,
+        statuses=filters.statuses,
+        include_muted=filters.muted,
+        limit=themes.PER_PAGE,
+        offset=filters.offset,
+    )
+    values = {
+        "workspace_id": workspace_id,
+        "filters": filters,
+        "problems": parsed.problems,
+        "statuses": themes.STATUSES,
+        "themes": [_theme_card(theme) for theme in body["themes"]],
+        "has_next": body["next_offset"] is not None,
+    }
+    status = 400 if parsed.problems else 200
+    return page(context, signed_in, "themes.html", values, status_code=status)
+
+
+async def _theme_values(
+    context: ConsoleContext, workspace_id: str, theme_id: int
+) -> dict[str, Any]:
+    theme = await context.bridge.theme(workspace_id, theme_id)
+    others: list[dict[str, Any]] = []
+    if theme["status"] != "merged":
+        listed = await context.bridge.themes(
+            workspace_id, statuses=themes.STATUSES, include_muted=True, limit=200
+        )
+        others = [t for t in listed["themes"] if t["theme_id"] != theme_id]
+    return {
+        "workspace_id": workspace_id,
+        "theme": _theme_card(theme),
+        "merge_targets": others,
+        "rename_form": {
+            "title": theme["title"] if theme["title"] != theme["generated_title"] else ""
+        },
+        "merge_form": {"into": ""},
+        "problems": {},
+        "saved": None,
+    }
+
+
+@router.get("/w/{workspace_id}/themes/{theme_id}", summary="A theme.")
+async def theme_page(
+    signed_in: SignedInDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+    saved: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """One theme: the accounts it affects, its latest items (redacted), quotes, its ticket."""
+    values = await _theme_values(context, workspace_id, theme_id)
+    values["saved"] = saved if saved in SAVED else None
+    return page(context, signed_in, "theme.html", values)
+
+
+def _back(workspace_id: str, theme_id: int, saved: str) -> Response:
+    return RedirectResponse(f"/w/{workspace_id}/themes/{theme_id}?saved={saved}", status_code=303)
+
+
+@router.post("/w/{workspace_id}/themes/{theme_id}/title", summary="Rename a theme.")
+async def rename_theme(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+    title: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Give the theme a title of one's own; an empty title restores the generated one."""
+    _require_editor(signed_in)
+    problems = themes.check_rename(title)
+    if not problems:
+        await context.bridge.rename(workspace_id, theme_id, title.strip())
+        return _back(workspace_id, theme_id, "renamed")
+    values = await _theme_values(context, workspace_id, theme_id)
+    values["rename_form"] = {"title": title}
+    values["problems"] = problems
+    return page(context, signed_in, "theme.html", values, status_code=422)
+
+
+@router.post("/w/{workspace_id}/themes/{theme_id}/mute", summary="Mute or unmute a theme.")
+async def mute_theme(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+    muted: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """A muted theme leaves the board (it is still clustered and can be unmuted)."""
+    _require_editor(signed_in)
+    mute = muted == "yes"
+    await context.bridge.mute(workspace_id, theme_id, muted=mute)
+    return _back(workspace_id, theme_id, "muted" if mute else "unmuted")
+
+
+@router.post("/w/{workspace_id}/themes/{theme_id}/merge", summary="Merge a theme into another.")
+async def merge_theme(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+    into: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Merge this theme into another: its items and accounts move there, this one points to it."""
+    _require_editor(signed_in)
+    values = await _theme_values(context, workspace_id, theme_id)
+    candidates = [theme["theme_id"] for theme in values["merge_targets"]]
+    checked = themes.check_merge(theme_id, into, candidates)
+    problems: dict[str, str] = dict(checked.problems)
+    if not problems:
+        try:
+            await context.bridge.merge(workspace_id, theme_id, into=checked.into)
+        except Conflict:
+            problems["into"] = "merged_already"
+        except NotFound:
+            problems["into"] = "unknown_theme"
+        else:
+            return _back(workspace_id, checked.into, "merged")
+    values["merge_form"] = {"into": into}
+    values["problems"] = problems
+    return page(context, signed_in, "theme.html", values, status_code=422)

@@ -1,0 +1,125 @@
+"""The playbooks screen's decisions: a playbook's steps, which one to preview, the uplift chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# The preview is shown in both languages side by side.
+PREVIEW_LOCALES = ("ja", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    index: int
+    kind: Literal["send", "wait"]
+    channel: str | None = None
+    template: str | None = None
+    wait: str | None = None
+
+
+def steps_of(definition: Mapping[str, Any]) -> list[Step]:
+    """The playbook's steps in order: a send (channel and template) or a wait (its duration)."""
+    found: list[Step] = []
+    for index, step in enumerate(definition.get("steps") or []):
+        send = step.get("send") if isinstance(step, Mapping) else None
+        if isinstance(send, Mapping):
+            found.append(
+                Step(index, "send", channel=send.get("channel"), template=send.get("template"))
+            )
+        elif isinstance(step, Mapping) and "wait" in step:
+            found.append(Step(index, "wait", wait=str(step["wait"])))
+    return found
+
+
+StepProblem = Literal["not_a_send_step"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenStep:
+    index: int | None
+    problem: StepProblem | None = None
+
+
+def choose_step(asked: str | None, steps: list[Step]) -> ChosenStep:
+    """The send step to preview: the one asked for, else the first; a wait step or an index the
+    playbook does not have is named as a problem (and the first send step is shown)."""
+    sends = [step.index for step in steps if step.kind == "send"]
+    first = sends[0] if sends else None
+    if asked is None or asked == "":
+        return ChosenStep(first)
+    if asked.isdigit() and int(asked) in sends:
+        return ChosenStep(int(asked))
+    return ChosenStep(first, "not_a_send_step")
+
+
+@dataclass(frozen=True, slots=True)
+class UpliftChart:
+    """Percentage points: the estimate and its 95 % interval (Newcombe)."""
+
+    estimate: float
+    low: float
+    high: float
+
+    @property
+    def verdict(self) -> Literal["helps", "hurts", "unclear"]:
+        if self.low > 0:
+            return "helps"
+        if self.high < 0:
+            return "hurts"
+        return "unclear"
+
+    def chart(self, label: str, interval_label: str, estimate_label: str) -> dict[str, Any]:
+        """What the page's Chart.js script draws: a floating bar for the interval, a point for
+        the estimate, on an axis that always shows zero."""
+        bound = max(abs(self.low), abs(self.high), 1.0) * 1.15
+        return {
+            "label": label,
+            "interval_label": interval_label,
+            "estimate_label": estimate_label,
+            "low": self.low,
+            "high": self.high,
+            "estimate": self.estimate,
+            "min": -bound,
+            "max": bound,
+        }
+
+
+def uplift_chart(report: Mapping[str, Any]) -> UpliftChart | None:
+    """The uplift in percentage points, when notify could compute it (both arms have accounts)."""
+    uplift = report.get("uplift")
+    if not uplift:
+        return None
+    interval = uplift["ci95"]
+    return UpliftChart(
+        estimate=round(uplift["difference"] * 100, 2),
+        low=round(interval["low"] * 100, 2),
+        high=round(interval["high"] * 100, 2),
+    )
+
+
+def suppressions(report: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """Suppressions by reason, most frequent first."""
+    counts: Mapping[str, int] = report.get("suppressed") or {}
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+TestSendProblem = Literal["required", "invalid_email", "too_long", "unknown_language"]
+MAX_EMAIL = 254
+
+
+def check_test_send(to: str, locale: str) -> dict[str, TestSendProblem]:
+    """Where a test message goes (one e-mail address) and in which language."""
+    problems: dict[str, TestSendProblem] = {}
+    address = to.strip()
+    local, _, domain = address.partition("@")
+    if not address:
+        problems["to"] = "required"
+    elif len(address) > MAX_EMAIL:
+        problems["to"] = "too_long"
+    elif not local or "." not in domain or any(c.isspace() or c in "<>" for c in address):
+        problems["to"] = "invalid_email"
+    if locale not in PREVIEW_LOCALES:
+        problems["locale"] = "unknown_language"
+    return problems

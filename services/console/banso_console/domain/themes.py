@@ -1,0 +1,105 @@
+"""The theme board's decisions: which themes a query string asks for, growth, the edit forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+# The statuses the board filters by (bridge's names); merged and dismissed themes are history.
+STATUSES = ("open", "ticketed", "resolved")
+PER_PAGE = 25
+MAX_TITLE = 200
+# Last week's daily rate over the four weeks before: above GROWING the theme is growing.
+GROWING, SHRINKING = 1.25, 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFilters:
+    statuses: tuple[str, ...] = ("open", "ticketed")
+    muted: bool = False
+    page: int = 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PER_PAGE
+
+    def query(self, **changes: int) -> list[tuple[str, str]]:
+        """The board's own query string, on another page."""
+        params = [("status", status) for status in self.statuses]
+        if self.muted:
+            params.append(("muted", "yes"))
+        params.append(("page", str(changes.get("page", self.page))))
+        return params
+
+
+@dataclass(slots=True)
+class ParsedThemeFilters:
+    filters: ThemeFilters
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def parse_theme_filters(params: Mapping[str, Sequence[str]]) -> ParsedThemeFilters:
+    """Filters from the query string; what cannot be used is named (by field) and left out."""
+    problems: dict[str, str] = {}
+    asked = set(params.get("status") or ())
+    if asked - set(STATUSES):
+        problems["status"] = "unknown_status"
+    statuses = tuple(s for s in STATUSES if s in asked) or ThemeFilters().statuses
+    muted = (params.get("muted") or [""])[-1] == "yes"
+    page_text = (params.get("page") or ["1"])[-1]
+    page = int(page_text) if page_text.isdigit() and 1 <= int(page_text) <= 10_000 else 1
+    if str(page) != page_text:
+        problems["page"] = "not_a_page"
+    return ParsedThemeFilters(ThemeFilters(statuses=statuses, muted=muted, page=page), problems)
+
+
+Growth = Literal["growing", "steady", "shrinking", "new"]
+
+
+def growth(items_last_7d: int, items_prev_28d: int, trend: float) -> Growth:
+    """How the theme moves: new (nothing in the four weeks before), growing, steady, shrinking."""
+    if items_prev_28d == 0:
+        return "new" if items_last_7d else "steady"
+    if trend >= GROWING:
+        return "growing"
+    if trend <= SHRINKING:
+        return "shrinking"
+    return "steady"
+
+
+def language_mix(shares: Mapping[str, float]) -> list[tuple[str, float]]:
+    """Languages by share, largest first (ties by code, so the order is stable)."""
+    return sorted(shares.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+RenameProblem = Literal["too_long"]
+
+
+def check_rename(title: str) -> dict[str, RenameProblem]:
+    """A title of the PM's own (empty: back to the generated title)."""
+    return {"title": "too_long"} if len(title.strip()) > MAX_TITLE else {}
+
+
+MergeProblem = Literal["required", "unknown_theme", "itself"]
+
+
+@dataclass(slots=True)
+class CheckedMerge:
+    problems: dict[str, MergeProblem] = field(default_factory=dict)
+    into: int = 0
+
+
+def check_merge(theme_id: int, into: str, candidates: Sequence[int]) -> CheckedMerge:
+    """The theme to merge into: one of the open themes offered, not the theme itself."""
+    result = CheckedMerge()
+    text = into.strip()
+    if not text:
+        result.problems["into"] = "required"
+    elif not text.isdigit() or int(text) not in candidates and int(text) != theme_id:
+        result.problems["into"] = "unknown_theme"
+    elif int(text) == theme_id:
+        result.problems["into"] = "itself"
+    else:
+        result.into = int(text)
+    return result

@@ -1,0 +1,214 @@
+"""The theme board's and the playbooks screen's pure decisions, and their words in both
+languages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from banso_console.api.rendering import Renderer
+from banso_console.domain.playbooks import (
+    check_test_send,
+    choose_step,
+    steps_of,
+    suppressions,
+    uplift_chart,
+)
+from banso_console.domain.roles import Viewer
+from banso_console.domain.themes import (
+    ThemeFilters,
+    check_merge,
+    check_rename,
+    growth,
+    language_mix,
+    parse_theme_filters,
+)
+
+
+def test_the_board_lists_open_and_ticketed_themes_unless_asked_otherwise() -> None:
+    parsed = parse_theme_filters({})
+    assert parsed.filters == ThemeFilters(statuses=("open", "ticketed"), muted=False, page=1)
+    assert parsed.problems == {}
+    asked = parse_theme_filters({"status": ["resolved"], "muted": ["yes"], "page": ["3"]})
+    assert asked.filters == ThemeFilters(statuses=("resolved",), muted=True, page=3)
+    assert asked.filters.offset == 50
+    assert asked.filters.query(page=4) == [("status", "resolved"), ("muted", "yes"), ("page", "4")]
+
+
+def test_filters_the_board_cannot_use_are_named_and_left_out() -> None:
+    parsed = parse_theme_filters({"status": ["merged", "open"], "page": ["-2"]})
+    assert parsed.filters.statuses == ("open",)
+    assert parsed.filters.page == 1
+    assert parsed.problems == {"status": "unknown_status", "page": "not_a_page"}
+
+
+@pytest.mark.parametrize(
+    ("last_7d", "prev_28d", "trend", "expected"),
+    [
+        (5, 0, 40.0, "new"),
+        (0, 0, 0.0, "steady"),
+        (10, 8, 5.0, "growing"),
+        (2, 8, 1.0, "steady"),
+        (1, 28, 0.25, "shrinking"),
+    ],
+)
+def test_a_themes_growth_compares_last_week_with_the_four_before(
+    last_7d: int, prev_28d: int, trend: float, expected: str
+) -> None:
+    assert growth(last_7d, prev_28d, trend) == expected
+
+
+def test_languages_are_listed_largest_share_first() -> None:
+    assert language_mix({"en": 0.25, "ja": 0.75}) == [("ja", 0.75), ("en", 0.25)]
+    assert language_mix({"und": 0.5, "en": 0.5}) == [("en", 0.5), ("und", 0.5)]
+
+
+def test_a_title_is_at_most_200_characters_and_may_be_empty() -> None:
+    assert check_rename("") == {}
+    assert check_rename("  " + "x" * 200 + "  ") == {}
+    assert check_rename("x" * 201) == {"title": "too_long"}
+
+
+def test_a_merge_goes_into_one_of_the_themes_offered_never_itself() -> None:
+    assert check_merge(3, "", [4, 5]).problems == {"into": "required"}
+    assert check_merge(3, "abc", [4, 5]).problems == {"into": "unknown_theme"}
+    assert check_merge(3, "9", [4, 5]).problems == {"into": "unknown_theme"}
+    assert check_merge(3, "3", [4, 5]).problems == {"into": "itself"}
+    accepted = check_merge(3, " 5 ", [4, 5])
+    assert (accepted.problems, accepted.into) == ({}, 5)
+
+
+DEFINITION = {
+    "steps": [
+        {"wait": "2d"},
+        {"send": {"channel": "email", "template": "hello"}},
+        {"send": {"channel": "slack", "template": "alert"}},
+    ]
+}
+
+
+def test_a_playbooks_steps_are_sends_and_waits_in_order() -> None:
+    steps = steps_of(DEFINITION)
+    assert [(s.index, s.kind, s.channel, s.template, s.wait) for s in steps] == [
+        (0, "wait", None, None, "2d"),
+        (1, "send", "email", "hello", None),
+        (2, "send", "slack", "alert", None),
+    ]
+
+
+def test_the_preview_shows_the_step_asked_for_or_names_why_not() -> None:
+    steps = steps_of(DEFINITION)
+    assert choose_step(None, steps).index == 1
+    assert choose_step("2", steps).index == 2
+    for asked in ("0", "9", "x"):  # a wait, no such step, not a number
+        chosen = choose_step(asked, steps)
+        assert (chosen.index, chosen.problem) == (1, "not_a_send_step")
+    assert choose_step(None, steps_of({"steps": [{"wait": "1d"}]})).index is None
+
+
+def test_the_uplift_is_drawn_in_points_with_zero_always_on_the_axis() -> None:
+    assert uplift_chart({"uplift": None}) is None
+    helps = uplift_chart({"uplift": {"difference": 0.12, "ci95": {"low": 0.031, "high": 0.2}}})
+    assert helps is not None
+    assert (helps.estimate, helps.low, helps.high, helps.verdict) == (12.0, 3.1, 20.0, "helps")
+    chart = helps.chart("Uplift", "95 percent interval", "Estimate")
+    assert chart["min"] < 0 < chart["max"]
+    assert chart["max"] >= 20.0
+    unclear = uplift_chart({"uplift": {"difference": 0.01, "ci95": {"low": -0.04, "high": 0.06}}})
+    assert unclear is not None
+    assert unclear.verdict == "unclear"
+    hurts = uplift_chart({"uplift": {"difference": -0.1, "ci95": {"low": -0.2, "high": -0.01}}})
+    assert hurts is not None
+    assert hurts.verdict == "hurts"
+
+
+def test_suppressions_are_listed_most_frequent_first() -> None:
+    report = {"suppressed": {"holdout": 3, "frequency_cap": 7, "no_address": 3}}
+    assert suppressions(report) == [("frequency_cap", 7), ("holdout", 3), ("no_address", 3)]
+
+
+@pytest.mark.parametrize(
+    ("to", "locale", "problems"),
+    [
+        ("qa@vendor.example", "ja", {}),
+        (" qa@vendor.example ", "en", {}),
+        ("", "en", {"to": "required"}),
+        ("qa at vendor", "en", {"to": "invalid_email"}),
+        ("qa@localhost", "en", {"to": "invalid_email"}),
+        ("@vendor.example", "en", {"to": "invalid_email"}),
+        ("a@" + "b" * 250 + ".example", "en", {"to": "too_long"}),
+        ("qa@vendor.example", "fr", {"locale": "unknown_language"}),
+    ],
+)
+def test_a_test_message_goes_to_one_address_in_japanese_or_english(
+    to: str, locale: str, problems: dict[str, str]
+) -> None:
+    assert check_test_send(to, locale) == problems
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(currency="USD")
+
+
+def test_theme_and_playbook_words_exist_in_both_languages(renderer: Renderer) -> None:
+    en, ja = renderer.wordings["en"], renderer.wordings["ja"]
+    assert (en.theme_status("ticketed"), ja.theme_status("ticketed")) == ("Ticketed", "起票済み")
+    assert (en.ticket_state("failed"), ja.ticket_state("failed")) == ("Filing failed", "起票に失敗")
+    assert (en.suppress_reason("holdout"), ja.suppress_reason("holdout")) == (
+        "Held out (control group)",
+        "対照群（ホールドアウト）",
+    )
+    assert (en.trigger("inactivity"), ja.trigger("inactivity")) == ("No activity", "利用がない期間")
+    # A language is named in its own words whatever the page's; an unknown code is shown as is.
+    assert en.language("ja") == ja.language("ja") == "日本語"
+    assert (en.language("und"), ja.language("und")) == ("Unknown language", "不明な言語")
+    assert en.language("fr") == "fr"
+    assert en.suppress_reason("new_reason") == "new reason"
+
+
+def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None:
+    """The page's uplift: the sentence with the figures, and the data its chart script reads."""
+    report = {
+        "sent": 40,
+        "pending": 2,
+        "failed": 1,
+        "suppressed": {"holdout": 5, "frequency_cap": 2},
+        "holdout_percent": 10,
+        "treatment": {"accounts": 40, "converted": 14, "rate": 0.35},
+        "holdout": {"accounts": 5, "converted": 1, "rate": 0.2},
+        "uplift": {"difference": 0.15, "ci95": {"low": 0.021, "high": 0.31}},
+    }
+    uplift = uplift_chart(report)
+    assert uplift is not None
+    chart = uplift.chart("Uplift", "95 percent interval", "Estimate")
+    playbook = {"name": "Re-engagement", "enabled": True, "trigger": "inactivity", "id": "re"}
+    values = {
+        "workspace_id": "ws_a",
+        "playbook": playbook,
+        "definition": {"description": ""},
+        "steps": steps_of(DEFINITION),
+        "chosen": choose_step(None, steps_of(DEFINITION)),
+        "preview": None,
+        "report": report,
+        "suppressions": suppressions(report),
+        "uplift": uplift,
+        "chart_json": json.dumps(chart),
+        "locales": ("ja", "en"),
+        "test_form": {"to": "", "locale": "en"},
+        "problems": {},
+        "sent": False,
+        "viewer": Viewer(1, "lead@vendor.example", "viewer", ("ws_a",), "en"),
+        "csrf_token": "token",
+        "request_path": "/w/ws_a/playbooks/re",
+    }
+    page = bytes(renderer.render("en", "playbook.html", values).body).decode()
+    assert "+15.0 percentage points (95 % interval +2.1 to +31.0)" in page
+    assert "The playbook helps: the whole interval is above zero." in page
+    assert '<script src="/static/playbook.js" defer></script>' in page
+    assert json.dumps(chart) in page
+    assert "Held out (control group)" in page
+    japanese = bytes(renderer.render("ja", "playbook.html", values).body).decode()
+    assert "+15.0 ポイント（95 % 信頼区間 +2.1 〜 +31.0）" in japanese
+    assert "効果あり：信頼区間全体がゼロを上回っています。" in japanese
