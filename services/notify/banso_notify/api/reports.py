@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query
 
 from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep
 from banso_kit.errors import NotFound
+from banso_kit.openapi import MAX_OFFSET, errors
 from banso_notify.adapters import nudge_store, playbook_store
+from banso_notify.api.report_schemas import EnrolmentPublic, PlaybookReportPublic
 from banso_notify.domain.playbook import Playbook
 from banso_notify.domain.report import PlaybookReport, ReportCounts, build_report
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/v1/playbooks", tags=["reports"])
 _PENDING = (nudge_store.HELD, nudge_store.CSM_QUEUED, nudge_store.READY, nudge_store.SENDING)
 
 
-@router.get("/{playbook_id}/report")
+@router.get("/{playbook_id}/report", response_model=PlaybookReportPublic, responses=errors(404))
 async def report(playbook_id: str, principal: ReaderDep, session: SessionDep) -> dict[str, Any]:
     """Sent, suppressed by reason, converted, holdout conversion and uplift with a 95 % CI."""
     workspace_id = principal.workspace_id
@@ -64,14 +66,16 @@ async def report(playbook_id: str, principal: ReaderDep, session: SessionDep) ->
     return _json(result, playbook=stored.playbook)
 
 
-@router.get("/{playbook_id}/enrolments")
+@router.get(
+    "/{playbook_id}/enrolments", response_model=list[EnrolmentPublic], responses=errors(404)
+)
 async def enrolments(
     playbook_id: str,
     principal: ReaderDep,
     session: ReadSessionDep,
     variant: Literal["treatment", "holdout"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """Who entered the experiment, in which arm, their goal window (event time) and conversion."""
     workspace_id = principal.workspace_id

@@ -1,7 +1,7 @@
 """goal sightings: usage events kept for the longest goal window (event-time attribution)
 
 Revision ID: 5c1f0e7a9d21
-Revises: 03efa63b6628
+Revises: d1a7e0c4b204
 Create Date: 2026-12-06 07:55:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '5c1f0e7a9d21'
-down_revision: Union[str, Sequence[str], None] = '03efa63b6628'
+down_revision: Union[str, Sequence[str], None] = 'd1a7e0c4b204'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
