@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ["ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "notify.py"]
+ORDER = ["ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "notify.py", "uplift.py"]
 
 
 def main() -> int:

@@ -227,6 +227,22 @@ class Enrolment(NotifyModel, table=True):
     converted_at: datetime | None = _when(nullable=True)
 
 
+class GoalSighting(NotifyModel, table=True):
+    """A usage event, kept for the longest goal window, so an enrolment made after the event was
+    processed (a replay decides after later events arrived) is still converted by it."""
+
+    __tablename__ = "goal_sightings"
+    __table_args__ = (Index("ix_goal_sightings_age", "workspace_id", "occurred_at"),)
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    #: "" for an event without a user
+    user_id: str = Field(primary_key=True, max_length=256)
+    event: str = Field(primary_key=True, max_length=512)
+    occurred_at: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
+    event_id: str = Field(max_length=512)
+
+
 class CsmBudgetUse(NotifyModel, table=True):
     """Alerts a CSM received on one of their local days."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from banso_sim.demo import svg
+from banso_sim.demo.reaction import planted_summary
 from banso_sim.demo.report import DemoReport, HealthSection, NudgesSection, ThemesSection
 from banso_sim.demo.text import (
     BAND_NAMES,
     STORIES,
     money,
     percent,
-    planted_text,
     points,
     shown_themes,
 )
@@ -207,13 +207,15 @@ def _nudges(section: NudgesSection) -> list[str]:
         f"<th class='n'>uplift (95 % CI)</th></tr>{rows}</table>"
     )
     if section.planted:
+        measured = {row.playbook_id: row.uplift for row in section.playbooks}
         planted = "".join(
-            f"<li>{escape(playbook)}: {escape(planted_text(p))}</li>"
+            f"<li>{escape(playbook)}: {escape(planted_summary(p, measured.get(playbook)))}</li>"
             for playbook, p in sorted(section.planted.items())
         )
         out.append(
             "<p class='muted'>After the replay the simulated customers reacted to what notify "
-            "decided, with a planted effect notify had to find:</p>"
+            "decided, inside each goal window (event time), with a planted effect on accounts "
+            "that notify had to find:</p>"
             f"<ul class='muted'>{planted}</ul>"
         )
     else:

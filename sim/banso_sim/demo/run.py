@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
-from aiokafka.errors import KafkaError
+import orjson
 
-from banso_contracts.errors import ContractError
-from banso_contracts.topics import NUDGES
 from banso_sim.console import ProgressLine
 from banso_sim.demo import collect, configure, reaction
 from banso_sim.demo.environment import (
@@ -44,9 +42,9 @@ from banso_sim.demo.text import render
 from banso_sim.platform.api import ServiceApi
 from banso_sim.platform.metrics import Progress, wait_caught_up
 from banso_sim.platform.provision import ProvisionFailed, Tenant, provision
-from banso_sim.platform.topics import read_topic
 from banso_sim.run import simulate
 from banso_sim.send.sender import Sender, SendOptions
+from banso_sim.stream.generate import generate
 from banso_sim.world.build import build_world
 from banso_sim.world.model import World, WorldConfig
 
@@ -186,7 +184,7 @@ async def _journey(
         )
         # last: the reactions change what scoring sees (people come back), and the report's
         # health is the replayed 90 days'
-        planted = await _guarded_reaction(apis["notify"], world, env, urls, tenant, options, line)
+        planted = await _guarded_reaction(apis["notify"], world, urls, tenant, options, line)
         nudges = await _guarded(
             "notify", collect.collect_nudges(apis["notify"], sinks.smtp, sinks.slack), NudgesSection
         )
@@ -214,6 +212,7 @@ async def _journey(
         lagging=lagging,
     )
     html_path = await asyncio.to_thread(_write_html, out_dir, render_html(report))
+    await asyncio.to_thread(_write_uplift, out_dir, nudges)
     sys.stdout.write("\n" + render(report, str(html_path)))
     sys.stdout.flush()
     return 0
@@ -222,40 +221,52 @@ async def _journey(
 async def _guarded_reaction(
     notify: ServiceApi,
     world: World,
-    env: dict[str, str],
     urls: dict[str, str],
     tenant: Tenant,
     options: SendOptions,
     line: ProgressLine,
 ) -> dict[str, Planted]:
-    """Enrolled people act on their playbook's goal now (see reaction.py); {} when notify has
+    """Nudged accounts act on their playbook's goal (see reaction.py); {} when notify has
     nothing to read yet."""
     try:
-        if not await notify.offers("/v1/playbooks"):
-            return {}
-        goals = reaction.playbook_goals(await notify.get("/v1/playbooks"))
-        records = await read_topic(
-            env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-            env.get("BANSO_TOPIC_PREFIX", ""),
-            NUDGES,
-        )
-    except (httpx.HTTPError, KafkaError, ContractError) as error:
-        line.say(f"  – notify: could not read who was nudged ({error!r:.200})")
+        planted, sent = await react(notify, world, urls["ingest"], tenant.write_key, options)
+    except (httpx.HTTPError, ValueError, KeyError) as error:
+        line.say(f"  – notify: could not read who was enrolled ({error!r:.200})")
         return {}
-    enrolled = reaction.enrolments(
-        r.event for r in records if r.event.workspace_id == tenant.workspace_id
-    )
-    messages, planted = reaction.plan_reactions(enrolled, goals, world, now=datetime.now(UTC))
-    if not messages:
-        return planted
-    line.say(
-        f"Customers react to their nudges: {len(messages):,} goal events now "
-        f"(planted: {reaction.BASE:.0%} act anyway, {reaction.BASE + reaction.LIFT:.0%} when nudged)"
-    )
-    async with Sender(urls["ingest"], tenant.write_key, options) as sender:
-        await sender.send(messages)
-    await wait_caught_up({"notify": urls["notify"]}, quiet_s=5.0, timeout_s=300.0)
+    if sent:
+        line.say(
+            f"Customers react to their nudges: {sent:,} goal events in their goal windows "
+            f"(planted: a nudge makes {reaction.LIFT:.0%} of accounts act)"
+        )
+        await wait_caught_up({"notify": urls["notify"]}, quiet_s=5.0, timeout_s=300.0)
     return planted
+
+
+async def react(
+    notify: ServiceApi, world: World, ingest_url: str, write_key: str, options: SendOptions
+) -> tuple[dict[str, Planted], int]:
+    """Read every goal playbook's enrolments from notify, send the goal events the nudged
+    accounts do in event time (dated inside their windows), return what was planted and how
+    many events were sent."""
+    if not await notify.offers("/v1/playbooks/{playbook_id}/enrolments"):
+        return {}, 0
+    enrolled: list[reaction.Enrolled] = []
+    for playbook_id in reaction.goal_playbooks(await notify.get("/v1/playbooks")):
+        offset = 0
+        while True:
+            page = await notify.get(
+                f"/v1/playbooks/{playbook_id}/enrolments", limit=1000, offset=offset
+            )
+            enrolled += reaction.enrolled_from(playbook_id, page)
+            if len(page) < 1000:
+                break
+            offset += len(page)
+    natural = reaction.NaturalGoals(generate(world))
+    messages, planted = reaction.plan_reactions(enrolled, natural, world)
+    if messages:
+        async with Sender(ingest_url, write_key, options) as sender:
+            await sender.send(messages)
+    return planted, len(messages)
 
 
 async def _guarded(service: str, reading: Awaitable[S], unavailable: Callable[[bool, str], S]) -> S:
@@ -267,6 +278,25 @@ async def _guarded(service: str, reading: Awaitable[S], unavailable: Callable[[b
         return unavailable(False, f"{service}: {error.request.url.path} answered {status}")
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
         return unavailable(False, f"{service}: could not be read ({error!r:.200})")
+
+
+def _write_uplift(directory: Path, nudges: NudgesSection) -> None:
+    """`uplift.json`: per playbook, what the simulation planted beside what notify measured."""
+    measured = {row.playbook_id: row for row in nudges.playbooks}
+    planted = reaction.as_json(nudges.planted)
+    data = {
+        playbook_id: {
+            "planted": entry,
+            "measured": getattr(measured.get(playbook_id), "uplift", None),
+            "ci95": [
+                getattr(measured.get(playbook_id), "ci_low", None),
+                getattr(measured.get(playbook_id), "ci_high", None),
+            ],
+        }
+        for playbook_id, entry in planted.items()
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "uplift.json").write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
 
 def _write_html(directory: Path, page: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from banso_sim.demo.reaction import Planted
+from banso_sim.demo.reaction import planted_summary
 from banso_sim.demo.report import (
     AccountRow,
     DemoReport,
@@ -196,21 +196,13 @@ def _nudges(section: NudgesSection) -> list[str]:
         )
         planted = section.planted.get(row.playbook_id)
         if planted is not None:
-            lines.append(f"      {planted_text(planted)}")
+            lines.append(f"      {planted_summary(planted, row.uplift)}")
     if not section.planted:
         lines.append(
             "    (The simulated customers did not react to nudges, so uplift should straddle"
             " zero: an A/A check of the statistics.)"
         )
     return lines
-
-
-def planted_text(planted: Planted) -> str:
-    return (
-        f"planted: {planted.treated_acted:,} of {planted.treated:,} nudged and "
-        f"{planted.held_out_acted:,} of {planted.held_out:,} held-out people acted on the goal "
-        f"({planted.base:.0%} vs {planted.base + planted.lift:.0%} a person; notify counts accounts)"
-    )
 
 
 def _loop(section: LoopSection) -> list[str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from banso_notify.domain.attribution import Arm, Enrolment, GoalEvent, attribute
+from banso_notify.domain.attribution import (
+    Arm,
+    Enrolment,
+    GoalEvent,
+    attribute,
+    exposure_context,
+    exposure_moment,
+)
 from banso_notify.domain.triggers import Scope
 
 START = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
@@ -57,3 +64,26 @@ def test_other_events_do_not_convert_but_a_wildcard_goal_takes_any() -> None:
     pool = [enrolment("specific"), enrolment("any", goal="*")]
 
     assert keys(attribute(pool, goal(timedelta(hours=1), event="Logged In"))) == ["any"]
+
+
+def test_the_window_opens_at_the_triggers_event_time_not_the_decisions() -> None:
+    # a replay decides weeks after the trigger happened: the window still opens at the trigger
+    decided = START + timedelta(days=30)
+    context = {"signal": {"type": "UsageSignal", "occurred_at": START.isoformat()}}
+
+    assert exposure_moment(context, fallback=decided) == START
+
+
+def test_a_nudge_that_does_not_know_its_triggers_time_opens_at_the_decision() -> None:
+    decided = START + timedelta(days=30)
+
+    assert exposure_moment({}, fallback=decided) == decided
+    assert exposure_moment({"signal": {"occurred_at": "yesterday"}}, fallback=decided) == decided
+    naive = {"signal": {"occurred_at": "2025-03-04T10:00:00"}}
+    assert exposure_moment(naive, fallback=decided) == decided
+
+
+def test_a_held_out_nudge_keeps_just_enough_to_open_its_window() -> None:
+    decided = START + timedelta(days=30)
+
+    assert exposure_moment(exposure_context(START), fallback=decided) == START

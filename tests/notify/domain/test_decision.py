@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from banso_notify.domain.caps import SentRecord
-from banso_notify.domain.decision import HoldReason, Outcome, SuppressReason, decide
+from banso_notify.domain.decision import (
+    CSM_HOLDOUT,
+    HoldReason,
+    Outcome,
+    SuppressReason,
+    decide,
+)
 from banso_notify.domain.facts import Audience, Band, Channel, Recipient, SuppressionState
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.reroute import REROUTE_TEMPLATE
@@ -212,6 +218,22 @@ def test_a_held_out_account_is_suppressed_with_reason_holdout() -> None:
     }
 
     assert outcomes == {None, SuppressReason.HOLDOUT}
+
+
+def test_a_holdout_on_the_way_to_a_csm_says_so_and_stays_out_of_the_customer_experiment() -> None:
+    # its treated twin becomes a CSM alert, not a customer e-mail: enrolling the held-out one
+    # alone would put high-touch accounts in the holdout arm only
+    book = playbook(holdout_percent=90)
+    csm = {"id": "csm-1", "email": "kei@vendor.example"}
+    big = [account(f"big-{i}", arr=250_000, csm=csm) for i in range(40)]
+    small = [account(f"small-{i}") for i in range(40)]
+    rerouted = [decide(request(book, facts=facts), POLICY, NOW) for facts in big]
+    customer = [decide(request(book, facts=facts), POLICY, NOW) for facts in small]
+
+    held = {(d.reason, d.detail) for d in rerouted if d.outcome is Outcome.SUPPRESS}
+    assert held == {(SuppressReason.HOLDOUT, CSM_HOLDOUT)}
+    held = {(d.reason, d.detail) for d in customer if d.outcome is Outcome.SUPPRESS}
+    assert held == {(SuppressReason.HOLDOUT, None)}
 
 
 def test_holdout_is_applied_after_caps_so_it_only_holds_would_be_sends() -> None:

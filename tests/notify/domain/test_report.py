@@ -33,3 +33,22 @@ def test_report_without_a_holdout_has_no_uplift() -> None:
 
     assert report.uplift is None
     assert report.holdout.rate is None
+
+
+def test_report_names_its_unit_and_each_arms_size() -> None:
+    counts = ReportCounts(
+        sent=12,
+        treatment_accounts=9,
+        treatment_accounts_converted=3,
+        treatment_enrolments=12,
+        holdout_accounts=4,
+        holdout_accounts_converted=1,
+        holdout_enrolments=5,
+    )
+
+    report = build_report("p", counts)
+
+    assert report.unit == "account"
+    assert (report.treatment.accounts, report.treatment.converted) == (9, 3)
+    assert (report.holdout.accounts, report.holdout.converted) == (4, 1)
+    assert (report.treatment.enrolments, report.holdout.enrolments) == (12, 5)

@@ -219,8 +219,8 @@ async def test_a_journey_sends_its_next_step_after_the_wait_unless_the_goal_was_
             account_traits("globex"),
             identified("ana", "acme"),
             identified("ben", "globex"),
-            used("ana", "acme", event="Trial Started"),
-            used("ben", "globex", event="Trial Started"),
+            used("ana", "acme", event="Trial Started", at=clock.now()),
+            used("ben", "globex", event="Trial Started", at=clock.now()),
         )
         await sink.wait_for(2)
 

@@ -272,8 +272,9 @@ async def count_by_state(
 
 async def arm_counts(
     session: AsyncSession, *, workspace_id: str, playbook_id: str
-) -> dict[str, tuple[int, int, int]]:
-    """Per variant: (distinct accounts, distinct accounts converted, enrolments converted)."""
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per variant: (distinct accounts, distinct accounts converted, enrolments converted,
+    enrolments)."""
     converted_account = case((col(Enrolment.converted_at).is_not(None), Enrolment.account_id))
     converted_row = case((col(Enrolment.converted_at).is_not(None), 1), else_=0)
     rows = await session.exec(
@@ -286,7 +287,33 @@ async def arm_counts(
         .where(Enrolment.workspace_id == workspace_id, Enrolment.playbook_id == playbook_id)
         .group_by(col(Enrolment.variant))
     )
+    totals = await session.exec(
+        select(Enrolment.variant, func.count())
+        .where(Enrolment.workspace_id == workspace_id, Enrolment.playbook_id == playbook_id)
+        .group_by(col(Enrolment.variant))
+    )
+    total = {variant: int(count) for variant, count in totals.all()}
     return {
-        variant: (int(accounts), int(converted), int(rows_converted or 0))
+        variant: (int(accounts), int(converted), int(rows_converted or 0), total.get(variant, 0))
         for variant, accounts, converted, rows_converted in rows.all()
     }
+
+
+async def enrolments(
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    playbook_id: str,
+    variant: str | None,
+    limit: int,
+    offset: int,
+) -> list[Enrolment]:
+    """A playbook's enrolments in event-time order (window opening, then nudge id)."""
+    query = select(Enrolment).where(
+        Enrolment.workspace_id == workspace_id, Enrolment.playbook_id == playbook_id
+    )
+    if variant is not None:
+        query = query.where(Enrolment.variant == variant)
+    query = query.order_by(col(Enrolment.started_at), col(Enrolment.nudge_id))
+    rows = await session.exec(query.limit(limit).offset(offset))
+    return list(rows.all())

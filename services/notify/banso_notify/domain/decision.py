@@ -216,7 +216,9 @@ def _queue_for_csm(
     if address is None:
         return _suppress(SuppressReason.NO_ADDRESS, f"no {channel} address for the CSM")
     if _held_out(request, policy):
-        return _suppress(SuppressReason.HOLDOUT)
+        # held out from a CSM's queue: not a customer send, so not part of the customer
+        # experiment (its treated twin becomes a CSM alert, which is not enrolled either)
+        return _suppress(SuppressReason.HOLDOUT, CSM_HOLDOUT)
     if template == REROUTE_TEMPLATE:
         locale = choose_locale(target.locale, reroute_templates(), policy.default_locale)
     else:
@@ -282,6 +284,10 @@ def _locale(
     available = playbook.templates.get(template, {})
     default = playbook.default_locale or policy.default_locale
     return choose_locale(recipient.locale, available, default)
+
+
+CSM_HOLDOUT = "csm_review"
+"""``detail`` of a holdout decided on the way to a CSM's review queue."""
 
 
 def _suppress(reason: SuppressReason, detail: str | None = None) -> Decision:

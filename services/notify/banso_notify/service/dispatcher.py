@@ -321,7 +321,6 @@ class Dispatcher:
                 body_html=message.html,
                 now=now,
             )
-        staged.enrol(nudge, result.stored.playbook, at=now)
         if len(result.stored.playbook.send_steps()) > nudge.step_index + 1:
             await schedule_next_step(session, nudge, result.stored, now=now)
         staged.events.add(events.sent(nudge, now))

@@ -45,7 +45,7 @@ from banso_notify.domain.timers import (
 from banso_notify.domain.triggers import InactivityTrigger, MilestoneOverdueTrigger, Scope
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import AccountRow, Enrolment, Nudge, UserRow
-from banso_notify.service import events
+from banso_notify.service import conversions, events
 from banso_notify.service.catalog import Catalog
 from banso_notify.service.planner import Planner
 
@@ -91,6 +91,12 @@ class _WorkspaceBatch:
         playbooks = await self.h.catalog.playbooks(self.session, self.workspace_id)
         for message in batch:
             await self._one(message, playbooks)
+        await conversions.keep_sightings(
+            self.session,
+            workspace_id=self.workspace_id,
+            goals=self.goal_events,
+            playbooks=playbooks,
+        )
         await self._attribute()
         await nudge_store.arm_timers(
             self.session, workspace_id=self.workspace_id, timers=list(self.timers.values())

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_kit.outbox import Outbox
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
+from banso_notify.domain.attribution import exposure_context
 from banso_notify.domain.caps import SentRecord, longest_window, merge_caps
 from banso_notify.domain.context import message_context
 from banso_notify.domain.decision import (
@@ -303,8 +304,9 @@ class Planner:
             channel=step.send.channel,
             template=step.send.template,
             trigger_event_id=candidate.signal.event_id,
-            # a suppressed nudge is never rendered: skip building what templates would need
-            context={}
+            # a suppressed nudge is never rendered: skip building what templates would need,
+            # but keep its trigger's time (a held-out nudge's goal window opens there)
+            context=exposure_context(candidate.signal.occurred_at)
             if decision.outcome is Outcome.SUPPRESS
             else message_context(candidate.signal, recipient, account),
             now=now,

@@ -8,7 +8,7 @@ from banso_notify.adapters import nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.caps import merge_caps
 from banso_notify.domain.context import with_customer
-from banso_notify.domain.decision import Decision, Outcome
+from banso_notify.domain.decision import CSM_HOLDOUT, Decision, Outcome
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.service import events
 from banso_notify.service.drafts import NudgeLike, new_nudge
@@ -76,6 +76,8 @@ def apply_decision(
         nudge.locale = delivery.locale
     if decision.outcome is Outcome.SEND:
         nudge.state, nudge.due_at, nudge.counted_at = nudge_store.READY, now, now
+        # enrolled by the same decision that holds its twin out (see service/enrol.py)
+        staged.enrol(nudge, stored.playbook, at=now)
     elif decision.outcome in (Outcome.HOLD, Outcome.QUEUE_CSM):
         held = Outcome.HOLD
         nudge.state = nudge_store.HELD if decision.outcome is held else nudge_store.CSM_QUEUED
@@ -89,7 +91,8 @@ def apply_decision(
             # person is eligible exactly as often as a treated one and the arms stay comparable.
             nudge.variant = "holdout"
             nudge.counted_at = now
-            staged.enrol(nudge, stored.playbook, at=now)
+            if decision.detail != CSM_HOLDOUT:
+                staged.enrol(nudge, stored.playbook, at=now)
         caps = merge_caps(policy.caps, stored.playbook.caps)
         contract_reason = events.contract_reason(reason, decision.detail, caps)
         detail = (
