@@ -18,7 +18,7 @@ class TicketPublic(BaseModel):
     ticket_id: str
     theme_id: int
     sink: str
-    state: str = Field(description="pending, created, failed, resolved or cancelled")
+    state: str = Field(description="pending, created, failed, resolved, cancelled or duplicate")
     external_key: str | None
     url: str | None
     title: str

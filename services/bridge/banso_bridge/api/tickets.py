@@ -14,7 +14,7 @@ from banso_kit.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 
-State = Literal["pending", "created", "failed", "resolved", "cancelled"]
+State = Literal["pending", "created", "failed", "resolved", "cancelled", "duplicate"]
 
 
 @router.get("", response_model=TicketList)
