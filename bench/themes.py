@@ -81,6 +81,7 @@ class Ledger:
     feedback: list[LabeledFeedback]
     theme_of: dict[str, int] = field(default_factory=dict)
     tickets: dict[int, int] = field(default_factory=dict)  # ticket number -> theme id
+    duplicates: set[int] = field(default_factory=set)  # tickets closed as another's duplicate
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -117,10 +118,13 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
 def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[int, int]]) -> None:
     for merged, survivor in report_merges:
         ticketed = set(ledger.tickets.values())
-        if survivor in ticketed:
-            continue  # the survivor's own ticket stays; the merged one is a twin in the tracker
         for number, theme in ledger.tickets.items():
-            if theme == merged:
+            if theme != merged:
+                continue
+            if survivor in ticketed:
+                # The survivor's own ticket stays; the worker closes this one as its duplicate.
+                ledger.duplicates.add(number)
+            else:
                 ledger.tickets[number] = survivor
 
 
@@ -165,6 +169,8 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     tickets: list[dict[str, Any]] = []
     per_problem: dict[str, list[int]] = defaultdict(list)
     for number, theme_id in sorted(ledger.tickets.items()):
+        if number in ledger.duplicates:
+            continue
         survivor = stream.clusterer.resolve(theme_id)
         items = members.get(survivor, [])
         problems = Counter(ledger.feedback[i].item.about for i in items)
@@ -176,7 +182,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             {
                 "ticket": number,
                 "theme": survivor,
-                "twin_of_merged_theme": theme_id != survivor,
+                "followed_merge_into": survivor if theme_id != survivor else None,
                 "title": label.title,
                 "keywords": list(label.keywords[:6]),
                 "items": len(items),
@@ -192,6 +198,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     return {
         "tickets": tickets,
         "tickets_count": len(tickets),
+        "duplicates_closed": len(ledger.duplicates),
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -345,6 +352,7 @@ def main() -> None:
             "mean_purity": round(statistics.fmean(run["mean_purity"] for run in runs), 4),
             "tickets_below_target_purity": sum(run["tickets_below_target_purity"] for run in runs),
             "tickets": sum(run["tickets_count"] for run in runs),
+            "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
             "problems_with_exactly_one_ticket": sum(
                 run["problems_with_exactly_one_ticket"] for run in runs
             ),
