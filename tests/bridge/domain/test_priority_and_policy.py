@@ -6,10 +6,12 @@ from banso_bridge.domain.priority import ThemeStats, priority
 from banso_bridge.domain.tickets.evidence import Evidence, draft, growth_note
 from banso_bridge.domain.tickets.policy import (
     TicketThreshold,
+    account_overlap,
     backoff_s,
     evidence_grew,
     is_problem_report,
     theme_key,
+    ticket_to_join,
 )
 
 
@@ -117,3 +119,15 @@ def test_a_theme_of_praise_gets_no_ticket_however_many_accounts_say_it() -> None
     assert not threshold.reached(accounts=2, arr=1e6, problem_share=1.0)  # min_arr 0: off
     assert stats(items=10, problem_items=4).problem_share == 0.4
     assert stats(items=0, problem_items=0).problem_share == 0.0
+
+
+def test_a_due_theme_joins_the_ticketed_theme_its_accounts_overlap_most() -> None:
+    sso_en = {"a1", "a2", "a3", "a4"}
+    csv_en = {"a5", "a6", "a7"}
+    sso_ja = {"a2", "a3", "a4", "a8"}  # the same problem, told in Japanese by mostly the same
+    assert account_overlap(sso_ja, sso_en) == 0.6
+    assert ticket_to_join(sso_ja, {1: sso_en, 2: csv_en}, min_overlap=0.2) == (1, 0.6)
+    # Accounts that merely share a customer base with a ticket are not the same problem.
+    assert ticket_to_join({"a1", "a9", "a10", "a11"}, {1: sso_en}, min_overlap=0.2) is None
+    assert ticket_to_join(sso_ja, {1: sso_en}, min_overlap=0.0) is None  # 0: linking off
+    assert ticket_to_join(sso_ja, {}, min_overlap=0.2) is None

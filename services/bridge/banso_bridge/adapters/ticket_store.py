@@ -92,6 +92,19 @@ async def follow_merge(
     )
 
 
+async def open_ticket_themes(session: AsyncSession, *, workspace_id: str) -> list[int]:
+    """Themes whose ticket is still open for new evidence (pending or created)."""
+    rows = await session.exec(
+        select(Ticket.theme_id)
+        .where(
+            Ticket.workspace_id == workspace_id,
+            col(Ticket.state).in_(["pending", "created"]),
+        )
+        .order_by(col(Ticket.theme_id))
+    )
+    return [int(theme_id) for theme_id in rows.all()]
+
+
 async def get_ticket(session: AsyncSession, *, workspace_id: str, theme_id: int) -> Ticket | None:
     return await session.get(Ticket, (workspace_id, theme_id))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 #: feedback kinds that report a problem by their nature
@@ -31,6 +32,32 @@ class TicketThreshold:
         if problem_share < self.min_problem_share:
             return False
         return accounts >= self.min_accounts or (self.min_arr > 0 and arr >= self.min_arr)
+
+
+def account_overlap(a: Set[str], b: Set[str]) -> float:
+    """Share of accounts two themes have in common (Jaccard: shared over either)."""
+    either = len(a | b)
+    return len(a & b) / either if either else 0.0
+
+
+def ticket_to_join(
+    accounts: Set[str], ticketed: Mapping[int, Set[str]], *, min_overlap: float
+) -> tuple[int, float] | None:
+    """The ticketed theme a theme about to get its own ticket should join instead, and how much
+    their accounts overlap; None when none overlaps by `min_overlap` (0 = never).
+
+    The same accounts reporting a problem in other words, or in another language, are the same
+    problem far more often than not: a product manager wants one ticket for it. The largest
+    overlap wins (the lowest theme id on ties, so the choice is deterministic).
+    """
+    if min_overlap <= 0:
+        return None
+    best: tuple[int, float] | None = None
+    for theme_id in sorted(ticketed):
+        overlap = account_overlap(accounts, ticketed[theme_id])
+        if overlap >= min_overlap and (best is None or overlap > best[1]):
+            best = (theme_id, overlap)
+    return best
 
 
 def theme_key(workspace_id: str, theme_id: int) -> str:
