@@ -137,6 +137,7 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             _accounts(ledger, members.get(theme_id, [])),
             open_themes,
             min_overlap=LINK_MIN_ACCOUNT_OVERLAP,
+            accounts_reporting=len({ledger.feedback[int(i)].account.id for i in ledger.theme_of}),
         )
         if link is not None:
             links.append((theme_id, link[0]))

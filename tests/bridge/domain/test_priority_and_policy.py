@@ -6,6 +6,7 @@ from banso_bridge.domain.priority import ThemeStats, priority
 from banso_bridge.domain.tickets.evidence import Evidence, draft, growth_note
 from banso_bridge.domain.tickets.policy import (
     TicketThreshold,
+    account_lift,
     account_overlap,
     backoff_s,
     evidence_grew,
@@ -126,8 +127,18 @@ def test_a_due_theme_joins_the_ticketed_theme_its_accounts_overlap_most() -> Non
     csv_en = {"a5", "a6", "a7"}
     sso_ja = {"a2", "a3", "a4", "a8"}  # the same problem, told in Japanese by mostly the same
     assert account_overlap(sso_ja, sso_en) == 0.6
-    assert ticket_to_join(sso_ja, {1: sso_en, 2: csv_en}, min_overlap=0.2) == (1, 0.6)
-    # Accounts that merely share a customer base with a ticket are not the same problem.
-    assert ticket_to_join({"a1", "a9", "a10", "a11"}, {1: sso_en}, min_overlap=0.2) is None
-    assert ticket_to_join(sso_ja, {1: sso_en}, min_overlap=0.0) is None  # 0: linking off
-    assert ticket_to_join(sso_ja, {}, min_overlap=0.2) is None
+    tickets = {1: sso_en, 2: csv_en}
+    assert ticket_to_join(sso_ja, tickets, min_overlap=0.2, accounts_reporting=40) == (1, 0.6)
+    # One account in common is no evidence of one problem.
+    others = {"a1", "a9", "a10", "a11"}
+    assert ticket_to_join(others, tickets, min_overlap=0.2, accounts_reporting=40) is None
+    assert ticket_to_join(sso_ja, tickets, min_overlap=0.0, accounts_reporting=40) is None  # off
+    assert ticket_to_join(sso_ja, {}, min_overlap=0.2, accounts_reporting=40) is None
+
+
+def test_accounts_that_report_everything_link_nothing() -> None:
+    # Four customers, each reporting two different problems: overlap is what chance gives.
+    invoice = login = {"a1", "a2", "a3", "a4"}
+    assert account_lift(login, invoice, accounts_reporting=4) == 1.0
+    assert ticket_to_join(login, {1: invoice}, min_overlap=0.2, accounts_reporting=4) is None
+    assert ticket_to_join(login, {1: invoice}, min_overlap=0.2, accounts_reporting=40) == (1, 1.0)

@@ -147,6 +147,16 @@ async def accounts_of_themes(
     return out
 
 
+async def count_accounts(session: AsyncSession, *, workspace_id: str) -> int:
+    """Distinct accounts that gave any feedback in the workspace."""
+    rows = await session.exec(
+        select(func.count(func.distinct(FeedbackItem.account_id))).where(
+            FeedbackItem.workspace_id == workspace_id
+        )
+    )
+    return int(rows.one())
+
+
 async def theme_reporters(
     session: AsyncSession, *, workspace_id: str, theme_id: int
 ) -> list[tuple[str | None, str]]:

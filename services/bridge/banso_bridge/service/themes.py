@@ -387,7 +387,8 @@ class ThemeBook:
             session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
         )
         own = accounts.pop(theme_id)
-        return ticket_to_join(own, accounts, min_overlap=minimum)
+        reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
+        return ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
 
     async def merge(
         self,
