@@ -8,8 +8,10 @@ churn reasons, one-off requests and praise, in Japanese and English) goes, in da
 bridge's own domain code exactly as the service runs it: `ThemeStream` places each item (normalise,
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
 touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
-settings: 3 accounts, 30 % problem reports, `is_problem_report`). A ticket follows a merge into a
-survivor that has none (as `ticket_store.follow_merge` does). When the stream ends, the idle pass
+settings: 3 accounts, 50 % problem reports, `is_problem_report`; a due theme whose accounts overlap
+a ticketed theme's joins it instead, `ticket_to_join`, as `ThemeBook.refresh` does). A ticket
+follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
+survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
 consolidates once more and every theme is checked again.
 
 The ground truth (`item.about`: the planted problem an item was generated from, else `praise`,
@@ -52,10 +54,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.engine import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text import detect_language
-from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
+from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join
 from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
 from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
@@ -70,8 +73,15 @@ SHARED_SETS = {
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 NOISE = ("praise", "check_in", "churn", "none")
 TARGET_PURITY = 0.9
-# The service's defaults (BRIDGE_TICKET_MIN_ACCOUNTS, _MIN_ARR, _MIN_PROBLEM_SHARE).
-THRESHOLD = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
+# The service's defaults (BRIDGE_TICKET_MIN_ACCOUNTS, _MIN_ARR, _MIN_PROBLEM_SHARE,
+# _LINK_MIN_ACCOUNT_OVERLAP).
+_DEFAULTS = BridgeSettings.model_fields
+THRESHOLD = TicketThreshold(
+    min_accounts=_DEFAULTS["ticket_min_accounts"].default,
+    min_arr=_DEFAULTS["ticket_min_arr"].default,
+    min_problem_share=_DEFAULTS["ticket_min_problem_share"].default,
+)
+LINK_MIN_ACCOUNT_OVERLAP: float = _DEFAULTS["ticket_link_min_account_overlap"].default
 
 
 @dataclass
@@ -81,6 +91,8 @@ class Ledger:
     feedback: list[LabeledFeedback]
     theme_of: dict[str, int] = field(default_factory=dict)
     tickets: dict[int, int] = field(default_factory=dict)  # ticket number -> theme id
+    duplicates: set[int] = field(default_factory=set)  # tickets closed as another's duplicate
+    links: int = 0  # themes merged into a ticketed theme that shares their accounts
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -100,27 +112,58 @@ def _ticket_due(ledger: Ledger, items: Sequence[int]) -> bool:
     return THRESHOLD.reached(accounts=len(accounts), arr=0.0, problem_share=share)
 
 
+def _accounts(ledger: Ledger, items: Sequence[int]) -> set[str]:
+    return {ledger.feedback[i].account.id for i in items}
+
+
 def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
+    """The service's ticket rule (`ThemeBook.refresh`): a due theme whose accounts overlap a
+    ticketed theme's joins it (a `shared_accounts` merge), any other due theme gets a ticket."""
     clusterer = stream.clusterer
     if clusterer.model.fitted_on == 0:
         return  # before the first fit every item sits alone (as in the service)
-    ticketed = set(ledger.tickets.values())
+    ticketed = {t for n, t in ledger.tickets.items() if n not in ledger.duplicates}
     members = ledger.members(stream)
+    links: list[tuple[int, int]] = []
     for theme_id in sorted(touched):
         if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
             continue
-        if _ticket_due(ledger, members.get(theme_id, [])):
-            ledger.tickets[len(ledger.tickets) + 1] = theme_id
-            ticketed.add(theme_id)
+        if not _ticket_due(ledger, members.get(theme_id, [])):
+            continue
+        open_themes = {
+            other: _accounts(ledger, members.get(other, []))
+            for other in ticketed
+            if clusterer.themes[other].is_active
+        }
+        link = ticket_to_join(
+            _accounts(ledger, members.get(theme_id, [])),
+            open_themes,
+            min_overlap=LINK_MIN_ACCOUNT_OVERLAP,
+            accounts_reporting=len({ledger.feedback[int(i)].account.id for i in ledger.theme_of}),
+        )
+        if link is not None:
+            links.append((theme_id, link[0]))
+            continue
+        ledger.tickets[len(ledger.tickets) + 1] = theme_id
+        ticketed.add(theme_id)
+    for merged, survivor in links:
+        if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
+            clusterer.merge(merged, survivor, reason="shared_accounts")
+            ledger.links += 1
+    if links:
+        ledger.theme_of.update(clusterer.assignments())
 
 
 def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[int, int]]) -> None:
     for merged, survivor in report_merges:
         ticketed = set(ledger.tickets.values())
-        if survivor in ticketed:
-            continue  # the survivor's own ticket stays; the merged one is a twin in the tracker
         for number, theme in ledger.tickets.items():
-            if theme == merged:
+            if theme != merged:
+                continue
+            if survivor in ticketed:
+                # The survivor's own ticket stays; the worker closes this one as its duplicate.
+                ledger.duplicates.add(number)
+            else:
                 ledger.tickets[number] = survivor
 
 
@@ -165,6 +208,8 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     tickets: list[dict[str, Any]] = []
     per_problem: dict[str, list[int]] = defaultdict(list)
     for number, theme_id in sorted(ledger.tickets.items()):
+        if number in ledger.duplicates:
+            continue
         survivor = stream.clusterer.resolve(theme_id)
         items = members.get(survivor, [])
         problems = Counter(ledger.feedback[i].item.about for i in items)
@@ -176,7 +221,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             {
                 "ticket": number,
                 "theme": survivor,
-                "twin_of_merged_theme": theme_id != survivor,
+                "followed_merge_into": survivor if theme_id != survivor else None,
                 "title": label.title,
                 "keywords": list(label.keywords[:6]),
                 "items": len(items),
@@ -192,6 +237,8 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     return {
         "tickets": tickets,
         "tickets_count": len(tickets),
+        "duplicates_closed": len(ledger.duplicates),
+        "linked_by_shared_accounts": ledger.links,
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -338,6 +385,7 @@ def main() -> None:
         "threshold": {
             "min_accounts": THRESHOLD.min_accounts,
             "min_problem_share": THRESHOLD.min_problem_share,
+            "link_min_account_overlap": LINK_MIN_ACCOUNT_OVERLAP,
         },
         "summary": {
             "seeds": list(args.seeds),
@@ -345,6 +393,8 @@ def main() -> None:
             "mean_purity": round(statistics.fmean(run["mean_purity"] for run in runs), 4),
             "tickets_below_target_purity": sum(run["tickets_below_target_purity"] for run in runs),
             "tickets": sum(run["tickets_count"] for run in runs),
+            "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
+            "linked_by_shared_accounts": sum(run["linked_by_shared_accounts"] for run in runs),
             "problems_with_exactly_one_ticket": sum(
                 run["problems_with_exactly_one_ticket"] for run in runs
             ),
@@ -366,6 +416,15 @@ def main() -> None:
     }
     if args.representations:
         document["representations"] = representations()
+    elif args.output.exists():
+        # The representations take long and need optional packages: a run without the flag keeps
+        # the last ones measured (the ticket rule does not change them), saying when they were.
+        previous = json.loads(args.output.read_text())
+        if "representations" in previous:
+            document["representations"] = previous["representations"]
+            document["representations_measured"] = previous.get(
+                "representations_measured", previous.get("when")
+            )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(document["summary"], ensure_ascii=False))

@@ -13,6 +13,7 @@ import pytest
 from banso_sim.demo.collect import band_timeline, playbook_row, theme_row
 from banso_sim.demo.html import render_html
 from banso_sim.demo.loop import ticket_to_resolve
+from banso_sim.demo.purity import TopicIndex, score_tickets
 from banso_sim.demo.report import (
     AccountRow,
     DemoReport,
@@ -203,3 +204,33 @@ def test_english_themes_are_shown_even_when_japanese_ones_lead() -> None:
     english = [theme(f"en{i}", 10.0, {}, {"en": 0.9, "ja": 0.1}, None) for i in range(3)]
     shown = shown_themes(japanese + english, 8)
     assert [t.theme_id for t in shown] == [*(f"ja{i}" for i in range(8)), "en0", "en1"]
+
+
+def test_tickets_are_scored_against_what_the_simulator_planted() -> None:
+    index = TopicIndex(
+        {
+            "SSOでログインできない": "sso_loop",
+            "SSO login loops": "sso_loop",
+            "CSVが文字化け": "csv",
+        },
+        frozenset({"sso_loop", "csv", "invoice_pdf"}),
+    )
+    scores = score_tickets(
+        {
+            "PROD-1": [
+                "SSO login loops",
+                "SSOでログインできない",
+                "SSO  login loops",
+                "CSVが文字化け",
+            ],
+            "PROD-2": ["CSVが文字化け", "[PERSON]さんから: CSVが文字化け"],  # redacted: not known
+            "PROD-3": ["SSO login loops"],
+        },
+        index,
+    )
+    assert scores.tickets == {"PROD-1": ("sso_loop", 0.75), "PROD-2": ("csv", 1.0), "PROD-3": ("sso_loop", 1.0)}  # fmt: skip
+    assert scores.coverage == {"csv": 1, "invoice_pdf": 0, "sso_loop": 2}
+    assert (scores.pure, scores.covered_once) == (2, 1)
+    text = render(replace(full_report(), themes=replace(full_report().themes, scores=scores)))
+    assert "purity ≥ 90%: 2 of 3 tickets · exactly one ticket: 1 of 3 planted problems" in text
+    assert "(csv 1, invoice_pdf 0, sso_loop 2)" in text

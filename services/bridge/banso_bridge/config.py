@@ -56,8 +56,14 @@ class BridgeSettings(ServiceSettings):
     ticket_min_arr: float = Field(default=0.0, ge=0)
     # ... provided at least this share of its items report a problem (support tickets, feature
     # requests, churn reasons, NPS comments scored 0-6): praise and routine CSM notes form themes
-    # too, and get no ticket. 0 files tickets for every theme.
-    ticket_min_problem_share: float = Field(default=0.3, ge=0, le=1)
+    # too, and get no ticket. 0 files tickets for every theme. (bench/themes.py: 0.5 halves the
+    # tickets about praise and check-ins that 0.3 filed, and loses no planted problem.)
+    ticket_min_problem_share: float = Field(default=0.5, ge=0, le=1)
+    # A theme about to get its own ticket is merged instead (reason `shared_accounts`) into a
+    # ticketed theme whose accounts overlap its own by at least this share (Jaccard: accounts in
+    # both over accounts in either); 0 = never. The same problem told in other words or in
+    # another language comes from the same accounts (bench/themes.py).
+    ticket_link_min_account_overlap: float = Field(default=0.2, ge=0, le=1)
     # Seconds between ticket worker passes (it is also woken after a commit that needs it).
     ticket_poll_s: float = Field(default=2.0, gt=0)
     # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).

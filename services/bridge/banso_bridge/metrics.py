@@ -32,8 +32,8 @@ class BridgeMetrics:
         )
         self.merges = Counter(
             "banso_bridge_theme_merges_total",
-            "Themes merged into another, by who decided (consolidation, manual); undone: merges a "
-            "product manager undid.",
+            "Themes merged into another, by who decided (consolidation, manual, linked: the ticket "
+            "rule found the accounts of a ticketed theme); undone: merges a product manager undid.",
             ["by"],
             registry=registry,
         )

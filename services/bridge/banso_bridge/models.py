@@ -106,7 +106,9 @@ class Ticket(BridgeModel, table=True):
 
     pending -> created (external key known) -> resolved; `failed` after a refusal the sink will
     not change its mind about (bad credentials, unknown project): a person has to look;
-    `cancelled` when its theme was merged away before the ticket was made.
+    `cancelled` when its theme was merged away before the ticket was made; `duplicate` when its
+    theme was merged into one that has its own ticket (the sink was told which: a comment
+    "duplicate of <key>"; new evidence goes to the survivor's ticket).
     """
 
     __tablename__ = "bridge_tickets"

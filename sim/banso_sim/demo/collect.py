@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from banso_sim.demo.purity import TicketScores, TopicIndex, score_tickets
 from banso_sim.demo.report import (
     AccountRow,
     HealthSection,
@@ -200,7 +201,9 @@ def theme_row(record: Mapping[str, Any], ticket: Mapping[str, Any] | None = None
     )
 
 
-async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
+async def collect_themes(
+    bridge: ServiceApi, jira: JiraServer, index: TopicIndex | None = None
+) -> ThemesSection:
     tickets_in_jira = len(jira.issues)
     labels = Counter(
         label
@@ -228,6 +231,9 @@ async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
         themes[:DETAILED] = await _bounded(
             [partial(_with_kinds, bridge, theme) for theme in themes[:DETAILED]]
         )
+    scores = None
+    if index is not None and await bridge.offers("/v1/themes/{theme_id}"):
+        scores = await _scores(bridge, [t for t in themes if t.ticket], index)
     return ThemesSection(
         True,
         themes=themes,
@@ -235,6 +241,22 @@ async def collect_themes(bridge: ServiceApi, jira: JiraServer) -> ThemesSection:
         feedback_items=sum(t.items for t in themes),
         tickets_in_jira=tickets_in_jira,
         duplicate_tickets=duplicates,
+        scores=scores,
+    )
+
+
+async def _scores(
+    bridge: ServiceApi, ticketed: Sequence[ThemeRow], index: TopicIndex
+) -> TicketScores:
+    """Purity and coverage of the tickets over (up to 500 of) each ticketed theme's items."""
+
+    async def texts(theme: ThemeRow) -> list[str]:
+        detail = await bridge.get(f"/v1/themes/{theme.theme_id}", items=500)
+        return [str(item.get("text", "")) for item in _rows(detail, "items")]
+
+    found = await _bounded([partial(texts, theme) for theme in ticketed])
+    return score_tickets(
+        {str(theme.ticket): items for theme, items in zip(ticketed, found, strict=True)}, index
     )
 
 

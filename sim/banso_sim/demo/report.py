@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from banso_sim.demo.purity import TicketScores
 from banso_sim.demo.reaction import Planted
 
 BANDS = ("green", "yellow", "red", "unknown")
@@ -76,6 +77,8 @@ class ThemesSection:
     feedback_items: int = 0
     tickets_in_jira: int = 0
     duplicate_tickets: int = 0
+    #: purity and coverage of the tickets against the simulator's labels (None: not scored)
+    scores: TicketScores | None = None
 
 
 @dataclass(frozen=True, slots=True)

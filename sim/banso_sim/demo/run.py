@@ -29,6 +29,7 @@ from banso_sim.demo.environment import (
 )
 from banso_sim.demo.html import render_html
 from banso_sim.demo.loop import close_the_loop
+from banso_sim.demo.purity import TopicIndex
 from banso_sim.demo.reaction import Planted
 from banso_sim.demo.report import (
     DemoReport,
@@ -44,6 +45,7 @@ from banso_sim.platform.metrics import Progress, wait_caught_up
 from banso_sim.platform.provision import ProvisionFailed, Tenant, provision
 from banso_sim.run import simulate
 from banso_sim.send.sender import Sender, SendOptions
+from banso_sim.stream.feedback_plan import world_feedback
 from banso_sim.stream.generate import generate
 from banso_sim.world.build import build_world
 from banso_sim.world.model import World, WorldConfig
@@ -179,8 +181,9 @@ async def _journey(
             )
         else:
             loop = LoopSection(False, themes.note or "no ticket was created")
+        labels = TopicIndex.of(world_feedback(config, world))
         themes = await _guarded(
-            "bridge", collect.collect_themes(apis["bridge"], sinks.jira), ThemesSection
+            "bridge", collect.collect_themes(apis["bridge"], sinks.jira, labels), ThemesSection
         )
         # last: the reactions change what scoring sees (people come back), and the report's
         # health is the replayed 90 days'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from banso_sim.demo.purity import TicketScores
 from banso_sim.demo.reaction import planted_summary
 from banso_sim.demo.report import (
     AccountRow,
@@ -134,14 +135,19 @@ def _themes(section: ThemesSection) -> list[str]:
         f"  {section.total_themes} themes from {section.feedback_items:,} feedback items · "
         f"{section.tickets_in_jira} tickets in Jira ({section.duplicate_tickets} duplicates)"
     )
+    if section.scores is not None and section.scores.tickets:
+        lines += _scores(section.scores)
     for theme in shown_themes(section.themes, 8):
         languages = " ".join(
             f"{lang} {share * 100:.0f}%" for lang, share in sorted(theme.languages.items())
         )
         ticket = theme.ticket or "no ticket"
+        scored = section.scores.tickets.get(theme.ticket or "") if section.scores else None
+        purity = f"  purity {scored[1] * 100:.0f}% ({scored[0]})" if scored else ""
         lines.append(
             f"  {ticket:<8} {fit(theme.title, 40)} {theme.accounts:>3} accounts "
             f"{money(theme.arr):>9}  at risk {percent(theme.at_risk_share):>5}  {languages}"
+            f"{purity}"
         )
         mix = _kinds(theme)
         if theme.keywords or mix:
@@ -149,6 +155,15 @@ def _themes(section: ThemesSection) -> list[str]:
         for quote in theme.quotes[:1]:
             lines.append(f"           “{fit(quote, 90).rstrip()}”")
     return lines
+
+
+def _scores(scores: TicketScores) -> list[str]:
+    """Purity and coverage against what the simulator planted (bench/themes.py's targets)."""
+    coverage = ", ".join(f"{problem} {n}" for problem, n in scores.coverage.items())
+    return [
+        f"  purity ≥ 90%: {scores.pure} of {len(scores.tickets)} tickets · exactly one ticket: "
+        f"{scores.covered_once} of {len(scores.coverage)} planted problems ({coverage})"
+    ]
 
 
 def shown_themes(themes: Sequence[ThemeRow], count: int) -> list[ThemeRow]:

@@ -112,3 +112,15 @@ def test_an_undone_automatic_merge_is_not_redone_by_the_next_consolidation() -> 
     clusterer.consolidate()
     assert clusterer.themes[merge.merged].is_active
     assert set(own) <= {i for i, t in clusterer.assignments().items() if t == merge.merged}
+
+
+def test_a_link_by_shared_accounts_never_merges_a_pair_kept_apart() -> None:
+    stream, _ = run()
+    clusterer = stream.clusterer
+    first, second = sorted(clusterer.active_themes(), key=lambda t: -t.size)[:2]
+    clusterer.merge(second.id, first.id, reason="shared_accounts")
+    assert clusterer.resolve(second.id) == first.id
+    clusterer.unmerge(second.id, [])
+    clusterer.merge(second.id, first.id, reason="shared_accounts")
+    assert clusterer.themes[second.id].is_active
+    assert frozenset({first.id, second.id}) in clusterer.kept_apart

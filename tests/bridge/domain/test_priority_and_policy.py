@@ -6,10 +6,13 @@ from banso_bridge.domain.priority import ThemeStats, priority
 from banso_bridge.domain.tickets.evidence import Evidence, draft, growth_note
 from banso_bridge.domain.tickets.policy import (
     TicketThreshold,
+    account_lift,
+    account_overlap,
     backoff_s,
     evidence_grew,
     is_problem_report,
     theme_key,
+    ticket_to_join,
 )
 
 
@@ -117,3 +120,25 @@ def test_a_theme_of_praise_gets_no_ticket_however_many_accounts_say_it() -> None
     assert not threshold.reached(accounts=2, arr=1e6, problem_share=1.0)  # min_arr 0: off
     assert stats(items=10, problem_items=4).problem_share == 0.4
     assert stats(items=0, problem_items=0).problem_share == 0.0
+
+
+def test_a_due_theme_joins_the_ticketed_theme_its_accounts_overlap_most() -> None:
+    sso_en = {"a1", "a2", "a3", "a4"}
+    csv_en = {"a5", "a6", "a7"}
+    sso_ja = {"a2", "a3", "a4", "a8"}  # the same problem, told in Japanese by mostly the same
+    assert account_overlap(sso_ja, sso_en) == 0.6
+    tickets = {1: sso_en, 2: csv_en}
+    assert ticket_to_join(sso_ja, tickets, min_overlap=0.2, accounts_reporting=40) == (1, 0.6)
+    # One account in common is no evidence of one problem.
+    others = {"a1", "a9", "a10", "a11"}
+    assert ticket_to_join(others, tickets, min_overlap=0.2, accounts_reporting=40) is None
+    assert ticket_to_join(sso_ja, tickets, min_overlap=0.0, accounts_reporting=40) is None  # off
+    assert ticket_to_join(sso_ja, {}, min_overlap=0.2, accounts_reporting=40) is None
+
+
+def test_accounts_that_report_everything_link_nothing() -> None:
+    # Four customers, each reporting two different problems: overlap is what chance gives.
+    invoice = login = {"a1", "a2", "a3", "a4"}
+    assert account_lift(login, invoice, accounts_reporting=4) == 1.0
+    assert ticket_to_join(login, {1: invoice}, min_overlap=0.2, accounts_reporting=4) is None
+    assert ticket_to_join(login, {1: invoice}, min_overlap=0.2, accounts_reporting=40) == (1, 1.0)

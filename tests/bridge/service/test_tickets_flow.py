@@ -268,3 +268,86 @@ async def test_praise_forms_a_theme_but_gets_no_ticket(
     assert len(praise) == 1
     assert praise[0]["accounts_affected"] == 6  # it crossed the account threshold ...
     assert praise[0]["ticket_state"] is None  # ... and still got no ticket
+
+
+# The invoice problem again, as Japanese customers report it: no word in common with INVOICE.
+INVOICE_JA = [
+    "請求書のPDFがダウンロードできません。",
+    "請求書のPDFがまたダウンロードできません。",
+    "昨日から請求書のPDFがダウンロードできません。",
+    "毎回、請求書のPDFがダウンロードできません。",
+]
+
+
+async def test_the_same_accounts_in_another_language_join_the_ticket_instead_of_a_twin(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(20)
+        events += [
+            feedback(WS, accounts[n % 6], INVOICE[n % 4], at(20 + n * 0.1)) for n in range(12)
+        ]
+        # The other accounts only praise the product: six of twenty report the invoice problem.
+        events += [
+            feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
+            for n, a in enumerate(accounts[6:])
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def ticket_created() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(ticket_created)
+            (ticket,) = await _tickets(bridge)
+            english = ticket["theme_id"]
+            # Most of the same accounts report it in Japanese: a theme of its own, which reaches
+            # the threshold and joins the ticketed theme instead of filing a second ticket.
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [
+                    feedback(WS, accounts[1 + n % 5], INVOICE_JA[n % 4], at(22 + n * 0.1))
+                    for n in range(10)
+                ],
+            )
+
+            async def linked() -> bool:
+                theme = await bridge.get(WS, f"/v1/themes/{english}")
+                return "ja" in theme["languages"]
+
+            await eventually(linked)
+            reader = bridge.headers(WS, ("read",))
+            details = [
+                (await bridge.client.get(f"/v1/themes/{theme_id}", headers=reader))
+                for theme_id in range(1, 40)
+            ]
+            records = {
+                body["theme_id"]: body["merge"]
+                for body in (d.json() for d in details if d.status_code == 200)
+                if body["merge"] and body["merge"]["reason"] == "shared_accounts"
+            }
+            assert records
+            assert {record["into"] for record in records.values()} == {english}
+            japanese, record = min(records.items())
+            assert record["similarity"] >= 0.2  # the accounts' overlap
+            assert github.created() == 1
+            assert len(await _tickets(bridge)) == 1
+
+            # The product manager disagrees: undone, the Japanese theme gets its own ticket.
+            undone = await bridge.client.post(
+                f"/v1/themes/{japanese}/unmerge",
+                headers=bridge.headers(WS, ("write",)),
+            )
+            assert undone.status_code == 200, undone.text
+
+            async def own_ticket() -> bool:
+                tickets = await _tickets(bridge)
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
+
+            await eventually(own_ticket)
+    assert github.created() == 2
+    assert not github.shape_errors

@@ -127,6 +127,36 @@ async def theme_items(
     return rows.all()
 
 
+async def accounts_of_themes(
+    session: AsyncSession, *, workspace_id: str, theme_ids: Sequence[int]
+) -> dict[int, set[str]]:
+    """Distinct accounts with items in each theme."""
+    out: dict[int, set[str]] = {theme_id: set() for theme_id in theme_ids}
+    if not theme_ids:
+        return out
+    rows = await session.exec(
+        select(FeedbackItem.theme_id, FeedbackItem.account_id)
+        .where(
+            FeedbackItem.workspace_id == workspace_id,
+            col(FeedbackItem.theme_id).in_(list(theme_ids)),
+        )
+        .distinct()
+    )
+    for theme_id, account_id in rows.all():
+        out[int(theme_id)].add(account_id)
+    return out
+
+
+async def count_accounts(session: AsyncSession, *, workspace_id: str) -> int:
+    """Distinct accounts that gave any feedback in the workspace."""
+    rows = await session.exec(
+        select(func.count(func.distinct(FeedbackItem.account_id))).where(
+            FeedbackItem.workspace_id == workspace_id
+        )
+    )
+    return int(rows.one())
+
+
 async def theme_reporters(
     session: AsyncSession, *, workspace_id: str, theme_id: int
 ) -> list[tuple[str | None, str]]:

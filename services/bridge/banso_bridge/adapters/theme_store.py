@@ -101,6 +101,20 @@ async def get_theme(session: AsyncSession, *, workspace_id: str, theme_id: int) 
     return await session.get(Theme, (workspace_id, theme_id))
 
 
+async def resolve_theme(session: AsyncSession, *, theme: Theme) -> Theme:
+    """Follow `merged_into` to the theme that now holds `theme`'s items."""
+    seen = {theme.theme_id}
+    while theme.merged_into is not None and theme.merged_into not in seen:
+        target = await get_theme(
+            session, workspace_id=theme.workspace_id, theme_id=theme.merged_into
+        )
+        if target is None:
+            break
+        seen.add(target.theme_id)
+        theme = target
+    return theme
+
+
 async def list_themes(
     session: AsyncSession,
     *,

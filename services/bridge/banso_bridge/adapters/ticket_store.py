@@ -70,15 +70,39 @@ async def follow_merge(
     """The merged theme's ticket becomes the survivor's, unless the survivor has its own.
 
     One problem then keeps one ticket in the tracker instead of gaining a twin when the merged
-    theme's items push the survivor over the threshold.
+    theme's items push the survivor over the threshold. When both had one, the merged theme's
+    ticket (if already in the sink) is due for an update: the worker marks it a duplicate of the
+    survivor's, so no twin stays open.
     """
     if await get_ticket(session, workspace_id=workspace_id, theme_id=survivor) is not None:
+        await session.exec(
+            update(Ticket)
+            .where(
+                col(Ticket.workspace_id) == workspace_id,
+                col(Ticket.theme_id) == merged,
+                col(Ticket.state) == "created",
+            )
+            .values(needs_update=True, next_attempt_at=0.0)
+        )
         return
     await session.exec(
         update(Ticket)
         .where(col(Ticket.workspace_id) == workspace_id, col(Ticket.theme_id) == merged)
         .values(theme_id=survivor)
     )
+
+
+async def open_ticket_themes(session: AsyncSession, *, workspace_id: str) -> list[int]:
+    """Themes whose ticket is still open for new evidence (pending or created)."""
+    rows = await session.exec(
+        select(Ticket.theme_id)
+        .where(
+            Ticket.workspace_id == workspace_id,
+            col(Ticket.state).in_(["pending", "created"]),
+        )
+        .order_by(col(Ticket.theme_id))
+    )
+    return [int(theme_id) for theme_id in rows.all()]
 
 
 async def get_ticket(session: AsyncSession, *, workspace_id: str, theme_id: int) -> Ticket | None:

@@ -19,7 +19,7 @@ class TicketPublic(BaseModel):
     ticket_id: str
     theme_id: int
     sink: str
-    state: str = Field(description="pending, created, failed, resolved or cancelled")
+    state: str = Field(description="pending, created, failed, resolved, cancelled or duplicate")
     external_key: str | None
     url: str | None
     title: str
@@ -154,9 +154,13 @@ class MergePublic(BaseModel):
     into: int
     reason: str = Field(
         description="closer_together or coherent_union (the two read alike), absorbed (every "
-        "item moved over), manual (a product manager merged them)."
+        "item moved over), shared_accounts (about to get its own ticket, it came from the "
+        "accounts of a ticketed theme), manual (a product manager merged them)."
     )
-    similarity: float | None = Field(description="Cosine of the two themes' directions (0-1).")
+    similarity: float | None = Field(
+        description="Cosine of the two themes' directions (0-1); for shared_accounts, the share "
+        "of their accounts in common (Jaccard)."
+    )
     items: int = Field(description="Items the theme had when it was merged.")
     merged_at: datetime
     undone_at: datetime | None = Field(description="Set once undone; the two then stay apart.")

@@ -15,7 +15,7 @@ from banso_kit.openapi import MAX_ID, MAX_OFFSET, errors
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 
-State = Literal["pending", "created", "failed", "resolved", "cancelled"]
+State = Literal["pending", "created", "failed", "resolved", "cancelled", "duplicate"]
 
 
 @router.get("", response_model=TicketList)

@@ -28,7 +28,12 @@ from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.engine import ConsolidationReport
 from banso_bridge.domain.clustering.stream import Placement
 from banso_bridge.domain.priority import priority
-from banso_bridge.domain.tickets.policy import TicketThreshold, evidence_grew, theme_key
+from banso_bridge.domain.tickets.policy import (
+    TicketThreshold,
+    evidence_grew,
+    theme_key,
+    ticket_to_join,
+)
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_contracts.events import FeedbackReceived, ThemeCreated, ThemeUpdated
@@ -233,6 +238,7 @@ class ThemeBook:
         stats = await theme_store.theme_stats(
             session, workspace_id=workspace_id, theme_ids=ids, now=now
         )
+        links: list[tuple[int, int, float]] = []
         for theme_id in sorted(ids):
             row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
             if row is None:
@@ -265,8 +271,21 @@ class ThemeBook:
             # Before the first fit every item sits alone: no theme is a problem yet.
             fitted = clusterer.model.fitted_on > 0
             if fitted and theme.is_active and not row.muted and row.status in {"open", "ticketed"}:
-                await self._ticket_if_due(session, row, now, figures.problem_share)
+                link = await self._ticket_if_due(session, engine, row, now, figures.problem_share)
+                if link is not None:
+                    links.append(link)
         await session.flush()
+        # After the loop: a merge refreshes both themes itself, from fresh figures.
+        for merged, survivor, overlap in links:
+            if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
+                await self.merge(
+                    session,
+                    engine,
+                    merged=merged,
+                    survivor=survivor,
+                    reason="shared_accounts",
+                    similarity=round(overlap, 4),
+                )
 
     async def _announce(
         self, session: AsyncSession, row: Theme, changed: list[str], now: float
@@ -296,11 +315,19 @@ class ThemeBook:
             )
 
     async def _ticket_if_due(
-        self, session: AsyncSession, row: Theme, now: float, problem_share: float
-    ) -> None:
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        row: Theme,
+        now: float,
+        problem_share: float,
+    ) -> tuple[int, int, float] | None:
+        """Open the theme's ticket when it is due, or ask for a comment when it grew. Returns
+        (theme, ticketed theme, overlap) when the theme should rather join a ticketed theme that
+        shares its accounts (the caller merges them)."""
         sink = self.settings.sink
         if sink is None:
-            return
+            return None
         ticket = await ticket_store.get_ticket(
             session, workspace_id=row.workspace_id, theme_id=row.theme_id
         )
@@ -308,6 +335,9 @@ class ThemeBook:
             if self.threshold.reached(
                 accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
             ):
+                link = await self._ticketed_theme_to_join(session, engine, row.theme_id)
+                if link is not None:
+                    return (row.theme_id, *link)
                 opened = await ticket_store.ensure_ticket(
                     session,
                     workspace_id=row.workspace_id,
@@ -329,23 +359,61 @@ class ThemeBook:
                 session, workspace_id=row.workspace_id, theme_id=row.theme_id
             )
             self.wake_tickets()
+        return None
+
+    async def _ticketed_theme_to_join(
+        self, session: AsyncSession, engine: WorkspaceEngine, theme_id: int
+    ) -> tuple[int, float] | None:
+        """The ticketed theme whose accounts overlap this theme's (and by how much): one problem
+        told in other words or another language gets no second ticket, the theme joins it."""
+        minimum = self.settings.ticket_link_min_account_overlap
+        if minimum <= 0:
+            return None
+        clusterer = engine.clusterer
+        apart = clusterer.kept_apart
+        candidates = [
+            other
+            for other in await ticket_store.open_ticket_themes(
+                session, workspace_id=engine.workspace_id
+            )
+            if other != theme_id
+            and other in clusterer.themes
+            and clusterer.themes[other].is_active
+            and frozenset((theme_id, other)) not in apart
+        ]
+        if not candidates:
+            return None
+        accounts = await item_store.accounts_of_themes(
+            session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
+        )
+        own = accounts.pop(theme_id)
+        reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
+        return ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
 
     async def merge(
-        self, session: AsyncSession, engine: WorkspaceEngine, *, merged: int, survivor: int
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        *,
+        merged: int,
+        survivor: int,
+        reason: str = "manual",
+        similarity: float | None = None,
     ) -> None:
-        """A product manager's merge: the clusterer, the items and both themes follow."""
+        """A merge outside consolidation (a product manager's, or the ticket rule's link): the
+        clusterer, the items and both themes follow."""
         clusterer = engine.clusterer
         merged, survivor = clusterer.resolve(merged), clusterer.resolve(survivor)
         if merged == survivor:
             return
-        clusterer.merge(merged, survivor)
+        clusterer.merge(merged, survivor, reason=reason)
         await merge_store.record_merge(
             session,
             workspace_id=engine.workspace_id,
             merged=merged,
             survivor=survivor,
-            reason="manual",
-            similarity=None,
+            reason=reason,
+            similarity=similarity,
             now=epoch(self.clock),
         )
         await item_store.relabel_theme(
@@ -354,7 +422,7 @@ class ThemeBook:
         await ticket_store.follow_merge(
             session, workspace_id=engine.workspace_id, merged=merged, survivor=survivor
         )
-        self.metrics.merges.labels("manual").inc()
+        self.metrics.merges.labels("manual" if reason == "manual" else "linked").inc()
         await self.sync(session, engine, [])
         await self.refresh(session, engine, {merged, survivor})
 

@@ -9,7 +9,8 @@ made the theme cross the threshold. The worker then, for each due ticket:
 3. records the external key and publishes ``TicketCreated`` in one transaction.
 
 Growth later sets ``needs_update``; the worker comments on the ticket and publishes
-``TicketUpdated``. Failures are retried with doubling delays; a refusal that cannot change
+``TicketUpdated``. When a ticketed theme is merged into another ticketed theme, its ticket is
+marked a duplicate: a comment "duplicate of <the survivor's key>" and state ``duplicate``. Failures are retried with doubling delays; a refusal that cannot change
 (4xx other than 408/409/425/429) parks the ticket as ``failed`` until someone retries it.
 """
 
@@ -25,7 +26,7 @@ from banso_bridge.adapters import columns, theme_store, ticket_store
 from banso_bridge.adapters.sinks import ExternalTicket, SinkError, TicketSink
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.priority import ThemeStats
-from banso_bridge.domain.tickets.evidence import Evidence, draft, growth_note
+from banso_bridge.domain.tickets.evidence import Evidence, draft, duplicate_note, growth_note
 from banso_bridge.domain.tickets.policy import backoff_s
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import Theme, Ticket
@@ -145,7 +146,9 @@ class TicketWorker:
             return
         evidence = evidence_of(theme, ticket, self.settings.public_url)
         try:
-            if ticket.state == "pending":
+            if ticket.state == "created" and theme.status == "merged":
+                await self._close_as_duplicate(ticket, theme, evidence)
+            elif ticket.state == "pending":
                 await self._create(ticket, evidence)
             elif ticket.state == "created" and ticket.needs_update:
                 await self._update(ticket, evidence)
@@ -252,6 +255,72 @@ class TicketWorker:
                     occurred_at=datetime.fromtimestamp(now, tz=UTC),
                 ),
             )
+
+    async def _close_as_duplicate(self, ticket: Ticket, theme: Theme, evidence: Evidence) -> None:
+        """Tell the sink this ticket duplicates the one of the theme it was merged into."""
+        async with self.db.session() as session:
+            survivor = await theme_store.resolve_theme(session, theme=theme)
+            original = await ticket_store.get_ticket(
+                session, workspace_id=ticket.workspace_id, theme_id=survivor.theme_id
+            )
+        if original is None or original.theme_id == ticket.theme_id:
+            return  # nothing to point to (the survivor took this very ticket over)
+        if original.state != "created" or original.external_key is None:
+            await self._postpone(ticket)  # the survivor's ticket is not in the sink yet
+            return
+        external = ExternalTicket(
+            key=ticket.external_key or ticket.theme_key, url=ticket.url, id=ticket.external_id
+        )
+        note = duplicate_note(
+            survivor_key=original.external_key,
+            survivor_url=original.url,
+            theme_url=evidence.theme_url,
+        )
+        sink = self.sink.name
+        try:
+            await self.sink.comment(external, note)
+            self.metrics.sink_calls.labels(sink, "comment", "ok").inc()
+        except SinkError as error:
+            self.metrics.sink_calls.labels(sink, "comment", _result(error)).inc()
+            raise
+        now = epoch(self.clock)
+        async with self.db.session() as session:
+            row = await ticket_store.get_ticket(
+                session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
+            )
+            if row is None:
+                return
+            _synced(row, evidence, now)
+            row.state = "duplicate"
+            row.status = f"duplicate of {original.external_key}"[:64]
+            row.needs_update = False
+            session.add(row)
+            await self.outbox.add(
+                session,
+                TicketUpdated(
+                    workspace_id=row.workspace_id,
+                    ticket_id=row.ticket_id,
+                    theme_id=str(row.theme_id),
+                    sink=self.sink.name,
+                    external_key=external.key,
+                    url=row.url,
+                    title=row.title,
+                    status=row.status,
+                    accounts_affected=evidence.stats.accounts,
+                    arr_affected=evidence.stats.arr,
+                    occurred_at=datetime.fromtimestamp(now, tz=UTC),
+                ),
+            )
+
+    async def _postpone(self, ticket: Ticket) -> None:
+        async with self.db.session() as session:
+            row = await ticket_store.get_ticket(
+                session, workspace_id=ticket.workspace_id, theme_id=ticket.theme_id
+            )
+            if row is not None:
+                row.lease_until = 0.0
+                row.next_attempt_at = self.wall() + self.settings.ticket_retry_initial_s
+                session.add(row)
 
     async def _cancel(self, ticket: Ticket) -> None:
         async with self.db.session() as session:

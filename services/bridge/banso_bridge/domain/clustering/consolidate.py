@@ -69,7 +69,7 @@ UNION_MIN_MEMBERS = 3
 
 
 #: why two themes became one (recorded with the merge, shown to product managers)
-MERGE_REASONS = ("closer_together", "coherent_union", "absorbed", "manual")
+MERGE_REASONS = ("closer_together", "coherent_union", "absorbed", "shared_accounts", "manual")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +78,13 @@ class Merge:
     merged: int
     # closer_together: one theme costs more than the items gain from being apart (the objective);
     # coherent_union: together they stay as coherent as a theme should be; absorbed: every item
-    # of `merged` moved to `survivor`; manual: a product manager merged them.
+    # of `merged` moved to `survivor`; shared_accounts: about to get its own ticket, `merged`
+    # turned out to come from the accounts of `survivor`'s ticket (the ticket rule's link);
+    # manual: a product manager merged them.
     reason: str = "manual"
-    similarity: float | None = None  # cosine of the two themes' directions, when measured
+    # cosine of the two themes' directions, when measured; for shared_accounts, the accounts'
+    # overlap (Jaccard)
+    similarity: float | None = None
 
 
 def plan_merges(

@@ -206,13 +206,17 @@ class ThemeClusterer:
         self._rebuild_sums()
         return report
 
-    def merge(self, merged: int, survivor: int) -> None:
-        """Merge two themes by hand (a product manager's decision); ids stay stable."""
+    def merge(self, merged: int, survivor: int, *, reason: str = "manual") -> None:
+        """Merge two themes outside consolidation (a product manager's decision, or the ticket
+        rule's link, `shared_accounts`); ids stay stable. A manual merge overrides an earlier
+        undo; an automatic one never merges a pair kept apart."""
         merged, survivor = self.resolve(merged), self.resolve(survivor)
-        if merged != survivor:
-            self._apart.discard(frozenset((merged, survivor)))
-            self._retire(merged, survivor, ConsolidationReport(), reason="manual")
-            self._rebuild_sums()
+        pair = frozenset((merged, survivor))
+        if merged == survivor or (reason != "manual" and pair in self._apart):
+            return
+        self._apart.discard(pair)
+        self._retire(merged, survivor, ConsolidationReport(), reason=reason)
+        self._rebuild_sums()
 
     def unmerge(self, merged: int, item_ids: Iterable[str]) -> int:
         """Undo a merge (a product manager's decision): `merged` is active again with those of

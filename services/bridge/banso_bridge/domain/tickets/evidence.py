@@ -82,3 +82,18 @@ def growth_note(evidence: Evidence) -> str:
         lines += ["", f"> {evidence.quotes[0]}"]
     lines += ["", f"Theme: {evidence.theme_url}"]
     return "\n".join(lines)
+
+
+def duplicate_note(*, survivor_key: str, survivor_url: str | None, theme_url: str) -> str:
+    """The comment that closes a twin: its theme was merged into one that has its own ticket."""
+    where = f"{survivor_key} ({survivor_url})" if survivor_url else survivor_key
+    return "\n".join(
+        [
+            f"Bansō: duplicate of {where}.",
+            "",
+            "The feedback behind this ticket turned out to be the same problem as that ticket's;"
+            " Bansō merged the two themes and adds new evidence there only.",
+            "",
+            f"Merged theme: {theme_url}",
+        ]
+    )

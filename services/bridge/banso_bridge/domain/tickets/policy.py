@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 #: feedback kinds that report a problem by their nature
@@ -31,6 +32,54 @@ class TicketThreshold:
         if problem_share < self.min_problem_share:
             return False
         return accounts >= self.min_accounts or (self.min_arr > 0 and arr >= self.min_arr)
+
+
+def account_overlap(a: Set[str], b: Set[str]) -> float:
+    """Share of accounts two themes have in common (Jaccard: shared over either)."""
+    either = len(a | b)
+    return len(a & b) / either if either else 0.0
+
+
+#: shared accounts must be at least this many times what chance would give (see ticket_to_join)
+MIN_ACCOUNT_LIFT = 2.0
+
+
+def account_lift(a: Set[str], b: Set[str], accounts_reporting: int) -> float:
+    """Accounts two themes share over the number expected if each theme's accounts were drawn
+    independently from the `accounts_reporting` accounts that gave feedback at all."""
+    expected = len(a) * len(b) / max(accounts_reporting, 1)
+    return len(a & b) / expected if expected else 0.0
+
+
+def ticket_to_join(
+    accounts: Set[str],
+    ticketed: Mapping[int, Set[str]],
+    *,
+    min_overlap: float,
+    accounts_reporting: int,
+    min_lift: float = MIN_ACCOUNT_LIFT,
+) -> tuple[int, float] | None:
+    """The ticketed theme a theme about to get its own ticket should join instead, and how much
+    their accounts overlap; None when none overlaps by `min_overlap` (0 = never).
+
+    The same accounts reporting a problem in other words, or in another language, are the same
+    problem far more often than not: a product manager wants one ticket for it. Overlap alone is
+    no evidence when the two themes' accounts are most of the accounts that report anything
+    (four customers reporting two problems each): the shared accounts must also be `min_lift`
+    times what chance would give. The largest overlap wins (the lowest theme id on ties, so the
+    choice is deterministic).
+    """
+    if min_overlap <= 0:
+        return None
+    best: tuple[int, float] | None = None
+    for theme_id in sorted(ticketed):
+        others = ticketed[theme_id]
+        overlap = account_overlap(accounts, others)
+        if overlap < min_overlap or (best is not None and overlap <= best[1]):
+            continue
+        if account_lift(accounts, others, accounts_reporting) >= min_lift:
+            best = (theme_id, overlap)
+    return best
 
 
 def theme_key(workspace_id: str, theme_id: int) -> str:
