@@ -1,9 +1,17 @@
-"""Drivers: the measures that explain a score, in words a CSM can act on.
+"""Drivers: the measures that explain a score, ranked by their impact on it in points.
 
-Against a previous health, the drivers are the measures whose contribution moved most (signed
-points of the total score). When fewer moved than asked for, or there is nothing to compare
-with, the rest are the measures costing the most points now ("standing" drivers), so there is
-always an answer to "why is this account yellow?".
+Each measure gives at most one driver. Against a previous health, a measure whose contribution
+moved by at least ``MIN_IMPACT`` points is a *change* driver (its signed move in points of the
+total score). Every other measure that costs at least ``MIN_IMPACT`` points now (what it would add
+at a perfect score) is a *standing* driver, so there is always an answer to "why is this account
+yellow?", with or without a previous health. All candidates are ranked together by the size of
+their impact in points, ties broken by basis (a change before a standing cost) and then by measure
+name, and the first ``top`` are kept: a licence costing 30.8 points comes before a renewal that
+moved by 1 point, and a move of 0.1 point is not a reason at all.
+
+A driver carries structured data (measure, direction, basis, impact in points, the measure's value
+and score now and, for a change, at the previous health) so a reader can word it in any language;
+``text`` is the measure's English detail.
 """
 
 from __future__ import annotations
@@ -11,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-# Movements smaller than this many points are noise, not a reason.
-MIN_IMPACT = 0.05
+# Impacts smaller than this many points (of the 0-100 score) are noise, not a reason.
+MIN_IMPACT = 0.5
 
 
 class MeasureHealth(BaseModel):
@@ -37,63 +45,84 @@ class Driver(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     measure: str
-    text: str
-    impact: float
+    text: str = Field(description="The measure's detail in English; word it from the fields.")
+    impact: float = Field(
+        description="Points of the total score: the signed move since the previous health "
+        "(`change`), or minus the points the measure costs now (`standing`)."
+    )
     direction: Literal["up", "down"]
     basis: Literal["change", "standing"]
+    value: float | None = Field(
+        default=None, description="The measure's value now; null when it cannot be measured."
+    )
+    score: float | None = Field(default=None, description="The measure's score now (0-100).")
+    previous_value: float | None = Field(
+        default=None,
+        description="`change` only: the measure's value at the previous health (null when it "
+        "was not measured then, so a change from a value to null means no longer measured).",
+    )
+    previous_score: float | None = Field(
+        default=None, description="`change` only: the measure's score at the previous health."
+    )
 
 
-def _changes(parts: Sequence[MeasureHealth], previous: Sequence[MeasureHealth]) -> list[Driver]:
-    before = {part.measure: part for part in previous}
-    moved = []
-    for part in parts:
-        old = before.get(part.measure)
-        delta = part.contribution - (old.contribution if old else 0.0)
-        if abs(delta) < MIN_IMPACT:
-            continue
-        text = part.detail
-        if not part.available and old is not None and old.available:
-            text = f"{part.label} no longer measured: {part.detail}"
-        moved.append(
-            Driver(
-                measure=part.measure,
-                text=text,
-                impact=round(delta, 1),
-                direction="up" if delta > 0 else "down",
-                basis="change",
-            )
-        )
-    moved.sort(key=lambda driver: (-abs(driver.impact), driver.measure))
-    return moved
+def _cost(part: MeasureHealth) -> float:
+    """Points the measure costs the score now (what it would add at a perfect score)."""
+    return 0.0 if part.score is None else (100.0 - part.score) * part.effective_weight
 
 
-def _standing(parts: Sequence[MeasureHealth], skip: set[str]) -> list[Driver]:
-    costs = []
-    for part in parts:
-        if part.score is None or part.measure in skip:
-            continue
-        lost = (100.0 - part.score) * part.effective_weight
-        if lost >= MIN_IMPACT:
-            costs.append((lost, part))
-    costs.sort(key=lambda item: (-item[0], item[1].measure))
-    return [
-        Driver(
-            measure=part.measure,
-            text=part.detail,
-            impact=-round(lost, 1),
-            direction="down",
-            basis="standing",
-        )
-        for lost, part in costs
-    ]
+def _change(part: MeasureHealth, old: MeasureHealth | None) -> Driver | None:
+    delta = part.contribution - (old.contribution if old else 0.0)
+    if abs(delta) < MIN_IMPACT:
+        return None
+    text = part.detail
+    if not part.available and old is not None and old.available:
+        text = f"{part.label} no longer measured: {part.detail}"
+    return Driver(
+        measure=part.measure,
+        text=text,
+        impact=round(delta, 1),
+        direction="up" if delta > 0 else "down",
+        basis="change",
+        value=part.value,
+        score=part.score,
+        previous_value=old.value if old else None,
+        previous_score=old.score if old else None,
+    )
+
+
+def _standing(part: MeasureHealth) -> Driver | None:
+    lost = _cost(part)
+    if lost < MIN_IMPACT:
+        return None
+    return Driver(
+        measure=part.measure,
+        text=part.detail,
+        impact=-round(lost, 1),
+        direction="down",
+        basis="standing",
+        value=part.value,
+        score=part.score,
+    )
+
+
+def _rank_key(driver: Driver) -> tuple[float, int, str]:
+    return (-abs(driver.impact), 0 if driver.basis == "change" else 1, driver.measure)
 
 
 def rank_drivers(
     parts: Sequence[MeasureHealth], previous: Sequence[MeasureHealth] | None, top: int
 ) -> list[Driver]:
-    """The ``top`` drivers, changes first, then what costs the most points now."""
-    drivers = _changes(parts, previous) if previous is not None else []
-    drivers = drivers[:top]
-    if len(drivers) < top:
-        drivers += _standing(parts, {driver.measure for driver in drivers})[: top - len(drivers)]
-    return drivers
+    """The ``top`` drivers by impact in points: changes since ``previous`` and standing costs."""
+    before = {part.measure: part for part in previous} if previous is not None else None
+    drivers = []
+    for part in parts:
+        driver = None
+        if before is not None:
+            driver = _change(part, before.get(part.measure))
+        if driver is None:
+            driver = _standing(part)
+        if driver is not None:
+            drivers.append(driver)
+    drivers.sort(key=_rank_key)
+    return drivers[:top]
