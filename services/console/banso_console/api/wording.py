@@ -96,6 +96,23 @@ SUPPRESS_REASON_LABELS = {
     "csm_duplicate": N_("CSM already alerted"),
 }
 
+NUDGE_STATE_LABELS = {
+    "held": N_("Held"),
+    "csm_queued": N_("Waiting for the CSM"),
+    "ready": N_("About to be sent"),
+    "sending": N_("Being sent"),
+    "sent": N_("Sent out"),
+    "suppressed": N_("Suppressed"),
+    "dead": N_("Failed"),
+}
+
+HOLD_REASON_LABELS = {
+    "wait_step": N_("Waiting for its step's time"),
+    "quiet_hours": N_("Outside the send window or in quiet hours"),
+    "csm_review": N_("Waiting for the CSM's review"),
+    "awaiting_address": N_("Waiting for the person's address"),
+}
+
 # Languages by their own name (a reader recognises their language whatever the page's).
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "und": N_("Unknown language")}
 
@@ -140,6 +157,17 @@ class Wording:
         return self._label(CHANNEL_LABELS, channel)
 
     def suppress_reason(self, reason: str) -> str:
+        return self._label(SUPPRESS_REASON_LABELS, reason)
+
+    def nudge_state(self, state: str) -> str:
+        return self._label(NUDGE_STATE_LABELS, state)
+
+    def nudge_reason(self, reason: str | None) -> str:
+        """Why a nudge was suppressed or is held ("" when it has no reason)."""
+        if not reason:
+            return ""
+        if reason in HOLD_REASON_LABELS:
+            return self.gettext(HOLD_REASON_LABELS[reason])
         return self._label(SUPPRESS_REASON_LABELS, reason)
 
     def percent(self, share: float | None) -> str:
