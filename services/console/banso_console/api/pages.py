@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -46,12 +46,25 @@ async def home(signed_in: SignedInDep) -> Response:
 async def portfolio_page(
     request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
-    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal."""
+    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; the
+    renewals of the next 90 days by band."""
     parsed = portfolio.parse_filters(
         {key: request.query_params.getlist(key) for key in request.query_params}
     )
     filters = parsed.filters
-    body = await context.scoring.portfolio(workspace_id, filters.api_params())
+    # htmx asks for the table alone when the filters change (and the summary, out of band).
+    partial = bool(request.headers.get("hx-request"))
+    now = datetime.now(UTC)
+    if partial:
+        body, renewing = await context.scoring.portfolio(workspace_id, filters.api_params()), None
+    else:
+        # The renewals ahead are the workspace's, whatever the filters.
+        body, renewing = await asyncio.gather(
+            context.scoring.portfolio(workspace_id, filters.api_params()),
+            context.scoring.renewing(
+                workspace_id, now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS)
+            ),
+        )
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
         "filters": filters,
@@ -64,9 +77,9 @@ async def portfolio_page(
         "bands": portfolio.BANDS,
         "sorts": portfolio.SORTS,
         "trend_direction": portfolio.trend_direction,
+        "renewals": None if renewing is None else portfolio.renewals(renewing, now),
+        "renewal_days": portfolio.RENEWAL_HORIZON_DAYS,
     }
-    # htmx asks for the table alone when the filters change (and the summary, out of band).
-    partial = bool(request.headers.get("hx-request"))
     values["partial"] = partial
     template = "_portfolio_table.html" if partial else "portfolio.html"
     status = 400 if parsed.problems else 200
