@@ -54,7 +54,7 @@ def test_an_account_page_shows_its_feedback_with_themes_and_its_nudges(
     assert INVOICE[0] in row.text
     link = row.find_element(By.CSS_SELECTOR, "a[href*='/themes/']")
     assert link.text == theme["title"]
-    assert link.get_attribute("href").endswith(f"/w/ws_a/themes/{theme['theme_id']}")
+    assert (link.get_attribute("href") or "").endswith(f"/w/ws_a/themes/{theme['theme_id']}")
 
     nudge_rows = browser.find_elements(By.CSS_SELECTOR, "section.nudges tbody tr")
     assert [r.get_attribute("data-nudge") for r in nudge_rows] == [str(n["id"]) for n in nudges]

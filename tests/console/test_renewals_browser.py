@@ -39,7 +39,7 @@ def test_the_portfolio_shows_the_renewals_of_the_next_90_days_by_band(
         key=lambda a: a["renewal_at"],
     )
     assert due, listed  # the stack's accounts renew within the quarter: something to show
-    expected = {}
+    expected: dict[str, tuple[int, float]] = {}
     for account in due:
         count, arr = expected.get(account["band"], (0, 0.0))
         expected[account["band"]] = (count + 1, arr + (account["arr"] or 0.0))
