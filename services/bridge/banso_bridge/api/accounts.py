@@ -7,11 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlmodel import col, select
 
-from banso_bridge.adapters import theme_store, ticket_store
+from banso_bridge.adapters import item_store, theme_store, ticket_store
 from banso_bridge.api.schemas import ItemPublic, TicketPublic
-from banso_bridge.models import FeedbackItem, Theme
+from banso_bridge.models import Theme
 from banso_kit.api import ReaderDep, SessionDep
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -44,14 +43,9 @@ async def account_feedback(
     """The account's latest feedback items, newest first, each with its theme (a merged theme's
     survivor) and that theme's ticket; an account the bridge has heard nothing from has none."""
     workspace_id = principal.workspace_id
-    rows = (
-        await session.exec(
-            select(FeedbackItem)
-            .where(FeedbackItem.workspace_id == workspace_id, FeedbackItem.account_id == account_id)
-            .order_by(col(FeedbackItem.occurred_at).desc())
-            .limit(limit)
-        )
-    ).all()
+    rows = await item_store.account_items(
+        session, workspace_id=workspace_id, account_id=account_id, limit=limit
+    )
     themes: dict[int, Theme | None] = {}
     for theme_id in {row.theme_id for row in rows}:
         theme = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
