@@ -83,5 +83,6 @@ async def test_the_latest_events_of_a_source_with_rejections_and_their_reasons(
         assert too_many.status_code == 422
         assert "limit" in too_many.text
 
-    refused = httpx.get(f"{ingest.url}{path}")
+    async with httpx.AsyncClient(base_url=ingest.url) as anonymous:
+        refused = await anonymous.get(path)
     assert refused.status_code == 401
