@@ -4,9 +4,11 @@ published; a restart starts empty, and each worker sees what it received)."""
 
 from __future__ import annotations
 
+import heapq
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Literal
 
 from banso_ingest.domain.feedback import FeedbackItem
@@ -65,6 +67,21 @@ def _accepted(source_id: str, out: Outgoing, at: datetime) -> Seen:
     )
 
 
+def _seen(source_id: str, entry: Outgoing | Duplicate | Rejection, at: datetime) -> Seen:
+    if isinstance(entry, Outgoing):
+        return _accepted(source_id, entry, at)
+    if isinstance(entry, Duplicate):
+        return Seen(at, source_id, "duplicate", entry.message_id)
+    return Seen(
+        at,
+        source_id,
+        "rejected",
+        entry.message_id,
+        reason=entry.reason.value,
+        detail=entry.message,
+    )
+
+
 class RecentEvents:
     """The last `per_source` events of at most `sources` sources (the least recently written
     source is forgotten first)."""
@@ -84,23 +101,19 @@ class RecentEvents:
         duplicates: tuple[Duplicate, ...] = (),
         rejections: tuple[Rejection, ...] = (),
     ) -> None:
-        """One request's events, in their order in the request."""
-        seen = [(out.index, _accepted(source_id, out, at)) for out in published]
-        seen += [(d.index, Seen(at, source_id, "duplicate", d.message_id)) for d in duplicates]
-        seen += [
-            (
-                r.index,
-                Seen(
-                    at,
-                    source_id,
-                    "rejected",
-                    r.message_id,
-                    reason=r.reason.value,
-                    detail=r.message,
-                ),
-            )
-            for r in rejections
+        """One request's events, in their order in the request (only the last `per_source`
+        of a large batch are looked at: the ring keeps no more)."""
+        indexed: list[tuple[int, Outgoing | Duplicate | Rejection]] = [
+            (out.index, out) for out in published
         ]
+        indexed += [(d.index, d) for d in duplicates]
+        indexed += [(r.index, r) for r in rejections]
+        if len(indexed) > self.per_source:
+            indexed = heapq.nlargest(self.per_source, indexed, key=itemgetter(0))
+            indexed.reverse()
+        else:
+            indexed.sort(key=itemgetter(0))
+        seen = [_seen(source_id, entry, at) for _, entry in indexed]
         if not seen:
             return
         key = (workspace_id, source_id)
@@ -111,7 +124,7 @@ class RecentEvents:
                 self._rings.popitem(last=False)
         else:
             self._rings.move_to_end(key)
-        ring.extend(entry for _, entry in sorted(seen, key=lambda pair: pair[0]))
+        ring.extend(seen)
 
     def latest(
         self, workspace_id: str, source_id: str | None = None, *, limit: int = 50
