@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     _world_options(demo)
     _send_options(demo)
     demo.add_argument(
-        "--keep-running", action="store_true", help="leave the services running afterwards"
+        "--keep-running",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="leave the services and the console running afterwards (`make demo` does)",
     )
     demo.add_argument(
         "--wait", type=float, default=900.0, help="seconds to wait for the services to catch up"

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from banso_bridge.adapters.engines import EngineRegistry
 from banso_bridge.adapters.sinks import TicketSink, build_sink
-from banso_bridge.api import themes, tickets, webhooks
+from banso_bridge.api import accounts, themes, tickets, webhooks
 from banso_bridge.api.deps import BridgeContext
 from banso_bridge.config import BridgeSettings
 from banso_bridge.consumers.handler import BridgeHandler
@@ -130,7 +130,7 @@ def create_app(
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (themes, tickets):
+    for module in (accounts, themes, tickets):
         app.include_router(module.router, responses=TOKEN_ERRORS)
     app.include_router(webhooks.router)
     return app

@@ -18,6 +18,9 @@ from banso_sim.sinks.slack import WebhookSink
 from banso_sim.sinks.smtp import SmtpSink, serve_smtp
 
 SERVICES = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004}
+CONSOLE_PORT = 8000
+DEMO_USER = "demo@banso.local"
+"""The console's user the demo creates (an admin of the demo's workspace), reset on every run."""
 JIRA_PROJECT = "PROD"
 PM_EMAIL = "pm@sora-analytics.example"
 NOTIFY_SMTP_PORT = 1025
@@ -88,6 +91,10 @@ def service_urls(env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def console_url(env: Mapping[str, str]) -> str:
+    return f"http://127.0.0.1:{env.get('CONSOLE_PORT', str(CONSOLE_PORT))}"
+
+
 class ServicesFailed(Exception):
     """`scripts/services.sh` could not start the services (its output says why)."""
 
@@ -121,3 +128,29 @@ class ServiceScript:
 
     def stop(self) -> None:
         self._run("stop")
+
+    def create_console_user(self, workspace_id: str) -> str:
+        """(Re)create the demo's console user, an admin of the workspace, with a new random
+        password (given on standard input, never on the command line); returns the password."""
+        password = secrets.token_urlsafe(12)
+        result = subprocess.run(
+            [
+                str(self.root / ".venv" / "bin" / "banso-console"),
+                "create-user",
+                DEMO_USER,
+                "--role",
+                "admin",
+                "--workspace",
+                workspace_id,
+                "--replace",
+            ],
+            input=password + "\n",
+            cwd=self.root,
+            env=dict(self.env),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise ServicesFailed((result.stdout + result.stderr).strip())
+        return password

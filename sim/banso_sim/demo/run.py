@@ -20,9 +20,11 @@ import orjson
 from banso_sim.console import ProgressLine
 from banso_sim.demo import collect, configure, reaction
 from banso_sim.demo.environment import (
+    DEMO_USER,
     ServiceScript,
     ServicesFailed,
     Sinks,
+    console_url,
     running_sinks,
     service_env,
     service_urls,
@@ -90,11 +92,11 @@ async def run_demo(args: argparse.Namespace, config: WorldConfig, options: SendO
             sys.stderr.write(f"banso-sim demo: the services did not start:\n{failure}\n")
             return 1
         try:
-            return await _journey(args, config, options, world, sinks, env, line, out_dir)
+            return await _journey(args, config, options, world, sinks, env, line, out_dir, script)
         finally:
             if args.keep_running:
                 line.say(
-                    "The services keep running (scripts/services.sh stop, or make stop). "
+                    "The services and the console keep running (make stop stops them). "
                     "The demo's Jira, Slack and SMTP stand-ins stop with the demo."
                 )
             else:
@@ -111,6 +113,7 @@ async def _journey(
     env: dict[str, str],
     line: ProgressLine,
     out_dir: Path,
+    script: ServiceScript,
 ) -> int:
     try:
         tenant = await asyncio.to_thread(provision, "Sora Analytics (demo)", env=env)
@@ -118,6 +121,14 @@ async def _journey(
         sys.stderr.write(f"banso-sim demo: {failure}\n")
         return 1
     line.say(f"Workspace {tenant.workspace_id} with a write key and an admin token")
+    try:
+        password: str | None = await asyncio.to_thread(
+            script.create_console_user, tenant.workspace_id
+        )
+        line.say(f"  ✓ console: {DEMO_USER}, an administrator of the workspace")
+    except ServicesFailed as failure:
+        password = None
+        line.say(f"  – console: could not create {DEMO_USER} ({failure!s:.200})")
     urls = service_urls(env)
     async with httpx.AsyncClient(timeout=30.0) as client:
         apis = {name: ServiceApi(name, url, tenant.token, client) for name, url in urls.items()}
@@ -217,6 +228,11 @@ async def _journey(
     html_path = await asyncio.to_thread(_write_html, out_dir, render_html(report))
     await asyncio.to_thread(_write_uplift, out_dir, nudges)
     sys.stdout.write("\n" + render(report, str(html_path)))
+    if args.keep_running and password is not None:
+        sys.stdout.write(
+            f"\nConsole: {console_url(env)}/w/{tenant.workspace_id}/accounts"
+            f" — sign in as {DEMO_USER} / {password}\n"
+        )
     sys.stdout.flush()
     return 0
 

@@ -157,6 +157,19 @@ async def count_accounts(session: AsyncSession, *, workspace_id: str) -> int:
     return int(rows.one())
 
 
+async def account_items(
+    session: AsyncSession, *, workspace_id: str, account_id: str, limit: int
+) -> Sequence[FeedbackItem]:
+    """One account's latest items, newest first."""
+    rows = await session.exec(
+        select(FeedbackItem)
+        .where(FeedbackItem.workspace_id == workspace_id, FeedbackItem.account_id == account_id)
+        .order_by(col(FeedbackItem.occurred_at).desc())
+        .limit(limit)
+    )
+    return rows.all()
+
+
 async def theme_reporters(
     session: AsyncSession, *, workspace_id: str, theme_id: int
 ) -> list[tuple[str | None, str]]:

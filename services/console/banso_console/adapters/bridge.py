@@ -1,8 +1,10 @@
-"""The bridge API: themes by priority, one theme in detail, rename, mute and merge."""
+"""The bridge API: themes by priority, one theme in detail, rename, mute and merge; an account's
+feedback with the theme and ticket of each item."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from banso_console.adapters.service_api import ServiceApi
 
@@ -56,3 +58,15 @@ class BridgeClient:
             workspace_id, f"/v1/themes/{theme_id}/merge", {"into": into}
         )
         return body
+
+    async def account_feedback(
+        self, workspace_id: str, account_id: str, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """The account's latest feedback items (redacted), each with its theme and ticket."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id,
+            f"/v1/accounts/{quote(account_id, safe='')}/feedback",
+            [("limit", str(limit))],
+        )
+        items: list[dict[str, Any]] = body["items"]
+        return items

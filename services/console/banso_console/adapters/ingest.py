@@ -61,6 +61,18 @@ class IngestAdmin:
         revoked: dict[str, Any] = await self._call("POST", path, actor)
         return revoked
 
+    async def recent_events(
+        self, workspace_id: str, *, source_id: str | None, limit: int, actor: str
+    ) -> list[dict[str, Any]]:
+        """The latest events of the workspace's sources (or one), newest first, as ingest
+        received them: accepted, duplicate, or rejected with the reason."""
+        path = _workspace(workspace_id) + f"/events?limit={limit}"
+        if source_id:
+            path += f"&source_id={quote(source_id, safe='')}"
+        body: dict[str, Any] = await self._call("GET", path, actor)
+        events: list[dict[str, Any]] = body["events"]
+        return events
+
     async def tokens(self, workspace_id: str, *, actor: str) -> list[dict[str, Any]]:
         """The workspace's API tokens (never the tokens themselves)."""
         found: list[dict[str, Any]] = await self._call(

@@ -53,3 +53,12 @@ class NotifyClient:
             {"step": step, "to": {"email": email}, "locale": locale},
         )
         return body
+
+    async def account_nudges(
+        self, workspace_id: str, account_id: str, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """The account's nudges, newest first: sent, held (and why) and suppressed (and why)."""
+        found: list[dict[str, Any]] = await self.api.get_json(
+            workspace_id, "/v1/nudges", [("account_id", account_id), ("limit", str(limit))]
+        )
+        return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,23 @@ class ScoringClient:
     async def portfolio(self, workspace_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
         page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/portfolio", params)
         return page
+
+    async def renewing(self, workspace_id: str, before: datetime) -> list[dict[str, Any]]:
+        """The portfolio's accounts, soonest renewal first, up to the first renewing on or after
+        `before` (past renewals included; accounts without a renewal date left out)."""
+        found: list[dict[str, Any]] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = await self.portfolio(
+                workspace_id, [("sort", "renewal"), ("limit", "500"), ("offset", str(offset))]
+            )
+            for account in page["accounts"]:
+                raw = account.get("renewal_at")
+                if raw is None or datetime.fromisoformat(raw) >= before:
+                    return found
+                found.append(account)
+            offset = page["next_offset"]
+        return found
 
     async def health(self, workspace_id: str, account_id: str) -> dict[str, Any]:
         body: dict[str, Any] = await self.api.get_json(

@@ -8,7 +8,7 @@ import asyncio
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from banso_console.api.deps import (
@@ -215,3 +215,39 @@ async def revoke_token(
     return RedirectResponse(
         f"/w/{quote(workspace_id, safe='')}/sources?done=token_revoked", status_code=303
     )
+
+
+EVENTS_SHOWN = 50
+
+
+@router.get("/w/{workspace_id}/events", summary="The live event debugger.")
+async def events_page(
+    request: Request,
+    signed_in: SignedInDep,
+    workspace_id: WorkspaceDep,
+    context: ContextDep,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """The latest events of the workspace's sources as ingest receives them, rejected ones with
+    the reason; htmx asks for the table again every few seconds."""
+    _require_admin(signed_in)
+    actor = signed_in.viewer.email
+    source_id = source or None
+    values: dict[str, Any] = {"workspace_id": workspace_id, "source": source_id or ""}
+    if request.headers.get("hx-request"):
+        values["events"] = await context.ingest.recent_events(
+            workspace_id, source_id=source_id, limit=EVENTS_SHOWN, actor=actor
+        )
+        return page(context, signed_in, "_events_table.html", values)
+    try:
+        sources, events = await asyncio.gather(
+            context.ingest.sources(workspace_id, actor=actor),
+            context.ingest.recent_events(
+                workspace_id, source_id=source_id, limit=EVENTS_SHOWN, actor=actor
+            ),
+        )
+    except NotFound:
+        values.update(known=False, sources=[], events=[])
+    else:
+        values.update(known=True, sources=sources, events=events)
+    return page(context, signed_in, "events.html", values)

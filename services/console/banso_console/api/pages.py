@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import datetime
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -26,7 +28,7 @@ from banso_console.domain import portfolio
 from banso_console.domain.drivers import driver_lines, history_points
 from banso_console.domain.forms import OVERRIDE_BANDS, OverrideInput, check_override
 from banso_console.domain.language import SUPPORTED
-from banso_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from banso_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["pages"])
 
@@ -44,12 +46,25 @@ async def home(signed_in: SignedInDep) -> Response:
 async def portfolio_page(
     request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
-    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal."""
+    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; the
+    renewals of the next 90 days by band."""
     parsed = portfolio.parse_filters(
         {key: request.query_params.getlist(key) for key in request.query_params}
     )
     filters = parsed.filters
-    body = await context.scoring.portfolio(workspace_id, filters.api_params())
+    # htmx asks for the table alone when the filters change (and the summary, out of band).
+    partial = bool(request.headers.get("hx-request"))
+    now = datetime.now(UTC)
+    if partial:
+        body, renewing = await context.scoring.portfolio(workspace_id, filters.api_params()), None
+    else:
+        # The renewals ahead are the workspace's, whatever the filters.
+        body, renewing = await asyncio.gather(
+            context.scoring.portfolio(workspace_id, filters.api_params()),
+            context.scoring.renewing(
+                workspace_id, now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS)
+            ),
+        )
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
         "filters": filters,
@@ -62,20 +77,32 @@ async def portfolio_page(
         "bands": portfolio.BANDS,
         "sorts": portfolio.SORTS,
         "trend_direction": portfolio.trend_direction,
+        "renewals": None if renewing is None else portfolio.renewals(renewing, now),
+        "renewal_days": portfolio.RENEWAL_HORIZON_DAYS,
     }
-    # htmx asks for the table alone when the filters change (and the summary, out of band).
-    partial = bool(request.headers.get("hx-request"))
     values["partial"] = partial
     template = "_portfolio_table.html" if partial else "portfolio.html"
     status = 400 if parsed.problems else 200
     return page(context, signed_in, template, values, status_code=status)
 
 
+async def _unless_down(call: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]] | None:
+    """A section another service fills: None (the page says so) when it does not answer."""
+    try:
+        return await call
+    except (ServiceUnavailable, NotFound):
+        return None
+
+
 async def _account_values(
     context: ConsoleContext, signed_in: SignedIn, workspace_id: str, account_id: str
 ) -> dict[str, Any]:
-    current = await context.scoring.health(workspace_id, account_id)
-    history = await context.scoring.history(workspace_id, account_id)
+    current, history, feedback, nudges = await asyncio.gather(
+        context.scoring.health(workspace_id, account_id),
+        context.scoring.history(workspace_id, account_id),
+        _unless_down(context.bridge.account_feedback(workspace_id, account_id)),
+        _unless_down(context.notify.account_nudges(workspace_id, account_id)),
+    )
     health = current["health"]
     traits = current["traits"]
     points = history_points(history)
@@ -109,6 +136,8 @@ async def _account_values(
         "seats": seats,
         "active_users": active,
         "trend_direction": portfolio.trend_direction,
+        "feedback": feedback,
+        "nudges": nudges,
         "override_bands": OVERRIDE_BANDS,
         "override_form": {"band": "", "reason": "", "days": "14", "replace": False},
         "override_problems": {},
@@ -124,7 +153,8 @@ async def account_page(
     context: ContextDep,
     saved: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    """Health, band, drivers, the health history chart, seats and active users."""
+    """Health, band, drivers, the health history chart, seats and active users, the account's
+    feedback with its themes and tickets (bridge) and its nudges (notify)."""
     values = await _account_values(context, signed_in, workspace_id, account_id)
     values["saved"] = saved if saved == "override" else None
     return page(context, signed_in, "account.html", values)

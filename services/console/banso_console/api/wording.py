@@ -96,6 +96,49 @@ SUPPRESS_REASON_LABELS = {
     "csm_duplicate": N_("CSM already alerted"),
 }
 
+NUDGE_STATE_LABELS = {
+    "held": N_("Held"),
+    "csm_queued": N_("Waiting for the CSM"),
+    "ready": N_("About to be sent"),
+    "sending": N_("Being sent"),
+    "sent": N_("Sent out"),
+    "suppressed": N_("Suppressed"),
+    "dead": N_("Failed"),
+}
+
+HOLD_REASON_LABELS = {
+    "wait_step": N_("Waiting for its step's time"),
+    "quiet_hours": N_("Outside the send window or in quiet hours"),
+    "csm_review": N_("Waiting for the CSM's review"),
+    "awaiting_address": N_("Waiting for the person's address"),
+}
+
+EVENT_OUTCOME_LABELS = {
+    "accepted": N_("Accepted"),
+    "duplicate": N_("Duplicate (already accepted)"),
+    "rejected": N_("Rejected"),
+}
+
+# Ingest's reason codes for an event it refused (its `detail` is English, shown to English readers).
+REJECTION_LABELS = {
+    "not_an_object": N_("Not a JSON object"),
+    "missing_type": N_("No type"),
+    "unknown_type": N_("Unknown type"),
+    "missing_identity": N_("Neither userId nor anonymousId"),
+    "missing_event": N_("A track without an event name"),
+    "missing_group_id": N_("A group call without groupId"),
+    "missing_user_id": N_("No userId"),
+    "missing_previous_id": N_("An alias without previousId"),
+    "invalid_field": N_("A field of the wrong type"),
+    "bad_timestamp": N_("A timestamp that cannot be read"),
+    "event_too_large": N_("The event is too large"),
+    "write_key_mismatch": N_("Another source's write key"),
+    "missing_text": N_("Feedback without text"),
+    "unknown_kind": N_("Unknown feedback kind"),
+    "bad_score": N_("A score outside 0–10"),
+    "missing_account": N_("No account for the feedback"),
+}
+
 # Languages by their own name (a reader recognises their language whatever the page's).
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "und": N_("Unknown language")}
 
@@ -141,6 +184,23 @@ class Wording:
 
     def suppress_reason(self, reason: str) -> str:
         return self._label(SUPPRESS_REASON_LABELS, reason)
+
+    def nudge_state(self, state: str) -> str:
+        return self._label(NUDGE_STATE_LABELS, state)
+
+    def nudge_reason(self, reason: str | None) -> str:
+        """Why a nudge was suppressed or is held ("" when it has no reason)."""
+        if not reason:
+            return ""
+        if reason in HOLD_REASON_LABELS:
+            return self.gettext(HOLD_REASON_LABELS[reason])
+        return self._label(SUPPRESS_REASON_LABELS, reason)
+
+    def event_outcome(self, outcome: str) -> str:
+        return self._label(EVENT_OUTCOME_LABELS, outcome)
+
+    def rejection(self, reason: str | None) -> str:
+        return "" if not reason else self._label(REJECTION_LABELS, reason)
 
     def percent(self, share: float | None) -> str:
         if share is None:

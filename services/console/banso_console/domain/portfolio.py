@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 BANDS = ("red", "yellow", "green", "unknown")
 # The sorts the page offers, in the order of its menu (scoring's /v1/portfolio sort names).
@@ -111,3 +112,54 @@ def trend_direction(trend: float | None) -> Trend | None:
 def arr_at_risk(arr_by_band: Mapping[str, float]) -> float:
     """ARR of the red and yellow accounts."""
     return float(arr_by_band.get("red", 0.0) + arr_by_band.get("yellow", 0.0))
+
+
+RENEWAL_HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class BandRenewals:
+    band: str
+    accounts: int
+    arr: float
+
+
+@dataclass(frozen=True, slots=True)
+class Renewals:
+    """Accounts renewing from now to the horizon, by band (red first), and the soonest ones."""
+
+    by_band: tuple[BandRenewals, ...]
+    soonest: tuple[Mapping[str, Any], ...]
+    accounts: int
+    arr: float
+
+
+def renewals(
+    accounts: Iterable[Mapping[str, Any]],
+    now: datetime,
+    days: int = RENEWAL_HORIZON_DAYS,
+    soonest: int = 5,
+) -> Renewals:
+    """Portfolio rows (scoring's /v1/portfolio) renewing in [now, now + days): counted and their
+    ARR summed per band; a renewal already past or without a date is not one of them."""
+    until = now + timedelta(days=days)
+    due = []
+    for account in accounts:
+        raw = account.get("renewal_at")
+        if not raw:
+            continue
+        at = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+        if now <= at < until:
+            due.append((at, account))
+    due.sort(key=lambda pair: (pair[0], pair[1].get("account_id") or ""))
+    by_band = []
+    for band in BANDS:
+        of_band = [account for _, account in due if account.get("band") == band]
+        arr = float(sum(account.get("arr") or 0.0 for account in of_band))
+        by_band.append(BandRenewals(band=band, accounts=len(of_band), arr=arr))
+    return Renewals(
+        by_band=tuple(by_band),
+        soonest=tuple(account for _, account in due[:soonest]),
+        accounts=len(due),
+        arr=float(sum(b.arr for b in by_band)),
+    )

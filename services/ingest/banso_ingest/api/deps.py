@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +12,7 @@ from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.domain.limits import IngestLimits
+from banso_ingest.domain.recent import RecentEvents
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.service.intake import Intake
 from banso_kit.clock import Clock
@@ -27,6 +28,8 @@ class IngestContext:
     gate: AdmissionGate
     metrics: IngestMetrics
     clock: Clock
+    # The latest events of each source, for the admin API's live debugger (this worker's).
+    recent: RecentEvents = field(default_factory=RecentEvents)
 
 
 def get_ingest(request: Request) -> IngestContext:

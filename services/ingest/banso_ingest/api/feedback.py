@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from banso_ingest.api.deps import IngestDep
-from banso_ingest.api.handling import admitted, answer, authenticate, read_json
+from banso_ingest.api.handling import admitted, answer, authenticate, read_json, remember
 from banso_ingest.api.shapes import FeedbackBatch, FeedbackItem
 from banso_ingest.api.tracking import ANSWERS
 from banso_ingest.domain.feedback import parse_feedback_body
@@ -58,4 +58,5 @@ async def feedback(request: Request, ingest: IngestDep) -> Response:
             ingest, read.header_key, body_key if isinstance(body_key, str) else None
         )
         result: IngestResult = await ingest.intake.feedback(items, rejections, source)
+        remember(ingest, source, ingest.clock.now(), result)
         return answer(ingest, "feedback", result, single=False)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 from fastapi import Request, Response
@@ -98,6 +99,18 @@ async def authenticate(
     if source is None:
         raise WriteKeyRefused("unknown or revoked write key")
     return source
+
+
+def remember(ingest: IngestContext, source: SourceRef, at: datetime, result: IngestResult) -> None:
+    """Keep the request's events for the live debugger (a bounded ring per source)."""
+    ingest.recent.record(
+        source.workspace_id,
+        source.source_id,
+        at,
+        published=result.published,
+        duplicates=result.duplicates,
+        rejections=result.rejections,
+    )
 
 
 def answer(ingest: IngestContext, endpoint: str, result: IngestResult, *, single: bool) -> Response:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from banso_contracts.envelope import IMPORTED
 from banso_ingest.api.deps import IngestContext, IngestDep
-from banso_ingest.api.handling import admitted, answer, authenticate, read_json
+from banso_ingest.api.handling import admitted, answer, authenticate, read_json, remember
 from banso_ingest.api.shapes import SINGLE, Accepted, Batch, body_of
 from banso_ingest.domain.messages import MessageType
 from banso_ingest.domain.requests import parse_batch, parse_single
@@ -57,6 +57,7 @@ async def _ingest(
             )
         source = await authenticate(ingest, read.header_key, parsed.write_key)
         result = await ingest.intake.track(parsed, source, origin=origin)
+        remember(ingest, source, received_at, result)
         return answer(ingest, endpoint, result, single=kind is not None)
 
 

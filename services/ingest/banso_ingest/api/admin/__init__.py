@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from banso_ingest.api.admin import audit, sources, tokens, workspaces
+from banso_ingest.api.admin import audit, events, sources, tokens, workspaces
 
 
 def admin_router() -> APIRouter:
     router = APIRouter()
-    for part in (workspaces, sources, tokens, audit):
+    for part in (workspaces, sources, tokens, audit, events):
         router.include_router(part.router)
     return router
