@@ -149,6 +149,18 @@ def arrival(clock: Clock, stream_arrival: datetime | None) -> datetime:
     return clock.now()
 
 
+def scheduling_lag_counts(clock: Clock) -> bool:
+    """Whether how late scheduled work runs past its due moment says anything on ``clock``.
+
+    On the wall clock it does: a timer reached a day after it came due means the service was down
+    or stalled. On a `StreamClock` it does not: the clock jumps a consumer batch at a time, as fast
+    as a replay sends events, so the scheduler's pass reaches a timer after an arbitrary stretch of
+    event time that no customer lived through. Staleness of a *triggering event* is still judged
+    there, against its partition's stream time when it arrived.
+    """
+    return not isinstance(clock, StreamClock)
+
+
 def has_event_time(clock: Clock) -> bool:
     """False only for a `StreamClock` that has seen no event yet (its now() is a fallback)."""
     return not isinstance(clock, StreamClock) or clock.watermarks.watermark() is not None

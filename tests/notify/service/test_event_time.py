@@ -268,6 +268,62 @@ async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock
     assert nudges.of("banso.nudge.suppressed.v1") == []
 
 
+async def test_on_the_stream_clock_a_held_nudge_the_replay_ran_past_is_still_sent(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    """A replay moves the stream clock a batch at a time, days per second: the scheduler's pass
+    reaching a held nudge three event-time days after it came due is how fast the replay ran,
+    not a customer waiting. It is sent, at the moment the clock reached (on the wall clock the
+    same lag means notify was down: the test below suppresses it as stale)."""
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    stream = settings.model_copy(update={"clock": "stream"})
+    at = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)  # 20:30 in Tokyo: held until 09:00 there
+    opens = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
+    lateness = timedelta(seconds=stream.event_lateness_s)
+    async with (
+        served(create_app(stream), "http://notify.test") as (client, state),
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        notify = Running(client, stream, ShiftedClock(), state)
+        await put_yaml(notify, TIP, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", at),
+            _identified("hanako", "acme", at, timezone="Asia/Tokyo"),
+            _used("hanako", "acme", at),
+        )
+        admin = notify.token()
+
+        async def held() -> bool:
+            listed = await client.get("/v1/nudges?state=held", headers=admin)
+            return len(listed.json()) == 1
+
+        await eventually(held)
+        marks = state["runtime"].watermarks
+        later = opens + timedelta(days=3, hours=2)  # 11:00 in Tokyo, three days on
+        await publish(kafka_bootstrap, prefix, _used("otto", "globex", later, "Page Viewed"))
+        await eventually(lambda: marks.watermark() == later - lateness)
+        await notify.tick()
+        tips = "/v1/nudges?playbook_id=export-tip"
+
+        async def sent() -> bool:
+            listed = (await client.get(tips, headers=admin)).json()
+            return [n["state"] for n in listed] == ["sent"]
+
+        await eventually(sent)
+        (tip,) = (await client.get(tips, headers=admin)).json()
+        await sink.wait_for(1)
+
+    assert tip["reason"] is None
+    assert datetime.fromisoformat(tip["sent_at"]) == later - lateness
+    assert "hanako@customer.test" in [r.rcpt_tos[0] for r in sink.received]
+    assert [
+        n for n in nudges.of("banso.nudge.suppressed.v1") if n["playbook_id"] == "export-tip"
+    ] == []
+
+
 async def test_a_nudge_held_past_its_time_for_longer_than_max_trigger_age_is_never_sent(
     settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
 ) -> None:

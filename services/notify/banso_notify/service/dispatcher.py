@@ -37,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.clock import Clock
 from banso_kit.db import Database
+from banso_kit.event_time import scheduling_lag_counts
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
@@ -179,6 +180,7 @@ class Dispatcher:
                     continue
                 if (
                     nudge.due_at is not None
+                    and scheduling_lag_counts(self._clock)
                     and now - nudge.due_at > stored.playbook.max_trigger_age
                 ):
                     # due that long ago and never sent (the service was down): too late to act

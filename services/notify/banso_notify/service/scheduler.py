@@ -4,7 +4,9 @@ The clock is the service's (``BANSO_CLOCK``): the wall clock, or under ``stream`
 of the events consumed, so a replay releases what it holds as its event time passes. A stream
 clock that has seen no event yet does not run anything (its time would be the wall clock's).
 A held nudge released longer than its playbook's ``max_trigger_age`` after its due time (the
-service was down, the stream stalled) is suppressed as ``stale``.
+service was down, the stream stalled) is suppressed as ``stale`` — on the wall clock only: on a
+stream clock that lag is how fast the replay ran, not time a customer lived through
+(`scheduling_lag_counts`).
 
 Each tick works in its own transactions; a crash between ticks loses nothing (the rows stay due)
 and a repeat is harmless (state checks and idempotency keys).
@@ -21,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.clock import Clock
 from banso_kit.db import Database
-from banso_kit.event_time import has_event_time
+from banso_kit.event_time import has_event_time, scheduling_lag_counts
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.domain.caps import longest_window, merge_caps
@@ -130,6 +132,10 @@ class Scheduler:
                     playbooks=playbooks,
                     policy=await self._catalog.policy(session, workspace_id),
                     now=now,
+                    # on a stream clock a timer is as fresh as when it came due
+                    arrivals=None
+                    if scheduling_lag_counts(self._clock)
+                    else {signal.event_id: signal.occurred_at for signal in signals},
                 )
                 self._count_stale(result.stale)
         return len(timers)
@@ -193,7 +199,9 @@ class Scheduler:
             due_at=nudge.due_at or now,
             goal_reached=await self._goal_reached(session, nudge),
             planned_at=nudge.created_at,
-            trigger_age=now - nudge.due_at if nudge.due_at is not None else None,
+            trigger_age=now - nudge.due_at
+            if nudge.due_at is not None and scheduling_lag_counts(self._clock)
+            else None,
         )
         decision = decide(request, policy, now)
         if decision.reason == SuppressReason.STALE:
