@@ -16,8 +16,8 @@ in at least 4 of the 5 seeds and the mean point estimate is within 5 points of t
 effect. The re-engagement playbook (goal: any event) is recorded beside it.
 
 Only ingest and notify run (on ports 18101 and 18104, a private data directory and topic
-prefix), with the Jira, Slack and SMTP stand-ins of the demo in this process; BANSO_CLOCK=stream
-is passed through to them when set. The machine is shared: the load average at the start and
+prefix), with the Jira, Slack and SMTP stand-ins of the demo in this process, in the demo's
+environment: BANSO_CLOCK=stream, so 60 simulated days behave as 60 days. The machine is shared: the load average at the start and
 the end is recorded. Writes bench/results/uplift.json.
 """
 
@@ -191,6 +191,7 @@ async def main() -> int:
     load_before = os.getloadavg()
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     runs: list[dict[str, Any]] = []
+    clock = "system"
     with tempfile.TemporaryDirectory(prefix="banso-uplift-") as data:
         logs = Path(data) / "logs"
         logs.mkdir()
@@ -207,6 +208,7 @@ async def main() -> int:
                     "BANSO_INGEST_URL": f"http://127.0.0.1:{PORTS['ingest']}",
                 }
             )
+            clock = env.get("BANSO_CLOCK", "system")
             urls = {name: f"http://127.0.0.1:{port}" for name, port in PORTS.items()}
             processes = {name: _start(name, env, logs) for name in PORTS}
             try:
@@ -238,7 +240,7 @@ async def main() -> int:
         "world": {"accounts": ACCOUNTS, "users": USERS, "days": DAYS, "now": now.isoformat()},
         "holdout_percent": HOLDOUT,
         "lift": reaction.LIFT,
-        "clock": os.environ.get("BANSO_CLOCK", "system"),
+        "clock": clock,
         "unit": "account",
         "target": "planted inside the 95 % CI in >= 4 of 5 seeds; mean estimate within 5 pts",
         "verdict": verdicts,
