@@ -239,22 +239,23 @@ class TicketWorker:
             _synced(row, evidence, now)
             row.needs_update = False
             session.add(row)
-            await self.outbox.add(
-                session,
-                TicketUpdated(
-                    workspace_id=row.workspace_id,
-                    ticket_id=row.ticket_id,
-                    theme_id=str(row.theme_id),
-                    sink=self.sink.name,
-                    external_key=external.key,
-                    url=row.url,
-                    title=row.title,
-                    status=row.status,
-                    accounts_affected=evidence.stats.accounts,
-                    arr_affected=evidence.stats.arr,
-                    occurred_at=datetime.fromtimestamp(now, tz=UTC),
-                ),
-            )
+            await self.outbox.add(session, self._updated(row, external.key, evidence, now))
+
+    def _updated(self, row: Ticket, key: str, evidence: Evidence, now: float) -> TicketUpdated:
+        """The event saying what the sink's ticket now shows."""
+        return TicketUpdated(
+            workspace_id=row.workspace_id,
+            ticket_id=row.ticket_id,
+            theme_id=str(row.theme_id),
+            sink=self.sink.name,
+            external_key=key,
+            url=row.url,
+            title=row.title,
+            status=row.status,
+            accounts_affected=evidence.stats.accounts,
+            arr_affected=evidence.stats.arr,
+            occurred_at=datetime.fromtimestamp(now, tz=UTC),
+        )
 
     async def _close_as_duplicate(self, ticket: Ticket, theme: Theme, evidence: Evidence) -> None:
         """Tell the sink this ticket duplicates the one of the theme it was merged into."""
@@ -295,22 +296,7 @@ class TicketWorker:
             row.status = f"duplicate of {original.external_key}"[:64]
             row.needs_update = False
             session.add(row)
-            await self.outbox.add(
-                session,
-                TicketUpdated(
-                    workspace_id=row.workspace_id,
-                    ticket_id=row.ticket_id,
-                    theme_id=str(row.theme_id),
-                    sink=self.sink.name,
-                    external_key=external.key,
-                    url=row.url,
-                    title=row.title,
-                    status=row.status,
-                    accounts_affected=evidence.stats.accounts,
-                    arr_affected=evidence.stats.arr,
-                    occurred_at=datetime.fromtimestamp(now, tz=UTC),
-                ),
-            )
+            await self.outbox.add(session, self._updated(row, external.key, evidence, now))
 
     async def _postpone(self, ticket: Ticket) -> None:
         async with self.db.session() as session:
