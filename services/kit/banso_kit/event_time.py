@@ -123,7 +123,10 @@ class Watermarks:
 
 
 class StreamClock:
-    """A `Clock` whose now() is the service's watermark (the wall clock before the first event)."""
+    """A `Clock` whose now() is the service's watermark (the wall clock before the first event),
+    never ahead of the wall clock: events stamped in the future (a sender's wrong clock) cannot
+    carry the service's time past what has really happened, where everything that arrives
+    afterwards would look days old."""
 
     def __init__(self, watermarks: Watermarks, before_first_event: Clock | None = None) -> None:
         self.watermarks = watermarks
@@ -131,7 +134,8 @@ class StreamClock:
 
     def now(self) -> datetime:
         moment = self.watermarks.watermark()
-        return self.fallback.now() if moment is None else moment
+        wall = self.fallback.now()
+        return wall if moment is None else min(moment, wall)
 
 
 def wall_clock(clock: Clock) -> Clock:
