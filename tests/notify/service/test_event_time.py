@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from banso_contracts.codec import encode
 from banso_contracts.envelope import IMPORTED
-from banso_contracts.events import AccountTraitsUpdated, Event, UsageRecorded, UserIdentified
+from banso_contracts.events import AccountTraitsUpdated, Event, UserIdentified
 from banso_kit.kafka.producer import OutgoingMessage, Producer
 from banso_notify.config import NotifySettings
 from banso_notify.main import create_app
@@ -30,6 +30,7 @@ from .support import (
     publish,
     put_yaml,
     running_notify,
+    used,
     watch_nudges,
 )
 
@@ -69,22 +70,6 @@ def _account(account: str, at: datetime) -> AccountTraitsUpdated:
         source_id="src",
         account_id=account,
         traits={"name": account.title(), "plan": "pro", "arr": 12_000},
-        message_id=uuid.uuid4().hex,
-        timestamp=at,
-        received_at=at,
-    )
-
-
-def _used(user: str, account: str, at: datetime, event: str = "Report Exported") -> UsageRecorded:
-    return UsageRecorded(
-        workspace_id=WS,
-        source_id="src",
-        account_id=account,
-        user_id=user,
-        kind="track",
-        event=event,
-        properties={},
-        context={},
         message_id=uuid.uuid4().hex,
         timestamp=at,
         received_at=at,
@@ -137,7 +122,7 @@ async def test_a_sixty_day_backfill_through_import_nudges_nobody(
         _identified(user, "smallco", signed_up, created_at=signed_up.isoformat()) for user in users
     ]
     history += [
-        _used(user, "smallco", signed_up + timedelta(days=day, hours=2))
+        used(user, "smallco", at=signed_up + timedelta(days=day, hours=2))
         for day in range(40)
         for user in users
     ]
@@ -193,8 +178,8 @@ async def test_a_live_trigger_older_than_max_trigger_age_is_suppressed_as_stale(
             _identified("late", "acme", now),
             _identified("prompt", "acme", now),
             # a mobile app that was offline for three days sends its queued export now
-            _used("late", "acme", now - timedelta(days=3)),
-            _used("prompt", "acme", now - timedelta(minutes=2)),
+            used("late", "acme", at=now - timedelta(days=3)),
+            used("prompt", "acme", at=now - timedelta(minutes=2)),
         )
         await sink.wait_for(1)
         admin = notify.token()
@@ -234,7 +219,7 @@ async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock
             prefix,
             _account("acme", at),
             _identified("nina", "acme", at, timezone="America/New_York"),
-            _used("nina", "acme", at),
+            used("nina", "acme", at=at),
         )
         admin = notify.token()
 
@@ -248,7 +233,7 @@ async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock
 
         async def stream_reaches(moment: datetime) -> None:
             # other people's events move the stream on; they trigger nothing here
-            await publish(kafka_bootstrap, prefix, _used("otto", "globex", moment, "Page Viewed"))
+            await publish(kafka_bootstrap, prefix, used("otto", "globex", "Page Viewed", at=moment))
             await eventually(lambda: marks.watermark() == moment - lateness)
 
         await stream_reaches(opens - timedelta(minutes=5))  # the stream clock reads 08:50 EDT
@@ -292,7 +277,7 @@ async def test_on_the_stream_clock_a_held_nudge_the_replay_ran_past_is_still_sen
             prefix,
             _account("acme", at),
             _identified("hanako", "acme", at, timezone="Asia/Tokyo"),
-            _used("hanako", "acme", at),
+            used("hanako", "acme", at=at),
         )
         admin = notify.token()
 
@@ -303,7 +288,7 @@ async def test_on_the_stream_clock_a_held_nudge_the_replay_ran_past_is_still_sen
         await eventually(held)
         marks = state["runtime"].watermarks
         later = opens + timedelta(days=3, hours=2)  # 11:00 in Tokyo, three days on
-        await publish(kafka_bootstrap, prefix, _used("otto", "globex", later, "Page Viewed"))
+        await publish(kafka_bootstrap, prefix, used("otto", "globex", "Page Viewed", at=later))
         await eventually(lambda: marks.watermark() == later - lateness)
         await notify.tick()
         tips = "/v1/nudges?playbook_id=export-tip"
@@ -342,7 +327,7 @@ async def test_a_nudge_held_past_its_time_for_longer_than_max_trigger_age_is_nev
             prefix,
             _account("acme", now),
             _identified("hanako", "acme", now, timezone="Asia/Tokyo"),
-            _used("hanako", "acme", now),
+            used("hanako", "acme", at=now),
         )
         admin = notify.token()
 
@@ -382,7 +367,7 @@ async def test_a_ready_nudge_the_dispatcher_reaches_days_late_is_never_sent(
             prefix,
             _account("acme", now),
             _identified("ann", "acme", now),
-            _used("ann", "acme", now),
+            used("ann", "acme", at=now),
         )
         admin = notify.token()
 
@@ -424,7 +409,7 @@ async def test_an_event_stamped_days_ahead_schedules_nothing_in_the_future(
             _account("acme", now),
             _identified("ann", "acme", now),
             # a phone whose clock runs two days fast
-            _used("ann", "acme", now + timedelta(days=2)),
+            used("ann", "acme", at=now + timedelta(days=2)),
         )
         await sink.wait_for(1)  # decided as of now: sent now, not held until the stamped day
         async with notify.state["runtime"].db.session() as session:
