@@ -127,11 +127,14 @@ class Planner:
         known_users: dict[str, UserRow] | None = None,
         arrivals: Mapping[str, datetime] | None = None,
         latest: datetime | None = None,
+        lag_counts: bool = True,
     ) -> PlanResult:
         """Decide every recipient of every playbook the signals trigger.
 
         ``now`` is the service's clock. ``arrivals`` says when each signal's event arrived (by
         event id; default ``now``); ``latest`` is the wall clock (default ``now``).
+        ``lag_counts=False``: how long after its time a signal is planned says nothing (the
+        scheduler's timers on a stream clock, `scheduling_lag_counts`): its age is zero.
         ``known_accounts``/``known_users`` are rows the caller already loaded in this session
         (the consumer has them): they are not read again.
         """
@@ -141,7 +144,8 @@ class Planner:
         times: dict[str, tuple[datetime, timedelta]] = {}
         for signal in signals:
             at = min(signal.occurred_at, bound)
-            times[signal.event_id] = (at, arrived.get(signal.event_id, now) - signal.occurred_at)
+            age = arrived.get(signal.event_id, now) - signal.occurred_at
+            times[signal.event_id] = (at, age if lag_counts else timedelta(0))
         matches = [
             (stored, signal)
             for signal in signals

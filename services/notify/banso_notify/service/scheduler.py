@@ -132,10 +132,7 @@ class Scheduler:
                     playbooks=playbooks,
                     policy=await self._catalog.policy(session, workspace_id),
                     now=now,
-                    # on a stream clock a timer is as fresh as when it came due
-                    arrivals=None
-                    if scheduling_lag_counts(self._clock)
-                    else {signal.event_id: signal.occurred_at for signal in signals},
+                    lag_counts=scheduling_lag_counts(self._clock),
                 )
                 self._count_stale(result.stale)
         return len(timers)
