@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -79,9 +79,13 @@ def console_errors(browser: webdriver.Chrome) -> list[str]:
 
 
 def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
-    # A page being replaced by the next one: look again.
+    # A page being replaced by the next one: look again. Mid-navigation chromedriver can also
+    # answer with a generic error ("Node with given id does not belong to the document").
     return WebDriverWait(
-        browser, 20, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+        browser,
+        20,
+        # Stale and missing elements, and that generic error, are all WebDriverExceptions.
+        ignored_exceptions=(WebDriverException,),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,18 @@ def test_migrations_match_the_models(service: str, database_url: str) -> None:
             await engine.dispose()
 
     assert asyncio.run(diff()) == []
+
+
+def test_a_migrated_sqlite_file_is_already_in_wal_mode(tmp_path: Path) -> None:
+    """Service processes (several uvicorn workers, the consumer) open the file at once; if the
+    first of them had to switch it to WAL, two switching together would deadlock in SQLite."""
+    path = tmp_path / "ingest.db"
+    upgrade(
+        f"sqlite:///{path}",
+        Path(importlib.import_module("banso_ingest").__file__ or "").parent / "migrations",
+    )
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        connection.close()

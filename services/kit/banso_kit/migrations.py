@@ -25,9 +25,20 @@ def alembic_config(database_url: str, script_location: Path) -> Config:
 def upgrade(database_url: str, script_location: Path, revision: str = "head") -> None:
     """Upgrade the database in place. Synchronous: call it via `asyncio.to_thread` from async code."""
     if is_sqlite(database_url):
-        # Creates the file's directory, like the service does.
-        asyncio.run(create_engine(database_url).dispose())
+        # Creates the file's directory and switches the file to WAL once, before any service
+        # process opens it: WAL is kept in the file, and two processes switching it at the same
+        # moment deadlock in SQLite ("database is locked" without waiting).
+        asyncio.run(_prepare_sqlite(database_url))
     command.upgrade(alembic_config(database_url, script_location), revision)
+
+
+async def _prepare_sqlite(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect():
+            pass  # connecting runs the engine's pragmas (journal_mode=WAL)
+    finally:
+        await engine.dispose()
 
 
 def revision(database_url: str, script_location: Path, message: str) -> None:

@@ -207,15 +207,22 @@ class SqliteFileBackend:
         if self._conn is None or self._turns is None:
             # Same settings as the kit's engine (WAL, NORMAL, busy_timeout): other writers of this
             # database (the kit's tables, the sources) still use it through the engine.
+            turns = os.open(f"{self._path}.writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
             conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            # Switching a file to WAL takes SQLite's exclusive lock; two workers switching it at
+            # once deadlock and one fails without waiting. Take turns for it like for writes.
+            fcntl.flock(turns, fcntl.LOCK_EX)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                fcntl.flock(turns, fcntl.LOCK_UN)
             conn.execute("PRAGMA synchronous=NORMAL")
             # The ledger writes hundreds of rows a second: checkpointing the WAL inside a commit
             # (SQLite's default, every 1000 pages) would stall every request of that
             # transaction. `checkpoint()` does it beside the writer instead.
             conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._turns = os.open(f"{self._path}.writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._turns = turns
             self._conn = conn
         return self._conn, self._turns
 
