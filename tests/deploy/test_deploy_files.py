@@ -33,7 +33,7 @@ COMPOSE_DIR = ROOT / "deploy" / "compose"
 K8S_DIR = ROOT / "deploy" / "k8s"
 GRAFANA_DIR = ROOT / "deploy" / "grafana"
 PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
-SERVICES = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004}
+SERVICES = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004, "console": 8000}
 CONSUMERS = ("scoring", "bridge", "notify")
 SINGLE_CONSUMER = ("bridge",)
 # The oldest Kubernetes OPERATIONS.md promises, and the newest schemas installed.
