@@ -174,7 +174,7 @@ def feedback_items(now: dt.datetime) -> list[dict[str, Any]]:
     used: set[str] = set()
     items = []
     for theme in range(THEMES):
-        words = []
+        words: list[str] = []
         while len(words) < 3:
             word = _word(rng)
             if word not in used:
@@ -199,7 +199,7 @@ def feedback_items(now: dt.datetime) -> list[dict[str, Any]]:
 class Discard:
     """An SMTP handler that accepts every message and keeps none."""
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         return "250 OK"
 
 
@@ -353,6 +353,21 @@ def create_user(env: dict[str, str], workspace: str) -> None:
         raise RuntimeError(done.stderr)
 
 
+def start_console(data: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`banso-console serve` on the services, once it answers /readyz."""
+    log = data / "console.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "banso-console"), "serve"], env=env, stdout=out, stderr=out
+        )
+    try:
+        _wait_ready("console", process, log)
+    except BaseException:
+        _stop(process)
+        raise
+    return process
+
+
 async def sign_in(client: httpx.AsyncClient) -> None:
     form = await client.get("/login")
     found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -467,10 +482,10 @@ def build_pages(
 
     async def playbook_calls(n: int) -> None:
         chosen = playbook_ids[n % len(playbook_ids)]
-        playbook, _ = await asyncio.gather(
-            notify.playbook(workspace, chosen), notify.report(workspace, chosen)
-        )
-        step = playbook_domain.choose_step(None, playbook_domain.steps_of(playbook["definition"]))
+        report = asyncio.ensure_future(notify.report(workspace, chosen))
+        found: dict[str, Any] = await notify.playbook(workspace, chosen)
+        await report
+        step = playbook_domain.choose_step(None, playbook_domain.steps_of(found["definition"]))
         if step.index is not None:
             await notify.preview(
                 workspace, chosen, step=step.index, locales=playbook_domain.PREVIEW_LOCALES
@@ -557,14 +572,9 @@ async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
         playbook_ids = [p["id"] for p in await clients["notify"].playbooks(workspace)]
         if not playbook_ids:
             raise RuntimeError("notify lists no playbook")
-        create_user(env, workspace)
-        log = data / "console.log"
-        with log.open("wb") as out:
-            console_process = subprocess.Popen(
-                [str(BIN / "banso-console"), "serve"], env=env, stdout=out, stderr=out
-            )
+        await asyncio.to_thread(create_user, env, workspace)
+        console_process = await asyncio.to_thread(start_console, data, env)
         try:
-            _wait_ready("console", console_process, log)
             async with httpx.AsyncClient(
                 base_url=f"http://127.0.0.1:{PORTS['console']}", timeout=timeout
             ) as console:
@@ -574,7 +584,7 @@ async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
             console_rss = tree_peak_rss_mb(console_process.pid)
             console_cpu = tree_cpu_seconds(console_process.pid)
         finally:
-            _stop(console_process)
+            await asyncio.to_thread(_stop, console_process)
     return {
         "benchmark": "console",
         "when": dt.datetime.now(dt.UTC).isoformat(),
