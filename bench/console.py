@@ -59,6 +59,7 @@ from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
 from banso_console.api.operators import EVENTS_SHOWN
 from banso_console.domain import playbooks as playbook_domain
 from banso_console.domain import portfolio, themes
+from banso_kit.errors import ServiceUnavailable
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -309,16 +310,22 @@ async def settle(api: dict[str, ServiceApi], workspace: str, items: int) -> dict
     scored = themed = 0
     theme_count = 0
     while time.monotonic() < deadline:
-        page = await api["scoring"].get_json(workspace, "/v1/portfolio", [("limit", "1")])
-        unknown = await api["scoring"].get_json(
-            workspace, "/v1/portfolio", [("limit", "1"), ("band", "unknown")]
-        )
-        scored = int(page["total"]) - int(unknown["total"])
-        themed, theme_count = await _placed(api["bridge"], workspace)
+        try:
+            page = await api["scoring"].get_json(workspace, "/v1/portfolio", [("limit", "1")])
+            unknown = await api["scoring"].get_json(
+                workspace, "/v1/portfolio", [("limit", "1"), ("band", "unknown")]
+            )
+            scored = int(page["total"]) - int(unknown["total"])
+            themed, theme_count = await _placed(api["bridge"], workspace)
+        except ServiceUnavailable as exc:
+            # A service busy with its backlog (the bridge consolidating) may not answer in time.
+            print(f"  settling: {exc}", flush=True)
+            await asyncio.sleep(5)
+            continue
         if scored >= ACCOUNTS and themed >= items:
             break
         print(f"  settling: {scored} accounts scored, {themed}/{items} items placed", flush=True)
-        await asyncio.sleep(5)
+        await asyncio.sleep(10)
     else:
         raise RuntimeError(f"not settled: {scored} accounts scored, {themed}/{items} items")
     return {
