@@ -9,9 +9,10 @@ themes loaded, beside the time of the API calls the page makes, measured in the 
 2. Data goes in through ingest, the way a customer's history does: a workspace and a source from
    ingest's admin API, then `POST /v1/import` batches (each account's `group` call with name,
    plan, ARR, CSM, renewal date and seats, then a few days of `track` events from a share of its
-   seats, so bands differ), and `POST /v1/feedback` items whose words give BENCH_THEMES distinct
-   themes (three accounts each). The bench waits until scoring lists every account with a band
-   and the bridge has placed every item.
+   seats, so bands differ), and `POST /v1/feedback` items for BENCH_THEMES planned themes (three
+   accounts each, made-up words of their own). The bench waits until scoring lists every account
+   with a band and the bridge has placed every item; the themes the bridge formed are recorded
+   (fewer than planned: its latent space has at most 256 dimensions, one per 16 items).
 3. The console starts on the same services, a console administrator is created with
    `banso-console create-user`, and the bench signs in through the form (CSRF token, cookie).
 4. For each page, BENCH_ROUNDS rounds: the page (GET, signed in) and, right after it, the API
