@@ -4,22 +4,37 @@
 # Build from the repository root (the uv workspace is the build context):
 #   docker build --build-arg SERVICE=scoring --build-arg PORT=8002 -t banso/scoring:dev .
 # SERVICE: ingest (8001; the image also carries the `banso` command-line tool, which the
-# topic-creation job and operators use), scoring (8002), bridge (8003), notify (8004).
-# deploy/compose/docker-compose.yml builds all four this way.
+# topic-creation job and operators use), scoring (8002), bridge (8003), notify (8004), console
+# (8000; its front-end assets from npm and its message catalogues are built into the image, so
+# it serves everything itself and needs nothing from a CDN).
+# deploy/compose/docker-compose.yml builds all five this way.
 
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${UV_IMAGE} AS uv
+
+# ---- assets: the console's htmx and Chart.js from package-lock.json (empty for the others) ----
+FROM ${NODE_IMAGE} AS assets
+ARG SERVICE
+WORKDIR /assets
+COPY services/console/package.json services/console/package-lock.json ./
+RUN mkdir -p node_modules \
+    && if [ "${SERVICE}" = console ]; then \
+         npm ci --omit=dev --no-audit --no-fund --loglevel=error; \
+       else \
+         rm package.json package-lock.json; \
+       fi
 
 # ---- builder: resolve from uv.lock only, install Bansō's packages as wheels ----
 FROM ${PYTHON_IMAGE} AS builder
 ARG SERVICE
 ARG PORT
 RUN case "${SERVICE}:${PORT}" in \
-      ingest:8001|scoring:8002|bridge:8003|notify:8004) ;; \
-      *) echo "build with --build-arg SERVICE=ingest|scoring|bridge|notify and its PORT" \
-           "(8001|8002|8003|8004), not '${SERVICE}:${PORT}'" >&2; exit 1 ;; \
+      ingest:8001|scoring:8002|bridge:8003|notify:8004|console:8000) ;; \
+      *) echo "build with --build-arg SERVICE=ingest|scoring|bridge|notify|console and its" \
+           "PORT (8001|8002|8003|8004|8000), not '${SERVICE}:${PORT}'" >&2; exit 1 ;; \
     esac
 COPY --from=uv /uv /usr/local/bin/uv
 # Bytecode is compiled here because the runtime filesystem is read-only; the interpreter is the
@@ -56,6 +71,11 @@ COPY cli/banso_cli cli/banso_cli
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --package banso-${SERVICE} \
       $([ "${SERVICE}" = ingest ] && echo --package banso-cli)
+# The console's message catalogues (the .po files in git), compiled into the installed package.
+RUN if [ "${SERVICE}" = console ]; then \
+      /app/.venv/bin/pybabel compile --statistics -d "$(/app/.venv/bin/python -c \
+        'import banso_console.config as c; print(c.PACKAGE / "translations")')"; \
+    fi
 
 # ---- runtime: the interpreter, the virtual environment, an unprivileged user ----
 FROM ${PYTHON_IMAGE} AS runtime
@@ -68,6 +88,7 @@ RUN groupadd --system --gid 10001 banso \
     && chown banso:banso /data
 # Owned by root and read-only for the service user: the code cannot be changed at run time.
 COPY --from=builder /app/.venv /app/.venv
+COPY --from=assets /assets /app/assets
 # BANSO_HOST and BANSO_PORT stand in for <SERVICE>_HOST and <SERVICE>_PORT when those are not
 # set (banso_kit.serve): reachable from outside the container, on the documented port.
 ENV PATH=/app/.venv/bin:$PATH \
@@ -77,7 +98,8 @@ ENV PATH=/app/.venv/bin:$PATH \
     BANSO_DATA_DIR=/data \
     BANSO_SERVICE=${SERVICE} \
     BANSO_HOST=0.0.0.0 \
-    BANSO_PORT=${PORT}
+    BANSO_PORT=${PORT} \
+    CONSOLE_ASSETS_DIR=/app/assets/node_modules
 WORKDIR /app
 USER 10001:10001
 EXPOSE ${PORT}

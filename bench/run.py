@@ -12,7 +12,10 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ["ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "notify.py", "uplift.py"]
+ORDER = [
+    "ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "notify.py", "uplift.py",
+    "console.py",
+]  # fmt: skip
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ import yaml
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 from prometheus_client import CollectorRegistry
 
+from banso_console.main import ASSETS as CONSOLE_ASSETS
 from banso_contracts.topics import ALL_TOPICS
 from banso_kit.metrics import ConsumerMetrics, HttpMetrics
 
@@ -33,7 +34,7 @@ COMPOSE_DIR = ROOT / "deploy" / "compose"
 K8S_DIR = ROOT / "deploy" / "k8s"
 GRAFANA_DIR = ROOT / "deploy" / "grafana"
 PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
-SERVICES = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004}
+SERVICES = {"ingest": 8001, "scoring": 8002, "bridge": 8003, "notify": 8004, "console": 8000}
 CONSUMERS = ("scoring", "bridge", "notify")
 SINGLE_CONSUMER = ("bridge",)
 # The oldest Kubernetes OPERATIONS.md promises, and the newest schemas installed.
@@ -342,6 +343,20 @@ def test_dockerfile_installs_from_the_lock_and_runs_unprivileged(service: str, p
 def test_dockerfile_refuses_a_service_it_does_not_know() -> None:
     check = next(v for name, v in instructions("ingest") if name == "RUN" and "case" in v)
     assert set(re.findall(r"(\w+):(\d{4})", check)) == {(s, str(p)) for s, p in SERVICES.items()}
+
+
+def test_the_console_image_builds_its_assets_and_catalogues_into_itself() -> None:
+    """Nothing from a CDN at run time: htmx and Chart.js come from npm at build time (runtime
+    dependencies only), the message catalogues are compiled, and the console is pointed at them."""
+    steps = instructions("console")
+    runs = [value for name, value in steps if name == "RUN"]
+    assert any("npm ci --omit=dev" in run for run in runs)
+    assert any("pybabel compile" in run for run in runs)
+    assert ("COPY", "--from=assets /assets /app/assets") in steps
+    assert image("console").envs["CONSOLE_ASSETS_DIR"] == "/app/assets/node_modules"
+    package = json.loads((ROOT / "services/console/package.json").read_text())
+    served = {relative.split("/")[0] for relative in CONSOLE_ASSETS.values()}
+    assert served <= set(package["dependencies"]), "an asset the console serves is a dev one"
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out_of_images() -> None:

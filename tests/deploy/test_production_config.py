@@ -1,7 +1,7 @@
 """The compose and Kubernetes examples set everything a production start checks: once their
-change-me placeholders are replaced, notify and bridge accept them with BANSO_ENV=production
-(remote SMTP, public URLs and ticket sink, the sink's credentials); left as they are, they are
-refused."""
+change-me placeholders are replaced, notify, bridge and the console accept them with
+BANSO_ENV=production (remote SMTP, public URLs and ticket sink, the sink's credentials, the
+services' addresses the console calls); left as they are, they are refused."""
 
 from __future__ import annotations
 
@@ -16,13 +16,18 @@ import yaml
 from pydantic import ValidationError
 
 from banso_bridge.config import BridgeSettings
+from banso_console.config import ConsoleSettings
 from banso_kit.settings import ServiceSettings
 from banso_notify.config import NotifySettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_DIR = ROOT / "deploy" / "compose"
 K8S_DIR = ROOT / "deploy" / "k8s"
-SETTINGS: dict[str, type[ServiceSettings]] = {"notify": NotifySettings, "bridge": BridgeSettings}
+SETTINGS: dict[str, type[ServiceSettings]] = {
+    "notify": NotifySettings,
+    "bridge": BridgeSettings,
+    "console": ConsoleSettings,
+}
 # What each service's production check looks at; the examples must set every one of them.
 CHECKED = {
     "notify": {
@@ -32,6 +37,13 @@ CHECKED = {
         "NOTIFY_SMTP_PASSWORD",
     },
     "bridge": {"BRIDGE_PUBLIC_URL", "BRIDGE_SINK", "BRIDGE_GITHUB_TOKEN", "BRIDGE_GITHUB_REPO"},
+    "console": {
+        "CONSOLE_INGEST_URL",
+        "CONSOLE_SCORING_URL",
+        "CONSOLE_BRIDGE_URL",
+        "CONSOLE_NOTIFY_URL",
+        "CONSOLE_DATABASE_URL",
+    },
 }
 VARIABLE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::([?-])([^}]*))?\}")
 
@@ -87,7 +99,7 @@ def _k8s_env(service: str, *, replace: bool) -> list[dict[str, str]]:
 def _settings(monkeypatch: pytest.MonkeyPatch, service: str, env: dict[str, str]) -> Any:
     monkeypatch.chdir(ROOT)
     for name in list(os.environ):
-        if name.startswith(("BANSO_", "KAFKA_", "NOTIFY_", "BRIDGE_")):
+        if name.startswith(("BANSO_", "KAFKA_", "NOTIFY_", "BRIDGE_", "CONSOLE_")):
             monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -102,7 +114,12 @@ def test_the_compose_example_passes_the_production_checks_once_filled_in(
     assert CHECKED[service] <= set(env)
     settings = _settings(monkeypatch, service, env)
     assert settings.env == "production"
-    assert settings.public_url.startswith("https://")
+    if isinstance(settings, ConsoleSettings):
+        # the services by their names on the compose network; the cookie HTTPS-only
+        assert settings.scoring_url == "http://scoring:8002"
+        assert settings.cookie_secure
+    else:
+        assert settings.public_url.startswith("https://")
 
 
 @pytest.mark.parametrize("service", SETTINGS)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Creates one login role and one database per Bansō service (services never share a database).
+# Creates one login role and one database per Bansō service and the console (none shares one).
 # The postgres image runs this once, on the first start with an empty data volume; later
 # password changes need `ALTER ROLE banso_<service> PASSWORD '…'`.
 set -euo pipefail
 
-for service in ingest scoring bridge notify; do
+for service in ingest scoring bridge notify console; do
   password_var="${service^^}_DB_PASSWORD"
   password="${!password_var:?${password_var} is not set}"
   # psql variables (:"name" and :'literal') quote the identifiers and the password for us.

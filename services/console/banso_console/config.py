@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from banso_kit.production import require_remote_url
 from banso_kit.settings import ServiceSettings
 
 PACKAGE = Path(__file__).resolve().parent
@@ -41,3 +42,23 @@ class ConsoleSettings(ServiceSettings):
     currency: str = Field(default="USD", min_length=3, max_length=3)
     # Where npm installed the front-end assets (`make setup`).
     assets_dir: Path = PACKAGE.parent / "node_modules"
+
+    @model_validator(mode="after")
+    def _reachable_in_production(self) -> ConsoleSettings:
+        """A production start refuses what works only on a developer's machine: the services
+        at localhost (the console runs in its own container or pod) and a session cookie sent
+        over plain HTTP. Placeholder secrets are refused by ServiceSettings."""
+        if self.env != "production":
+            return self
+        for name in ("ingest", "scoring", "bridge", "notify"):
+            require_remote_url(
+                f"CONSOLE_{name.upper()}_URL",
+                getattr(self, f"{name}_url"),
+                what=f"the address {name}'s API answers the console at (e.g. http://{name}:port)",
+            )
+        if not self.cookie_secure:
+            raise ValueError(
+                "CONSOLE_COOKIE_SECURE=false sends the session cookie over plain HTTP; in "
+                "production serve the console behind TLS and leave it on"
+            )
+        return self

@@ -1,0 +1,89 @@
+"""With BANSO_ENV=production the console refuses to start on what works only on a developer's
+machine, naming the setting: placeholder secrets, services at localhost, a session cookie over
+plain HTTP; as settings, and as the real `banso-console serve` process an operator starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from banso_console.config import ConsoleSettings
+
+STRONG: dict[str, Any] = {
+    "secret": "s" * 24 + "0123456789abcdef",
+    "admin_token": "a" * 24 + "0123456789abcdef",
+}
+REMOTE: dict[str, Any] = {
+    "ingest_url": "http://banso-ingest:8001",
+    "scoring_url": "http://banso-scoring:8002",
+    "bridge_url": "http://banso-bridge:8003",
+    "notify_url": "http://banso-notify:8004",
+}
+
+
+def test_production_with_remote_services_and_strong_secrets_starts() -> None:
+    settings = ConsoleSettings(env="production", **STRONG, **REMOTE)
+    assert settings.scoring_url == REMOTE["scoring_url"]
+    assert settings.cookie_secure
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        (
+            {"ingest_url": "http://127.0.0.1:8001"},
+            "CONSOLE_INGEST_URL=http://127.0.0.1:8001 points",
+        ),
+        ({"scoring_url": "http://localhost:8002"}, "CONSOLE_SCORING_URL=http://localhost:8002"),
+        ({"bridge_url": "http://[::1]:8003"}, r"CONSOLE_BRIDGE_URL=http://\[::1\]:8003 points"),
+        ({"notify_url": "banso-notify:8004"}, "CONSOLE_NOTIFY_URL='banso-notify:8004' is not"),
+        ({"cookie_secure": False}, "CONSOLE_COOKIE_SECURE=false"),
+        ({"secret": "change-me"}, "BANSO_SECRET is a placeholder"),
+        ({"admin_token": "short-token"}, "BANSO_ADMIN_TOKEN is a placeholder or shorter"),
+    ],
+)
+def test_production_refuses_development_settings_naming_them(
+    override: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(ValidationError, match=named):
+        ConsoleSettings(env="production", **{**STRONG, **REMOTE, **override})
+
+
+def test_the_development_defaults_still_work_outside_production() -> None:
+    for env in ("development", "test"):
+        settings = ConsoleSettings(env=env, cookie_secure=False)
+        assert settings.scoring_url == "http://127.0.0.1:8002"
+
+
+def test_the_serve_command_refuses_to_start_and_says_why(tmp_path: Path) -> None:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("BANSO_", "CONSOLE_", "KAFKA_"))
+    }
+    env.update(
+        BANSO_ENV="production",
+        BANSO_SECRET=STRONG["secret"],
+        BANSO_ADMIN_TOKEN=STRONG["admin_token"],
+        BANSO_DATA_DIR=str(tmp_path),
+        CONSOLE_PORT="18199",
+    )
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "banso-console"), "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "CONSOLE_INGEST_URL=http://127.0.0.1:8001 points at this machine" in done.stderr
+    assert "Traceback" not in done.stderr
+    # Refused before anything was created: no database, no migration.
+    assert list(tmp_path.iterdir()) == []
