@@ -46,8 +46,8 @@ async def home(signed_in: SignedInDep) -> Response:
 async def portfolio_page(
     request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
-    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; the
-    renewals of the next 90 days by band."""
+    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; what
+    moved this week; the renewals of the next 90 days by band."""
     parsed = portfolio.parse_filters(
         {key: request.query_params.getlist(key) for key in request.query_params}
     )
@@ -57,13 +57,15 @@ async def portfolio_page(
     now = datetime.now(UTC)
     if partial:
         body, renewing = await context.scoring.portfolio(workspace_id, filters.api_params()), None
+        moves = None
     else:
         # The renewals ahead are the workspace's, whatever the filters.
-        body, renewing = await asyncio.gather(
+        body, renewing, moves = await asyncio.gather(
             context.scoring.portfolio(workspace_id, filters.api_params()),
             context.scoring.renewing(
                 workspace_id, now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS)
             ),
+            context.scoring.moves(workspace_id, limit=portfolio.MOVES_SHOWN),
         )
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
@@ -79,6 +81,8 @@ async def portfolio_page(
         "trend_direction": portfolio.trend_direction,
         "renewals": None if renewing is None else portfolio.renewals(renewing, now),
         "renewal_days": portfolio.RENEWAL_HORIZON_DAYS,
+        "moves": moves,
+        "move_bands": portfolio.MOVE_BANDS,
     }
     values["partial"] = partial
     template = "_portfolio_table.html" if partial else "portfolio.html"
