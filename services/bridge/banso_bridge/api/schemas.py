@@ -125,6 +125,9 @@ class ItemPublic(BaseModel):
     language: str
     occurred_at: datetime | None
     url: str | None
+    external_id: str | None = Field(
+        default=None, description="Its id in the originating tool (`touch-<kind>-…`: the console)."
+    )
 
     @classmethod
     def of(cls, item: FeedbackItem) -> ItemPublic:
@@ -137,6 +140,7 @@ class ItemPublic(BaseModel):
             language=item.language,
             occurred_at=_time(item.occurred_at),
             url=item.url,
+            external_id=item.external_id,
         )
 
 
