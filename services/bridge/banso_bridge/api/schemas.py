@@ -210,3 +210,14 @@ class TicketList(BaseModel):
 
 class WebhookAnswer(BaseModel):
     result: str = Field(description="resolved, already, unknown or ignored")
+
+
+class WeekCount(BaseModel):
+    week_start: datetime = Field(description="Monday, 00:00 UTC.")
+    items: int = Field(description="Items that arrived in the week (event time).")
+    accounts: int = Field(description="Accounts those items came from.")
+
+
+class ThemeGrowth(BaseModel):
+    theme_id: int
+    weeks: list[WeekCount] = Field(description="Oldest week first; the last is this week.")
