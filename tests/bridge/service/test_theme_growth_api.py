@@ -31,7 +31,7 @@ async def test_a_themes_growth_counts_items_and_accounts_per_week(
 
         async def all_grouped() -> bool:
             themes = (await bridge.get(WS, "/v1/themes"))["themes"]
-            return sum(t["item_count"] for t in themes) == len(ITEMS)
+            return sum(int(t["item_count"]) for t in themes) == len(ITEMS)
 
         await eventually(all_grouped)
         # However the bridge grouped them, merged by hand into one theme.

@@ -231,7 +231,7 @@ async def theme_weeks(
     """(week number, items, distinct accounts) of the theme's items since ``since`` (event
     time), week numbers counted in Mondays since the epoch; weeks without items left out."""
     week = func.floor((col(FeedbackItem.occurred_at) + MONDAY_OFFSET_S) / WEEK_S)
-    rows = await session.exec(
+    rows = await (await session.connection()).execute(
         sa_select(
             week.label("week"),
             func.count(),
@@ -245,4 +245,4 @@ async def theme_weeks(
         .group_by(week)
         .order_by(week)
     )
-    return [(int(w), int(items), int(accounts)) for w, items, accounts in rows.all()]
+    return [(int(w), int(items), int(accounts)) for w, items, accounts in rows]
