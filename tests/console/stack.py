@@ -51,6 +51,8 @@ USERS = {
 INVOICE = ("Invoice PDF download, please.", "Invoice PDF download wanted.")
 LOGIN = ("Okta single sign-on for our team.", "Okta single sign-on for every user.")
 THEMED = {"invoice": ("northwind", "globex"), "login": ("globex", "initech")}
+# Seconds each service may take to start and settle; a loaded machine may need more.
+SETTLE_S = float(os.environ.get("BANSO_TEST_STACK_SETTLE_S", "120"))
 
 
 def free_port() -> int:
@@ -213,7 +215,7 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
                 )
             started[name] = (processes[-1], log)
         for name, (process, log) in started.items():
-            _wait_ready(urls[name], process, log, 120)
+            _wait_ready(urls[name], process, log, SETTLE_S)
         now = datetime.now(UTC)
         day0 = now - timedelta(days=20)
         # The feature requests go right after the accounts' traits (the bridge weighs them by
@@ -228,9 +230,9 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
             traits("ws_b", "umbrella", day0, name="Umbrella Corporation", arr=75_000, seats=5),
         ]
         asyncio.run(publish(kafka_bootstrap, prefix, events))
-        _wait_for_bands(urls["scoring"], 120)
+        _wait_for_bands(urls["scoring"], SETTLE_S)
         feedback = [event for event in events if isinstance(event, FeedbackReceived)]
-        _wait_for_themes(urls["bridge"], len(feedback), 120)
+        _wait_for_themes(urls["bridge"], len(feedback), SETTLE_S)
         for email, (role, workspaces) in USERS.items():
             create_user(env, email, role, workspaces)
         created = httpx.post(
@@ -249,7 +251,7 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
                     [str(BIN / "banso-console"), "serve"], env=env, stdout=out, stderr=out
                 )
             )
-        _wait_ready(console_url, processes[-1], console_log, 120)
+        _wait_ready(console_url, processes[-1], console_log, SETTLE_S)
         yield Stack(
             console_url=console_url,
             scoring_url=urls["scoring"],

@@ -18,6 +18,7 @@ from banso_console.adapters.ingest import IngestAdmin
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
+from banso_console.adapters.touches import TouchesClient
 from banso_console.api import admin, auth, operators, pages, playbooks, themes
 from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
@@ -89,6 +90,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                     ),
                     settings.admin_token,
                 ),
+                touches=TouchesClient(await client("ingest", settings.ingest_url)),
             )
             yield {"settings": settings, "console": context}
 

@@ -19,7 +19,7 @@ from banso_ingest.adapters.groups import SqlGroupDirectory
 from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
-from banso_ingest.api import feedback, shapes, tracking
+from banso_ingest.api import feedback, shapes, touches, tracking
 from banso_ingest.api.admin import admin_router
 from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
@@ -138,6 +138,7 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
     app.add_middleware(ObservedRequests, metrics=HttpMetrics(registry, "ingest"))
     app.include_router(tracking.router)
     app.include_router(feedback.router)
+    app.include_router(touches.router)
     app.include_router(admin_router())
     include_operator_routes(app)
     return app

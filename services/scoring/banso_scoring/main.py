@@ -18,7 +18,7 @@ from banso_kit.event_time import service_clock, service_watermarks
 from banso_kit.logging import configure_logging
 from banso_kit.openapi import TOKEN_ERRORS
 from banso_kit.runtime import Runtime, supervise
-from banso_scoring.api import accounts, overrides, plans, portfolio, scorecard
+from banso_scoring.api import accounts, moves, overrides, plans, portfolio, scorecard
 from banso_scoring.api.deps import ScoringContext
 from banso_scoring.config import ScoringSettings
 from banso_scoring.consumers.loop import ScoringConsumer
@@ -75,7 +75,7 @@ def create_app(settings: ScoringSettings, *, clock: Clock | None = None) -> Fast
         lifespan=lifespan,
         registry=registry,
     )
-    for module in (accounts, portfolio, scorecard, plans, overrides):
+    for module in (accounts, moves, portfolio, scorecard, plans, overrides):
         app.include_router(module.router, responses=TOKEN_ERRORS)
     return app
 

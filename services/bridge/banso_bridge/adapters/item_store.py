@@ -218,3 +218,31 @@ async def theme_accounts(
         {"account_id": a, "items": int(n), "name": name, "arr": arr, "band": band or "unknown"}
         for a, n, name, arr, band in rows
     ]
+
+
+# Weeks start on Monday, 00:00 UTC: the Unix epoch was a Thursday, three days after one.
+WEEK_S = 7 * 86_400
+MONDAY_OFFSET_S = 3 * 86_400
+
+
+async def theme_weeks(
+    session: AsyncSession, *, workspace_id: str, theme_id: int, since: float
+) -> list[tuple[int, int, int]]:
+    """(week number, items, distinct accounts) of the theme's items since ``since`` (event
+    time), week numbers counted in Mondays since the epoch; weeks without items left out."""
+    week = func.floor((col(FeedbackItem.occurred_at) + MONDAY_OFFSET_S) / WEEK_S)
+    rows = await (await session.connection()).execute(
+        sa_select(
+            week.label("week"),
+            func.count(),
+            func.count(func.distinct(FeedbackItem.account_id)),
+        )
+        .where(
+            col(FeedbackItem.workspace_id) == workspace_id,
+            col(FeedbackItem.theme_id) == theme_id,
+            col(FeedbackItem.occurred_at) >= since,
+        )
+        .group_by(week)
+        .order_by(week)
+    )
+    return [(int(w), int(items), int(accounts)) for w, items, accounts in rows]

@@ -125,6 +125,9 @@ class ItemPublic(BaseModel):
     language: str
     occurred_at: datetime | None
     url: str | None
+    external_id: str | None = Field(
+        default=None, description="Its id in the originating tool (`touch-<kind>-…`: the console)."
+    )
 
     @classmethod
     def of(cls, item: FeedbackItem) -> ItemPublic:
@@ -137,6 +140,7 @@ class ItemPublic(BaseModel):
             language=item.language,
             occurred_at=_time(item.occurred_at),
             url=item.url,
+            external_id=item.external_id,
         )
 
 
@@ -206,3 +210,14 @@ class TicketList(BaseModel):
 
 class WebhookAnswer(BaseModel):
     result: str = Field(description="resolved, already, unknown or ignored")
+
+
+class WeekCount(BaseModel):
+    week_start: datetime = Field(description="Monday, 00:00 UTC.")
+    items: int = Field(description="Items that arrived in the week (event time).")
+    accounts: int = Field(description="Accounts those items came from.")
+
+
+class ThemeGrowth(BaseModel):
+    theme_id: int
+    weeks: list[WeekCount] = Field(description="Oldest week first; the last is this week.")

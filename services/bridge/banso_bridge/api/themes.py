@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -15,10 +16,12 @@ from banso_bridge.api.schemas import (
     MergePublic,
     MergeRequest,
     ThemeDetail,
+    ThemeGrowth,
     ThemeList,
     ThemePatch,
     ThemePublic,
     TicketPublic,
+    WeekCount,
 )
 from banso_bridge.models import Theme
 from banso_contracts.events import ThemeUpdated
@@ -93,6 +96,43 @@ async def get_theme(
         accounts=[AccountImpact(**account) for account in accounts],
         ticket=TicketPublic.of(ticket) if ticket else None,
         merge=MergePublic.of(merge) if merge else None,
+    )
+
+
+@router.get("/{theme_id}/growth", response_model=ThemeGrowth, responses=errors(404))
+async def theme_growth(
+    theme_id: ThemeId,
+    principal: ReaderDep,
+    session: SessionDep,
+    context: ContextDep,
+    weeks: Annotated[int, Query(ge=1, le=104, description="How many weeks, this one last.")] = 12,
+) -> ThemeGrowth:
+    """Items and accounts per week (Monday to Sunday, UTC, event time), oldest week first."""
+    workspace_id = principal.workspace_id
+    await _theme(session, workspace_id, theme_id)
+    this_week = int((epoch(context.clock) + item_store.MONDAY_OFFSET_S) // item_store.WEEK_S)
+    first = this_week - weeks + 1
+    found = {
+        week: (items, accounts)
+        for week, items, accounts in await item_store.theme_weeks(
+            session,
+            workspace_id=workspace_id,
+            theme_id=theme_id,
+            since=first * item_store.WEEK_S - item_store.MONDAY_OFFSET_S,
+        )
+    }
+    return ThemeGrowth(
+        theme_id=theme_id,
+        weeks=[
+            WeekCount(
+                week_start=datetime.fromtimestamp(
+                    week * item_store.WEEK_S - item_store.MONDAY_OFFSET_S, tz=UTC
+                ),
+                items=found.get(week, (0, 0))[0],
+                accounts=found.get(week, (0, 0))[1],
+            )
+            for week in range(first, this_week + 1)
+        ],
     )
 
 

@@ -59,6 +59,21 @@ class BridgeClient:
         )
         return body
 
+    async def unmerge(self, workspace_id: str, theme_id: int) -> dict[str, Any]:
+        """Undo the theme's merge: it comes back with its items (409 when it is not merged)."""
+        body: dict[str, Any] = await self.api.post_json(
+            workspace_id, f"/v1/themes/{theme_id}/unmerge", {}
+        )
+        return body
+
+    async def growth(self, workspace_id: str, theme_id: int, weeks: int = 12) -> list[Any]:
+        """Items and accounts per week (Monday to Sunday, UTC), oldest first, this week last."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id, f"/v1/themes/{theme_id}/growth", [("weeks", str(weeks))]
+        )
+        weeks_found: list[Any] = body["weeks"]
+        return weeks_found
+
     async def account_feedback(
         self, workspace_id: str, account_id: str, limit: int = 20
     ) -> list[dict[str, Any]]:

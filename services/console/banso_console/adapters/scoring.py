@@ -17,6 +17,14 @@ class ScoringClient:
         page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/portfolio", params)
         return page
 
+    async def moves(self, workspace_id: str, *, limit: int = 10) -> dict[str, Any]:
+        """Accounts that turned red, yellow or green in the last 7 days of event time, the worst
+        news and largest ARR first, with counts and ARR per band and the ARR at risk."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id, "/v1/portfolio/moves", [("limit", str(limit))]
+        )
+        return body
+
     async def renewing(self, workspace_id: str, before: datetime) -> list[dict[str, Any]]:
         """The portfolio's accounts, soonest renewal first, up to the first renewing on or after
         `before` (past renewals included; accounts without a renewal date left out)."""

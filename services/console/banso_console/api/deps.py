@@ -15,6 +15,7 @@ from banso_console.adapters.bridge import BridgeClient
 from banso_console.adapters.ingest import IngestAdmin
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
+from banso_console.adapters.touches import TouchesClient
 from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
 from banso_console.domain.language import choose
@@ -44,6 +45,7 @@ class ConsoleContext:
     bridge: BridgeClient
     notify: NotifyClient
     ingest: IngestAdmin
+    touches: TouchesClient
 
 
 def get_context(request: Request) -> ConsoleContext:

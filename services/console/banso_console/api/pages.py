@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -26,7 +28,15 @@ from banso_console.api.deps import (
 )
 from banso_console.domain import portfolio
 from banso_console.domain.drivers import driver_lines, history_points
-from banso_console.domain.forms import OVERRIDE_BANDS, OverrideInput, check_override
+from banso_console.domain.forms import (
+    OVERRIDE_BANDS,
+    TOUCH_KINDS,
+    OverrideInput,
+    TouchInput,
+    check_override,
+    check_touch,
+    touch_kind_of,
+)
 from banso_console.domain.language import SUPPORTED
 from banso_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 
@@ -46,8 +56,8 @@ async def home(signed_in: SignedInDep) -> Response:
 async def portfolio_page(
     request: Request, signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
-    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; the
-    renewals of the next 90 days by band."""
+    """Accounts of the workspace with band, score, trend, ARR, plan, owner and renewal; what
+    moved this week; the renewals of the next 90 days by band."""
     parsed = portfolio.parse_filters(
         {key: request.query_params.getlist(key) for key in request.query_params}
     )
@@ -57,13 +67,15 @@ async def portfolio_page(
     now = datetime.now(UTC)
     if partial:
         body, renewing = await context.scoring.portfolio(workspace_id, filters.api_params()), None
+        moves = None
     else:
         # The renewals ahead are the workspace's, whatever the filters.
-        body, renewing = await asyncio.gather(
+        body, renewing, moves = await asyncio.gather(
             context.scoring.portfolio(workspace_id, filters.api_params()),
             context.scoring.renewing(
                 workspace_id, now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS)
             ),
+            context.scoring.moves(workspace_id, limit=portfolio.MOVES_SHOWN),
         )
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
@@ -79,6 +91,8 @@ async def portfolio_page(
         "trend_direction": portfolio.trend_direction,
         "renewals": None if renewing is None else portfolio.renewals(renewing, now),
         "renewal_days": portfolio.RENEWAL_HORIZON_DAYS,
+        "moves": moves,
+        "move_bands": portfolio.MOVE_BANDS,
     }
     values["partial"] = partial
     template = "_portfolio_table.html" if partial else "portfolio.html"
@@ -105,6 +119,8 @@ async def _account_values(
     )
     health = current["health"]
     traits = current["traits"]
+    for item in feedback or ():
+        item["touch"] = touch_kind_of(item.get("external_id"))
     points = history_points(history)
     wording = context.renderer.wordings[signed_in.viewer.locale]
     utilisation = next(
@@ -141,6 +157,14 @@ async def _account_values(
         "override_bands": OVERRIDE_BANDS,
         "override_form": {"band": "", "reason": "", "days": "14", "replace": False},
         "override_problems": {},
+        "touch_kinds": TOUCH_KINDS,
+        "touch_form": {
+            "kind": "",
+            "date": datetime.now(UTC).date().isoformat(),
+            "note": "",
+            "touch_id": uuid.uuid4().hex,
+        },
+        "touch_problems": {},
         "saved": None,
     }
 
@@ -156,7 +180,7 @@ async def account_page(
     """Health, band, drivers, the health history chart, seats and active users, the account's
     feedback with its themes and tickets (bridge) and its nudges (notify)."""
     values = await _account_values(context, signed_in, workspace_id, account_id)
-    values["saved"] = saved if saved == "override" else None
+    values["saved"] = saved if saved in ("override", "touch") else None
     return page(context, signed_in, "account.html", values)
 
 
@@ -200,6 +224,44 @@ async def set_override(
         "replace": typed.replace,
     }
     values["override_problems"] = problems
+    return page(context, signed_in, "account.html", values, status_code=422)
+
+
+TOUCH_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+@router.post("/w/{workspace_id}/accounts/{account_id}/touches", summary="Log a CS touch.")
+async def log_touch(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    account_id: str,
+    context: ContextDep,
+    kind: Annotated[str, Form(max_length=16)] = "",
+    date: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=8000)] = "",
+    touch_id: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Log a call, meeting, e-mail or QBR with the customer (editors and admins): ingest
+    publishes it as a CSM note, which scoring counts as a CS touch and the bridge groups."""
+    if not signed_in.viewer.can("edit"):
+        raise Forbidden("only editors and administrators log CS touches")
+    # The form's own id: a second click on the same form is not a second touch.
+    touch_id = touch_id if TOUCH_ID.match(touch_id) else uuid.uuid4().hex
+    checked = check_touch(TouchInput(kind=kind, date=date, note=note), now=datetime.now(UTC))
+    if not checked.problems and checked.occurred_at is not None:
+        await context.touches.log_touch(
+            workspace_id,
+            account_id,
+            kind=kind,
+            occurred_at=checked.occurred_at,
+            note=note.strip(),
+            touch_id=touch_id,
+        )
+        target = f"/w/{workspace_id}/accounts/{quote(account_id, safe='')}?saved=touch"
+        return RedirectResponse(target + "#feedback-title", status_code=303)
+    values = await _account_values(context, signed_in, workspace_id, account_id)
+    values["touch_form"] = {"kind": kind, "date": date, "note": note, "touch_id": touch_id}
+    values["touch_problems"] = dict(checked.problems)
     return page(context, signed_in, "account.html", values, status_code=422)
 
 

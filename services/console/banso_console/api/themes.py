@@ -1,7 +1,10 @@
-"""The theme board for product managers: themes by priority, one theme, rename, mute, merge."""
+"""The theme board for product managers: themes by priority, one theme with its growth, rename,
+mute, merge and unmerge."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -20,7 +23,7 @@ from banso_console.domain import themes
 from banso_kit.errors import Conflict, Forbidden, NotFound
 
 router = APIRouter(tags=["themes"])
-SAVED = ("renamed", "muted", "unmuted", "merged")
+SAVED = ("renamed", "muted", "unmuted", "merged", "unmerged")
 
 
 def _require_editor(signed_in: SignedIn) -> None:
@@ -65,16 +68,31 @@ async def theme_board(
 
 
 async def _theme_values(
-    context: ConsoleContext, workspace_id: str, theme_id: int
+    context: ConsoleContext, signed_in: SignedIn, workspace_id: str, theme_id: int
 ) -> dict[str, Any]:
     theme = await context.bridge.theme(workspace_id, theme_id)
     others: list[dict[str, Any]] = []
+    growth: list[dict[str, Any]] = []
     if theme["status"] != "merged":
-        listed = await context.bridge.themes(
-            workspace_id, statuses=themes.STATUSES, include_muted=True, limit=200
+        listed, growth = await asyncio.gather(
+            context.bridge.themes(
+                workspace_id, statuses=themes.STATUSES, include_muted=True, limit=200
+            ),
+            context.bridge.growth(workspace_id, theme_id, weeks=themes.GROWTH_WEEKS),
         )
         others = [t for t in listed["themes"] if t["theme_id"] != theme_id]
+    wording = context.renderer.wordings[signed_in.viewer.locale]
     return {
+        "growth": growth,
+        "growth_json": json.dumps(
+            themes.growth_chart(
+                growth,
+                locale=wording.locale,
+                items_label=wording.gettext("Items"),
+                accounts_label=wording.gettext("Accounts"),
+            ),
+            ensure_ascii=False,
+        ),
         "workspace_id": workspace_id,
         "theme": _theme_card(theme),
         "merge_targets": others,
@@ -96,7 +114,7 @@ async def theme_page(
     saved: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """One theme: the accounts it affects, its latest items (redacted), quotes, its ticket."""
-    values = await _theme_values(context, workspace_id, theme_id)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id)
     values["saved"] = saved if saved in SAVED else None
     return page(context, signed_in, "theme.html", values)
 
@@ -119,7 +137,7 @@ async def rename_theme(
     if not problems:
         await context.bridge.rename(workspace_id, theme_id, title.strip())
         return _back(workspace_id, theme_id, "renamed")
-    values = await _theme_values(context, workspace_id, theme_id)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id)
     values["rename_form"] = {"title": title}
     values["problems"] = problems
     return page(context, signed_in, "theme.html", values, status_code=422)
@@ -150,7 +168,7 @@ async def merge_theme(
 ) -> Response:
     """Merge this theme into another: its items and accounts move there, this one points to it."""
     _require_editor(signed_in)
-    values = await _theme_values(context, workspace_id, theme_id)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id)
     candidates = [theme["theme_id"] for theme in values["merge_targets"]]
     checked = themes.check_merge(theme_id, into, candidates)
     problems: dict[str, str] = dict(checked.problems)
@@ -166,3 +184,20 @@ async def merge_theme(
     values["merge_form"] = {"into": into}
     values["problems"] = problems
     return page(context, signed_in, "theme.html", values, status_code=422)
+
+
+@router.post("/w/{workspace_id}/themes/{theme_id}/unmerge", summary="Undo a theme's merge.")
+async def unmerge_theme(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+) -> Response:
+    """The merged theme comes back with its items (the bridge never merges the two again)."""
+    _require_editor(signed_in)
+    try:
+        await context.bridge.unmerge(workspace_id, theme_id)
+    except Conflict:
+        # Not merged (any more): the page shows it as it is.
+        return _back(workspace_id, theme_id, "not_merged")
+    return _back(workspace_id, theme_id, "unmerged")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 FieldProblem = Literal["required", "invalid_email", "too_long", "wrong_credentials"]
@@ -143,3 +144,67 @@ def check_override(form: OverrideInput) -> CheckedOverride:
     else:
         result.days = int(days)
     return result
+
+
+TouchProblem = Literal["required", "unknown_kind", "not_date", "future", "too_old", "too_long"]
+TOUCH_KINDS = ("call", "meeting", "email", "qbr")
+MAX_NOTE = 4000
+OLDEST_TOUCH_DAYS = 365
+# A date is the CSM's own day: up to 14 hours ahead of UTC (Japan's is 9) is still today.
+AHEAD_OF_UTC = timedelta(hours=14)
+
+
+@dataclass(frozen=True, slots=True)
+class TouchInput:
+    kind: str
+    date: str  # as typed: YYYY-MM-DD
+    note: str
+
+
+@dataclass(slots=True)
+class CheckedTouch:
+    problems: dict[str, TouchProblem] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+
+
+def check_touch(form: TouchInput, *, now: datetime) -> CheckedTouch:
+    """A CS touch: its kind, the day it happened (today or before) and a note."""
+    result = CheckedTouch()
+    if not form.kind:
+        result.problems["kind"] = "required"
+    elif form.kind not in TOUCH_KINDS:
+        result.problems["kind"] = "unknown_kind"
+    typed = form.date.strip()
+    day: date | None = None
+    if not typed:
+        result.problems["date"] = "required"
+    else:
+        try:
+            day = date.fromisoformat(typed)
+        except ValueError:
+            result.problems["date"] = "not_date"
+    if day is not None:
+        if day > (now + AHEAD_OF_UTC).date():
+            result.problems["date"] = "future"
+        elif day < (now - timedelta(days=OLDEST_TOUCH_DAYS)).date():
+            result.problems["date"] = "too_old"
+        elif day >= now.date():
+            result.occurred_at = now  # today: it just happened
+        else:
+            result.occurred_at = datetime.combine(day, time(12), tzinfo=UTC)
+    note = form.note.strip()
+    if not note:
+        result.problems["note"] = "required"
+    elif len(note) > MAX_NOTE:
+        result.problems["note"] = "too_long"
+    return result
+
+
+def touch_kind_of(external_id: str | None) -> str | None:
+    """The kind of a CS touch logged in the console, from its CSM note's `external_id`
+    (`touch-<kind>-<id>`); None for any other item."""
+    if not external_id:
+        return None
+    prefix, _, rest = external_id.partition("-")
+    kind = rest.partition("-")[0]
+    return kind if prefix == "touch" and kind in TOUCH_KINDS else None

@@ -115,6 +115,9 @@ def arr_at_risk(arr_by_band: Mapping[str, float]) -> float:
 
 
 RENEWAL_HORIZON_DAYS = 90
+# What moved this week: the accounts shown (the worst news and the largest ARR first).
+MOVES_SHOWN = 10
+MOVE_BANDS = ("red", "yellow", "green")
 
 
 @dataclass(frozen=True, slots=True)

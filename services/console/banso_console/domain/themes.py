@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
+
+from babel.dates import format_skeleton
 
 # The statuses the board filters by (bridge's names); merged and dismissed themes are history.
 STATUSES = ("open", "ticketed", "resolved")
@@ -103,3 +106,24 @@ def check_merge(theme_id: int, into: str, candidates: Sequence[int]) -> CheckedM
     else:
         result.into = int(text)
     return result
+
+
+# The theme page's growth chart: this many weeks, this one last.
+GROWTH_WEEKS = 12
+
+
+def growth_chart(
+    weeks: list[dict[str, Any]], *, locale: str, items_label: str, accounts_label: str
+) -> dict[str, Any]:
+    """The chart's data: a label per week (its Monday, in the reader's locale), items and
+    accounts per week, and the series' names in the reader's language."""
+    return {
+        "labels": [
+            format_skeleton("MMMd", date.fromisoformat(week["week_start"][:10]), locale=locale)
+            for week in weeks
+        ],
+        "items": [week["items"] for week in weeks],
+        "accounts": [week["accounts"] for week in weeks],
+        "items_label": items_label,
+        "accounts_label": accounts_label,
+    }
