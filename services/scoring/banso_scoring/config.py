@@ -34,6 +34,11 @@ class ScoringSettings(ServiceSettings):
     catch_up_backlog: int = Field(default=5_000, ge=0)
     # Most records applied in one database transaction while catching up.
     max_round_records: int = Field(default=50_000, gt=0)
+    # Most health assessments (evaluations and event-time days' closes, ~0.1 ms each) one
+    # partition runs in a round: with many accounts a backlog's slot ends would otherwise hold
+    # the event loop, and the consumer's heartbeat, for seconds. An evaluation due is never
+    # split; the records after it wait for the next round.
+    max_round_assessments: int = Field(default=2_000, gt=0)
     # Records buffered per partition while waiting for a slower co-partition, before pausing it.
     max_buffered_records: int = Field(default=20_000, gt=0)
     # Seconds an applied event's id is remembered (in memory and in the database) to drop a

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.tables import HISTORY
@@ -29,16 +29,22 @@ async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]
             closes[key] = index
     rows = [row for row in kept if row is not None]
     connection = await session.connection()
-    for row in rows:
-        if row.get("revised"):
-            await connection.execute(
-                delete(HISTORY).where(
-                    HISTORY.c.workspace_id == row["workspace_id"],
-                    HISTORY.c.account_id == row["account_id"],
-                    HISTORY.c.at == row["at"],
-                    HISTORY.c.cause == DAY_CLOSE,
-                )
-            )
+    revised = [
+        {"b_ws": row["workspace_id"], "b_account": row["account_id"], "b_at": row["at"]}
+        for row in rows
+        if row.get("revised")
+    ]
+    if revised:
+        # One statement for the round's revised days (a backfill revises thousands).
+        await connection.execute(
+            delete(HISTORY).where(
+                HISTORY.c.workspace_id == bindparam("b_ws"),
+                HISTORY.c.account_id == bindparam("b_account"),
+                HISTORY.c.at == bindparam("b_at"),
+                HISTORY.c.cause == DAY_CLOSE,
+            ),
+            revised,
+        )
     await connection.execute(insert(HISTORY), rows)
 
 

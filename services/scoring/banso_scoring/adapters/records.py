@@ -39,7 +39,9 @@ class Record(msgspec.Struct, gc=False):
     nothing for scoring (both None), or poison (``error``, kept without its traceback).
 
     A struct the garbage collector does not track: a round buffers tens of thousands, and every
-    collection would walk them all again. Nothing it holds can refer back to it."""
+    collection would walk them all again. Nothing it holds can refer back to it. Only poison
+    keeps its key, value and headers (the dead letter carries them): a buffered record of a
+    well-formed event holds what scoring reads and lets the raw bytes go (a kilobyte each)."""
 
     topic: str
     partition: int
@@ -136,9 +138,7 @@ class RecordDecoder:
         valid, (event_type, raw_id, workspace, subject) = self._read_headers(frozen)
         event_id = None if raw_id is None else raw_id.decode("utf-8", "replace")
         if valid and event_type == USAGE_TYPE and value is not None:
-            record = self._usage_fast(
-                topic, partition, offset, key, value, frozen, event_id, workspace, subject
-            )
+            record = self._usage_fast(topic, partition, offset, value, event_id, workspace, subject)
             if record is not None:
                 return record
         record = Record(topic, partition, offset, key, value, frozen, event_id)
@@ -147,6 +147,7 @@ class RecordDecoder:
         except ContractError as error:
             record.error = _detached(error)
             return record
+        record.key, record.value, record.headers = None, None, ()
         facts = account_facts(event)
         if facts is not None:
             record.facts = facts
@@ -159,9 +160,7 @@ class RecordDecoder:
         topic: str,
         partition: int,
         offset: int,
-        key: bytes | None,
         value: bytes,
-        headers: Headers,
         event_id: str | None,
         raw_workspace: bytes | None,
         raw_subject: bytes | None,
@@ -179,7 +178,7 @@ class RecordDecoder:
         if account is None:
             if payload.user_id is None and not payload.anonymous_id:
                 return None
-            return Record(topic, partition, offset, key, value, headers, event_id)
+            return Record(topic, partition, offset, None, None, (), event_id)
         if not account or raw_subject is None or raw_subject.decode("utf-8", "replace") != account:
             return None
         received = payload.received_at.timestamp()
@@ -194,9 +193,9 @@ class RecordDecoder:
             topic,
             partition,
             offset,
-            key,
-            value,
-            headers,
+            None,
+            None,
+            (),
             event_id,
             received,
             (workspace, account),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 SECONDS_PER_DAY = 86_400
 
@@ -42,6 +43,7 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+@cache
 def whole_days(value: timedelta) -> int:
     """Days a window spans on the day grid, rounding a partial day up."""
     seconds = int(value.total_seconds())

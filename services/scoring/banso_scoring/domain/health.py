@@ -115,8 +115,9 @@ def _not_enough_data(
     rule = rules.minimum_data
     created = aggregate.created_at
     age = 0.0 if created is None else max(0.0, (now - created) / SECONDS_PER_DAY)
-    days_active = active_days(aggregate, day_of(now))
     old_enough = age * SECONDS_PER_DAY >= rule.min_age.total_seconds()
+    # Active days are counted only for a young account (every day's close assesses).
+    days_active = 0 if old_enough else active_days(aggregate, day_of(now))
     if not old_enough and days_active < rule.min_active_days:
         return (
             f"not enough data: {int(age)} days old and active on {days_active} days"

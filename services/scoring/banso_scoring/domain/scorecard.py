@@ -8,6 +8,7 @@ rule for the accounts they match; the first matching segment wins.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cached_property
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -95,7 +96,7 @@ class Rules(_Strict):
             raise ValueError("milestones: names must be unique")
         return self
 
-    @property
+    @cached_property
     def total_weight(self) -> float:
         return sum(spec.weight for spec in self.measures)
 

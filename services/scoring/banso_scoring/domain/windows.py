@@ -53,10 +53,17 @@ def feedback_tally(
     aggregate: AccountAggregate, days: Iterable[int], kinds: Iterable[str]
 ) -> dict[str, tuple[int, int]]:
     """Per kind: (items, negative items) in ``days``."""
-    wanted = set(kinds)
     tally: dict[str, tuple[int, int]] = {}
+    feedback_days = aggregate.feedback_days
+    if not feedback_days:
+        # Most accounts, most days: assessed for every day's close, so no loop over the window.
+        return tally
+    wanted = set(kinds)
     for day in days:
-        for kind, (items, negative) in aggregate.feedback_days.get(day, {}).items():
+        per_kind = feedback_days.get(day)
+        if per_kind is None:
+            continue
+        for kind, (items, negative) in per_kind.items():
             if kind in wanted:
                 before = tally.get(kind, (0, 0))
                 tally[kind] = (before[0] + items, before[1] + negative)

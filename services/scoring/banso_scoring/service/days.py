@@ -66,6 +66,7 @@ def close_account_days(
                 }
             )
             writes.revised_days += int(revised)
+            writes.closed_days += 1
         if start <= last:
             aggregate.closed_through = last if closed is None else max(closed, last)
             aggregate.reopened_from = None

@@ -61,11 +61,19 @@ class Engine:
         caught_up: Callable[[str], bool],
         writes: RoundWrites,
         limit: int,
+        assessments: int | None = None,
     ) -> int:
         """Apply this partition's records in stream-time order while the order is certain:
-        a topic with nothing buffered that is not caught up might still hold an earlier one."""
+        a topic with nothing buffered that is not caught up might still hold an earlier one.
+
+        ``assessments`` bounds the health assessments (evaluations and days' closes) the call
+        runs beyond those already in ``writes``: the rest of the records wait for the next
+        round, so a backlog of many accounts never holds the event loop (and the consumer's
+        heartbeat) for long. A due evaluation is never split; the bound is checked between
+        records, so it changes what a round holds, never what is computed."""
         applied = 0
         order = self.topic_order
+        budget = None if assessments is None else _assessed(writes) + assessments
         buffers = list(group.buffers.items())
         filled = [(topic, buffer) for topic, buffer in buffers if buffer]
         if len(filled) == 1 and all(caught_up(t) for t, b in buffers if not b):
@@ -73,14 +81,18 @@ class Engine:
             topic, buffer = filled[0]
             popleft = buffer.popleft
             run = [popleft() for _ in range(min(limit, len(buffer)))]
-            self._apply(group, run, writes)
-            applied = len(run)
+            applied = self._apply(group, run, writes, budget)
+            if applied < len(run):
+                buffer.extendleft(reversed(run[applied:]))
+                del run[applied:]
             group.next_offsets[topic] = run[-1].offset + 1
             writes.applied[topic] = writes.applied.get(topic, 0) + applied
             writes.groups_changed.add(group.partition)
-            if not buffer:
+            if not buffer or (budget is not None and _assessed(writes) >= budget):
                 return applied
         while applied < limit:
+            if budget is not None and _assessed(writes) >= budget:
+                return applied
             best_topic = None
             best = None
             for topic, buffer in buffers:
@@ -101,9 +113,17 @@ class Engine:
             applied += 1
         return applied
 
-    def _apply(self, group: PartitionGroup, records: Iterable[Record], writes: RoundWrites) -> None:
-        """Apply records in the order given. The hot path (a million records a minute while
-        catching up), hence locals over attributes and no call that is not needed."""
+    def _apply(
+        self,
+        group: PartitionGroup,
+        records: Iterable[Record],
+        writes: RoundWrites,
+        budget: int | None = None,
+    ) -> int:
+        """Apply records in the order given; how many were taken (all of them, unless the
+        assessments in ``writes`` reached ``budget``: the rest are left for the next round).
+        The hot path (a million records a minute while catching up), hence locals over
+        attributes and no call that is not needed."""
         accounts = self.accounts
         earlier = self.applied_ids
         seen = writes.seen_ids
@@ -114,7 +134,11 @@ class Engine:
         workspace: str | None = None
         policy = self.scorecards.default.policy
         event_time = NO_TIME if state.event_time is None else state.event_time
-        for record in records:
+        full = False
+        index = -1
+        for index, record in enumerate(records):
+            if full:
+                return index
             if record.error is not None:
                 writes.dead.append(record)
                 continue
@@ -132,6 +156,7 @@ class Engine:
             if moment > (state.stream_time or -1.0):
                 for due in schedule.observe(moment):
                     self.run_due(group, due, writes)
+                    full = budget is not None and _assessed(writes) >= budget
             entry = accounts.get(key)
             if entry is None:
                 entry = accounts[key] = AccountEntry(
@@ -167,6 +192,7 @@ class Engine:
                     if happened > event_time:
                         event_time = state.event_time = happened
                 writes.dropped_late += _apply_facts(entry.aggregate, facts, policy)
+        return index + 1
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -351,6 +377,11 @@ class Engine:
         for key in sorted(k for k in group.accounts if k[0] == workspace_id):
             self.evaluate(self.accounts[key], at, "recompute", writes, recorded=recorded)
         writes.groups_changed.add(group.partition)
+
+
+def _assessed(writes: RoundWrites) -> int:
+    """Health assessments a round has run so far: evaluations and days' closes."""
+    return writes.evaluations + writes.closed_days
 
 
 def _apply_facts(aggregate: AccountAggregate, facts: AccountFacts, policy: ApplyPolicy) -> int:

@@ -13,6 +13,7 @@ one transaction with the offsets.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -153,13 +154,19 @@ class Rounds:
         caught = await caught_up()
         limit = self.settings.max_round_records
         now = epoch(self.clock) - self.settings.idle_grace_s
+        assessments = self.settings.max_round_assessments
         for partition in sorted(self.groups):
-            group = self.groups[partition]
+            group = self.groups.get(partition)
+            if group is None:
+                continue
             done = {t for t in group.buffers if caught.get((t, partition), False)}
-            self.engine.merge(group, done.__contains__, writes, limit)
+            self.engine.merge(group, done.__contains__, writes, limit, assessments)
             idle = len(done) == len(group.buffers) and not any(group.buffers.values())
             if idle:
                 self.engine.advance(group, now, writes)
+            # A partition's evaluations can take a while with many accounts: let the
+            # consumer's heartbeat and the API run between partitions.
+            await asyncio.sleep(0)
         if writes.empty and time.monotonic() < self._next_prune:
             return None
         return writes

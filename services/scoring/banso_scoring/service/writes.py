@@ -40,6 +40,7 @@ class RoundWrites:
     dropped_late: int = 0
     revised_days: int = 0
     evaluations: int = 0
+    closed_days: int = 0
 
     @property
     def empty(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from banso_scoring.domain.durations import whole_days
 from banso_scoring.domain.measure_specs import NpsCsat, SupportFriction
 from banso_scoring.domain.measures.base import MeasureContext, Reading, Signal, plural, span
@@ -20,16 +22,21 @@ def _kind_word(kind: str) -> str:
     return _KIND_WORDS.get(kind, kind.replace("_", " "))
 
 
+@cache
+def _nothing_in(kinds: tuple[str, ...], days: int) -> str:
+    """The same sentence for most accounts on most days: built once."""
+    return f"no {' or '.join(_kind_word(kind) + 's' for kind in kinds)} in the last {span(days)}"
+
+
 def support_friction(spec: SupportFriction, ctx: MeasureContext) -> Reading:
     days = whole_days(spec.window)
     tally = feedback_tally(ctx.aggregate, day_range(ctx.today, days), spec.kinds)
     items = sum(count for count, _ in tally.values())
     negative = sum(neg for _, neg in tally.values())
     value = items + negative * spec.negative_weight
-    when = f"in the last {span(days)}"
     if items == 0:
-        kinds = " or ".join(_kind_word(kind) + "s" for kind in spec.kinds)
-        return Reading(value, f"no {kinds} {when}")
+        return Reading(value, _nothing_in(tuple(spec.kinds), days))
+    when = f"in the last {span(days)}"
     parts = []
     for kind in spec.kinds:
         count, neg = tally.get(kind, (0, 0))
