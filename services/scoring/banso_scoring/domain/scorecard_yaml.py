@@ -8,9 +8,9 @@ from importlib import resources
 import yaml
 from pydantic import ValidationError
 
+from banso_kit.yaml_locations import compose, line_of
 from banso_scoring.domain.scorecard import Scorecard
 from banso_scoring.domain.validation_messages import problems_of
-from banso_scoring.domain.yaml_locations import compose, line_of
 
 MAX_SCORECARD_BYTES = 256 * 1024
 

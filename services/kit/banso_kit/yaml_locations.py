@@ -1,4 +1,5 @@
-"""Where in a YAML text a field is: the line a person fixes when validation names the field."""
+"""Where in a YAML text a field is: the line a person fixes when validation names the field
+(scoring's scorecards, notify's playbooks)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,27 @@ def line_of(root: Node | None, loc: Sequence[int | str]) -> int | None:
     return line
 
 
+def dotted(path: str) -> list[int | str]:
+    """``steps.1.send.channel`` as a location: ``["steps", 1, "send", "channel"]``."""
+    return [int(part) if part.isdigit() else part for part in path.split(".") if part]
+
+
+def syntax_error_line(text: str) -> int | None:
+    """The 1-based line where the YAML stops parsing, or None when it parses."""
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return None if mark is None else mark.line + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _child(node: Node, part: int | str) -> tuple[Node, Node] | None:
-    if isinstance(node, MappingNode) and isinstance(part, str):
+    if isinstance(node, MappingNode):
         for key, value in node.value:
-            if getattr(key, "value", None) == part:
+            if getattr(key, "value", None) == str(part):
                 return key, value
     if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         item: Node = node.value[part]
