@@ -213,7 +213,8 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
                 )
             started[name] = (processes[-1], log)
         for name, (process, log) in started.items():
-            _wait_ready(urls[name], process, log, 120)
+            # Four services migrate and import at once: on a loaded machine that takes minutes.
+            _wait_ready(urls[name], process, log, 300)
         now = datetime.now(UTC)
         day0 = now - timedelta(days=20)
         # The feature requests go right after the accounts' traits (the bridge weighs them by
