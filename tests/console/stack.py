@@ -52,7 +52,7 @@ INVOICE = ("Invoice PDF download, please.", "Invoice PDF download wanted.")
 LOGIN = ("Okta single sign-on for our team.", "Okta single sign-on for every user.")
 THEMED = {"invoice": ("northwind", "globex"), "login": ("globex", "initech")}
 # Seconds each service may take to start and settle; a loaded machine may need more.
-SETTLE_S = float(os.environ.get("BANSO_TEST_STACK_SETTLE_S", "120"))
+SETTLE_S = float(os.environ.get("BANSO_TEST_STACK_SETTLE_S", "300"))
 
 
 def free_port() -> int:

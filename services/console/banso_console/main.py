@@ -19,7 +19,17 @@ from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
 from banso_console.adapters.touches import TouchesClient
-from banso_console.api import admin, auth, operators, pages, playbooks, themes
+from banso_console.api import (
+    admin,
+    auth,
+    operators,
+    pages,
+    playbook_editing,
+    playbooks,
+    scorecard,
+    send_policy,
+    themes,
+)
 from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
@@ -137,6 +147,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.include_router(playbooks.router)
     app.include_router(operators.router)
     app.include_router(admin.router)
+    app.include_router(scorecard.router)
+    app.include_router(playbook_editing.router)
+    app.include_router(send_policy.router)
     return app
 
 

@@ -62,6 +62,8 @@ class PlaybookVersion(NotifyModel, table=True):
     source: str = Field(sa_column=Column(Text, nullable=False))
     definition: dict[str, Any] = _json()
     created_at: datetime = _when()
+    # Who made the version: the caller's token, and the person it acted for when it said so.
+    created_by: str | None = Field(default=None, max_length=512)
 
 
 class WorkspacePolicyRow(NotifyModel, table=True):

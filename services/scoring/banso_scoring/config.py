@@ -53,3 +53,6 @@ class ScoringSettings(ServiceSettings):
     gc_thresholds: tuple[int, int, int] = (1_000_000, 20, 10)
     # Seconds between checks for scorecard, goal, milestone and override changes.
     requests_poll_s: float = Field(default=0.5, gt=0)
+    # Seconds a scorecard preview (POST /v1/scorecard/preview) may spend evaluating accounts;
+    # past it the preview answers with the accounts evaluated so far, marked incomplete.
+    scorecard_preview_budget_s: float = Field(default=20.0, gt=0)

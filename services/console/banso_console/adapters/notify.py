@@ -25,6 +25,32 @@ class NotifyClient:
         body: dict[str, Any] = await self.api.get_json(workspace_id, _path(playbook_id))
         return body
 
+    async def versions(self, workspace_id: str, playbook_id: str) -> list[dict[str, Any]]:
+        """Every version of the playbook, oldest first (a built-in's is version 1)."""
+        found: list[dict[str, Any]] = await self.api.get_json(
+            workspace_id, _path(playbook_id) + "/versions"
+        )
+        return found
+
+    async def put_playbook(
+        self, workspace_id: str, playbook_id: str, text: str, *, actor: str
+    ) -> dict[str, Any]:
+        """Save the playbook's YAML (a new version when it changed); 422 names the problems,
+        each with its field and line; notify records ``actor`` as who made the version."""
+        body: dict[str, Any] = await self.api.send_yaml(
+            "PUT", workspace_id, _path(playbook_id), text, scope="write", actor=actor
+        )
+        return body
+
+    async def set_enabled(
+        self, workspace_id: str, playbook_id: str, *, enabled: bool, actor: str
+    ) -> dict[str, Any]:
+        """Turn the playbook on or off (a new version, with who did it)."""
+        body: dict[str, Any] = await self.api.put_json(
+            workspace_id, _path(playbook_id) + "/enabled", {"enabled": enabled}, actor=actor
+        )
+        return body
+
     async def report(self, workspace_id: str, playbook_id: str) -> dict[str, Any]:
         """Sent, suppressed by reason, conversion of both arms and the uplift with its 95 % CI."""
         body: dict[str, Any] = await self.api.get_json(workspace_id, _path(playbook_id) + "/report")
@@ -62,3 +88,16 @@ class NotifyClient:
             workspace_id, "/v1/nudges", [("account_id", account_id), ("limit", str(limit))]
         )
         return found
+
+    async def policy(self, workspace_id: str) -> dict[str, Any]:
+        """The workspace's send policy: caps, send window, quiet hours, CSM alert budget…"""
+        body: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/policy")
+        return body
+
+    async def put_policy(self, workspace_id: str, policy: dict[str, Any]) -> dict[str, Any]:
+        """Replace the send policy (an administrator's change: notify asks for admin scope);
+        422 names the fields it refused."""
+        body: dict[str, Any] = await self.api.put_json(
+            workspace_id, "/v1/policy", policy, scope="admin"
+        )
+        return body

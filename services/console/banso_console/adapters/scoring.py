@@ -65,3 +65,30 @@ class ScoringClient:
             workspace_id, f"/v1/accounts/{quote(account_id, safe='')}/override", body
         )
         return result
+
+    async def scorecard(self, workspace_id: str) -> dict[str, Any]:
+        """The scorecard in force: its version and YAML."""
+        body: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/scorecard")
+        return body
+
+    async def preview_scorecard(
+        self, workspace_id: str, text: str, *, offset: int, limit: int
+    ) -> dict[str, Any]:
+        """Bands before and after a draft scorecard, and a page of the accounts that would
+        change band (read scope: nothing changes); 422 names the draft's problems."""
+        body: dict[str, Any] = await self.api.send_yaml(
+            "POST",
+            workspace_id,
+            "/v1/scorecard/preview",
+            text,
+            scope="read",
+            params=[("offset", str(offset)), ("limit", str(limit))],
+        )
+        return body
+
+    async def put_scorecard(self, workspace_id: str, text: str) -> dict[str, Any]:
+        """Replace the scorecard (422 names the problems, each with its field and line)."""
+        body: dict[str, Any] = await self.api.send_yaml(
+            "PUT", workspace_id, "/v1/scorecard", text, scope="write"
+        )
+        return body

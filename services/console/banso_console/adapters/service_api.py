@@ -53,9 +53,18 @@ class ServiceApi:
         query = httpx.QueryParams(tuple(params or ()))
         return await self._call("GET", workspace_id, path, params=query)
 
-    async def put_json(self, workspace_id: str, path: str, body: dict[str, Any]) -> Any:
-        """A change on behalf of a user who may edit (the route checks the role)."""
-        return await self._call("PUT", workspace_id, path, body=body, scope="write")
+    async def put_json(
+        self,
+        workspace_id: str,
+        path: str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        scope: Scope = "write",
+    ) -> Any:
+        """A change on behalf of a user who may edit (the route checks the role); ``admin``
+        scope for an administrator's workspace settings."""
+        return await self._call("PUT", workspace_id, path, body=body, scope=scope, actor=actor)
 
     async def post_json(
         self, workspace_id: str, path: str, body: dict[str, Any], *, scope: Scope = "write"
@@ -68,6 +77,29 @@ class ServiceApi:
         """A change on behalf of a user who may edit (the route checks the role)."""
         return await self._call("PATCH", workspace_id, path, body=body, scope="write")
 
+    async def send_yaml(
+        self,
+        method: str,
+        workspace_id: str,
+        path: str,
+        text: str,
+        *,
+        scope: Scope,
+        params: list[tuple[str, str]] | None = None,
+        actor: str | None = None,
+    ) -> Any:
+        """A YAML document as the body (a scorecard, a playbook); ``actor``, the signed-in
+        user the change is made for, goes to services that audit it (X-Banso-Actor)."""
+        return await self._call(
+            method,
+            workspace_id,
+            path,
+            params=httpx.QueryParams(tuple(params or ())),
+            content=text.encode("utf-8"),
+            scope=scope,
+            actor=actor,
+        )
+
     async def _call(
         self,
         method: str,
@@ -76,12 +108,25 @@ class ServiceApi:
         *,
         params: httpx.QueryParams | None = None,
         body: dict[str, Any] | None = None,
+        content: bytes | None = None,
         scope: Scope = "read",
+        actor: str | None = None,
     ) -> Any:
         token = self._tokens.for_workspace(workspace_id, scope)
         headers = {"Authorization": f"Bearer {token}"}
+        if content is not None:
+            headers["Content-Type"] = "application/yaml"
+        if actor is not None:
+            headers["X-Banso-Actor"] = f"console: {actor}"
         return await request(
-            self.name, self._client, method, path, headers=headers, params=params, body=body
+            self.name,
+            self._client,
+            method,
+            path,
+            headers=headers,
+            params=params,
+            body=body,
+            content=content,
         )
 
     async def ping(self) -> None:
@@ -98,10 +143,13 @@ async def request(
     headers: dict[str, str],
     params: httpx.QueryParams | None = None,
     body: dict[str, Any] | None = None,
+    content: bytes | None = None,
 ) -> Any:
     """One call to a service, its errors in the kit's terms (a page shows them as such)."""
     try:
-        response = await client.request(method, path, params=params, json=body, headers=headers)
+        response = await client.request(
+            method, path, params=params, json=body, content=content, headers=headers
+        )
     except httpx.HTTPError as exc:
         raise ServiceUnavailable(
             f"{name} did not answer ({type(exc).__name__})", detail={"service": name}

@@ -19,6 +19,7 @@ from banso_console.api.deps import (
     WorkspaceDep,
     page,
 )
+from banso_console.api.playbook_versions import editing_values
 from banso_console.domain import playbooks
 from banso_kit.errors import Forbidden, ServiceUnavailable
 
@@ -91,6 +92,7 @@ async def _playbook_values(
         "test_form": {"to": signed_in.viewer.email, "locale": signed_in.viewer.locale},
         "problems": {},
         "sent": False,
+        "editing": None,
     }
 
 
@@ -102,10 +104,15 @@ async def playbook_page(
     context: ContextDep,
     step: Annotated[str | None, Query(max_length=10)] = None,
     sent: Annotated[str | None, Query(max_length=4)] = None,
+    done: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    """Its steps, a send step previewed in Japanese and English, its report and uplift chart."""
+    """Its steps, a send step previewed in Japanese and English, its report and uplift chart;
+    for an administrator, its YAML to edit, its versions and the switch."""
     values = await _playbook_values(context, signed_in, workspace_id, playbook_id, step)
     values["sent"] = sent == "yes"
+    values["editing"] = await editing_values(
+        context, signed_in, workspace_id, values["playbook"], done=done
+    )
     status = 400 if values["chosen"].problem else 200
     return page(context, signed_in, "playbook.html", values, status_code=status)
 

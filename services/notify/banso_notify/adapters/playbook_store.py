@@ -27,6 +27,7 @@ class StoredPlaybook:
     source: str
     created_at: datetime | None
     builtin: bool
+    created_by: str | None = None
 
 
 _builtins: dict[str, StoredPlaybook] | None = None
@@ -55,6 +56,7 @@ def _stored(row: PlaybookVersion) -> StoredPlaybook:
         source=row.source,
         created_at=row.created_at,
         builtin=False,
+        created_by=row.created_by,
     )
 
 
@@ -115,7 +117,13 @@ async def list_versions(
 
 
 async def put_playbook(
-    session: AsyncSession, *, workspace_id: str, playbook: Playbook, source: str, now: datetime
+    session: AsyncSession,
+    *,
+    workspace_id: str,
+    playbook: Playbook,
+    source: str,
+    now: datetime,
+    by: str | None = None,
 ) -> tuple[StoredPlaybook, bool]:
     """Store a new version unless the definition is unchanged; (current, created?)."""
     current = await get_playbook(session, workspace_id=workspace_id, playbook_id=playbook.id)
@@ -129,6 +137,7 @@ async def put_playbook(
         source=source,
         definition=playbook.model_dump(mode="json"),
         created_at=now,
+        created_by=by,
     )
     session.add(row)
     await session.flush()

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.auth import Principal
 from banso_kit.errors import InvalidInput, NotFound
 from banso_kit.openapi import MAX_ID, errors
 from banso_notify.adapters import playbook_store
@@ -19,10 +20,21 @@ from banso_notify.api.deps import NotifyDep
 from banso_notify.api.errors import invalid_playbook
 from banso_notify.domain.errors import PlaybookInvalid
 from banso_notify.domain.playbook import parse_playbook
+from banso_notify.domain.switching import with_enabled
 
 router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
 
 MAX_BODY = 512 * 1024
+# Who a caller acts for (the console sends its signed-in user), recorded beside its token.
+ACTOR_HEADER = "X-Banso-Actor"
+MAX_ACTOR = 200
+
+
+def made_by(request: Request, principal: Principal) -> str:
+    """The audit of a change: the token, and the person it says it acts for."""
+    actor = " ".join(request.headers.get(ACTOR_HEADER, "").split())[:MAX_ACTOR]
+    token = f"token {principal.token_id}"
+    return f"{actor} ({token})" if actor else token
 
 
 class PlaybookPublic(BaseModel):
@@ -32,6 +44,9 @@ class PlaybookPublic(BaseModel):
     enabled: bool
     builtin: bool
     created_at: datetime | None
+    created_by: str | None = Field(
+        description="Who made this version: the token, and the person it acted for if it said."
+    )
     trigger: str
     definition: dict[str, Any]
     source: str
@@ -45,6 +60,7 @@ def public(stored: StoredPlaybook) -> PlaybookPublic:
         enabled=stored.playbook.enabled,
         builtin=stored.builtin,
         created_at=stored.created_at,
+        created_by=stored.created_by,
         trigger=stored.playbook.trigger.type,
         definition=stored.playbook.model_dump(mode="json"),
         source=stored.source,
@@ -103,7 +119,7 @@ async def put_playbook(
     try:
         playbook = parse_playbook(source)
     except PlaybookInvalid as exc:
-        raise invalid_playbook(exc) from None
+        raise invalid_playbook(exc, text) from None
     if playbook.id != playbook_id:
         raise InvalidInput(f"the body's id {playbook.id!r} differs from the path's {playbook_id!r}")
     stored, created = await playbook_store.put_playbook(
@@ -112,9 +128,44 @@ async def put_playbook(
         playbook=playbook,
         source=text,
         now=notify.clock.now(),
+        by=made_by(request, principal),
     )
     notify.catalog.invalidate(principal.workspace_id)
     response.status_code = 201 if created else 200
+    return public(stored)
+
+
+class Switch(BaseModel):
+    enabled: bool = Field(description="True turns the playbook on, false off.")
+
+
+@router.put("/{playbook_id}/enabled", responses=errors(404))
+async def switch_playbook(
+    playbook_id: str,
+    body: Switch,
+    request: Request,
+    principal: WriterDep,
+    session: SessionDep,
+    notify: NotifyDep,
+) -> PlaybookPublic:
+    """Turn a playbook on or off: a new version (who did it recorded) unless it already is."""
+    current = await _found(session, principal.workspace_id, playbook_id, None)
+    if current.playbook.enabled == body.enabled:
+        return public(current)
+    source = with_enabled(current.source, current.playbook.model_dump(mode="json"), body.enabled)
+    try:
+        playbook = parse_playbook(source)
+    except PlaybookInvalid as exc:  # a stored playbook that no longer parses (older release)
+        raise invalid_playbook(exc, source) from None
+    stored, _ = await playbook_store.put_playbook(
+        session,
+        workspace_id=principal.workspace_id,
+        playbook=playbook,
+        source=source,
+        now=notify.clock.now(),
+        by=made_by(request, principal),
+    )
+    notify.catalog.invalidate(principal.workspace_id)
     return public(stored)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import and_, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, tuple_, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.tables import ACCOUNTS, DAYS
@@ -203,3 +203,29 @@ async def list_accounts(
         query = query.where(ACCOUNTS.c.band.in_(bands))
     query = query.order_by(order.nulls_last(), ACCOUNTS.c.account_id).limit(limit).offset(offset)
     return list((await (await session.connection()).execute(query)).all())
+
+
+async def count_accounts(session: AsyncSession, *, workspace_id: str) -> int:
+    row = await (await session.connection()).execute(
+        select(func.count()).select_from(ACCOUNTS).where(ACCOUNTS.c.workspace_id == workspace_id)
+    )
+    return int(row.scalar_one())
+
+
+async def workspace_accounts(
+    session: AsyncSession, *, workspace_id: str, after: str | None, limit: int
+) -> list[AccountEntry]:
+    """A page of the workspace's accounts (aggregate and day buckets), by account id after
+    ``after``: a caller walks every account a page at a time."""
+    page = select(ACCOUNTS).where(ACCOUNTS.c.workspace_id == workspace_id)
+    if after is not None:
+        page = page.where(ACCOUNTS.c.account_id > after)
+    page = page.order_by(ACCOUNTS.c.account_id).limit(limit)
+    rows = (await (await session.connection()).execute(page)).all()
+    if not rows:
+        return []
+    ids = [row.account_id for row in rows]
+    days = await _days(
+        session, and_(DAYS.c.workspace_id == workspace_id, DAYS.c.account_id.in_(ids))
+    )
+    return [_entry(row, days.get((workspace_id, row.account_id), {})) for row in rows]

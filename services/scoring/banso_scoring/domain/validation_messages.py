@@ -45,8 +45,17 @@ def _message(error: ErrorDetails) -> str:
 def describe(error: ValidationError, *, prefix: Iterable[int | str] = ()) -> list[str]:
     """One ``path: message`` line per problem, in the order pydantic found them."""
     lines = []
-    for detail in error.errors(include_url=False):
-        path = field_path([*prefix, *detail["loc"]])
-        message = _message(detail)
+    for path, _, message in problems_of(error, prefix=prefix):
         lines.append(f"{path}: {message}" if path else message)
     return lines
+
+
+def problems_of(
+    error: ValidationError, *, prefix: Iterable[int | str] = ()
+) -> list[tuple[str, tuple[int | str, ...], str]]:
+    """Each problem as (field path, pydantic's location, message), in the order found."""
+    found = []
+    for detail in error.errors(include_url=False):
+        loc = (*prefix, *detail["loc"])
+        found.append((field_path(loc), loc, _message(detail)))
+    return found

@@ -1,0 +1,35 @@
+"""What the playbook page's editing section shows an administrator: the YAML (as saved, or as
+typed when it was refused), its problems, the versions with who made each, what just changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banso_console.api.deps import ConsoleContext, SignedIn
+from banso_console.domain.yaml_editing import YamlProblem
+
+DONE = ("saved", "unchanged", "on", "off")
+
+
+async def editing_values(
+    context: ConsoleContext,
+    signed_in: SignedIn,
+    workspace_id: str,
+    playbook: dict[str, Any],
+    *,
+    draft: str | None = None,
+    problems: list[YamlProblem] | None = None,
+    draft_problem: str | None = None,
+    done: str | None = None,
+) -> dict[str, Any] | None:
+    """None for anyone but an administrator (who alone changes playbooks)."""
+    if not signed_in.viewer.can("administer"):
+        return None
+    versions = await context.notify.versions(workspace_id, playbook["id"])
+    return {
+        "draft": playbook["source"] if draft is None else draft,
+        "problems": problems or [],
+        "draft_problem": draft_problem,
+        "versions": versions[::-1],
+        "done": done if done in DONE else None,
+    }

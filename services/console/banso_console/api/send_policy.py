@@ -1,0 +1,88 @@
+"""The send policy, for administrators: notify's frequency caps, send window, quiet hours and
+CSM alert budget, edited field by field (the rest of the policy is kept as it is)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from banso_console.api.deps import (
+    CheckedFormDep,
+    ConsoleContext,
+    ContextDep,
+    SignedIn,
+    SignedInDep,
+    WorkspaceDep,
+    page,
+)
+from banso_console.domain import send_policy
+from banso_kit.errors import Forbidden, Unprocessable
+
+router = APIRouter(tags=["send policy"])
+
+
+def _require_admin(signed_in: SignedIn) -> None:
+    if not signed_in.viewer.can("administer"):
+        raise Forbidden("only administrators change the send policy")
+
+
+def _policy_page(
+    context: ConsoleContext,
+    signed_in: SignedIn,
+    workspace_id: str,
+    policy: dict[str, Any],
+    *,
+    form: send_policy.PolicyForm | None = None,
+    problems: dict[str, str] | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    values = {
+        "workspace_id": workspace_id,
+        "policy": policy,
+        "form": form or send_policy.form_of(policy),
+        "weekdays": send_policy.WEEKDAYS,
+        "problems": problems or {},
+        "saved": saved,
+    }
+    return page(context, signed_in, "send_policy.html", values, status_code=status_code)
+
+
+@router.get("/w/{workspace_id}/send-policy", summary="The send policy.")
+async def policy_page(
+    signed_in: SignedInDep,
+    workspace_id: WorkspaceDep,
+    context: ContextDep,
+    saved: Annotated[str | None, Query(max_length=4)] = None,
+) -> Response:
+    """Frequency caps, the send window, quiet hours and the CSM alert budget."""
+    _require_admin(signed_in)
+    policy = await context.notify.policy(workspace_id)
+    return _policy_page(context, signed_in, workspace_id, policy, saved=saved == "yes")
+
+
+@router.post("/w/{workspace_id}/send-policy", summary="Change the send policy.")
+async def save_policy(
+    request: Request, signed_in: CheckedFormDep, workspace_id: WorkspaceDep, context: ContextDep
+) -> Response:
+    """Check each field, then save them into notify's policy (every other setting kept)."""
+    _require_admin(signed_in)
+    posted = await request.form()
+    policy = await context.notify.policy(workspace_id)
+    texts = {key: value for key, value in posted.items() if isinstance(value, str)}
+    days = [value for value in posted.getlist("window_days") if isinstance(value, str)]
+    form = send_policy.form_from_post(texts, days, list(policy.get("caps") or {}))
+    checked = send_policy.check_policy(form, policy)
+    problems: dict[str, str] = dict(checked.problems)
+    if not problems:
+        try:
+            await context.notify.put_policy(workspace_id, checked.policy)
+        except Unprocessable as exc:
+            problems = dict(send_policy.refused_fields(exc.detail))
+        else:
+            return RedirectResponse(f"/w/{workspace_id}/send-policy?saved=yes", status_code=303)
+    return _policy_page(
+        context, signed_in, workspace_id, policy, form=form, problems=problems, status_code=422
+    )

@@ -1,0 +1,101 @@
+"""The editing screens' decisions: a YAML draft's problems on their lines, the send policy form."""
+
+from __future__ import annotations
+
+from banso_console.domain import send_policy, yaml_editing
+
+POLICY = {
+    "caps": {"user_daily": {"scope": "user", "max": 3, "per": "1d", "channel": None}},
+    "delivery_hours": {
+        "send_window": {"start": "09:00:00", "end": "20:00:00", "days": ["mon", "tue"]},
+        "quiet_hours": None,
+    },
+    "csm_daily_budget": 5,
+    "csm_review_times": ["09:00:00", "13:00:00"],
+    "webhook_secret": "whsec_kept",
+}
+
+
+def test_a_textarea_draft_is_sent_with_plain_line_breaks_and_checked() -> None:
+    assert yaml_editing.normalise("a: 1\r\nb: 2\r") == "a: 1\nb: 2\n"
+    assert yaml_editing.check_draft("  \n") == "required"
+    assert yaml_editing.check_draft("a" * (yaml_editing.MAX_YAML_BYTES + 1)) == "too_long"
+    assert yaml_editing.check_draft("a: 1") is None
+
+
+def test_scorings_and_notifys_refusals_are_problems_on_lines() -> None:
+    text = "name: x\nbogus: 1\n"
+    scoring = {"detail": {"located": [{"field": "bogus", "line": 2, "message": "unknown field"}]}}
+    assert yaml_editing.located_problems(scoring, text) == [
+        yaml_editing.YamlProblem("bogus", 2, "bogus: 1", "unknown field")
+    ]
+    notify = {"detail": {"errors": [{"field": "(yaml)", "line": 9, "message": "bad"}]}}
+    assert yaml_editing.located_problems(notify, text) == [
+        yaml_editing.YamlProblem(None, 9, None, "bad")
+    ]
+    plain = {"detail": {"problems": ["scorecard must be a mapping"]}}
+    assert yaml_editing.located_problems(plain, text)[0].message == "scorecard must be a mapping"
+    assert yaml_editing.page_offset("30", page=25) == 25
+    assert yaml_editing.page_offset("-1", page=25) == 0
+
+
+def test_the_send_policy_form_names_each_bad_field() -> None:
+    form = send_policy.form_of(POLICY)
+    assert (form.window_start, form.csm_review_times) == ("09:00", "09:00, 13:00")
+    form.caps["user_daily"] = {"max": "lots", "per": "2 days"}
+    form.window_days = []
+    form.quiet_start = "22:00"
+    form.csm_daily_budget = "1001"
+    form.csm_review_times = "9am"
+    checked = send_policy.check_policy(form, POLICY)
+    assert checked.problems == {
+        "cap-user_daily-max": "not_count",
+        "cap-user_daily-per": "not_duration",
+        "window_days": "no_days",
+        "quiet_end": "quiet_pair",
+        "csm_daily_budget": "not_count",
+        "csm_review_times": "not_times",
+    }
+    assert checked.policy == {}
+
+
+def test_a_good_send_policy_form_changes_its_fields_and_keeps_the_rest() -> None:
+    posted = {
+        "cap-user_daily-max": "4",
+        "cap-user_daily-per": "12h",
+        "window_start": "08:00",
+        "window_end": "18:00",
+        "quiet_start": "12:00",
+        "quiet_end": "13:00",
+        "csm_daily_budget": "8",
+        "csm_review_times": "09:00, 15:30",
+    }
+    form = send_policy.form_from_post(posted, ["tue", "mon", "xyz"], ["user_daily"])
+    checked = send_policy.check_policy(form, POLICY)
+    assert checked.problems == {}
+    policy = checked.policy
+    assert policy["caps"]["user_daily"] == {
+        "scope": "user",
+        "max": 4,
+        "per": "12h",
+        "channel": None,
+    }
+    assert policy["delivery_hours"]["send_window"]["days"] == ["mon", "tue"]
+    assert policy["delivery_hours"]["quiet_hours"] == {"start": "12:00", "end": "13:00"}
+    assert (policy["csm_daily_budget"], policy["csm_review_times"]) == (8, ["09:00", "15:30"])
+    assert policy["webhook_secret"] == "whsec_kept"
+
+
+def test_notifys_refusal_lands_on_the_forms_fields() -> None:
+    refusal = {
+        "detail": [
+            {"field": "caps.user_daily.per", "message": "bad"},
+            {"field": "delivery_hours.quiet_hours.end", "message": "bad"},
+            {"field": "holdout_salt", "message": "bad"},
+        ]
+    }
+    assert send_policy.refused_fields(refusal) == {
+        "cap-user_daily-per": "refused",
+        "quiet_end": "refused",
+        "policy": "refused",
+    }

@@ -1,0 +1,120 @@
+"""Changing a playbook in a real Chromium: an administrator's misspelt template variable is
+refused with notify's message on its line and the YAML kept; a fix saved as a new version; the
+playbook turned off and on; the versions with who made each; in English and Japanese. Notify is
+real (see stack.py); the playbook is the built-in onboarding guide (no other test uses it)."""
+
+from __future__ import annotations
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .stack import Stack
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
+
+PLAYBOOK = "onboarding-first-key-action"
+SUBJECT = "your first step in {{ product.name }}"
+
+
+def editor_text(browser: webdriver.Chrome) -> str:
+    value: str = browser.execute_script("return document.getElementById('playbook-yaml').value")
+    return value
+
+
+def type_draft(browser: webdriver.Chrome, text: str) -> None:
+    editor = browser.find_element(By.ID, "playbook-yaml")
+    browser.execute_script("arguments[0].value = arguments[1];", editor, text)
+    editor.send_keys(" ")
+    browser.execute_script("arguments[0].value = arguments[0].value.slice(0, -1);", editor)
+
+
+def submit(browser: webdriver.Chrome, selector: str) -> None:
+    old = browser.find_element(By.TAG_NAME, "main")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    wait(browser).until(ec.staleness_of(old))
+
+
+def versions(browser: webdriver.Chrome) -> dict[str, str]:
+    return {
+        row.get_attribute("data-version") or "": " ".join(row.text.split())
+        for row in browser.find_elements(By.CSS_SELECTOR, "table.versions tbody tr")
+    }
+
+
+def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "aiko@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_a/playbooks/{PLAYBOOK}")
+    wait(browser).until(ec.presence_of_element_located((By.ID, "playbook-yaml")))
+    original = editor_text(browser)
+    assert SUBJECT in original
+    assert versions(browser) == {"1": "1 (current) Built in — On"}
+    assert_accessible(browser)
+
+    # A misspelt template variable: refused, named on its line with notify's suggestion, kept.
+    misspelt = original.replace(SUBJECT, SUBJECT.replace("product.name", "product.nmae"))
+    type_draft(browser, misspelt)
+    submit(browser, ".playbook-edit .yaml-form button[type=submit]")
+    [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
+    line = int(problem.get_attribute("data-line") or 0)
+    assert misspelt.split("\n")[line - 1].strip().startswith("subject:")
+    text = " ".join(problem.text.split())
+    assert text.startswith(f"Line {line} · templates.onboarding_guide.en.subject —")
+    assert "unknown variable 'product.nmae'" in text
+    assert "did you mean 'product.name'?" in text
+    assert editor_text(browser) == misspelt
+    assert versions(browser) == {"1": "1 (current) Built in — On"}
+    assert_accessible(browser)
+    screenshot(browser, "console-playbook-edit-problem")
+
+    # Fixed and changed: a new version, made by this administrator.
+    changed = original.replace(SUBJECT, "your first five minutes in {{ product.name }}")
+    type_draft(browser, changed)
+    submit(browser, ".playbook-edit .yaml-form button[type=submit]")
+    assert browser.find_element(By.CSS_SELECTOR, ".playbook-edit .saved").text == (
+        "Saved as version 2."
+    )
+    assert editor_text(browser) == changed
+    saved = versions(browser)
+    assert saved["2"].startswith("2 (current)")
+    assert "console: aiko@vendor.example (token " in saved["2"]
+
+    # Off, then on again: each a version, the switch's state on the page.
+    submit(browser, ".playbook-edit form.switch button[value=off]")
+    assert browser.find_element(By.CSS_SELECTOR, ".playbook-edit .saved").text.startswith(
+        "The playbook is off (version 3)"
+    )
+    assert "Off" in browser.find_element(By.TAG_NAME, "h1").text
+    assert versions(browser)["3"].endswith("Off")
+    assert_accessible(browser)
+    screenshot(browser, "console-playbook-versions")
+    submit(browser, ".playbook-edit form.switch button[value=on]")
+    assert versions(browser)["4"].endswith("On")
+    assert "On" in browser.find_element(By.TAG_NAME, "h1").text
+
+    switch_language(browser, "ja")
+    try:
+        assert browser.find_element(By.ID, "edit-title").text == "このプレイブックを変更"
+        type_draft(browser, misspelt)
+        submit(browser, ".playbook-edit .yaml-form button[type=submit]")
+        [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
+        assert " ".join(problem.text.split()).startswith(f"{line} 行目 · templates.")
+        assert editor_text(browser) == misspelt
+        assert versions(browser)["4"].endswith("有効")
+        assert_accessible(browser)
+        screenshot(browser, "console-playbook-edit-problem-ja")
+    finally:
+        switch_language(browser, "en")
+
+
+def test_only_administrators_change_playbooks(stack: Stack, browser: webdriver.Chrome) -> None:
+    sign_in(browser, stack, "hanako@vendor.example")  # an editor of ws_a
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_a/playbooks/{PLAYBOOK}")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
+    assert browser.find_elements(By.CSS_SELECTOR, ".playbook-edit") == []
