@@ -130,6 +130,8 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             continue
         if not _ticket_due(ledger, members.get(theme_id, [])):
             continue
+        if not clusterer.fit_for_ticket(theme_id):
+            continue
         open_themes = {
             other: _accounts(ledger, members.get(other, []))
             for other in ticketed
@@ -146,6 +148,7 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             continue
         ledger.tickets[len(ledger.tickets) + 1] = theme_id
         ticketed.add(theme_id)
+        clusterer.anchor(theme_id)
     for merged, survivor in links:
         if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
             clusterer.merge(merged, survivor, reason="shared_accounts")
