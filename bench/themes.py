@@ -8,8 +8,10 @@ churn reasons, one-off requests and praise, in Japanese and English) goes, in da
 bridge's own domain code exactly as the service runs it: `ThemeStream` places each item (normalise,
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
 touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
-settings: 3 accounts, 50 % problem reports, `is_problem_report`; a due theme whose accounts overlap
-a ticketed theme's joins it instead, `ticket_to_join`, as `ThemeBook.refresh` does). A ticket
+settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme that reads as one
+problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
+joins it instead, `ticket_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
+`ThemeClusterer.anchor`). A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
 consolidates once more and every theme is checked again.
@@ -130,6 +132,8 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             continue
         if not _ticket_due(ledger, members.get(theme_id, [])):
             continue
+        if not clusterer.fit_for_ticket(theme_id):
+            continue
         open_themes = {
             other: _accounts(ledger, members.get(other, []))
             for other in ticketed
@@ -146,6 +150,7 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             continue
         ledger.tickets[len(ledger.tickets) + 1] = theme_id
         ticketed.add(theme_id)
+        clusterer.anchor(theme_id)
     for merged, survivor in links:
         if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
             clusterer.merge(merged, survivor, reason="shared_accounts")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import clusterer_store, columns, merge_store
+from banso_bridge.adapters import clusterer_store, columns, merge_store, ticket_store
 from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.stream import ThemeStream
@@ -89,6 +89,9 @@ class EngineRegistry:
             since_consolidation=state.since_consolidation if state else 0,
             next_fit=state.next_fit if state and state.next_fit else self.config.first_fit_at,
             apart=tuple(await merge_store.undone_pairs(session, workspace_id=workspace_id)),
+            anchored=tuple(
+                await ticket_store.open_ticket_themes(session, workspace_id=workspace_id)
+            ),
         )
         # Refitting the representation is CPU work: keep the event loop answering meanwhile.
         clusterer = await asyncio.to_thread(ThemeClusterer.restore, snapshot, self.config)

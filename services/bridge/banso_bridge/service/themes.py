@@ -334,7 +334,7 @@ class ThemeBook:
         if ticket is None:
             if self.threshold.reached(
                 accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
-            ):
+            ) and engine.clusterer.fit_for_ticket(row.theme_id):
                 link = await self._ticketed_theme_to_join(session, engine, row.theme_id)
                 if link is not None:
                     return (row.theme_id, *link)
@@ -347,6 +347,7 @@ class ThemeBook:
                     title=row.custom_title or row.title,
                     now=now,
                 )
+                engine.clusterer.anchor(row.theme_id)
                 if opened:
                     self.wake_tickets()
         elif ticket.state == "created" and evidence_grew(

@@ -38,8 +38,20 @@ def _unit_rows(matrix: Matrix) -> Matrix:
     return units
 
 
-def reassign(vectors: Matrix, labels: Labels, active: npt.NDArray[np.bool_], rounds: int) -> Labels:
-    """Lloyd steps of spherical k-means over the active themes; items with no vector stay put."""
+def reassign(
+    vectors: Matrix,
+    labels: Labels,
+    active: npt.NDArray[np.bool_],
+    rounds: int,
+    anchored: npt.NDArray[np.bool_] | None = None,
+    anchored_join: float = -1.0,
+) -> Labels:
+    """Lloyd steps of spherical k-means over the active themes; items with no vector stay put.
+
+    An item moves into an `anchored` theme (one a ticket was filed for) only when it is at least
+    `anchored_join` alike its direction: a ticket's theme takes in what is clearly its problem,
+    not whatever is nearer to it than to anything else.
+    """
     labels = labels.copy()
     has_vector = np.linalg.norm(vectors, axis=1) > 1e-6
     for _ in range(rounds):
@@ -48,7 +60,12 @@ def reassign(vectors: Matrix, labels: Labels, active: npt.NDArray[np.bool_], rou
         if not live.any():
             break
         live_ids = np.flatnonzero(live)
-        best = live_ids[np.argmax(vectors @ centroids[live_ids].T, axis=1)]
+        sims = vectors @ centroids[live_ids].T
+        best = live_ids[np.argmax(sims, axis=1)]
+        if anchored is not None and anchored[live_ids].any():
+            current = labels[:, None] == live_ids[None, :]
+            guarded = anchored[live_ids][None, :] & (sims < anchored_join) & ~current
+            best = live_ids[np.argmax(np.where(guarded, -np.inf, sims), axis=1)]
         moved = has_vector & (best != labels)
         if not moved.any():
             break
@@ -96,6 +113,7 @@ def plan_merges(
     coherent_union: float = 2.0,
     members: npt.NDArray[np.int64] | None = None,
     apart: frozenset[frozenset[int]] = frozenset(),
+    anchored: frozenset[int] = frozenset(),
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
@@ -103,7 +121,8 @@ def plan_merges(
     moves only half-way), so a merge also needs the themes' directions to be at least
     `min_similarity` alike. The survivor is the larger theme (the older one on ties), so the id
     people already know lives on. Pairs in `apart` (a product manager undid their merge) never
-    merge again.
+    merge again. A theme in `anchored` (it has a ticket) merges only into a coherent union: a
+    ticket's theme never swallows a neighbour merely because one theme fewer is cheaper.
     """
     merges: list[Merge] = []
     sums = sums.copy()
@@ -125,6 +144,9 @@ def plan_merges(
         coherent = established & (union_coherence >= coherent_union)
         cost = np.where(coherent, np.minimum(cost, 0.0), cost)
         cost[alike < min_similarity] = np.inf
+        if anchored:
+            held = np.isin(ids, np.fromiter(anchored, dtype=np.int64))
+            cost[(held[:, None] | held[None, :]) & ~coherent] = np.inf
         for pair in apart:
             if pair <= alive:
                 a, b = sorted(pair)

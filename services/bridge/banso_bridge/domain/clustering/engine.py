@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion
 from banso_bridge.domain.clustering.consolidate import (
     Matrix,
     Merge,
@@ -45,6 +46,10 @@ class ClusteringConfig:
     # Two themes also merge when their union stays this coherent (mean cosine of its items to
     # its direction), however large they are (see consolidate.plan_merges).
     merge_coherent_union: float = 0.75
+    # Cosine to the direction of a theme that has a ticket needed to join it (on arrival or when
+    # consolidation moves items): stricter than `join_similarity`, so a ticket's theme does not
+    # drift towards its neighbours' problems.
+    anchored_join_similarity: float = 0.6
     consolidate_every: int = 250  # items between consolidation passes
     reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
     min_split_size: int = 8  # themes smaller than this are never split
@@ -57,6 +62,8 @@ class ClusteringConfig:
     retained_per_theme: int = 20  # items every theme keeps in the window, however old
     seed: int = 0
     model: ModelConfig = field(default_factory=ModelConfig)
+    # When a theme counts as one problem, fit for a ticket (see cohesion.py).
+    cohesion: CohesionConfig = field(default_factory=CohesionConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,8 @@ class ThemeClusterer:
         self._next_fit = self.config.first_fit_at
         # Pairs of themes a product manager separated again: consolidation never merges them.
         self._apart: set[frozenset[int]] = set()
+        # Themes a ticket was filed for (see `anchor`).
+        self._anchored: set[int] = set()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -159,6 +168,21 @@ class ThemeClusterer:
         """Ids and current vectors of the window items (what a batch method would cluster)."""
         return [item.id for item in self._window.items], self._window.vectors.copy()
 
+    def cohesion(self, theme_id: int) -> Cohesion:
+        """How much a theme's window items share in words (see cohesion.py)."""
+        rows = self._window.rows_of(theme_id)
+        items = [self._window.items[row].features for row in rows]
+        return cohesion(
+            self._model.word_weights(items), self._window.vectors[rows], self.config.cohesion
+        )
+
+    def fit_for_ticket(self, theme_id: int) -> bool:
+        """The theme reads as one problem: no more intruders than a ticket's purity allows, and
+        not two groups with no words in common. Before the first fit nothing is."""
+        if self._model.fitted_on == 0:
+            return False
+        return self.cohesion(theme_id).holds(self.config.cohesion)
+
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
         return label_theme(
@@ -174,7 +198,10 @@ class ThemeClusterer:
         """Place one item: join the most similar active theme or open a new one."""
         vector = self._model.transform([item.features])[0]
         theme_id, similarity = self._nearest(vector)
-        opened = theme_id is None or similarity < self.config.join_similarity
+        needed = self.config.join_similarity
+        if theme_id in self._anchored:
+            needed = max(needed, self.config.anchored_join_similarity)
+        opened = theme_id is None or similarity < needed
         if opened or theme_id is None:
             theme_id = self._open_theme()
             similarity = 0.0
@@ -243,6 +270,17 @@ class ThemeClusterer:
         self._rebuild_sums()
         return survivor
 
+    def anchor(self, theme_id: int) -> None:
+        """A ticket was filed for this theme: from now on items join it (on arrival or when
+        consolidation moves them) only when they are at least `anchored_join_similarity` alike
+        it, and it merges with another theme only into a coherent union. The anchor follows the
+        theme into its survivor when it is merged."""
+        self._anchored.add(self.resolve(theme_id))
+
+    @property
+    def anchored(self) -> frozenset[int]:
+        return frozenset(self._anchored)
+
     def set_sizes(self, sizes: Mapping[int, int]) -> None:
         """All-time item counts of themes, as the caller counted them (after an unmerge)."""
         for theme_id, size in sizes.items():
@@ -266,6 +304,7 @@ class ThemeClusterer:
             since_consolidation=self._since_consolidation,
             next_fit=self._next_fit,
             apart=tuple(sorted((min(pair), max(pair)) for pair in self._apart)),
+            anchored=tuple(sorted(self._anchored)),
         )
 
     @classmethod
@@ -291,6 +330,9 @@ class ThemeClusterer:
         clusterer._since_consolidation = snapshot.since_consolidation
         clusterer._next_fit = snapshot.next_fit
         clusterer._apart = {frozenset(pair) for pair in snapshot.apart}
+        clusterer._anchored = {
+            clusterer.resolve(theme) for theme in snapshot.anchored if theme in clusterer._themes
+        }
         clusterer._rebuild_sums()
         return clusterer
 
@@ -301,6 +343,12 @@ class ThemeClusterer:
             return None, 0.0
         sims = self._units @ vector
         sims[~self._active] = -np.inf
+        if self._anchored:
+            # A ticket's theme is the nearest only when the item clears its stricter bar.
+            held = np.fromiter(self._anchored, dtype=np.int64)
+            low = held[sims[held] < self.config.anchored_join_similarity]
+            if low.size and np.isfinite(np.delete(sims, low)).any():
+                sims[low] = -np.inf
         best = int(np.argmax(sims))
         return best, float(sims[best])
 
@@ -338,7 +386,16 @@ class ThemeClusterer:
 
     def _reassign(self, report: ConsolidationReport) -> None:
         before = self._window.labels.copy()
-        after = reassign(self._window.vectors, before, self._active, self.config.reassign_rounds)
+        anchored = np.zeros(self._active.size, dtype=np.bool_)
+        anchored[list(self._anchored)] = True
+        after = reassign(
+            self._window.vectors,
+            before,
+            self._active,
+            self.config.reassign_rounds,
+            anchored,
+            self.config.anchored_join_similarity,
+        )
         moved = np.flatnonzero(after != before)
         report.moved += int(moved.size)
         for row in moved:
@@ -372,6 +429,9 @@ class ThemeClusterer:
         theme.status = ThemeStatus.MERGED
         theme.merged_into = survivor
         self._active[merged] = False
+        if merged in self._anchored:
+            self._anchored.discard(merged)
+            self._anchored.add(survivor)
         labels = self._window.labels
         labels[labels == merged] = survivor
         report.merges.append(Merge(survivor, merged, reason=reason, similarity=similarity))
@@ -392,6 +452,7 @@ class ThemeClusterer:
             self.config.merge_coherent_union,
             members,
             frozenset(self._apart),
+            frozenset(self._anchored),
         )
         for merge in merges:
             self._retire(

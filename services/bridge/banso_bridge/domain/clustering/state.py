@@ -87,6 +87,7 @@ class ClustererSnapshot:
     since_consolidation: int
     next_fit: int
     apart: tuple[tuple[int, int], ...] = ()  # pairs a product manager separated again
+    anchored: tuple[int, ...] = ()  # themes a ticket was filed for
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,4 +111,5 @@ class ClustererSnapshot:
             since_consolidation=int(data["since_consolidation"]),
             next_fit=int(data["next_fit"]),
             apart=tuple((int(a), int(b)) for a, b in data.get("apart", ())),
+            anchored=tuple(int(theme) for theme in data.get("anchored", ())),
         )

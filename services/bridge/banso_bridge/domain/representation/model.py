@@ -94,6 +94,19 @@ class VectorModel:
             (weights, (row_ids, position)), shape=(n_rows, self.vocabulary.size), dtype=np.float32
         )
 
+    def word_weights(self, rows: Sequence[FeatureCounts]) -> Matrix:
+        """The word block of `weigh` (character n-grams left out; each row unit length, or zero
+        without a known word), dense over the words these rows use: what items literally share."""
+        if not rows or self.vocabulary.size == 0:
+            return np.zeros((len(rows), 0), dtype=np.float32)
+        row_ids, position, weights = self._weighted(rows)
+        words = self.word_mask[position]
+        row_ids, position, weights = row_ids[words], position[words], weights[words]
+        used, column = np.unique(position, return_inverse=True)
+        dense = np.zeros((len(rows), used.size), dtype=np.float32)
+        np.add.at(dense, (row_ids, column), weights)
+        return dense
+
     def transform(self, rows: Sequence[FeatureCounts]) -> Matrix:
         """Unit vectors (rows) in the latent space; an item sharing nothing with the fit maps to zero."""
         if not rows or self.vocabulary.size == 0:
