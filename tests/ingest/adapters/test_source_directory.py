@@ -126,7 +126,7 @@ async def test_requests_that_find_the_key_stale_together_share_one_read(
     from banso_ingest.adapters import sources
 
     reads: list[str] = []
-    real = sources.source_for_write_key
+    real = source_store.source_for_write_key
 
     async def counted(*args: object, **kwargs: object) -> object:
         reads.append("read")
