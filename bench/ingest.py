@@ -43,7 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_load import EVENTS_PER_BATCH, LoadResult, closed_loop, open_loop
-from procstat import tree_cpu_seconds
+from procstat import tree_cpu_seconds, tree_peak_rss_mb
 from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,6 +231,7 @@ def main() -> None:
             )
         )
         cpu_full = tree_cpu_seconds(server.pid) - cpu_before
+        load_after = os.getloadavg()[0]
         print(
             f"  {full.events_per_s:.0f} events/s, p50 {full.percentile_ms(0.5):.1f} ms, "
             f"p99 {full.percentile_ms(0.99):.1f} ms",
@@ -256,7 +257,9 @@ def main() -> None:
             f"p99 {half.percentile_ms(0.99):.1f} ms",
             flush=True,
         )
+        peak_rss_mb = tree_peak_rss_mb(server.pid)
         in_topic = asyncio.run(_usage_records(bootstrap, f"{prefix}banso.usage.v1"))
+        load_before_perf = os.getloadavg()[0]
         # Last, so its gigabyte of writes does not disturb the broker while ingest is measured.
         print("ProducerPerformance ...", flush=True)
         perf = producer_performance(bootstrap, prefix, args.perf_records, env)
@@ -283,6 +286,8 @@ def main() -> None:
             # Other work on the machine competes for the same cores; a load above the core
             # count when the full-speed phase starts means the figures are pessimistic.
             "load_average_1m_at_full_speed_start": round(load_before, 2),
+            "load_average_1m_at_full_speed_end": round(load_after, 2),
+            "load_average_1m_at_producer_performance_start": round(load_before_perf, 2),
         },
         "ingest": {
             "workers": args.workers,
@@ -293,6 +298,8 @@ def main() -> None:
                 "ingest_cpu_seconds": round(cpu_full, 2),
                 "ingest_cpu_us_per_event": round(cpu_full / max(full.accepted_events, 1) * 1e6, 1),
             },
+            # The supervisor's and the workers' peak resident memory, summed, after all phases.
+            "peak_rss_mb": peak_rss_mb,
             "half_rate": {"target_events_per_s": round(half_rate, 1), **_load_summary(half)},
         },
         "producer_performance": perf,

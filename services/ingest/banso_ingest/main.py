@@ -24,6 +24,7 @@ from banso_ingest.api.admin import admin_router
 from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import install_ingest_errors
+from banso_ingest.api.fast_path import TrackingFastPath
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
 from banso_ingest.metrics import IngestMetrics
@@ -127,6 +128,8 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
     )
     install_ingest_errors(app)
     app.include_router(health_router(_readiness, lambda _: registry))
+    # Innermost: the tracking endpoints' hot path, in front of the routing (fast_path.py).
+    app.add_middleware(TrackingFastPath, exception_handlers=app.exception_handlers)
     # Browsers (analytics.js, rudder-sdk-js) post from the product's own origin.
     app.add_middleware(
         CORSMiddleware,

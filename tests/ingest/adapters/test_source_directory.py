@@ -118,3 +118,30 @@ async def test_last_seen_is_written_at_most_once_a_minute(db: Database) -> None:
     clocks.advance(31)
     await directory.resolve(created.write_key)
     assert await last_seen() == NOW + timedelta(seconds=61)
+
+
+async def test_requests_that_find_the_key_stale_together_share_one_read(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from banso_ingest.adapters import sources
+
+    reads: list[str] = []
+    real = source_store.source_for_write_key
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        reads.append("read")
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sources, "source_for_write_key", counted)
+    clocks = Clocks()
+    created = await _source(db)
+    directory = _directory(db, clocks)
+    ref = SourceRef(created.source.workspace_id, created.source.id)
+
+    found = await asyncio.gather(*(directory.resolve(created.write_key) for _ in range(20)))
+    assert found == [ref] * 20
+    assert len(reads) == 1
+    clocks.advance(0.6)  # stale: read again, once for all of them
+    found = await asyncio.gather(*(directory.resolve(created.write_key) for _ in range(20)))
+    assert found == [ref] * 20
+    assert len(reads) == 2

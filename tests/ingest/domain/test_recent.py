@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from banso_ingest.domain.plan import Duplicate
+from banso_ingest.domain.feedback import parse_feedback_body
+from banso_ingest.domain.plan import Duplicate, assign
 from banso_ingest.domain.recent import RecentEvents
 from banso_ingest.domain.rejections import Reason, Rejection
+from banso_ingest.domain.routing import classify, feedback_intents
+from tests.ingest.domain.builders import (
+    LIMITS,
+    RECEIVED_AT,
+    batch,
+    counter_ids,
+    read_batch,
+    track,
+)
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
@@ -44,3 +54,33 @@ def test_the_least_recently_written_source_is_forgotten_first() -> None:
     recent.record("ws", "c", T0, rejections=(_rejected(4),))
     assert {e.source_id for e in recent.latest("ws")} == {"a", "c"}
     assert recent.latest("ws", "b") == []
+
+
+def test_accepted_events_and_feedback_items_are_shown_with_their_type_name_and_account() -> None:
+    parsed = read_batch(
+        batch(
+            track(userId="u1", event="Report Exported", context={"groupId": "acme"}),
+            {"type": "page", "anonymousId": "a1", "name": "Pricing"},
+        )
+    )
+    intents, _ = classify(parsed.messages, feedback_events={})
+    items, _ = parse_feedback_body(
+        {"text": "Great", "kind": "nps_comment", "account": "acme", "user": "u1"},
+        received_at=RECEIVED_AT,
+        limits=LIMITS,
+        body_bytes=100,
+        new_message_id=counter_ids(),
+    )
+    intents += feedback_intents(items)
+    records = assign(intents, workspace_id="ws", source_id="web", known_groups={}).records
+    recent = RecentEvents(per_source=10, sources=10)
+    recent.record("ws", "web", T0, published=tuple(records))
+    shown = [(e.outcome, e.type, e.name, e.user_id, e.account_id) for e in recent.latest("ws")]
+    assert sorted(shown, key=str) == sorted(
+        [
+            ("accepted", "track", "Report Exported", "u1", "acme"),
+            ("accepted", "page", "Pricing", None, None),
+            ("accepted", "feedback", "nps_comment", "u1", "acme"),
+        ],
+        key=str,
+    )

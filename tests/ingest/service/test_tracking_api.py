@@ -426,7 +426,7 @@ async def test_feedback_items_and_feedback_tracks_reach_the_feedback_topic(
 
 async def test_metrics_count_events_by_outcome(ingest: IngestServer) -> None:
     async with client(ingest) as http:
-        await http.post(
+        answer = await http.post(
             "/v1/batch",
             json={
                 "batch": [
@@ -434,9 +434,18 @@ async def test_metrics_count_events_by_outcome(ingest: IngestServer) -> None:
                     {"type": "track", "event": "no user"},
                 ]
             },
+            headers={"X-Request-ID": "req-metrics-1"},
         )
+        refused = await http.post("/v1/t", json={"userId": "u-9"})
         text = (await http.get("/metrics")).text
+    # The tracking paths are served in front of the routing (fast_path.py): still correlated,
+    # and still counted by their route template.
+    assert answer.headers["x-request-id"] == "req-metrics-1"
+    assert refused.status_code == 400
+    assert refused.headers["x-request-id"]
     for name in (
+        'banso_ingest_http_requests_total{method="POST",route="/v1/batch",status="200"}',
+        'banso_ingest_http_requests_total{method="POST",route="/v1/t",status="400"}',
         'banso_ingest_events_received_total{endpoint="batch"}',
         'banso_ingest_events_accepted_total{topic="banso.usage.v1"}',
         'banso_ingest_events_rejected_total{reason="missing_identity"}',

@@ -5,11 +5,13 @@ database again once its entry is older than `INGEST_WRITE_KEY_CACHE_S` (at most 
 or rotated-out key is refused everywhere within that time, at the cost of one indexed read per key
 per worker and interval (not per event). Unknown keys are cached too, so a client hammering with a
 wrong key costs no database query per request. The source's last-seen time is written at most once
-a minute per worker.
+a minute per worker. Requests that find the entry stale while it is being read again wait for that
+one read instead of each making their own (a busy worker has dozens in flight when it expires).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -48,6 +50,7 @@ class SourceDirectory:
         self._now = now
         self._cache: dict[str, tuple[float, SourceRef | None]] = {}
         self._seen: dict[str, dt.datetime] = {}
+        self._reading: dict[str, asyncio.Future[SourceRef | None]] = {}
 
     async def resolve(self, write_key: str) -> SourceRef | None:
         digest = hash_write_key(write_key)
@@ -55,6 +58,14 @@ class SourceDirectory:
         cached = self._cache.get(digest)
         if cached is not None and cached[0] > tick:
             return cached[1]
+        reading = self._reading.get(digest)
+        if reading is None:
+            reading = self._reading[digest] = asyncio.ensure_future(self._read(digest, tick))
+            reading.add_done_callback(lambda _: self._reading.pop(digest, None))
+        # Shielded: one request giving up must not cancel the read the others wait for.
+        return await asyncio.shield(reading)
+
+    async def _read(self, digest: str, tick: float) -> SourceRef | None:
         now = self._now()
         try:
             async with self._db.read_session() as session:

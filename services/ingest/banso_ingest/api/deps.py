@@ -32,7 +32,8 @@ class IngestContext:
     recent: RecentEvents = field(default_factory=RecentEvents)
 
 
-def get_ingest(request: Request) -> IngestContext:
+async def get_ingest(request: Request) -> IngestContext:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hand-off per request
     ingest: IngestContext = request.state.ingest
     return ingest
 

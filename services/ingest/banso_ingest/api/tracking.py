@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request, Response
 
 from banso_contracts.envelope import IMPORTED
@@ -31,6 +33,34 @@ _SINGLE = {
     "/v1/screen": MessageType.SCREEN,
     "/v1/alias": MessageType.ALIAS,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One tracking path: its metrics label, the type a single-event path implies, the origin."""
+
+    name: str
+    kind: MessageType | None = None
+    origin: str | None = None
+
+
+_BATCH_ENDPOINT = Endpoint("batch")
+# Every tracking path. The routes below declare them (the OpenAPI, and the app's own routing),
+# and `fast_path.py` serves them in front of the app's routing (the hot path).
+ENDPOINTS: dict[str, Endpoint] = {
+    "/v1/batch": _BATCH_ENDPOINT,
+    "/v1/b": _BATCH_ENDPOINT,
+    "/v1/import": Endpoint("import", origin=IMPORTED),
+    **{path: Endpoint(kind.value, kind) for path, kind in _SINGLE.items()},
+    # analytics.js (browser) posts each call to the first letter of its type: /v1/t, /v1/p, ...
+    **{f"/v1/{kind.value[0]}": Endpoint(kind.value, kind) for kind in _SINGLE.values()},
+}
+
+
+async def serve(request: Request, endpoint: Endpoint) -> Response:
+    """Answer a tracking request (what every tracking route does)."""
+    ingest: IngestContext = request.state.ingest
+    return await _ingest(request, ingest, endpoint.name, endpoint.kind, endpoint.origin)
 
 
 async def _ingest(
@@ -69,7 +99,7 @@ async def _ingest(
 )
 async def batch(request: Request, ingest: IngestDep) -> Response:
     """Send up to 2,500 events; valid ones are accepted, each invalid one is reported by index."""
-    return await _ingest(request, ingest, "batch", None)
+    return await serve(request, ENDPOINTS["/v1/batch"])
 
 
 @router.post(
@@ -81,17 +111,17 @@ async def batch(request: Request, ingest: IngestDep) -> Response:
 async def import_(request: Request, ingest: IngestDep) -> Response:
     """Send past events (a backfill) as a batch, like `/v1/batch`: they count for health and
     history in their own time, and each is marked as imported, so none triggers a nudge."""
-    return await _ingest(request, ingest, "import", None, IMPORTED)
+    return await serve(request, ENDPOINTS["/v1/import"])
 
 
 @router.post("/v1/b", summary="analytics.js's path for /v1/batch.", include_in_schema=False)
 async def browser_batch(request: Request, ingest: IngestDep) -> Response:
-    return await _ingest(request, ingest, "batch", None)
+    return await serve(request, ENDPOINTS["/v1/b"])
 
 
 def _single_route(path: str, kind: MessageType) -> None:
     async def single(request: Request, ingest: IngestDep) -> Response:
-        return await _ingest(request, ingest, kind.value, kind)
+        return await serve(request, ENDPOINTS[path])
 
     single.__name__ = kind.value
     single.__doc__ = f"Send one {kind.value} event (Segment `{kind.value}` call)."
@@ -103,7 +133,6 @@ def _single_route(path: str, kind: MessageType) -> None:
         responses=ANSWERS,
         openapi_extra=body_of(SINGLE[kind.value], f"One `{kind.value}` message."),
     )
-    # analytics.js (browser) posts each call to the first letter of its type: /v1/t, /v1/p, ...
     router.add_api_route(f"/v1/{kind.value[0]}", single, methods=["POST"], include_in_schema=False)
 
 
