@@ -309,6 +309,43 @@ async def test_on_the_stream_clock_a_held_nudge_the_replay_ran_past_is_still_sen
     ] == []
 
 
+async def test_on_the_stream_clock_a_nudge_about_the_latest_event_goes_without_waiting_for_more(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    """The stream clock reads the latest event time minus the lateness allowance, so a nudge
+    decided about the latest event is due "in the future" on it. It is sent at once all the
+    same: nothing else may be coming (a ticket resolved at the end of a quiet afternoon must
+    still reach its reporters)."""
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    stream = settings.model_copy(update={"clock": "stream"})
+    at = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)  # 11:30 in Tokyo: inside the send window
+    async with served(create_app(stream), "http://notify.test") as (client, state):
+        notify = Running(client, stream, ShiftedClock(), state)
+        await put_yaml(notify, TIP, "export-tip")
+        await publish(
+            kafka_bootstrap,
+            prefix,
+            _account("acme", at),
+            _identified("hanako", "acme", at, timezone="Asia/Tokyo"),
+            used("hanako", "acme", at=at),
+        )
+        marks = state["runtime"].watermarks
+        await eventually(
+            lambda: marks.watermark() == at - timedelta(seconds=stream.event_lateness_s)
+        )
+        await sink.wait_for(1)
+        admin = notify.token()
+
+        async def sent() -> bool:
+            listed = await client.get("/v1/nudges?playbook_id=export-tip", headers=admin)
+            return [nudge["state"] for nudge in listed.json()] == ["sent"]
+
+        await eventually(sent)
+
+    assert [mail.rcpt_tos for mail in sink.received] == [["hanako@customer.test"]]
+
+
 async def test_a_nudge_held_past_its_time_for_longer_than_max_trigger_age_is_never_sent(
     settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
 ) -> None:

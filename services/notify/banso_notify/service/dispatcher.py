@@ -37,7 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.clock import Clock
 from banso_kit.db import Database
-from banso_kit.event_time import scheduling_lag_counts
+from banso_kit.event_time import scheduling_lag_counts, wall_clock
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
@@ -108,6 +108,7 @@ class Dispatcher:
         self._builder = builder
         self._senders = senders
         self._clock = clock
+        self._wall = wall_clock(clock)
         self._metrics = metrics
         self._retry = retry
         self._concurrency = concurrency
@@ -165,7 +166,12 @@ class Dispatcher:
         now = self._clock.now()
         claimed: list[_Claimed] = []
         async with self._db.session() as session:
-            nudges = await nudge_store.due(session, state=nudge_store.READY, now=now, limit=limit)
+            # A ready nudge was decided to go now: when it goes is work, on the wall clock. (On a
+            # stream clock, a nudge decided about an event at T is ready at T while the clock
+            # reads T minus the lateness allowance, and would wait for later events to be sent.)
+            nudges = await nudge_store.due(
+                session, state=nudge_store.READY, now=self._wall.now(), limit=limit
+            )
             if not nudges:
                 return []
             blocked = await self._still_allowed(session, nudges, now)
@@ -348,7 +354,7 @@ class Dispatcher:
                 )
             return
         nudge.state = nudge_store.READY
-        nudge.due_at = now + self._retry.delay(nudge.attempts)
+        nudge.due_at = self._wall.now() + self._retry.delay(nudge.attempts)
         await self._outbox.add(
             session,
             events.failed(nudge, now, error=str(error), dead=False),
