@@ -173,6 +173,8 @@ templates:
         # Rotating: the new and the old secret, so receivers on either keep verifying.
         rotating = {**policy, "webhook_secret": f"{secret} {old_secret}"}
         await notify.client.put("/v1/policy", json=rotating, headers=admin)
+        as_reader = await notify.client.get("/v1/policy", headers=notify.token(scopes=("read",)))
+        as_admin = await notify.client.get("/v1/policy", headers=admin)
         await publish(
             kafka_bootstrap,
             prefix,
@@ -189,6 +191,9 @@ templates:
         "error": "invalid_input",
         "detail": "webhook_secret: a whsec_ secret must be base64 after the prefix",
     }
+    assert as_reader.json()["webhook_secret"] == "********"  # a read token never sees it
+    assert as_reader.json()["webhook_url"] == f"{base}/banso"
+    assert as_admin.json()["webhook_secret"] == f"{secret} {old_secret}"
     assert len(request.headers["webhook-signature"].split(" ")) == 2
     assert is_verified(secret, request.headers, request.body, now=time.time())
     assert is_verified(old_secret, request.headers, request.body, now=time.time())

@@ -90,8 +90,10 @@ class NotifyClient:
         return found
 
     async def policy(self, workspace_id: str) -> dict[str, Any]:
-        """The workspace's send policy: caps, send window, quiet hours, CSM alert budget…"""
-        body: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/policy")
+        """The workspace's send policy: caps, send window, quiet hours, CSM alert budget…
+        Read with admin scope (the page is an administrator's): a read token sees the policy's
+        secrets masked, and the form sends the policy back whole."""
+        body: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/policy", scope="admin")
         return body
 
     async def put_policy(self, workspace_id: str, policy: dict[str, Any]) -> dict[str, Any]:

@@ -48,10 +48,16 @@ class ServiceApi:
         self._tokens = tokens
 
     async def get_json(
-        self, workspace_id: str, path: str, params: list[tuple[str, str]] | None = None
+        self,
+        workspace_id: str,
+        path: str,
+        params: list[tuple[str, str]] | None = None,
+        *,
+        scope: Scope = "read",
     ) -> Any:
+        """``admin`` scope to read what only administrators see (a policy's secrets)."""
         query = httpx.QueryParams(tuple(params or ()))
-        return await self._call("GET", workspace_id, path, params=query)
+        return await self._call("GET", workspace_id, path, params=query, scope=scope)
 
     async def put_json(
         self,

@@ -17,13 +17,27 @@ from banso_notify.api.deps import NotifyDep
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.service.dispatcher import retry_dead
 
+MASKED = "********"
+"""What a read token sees in place of a secret."""
+
 router = APIRouter(prefix="/v1", tags=["settings"])
 
 
 @router.get("/policy")
 async def get_policy(principal: ReaderDep, session: SessionDep) -> WorkspacePolicy:
-    """The workspace's delivery policy (defaults until it is set)."""
-    return await directory.get_policy(session, workspace_id=principal.workspace_id)
+    """The workspace's delivery policy (defaults until it is set). Its secrets (the webhook
+    signing secret, the Slack webhook URL) are shown to admin tokens only; other readers see
+    `MASKED` where one is set."""
+    policy = await directory.get_policy(session, workspace_id=principal.workspace_id)
+    if "admin" in principal.scopes:
+        return policy
+    return policy.model_copy(
+        update={
+            name: MASKED
+            for name in ("webhook_secret", "slack_webhook_url")
+            if getattr(policy, name) is not None
+        }
+    )
 
 
 @router.put("/policy", responses=errors(400))
