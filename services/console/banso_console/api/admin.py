@@ -19,14 +19,9 @@ from banso_console.api.deps import (
 )
 from banso_console.domain.forms import NewUserInput, check_new_user
 from banso_console.domain.roles import ROLES
-from banso_kit.errors import Forbidden
 
 router = APIRouter(prefix="/admin", tags=["administration"])
-
-
-def _require_admin(signed_in: SignedIn) -> None:
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators manage users")
+REFUSAL = "only administrators manage users"
 
 
 async def _users_page(
@@ -64,7 +59,7 @@ async def list_users(
     signed_in: SignedInDep, context: ContextDep, db: SessionDep, created: str | None = None
 ) -> Response:
     """Users who share a workspace with the administrator, and a form to add one."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     return await _users_page(context, signed_in, db, created=created)
 
 
@@ -79,7 +74,7 @@ async def add_user(
     workspaces: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Create a user; a problem is shown at its field, with what was typed (but the password)."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     typed = {"email": email, "role": role, "workspaces": workspaces}
     checked = check_new_user(
         NewUserInput(email=email, password=password, role=role, workspaces=workspaces),

@@ -19,7 +19,7 @@ from banso_console.adapters.touches import TouchesClient
 from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
 from banso_console.domain.language import choose
-from banso_console.domain.roles import Viewer
+from banso_console.domain.roles import Permission, Viewer
 from banso_kit.db import Database
 from banso_kit.errors import BansoError, Forbidden
 
@@ -72,6 +72,12 @@ class SignedIn:
     csrf_token: str
     # The page asked for (path and query), to come back to after a form such as the language's.
     path: str
+
+    def require(self, permission: Permission, refusal: str) -> None:
+        """Go on only if the signed-in user's role grants ``permission``; else 403 with
+        ``refusal`` (what they may not do)."""
+        if not self.viewer.can(permission):
+            raise Forbidden(refusal)
 
 
 async def get_signed_in(request: Request, context: ContextDep, db: SessionDep) -> SignedIn:

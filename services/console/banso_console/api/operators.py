@@ -21,16 +21,12 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import operators
-from banso_kit.errors import Forbidden, NotFound, Unprocessable
+from banso_kit.errors import NotFound, Unprocessable
 
 router = APIRouter(tags=["operators"])
+REFUSAL = "only administrators manage sources and keys"
 DONE = ("source_revoked", "token_revoked")
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _require_admin(signed_in: SignedIn) -> None:
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators manage sources and keys")
 
 
 async def _sources_page(
@@ -83,7 +79,7 @@ async def sources_page(
     done: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """The workspace's sources and write keys, and its API tokens."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     return await _sources_page(
         context, signed_in, workspace_id, done=done if done in DONE else None
     )
@@ -108,7 +104,7 @@ async def create_source(
     name: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """A new source and its write key, shown once."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     problem: str | None = operators.check_name(name)
     if problem is None:
         try:
@@ -143,7 +139,7 @@ async def rotate_source(
     grace: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """A new write key, shown once; the previous one works for the grace period chosen."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     grace_s = operators.check_grace(grace)
     if grace_s is None:
         return await _sources_page(
@@ -165,7 +161,7 @@ async def revoke_source(
     signed_in: CheckedFormDep, workspace_id: WorkspaceDep, source_id: str, context: ContextDep
 ) -> Response:
     """Revoke the source: ingest refuses its keys from now on."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     await context.ingest.revoke_source(workspace_id, source_id, actor=signed_in.viewer.email)
     return RedirectResponse(
         f"/w/{quote(workspace_id, safe='')}/sources?done=source_revoked", status_code=303
@@ -182,7 +178,7 @@ async def issue_token(
     days: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """A bearer token for the workspace's API, shown once."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     checked = operators.check_token(name, scope, days)
     problems: dict[str, str] = {f"token_{k}": v for k, v in checked.problems.items()}
     if not problems:
@@ -210,7 +206,7 @@ async def revoke_token(
     signed_in: CheckedFormDep, workspace_id: WorkspaceDep, token_id: str, context: ContextDep
 ) -> Response:
     """Revoke the token: every service refuses it once it has read the revocation."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     await context.ingest.revoke_token(workspace_id, token_id, actor=signed_in.viewer.email)
     return RedirectResponse(
         f"/w/{quote(workspace_id, safe='')}/sources?done=token_revoked", status_code=303
@@ -230,7 +226,7 @@ async def events_page(
 ) -> Response:
     """The latest events of the workspace's sources as ingest receives them, rejected ones with
     the reason; htmx asks for the table again every few seconds."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     actor = signed_in.viewer.email
     source_id = source or None
     values: dict[str, Any] = {"workspace_id": workspace_id, "source": source_id or ""}

@@ -38,7 +38,7 @@ from banso_console.domain.forms import (
     touch_kind_of,
 )
 from banso_console.domain.language import SUPPORTED
-from banso_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from banso_kit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["pages"])
 
@@ -196,8 +196,7 @@ async def set_override(
     replace: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Set the account's band by hand, with a reason, for some days (editors and admins)."""
-    if not signed_in.viewer.can("edit"):
-        raise Forbidden("only editors and administrators change an account")
+    signed_in.require("edit", "only editors and administrators change an account")
     typed = OverrideInput(band=band, reason=reason, days=days, replace=bool(replace))
     checked = check_override(typed)
     problems: dict[str, str] = dict(checked.problems)
@@ -243,8 +242,7 @@ async def log_touch(
 ) -> Response:
     """Log a call, meeting, e-mail or QBR with the customer (editors and admins): ingest
     publishes it as a CSM note, which scoring counts as a CS touch and the bridge groups."""
-    if not signed_in.viewer.can("edit"):
-        raise Forbidden("only editors and administrators log CS touches")
+    signed_in.require("edit", "only editors and administrators log CS touches")
     # The form's own id: a second click on the same form is not a second touch.
     touch_id = touch_id if TOUCH_ID.match(touch_id) else uuid.uuid4().hex
     checked = check_touch(TouchInput(kind=kind, date=date, note=note), now=datetime.now(UTC))

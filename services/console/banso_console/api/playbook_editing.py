@@ -14,9 +14,10 @@ from banso_console.api.deps import CheckedFormDep, ContextDep, WorkspaceDep, pag
 from banso_console.api.playbook_versions import editing_values
 from banso_console.api.playbooks import _playbook_values
 from banso_console.domain import yaml_editing
-from banso_kit.errors import Forbidden, InvalidInput, Unprocessable
+from banso_kit.errors import InvalidInput, Unprocessable
 
 router = APIRouter(tags=["playbooks"])
+REFUSAL = "only administrators change playbooks"
 
 
 def _back(workspace_id: str, playbook_id: str, done: str) -> RedirectResponse:
@@ -34,8 +35,7 @@ async def save_playbook(
 ) -> Response:
     """Save the playbook's YAML as a new version (administrators); problems are shown on their
     lines with the YAML as typed."""
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators change playbooks")
+    signed_in.require("administer", REFUSAL)
     draft = yaml_editing.normalise(yaml)
     draft_problem = yaml_editing.check_draft(draft)
     problems: list[yaml_editing.YamlProblem] = []
@@ -74,8 +74,7 @@ async def switch_playbook(
     enabled: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Turn the playbook on or off (administrators): a new version, with who did it."""
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators change playbooks")
+    signed_in.require("administer", REFUSAL)
     if enabled not in ("on", "off"):
         raise InvalidInput("enabled must be on or off")
     await context.notify.set_enabled(

@@ -21,7 +21,7 @@ from banso_console.api.deps import (
 )
 from banso_console.api.playbook_versions import editing_values
 from banso_console.domain import playbooks
-from banso_kit.errors import Forbidden, ServiceUnavailable
+from banso_kit.errors import ServiceUnavailable
 
 router = APIRouter(tags=["playbooks"])
 
@@ -128,8 +128,7 @@ async def send_test(
     locale: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Send the previewed step once to an address, marked as a test (editors and admins)."""
-    if not signed_in.viewer.can("edit"):
-        raise Forbidden("only editors and administrators send test messages")
+    signed_in.require("edit", "only editors and administrators send test messages")
     values = await _playbook_values(context, signed_in, workspace_id, playbook_id, step)
     chosen = values["chosen"]
     problems: dict[str, str] = dict(playbooks.check_test_send(to, locale))

@@ -18,16 +18,12 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import yaml_editing
-from banso_kit.errors import Forbidden, Unprocessable
+from banso_kit.errors import Unprocessable
 
 router = APIRouter(tags=["scorecard"])
+REFUSAL = "only administrators change the scorecard"
 PREVIEW_PAGE = 25
 BANDS = ("green", "yellow", "red", "unknown")
-
-
-def _require_admin(signed_in: SignedIn) -> None:
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators change the scorecard")
 
 
 async def _scorecard_page(
@@ -65,7 +61,7 @@ async def scorecard_page(
     saved: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
     """The scorecard in force as YAML, in an editor."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     return await _scorecard_page(context, signed_in, workspace_id, saved=saved == "yes")
 
 
@@ -80,7 +76,7 @@ async def scorecard_form(
 ) -> Response:
     """Preview the draft (bands before and after, the accounts that would change) or save it;
     what was typed stays in the editor either way until it is saved."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     draft = yaml_editing.normalise(yaml)
     problem = yaml_editing.check_draft(draft)
     if problem is not None:

@@ -18,14 +18,10 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import send_policy
-from banso_kit.errors import Forbidden, Unprocessable
+from banso_kit.errors import Unprocessable
 
 router = APIRouter(tags=["send policy"])
-
-
-def _require_admin(signed_in: SignedIn) -> None:
-    if not signed_in.viewer.can("administer"):
-        raise Forbidden("only administrators change the send policy")
+REFUSAL = "only administrators change the send policy"
 
 
 def _policy_page(
@@ -58,7 +54,7 @@ async def policy_page(
     saved: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
     """Frequency caps, the send window, quiet hours and the CSM alert budget."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     policy = await context.notify.policy(workspace_id)
     return _policy_page(context, signed_in, workspace_id, policy, saved=saved == "yes")
 
@@ -68,7 +64,7 @@ async def save_policy(
     request: Request, signed_in: CheckedFormDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
     """Check each field, then save them into notify's policy (every other setting kept)."""
-    _require_admin(signed_in)
+    signed_in.require("administer", REFUSAL)
     posted = await request.form()
     policy = await context.notify.policy(workspace_id)
     texts = {key: value for key, value in posted.items() if isinstance(value, str)}

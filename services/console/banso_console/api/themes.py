@@ -20,15 +20,11 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import themes
-from banso_kit.errors import Conflict, Forbidden, NotFound
+from banso_kit.errors import Conflict, NotFound
 
 router = APIRouter(tags=["themes"])
+REFUSAL = "only editors and administrators change themes"
 SAVED = ("renamed", "muted", "unmuted", "merged", "unmerged")
-
-
-def _require_editor(signed_in: SignedIn) -> None:
-    if not signed_in.viewer.can("edit"):
-        raise Forbidden("only editors and administrators change themes")
 
 
 def _theme_card(theme: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +128,7 @@ async def rename_theme(
     title: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Give the theme a title of one's own; an empty title restores the generated one."""
-    _require_editor(signed_in)
+    signed_in.require("edit", REFUSAL)
     problems = themes.check_rename(title)
     if not problems:
         await context.bridge.rename(workspace_id, theme_id, title.strip())
@@ -152,7 +148,7 @@ async def mute_theme(
     muted: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """A muted theme leaves the board (it is still clustered and can be unmuted)."""
-    _require_editor(signed_in)
+    signed_in.require("edit", REFUSAL)
     mute = muted == "yes"
     await context.bridge.mute(workspace_id, theme_id, muted=mute)
     return _back(workspace_id, theme_id, "muted" if mute else "unmuted")
@@ -167,7 +163,7 @@ async def merge_theme(
     into: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Merge this theme into another: its items and accounts move there, this one points to it."""
-    _require_editor(signed_in)
+    signed_in.require("edit", REFUSAL)
     values = await _theme_values(context, signed_in, workspace_id, theme_id)
     candidates = [theme["theme_id"] for theme in values["merge_targets"]]
     checked = themes.check_merge(theme_id, into, candidates)
@@ -194,7 +190,7 @@ async def unmerge_theme(
     context: ContextDep,
 ) -> Response:
     """The merged theme comes back with its items (the bridge never merges the two again)."""
-    _require_editor(signed_in)
+    signed_in.require("edit", REFUSAL)
     try:
         await context.bridge.unmerge(workspace_id, theme_id)
     except Conflict:
