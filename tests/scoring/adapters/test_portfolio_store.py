@@ -72,7 +72,10 @@ QUERIES = [
     PortfolioQuery(renewal_after=10 * DAY, renewal_before=95 * DAY),
     PortfolioQuery(q="a", bands=frozenset({"red"}), plans=frozenset({"pro", "team"})),
     *(PortfolioQuery(sort=sort) for sort in get_args(portfolio.PortfolioSort)),
-    *(PortfolioQuery(sort=sort, bands=frozenset({"red", "green"})) for sort in get_args(portfolio.PortfolioSort)),
+    *(
+        PortfolioQuery(sort=sort, bands=frozenset({"red", "green"}))
+        for sort in get_args(portfolio.PortfolioSort)
+    ),
 ]
 
 
