@@ -484,7 +484,12 @@ def build_pages(
     async def portfolio_calls(filters: portfolio.Filters) -> None:
         await asyncio.gather(
             scoring.portfolio(workspace, filters.api_params()),
-            scoring.renewing(workspace, dt.datetime.now(dt.UTC) + horizon),
+            scoring.renewals(
+                workspace,
+                after=dt.datetime.now(dt.UTC),
+                before=dt.datetime.now(dt.UTC) + horizon,
+                soonest=portfolio.RENEWALS_SHOWN,
+            ),
         )
 
     async def account_calls(n: int) -> None:

@@ -28,6 +28,7 @@ class Account(ScoringModel, table=True):
     __table_args__ = (
         Index("ix_scoring_accounts_band", "workspace_id", "band", "score"),
         Index("ix_scoring_accounts_partition", "partition"),
+        Index("ix_scoring_accounts_renewal", "workspace_id", "renewal_at"),
     )
 
     workspace_id: str = Field(primary_key=True, max_length=256)
@@ -43,6 +44,15 @@ class Account(ScoringModel, table=True):
     published: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
     recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # The portfolio's columns, kept beside the aggregate (its traits) and the published scores
+    # (the weekly trend) so /v1/portfolio filters, sorts and sums in SQL.
+    name: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    plan: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    arr: float | None = None
+    csm: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    renewal_at: float | None = None
+    seats: int | None = None
+    trend: float | None = None
 
 
 class AccountDay(ScoringModel, table=True):

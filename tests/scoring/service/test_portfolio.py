@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from banso_scoring.config import ScoringSettings
 from tests.support.clocks import FixedClock
+from tests.support.events import traits
 from tests.support.waiting import eventually
 
 from .portfolio_data import sample_workspace
@@ -100,3 +101,49 @@ async def test_the_portfolio_lists_traits_and_health_sorted_filtered_and_paged(
         assert bad.status_code == 422
         assert bad.json()["detail"][0]["field"] == "query.sort"
         assert (await service.client.get("/v1/portfolio")).status_code == 401
+
+
+async def test_renewals_in_a_window_and_traits_that_change_show_in_the_portfolio(
+    settings: ScoringSettings, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    day0 = datetime.fromtimestamp(T0, tz=UTC)
+    async with running_scoring(settings, FixedClock(T0 + 20 * DAY)) as service:
+        await publish(kafka_bootstrap, topic_prefix, sample_workspace("ws_r", day0))
+
+        async def evaluated() -> bool:
+            rows = (await page(service, "ws_r"))["accounts"]
+            return {row["account_id"]: row["band"] for row in rows} == BANDS
+
+        await eventually(evaluated)
+        # Globex is renamed and given a renewal date: the stored account row follows.
+        renewal = (day0 + timedelta(days=55)).date().isoformat()
+        await publish(
+            kafka_bootstrap,
+            topic_prefix,
+            [traits("ws_r", "globex", day0 + timedelta(days=19), name="Globex Japan",
+                    renewal_date=renewal)],
+        )  # fmt: skip
+
+        async def renamed() -> bool:
+            rows = (await page(service, "ws_r", "?q=japan"))["accounts"]
+            return [row["account_id"] for row in rows] == ["globex"]
+
+        await eventually(renamed)
+        after = (day0 + timedelta(days=50)).isoformat().replace("+00:00", "Z")
+        before = (day0 + timedelta(days=60)).isoformat().replace("+00:00", "Z")
+        window = await page(
+            service, "ws_r", f"?renewal_after={after}&renewal_before={before}&sort=renewal"
+        )
+        assert [row["account_id"] for row in window["accounts"]] == ["globex"]
+        assert window["accounts_by_band"] == {"yellow": 1}
+        assert window["arr_by_band"] == {"yellow": 300_000}
+        wider = await page(service, "ws_r", f"?renewal_after={after}&sort=-renewal")
+        assert [row["account_id"] for row in wider["accounts"]] == ["northwind", "globex"]
+        assert wider["accounts_by_band"] == {"red": 1, "yellow": 1}
+
+        naive = await service.client.get(
+            "/v1/portfolio?renewal_before=2025-05-01T00:00:00",
+            headers=service.headers("ws_r", ["read"]),
+        )
+        assert naive.status_code == 422
+        assert naive.json()["detail"][0]["field"] == "query.renewal_before"

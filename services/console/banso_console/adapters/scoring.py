@@ -25,22 +25,21 @@ class ScoringClient:
         )
         return body
 
-    async def renewing(self, workspace_id: str, before: datetime) -> list[dict[str, Any]]:
-        """The portfolio's accounts, soonest renewal first, up to the first renewing on or after
-        `before` (past renewals included; accounts without a renewal date left out)."""
-        found: list[dict[str, Any]] = []
-        offset: int | None = 0
-        while offset is not None:
-            page = await self.portfolio(
-                workspace_id, [("sort", "renewal"), ("limit", "500"), ("offset", str(offset))]
-            )
-            for account in page["accounts"]:
-                raw = account.get("renewal_at")
-                if raw is None or datetime.fromisoformat(raw) >= before:
-                    return found
-                found.append(account)
-            offset = page["next_offset"]
-        return found
+    async def renewals(
+        self, workspace_id: str, *, after: datetime, before: datetime, soonest: int
+    ) -> dict[str, Any]:
+        """The accounts renewing in [`after`, `before`), in one call: the `soonest` first ones
+        and, of them all, how many and what ARR in each band (`accounts_by_band`,
+        `arr_by_band`)."""
+        return await self.portfolio(
+            workspace_id,
+            [
+                ("renewal_after", after.isoformat()),
+                ("renewal_before", before.isoformat()),
+                ("sort", "renewal"),
+                ("limit", str(soonest)),
+            ],
+        )
 
     async def health(self, workspace_id: str, account_id: str) -> dict[str, Any]:
         body: dict[str, Any] = await self.api.get_json(

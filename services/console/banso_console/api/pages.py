@@ -72,8 +72,11 @@ async def portfolio_page(
         # The renewals ahead are the workspace's, whatever the filters.
         body, renewing, moves = await asyncio.gather(
             context.scoring.portfolio(workspace_id, filters.api_params()),
-            context.scoring.renewing(
-                workspace_id, now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS)
+            context.scoring.renewals(
+                workspace_id,
+                after=now,
+                before=now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS),
+                soonest=portfolio.RENEWALS_SHOWN,
             ),
             context.scoring.moves(workspace_id, limit=portfolio.MOVES_SHOWN),
         )
@@ -89,7 +92,7 @@ async def portfolio_page(
         "bands": portfolio.BANDS,
         "sorts": portfolio.SORTS,
         "trend_direction": portfolio.trend_direction,
-        "renewals": None if renewing is None else portfolio.renewals(renewing, now),
+        "renewals": None if renewing is None else portfolio.renewals(renewing),
         "renewal_days": portfolio.RENEWAL_HORIZON_DAYS,
         "moves": moves,
         "move_bands": portfolio.MOVE_BANDS,

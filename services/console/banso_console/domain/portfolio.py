@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any, Literal
 
 BANDS = ("red", "yellow", "green", "unknown")
@@ -115,6 +114,8 @@ def arr_at_risk(arr_by_band: Mapping[str, float]) -> float:
 
 
 RENEWAL_HORIZON_DAYS = 90
+# The soonest renewals listed under the counts.
+RENEWALS_SHOWN = 5
 # What moved this week: the accounts shown (the worst news and the largest ARR first).
 MOVES_SHOWN = 10
 MOVE_BANDS = ("red", "yellow", "green")
@@ -137,32 +138,19 @@ class Renewals:
     arr: float
 
 
-def renewals(
-    accounts: Iterable[Mapping[str, Any]],
-    now: datetime,
-    days: int = RENEWAL_HORIZON_DAYS,
-    soonest: int = 5,
-) -> Renewals:
-    """Portfolio rows (scoring's /v1/portfolio) renewing in [now, now + days): counted and their
-    ARR summed per band; a renewal already past or without a date is not one of them."""
-    until = now + timedelta(days=days)
-    due = []
-    for account in accounts:
-        raw = account.get("renewal_at")
-        if not raw:
-            continue
-        at = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-        if now <= at < until:
-            due.append((at, account))
-    due.sort(key=lambda pair: (pair[0], pair[1].get("account_id") or ""))
-    by_band = []
-    for band in BANDS:
-        of_band = [account for _, account in due if account.get("band") == band]
-        arr = float(sum(account.get("arr") or 0.0 for account in of_band))
-        by_band.append(BandRenewals(band=band, accounts=len(of_band), arr=arr))
+def renewals(page: Mapping[str, Any]) -> Renewals:
+    """The renewals from a portfolio page of scoring's /v1/portfolio filtered to the renewal
+    window and sorted by renewal (ScoringClient.renewals): its accounts are the soonest, its
+    totals per band those of every account renewing in the window."""
+    counts: Mapping[str, int] = page.get("accounts_by_band") or {}
+    arrs: Mapping[str, float] = page.get("arr_by_band") or {}
+    by_band = tuple(
+        BandRenewals(band=band, accounts=int(counts.get(band, 0)), arr=float(arrs.get(band, 0.0)))
+        for band in BANDS
+    )
     return Renewals(
-        by_band=tuple(by_band),
-        soonest=tuple(account for _, account in due[:soonest]),
-        accounts=len(due),
+        by_band=by_band,
+        soonest=tuple(page.get("accounts") or ()),
+        accounts=sum(b.accounts for b in by_band),
         arr=float(sum(b.arr for b in by_band)),
     )

@@ -19,6 +19,7 @@ from banso_scoring.domain.aggregate_codec import (
 )
 from banso_scoring.domain.aggregates import DayBucket
 from banso_scoring.domain.health import Health
+from banso_scoring.domain.portfolio import trend_of
 from banso_scoring.domain.state import AccountEntry, AccountKey
 
 
@@ -86,7 +87,21 @@ def _published_columns(entry: AccountEntry) -> dict[str, Any]:
     return {
         "published": entry.published.model_dump_json().encode() if entry.published else None,
         "recent_scores": orjson.dumps(entry.recent_scores).decode(),
+        "trend": _trend(entry),
     }
+
+
+def _trend(entry: AccountEntry) -> float | None:
+    return trend_of(entry.score, entry.evaluated_at, entry.recent_scores)
+
+
+# The portfolio's columns: the traits /v1/portfolio shows, filters, sorts and sums in SQL.
+TRAIT_COLUMNS = ("name", "plan", "arr", "csm", "renewal_at", "seats")
+
+
+def _trait_columns(entry: AccountEntry) -> dict[str, Any]:
+    traits = entry.aggregate.traits
+    return {name: getattr(traits, name) for name in TRAIT_COLUMNS}
 
 
 async def save_accounts(
@@ -121,7 +136,12 @@ async def save_accounts(
                 )
             aggregate.changed_days.clear()
             aggregate.removed_days.clear()
-        score = {"score": entry.score, "band": entry.band, "evaluated_at": entry.evaluated_at}
+        score = {
+            "score": entry.score,
+            "band": entry.band,
+            "evaluated_at": entry.evaluated_at,
+            "trend": _trend(entry),
+        }
         if not entry.stored:
             inserts.append(
                 {
@@ -129,13 +149,14 @@ async def save_accounts(
                     "account_id": account,
                     "partition": entry.partition,
                     "aggregate": header,
+                    **_trait_columns(entry),
                     **score,
                     **_published_columns(entry),
                 }
             )
             continue
         if header is not None:
-            headers.append({**ids, "aggregate": header})
+            headers.append({**ids, "aggregate": header, **_trait_columns(entry)})
         if entry.key in evaluated:
             scores.append({**ids, **score})
         if entry.key in published:
@@ -148,9 +169,9 @@ async def save_accounts(
         ACCOUNTS.c.account_id == bindparam("b_account"),
     )
     for rows, columns in (
-        (headers, ("aggregate",)),
-        (scores, ("score", "band", "evaluated_at")),
-        (publications, ("published", "recent_scores")),
+        (headers, ("aggregate", *TRAIT_COLUMNS)),
+        (scores, ("score", "band", "evaluated_at", "trend")),
+        (publications, ("published", "recent_scores", "trend")),
     ):
         if rows:
             values: dict[str, Any] = {column: bindparam(column) for column in columns}

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.openapi import MAX_OFFSET
 from banso_scoring.adapters import portfolio_store
 from banso_scoring.domain import portfolio
-from banso_scoring.domain.durations import from_epoch
+from banso_scoring.domain.durations import from_epoch, to_epoch
 
 router = APIRouter(prefix="/v1/portfolio", tags=["accounts"])
 
@@ -41,6 +41,9 @@ class PortfolioPage(BaseModel):
     next_offset: int | None = Field(description="Pass as `offset` for the next page.")
     arr: float = Field(description="ARR of the matching accounts.")
     arr_by_band: dict[str, float] = Field(description="ARR of the matching accounts per band.")
+    accounts_by_band: dict[str, int] = Field(
+        default_factory=dict, description="How many of the matching accounts are in each band."
+    )
 
 
 def _public(row: portfolio.PortfolioRow) -> PortfolioAccount:
@@ -59,6 +62,10 @@ def _public(row: portfolio.PortfolioRow) -> PortfolioAccount:
     )
 
 
+# With a time zone, e.g. 2026-12-06T00:00:00Z; a naive time is refused (422).
+Moment = AwareDatetime | None
+
+
 @router.get("", response_model=PortfolioPage)
 async def list_portfolio(
     principal: ReaderDep,
@@ -67,32 +74,40 @@ async def list_portfolio(
     band: Annotated[list[BandName] | None, Query()] = None,
     plan: Annotated[list[str] | None, Query()] = None,
     csm: Annotated[str | None, Query(max_length=256)] = None,
+    renewal_after: Annotated[
+        Moment, Query(description="Renewing at or after this time (undated accounts left out).")
+    ] = None,
+    renewal_before: Annotated[
+        Moment, Query(description="Renewing before this time (undated accounts left out).")
+    ] = None,
     sort: portfolio.PortfolioSort = "arr_at_risk",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PortfolioPage:
     """Accounts with name, plan, ARR, owner, renewal, seats, score, band and weekly trend."""
-    rows = await portfolio_store.portfolio_rows(
-        session, workspace_id=principal.workspace_id, bands=band or ()
-    )
-    matched = portfolio.select(
-        rows,
-        portfolio.PortfolioQuery(
+    found = await portfolio_store.portfolio_page(
+        session,
+        workspace_id=principal.workspace_id,
+        query=portfolio.PortfolioQuery(
             q=q.strip() if q and q.strip() else None,
             bands=frozenset(band or ()),
             plans=frozenset(plan or ()),
             csm=csm or None,
             sort=sort,
+            renewal_after=None if renewal_after is None else to_epoch(renewal_after),
+            renewal_before=None if renewal_before is None else to_epoch(renewal_before),
         ),
+        limit=limit,
+        offset=offset,
     )
-    page = matched[offset : offset + limit]
-    sums = portfolio.totals(matched)
+    sums = found.totals
     return PortfolioPage(
-        accounts=[_public(row) for row in page],
+        accounts=[_public(row) for row in found.rows],
         total=sums.accounts,
         offset=offset,
         limit=limit,
-        next_offset=offset + limit if offset + limit < len(matched) else None,
+        next_offset=offset + limit if offset + limit < sums.accounts else None,
         arr=sums.arr,
         arr_by_band=sums.arr_by_band,
+        accounts_by_band=sums.accounts_by_band,
     )

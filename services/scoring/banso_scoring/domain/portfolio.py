@@ -1,6 +1,7 @@
 """The portfolio: a workspace's accounts with their traits and health, filtered, sorted and paged.
 
-Pure: the route reads the rows, this decides which of them a page shows and in what order.
+Pure: which accounts a query matches and in what order. Storage does the same in SQL
+(adapters/portfolio_store.py); ``select`` and ``totals`` are the reference it is tested against.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class PortfolioQuery:
     plans: frozenset[str] = frozenset()
     csm: str | None = None
     sort: PortfolioSort = "arr_at_risk"
+    # Renewing in [renewal_after, renewal_before) (epoch seconds); with either, undated
+    # accounts are left out.
+    renewal_after: float | None = None
+    renewal_before: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,7 @@ class Totals:
     accounts: int
     arr: float
     arr_by_band: dict[str, float]
+    accounts_by_band: dict[str, int]
 
 
 def trend_of(
@@ -70,30 +76,6 @@ def trend_of(
     return None if not before else round(score - before[-1], 1)
 
 
-def row_from_stored(
-    *,
-    account_id: str,
-    traits: dict[str, Any],
-    score: float | None,
-    band: str,
-    evaluated_at: float | None,
-    recent_scores: Sequence[Sequence[float]],
-) -> PortfolioRow:
-    return PortfolioRow(
-        account_id=account_id,
-        name=traits.get("name"),
-        plan=traits.get("plan"),
-        arr=traits.get("arr"),
-        csm=traits.get("csm"),
-        renewal_at=traits.get("renewal_at"),
-        seats=traits.get("seats"),
-        score=score,
-        band=band,
-        trend=trend_of(score, evaluated_at, recent_scores),
-        evaluated_at=evaluated_at,
-    )
-
-
 def _matches(row: PortfolioRow, query: PortfolioQuery) -> bool:
     if query.bands and row.band not in query.bands:
         return False
@@ -101,6 +83,13 @@ def _matches(row: PortfolioRow, query: PortfolioQuery) -> bool:
         return False
     if query.csm and (row.csm or "").casefold() != query.csm.casefold():
         return False
+    if query.renewal_after is not None or query.renewal_before is not None:
+        if row.renewal_at is None:
+            return False
+        if query.renewal_after is not None and row.renewal_at < query.renewal_after:
+            return False
+        if query.renewal_before is not None and row.renewal_at >= query.renewal_before:
+            return False
     if query.q:
         needle = query.q.casefold()
         haystack = (row.account_id, row.name or "", row.csm or "")
@@ -151,7 +140,19 @@ def select(rows: Iterable[PortfolioRow], query: PortfolioQuery) -> list[Portfoli
 
 
 def totals(rows: Sequence[PortfolioRow]) -> Totals:
+    return totals_of((row.band, 1, row.arr or 0.0) for row in rows)
+
+
+def totals_of(groups: Iterable[tuple[str, int, float | None]]) -> Totals:
+    """Totals from (band, accounts, ARR) groups; a band may come in several groups."""
     by_band: dict[str, float] = {}
-    for row in rows:
-        by_band[row.band] = by_band.get(row.band, 0.0) + (row.arr or 0.0)
-    return Totals(accounts=len(rows), arr=sum(by_band.values()), arr_by_band=by_band)
+    counts: dict[str, int] = {}
+    for band, accounts, arr in groups:
+        by_band[band] = by_band.get(band, 0.0) + float(arr or 0.0)
+        counts[band] = counts.get(band, 0) + int(accounts)
+    return Totals(
+        accounts=sum(counts.values()),
+        arr=sum(by_band.values()),
+        arr_by_band=by_band,
+        accounts_by_band=counts,
+    )
