@@ -20,6 +20,10 @@ def account_rows(browser: webdriver.Chrome) -> list[str]:
     return [row.get_attribute("data-account") or "" for row in rows]
 
 
+# The override form's button (the CS touch form above it shares its card style).
+SET_OVERRIDE = "section[aria-labelledby=override-title] button[type=submit]"
+
+
 def test_signing_in_shows_the_portfolio_sorted_by_arr_at_risk(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
@@ -210,7 +214,7 @@ def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
     browser.find_element(By.CSS_SELECTOR, "input[name=band][value=red]").click()
     browser.find_element(By.ID, "override-days").clear()
     browser.find_element(By.ID, "override-days").send_keys("30")
-    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, SET_OVERRIDE).click()
     problem = wait(browser).until(
         ec.presence_of_element_located((By.ID, "override-reason-problem"))
     )
@@ -220,7 +224,7 @@ def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
     assert_accessible(browser)
 
     browser.find_element(By.ID, "override-reason").send_keys("Champion left; escalation open")
-    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, SET_OVERRIDE).click()
     saved = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
     assert saved.text == "The override is saved."
     assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "Critical"
@@ -230,12 +234,12 @@ def test_an_editor_overrides_a_band_and_sees_it_on_the_page(
     # Another override while this one holds is refused unless it says it replaces it.
     browser.find_element(By.CSS_SELECTOR, "input[name=band][value=yellow]").click()
     browser.find_element(By.ID, "override-reason").send_keys("Call went well")
-    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, SET_OVERRIDE).click()
     conflict = wait(browser).until(
         ec.presence_of_element_located((By.ID, "override-replace-problem"))
     )
     assert "Another override is in force" in conflict.text
     browser.find_element(By.ID, "override-replace").click()
-    browser.find_element(By.CSS_SELECTOR, ".override button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, SET_OVERRIDE).click()
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
     assert browser.find_element(By.CSS_SELECTOR, ".summary .band").text == "At risk"

@@ -199,6 +199,7 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
         "test_form": {"to": "", "locale": "en"},
         "problems": {},
         "sent": False,
+        "editing": None,  # a viewer does not edit playbooks
         "viewer": Viewer(1, "lead@vendor.example", "viewer", ("ws_a",), "en"),
         "csrf_token": "token",
         "request_path": "/w/ws_a/playbooks/re",
