@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
@@ -41,6 +41,8 @@ from banso_scoring.service.state import PartitionGroup
 from banso_scoring.service.writes import RoundWrites, write_round
 
 CaughtUp = dict[tuple[str, int], bool]
+# Accounts evaluated or closed between two yields to the event loop (each ~0.05-0.2 ms).
+STEPS_PER_YIELD = 50
 
 
 class Rounds:
@@ -155,15 +157,26 @@ class Rounds:
         limit = self.settings.max_round_records
         now = epoch(self.clock) - self.settings.idle_grace_s
         assessments = self.settings.max_round_assessments
+        engine = self.engine
         for partition in sorted(self.groups):
             group = self.groups.get(partition)
             if group is None:
                 continue
             done = {t for t in group.buffers if caught.get((t, partition), False)}
-            self.engine.merge(group, done.__contains__, writes, limit, assessments)
+            budget = writes.evaluations + writes.closed_days + assessments
+            left = limit
+            while left > 0:
+                left -= engine.merge(
+                    group, done.__contains__, writes, left, budget=budget, defer_dues=True
+                )
+                if not group.pending_dues:
+                    break
+                # A slot's end or a tick: thousands of accounts, in steps that let the
+                # consumer's heartbeat (and the API) run; the round goes on after them.
+                await _stepping(engine.pending_steps(group, writes))
             idle = len(done) == len(group.buffers) and not any(group.buffers.values())
             if idle:
-                self.engine.advance(group, now, writes)
+                await _stepping(engine.advance_steps(group, now, writes))
             # A partition's evaluations can take a while with many accounts: let the
             # consumer's heartbeat and the API run between partitions.
             await asyncio.sleep(0)
@@ -235,3 +248,13 @@ class Rounds:
         self.metrics.accounts.set(len(self.accounts))
         if writes.events or writes.dead:
             self.runtime.relay.wake()
+
+
+async def _stepping(steps: Iterator[None]) -> None:
+    """Run ``steps`` to the end, yielding to the event loop every ``STEPS_PER_YIELD``."""
+    count = 0
+    for _ in steps:
+        count += 1
+        if count >= STEPS_PER_YIELD:
+            count = 0
+            await asyncio.sleep(0)
