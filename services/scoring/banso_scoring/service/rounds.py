@@ -69,6 +69,9 @@ class Rounds:
         self.scorecards = Scorecards()
         self.accounts: dict[AccountKey, AccountEntry] = {}
         self.groups: dict[int, PartitionGroup] = {}
+        # Partitions revoked by a rebalance whose memory is kept until the assignment that
+        # follows says whether they come back (``release``, ``load``).
+        self.released: dict[int, PartitionGroup] = {}
         self.recent_ids = RecentIds(settings.processed_ids_keep_s)
         self.engine = Engine(
             scorecards=self.scorecards,
@@ -92,8 +95,14 @@ class Rounds:
 
     # -- taking partitions -----------------------------------------------------------------
 
-    async def load(self, partitions: list[int]) -> None:
-        """Take over partitions: their accounts, schedules and offsets come from the database."""
+    async def load(self, partitions: list[int]) -> bool:
+        """Take over partitions: their accounts, schedules and offsets come from the database,
+        except those released by the rebalance that gives them back unchanged (kept as they
+        are). Whether anything was read from the database."""
+        kept = await self._keep_released(partitions)
+        partitions = [p for p in partitions if p not in kept]
+        if not partitions:
+            return False
         async with self.runtime.db.read_session() as session:
             await self.requests.refresh_scorecards(session, recompute=False)
             entries = await accounts.load_accounts(session, partitions=partitions)
@@ -131,6 +140,53 @@ class Rounds:
                 group.next_offsets[topic] = stored or 0
                 group.fetch_offsets[topic] = stored or 0
             self.groups[partition] = group
+        return True
+
+    def release(self, partitions: Iterable[int]) -> None:
+        """Partitions revoked (their round written): no round touches them any more, but their
+        accounts stay in memory in case the assignment that follows gives them back."""
+        for partition in partitions:
+            group = self.groups.pop(partition, None)
+            if group is not None:
+                self.released[partition] = group
+                self.progress.released(TopicPartition(t, partition) for t in group.buffers)
+
+    async def _keep_released(self, partitions: list[int]) -> set[int]:
+        """Released partitions given back are kept when the database still holds what this
+        replica last wrote (no other replica wrote them meanwhile) and nothing applied is
+        unwritten; the others released are forgotten. The partitions kept."""
+        kept = set()
+        back = [p for p in partitions if p in self.released]
+        if back:
+            async with self.runtime.db.read_session() as session:
+                states = await partition_states.load_partition_states(
+                    session, group_id=self.group_id, partitions=back
+                )
+            for partition in back:
+                group = self.released[partition]
+                saved = states.get(partition)
+                if (None if saved is None else saved.version) != group.version:
+                    continue
+                if group.pending_dues or any(
+                    offset != (group.stored_offsets[topic] or 0)
+                    for topic, offset in group.next_offsets.items()
+                ):
+                    continue
+                del self.released[partition]
+                # Sought back to the next offset to apply: what was buffered comes again.
+                for topic, buffer in group.buffers.items():
+                    buffer.clear()
+                    group.fetch_offsets[topic] = group.next_offsets[topic]
+                self.groups[partition] = group
+                kept.add(partition)
+        self._forget_released()
+        return kept
+
+    def _forget_released(self) -> None:
+        for group in self.released.values():
+            for key in group.accounts:
+                self.accounts.pop(key, None)
+        self.released.clear()
 
     def drop(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
@@ -139,6 +195,7 @@ class Rounds:
                 for key in group.accounts:
                     self.accounts.pop(key, None)
                 self.progress.released(TopicPartition(t, partition) for t in group.buffers)
+        self._forget_released()
         self.metrics.accounts.set(len(self.accounts))
 
     # -- a round ---------------------------------------------------------------------------
