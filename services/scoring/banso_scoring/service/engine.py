@@ -149,6 +149,7 @@ class Engine:
         earlier = self.applied_ids
         seen = writes.seen_ids
         processed = writes.processed_ids
+        mark = writes.mark
         schedule = group.schedule
         state = schedule.state
         # Scorecards change only between rounds.
@@ -191,8 +192,8 @@ class Engine:
                 entry = accounts[key] = AccountEntry(
                     AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
                 )
-            if entry.round_mark is not writes:
-                entry.round_mark = writes
+            if entry.round_mark is not mark:
+                entry.round_mark = mark
                 writes.aggregates_changed.add(key)
                 group.accounts.add(key)
             if entry.slot_mark != state.slot:
