@@ -473,10 +473,20 @@ def scaling_point(result: dict[str, Any]) -> dict[str, Any]:
 
 def record_result(result: dict[str, Any]) -> None:
     """Write the run into scoring.json: the main figures for a full run of the default
-    workload, and, in every case, its scaling point by account count."""
+    workload, and, in every case, its scaling point by account count (with the figures of the
+    point it replaces under ``previous``)."""
     previous: dict[str, Any] = orjson.loads(RESULTS.read_bytes()) if RESULTS.exists() else {}
     scaling = dict(previous.get("scaling") or {})
-    scaling[str(ACCOUNTS)] = scaling_point(result)
+    point = scaling_point(result)
+    replaced = scaling.get(str(ACCOUNTS))
+    if replaced:
+        # The run this one replaces, for a before/after at a glance.
+        point["previous"] = {
+            key: replaced[key]
+            for key in ("when", "events", "cpu_us_per_event", "peak_rss_mb")
+            if key in replaced
+        }
+    scaling[str(ACCOUNTS)] = point
     full = ACCOUNTS == DEFAULT_ACCOUNTS and result["scoring_two_processes"] is not None
     document = dict(result if full or "scoring" not in previous else previous)
     document["scaling"] = dict(sorted(scaling.items(), key=lambda item: int(item[0])))

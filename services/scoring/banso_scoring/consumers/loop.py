@@ -101,8 +101,9 @@ class ScoringConsumer:
     # -- taking partitions -----------------------------------------------------------------
 
     async def load(self, consumer: AIOKafkaConsumer, assigned: Sequence[TopicPartition]) -> None:
-        """Take over partitions: their accounts, schedules and offsets come from the database."""
-        await self.rounds.load(sorted({tp.partition for tp in assigned}))
+        """Take over partitions: their accounts, schedules and offsets come from the database
+        (those a rebalance revoked and gave back unchanged are kept as they were)."""
+        loaded = await self.rounds.load(sorted({tp.partition for tp in assigned}))
         self.progress.taken(
             {tp: self.groups[tp.partition].stored_offsets[tp.topic] for tp in assigned}
         )
@@ -122,10 +123,12 @@ class ScoringConsumer:
                 consumer.resume(tp)
         self._watch.report()
         self.metrics.accounts.set(len(self.accounts))
-        # What was just loaded lives until the partitions move: keep it out of collections
-        # (collect first, so no garbage is frozen with it).
-        gc.collect()
-        gc.freeze()
+        if loaded:
+            # What was just loaded lives until the partitions move: keep it out of collections
+            # (collect first, so no garbage is frozen with it). Not when everything was kept:
+            # a full collection walks every account.
+            gc.collect()
+            gc.freeze()
         self.ready.set()
 
     async def reset(self, consumer: AIOKafkaConsumer) -> None:
@@ -260,10 +263,12 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
         # A round commits its offsets with its state: wait for the one in progress and its
-        # write, then forget.
+        # write, then stop merging them. Their accounts stay in memory until the assignment:
+        # partitions given back (a consumer that missed its heartbeats, a member joining) are
+        # kept rather than reloaded.
         async with self._owner.round_lock:
             await self._owner.settle()
-            self._owner.rounds.drop({tp.partition for tp in revoked})
+            self._owner.rounds.release({tp.partition for tp in revoked})
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
         async with self._owner.round_lock:

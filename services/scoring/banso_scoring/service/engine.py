@@ -11,7 +11,7 @@ within the lateness allowance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from banso_scoring.adapters.health_events import Cause, health_changed, health_event_id
 from banso_scoring.adapters.records import Record
@@ -62,6 +62,9 @@ class Engine:
         writes: RoundWrites,
         limit: int,
         assessments: int | None = None,
+        *,
+        budget: int | None = None,
+        defer_dues: bool = False,
     ) -> int:
         """Apply this partition's records in stream-time order while the order is certain:
         a topic with nothing buffered that is not caught up might still hold an earlier one.
@@ -70,10 +73,17 @@ class Engine:
         runs beyond those already in ``writes``: the rest of the records wait for the next
         round, so a backlog of many accounts never holds the event loop (and the consumer's
         heartbeat) for long. A due evaluation is never split; the bound is checked between
-        records, so it changes what a round holds, never what is computed."""
+        records, so it changes what a round holds, never what is computed. ``budget`` is the
+        same bound as a total of ``writes``' assessments.
+
+        ``defer_dues``: when stream time reaches evaluations that are due, stop before the
+        record that reached them and leave them in ``group.pending_dues`` (the caller runs them,
+        yielding to the event loop as it goes, with ``due_steps``, then merges again);
+        otherwise they run here."""
         applied = 0
         order = self.topic_order
-        budget = None if assessments is None else _assessed(writes) + assessments
+        if budget is None and assessments is not None:
+            budget = _assessed(writes) + assessments
         buffers = list(group.buffers.items())
         filled = [(topic, buffer) for topic, buffer in buffers if buffer]
         if len(filled) == 1 and all(caught_up(t) for t, b in buffers if not b):
@@ -81,14 +91,19 @@ class Engine:
             topic, buffer = filled[0]
             popleft = buffer.popleft
             run = [popleft() for _ in range(min(limit, len(buffer)))]
-            applied = self._apply(group, run, writes, budget)
+            applied = self._apply(group, run, writes, budget, defer_dues)
             if applied < len(run):
                 buffer.extendleft(reversed(run[applied:]))
                 del run[applied:]
-            group.next_offsets[topic] = run[-1].offset + 1
-            writes.applied[topic] = writes.applied.get(topic, 0) + applied
-            writes.groups_changed.add(group.partition)
-            if not buffer or (budget is not None and _assessed(writes) >= budget):
+            if run:
+                group.next_offsets[topic] = run[-1].offset + 1
+                writes.applied[topic] = writes.applied.get(topic, 0) + applied
+                writes.groups_changed.add(group.partition)
+            if (
+                not buffer
+                or group.pending_dues
+                or (budget is not None and _assessed(writes) >= budget)
+            ):
                 return applied
         while applied < limit:
             if budget is not None and _assessed(writes) >= budget:
@@ -106,7 +121,10 @@ class Engine:
             if best_topic is None:
                 return applied
             record = group.buffers[best_topic].popleft()
-            self._apply(group, (record,), writes)
+            if not self._apply(group, (record,), writes, None, defer_dues):
+                # Evaluations became due before it: they run first.
+                group.buffers[best_topic].appendleft(record)
+                return applied
             writes.applied[best_topic] = writes.applied.get(best_topic, 0) + 1
             group.next_offsets[best_topic] = record.offset + 1
             writes.groups_changed.add(group.partition)
@@ -119,15 +137,19 @@ class Engine:
         records: Iterable[Record],
         writes: RoundWrites,
         budget: int | None = None,
+        defer_dues: bool = False,
     ) -> int:
         """Apply records in the order given; how many were taken (all of them, unless the
-        assessments in ``writes`` reached ``budget``: the rest are left for the next round).
+        assessments in ``writes`` reached ``budget``: the rest are left for the next round;
+        or, with ``defer_dues``, up to the first record that made evaluations due, which are
+        left in ``group.pending_dues``).
         The hot path (a million records a minute while catching up), hence locals over
         attributes and no call that is not needed."""
         accounts = self.accounts
         earlier = self.applied_ids
         seen = writes.seen_ids
         processed = writes.processed_ids
+        mark = writes.mark
         schedule = group.schedule
         state = schedule.state
         # Scorecards change only between rounds.
@@ -154,7 +176,15 @@ class Engine:
                 processed.append(event_id)
             moment = record.stream_time
             if moment > (state.stream_time or -1.0):
-                for due in schedule.observe(moment):
+                dues = schedule.observe(moment)
+                if dues and defer_dues:
+                    # Stream time has moved to this record: taking it again finds nothing due.
+                    group.pending_dues.extend(dues)
+                    if event_id is not None:
+                        seen.discard(event_id)
+                        processed.pop()
+                    return index
+                for due in dues:
                     self.run_due(group, due, writes)
                     full = budget is not None and _assessed(writes) >= budget
             entry = accounts.get(key)
@@ -162,8 +192,8 @@ class Engine:
                 entry = accounts[key] = AccountEntry(
                     AccountAggregate(workspace_id=key[0], account_id=key[1]), group.partition
                 )
-            if entry.round_mark is not writes:
-                entry.round_mark = writes
+            if entry.round_mark is not mark:
+                entry.round_mark = mark
                 writes.aggregates_changed.add(key)
                 group.accounts.add(key)
             if entry.slot_mark != state.slot:
@@ -202,6 +232,18 @@ class Engine:
         return stream_time if at is None else at
 
     def run_due(self, group: PartitionGroup, due: Due, writes: RoundWrites) -> None:
+        for _ in self.due_steps(group, due, writes):
+            pass
+
+    def pending_steps(self, group: PartitionGroup, writes: RoundWrites) -> Iterator[None]:
+        """Run the evaluations ``merge`` left due (``defer_dues``), one step per account."""
+        while group.pending_dues:
+            due = group.pending_dues.pop(0)
+            yield from self.due_steps(group, due, writes)
+
+    def due_steps(self, group: PartitionGroup, due: Due, writes: RoundWrites) -> Iterator[None]:
+        """``run_due`` one account at a time: the caller may yield to the event loop between
+        steps (a slot's end can evaluate thousands of accounts); the results are the same."""
         at = self.as_of(group, due.at)
         if due.accounts is None:
             # A tick is for the accounts nothing else evaluated since the previous tick: the
@@ -220,23 +262,30 @@ class Engine:
             entry = self.accounts.get(key)
             if entry is not None:
                 self.evaluate(entry, at, cause, writes, recorded=due.at)
+                yield
         if due.accounts is None:
-            self.close_days(group, due.at, writes)
+            yield from self._close_days_steps(group, due.at, writes)
         else:
-            self._close(group, keys, due.at, writes)
+            yield from self._close_steps(group, keys, due.at, writes)
         writes.groups_changed.add(group.partition)
 
     # -- event-time days -------------------------------------------------------------------
 
     def close_days(self, group: PartitionGroup, recorded: float, writes: RoundWrites) -> None:
         """Every account of the partition gets the days its event time has left behind."""
+        for _ in self._close_days_steps(group, recorded, writes):
+            pass
+
+    def _close_days_steps(
+        self, group: PartitionGroup, recorded: float, writes: RoundWrites
+    ) -> Iterator[None]:
         state = group.schedule.state
         if state.event_time is None:
             return
         last = day_of(state.event_time) - 1
         if state.closed_day is not None and last <= state.closed_day:
             return
-        self._close(group, sorted(group.accounts), recorded, writes)
+        yield from self._close_steps(group, sorted(group.accounts), recorded, writes)
         state.closed_day = last
         writes.groups_changed.add(group.partition)
 
@@ -247,6 +296,16 @@ class Engine:
         recorded: float,
         writes: RoundWrites,
     ) -> None:
+        for _ in self._close_steps(group, keys, recorded, writes):
+            pass
+
+    def _close_steps(
+        self,
+        group: PartitionGroup,
+        keys: Iterable[AccountKey],
+        recorded: float,
+        writes: RoundWrites,
+    ) -> Iterator[None]:
         event_time = group.schedule.state.event_time
         if event_time is None:
             return
@@ -262,6 +321,7 @@ class Engine:
                     grace=self.late_grace_s,
                     writes=writes,
                 )
+                yield
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -353,6 +413,13 @@ class Engine:
 
     def advance(self, group: PartitionGroup, now: float, writes: RoundWrites) -> None:
         """Nothing is arriving: stream time, and event time with it, follow the clock."""
+        for _ in self.advance_steps(group, now, writes):
+            pass
+
+    def advance_steps(
+        self, group: PartitionGroup, now: float, writes: RoundWrites
+    ) -> Iterator[None]:
+        """``advance`` one account at a time (see ``due_steps``)."""
         schedule = group.schedule
         state = schedule.state
         if state.stream_time is None:
@@ -361,12 +428,13 @@ class Engine:
             # In silence, event time reaches each due moment with the clock.
             if state.event_time is None or due.at > state.event_time:
                 state.event_time = due.at
-            self.run_due(group, due, writes)
+            yield from self.due_steps(group, due, writes)
         if state.event_time is None or now > state.event_time:
             state.event_time = now
-        self.close_days(group, now, writes)
+        yield from self._close_days_steps(group, now, writes)
         # Days reached by events of the open slot are recorded again now, not at its end.
-        self._close(group, [account_key(text) for text in schedule.pending], now, writes)
+        pending = [account_key(text) for text in schedule.pending]
+        yield from self._close_steps(group, pending, now, writes)
 
     def recompute(self, group: PartitionGroup, workspace_id: str, writes: RoundWrites) -> None:
         """A new scorecard: every account of the workspace, from its stored aggregates."""

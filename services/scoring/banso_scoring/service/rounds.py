@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
@@ -41,6 +41,8 @@ from banso_scoring.service.state import PartitionGroup
 from banso_scoring.service.writes import RoundWrites, write_round
 
 CaughtUp = dict[tuple[str, int], bool]
+# Accounts evaluated or closed between two yields to the event loop (each ~0.05-0.2 ms).
+STEPS_PER_YIELD = 50
 
 
 class Rounds:
@@ -67,6 +69,9 @@ class Rounds:
         self.scorecards = Scorecards()
         self.accounts: dict[AccountKey, AccountEntry] = {}
         self.groups: dict[int, PartitionGroup] = {}
+        # Partitions revoked by a rebalance whose memory is kept until the assignment that
+        # follows says whether they come back (``release``, ``load``).
+        self.released: dict[int, PartitionGroup] = {}
         self.recent_ids = RecentIds(settings.processed_ids_keep_s)
         self.engine = Engine(
             scorecards=self.scorecards,
@@ -90,8 +95,14 @@ class Rounds:
 
     # -- taking partitions -----------------------------------------------------------------
 
-    async def load(self, partitions: list[int]) -> None:
-        """Take over partitions: their accounts, schedules and offsets come from the database."""
+    async def load(self, partitions: list[int]) -> bool:
+        """Take over partitions: their accounts, schedules and offsets come from the database,
+        except those released by the rebalance that gives them back unchanged (kept as they
+        are). Whether anything was read from the database."""
+        kept = await self._keep_released(partitions)
+        partitions = [p for p in partitions if p not in kept]
+        if not partitions:
+            return False
         async with self.runtime.db.read_session() as session:
             await self.requests.refresh_scorecards(session, recompute=False)
             entries = await accounts.load_accounts(session, partitions=partitions)
@@ -129,6 +140,53 @@ class Rounds:
                 group.next_offsets[topic] = stored or 0
                 group.fetch_offsets[topic] = stored or 0
             self.groups[partition] = group
+        return True
+
+    def release(self, partitions: Iterable[int]) -> None:
+        """Partitions revoked (their round written): no round touches them any more, but their
+        accounts stay in memory in case the assignment that follows gives them back."""
+        for partition in partitions:
+            group = self.groups.pop(partition, None)
+            if group is not None:
+                self.released[partition] = group
+                self.progress.released(TopicPartition(t, partition) for t in group.buffers)
+
+    async def _keep_released(self, partitions: list[int]) -> set[int]:
+        """Released partitions given back are kept when the database still holds what this
+        replica last wrote (no other replica wrote them meanwhile) and nothing applied is
+        unwritten; the others released are forgotten. The partitions kept."""
+        kept = set()
+        back = [p for p in partitions if p in self.released]
+        if back:
+            async with self.runtime.db.read_session() as session:
+                states = await partition_states.load_partition_states(
+                    session, group_id=self.group_id, partitions=back
+                )
+            for partition in back:
+                group = self.released[partition]
+                saved = states.get(partition)
+                if (None if saved is None else saved.version) != group.version:
+                    continue
+                if group.pending_dues or any(
+                    offset != (group.stored_offsets[topic] or 0)
+                    for topic, offset in group.next_offsets.items()
+                ):
+                    continue
+                del self.released[partition]
+                # Sought back to the next offset to apply: what was buffered comes again.
+                for topic, buffer in group.buffers.items():
+                    buffer.clear()
+                    group.fetch_offsets[topic] = group.next_offsets[topic]
+                self.groups[partition] = group
+                kept.add(partition)
+        self._forget_released()
+        return kept
+
+    def _forget_released(self) -> None:
+        for group in self.released.values():
+            for key in group.accounts:
+                self.accounts.pop(key, None)
+        self.released.clear()
 
     def drop(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
@@ -137,6 +195,7 @@ class Rounds:
                 for key in group.accounts:
                     self.accounts.pop(key, None)
                 self.progress.released(TopicPartition(t, partition) for t in group.buffers)
+        self._forget_released()
         self.metrics.accounts.set(len(self.accounts))
 
     # -- a round ---------------------------------------------------------------------------
@@ -155,15 +214,26 @@ class Rounds:
         limit = self.settings.max_round_records
         now = epoch(self.clock) - self.settings.idle_grace_s
         assessments = self.settings.max_round_assessments
+        engine = self.engine
         for partition in sorted(self.groups):
             group = self.groups.get(partition)
             if group is None:
                 continue
             done = {t for t in group.buffers if caught.get((t, partition), False)}
-            self.engine.merge(group, done.__contains__, writes, limit, assessments)
+            budget = writes.evaluations + writes.closed_days + assessments
+            left = limit
+            while left > 0:
+                left -= engine.merge(
+                    group, done.__contains__, writes, left, budget=budget, defer_dues=True
+                )
+                if not group.pending_dues:
+                    break
+                # A slot's end or a tick: thousands of accounts, in steps that let the
+                # consumer's heartbeat (and the API) run; the round goes on after them.
+                await _stepping(engine.pending_steps(group, writes))
             idle = len(done) == len(group.buffers) and not any(group.buffers.values())
             if idle:
-                self.engine.advance(group, now, writes)
+                await _stepping(engine.advance_steps(group, now, writes))
             # A partition's evaluations can take a while with many accounts: let the
             # consumer's heartbeat and the API run between partitions.
             await asyncio.sleep(0)
@@ -235,3 +305,13 @@ class Rounds:
         self.metrics.accounts.set(len(self.accounts))
         if writes.events or writes.dead:
             self.runtime.relay.wake()
+
+
+async def _stepping(steps: Iterator[None]) -> None:
+    """Run ``steps`` to the end, yielding to the event loop every ``STEPS_PER_YIELD``."""
+    count = 0
+    for _ in steps:
+        count += 1
+        if count >= STEPS_PER_YIELD:
+            count = 0
+            await asyncio.sleep(0)

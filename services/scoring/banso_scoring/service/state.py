@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from banso_scoring.adapters.records import Record
-from banso_scoring.domain.schedule import EvaluationSchedule
+from banso_scoring.domain.schedule import Due, EvaluationSchedule
 from banso_scoring.domain.state import AccountKey
 
 
@@ -30,3 +30,6 @@ class PartitionGroup:
     # The stored version this replica loaded or last wrote (None: never written); a write is
     # refused unless the database still holds it.
     version: int | None = None
+    # Evaluations a merge reached and left to its caller (``Engine.merge(defer_dues=True)``):
+    # run before the partition's next record, within the same round.
+    pending_dues: list[Due] = field(default_factory=list)

@@ -41,6 +41,10 @@ class RoundWrites:
     revised_days: int = 0
     evaluations: int = 0
     closed_days: int = 0
+    # What an account touched in this round is marked with (``AccountEntry.round_mark``): a
+    # token, not the round itself, so an account left untouched afterwards does not keep the
+    # round's history, events and ids alive.
+    mark: object = field(default_factory=object)
 
     @property
     def empty(self) -> bool:
