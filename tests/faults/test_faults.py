@@ -61,24 +61,22 @@ async def first_of(waiting: Coroutine[Any, Any, Any], task: asyncio.Task[Any]) -
 
 
 async def scoring_state(api: ServiceApi) -> dict[str, tuple[Any, ...]]:
-    """Every account's stored score and band, and how many events its aggregates applied (a
-    double-counted or lost event after a SIGKILL would show there).
+    """Every account's applied-event counts (a double-counted or lost event after a SIGKILL
+    would show there) and its band.
 
-    History is not compared: while caught up, scoring lets stream time follow the clock less a
-    grace of seconds, so a record that reaches it later than that (delayed by an ingest, broker
-    or scoring restart) joins a later evaluation slot than a replay would give it, and the live
-    history has an intermediate change the replay does not (the end state is the same)."""
+    The score itself is not compared: it is computed as of the service's stream time, which
+    while caught up follows the clock, so the live service and the replay compute it seconds
+    apart, and an event leaving a 7- or 14-day window in between moves it by a point or so.
+    Nor is the history: a record delayed by a restart joins a later evaluation slot than in the
+    replay, and a day revised after a late record is recomputed from the account's state at the
+    time of revision, which a replay never does: a revised day's close can differ (a known gap
+    in event-time history, not a lost or repeated event)."""
     listed = await api.get("/v1/accounts", limit=500)
     state = {}
     for account in listed["accounts"]:
         account_id = account["account_id"]
         applied = (await api.get(f"/v1/accounts/{account_id}/health"))["applied"]
-        state[account_id] = (
-            account["score"],
-            account["band"],
-            applied["events"],
-            applied["dropped_late"],
-        )
+        state[account_id] = (applied["events"], applied["dropped_late"], account["band"])
     return state
 
 
