@@ -117,3 +117,17 @@ def screenshot(browser: webdriver.Chrome, name: str) -> None:
         browser.set_window_size(1280, min(max(int(height), 800), 2400))
         browser.save_screenshot(str(Path(folder) / f"{name}.png"))
         browser.set_window_size(1280, 1000)
+
+
+def editor_text(browser: webdriver.Chrome, editor_id: str) -> str:
+    """The text of a YAML editor (a textarea) as the page holds it."""
+    value: str = browser.execute_script(f"return document.getElementById('{editor_id}').value")
+    return value
+
+
+def type_draft(browser: webdriver.Chrome, editor_id: str, text: str) -> None:
+    """Put a whole draft in a YAML editor (as a paste would) and let the page see the change."""
+    editor = browser.find_element(By.ID, editor_id)
+    browser.execute_script("arguments[0].value = arguments[1];", editor, text)
+    editor.send_keys(" ")  # a keystroke of the user's own, so the field is really edited
+    browser.execute_script("arguments[0].value = arguments[0].value.slice(0, -1);", editor)

@@ -10,25 +10,23 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .browser import (
+    assert_accessible,
+    editor_text,
+    screenshot,
+    sign_in,
+    switch_language,
+    type_draft,
+    wait,
+)
 from .stack import Stack
+
+EDITOR = "playbook-yaml"
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 PLAYBOOK = "onboarding-first-key-action"
 SUBJECT = "your first step in {{ product.name }}"
-
-
-def editor_text(browser: webdriver.Chrome) -> str:
-    value: str = browser.execute_script("return document.getElementById('playbook-yaml').value")
-    return value
-
-
-def type_draft(browser: webdriver.Chrome, text: str) -> None:
-    editor = browser.find_element(By.ID, "playbook-yaml")
-    browser.execute_script("arguments[0].value = arguments[1];", editor, text)
-    editor.send_keys(" ")
-    browser.execute_script("arguments[0].value = arguments[0].value.slice(0, -1);", editor)
 
 
 def submit(browser: webdriver.Chrome, selector: str) -> None:
@@ -51,14 +49,14 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     browser.get(f"{stack.console_url}/w/ws_a/playbooks/{PLAYBOOK}")
     wait(browser).until(ec.presence_of_element_located((By.ID, "playbook-yaml")))
-    original = editor_text(browser)
+    original = editor_text(browser, EDITOR)
     assert SUBJECT in original
     assert versions(browser) == {"1": "1 (current) Built in — On"}
     assert_accessible(browser)
 
     # A misspelt template variable: refused, named on its line with notify's suggestion, kept.
     misspelt = original.replace(SUBJECT, SUBJECT.replace("product.name", "product.nmae"))
-    type_draft(browser, misspelt)
+    type_draft(browser, EDITOR, misspelt)
     submit(browser, ".playbook-edit .yaml-form button[type=submit]")
     [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
     line = int(problem.get_attribute("data-line") or 0)
@@ -67,19 +65,19 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     assert text.startswith(f"Line {line} · templates.onboarding_guide.en.subject —")
     assert "unknown variable 'product.nmae'" in text
     assert "did you mean 'product.name'?" in text
-    assert editor_text(browser) == misspelt
+    assert editor_text(browser, EDITOR) == misspelt
     assert versions(browser) == {"1": "1 (current) Built in — On"}
     assert_accessible(browser)
     screenshot(browser, "console-playbook-edit-problem")
 
     # Fixed and changed: a new version, made by this administrator.
     changed = original.replace(SUBJECT, "your first five minutes in {{ product.name }}")
-    type_draft(browser, changed)
+    type_draft(browser, EDITOR, changed)
     submit(browser, ".playbook-edit .yaml-form button[type=submit]")
     assert browser.find_element(By.CSS_SELECTOR, ".playbook-edit .saved").text == (
         "Saved as version 2."
     )
-    assert editor_text(browser) == changed
+    assert editor_text(browser, EDITOR) == changed
     saved = versions(browser)
     assert saved["2"].startswith("2 (current)")
     assert "console: aiko@vendor.example (token " in saved["2"]
@@ -100,11 +98,11 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     switch_language(browser, "ja")
     try:
         assert browser.find_element(By.ID, "edit-title").text == "このプレイブックを変更"
-        type_draft(browser, misspelt)
+        type_draft(browser, EDITOR, misspelt)
         submit(browser, ".playbook-edit .yaml-form button[type=submit]")
         [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
         assert " ".join(problem.text.split()).startswith(f"{line} 行目 · templates.")
-        assert editor_text(browser) == misspelt
+        assert editor_text(browser, EDITOR) == misspelt
         assert versions(browser)["4"].endswith("有効")
         assert_accessible(browser)
         screenshot(browser, "console-playbook-edit-problem-ja")

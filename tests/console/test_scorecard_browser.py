@@ -10,26 +10,23 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .browser import (
+    assert_accessible,
+    editor_text,
+    screenshot,
+    sign_in,
+    switch_language,
+    type_draft,
+    wait,
+)
 from .stack import Stack
+
+EDITOR = "yaml"
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 DEFAULT_BANDS = "bands: {green: 70, yellow: 40}"
 LENIENT_BANDS = "bands: {green: 30, yellow: 10}"
-
-
-def editor_text(browser: webdriver.Chrome) -> str:
-    value: str = browser.execute_script("return document.getElementById('yaml').value")
-    return value
-
-
-def type_draft(browser: webdriver.Chrome, text: str) -> None:
-    """Put a whole draft in the editor (as a paste would) and let the page see the change."""
-    editor = browser.find_element(By.ID, "yaml")
-    browser.execute_script("arguments[0].value = arguments[1];", editor, text)
-    editor.send_keys(" ")  # a keystroke of the user's own, so the field is really edited
-    browser.execute_script("arguments[0].value = arguments[0].value.slice(0, -1);", editor)
 
 
 def press(browser: webdriver.Chrome, action: str) -> None:
@@ -64,13 +61,13 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
     browser.find_element(By.LINK_TEXT, "Scorecard").click()
     wait(browser).until(ec.presence_of_element_located((By.ID, "yaml")))
     assert "version 1" in browser.find_element(By.TAG_NAME, "h1").text
-    default = editor_text(browser)
+    default = editor_text(browser, EDITOR)
     assert DEFAULT_BANDS in default
     assert_accessible(browser)
 
     # A preview: lower band boundaries would turn the red and the yellow account greener.
     lenient = default.replace(DEFAULT_BANDS, LENIENT_BANDS)
-    type_draft(browser, lenient)
+    type_draft(browser, EDITOR, lenient)
     press(browser, "preview")
     summary = browser.find_element(By.CSS_SELECTOR, ".changed-summary").text
     assert summary == "2 accounts of 3 would change band."
@@ -93,7 +90,7 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
     )
     assert globex_now.startswith("At risk")
     assert globex_draft.startswith("Healthy")
-    assert editor_text(browser) == lenient  # the draft stays in the editor
+    assert editor_text(browser, EDITOR) == lenient  # the draft stays in the editor
     assert "version 1" in browser.find_element(By.TAG_NAME, "h1").text  # nothing saved
     assert_accessible(browser)
     screenshot(browser, "console-scorecard-preview")
@@ -103,7 +100,7 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
         "    window: 7d\n", "    window: 1 week\n", 1
     )
     lines = broken.split("\n")
-    type_draft(browser, broken)
+    type_draft(browser, EDITOR, broken)
     press(browser, "save")
     found = problems(browser)
     assert set(found) == {"bogus", "measures[1].window"}
@@ -112,7 +109,7 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
     window_line = lines.index("    window: 1 week") + 1
     assert f"Line {window_line} · measures[1].window" in found["measures[1].window"]
     assert "must be a duration like 7d" in found["measures[1].window"]
-    assert editor_text(browser) == broken
+    assert editor_text(browser, EDITOR) == broken
     assert browser.find_element(By.ID, "yaml").get_attribute("aria-invalid") == "true"
     assert_accessible(browser)
     screenshot(browser, "console-scorecard-problems")
@@ -125,11 +122,11 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
     assert selected == "bogus: 1"
 
     # Saved: a new version, scored again (the added comment moves no band).
-    type_draft(browser, default + "# reviewed by CS operations\n")
+    type_draft(browser, EDITOR, default + "# reviewed by CS operations\n")
     press(browser, "save")
     saved = browser.find_element(By.CSS_SELECTOR, ".saved").text
     assert saved.startswith("The scorecard is saved as version 2")
-    assert editor_text(browser).endswith("# reviewed by CS operations\n")
+    assert editor_text(browser, EDITOR).endswith("# reviewed by CS operations\n")
     assert_accessible(browser)
 
 
@@ -140,21 +137,21 @@ def test_the_scorecard_editor_in_japanese(stack: Stack, browser: webdriver.Chrom
     switch_language(browser, "ja")
     try:
         assert browser.find_element(By.TAG_NAME, "h1").text.startswith("スコアカード")
-        draft = editor_text(browser).replace(
+        draft = editor_text(browser, EDITOR).replace(
             "bands: {green: 70, yellow: 40}", "bands: {green: 30, yellow: 10}"
         )
-        type_draft(browser, draft)
+        type_draft(browser, EDITOR, draft)
         press(browser, "preview")
         assert browser.find_element(By.CSS_SELECTOR, ".changed-summary").text == (
             "3 件中 2 件のアカウントのバンドが変わります。"
         )
         assert_accessible(browser)
         screenshot(browser, "console-scorecard-preview-ja")
-        type_draft(browser, draft + "bogus: 1\n")
+        type_draft(browser, EDITOR, draft + "bogus: 1\n")
         press(browser, "preview")
         [problem] = problems(browser).values()
         assert problem.startswith(f"{len(draft.splitlines()) + 1} 行目 · bogus")
-        assert editor_text(browser) == draft + "bogus: 1\n"
+        assert editor_text(browser, EDITOR) == draft + "bogus: 1\n"
         assert_accessible(browser)
         screenshot(browser, "console-scorecard-problems-ja")
     finally:
