@@ -24,25 +24,10 @@ class MoveRow:
     score: float | None
 
 
-def _band_before(moment: float) -> Any:
-    """The account's band in the last history entry before ``moment`` (event time)."""
+def _last_before(column: Any, moment: float) -> Any:
+    """``column`` of the account's last history entry before ``moment`` (event time)."""
     return (
-        select(HISTORY.c.band)
-        .where(
-            HISTORY.c.workspace_id == ACCOUNTS.c.workspace_id,
-            HISTORY.c.account_id == ACCOUNTS.c.account_id,
-            HISTORY.c.at < moment,
-        )
-        .order_by(HISTORY.c.at.desc(), HISTORY.c.id.desc())
-        .limit(1)
-        .correlate(ACCOUNTS)
-        .scalar_subquery()
-    )
-
-
-def _score_before(moment: float) -> Any:
-    return (
-        select(HISTORY.c.score)
+        select(column)
         .where(
             HISTORY.c.workspace_id == ACCOUNTS.c.workspace_id,
             HISTORY.c.account_id == ACCOUNTS.c.account_id,
@@ -69,9 +54,9 @@ async def band_moves(
     bands = (
         select(
             ACCOUNTS.c.account_id.label("account_id"),
-            _band_before(since).label("from_band"),
-            _band_before(until).label("to_band"),
-            _score_before(until).label("score"),
+            _last_before(HISTORY.c.band, since).label("from_band"),
+            _last_before(HISTORY.c.band, until).label("to_band"),
+            _last_before(HISTORY.c.score, until).label("score"),
         )
         .where(ACCOUNTS.c.workspace_id == workspace_id)
         .subquery()
