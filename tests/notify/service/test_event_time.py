@@ -76,6 +76,17 @@ def _account(account: str, at: datetime) -> AccountTraitsUpdated:
     )
 
 
+async def _an_export(bootstrap: str, prefix: str, user: str, timezone: str, at: datetime) -> None:
+    """Account acme, its user in ``timezone``, and that user's export at ``at``."""
+    await publish(
+        bootstrap,
+        prefix,
+        _account("acme", at),
+        _identified(user, "acme", at, timezone=timezone),
+        used(user, "acme", at=at),
+    )
+
+
 async def _publish_imported(bootstrap: str, prefix: str, events: list[Event]) -> None:
     """Produce events as ingest does for `/v1/import`: envelope marked `bansoorigin: import`."""
     messages = []
@@ -214,13 +225,7 @@ async def test_quiet_hours_across_a_dst_change_in_event_time_on_the_stream_clock
     ):
         notify = Running(client, stream, ShiftedClock(), state)
         await put_yaml(notify, TIP, "export-tip")
-        await publish(
-            kafka_bootstrap,
-            prefix,
-            _account("acme", at),
-            _identified("nina", "acme", at, timezone="America/New_York"),
-            used("nina", "acme", at=at),
-        )
+        await _an_export(kafka_bootstrap, prefix, "nina", "America/New_York", at)
         admin = notify.token()
 
         async def held() -> bool:
@@ -272,13 +277,7 @@ async def test_on_the_stream_clock_a_held_nudge_the_replay_ran_past_is_still_sen
     ):
         notify = Running(client, stream, ShiftedClock(), state)
         await put_yaml(notify, TIP, "export-tip")
-        await publish(
-            kafka_bootstrap,
-            prefix,
-            _account("acme", at),
-            _identified("hanako", "acme", at, timezone="Asia/Tokyo"),
-            used("hanako", "acme", at=at),
-        )
+        await _an_export(kafka_bootstrap, prefix, "hanako", "Asia/Tokyo", at)
         admin = notify.token()
 
         async def held() -> bool:
@@ -323,13 +322,7 @@ async def test_on_the_stream_clock_a_nudge_about_the_latest_event_goes_without_w
     async with served(create_app(stream), "http://notify.test") as (client, state):
         notify = Running(client, stream, ShiftedClock(), state)
         await put_yaml(notify, TIP, "export-tip")
-        await publish(
-            kafka_bootstrap,
-            prefix,
-            _account("acme", at),
-            _identified("hanako", "acme", at, timezone="Asia/Tokyo"),
-            used("hanako", "acme", at=at),
-        )
+        await _an_export(kafka_bootstrap, prefix, "hanako", "Asia/Tokyo", at)
         marks = state["runtime"].watermarks
         await eventually(
             lambda: marks.watermark() == at - timedelta(seconds=stream.event_lateness_s)
