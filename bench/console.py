@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import platform
 import random
 import re
 import shutil
@@ -65,7 +64,7 @@ from banso_kit.errors import ServiceUnavailable
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from procstat import tree_cpu_seconds, tree_peak_rss_mb
+from procstat import machine, tree_cpu_seconds, tree_peak_rss_mb
 from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -617,12 +616,7 @@ async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
     return {
         "benchmark": "console",
         "when": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_at_start": load_at_start,
-            "load_average_at_end": list(os.getloadavg()),
-        },
+        "machine": machine(load_at_start),
         "workload": {
             "accounts": ACCOUNTS,
             "themes_planned": THEMES,

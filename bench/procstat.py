@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
+import platform
 from pathlib import Path
+from typing import Any
 
 
 def _tree(pid: int) -> list[tuple[Path, list[str]]]:
@@ -39,3 +41,14 @@ def tree_peak_rss_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 total_kb += int(line.split()[1])
     return round(total_kb / 1024, 1)
+
+
+def machine(load_at_start: list[float]) -> dict[str, Any]:
+    """What a result says of the machine: cores, Python, and the load average (other work
+    sharing the cores) when the run started and now, as it ends."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": list(os.getloadavg()),
+    }

@@ -34,7 +34,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import platform
 import random
 import shutil
 import signal
@@ -59,7 +58,7 @@ from banso_kit.auth import issue_token
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from procstat import tree_cpu_seconds, tree_peak_rss_mb
+from procstat import machine, tree_cpu_seconds, tree_peak_rss_mb
 from topics import delete_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -420,13 +419,7 @@ async def measure(prefix: str, options: argparse.Namespace) -> dict[str, Any]:
     return {
         "benchmark": "scoring",
         "when": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            # Other work on the machine shares its two cores: the load average says how much.
-            "load_average_at_start": load_at_start,
-            "load_average_at_end": list(os.getloadavg()),
-        },
+        "machine": machine(load_at_start),
         "workload": {
             "accounts": ACCOUNTS,
             "users_per_account": USERS,
