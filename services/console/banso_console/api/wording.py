@@ -94,6 +94,9 @@ SUPPRESS_REASON_LABELS = {
     "holdout": N_("Held out (control group)"),
     "csm_budget": N_("CSM alert budget spent"),
     "csm_duplicate": N_("CSM already alerted"),
+    "stale": N_("Too late: the trigger happened too long ago"),
+    "duplicate": N_("Already sent for this trigger"),
+    "high_touch_routed": N_("Sent to the account's CSM instead"),
 }
 
 NUDGE_STATE_LABELS = {
