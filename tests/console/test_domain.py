@@ -77,6 +77,18 @@ def test_filters_from_the_query_string_name_what_cannot_be_used() -> None:
     assert bad.problems == {"sort": "unknown_sort", "page": "not_a_page"}
 
 
+def test_a_csm_filter_asks_scoring_for_one_owners_accounts_and_stays_in_the_links() -> None:
+    parsed = parse_filters({"csm": [" hanako@vendor.example "], "sort": ["name"]})
+    assert parsed.filters.csm == "hanako@vendor.example"
+    assert ("csm", "hanako@vendor.example") in parsed.filters.api_params()
+    # Paging and "every CSM" links keep or drop it.
+    assert ("csm", "hanako@vendor.example") in parsed.filters.query(page=2)
+    assert all(key != "csm" for key, _ in parsed.filters.query(csm=""))
+    too_long = parse_filters({"csm": ["x" * 257]})
+    assert too_long.filters.csm == ""
+    assert too_long.problems == {"csm": "too_long"}
+
+
 def test_paging_and_trend_arrows() -> None:
     page = paging(total=60, page=3, per_page=25)
     assert (page.pages, page.first, page.last, page.has_previous, page.has_next) == (

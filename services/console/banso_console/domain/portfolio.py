@@ -12,6 +12,8 @@ BANDS = ("red", "yellow", "green", "unknown")
 SORTS = ("arr_at_risk", "-arr", "arr", "score", "-score", "name", "renewal", "trend", "-trend")
 PER_PAGE = 25
 MAX_QUERY = 200
+# An owner as scoring keeps it: the account's `csm_email` trait (else `csm`).
+MAX_CSM = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,8 @@ class Filters:
     bands: tuple[str, ...] = ()
     sort: str = "arr_at_risk"
     page: int = 1
+    # One CSM's book of business (exact owner, any case): "my accounts" is the viewer's e-mail.
+    csm: str = ""
 
     def api_params(self, per_page: int = PER_PAGE) -> list[tuple[str, str]]:
         params: list[tuple[str, str]] = [
@@ -29,12 +33,19 @@ class Filters:
         ]
         if self.q:
             params.append(("q", self.q))
+        if self.csm:
+            params.append(("csm", self.csm))
         params += [("band", band) for band in self.bands]
         return params
 
     def query(self, **changes: str | int) -> list[tuple[str, str]]:
         """The page's own query string with some parameters changed (links to sorts, pages)."""
-        values: dict[str, str | int] = {"q": self.q, "sort": self.sort, "page": self.page}
+        values: dict[str, str | int] = {
+            "q": self.q,
+            "csm": self.csm,
+            "sort": self.sort,
+            "page": self.page,
+        }
         values.update(changes)
         params = [(key, str(value)) for key, value in values.items() if value not in ("", None)]
         return params + [("band", band) for band in self.bands]
@@ -53,6 +64,10 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> ParsedFilters:
     if len(q) > MAX_QUERY:
         problems["q"] = "too_long"
         q = q[:MAX_QUERY]
+    csm = (params.get("csm") or [""])[-1].strip()
+    if len(csm) > MAX_CSM:
+        problems["csm"] = "too_long"
+        csm = ""
     bands = tuple(b for b in BANDS if b in set(params.get("band") or ()))
     unknown = set(params.get("band") or ()) - set(BANDS)
     if unknown:
@@ -65,7 +80,7 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> ParsedFilters:
     page = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
     if raw_page != str(page) and raw_page != "":
         problems["page"] = "not_a_page"
-    return ParsedFilters(Filters(q=q, bands=bands, sort=sort, page=page), problems)
+    return ParsedFilters(Filters(q=q, bands=bands, sort=sort, page=page, csm=csm), problems)
 
 
 @dataclass(frozen=True, slots=True)
