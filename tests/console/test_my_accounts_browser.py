@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def _listed(browser: webdriver.Chrome) -> set[str]:
-    rows = browser.find_elements(By.CSS_SELECTOR, "#accounts table.accounts tbody th a")
-    return {row.get_attribute("href").rsplit("/", 1)[-1] for row in rows}
+    rows = browser.find_elements(By.CSS_SELECTOR, "#accounts table.accounts tbody tr[data-account]")
+    return {row.get_attribute("data-account") or "" for row in rows}
 
 
 def test_my_accounts_and_another_csms_book(stack: Stack, browser: webdriver.Chrome) -> None:
