@@ -15,6 +15,7 @@ from banso_console.config import ConsoleSettings
 from banso_console.main import create_app
 from banso_kit.db import Database
 from banso_kit.migrations import upgrade
+from tests.support.service import state_per_request
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services/console/banso_console/migrations"
 PASSWORD = "correct horse battery staple"
@@ -48,7 +49,7 @@ async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
         await db.dispose()
     app = create_app(settings)
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(state_per_request(app)) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(manager.app), base_url="https://console.test"
         ) as client,

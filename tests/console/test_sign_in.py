@@ -146,6 +146,22 @@ async def test_a_service_that_does_not_answer_gets_a_page_saying_so(
     assert 'action="/logout"' in response.text  # still signed in, with the header's forms
 
 
+async def test_an_unknown_address_answers_in_the_signed_in_users_language(
+    console: httpx.AsyncClient,
+) -> None:
+    await sign_in(console)
+    page = await console.get("/w/ws_a/accounts")
+    chosen = await console.post(
+        "/preferences/language", data={"language": "ja", "csrf_token": csrf_of(page.text)}
+    )
+    assert chosen.status_code == 303
+    # The browser asks for English; the user chose Japanese: the 404 page follows the user.
+    missing = await console.get("/w/ws_a/no-such-page", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404
+    assert '<html lang="ja"' in missing.text
+    assert 'action="/logout"' in missing.text  # still signed in, with the header's forms
+
+
 async def test_a_viewer_cannot_override_a_band(console: httpx.AsyncClient) -> None:
     await sign_in(console, email="ken@other.example")
     page = await console.get("/w/ws_a/accounts")  # a 403 page, with the header's forms

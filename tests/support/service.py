@@ -10,6 +10,8 @@ import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from banso_kit.auth import Scope, issue_token
 
@@ -36,11 +38,24 @@ def bearer(secret: str, workspace: str, scopes: Sequence[Scope]) -> dict[str, st
     return {"Authorization": f"Bearer {token}"}
 
 
+def state_per_request(app: ASGIApp) -> ASGIApp:
+    """Each request gets its own shallow copy of the lifespan state, as uvicorn gives it.
+    (asgi-lifespan hands every request the same dict, so what one request keeps on
+    ``request.state`` would leak into the next one's.) Wrap the app before LifespanManager."""
+
+    async def copying(scope: AsgiScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" and "state" in scope:
+            scope = {**scope, "state": dict(scope["state"])}
+        await app(scope, receive, send)
+
+    return copying
+
+
 @asynccontextmanager
 async def served(app: FastAPI, base_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
     """Start `app` (its lifespan), yield a client and the lifespan state, and shut it down."""
     async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager,
+        LifespanManager(state_per_request(app), startup_timeout=60, shutdown_timeout=60) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(manager.app), base_url=base_url) as client,
     ):
         yield client, manager._state

@@ -9,7 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from banso_console.api.deps import ConsoleContext, NotSignedIn, SignedIn, page_base
+from banso_console.api.deps import (
+    ConsoleContext,
+    NotSignedIn,
+    SignedIn,
+    get_signed_in,
+    page_base,
+)
 from banso_console.domain.language import choose
 from banso_kit.errors import BansoError
 
@@ -54,15 +60,29 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _reader(request: Request, context: ConsoleContext) -> SignedIn | None:
+    """Who is reading, also where no page's dependencies ran (an unknown address): their
+    language and header, not the browser's."""
+    signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
+    if signed_in is None and request.cookies:
+        async with context.db.session() as db:
+            try:
+                signed_in = await get_signed_in(request, context, db)
+            except NotSignedIn:
+                return None
+    return signed_in
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (an unknown address, a wrong method) as pages too."""
     assert isinstance(exc, HTTPException)
     context: ConsoleContext = request.state.console
     status = exc.status_code if exc.status_code in {404, 405} else 400
+    signed_in = await _reader(request, context)
     return context.renderer.render(
         _locale(request),
         "error.html",
-        {**page_base(getattr(request.state, "signed_in", None)), "status": 404, "error": ""},
+        {**page_base(signed_in), "status": 404, "error": ""},
         status_code=status,
     )
 
