@@ -110,3 +110,11 @@ def test_apportion_is_exact_and_proportional() -> None:
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         WorldConfig(now=datetime(2025, 6, 30))  # noqa: DTZ001 - the point of the test
+
+
+def test_the_demos_csm_is_the_one_with_the_largest_book(world: World) -> None:
+    books = Counter(account.csm.email for account in world.accounts)
+    csm, book = world.busiest_csm()
+    assert book == max(books.values())
+    assert books[csm.email] == book
+    assert csm.locale in {"ja", "en"}

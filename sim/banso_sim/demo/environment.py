@@ -129,20 +129,29 @@ class ServiceScript:
     def stop(self) -> None:
         self._run("stop")
 
-    def create_console_user(self, workspace_id: str) -> str:
-        """(Re)create the demo's console user, an admin of the workspace, with a new random
-        password (given on standard input, never on the command line); returns the password."""
+    def create_console_user(
+        self,
+        workspace_id: str,
+        email: str = DEMO_USER,
+        role: str = "admin",
+        locale: str | None = None,
+    ) -> str:
+        """(Re)create a console user of the workspace (by default the demo's administrator) with
+        a new random password (given on standard input, never on the command line); returns the
+        password."""
         password = secrets.token_urlsafe(12)
+        language = [] if locale is None else ["--locale", locale]
         result = subprocess.run(
             [
                 str(self.root / ".venv" / "bin" / "banso-console"),
                 "create-user",
-                DEMO_USER,
+                email,
                 "--role",
-                "admin",
+                role,
                 "--workspace",
                 workspace_id,
                 "--replace",
+                *language,
             ],
             input=password + "\n",
             cwd=self.root,

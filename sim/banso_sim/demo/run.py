@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -129,6 +130,16 @@ async def _journey(
     except ServicesFailed as failure:
         password = None
         line.say(f"  – console: could not create {DEMO_USER} ({failure!s:.200})")
+    # A CSM's morning: the CSM with the largest book signs in to "My accounts" in their language.
+    csm, book = world.busiest_csm()
+    try:
+        csm_password: str | None = await asyncio.to_thread(
+            script.create_console_user, tenant.workspace_id, csm.email, "editor", csm.locale
+        )
+        line.say(f"  ✓ console: {csm.email} ({csm.name}), a CSM")
+    except ServicesFailed as failure:
+        csm_password = None
+        line.say(f"  – console: could not create {csm.email} ({failure!s:.200})")
     urls = service_urls(env)
     async with httpx.AsyncClient(timeout=30.0) as client:
         apis = {name: ServiceApi(name, url, tenant.token, client) for name, url in urls.items()}
@@ -233,6 +244,12 @@ async def _journey(
             f"\nConsole: {console_url(env)}/w/{tenant.workspace_id}/accounts"
             f" — sign in as {DEMO_USER} / {password}\n"
         )
+        if csm_password is not None:
+            sys.stdout.write(
+                f"A CSM's morning: {console_url(env)}/w/{tenant.workspace_id}/accounts"
+                f"?csm={quote(csm.email)} — sign in as {csm.email} / {csm_password}"
+                f" ({csm.name}, {book} accounts)\n"
+            )
     sys.stdout.flush()
     return 0
 

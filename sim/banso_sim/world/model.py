@@ -162,3 +162,11 @@ class World:
 
     def users_of(self, account: Account) -> tuple[User, ...]:
         return tuple(user for user in self.users if user.account_id == account.id)
+
+    def busiest_csm(self) -> tuple[Csm, int]:
+        """The CSM who owns the most accounts (the first by id on a tie), and how many."""
+        books: dict[str, list[Account]] = {}
+        for account in self.accounts:
+            books.setdefault(account.csm.id, []).append(account)
+        csm_id = max(sorted(books), key=lambda key: len(books[key]))
+        return books[csm_id][0].csm, len(books[csm_id])
