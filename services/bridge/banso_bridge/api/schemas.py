@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -194,6 +195,27 @@ class MergeRequest(BaseModel):
     into: int = Field(
         ge=1, le=MAX_ID, description="The theme that absorbs this one (it keeps its id)."
     )
+
+
+class SplitRequest(BaseModel):
+    items: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        min_length=1,
+        max_length=500,
+        description="Feedback ids of this theme's items (as the theme detail lists them) to move "
+        "into the new theme; at least one item must stay.",
+    )
+    title: str | None = Field(
+        default=None, max_length=200, description="The new theme's name (else a generated title)."
+    )
+
+
+class SplitPublic(BaseModel):
+    """The theme split from and the new theme holding the items split off."""
+
+    original: ThemePublic
+    split: ThemePublic
+    items: list[str] = Field(description="Feedback ids moved into the new theme.")
+    actor: str | None = Field(description="Who split it, as the client declared (X-Banso-Actor).")
 
 
 class ThemePatch(BaseModel):
