@@ -7,10 +7,24 @@ import re
 
 import pytest
 
+from banso_contracts.events import Event
+from tests.bridge.adapters.trackers import FakeGitHub
 from tests.support.clocks import FixedClock
+from tests.support.events import traits
+from tests.support.http import serve
 from tests.support.waiting import eventually
 
-from .support import DAY, T0, Running, at, feedback, publish, running_bridge, settings_for
+from .support import (
+    DAY,
+    T0,
+    Running,
+    at,
+    feedback,
+    github_settings,
+    publish,
+    running_bridge,
+    settings_for,
+)
 
 WS = "acme"
 INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
@@ -153,3 +167,60 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
         original = await bridge.get(WS, f"/v1/themes/{invoice['theme_id']}")
         assert original["status"] == "open"
         assert original["merged_into"] is None
+
+
+async def test_the_new_theme_gets_its_own_ticket_and_the_original_keeps_its_own(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub()
+    async with serve(github.app()) as base:
+        settings = settings_for(
+            migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base)
+        )
+        accounts = [f"acct-{n}" for n in range(6)]
+        events: list[Event] = [traits(WS, a, at(0), arr=50_000.0) for a in accounts]
+        events += [
+            feedback(WS, accounts[n % 6], INVOICE[n % 2], at(1 + n * 0.1), user=f"u{n % 6}")
+            for n in range(24)
+        ]
+        async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def ticketed() -> bool:
+                tickets = (await bridge.get(WS, "/v1/tickets"))["tickets"]
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(ticketed)
+            (ticket,) = (await bridge.get(WS, "/v1/tickets"))["tickets"]
+            theme_id = ticket["theme_id"]
+            detail = await bridge.get(WS, f"/v1/themes/{theme_id}", items=100)
+            # Every item of three of the six accounts: enough accounts for a ticket of its own.
+            chosen = [
+                item["feedback_id"]
+                for item in detail["items"]
+                if item["account_id"] in {"acct-0", "acct-1", "acct-2"}
+            ]
+            assert len(chosen) == 12
+            split = await bridge.client.post(
+                f"/v1/themes/{theme_id}/split",
+                json={"items": chosen},
+                headers=bridge.headers(WS, ("write",)),
+            )
+            assert split.status_code == 200, split.text
+            new_id = split.json()["split"]["theme_id"]
+            assert split.json()["split"]["accounts_affected"] == 3
+            assert split.json()["split"]["arr_affected"] == 150_000.0
+            assert split.json()["original"]["accounts_affected"] == 3
+
+            async def both_ticketed() -> bool:
+                tickets = (await bridge.get(WS, "/v1/tickets"))["tickets"]
+                return sorted((t["theme_id"], t["state"]) for t in tickets) == sorted(
+                    [(theme_id, "created"), (new_id, "created")]
+                )
+
+            # Ticketed by the normal rules (three accounts): a ticket of its own.
+            await eventually(both_ticketed)
+            assert github.created() == 2
+            original = await bridge.get(WS, f"/v1/themes/{theme_id}")
+            assert original["ticket"]["external_key"] == ticket["external_key"]
+            assert (await bridge.get(WS, f"/v1/themes/{new_id}"))["status"] == "ticketed"
