@@ -113,6 +113,9 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
         assert {item["feedback_id"] for item in new["items"]} == set(chosen)
         assert new["keywords"]
         assert new["languages"] == {"en": 1.0}
+        assert new["split"]["split_from"] == invoice["theme_id"]
+        assert new["split"]["items"] == 3
+        assert new["split"]["actor"] == "pm@acme.example"
 
         # A split-off or merged-away theme cannot be split again the same way.
         again = await bridge.client.post(url, json={"items": chosen[:1]}, headers=writer)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from banso_bridge.adapters.columns import loads
-from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, Ticket
+from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, ThemeSplit, Ticket
 from banso_kit.openapi import MAX_ID
 
 
@@ -182,12 +182,33 @@ class MergePublic(BaseModel):
         )
 
 
+class SplitRecord(BaseModel):
+    """Who split this theme off another, when, and how many items it took."""
+
+    split_from: int
+    items: int = Field(description="Items split off into this theme.")
+    actor: str | None = Field(description="As the client declared it (X-Banso-Actor).")
+    split_at: datetime
+
+    @classmethod
+    def of(cls, row: ThemeSplit) -> SplitRecord:
+        return cls(
+            split_from=row.split_from,
+            items=len(loads(row.items)),
+            actor=row.actor,
+            split_at=datetime.fromtimestamp(row.split_at, tz=UTC),
+        )
+
+
 class ThemeDetail(ThemePublic):
     items: list[ItemPublic] = Field(description="The latest items, newest first.")
     accounts: list[AccountImpact]
     ticket: TicketPublic | None
     merge: MergePublic | None = Field(
         default=None, description="Its latest merge into another theme (also once undone)."
+    )
+    split: SplitRecord | None = Field(
+        default=None, description="Set when a product manager split this theme off another."
     )
 
 

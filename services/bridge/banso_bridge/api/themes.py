@@ -8,7 +8,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import columns, item_store, merge_store, theme_store, ticket_store
+from banso_bridge.adapters import (
+    columns,
+    item_store,
+    merge_store,
+    split_store,
+    theme_store,
+    ticket_store,
+)
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
@@ -16,6 +23,7 @@ from banso_bridge.api.schemas import (
     MergePublic,
     MergeRequest,
     SplitPublic,
+    SplitRecord,
     SplitRequest,
     ThemeDetail,
     ThemeGrowth,
@@ -92,12 +100,14 @@ async def get_theme(
     )
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     merge = await merge_store.get_merge(session, workspace_id=workspace_id, merged=theme_id)
+    split = await split_store.get_split(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemeDetail(
         **ThemePublic.of(theme, ticket).model_dump(),
         items=[ItemPublic.of(row) for row in rows],
         accounts=[AccountImpact(**account) for account in accounts],
         ticket=TicketPublic.of(ticket) if ticket else None,
         merge=MergePublic.of(merge) if merge else None,
+        split=SplitRecord.of(split) if split else None,
     )
 
 
