@@ -20,6 +20,7 @@ from banso_console.domain.themes import (
     ThemeFilters,
     check_merge,
     check_rename,
+    check_split,
     growth,
     language_mix,
     parse_theme_filters,
@@ -77,6 +78,20 @@ def test_a_merge_goes_into_one_of_the_themes_offered_never_itself() -> None:
     assert check_merge(3, "3", [4, 5]).problems == {"into": "itself"}
     accepted = check_merge(3, " 5 ", [4, 5])
     assert (accepted.problems, accepted.into) == ({}, 5)
+
+
+def test_a_split_takes_some_of_the_items_shown_never_all_of_the_theme() -> None:
+    shown = ["f1", "f2", "f3"]
+    assert check_split([], shown, 3, "").problems == {"split_items": "required"}
+    assert check_split(["", ""], shown, 3, "").problems == {"split_items": "required"}
+    assert check_split(["f1", "f9"], shown, 3, "").problems == {"split_items": "unknown_items"}
+    assert check_split(shown, shown, 3, "").problems == {"split_items": "nothing_left"}
+    # Only the latest items are shown: all of them is fine when the theme has more.
+    assert check_split(shown, shown, 10, "").problems == {}
+    too_long = check_split(["f1"], shown, 3, "x" * 201)
+    assert too_long.problems == {"split_title": "too_long"}
+    accepted = check_split(["f2", "f1", "f2"], shown, 3, "  CSV export  ")
+    assert (accepted.problems, accepted.items, accepted.title) == ({}, ["f2", "f1"], "CSV export")
 
 
 DEFINITION = {

@@ -34,13 +34,13 @@ async def test_another_workspaces_screens_are_refused(
     assert "You cannot see this page" in answer.text
 
 
-@pytest.mark.parametrize("action", ["title", "mute", "merge"])
+@pytest.mark.parametrize("action", ["title", "mute", "merge", "split"])
 async def test_a_viewer_cannot_change_a_theme(console: httpx.AsyncClient, action: str) -> None:
     await sign_in(console, email="ken@other.example")  # a viewer of ws_b
     token = csrf_of((await console.get("/admin/users")).text)
     answer = await console.post(
         f"/w/ws_b/themes/1/{action}",
-        data={"csrf_token": token, "title": "x", "muted": "yes", "into": "2"},
+        data={"csrf_token": token, "title": "x", "muted": "yes", "into": "2", "items": "f1"},
     )
     assert answer.status_code == 403
     assert "You cannot see this page" in answer.text
@@ -50,9 +50,10 @@ async def test_a_theme_change_without_the_csrf_token_is_refused(
     console: httpx.AsyncClient,
 ) -> None:
     await sign_in(console)  # an editor
-    answer = await console.post("/w/ws_a/themes/1/title", data={"title": "Renamed"})
-    assert answer.status_code == 403
-    assert "This form has expired" in answer.text
+    for action, data in (("title", {"title": "Renamed"}), ("split", {"items": "f1"})):
+        answer = await console.post(f"/w/ws_a/themes/1/{action}", data=data)
+        assert answer.status_code == 403
+        assert "This form has expired" in answer.text
 
 
 async def test_a_service_that_does_not_answer_is_a_503_page(console: httpx.AsyncClient) -> None:

@@ -37,6 +37,11 @@ class BridgeMetrics:
             ["by"],
             registry=registry,
         )
+        self.splits = Counter(
+            "banso_bridge_theme_splits_total",
+            "Themes a product manager split off another (their items stay in the new theme).",
+            registry=registry,
+        )
         self.placement_seconds = Histogram(
             "banso_bridge_placement_seconds",
             "Wall time to place one consumer batch of feedback (text pipeline and clustering).",

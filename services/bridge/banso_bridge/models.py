@@ -176,3 +176,20 @@ class ThemeMerge(BridgeModel, table=True):
     items: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # feedback ids (JSON)
     merged_at: float = 0.0  # wall clock
     undone_at: float | None = None
+
+
+class ThemeSplit(BridgeModel, table=True):
+    """A theme a product manager split off another: which items, by whom, when.
+
+    The items stay in the new theme (clustering never moves them again) and the two themes are
+    kept apart from automatic merges.
+    """
+
+    __tablename__ = "bridge_theme_splits"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    theme_id: int = Field(primary_key=True)  # the new theme
+    split_from: int
+    items: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # feedback ids (JSON)
+    actor: str | None = Field(default=None, max_length=256)  # as the client declared it
+    split_at: float = 0.0  # wall clock

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import clusterer_store, columns, merge_store, ticket_store
+from banso_bridge.adapters import clusterer_store, columns, merge_store, split_store, ticket_store
 from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.stream import ThemeStream
@@ -62,6 +62,8 @@ class EngineRegistry:
         state = await clusterer_store.clusterer_state(session, workspace_id=workspace_id)
         themes = await clusterer_store.workspace_themes(session, workspace_id=workspace_id)
         items = await clusterer_store.window_items(session, workspace_id=workspace_id)
+        splits = await split_store.workspace_splits(session, workspace_id=workspace_id)
+        undone = await merge_store.undone_pairs(session, workspace_id=workspace_id)
         snapshot = ClustererSnapshot(
             themes=tuple(
                 ThemeRecord(
@@ -88,10 +90,11 @@ class EngineRegistry:
             fitted_on=state.fitted_on if state else 0,
             since_consolidation=state.since_consolidation if state else 0,
             next_fit=state.next_fit if state and state.next_fit else self.config.first_fit_at,
-            apart=tuple(await merge_store.undone_pairs(session, workspace_id=workspace_id)),
+            apart=(*undone, *((split.split_from, split.theme_id) for split in splits)),
             anchored=tuple(
                 await ticket_store.open_ticket_themes(session, workspace_id=workspace_id)
             ),
+            pinned=tuple(item for split in splits for item in split_store.split_items(split)),
         )
         # Refitting the representation is CPU work: keep the event loop answering meanwhile.
         clusterer = await asyncio.to_thread(ThemeClusterer.restore, snapshot, self.config)

@@ -55,6 +55,22 @@ async def relabel_theme(
     )
 
 
+async def item_themes(
+    session: AsyncSession, *, workspace_id: str, feedback_ids: Sequence[str]
+) -> dict[str, int]:
+    """The theme of each of `feedback_ids` that exists in the workspace."""
+    found: dict[str, int] = {}
+    for start in range(0, len(feedback_ids), 500):
+        rows = await session.exec(
+            select(FeedbackItem.feedback_id, FeedbackItem.theme_id).where(
+                col(FeedbackItem.workspace_id) == workspace_id,
+                col(FeedbackItem.feedback_id).in_(feedback_ids[start : start + 500]),
+            )
+        )
+        found.update({str(item): int(theme) for item, theme in rows.all()})
+    return found
+
+
 async def move_back(
     session: AsyncSession,
     *,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from banso_bridge.adapters.columns import loads
-from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, Ticket
+from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, ThemeSplit, Ticket
 from banso_kit.openapi import MAX_ID
 
 
@@ -181,6 +182,24 @@ class MergePublic(BaseModel):
         )
 
 
+class SplitRecord(BaseModel):
+    """Who split this theme off another, when, and how many items it took."""
+
+    split_from: int
+    items: int = Field(description="Items split off into this theme.")
+    actor: str | None = Field(description="As the client declared it (X-Banso-Actor).")
+    split_at: datetime
+
+    @classmethod
+    def of(cls, row: ThemeSplit) -> SplitRecord:
+        return cls(
+            split_from=row.split_from,
+            items=len(loads(row.items)),
+            actor=row.actor,
+            split_at=datetime.fromtimestamp(row.split_at, tz=UTC),
+        )
+
+
 class ThemeDetail(ThemePublic):
     items: list[ItemPublic] = Field(description="The latest items, newest first.")
     accounts: list[AccountImpact]
@@ -188,12 +207,36 @@ class ThemeDetail(ThemePublic):
     merge: MergePublic | None = Field(
         default=None, description="Its latest merge into another theme (also once undone)."
     )
+    split: SplitRecord | None = Field(
+        default=None, description="Set when a product manager split this theme off another."
+    )
 
 
 class MergeRequest(BaseModel):
     into: int = Field(
         ge=1, le=MAX_ID, description="The theme that absorbs this one (it keeps its id)."
     )
+
+
+class SplitRequest(BaseModel):
+    items: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        min_length=1,
+        max_length=500,
+        description="Feedback ids of this theme's items (as the theme detail lists them) to move "
+        "into the new theme; at least one item must stay.",
+    )
+    title: str | None = Field(
+        default=None, max_length=200, description="The new theme's name (else a generated title)."
+    )
+
+
+class SplitPublic(BaseModel):
+    """The theme split from and the new theme holding the items split off."""
+
+    original: ThemePublic
+    split: ThemePublic
+    items: list[str] = Field(description="Feedback ids moved into the new theme.")
+    actor: str | None = Field(description="Who split it, as the client declared (X-Banso-Actor).")
 
 
 class ThemePatch(BaseModel):

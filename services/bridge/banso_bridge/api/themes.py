@@ -1,20 +1,30 @@
-"""Themes for product managers: by priority, one in detail, merge, rename and mute."""
+"""Themes for product managers: by priority, one in detail, merge, split, rename and mute."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_bridge.adapters import columns, item_store, merge_store, theme_store, ticket_store
+from banso_bridge.adapters import (
+    columns,
+    item_store,
+    merge_store,
+    split_store,
+    theme_store,
+    ticket_store,
+)
 from banso_bridge.api.deps import ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
     ItemPublic,
     MergePublic,
     MergeRequest,
+    SplitPublic,
+    SplitRecord,
+    SplitRequest,
     ThemeDetail,
     ThemeGrowth,
     ThemeList,
@@ -90,12 +100,14 @@ async def get_theme(
     )
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     merge = await merge_store.get_merge(session, workspace_id=workspace_id, merged=theme_id)
+    split = await split_store.get_split(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemeDetail(
         **ThemePublic.of(theme, ticket).model_dump(),
         items=[ItemPublic.of(row) for row in rows],
         accounts=[AccountImpact(**account) for account in accounts],
         ticket=TicketPublic.of(ticket) if ticket else None,
         merge=MergePublic.of(merge) if merge else None,
+        split=SplitRecord.of(split) if split else None,
     )
 
 
@@ -198,6 +210,66 @@ async def unmerge_theme(
     restored = await _theme(session, workspace_id, theme_id)
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemePublic.of(restored, ticket)
+
+
+Actor = Annotated[
+    str | None,
+    Header(
+        max_length=256,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Who is acting (recorded with the split, as declared by the client).",
+    ),
+]
+
+
+@router.post("/{theme_id}/split", response_model=SplitPublic, responses=errors(400, 404, 409))
+async def split_theme(
+    theme_id: ThemeId,
+    body: SplitRequest,
+    principal: WriterDep,
+    session: SessionDep,
+    context: ContextDep,
+    x_banso_actor: Actor = None,
+) -> SplitPublic:
+    """Split items off this theme into a new theme; clustering never moves them back."""
+    workspace_id = principal.workspace_id
+    theme = await _theme(session, workspace_id, theme_id)
+    if theme.status == "merged":
+        raise Conflict("theme is merged", detail={"merged_into": theme.merged_into})
+    if theme.muted:
+        raise Conflict("theme is muted", detail={"theme_id": theme_id})
+    actor = (x_banso_actor or "").strip() or None
+    items = list(dict.fromkeys(body.items))
+    registry = context.book.registry
+    engine = await registry.get(session, workspace_id)
+    async with engine.lock:
+        try:
+            child = await context.book.split(
+                session,
+                engine,
+                theme_id=theme_id,
+                items=items,
+                title=(body.title or "").strip() or None,
+                actor=actor,
+            )
+            await context.book.save_state(session, engine)
+            await session.flush()
+        except BaseException:
+            registry.drop(workspace_id)
+            raise
+    # The transaction commits after the route returns; if that fails the cache is stale.
+    registry.drop(workspace_id)
+    original = await _theme(session, workspace_id, theme_id)
+    split = await _theme(session, workspace_id, child)
+    tickets = await ticket_store.tickets_of(
+        session, workspace_id=workspace_id, theme_ids=[theme_id, child]
+    )
+    return SplitPublic(
+        original=ThemePublic.of(original, tickets.get(theme_id)),
+        split=ThemePublic.of(split, tickets.get(child)),
+        items=items,
+        actor=actor,
+    )
 
 
 @router.patch("/{theme_id}", response_model=ThemePublic, responses=errors(404))

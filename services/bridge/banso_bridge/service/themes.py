@@ -20,6 +20,7 @@ from banso_bridge.adapters import (
     columns,
     item_store,
     merge_store,
+    split_store,
     theme_store,
     ticket_store,
 )
@@ -38,7 +39,7 @@ from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_contracts.events import FeedbackReceived, ThemeCreated, ThemeUpdated
 from banso_kit.clock import Clock, epoch
-from banso_kit.errors import Conflict, Retryable
+from banso_kit.errors import Conflict, InvalidInput, Retryable
 from banso_kit.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -464,3 +465,69 @@ class ThemeBook:
         await self.sync(session, engine, [])
         await self.refresh(session, engine, {merged, survivor})
         return survivor
+
+    async def split(
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        *,
+        theme_id: int,
+        items: Sequence[str],
+        title: str | None,
+        actor: str | None,
+    ) -> int:
+        """A product manager's split: `items` of the theme move into a new theme, stay there,
+        and the two are never merged automatically again. Returns the new theme's id."""
+        workspace_id = engine.workspace_id
+        clusterer = engine.clusterer
+        wanted = list(dict.fromkeys(items))
+        theme = clusterer.themes.get(theme_id)
+        if theme is None or not theme.is_active:
+            raise Conflict("theme is merged", detail={"theme_id": theme_id})
+        found = await item_store.item_themes(
+            session, workspace_id=workspace_id, feedback_ids=wanted
+        )
+        foreign = [item for item in wanted if found.get(item) != theme_id]
+        if foreign:
+            raise InvalidInput(
+                f"item {foreign[0]} is not in theme {theme_id}",
+                detail={"theme_id": theme_id, "items": foreign},
+            )
+        sizes = await item_store.theme_sizes(
+            session, workspace_id=workspace_id, theme_ids=[theme_id]
+        )
+        if sizes.get(theme_id, 0) <= len(wanted):
+            raise Conflict(
+                "every item of the theme was chosen: nothing would remain",
+                detail={"theme_id": theme_id, "items": len(wanted)},
+            )
+        child = clusterer.split_off(theme_id, wanted)
+        await item_store.move_back(
+            session, workspace_id=workspace_id, feedback_ids=wanted, source=theme_id, target=child
+        )
+        clusterer.set_sizes(
+            await item_store.theme_sizes(
+                session, workspace_id=workspace_id, theme_ids=[theme_id, child]
+            )
+        )
+        for feedback_id in wanted:
+            if feedback_id in engine.persisted:
+                engine.persisted[feedback_id] = child
+        await split_store.record_split(
+            session,
+            workspace_id=workspace_id,
+            theme_id=child,
+            split_from=theme_id,
+            items=wanted,
+            actor=actor,
+            now=epoch(self.clock),
+        )
+        await self.sync(session, engine, [])
+        if title:
+            row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=child)
+            if row is not None:
+                row.custom_title = title
+                session.add(row)
+        self.metrics.splits.inc()
+        await self.refresh(session, engine, {theme_id, child})
+        return child

@@ -1,4 +1,4 @@
-"""The bridge API: themes by priority, one theme in detail, rename, mute and merge; an account's
+"""The bridge API: themes by priority, one theme in detail, rename, mute, merge and split; an account's
 feedback with the theme and ticket of each item."""
 
 from __future__ import annotations
@@ -63,6 +63,25 @@ class BridgeClient:
         """Undo the theme's merge: it comes back with its items (409 when it is not merged)."""
         body: dict[str, Any] = await self.api.post_json(
             workspace_id, f"/v1/themes/{theme_id}/unmerge", {}
+        )
+        return body
+
+    async def split(
+        self,
+        workspace_id: str,
+        theme_id: int,
+        *,
+        items: list[str],
+        title: str | None,
+        actor: str,
+    ) -> dict[str, Any]:
+        """Split those items off into a new theme (400 when one is no longer in the theme, 409
+        when nothing would remain or the theme is merged or muted); both themes come back."""
+        payload: dict[str, Any] = {"items": items}
+        if title:
+            payload["title"] = title
+        body: dict[str, Any] = await self.api.post_json(
+            workspace_id, f"/v1/themes/{theme_id}/split", payload, actor=actor
         )
         return body
 

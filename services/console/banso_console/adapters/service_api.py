@@ -73,11 +73,17 @@ class ServiceApi:
         return await self._call("PUT", workspace_id, path, body=body, scope=scope, actor=actor)
 
     async def post_json(
-        self, workspace_id: str, path: str, body: dict[str, Any], *, scope: Scope = "write"
+        self,
+        workspace_id: str,
+        path: str,
+        body: dict[str, Any],
+        *,
+        scope: Scope = "write",
+        actor: str | None = None,
     ) -> Any:
         """A change on behalf of a user who may edit (the route checks the role); a POST that
         changes nothing, such as a preview, is sent with `read`."""
-        return await self._call("POST", workspace_id, path, body=body, scope=scope)
+        return await self._call("POST", workspace_id, path, body=body, scope=scope, actor=actor)
 
     async def patch_json(self, workspace_id: str, path: str, body: dict[str, Any]) -> Any:
         """A change on behalf of a user who may edit (the route checks the role)."""

@@ -1,5 +1,5 @@
 """The theme board for product managers: themes by priority, one theme with its growth, rename,
-mute, merge and unmerge."""
+mute, merge, unmerge and split off items."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import themes
-from banso_kit.errors import Conflict, NotFound
+from banso_kit.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter(tags=["themes"])
 REFUSAL = "only editors and administrators change themes"
-SAVED = ("renamed", "muted", "unmuted", "merged", "unmerged")
+SAVED = ("renamed", "muted", "unmuted", "merged", "unmerged", "split")
 
 
 def _theme_card(theme: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +96,11 @@ async def _theme_values(
             "title": theme["title"] if theme["title"] != theme["generated_title"] else ""
         },
         "merge_form": {"into": ""},
+        "split_form": {"items": [], "title": ""},
+        "can_split": signed_in.viewer.can("edit")
+        and theme["status"] != "merged"
+        and not theme["muted"]
+        and len(theme["items"]) > 1,
         "problems": {},
         "saved": None,
     }
@@ -197,3 +202,45 @@ async def unmerge_theme(
         # Not merged (any more): the page shows it as it is.
         return _back(workspace_id, theme_id, "not_merged")
     return _back(workspace_id, theme_id, "unmerged")
+
+
+@router.post(
+    "/w/{workspace_id}/themes/{theme_id}/split", summary="Split items off into a new theme."
+)
+async def split_theme(
+    signed_in: CheckedFormDep,
+    workspace_id: WorkspaceDep,
+    theme_id: int,
+    context: ContextDep,
+    items: Annotated[list[str], Form(max_length=500)] = [],  # noqa: B006 (FastAPI copies it)
+    title: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """The chosen items become a new theme of their own; clustering never moves them back."""
+    signed_in.require("edit", REFUSAL)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id)
+    theme = values["theme"]
+    shown = [item["feedback_id"] for item in theme["items"]]
+    checked = themes.check_split(items, shown, theme["item_count"], title)
+    problems: dict[str, str] = dict(checked.problems)
+    if not problems:
+        try:
+            answer = await context.bridge.split(
+                workspace_id,
+                theme_id,
+                items=checked.items,
+                title=checked.title or None,
+                actor=signed_in.viewer.email,
+            )
+        except Conflict:
+            # Merged or muted meanwhile, or every item of the theme was chosen.
+            values = await _theme_values(context, signed_in, workspace_id, theme_id)
+            now = values["theme"]
+            changed = now["status"] == "merged" or now["muted"]
+            problems["split_items"] = "theme_changed" if changed else "nothing_left"
+        except InvalidInput:
+            problems["split_items"] = "unknown_items"
+        else:
+            return _back(workspace_id, int(answer["split"]["theme_id"]), "split")
+    values["split_form"] = {"items": list(items), "title": title}
+    values["problems"] = problems
+    return page(context, signed_in, "theme.html", values, status_code=422)

@@ -108,6 +108,34 @@ def check_merge(theme_id: int, into: str, candidates: Sequence[int]) -> CheckedM
     return result
 
 
+SplitProblem = Literal["required", "unknown_items", "too_long", "nothing_left"]
+
+
+@dataclass(slots=True)
+class CheckedSplit:
+    problems: dict[str, SplitProblem] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def check_split(
+    selected: Sequence[str], shown: Sequence[str], item_count: int, title: str
+) -> CheckedSplit:
+    """The items to split off (some of those the page showed, not all of the theme's) and the
+    new theme's name (optional)."""
+    result = CheckedSplit(items=list(dict.fromkeys(item for item in selected if item)))
+    result.title = title.strip()
+    if not result.items:
+        result.problems["split_items"] = "required"
+    elif any(item not in shown for item in result.items):
+        result.problems["split_items"] = "unknown_items"
+    elif len(result.items) >= item_count:
+        result.problems["split_items"] = "nothing_left"
+    if len(result.title) > MAX_TITLE:
+        result.problems["split_title"] = "too_long"
+    return result
+
+
 # The theme page's growth chart: this many weeks, this one last.
 GROWTH_WEEKS = 12
 

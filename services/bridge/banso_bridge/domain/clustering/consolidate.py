@@ -45,8 +45,10 @@ def reassign(
     rounds: int,
     anchored: npt.NDArray[np.bool_] | None = None,
     anchored_join: float = -1.0,
+    pinned: npt.NDArray[np.bool_] | None = None,
 ) -> Labels:
-    """Lloyd steps of spherical k-means over the active themes; items with no vector stay put.
+    """Lloyd steps of spherical k-means over the active themes; items with no vector stay put,
+    and so do `pinned` items (a product manager placed them).
 
     An item moves into an `anchored` theme (one a ticket was filed for) only when it is at least
     `anchored_join` alike its direction: a ticket's theme takes in what is clearly its problem,
@@ -54,6 +56,8 @@ def reassign(
     """
     labels = labels.copy()
     has_vector = np.linalg.norm(vectors, axis=1) > 1e-6
+    if pinned is not None:
+        has_vector &= ~pinned
     for _ in range(rounds):
         centroids = _unit_rows(theme_sums(vectors, labels, active.size))
         live = active & (np.bincount(labels, minlength=active.size) > 0)
@@ -120,8 +124,8 @@ def plan_merges(
     Two small themes are cheap to merge even when they point in different directions (each item
     moves only half-way), so a merge also needs the themes' directions to be at least
     `min_similarity` alike. The survivor is the larger theme (the older one on ties), so the id
-    people already know lives on. Pairs in `apart` (a product manager undid their merge) never
-    merge again. A theme in `anchored` (it has a ticket) merges only into a coherent union: a
+    people already know lives on. Pairs in `apart` (a product manager undid their merge or split
+    one off the other) never merge again, nor through a third theme. A theme in `anchored` (it has a ticket) merges only into a coherent union: a
     ticket's theme never swallows a neighbour merely because one theme fewer is cheaper.
     """
     merges: list[Merge] = []
@@ -169,6 +173,15 @@ def plan_merges(
             members[survivor] += members[merged]
             alive.discard(merged)
             used.update((a, b))
+            # The survivor inherits the merged theme's separations: kept apart stays apart.
+            apart = frozenset(
+                pair
+                for pair in (
+                    frozenset(survivor if theme == merged else theme for theme in pair)
+                    for pair in apart
+                )
+                if len(pair) == 2
+            )
             reason = "coherent_union" if coherent[row, col] else "closer_together"
             similarity = round(float(alike[row, col]), 4)
             merges.append(Merge(survivor, merged, reason=reason, similarity=similarity))

@@ -111,6 +111,8 @@ class ThemeClusterer:
         self._apart: set[frozenset[int]] = set()
         # Themes a ticket was filed for (see `anchor`).
         self._anchored: set[int] = set()
+        # Items a product manager placed (split off into their own theme): never moved again.
+        self._pinned: set[str] = set()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -239,7 +241,7 @@ class ThemeClusterer:
         undo; an automatic one never merges a pair kept apart."""
         merged, survivor = self.resolve(merged), self.resolve(survivor)
         pair = frozenset((merged, survivor))
-        if merged == survivor or (reason != "manual" and pair in self._apart):
+        if merged == survivor or (reason != "manual" and pair in self.kept_apart):
             return
         self._apart.discard(pair)
         self._retire(merged, survivor, ConsolidationReport(), reason=reason)
@@ -270,6 +272,32 @@ class ThemeClusterer:
         self._rebuild_sums()
         return survivor
 
+    def split_off(self, theme_id: int, item_ids: Iterable[str]) -> int:
+        """Move those of `item_ids` in the window of `theme_id` into a new theme (a product
+        manager's decision): they stay there, and the two themes are never merged automatically
+        again. Returns the new theme's id; the caller sets the all-time sizes (`set_sizes`)."""
+        theme = self._themes[theme_id]
+        if not theme.is_active:
+            raise ValueError(f"theme {theme_id} is not active")
+        wanted = set(item_ids)
+        child = self._open_theme()
+        self._themes[child].split_from = theme_id
+        labels = self._window.labels
+        rows = [
+            row
+            for row, item in enumerate(self._window.items)
+            if item.id in wanted and labels[row] == theme_id
+        ]
+        labels[rows] = child
+        self._pinned |= wanted
+        self._apart.add(frozenset((theme_id, child)))
+        self._rebuild_sums()
+        return child
+
+    @property
+    def pinned(self) -> frozenset[str]:
+        return frozenset(self._pinned)
+
     def anchor(self, theme_id: int) -> None:
         """A ticket was filed for this theme: from now on items join it (on arrival or when
         consolidation moves them) only when they are at least `anchored_join_similarity` alike
@@ -288,7 +316,10 @@ class ThemeClusterer:
 
     @property
     def kept_apart(self) -> frozenset[frozenset[int]]:
-        return frozenset(self._apart)
+        """Pairs a product manager separated, as the themes that now hold them (a theme merged
+        into a third one passes its separations on)."""
+        pairs = (frozenset(self.resolve(theme) for theme in pair) for pair in self._apart)
+        return frozenset(pair for pair in pairs if len(pair) == 2)
 
     # -- persistence ---------------------------------------------------------------------------
 
@@ -305,6 +336,7 @@ class ThemeClusterer:
             next_fit=self._next_fit,
             apart=tuple(sorted((min(pair), max(pair)) for pair in self._apart)),
             anchored=tuple(sorted(self._anchored)),
+            pinned=tuple(sorted(self._pinned)),
         )
 
     @classmethod
@@ -333,6 +365,7 @@ class ThemeClusterer:
         clusterer._anchored = {
             clusterer.resolve(theme) for theme in snapshot.anchored if theme in clusterer._themes
         }
+        clusterer._pinned = set(snapshot.pinned)
         clusterer._rebuild_sums()
         return clusterer
 
@@ -384,6 +417,14 @@ class ThemeClusterer:
         self._next_fit = min(2 * n, n + self.config.refit_every)
         self._rebuild_sums()
 
+    def _pinned_rows(self) -> npt.NDArray[np.bool_]:
+        pinned = self._pinned
+        return np.fromiter(
+            (item.id in pinned for item in self._window.items),
+            dtype=np.bool_,
+            count=len(self._window),
+        )
+
     def _reassign(self, report: ConsolidationReport) -> None:
         before = self._window.labels.copy()
         anchored = np.zeros(self._active.size, dtype=np.bool_)
@@ -395,6 +436,7 @@ class ThemeClusterer:
             self.config.reassign_rounds,
             anchored,
             self.config.anchored_join_similarity,
+            self._pinned_rows() if self._pinned else None,
         )
         moved = np.flatnonzero(after != before)
         report.moved += int(moved.size)
@@ -404,12 +446,13 @@ class ThemeClusterer:
         self._window.set_labels(after)
         # A theme that lost every window member to others has been absorbed by them.
         present = np.bincount(after, minlength=self._active.size) > 0
+        apart = self.kept_apart
         for theme_id in np.flatnonzero(self._active & ~present):
             former = before == theme_id
             targets = [
                 int(target)
                 for target, _ in Counter(after[former].tolist()).most_common()
-                if frozenset((int(theme_id), int(target))) not in self._apart
+                if frozenset((int(theme_id), int(target))) not in apart
             ]
             if targets:
                 self._retire(int(theme_id), targets[0], report, reason="absorbed")
@@ -451,7 +494,7 @@ class ThemeClusterer:
             self.config.merge_min_similarity,
             self.config.merge_coherent_union,
             members,
-            frozenset(self._apart),
+            self.kept_apart,
             frozenset(self._anchored),
         )
         for merge in merges:
@@ -466,6 +509,7 @@ class ThemeClusterer:
     def _split(self, report: ConsolidationReport) -> None:
         """Bisect incoherent themes, then their halves, until every part is coherent or too small."""
         vectors = self._window.vectors
+        pinned = self._pinned_rows()
         pending = [int(theme_id) for theme_id in np.flatnonzero(self._active)]
         while pending:
             parent = pending.pop(0)
@@ -477,7 +521,9 @@ class ThemeClusterer:
                 continue  # coherent enough that its halves would merge straight back
             price = max(self.config.theme_price, self.config.split_gain_per_item * rows.size)
             side = bisect(vectors[rows], price)
-            if side is None:
+            if side is not None:
+                side &= ~pinned[rows]  # items a product manager placed stay where they are
+            if side is None or not side.any():
                 continue
             child = self._open_theme()
             self._window.labels[rows[side]] = child

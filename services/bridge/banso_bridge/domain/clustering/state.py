@@ -88,6 +88,7 @@ class ClustererSnapshot:
     next_fit: int
     apart: tuple[tuple[int, int], ...] = ()  # pairs a product manager separated again
     anchored: tuple[int, ...] = ()  # themes a ticket was filed for
+    pinned: tuple[str, ...] = ()  # items a product manager split off: never moved again
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,4 +113,5 @@ class ClustererSnapshot:
             next_fit=int(data["next_fit"]),
             apart=tuple((int(a), int(b)) for a, b in data.get("apart", ())),
             anchored=tuple(int(theme) for theme in data.get("anchored", ())),
+            pinned=tuple(str(item) for item in data.get("pinned", ())),
         )
