@@ -47,9 +47,9 @@ logger = logging.getLogger(__name__)
 # The cyclic collector's thresholds while the app runs (the process's are restored after). With
 # Python's default (a young pass per 700 container objects kept), the objects of the requests in
 # flight survived pass after pass and every tenth middle pass became a full one over the whole
-# heap: under the benchmark ~9 % of a worker's CPU went to the collector, with pauses of 20 to
-# 100 ms that every request in the worker waited behind. Nearly everything a request allocates is
-# freed by reference counting, so rarer passes cost little memory.
+# heap (~16 ms each): under the benchmark ~8 % of a worker's CPU went to the collector, in pauses
+# every request in the worker waited behind. Nearly everything a request allocates is freed by
+# reference counting (a full load left no cyclic garbage), so rarer passes cost little memory.
 GC_THRESHOLDS = (10_000, 100, 100)
 
 
