@@ -33,7 +33,8 @@ from banso_kit.kafka.producer import FATAL_PRODUCER_ERRORS, STOP_TIMEOUT_S, Prod
 
 logger = logging.getLogger(__name__)
 
-_MAX_CACHED_KEYS = 200_000
+_MAX_CACHED_KEYS = 200_000  # per topic
+_NO_KEYS: dict[bytes, int] = {}
 # Errors after which aiokafka's producer refuses every further send.
 _FATAL = FATAL_PRODUCER_ERRORS
 
@@ -57,7 +58,9 @@ class KafkaPublisher:
         self._batcher: PartitionBatcher | None = None
         self._replacing: asyncio.Task[None] | None = None
         self._partitions: dict[str, int] = {}
-        self._partition_of: dict[tuple[str, bytes], int] = {}
+        # Per physical topic: each key's partition (see `_partition`).
+        self._partition_of: dict[str, dict[bytes, int]] = {}
+        self._physical: dict[str, str] = {}
 
     async def start(self) -> None:
         producer = self._make_producer()
@@ -92,15 +95,22 @@ class KafkaPublisher:
         started = time.perf_counter()
         pending: set[asyncio.Future[None]] = set()
         topics: set[str] = set()
+        physical, partition_of = self._physical, self._partition_of
         try:
             for outgoing in records:
                 record = writer.record(outgoing)
-                topic = record.topic.physical_name(self._prefix)
-                topics.add(record.topic.name)
-                partition = self._partition_of.get((topic, record.key))
+                name = record.topic.name
+                topic = physical.get(name)
+                if topic is None:
+                    topic = physical[name] = record.topic.physical_name(self._prefix)
+                    topics.add(name)
+                elif name not in topics:
+                    topics.add(name)
+                key = record.key
+                partition = partition_of.get(topic, _NO_KEYS).get(key)
                 if partition is None:
-                    partition = await self._partition(producer, topic, record.key)
-                pending.add(batcher.add(topic, partition, record.key, record.value, record.headers))
+                    partition = await self._partition(producer, topic, key)
+                pending.add(batcher.add(topic, partition, key, record.value, record.headers))
             for future in pending:
                 # Shielded: a batch is shared by many requests, and one request giving up (its
                 # deadline passed) must not cancel the batch the others are waiting for.
@@ -158,9 +168,10 @@ class KafkaPublisher:
         if count is None:
             partitions = await producer.client.partitions_for(topic)
             count = self._partitions[topic] = len(partitions)
-        if len(self._partition_of) >= _MAX_CACHED_KEYS:
-            self._partition_of.clear()
+        known = self._partition_of.get(topic)
+        if known is None or len(known) >= _MAX_CACHED_KEYS:
+            known = self._partition_of[topic] = {}
         # Kafka's default partitioner for keyed records: positive murmur2 modulo the count.
         partition = (int(murmur2(key)) & 0x7FFFFFFF) % count
-        self._partition_of[(topic, key)] = partition
+        known[key] = partition
         return partition
