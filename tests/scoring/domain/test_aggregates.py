@@ -203,6 +203,19 @@ def test_an_earlier_moment_reads_the_traits_and_touch_the_account_had_then() -> 
     assert agg.as_of(ts(8)) is agg
 
 
+def test_only_what_a_days_end_can_read_is_kept_for_earlier_days() -> None:
+    agg = account(seats=20)
+    agg.apply_traits(TraitsUpdate(at=ts(3), seats=20, plan="pro"))  # nothing new
+    agg.apply_traits(TraitsUpdate(at=ts(4), seats=25, plan="pro"))
+    agg.apply_touch(Touch(at=ts(5, 9), kind="nudge"))
+    agg.apply_touch(Touch(at=ts(5, 17), kind="csm_note"))
+    agg.apply_touch(Touch(at=ts(5, 8), kind="nudge"))  # earlier that day, arriving late
+    assert [at for at, _ in agg.trait_undo if at > ts(0)] == [ts(4)]
+    assert agg.trait_undo[-1][1] == {"seats": 20}
+    assert agg.touches == [(ts(5, 17), "csm_note")]
+    assert agg.as_of(ts(4, 24) - 1).last_touch_at is None
+
+
 def test_changes_of_final_days_are_forgotten() -> None:
     agg = account()
     agg.apply_traits(TraitsUpdate(at=ts(1), seats=30))

@@ -43,8 +43,9 @@ from banso_scoring.domain.scorecard import Scorecard
 MAX_EVENT_NAMES = 500
 OTHER_EVENTS = "(other events)"
 MAX_SURVEYS = 50
-# Trait updates and touches kept for reading an earlier day's traits (those of days not final).
-MAX_KEPT_CHANGES = 50
+# Trait changes and touches kept for reading an earlier day's traits (those of days not final;
+# a bound for an account whose traits change all day long).
+MAX_KEPT_CHANGES = 400
 _TRAIT_NAMES = ("seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm")
 SUM_SEPARATOR = "\x1f"
 
@@ -124,8 +125,9 @@ class AccountAggregate:
     # closed day that events reached afterwards.
     closed_through: int | None = None
     reopened_from: int | None = None
-    # Per accepted trait update (in event-time order): its time and the values it replaced;
-    # and the touches (time, kind) in time order. Only those of days not final are kept.
+    # Per accepted trait update that changed something (in event-time order): its time and the
+    # values it replaced; and the last touch (time, kind) of each day, in time order. Only those
+    # of days not final are kept.
     trait_undo: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     touches: list[tuple[float, str]] = field(default_factory=list)
     # Day buckets changed or dropped since the owner last stored them, so storage can write
@@ -197,8 +199,8 @@ class AccountAggregate:
         self.touches = older[-1:] + [touch for touch in self.touches if touch[0] >= before]
 
     def as_of(self, moment: float) -> AccountAggregate:
-        """The aggregate with the traits and last CS touch it had at ``moment`` (itself when
-        nothing changed after it): what a day's close reads. Day buckets need no such view,
+        """The aggregate with the traits and last CS touch it had at ``moment``, a day's end
+        (itself when nothing changed after it): what a day's close reads. Day buckets need no such view,
         windows end at the day they are read for."""
         undo = self.trait_undo
         late_traits = bool(undo) and undo[-1][0] > moment
@@ -291,15 +293,19 @@ class AccountAggregate:
         if traits.updated_at is not None and update.at < traits.updated_at:
             # An older update arriving late must not undo a newer one.
             return Applied.DROPPED_LATE
-        previous: dict[str, Any] = {"updated_at": traits.updated_at}
+        # What it changed (most updates repeat what is known): what an earlier day undoes.
+        previous: dict[str, Any] = {}
         for name in _TRAIT_NAMES:
             value = getattr(update, name)
             if value is not None:
-                previous[name] = getattr(traits, name)
+                before = getattr(traits, name)
+                if before != value:
+                    previous[name] = before
                 setattr(traits, name, value)
         traits.updated_at = update.at
-        self.trait_undo.append((update.at, previous))
-        del self.trait_undo[:-MAX_KEPT_CHANGES]
+        if previous:
+            self.trait_undo.append((update.at, previous))
+            del self.trait_undo[:-MAX_KEPT_CHANGES]
         return Applied.APPLIED
 
     def apply_feedback(self, item: FeedbackItem, negative: bool, policy: ApplyPolicy) -> Applied:
@@ -325,8 +331,14 @@ class AccountAggregate:
         if self.last_touch_at is None or touch.at >= self.last_touch_at:
             self.last_touch_at = touch.at
             self.last_touch_kind = touch.kind
-        insort(self.touches, (touch.at, touch.kind))
-        del self.touches[:-MAX_KEPT_CHANGES]
+        # A day's close reads the last touch before the day's end: one a day is enough.
+        day = day_of(touch.at)
+        touches = self.touches
+        same_day = [t for t in touches if day_of(t[0]) == day]
+        if not same_day or touch.at >= same_day[-1][0]:
+            touches[:] = [t for t in touches if day_of(t[0]) != day]
+            insort(touches, (touch.at, touch.kind))
+            del touches[:-MAX_KEPT_CHANGES]
         return Applied.APPLIED
 
 
