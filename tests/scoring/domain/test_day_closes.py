@@ -116,3 +116,24 @@ def test_a_close_reads_no_measure_while_the_account_is_too_young_and_agrees_with
         assert isinstance(moment, float)
         numbers = assess(entry.aggregate, CARD.scorecard, now=moment)
         assert (row["score"], row["band"]) == (numbers.score, numbers.band)
+
+
+def test_a_touch_or_trait_change_for_a_closed_day_records_it_again_unless_final() -> None:
+    entry = AccountEntry(account(seats=12), partition=0)
+    aggregate = entry.aggregate
+    daily(aggregate, POLICY, range(0, 10), users=6)
+    close(entry, 9, recorded=ts(10))
+    aggregate.apply_touch(Touch(at=ts(8), kind="csm_note"))
+    assert aggregate.reopened_from == DAY0 + 8
+    writes = close(entry, 9, recorded=ts(10) + 600)
+    assert [(row["at"], row["revised"]) for row in writes.history] == [
+        (ts(8, 24) - 1, True),
+        (ts(9, 24) - 1, True),
+    ]
+    aggregate.apply_traits(TraitsUpdate(at=ts(9), seats=6))
+    assert aggregate.reopened_from == DAY0 + 9
+    close(entry, 9, recorded=ts(10) + GRACE + 600)
+    # Days before the lateness reference are final: a touch for one of them moves nothing.
+    assert aggregate.late_before is not None
+    aggregate.apply_touch(Touch(at=aggregate.late_before - DAY, kind="nudge"))
+    assert aggregate.reopened_from is None

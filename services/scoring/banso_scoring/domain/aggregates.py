@@ -174,6 +174,12 @@ class AccountAggregate:
             if reopened is None or day < reopened:
                 self.reopened_from = day
 
+    def _reopen_unless_final(self, at: float) -> None:
+        """A trait update or a touch for a closed day that is not final: its close is recorded
+        again (it reads the traits and touch of its day, see ``as_of``)."""
+        if self.late_before is None or at >= self.late_before:
+            self._reopen(day_of(at))
+
     def settle(self, stream_time: float, grace: float, policy: ApplyPolicy) -> None:
         """Move the lateness reference on: the watermark seen at least ``grace`` seconds of
         stream (arrival) time ago, less the allowance. Called when the account is evaluated."""
@@ -306,6 +312,7 @@ class AccountAggregate:
         if previous:
             self.trait_undo.append((update.at, previous))
             del self.trait_undo[:-MAX_KEPT_CHANGES]
+            self._reopen_unless_final(update.at)
         return Applied.APPLIED
 
     def apply_feedback(self, item: FeedbackItem, negative: bool, policy: ApplyPolicy) -> Applied:
@@ -339,6 +346,7 @@ class AccountAggregate:
             touches[:] = [t for t in touches if day_of(t[0]) != day]
             insort(touches, (touch.at, touch.kind))
             del touches[:-MAX_KEPT_CHANGES]
+            self._reopen_unless_final(touch.at)
         return Applied.APPLIED
 
 
