@@ -62,22 +62,54 @@ async def first_of(waiting: Coroutine[Any, Any, Any], task: asyncio.Task[Any]) -
 
 async def scoring_state(api: ServiceApi) -> dict[str, tuple[Any, ...]]:
     """Every account's applied-event counts (a double-counted or lost event after a SIGKILL
-    would show there) and its band.
+    would show there), its band, and its history's day closes (the score and band at the end
+    of each event-time day, revised ones included: a day recorded again after a late record
+    reads the traits and touches of that day, so it equals what the replay computes).
 
-    The score itself is not compared: it is computed as of the service's stream time, which
-    while caught up follows the clock, so the live service and the replay compute it seconds
-    apart, and an event leaving a 7- or 14-day window in between moves it by a point or so.
-    Nor is the history: a record delayed by a restart joins a later evaluation slot than in the
-    replay, and a day revised after a late record is recomputed from the account's state at the
-    time of revision, which a replay never does: a revised day's close can differ (a known gap
-    in event-time history, not a lost or repeated event)."""
+    The current score itself is not compared: it is computed as of the service's stream time,
+    which while caught up follows the clock, so the live service and the replay compute it
+    seconds apart, and an event leaving a 7- or 14-day window in between moves it by a point
+    or so. Nor are the other history entries: a record delayed by a restart joins a later
+    evaluation slot than in the replay, so published changes can fall at other instants."""
     listed = await api.get("/v1/accounts", limit=500)
     state = {}
     for account in listed["accounts"]:
         account_id = account["account_id"]
         applied = (await api.get(f"/v1/accounts/{account_id}/health"))["applied"]
-        state[account_id] = (applied["events"], applied["dropped_late"], account["band"])
+        days = await api.get(
+            f"/v1/accounts/{account_id}/health/history", granularity="day", limit=1000
+        )
+        closes = tuple(
+            (item["day"], item["score"], item["band"])
+            for item in days["items"]
+            if item["cause"] == "day"
+        )
+        state[account_id] = (applied["events"], applied["dropped_late"], account["band"], closes)
     return state
+
+
+def _differences(original: dict[str, tuple[Any, ...]], replayed: dict[str, tuple[Any, ...]]) -> str:
+    """Per account that differs: its counts and band, and the days whose close differs."""
+    lines = []
+    for account_id in sorted(original.keys() | replayed.keys()):
+        live, again = original.get(account_id), replayed.get(account_id)
+        if live == again:
+            continue
+        if live is None or again is None:
+            lines.append(f"{account_id}: live {live is not None}, replay {again is not None}")
+            continue
+        live_days = {day: rest for day, *rest in live[3]}
+        replay_days = {day: rest for day, *rest in again[3]}
+        days = sorted(
+            day
+            for day in live_days.keys() | replay_days.keys()
+            if live_days.get(day) != replay_days.get(day)
+        )
+        lines.append(
+            f"{account_id}: live {live[:3]} replay {again[:3]}; days "
+            + ", ".join(f"{d} {live_days.get(d)} vs {replay_days.get(d)}" for d in days)
+        )
+    return "\n".join(lines)
 
 
 async def replay_scoring(state: Journey, directory: Path) -> ServiceProcess:
@@ -157,7 +189,7 @@ async def test_faults_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
             finally:
                 replay.stop()
             assert len(original) == config.accounts
-            assert original == replayed
+            assert original == replayed, _differences(original, replayed)
             await check_no_nudge_sent_twice(state)
 
 

@@ -182,6 +182,56 @@ def test_touches_keep_the_latest_whatever_the_arrival_order() -> None:
     assert (agg.last_touch_at, agg.last_touch_kind) == (ts(5), "csm_note")
 
 
+def test_an_earlier_moment_reads_the_traits_and_touch_the_account_had_then() -> None:
+    agg = account(seats=20, plan="pro")
+    agg.apply_touch(Touch(at=ts(2), kind="nudge"))
+    agg.apply_traits(TraitsUpdate(at=ts(5), seats=40))
+    agg.apply_traits(TraitsUpdate(at=ts(7), plan="enterprise", arr=900.0))
+    agg.apply_touch(Touch(at=ts(6), kind="csm_note"))
+    day_4 = agg.as_of(ts(4, 24))
+    assert (day_4.traits.seats, day_4.traits.plan, day_4.traits.arr) == (20, "pro", None)
+    assert (day_4.last_touch_at, day_4.last_touch_kind) == (ts(2), "nudge")
+    day_6 = agg.as_of(ts(6, 24))
+    assert (day_6.traits.seats, day_6.traits.plan) == (40, "pro")
+    assert (day_6.last_touch_at, day_6.last_touch_kind) == (ts(6), "csm_note")
+    # The account itself is untouched, and a moment after every change reads it as it is.
+    assert (agg.traits.seats, agg.traits.plan, agg.last_touch_kind) == (
+        40,
+        "enterprise",
+        "csm_note",
+    )
+    assert agg.as_of(ts(8)) is agg
+
+
+def test_only_what_a_days_end_can_read_is_kept_for_earlier_days() -> None:
+    agg = account(seats=20)
+    agg.apply_traits(TraitsUpdate(at=ts(3), seats=20, plan="pro"))  # nothing new
+    agg.apply_traits(TraitsUpdate(at=ts(4), seats=25, plan="pro"))
+    agg.apply_touch(Touch(at=ts(5, 9), kind="nudge"))
+    agg.apply_touch(Touch(at=ts(5, 17), kind="csm_note"))
+    agg.apply_touch(Touch(at=ts(5, 8), kind="nudge"))  # earlier that day, arriving late
+    assert [at for at, _ in agg.trait_undo if at > ts(0)] == [ts(4)]
+    assert agg.trait_undo[-1][1] == {"seats": 20}
+    assert agg.touches == [(ts(5, 17), "csm_note")]
+    assert agg.as_of(ts(4, 24) - 1).last_touch_at is None
+
+
+def test_changes_of_final_days_are_forgotten() -> None:
+    agg = account()
+    agg.apply_traits(TraitsUpdate(at=ts(1), seats=30))
+    agg.apply_touch(Touch(at=ts(1), kind="nudge"))
+    agg.apply_touch(Touch(at=ts(2), kind="nudge"))
+    agg.apply_traits(TraitsUpdate(at=ts(20), seats=50))
+    agg.apply_touch(Touch(at=ts(20), kind="csm_note"))
+    use(agg, POLICY, 20, "u1")
+    settled(agg, 20)
+    assert agg.late_before == ts(20) - POLICY.lateness
+    assert [at for at, _ in agg.trait_undo] == [ts(20)]
+    # The last touch before the final days stays: it is the one those days' ends read.
+    assert [at for at, _ in agg.touches] == [ts(2), ts(20)]
+    assert agg.as_of(ts(19)).traits.seats == 30
+
+
 def test_property_sums_are_kept_only_for_tracked_goals() -> None:
     agg = account()
     agg.track_sum("Order Placed", "amount")

@@ -56,6 +56,8 @@ def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
             str(day): kinds for day, kinds in sorted(aggregate.feedback_days.items())
         },
         "surveys": [list(survey) for survey in aggregate.surveys],
+        "trait_undo": [[at, previous] for at, previous in aggregate.trait_undo],
+        "touches": [list(touch) for touch in aggregate.touches],
         **{name: getattr(aggregate, name) for name in _SCALARS + _OPTIONAL_SCALARS},
     }
 
@@ -81,6 +83,9 @@ def from_document(
             for day, kinds in document["feedback_days"].items()
         },
         surveys=[(float(at), str(kind), float(score)) for at, kind, score in document["surveys"]],
+        # Added later (absent from older documents): see ``AccountAggregate.as_of``.
+        trait_undo=[(float(at), dict(previous)) for at, previous in document.get("trait_undo", ())],
+        touches=[(float(at), str(kind)) for at, kind in document.get("touches", ())],
     )
     for name in _SCALARS:
         setattr(aggregate, name, document[name])

@@ -21,14 +21,19 @@ new day (never while the account's history is not final yet). Nothing here reads
 
 History days: ``closed_through`` is the last event-time day whose end-of-day health has been
 recorded; an event applied to a day at or before it sets ``reopened_from``, so that day's close
-is recorded again (revised).
+is recorded again (revised). A day's close reads the traits and the last CS touch *as of* the
+day's end (``as_of``): the trait updates and touches of the days not final yet are kept
+(``trait_undo``, ``touches``), so a day revised after a late record gets the numbers a replay
+in event-time order gives, not those of traits that changed after it.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, whole_days
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
@@ -38,6 +43,10 @@ from banso_scoring.domain.scorecard import Scorecard
 MAX_EVENT_NAMES = 500
 OTHER_EVENTS = "(other events)"
 MAX_SURVEYS = 50
+# Trait changes and touches kept for reading an earlier day's traits (those of days not final;
+# a bound for an account whose traits change all day long).
+MAX_KEPT_CHANGES = 400
+_TRAIT_NAMES = ("seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm")
 SUM_SEPARATOR = "\x1f"
 
 
@@ -116,6 +125,11 @@ class AccountAggregate:
     # closed day that events reached afterwards.
     closed_through: int | None = None
     reopened_from: int | None = None
+    # Per accepted trait update that changed something (in event-time order): its time and the
+    # values it replaced; and the last touch (time, kind) of each day, in time order. Only those
+    # of days not final are kept.
+    trait_undo: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    touches: list[tuple[float, str]] = field(default_factory=list)
     # Day buckets changed or dropped since the owner last stored them, so storage can write
     # one day instead of the whole history (not part of the aggregate's value).
     changed_days: set[int] = field(default_factory=set, compare=False, repr=False)
@@ -160,6 +174,12 @@ class AccountAggregate:
             if reopened is None or day < reopened:
                 self.reopened_from = day
 
+    def _reopen_unless_final(self, at: float) -> None:
+        """A trait update or a touch for a closed day that is not final: its close is recorded
+        again (it reads the traits and touch of its day, see ``as_of``)."""
+        if self.late_before is None or at >= self.late_before:
+            self._reopen(day_of(at))
+
     def settle(self, stream_time: float, grace: float, policy: ApplyPolicy) -> None:
         """Move the lateness reference on: the watermark seen at least ``grace`` seconds of
         stream (arrival) time ago, less the allowance. Called when the account is evaluated."""
@@ -175,7 +195,38 @@ class AccountAggregate:
             if self.late_before is None or floor > self.late_before:
                 self.late_before = floor
                 prune(self, policy)
+                self._forget_changes(floor)
         self.late_since, self.late_candidate = stream_time, self.watermark
+
+    def _forget_changes(self, before: float) -> None:
+        """No day ending before ``before`` is closed again: its traits need no undoing."""
+        self.trait_undo = [entry for entry in self.trait_undo if entry[0] >= before]
+        older = [touch for touch in self.touches if touch[0] < before]
+        self.touches = older[-1:] + [touch for touch in self.touches if touch[0] >= before]
+
+    def as_of(self, moment: float) -> AccountAggregate:
+        """The aggregate with the traits and last CS touch it had at ``moment``, a day's end
+        (itself when nothing changed after it): what a day's close reads. Day buckets need no such view,
+        windows end at the day they are read for."""
+        undo = self.trait_undo
+        late_traits = bool(undo) and undo[-1][0] > moment
+        touched = self.last_touch_at
+        late_touch = touched is not None and touched > moment and bool(self.touches)
+        if not late_traits and not late_touch:
+            return self
+        traits = self.traits
+        if late_traits:
+            traits = replace(traits)
+            for at, previous in reversed(undo):
+                if at <= moment:
+                    break
+                for name, value in previous.items():
+                    setattr(traits, name, value)
+        touch_at, touch_kind = self.last_touch_at, self.last_touch_kind
+        if late_touch:
+            earlier = [touch for touch in self.touches if touch[0] <= moment]
+            touch_at, touch_kind = earlier[-1] if earlier else (None, None)
+        return replace(self, traits=traits, last_touch_at=touch_at, last_touch_kind=touch_kind)
 
     @property
     def final_through(self) -> int | None:
@@ -248,11 +299,20 @@ class AccountAggregate:
         if traits.updated_at is not None and update.at < traits.updated_at:
             # An older update arriving late must not undo a newer one.
             return Applied.DROPPED_LATE
-        for name in ("seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm"):
+        # What it changed (most updates repeat what is known): what an earlier day undoes.
+        previous: dict[str, Any] = {}
+        for name in _TRAIT_NAMES:
             value = getattr(update, name)
             if value is not None:
+                before = getattr(traits, name)
+                if before != value:
+                    previous[name] = before
                 setattr(traits, name, value)
         traits.updated_at = update.at
+        if previous:
+            self.trait_undo.append((update.at, previous))
+            del self.trait_undo[:-MAX_KEPT_CHANGES]
+            self._reopen_unless_final(update.at)
         return Applied.APPLIED
 
     def apply_feedback(self, item: FeedbackItem, negative: bool, policy: ApplyPolicy) -> Applied:
@@ -278,6 +338,15 @@ class AccountAggregate:
         if self.last_touch_at is None or touch.at >= self.last_touch_at:
             self.last_touch_at = touch.at
             self.last_touch_kind = touch.kind
+        # A day's close reads the last touch before the day's end: one a day is enough.
+        day = day_of(touch.at)
+        touches = self.touches
+        same_day = [t for t in touches if day_of(t[0]) == day]
+        if not same_day or touch.at >= same_day[-1][0]:
+            touches[:] = [t for t in touches if day_of(t[0]) != day]
+            insort(touches, (touch.at, touch.kind))
+            del touches[:-MAX_KEPT_CHANGES]
+            self._reopen_unless_final(touch.at)
         return Applied.APPLIED
 
 

@@ -109,16 +109,26 @@ def _read_all(rules: Rules, ctx: MeasureContext) -> list[tuple[MeasureSpec, Read
     return [(spec, *readings[i]) for i, spec in enumerate(rules.measures)]
 
 
+def _too_young(rules: Rules, aggregate: AccountAggregate, now: float) -> tuple[float, int] | None:
+    """(age in days, active days) of an account too young to judge, whatever its measures
+    read; None once it is old enough or active on enough days."""
+    rule = rules.minimum_data
+    created = aggregate.created_at
+    age = 0.0 if created is None else max(0.0, (now - created) / SECONDS_PER_DAY)
+    if age * SECONDS_PER_DAY >= rule.min_age.total_seconds():
+        return None
+    # Active days are counted only for a young account (every day's close assesses).
+    days_active = active_days(aggregate, day_of(now))
+    return None if days_active >= rule.min_active_days else (age, days_active)
+
+
 def _not_enough_data(
     rules: Rules, aggregate: AccountAggregate, now: float, measured_share: float
 ) -> str | None:
     rule = rules.minimum_data
-    created = aggregate.created_at
-    age = 0.0 if created is None else max(0.0, (now - created) / SECONDS_PER_DAY)
-    old_enough = age * SECONDS_PER_DAY >= rule.min_age.total_seconds()
-    # Active days are counted only for a young account (every day's close assesses).
-    days_active = 0 if old_enough else active_days(aggregate, day_of(now))
-    if not old_enough and days_active < rule.min_active_days:
+    young = _too_young(rules, aggregate, now)
+    if young is not None:
+        age, days_active = young
         return (
             f"not enough data: {int(age)} days old and active on {days_active} days"
             f" (judged from {int(rule.min_age.total_seconds() // SECONDS_PER_DAY)} days"
@@ -186,6 +196,24 @@ def assess(
     score = None if reason is not None or overall is None else round(overall, 1)
     band: Band = "unknown" if score is None else rules.bands.band_of(score)
     return Assessment(segment, readings, measured, score, band, reason)
+
+
+def assess_numbers(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: float,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+) -> tuple[float | None, Band]:
+    """``assess``'s score and band alone (a day's close): an account too young to judge is
+    "unknown" before any measure is read."""
+    traits = aggregate.traits
+    _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
+    if _too_young(rules, aggregate, now) is not None:
+        return None, "unknown"
+    numbers = assess(aggregate, scorecard, now=now, goals=goals, milestones=milestones)
+    return numbers.score, numbers.band
 
 
 def compute_health(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from banso_scoring.adapters.history import DAY_CLOSE
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of
-from banso_scoring.domain.health import assess
+from banso_scoring.domain.health import assess_numbers
 from banso_scoring.domain.state import AccountEntry, WorkspaceScorecard
 from banso_scoring.service.writes import RoundWrites
 
@@ -39,8 +39,10 @@ def close_account_days(
         for day in range(start, last + 1):
             # The day's last second: its windows end that day.
             moment = (day + 1) * SECONDS_PER_DAY - 1.0
-            numbers = assess(
-                aggregate,
+            score, band = assess_numbers(
+                # Traits and touches as they were then: a revised day reads what a replay
+                # in event-time order would have read.
+                aggregate.as_of(moment),
                 card.scorecard,
                 now=moment,
                 goals=entry.goals,
@@ -53,8 +55,8 @@ def close_account_days(
                     "account_id": key[1],
                     "at": moment,
                     "recorded_at": recorded,
-                    "score": numbers.score,
-                    "band": numbers.band,
+                    "score": score,
+                    "band": band,
                     "previous_score": None,
                     "previous_band": None,
                     "cause": DAY_CLOSE,
