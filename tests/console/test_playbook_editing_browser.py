@@ -101,7 +101,12 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
         type_draft(browser, EDITOR, misspelt)
         submit(browser, ".playbook-edit .yaml-form button[type=submit]")
         [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
-        assert " ".join(problem.text.split()).startswith(f"{line} 行目 · templates.")
+        worded = " ".join(problem.text.split())
+        assert worded.startswith(
+            f"{line} 行目 · templates.onboarding_guide.en.subject — "
+            "テンプレート「onboarding_guide」（ロケール en）の変数「product.nmae」は使えません"
+        )
+        assert "「product.name」の誤りではありませんか？" in worded
         assert editor_text(browser, EDITOR) == misspelt
         assert versions(browser)["4"].endswith("有効")
         assert_accessible(browser)

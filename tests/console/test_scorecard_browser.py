@@ -150,7 +150,10 @@ def test_the_scorecard_editor_in_japanese(stack: Stack, browser: webdriver.Chrom
         type_draft(browser, EDITOR, draft + "bogus: 1\n")
         press(browser, "preview")
         [problem] = problems(browser).values()
-        assert problem.startswith(f"{len(draft.splitlines()) + 1} 行目 · bogus")
+        # Worded in Japanese from scoring's code for the problem, naming the line and field.
+        line = len(draft.splitlines()) + 1
+        assert problem.startswith(f"{line} 行目 · bogus — この文書にない項目です")
+        assert browser.find_elements(By.CSS_SELECTOR, ".yaml-problems .language-note") == []
         assert editor_text(browser, EDITOR) == draft + "bogus: 1\n"
         assert_accessible(browser)
         screenshot(browser, "console-scorecard-problems-ja")

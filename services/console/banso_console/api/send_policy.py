@@ -32,6 +32,7 @@ def _policy_page(
     *,
     form: send_policy.PolicyForm | None = None,
     problems: dict[str, str] | None = None,
+    refusals: dict[str, send_policy.Refusal] | None = None,
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
@@ -41,6 +42,7 @@ def _policy_page(
         "form": form or send_policy.form_of(policy),
         "weekdays": send_policy.WEEKDAYS,
         "problems": problems or {},
+        "refusals": refusals or {},
         "saved": saved,
     }
     return page(context, signed_in, "send_policy.html", values, status_code=status_code)
@@ -72,13 +74,22 @@ async def save_policy(
     form = send_policy.form_from_post(texts, days, list(policy.get("caps") or {}))
     checked = send_policy.check_policy(form, policy)
     problems: dict[str, str] = dict(checked.problems)
+    refusals: dict[str, send_policy.Refusal] = {}
     if not problems:
         try:
             await context.notify.put_policy(workspace_id, checked.policy)
         except Unprocessable as exc:
             problems = dict(send_policy.refused_fields(exc.detail))
+            refusals = send_policy.refusal_reasons(exc.detail)
         else:
             return RedirectResponse(f"/w/{workspace_id}/send-policy?saved=yes", status_code=303)
     return _policy_page(
-        context, signed_in, workspace_id, policy, form=form, problems=problems, status_code=422
+        context,
+        signed_in,
+        workspace_id,
+        policy,
+        form=form,
+        problems=problems,
+        refusals=refusals,
+        status_code=422,
     )
