@@ -66,6 +66,8 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     assert "unknown variable 'product.nmae'" in text
     assert "did you mean 'product.name'?" in text
     assert editor_text(browser, EDITOR) == misspelt
+    [marked] = browser.find_elements(By.CSS_SELECTOR, ".yaml-gutter span.problem")
+    assert marked.get_attribute("textContent") == str(line)
     assert versions(browser) == {"1": "1 (current) Built in — On"}
     assert_accessible(browser)
     screenshot(browser, "console-playbook-edit-problem")
