@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from banso_console.api.problem_wording import problem_message
-from banso_console.api.rendering import load_translations
+from banso_console.api.rendering import Renderer, load_translations
 from banso_console.domain import send_policy, yaml_editing
+from banso_console.domain.roles import Viewer
 
 POLICY = {
     "caps": {"user_daily": {"scope": "user", "max": 3, "per": "1d", "channel": None}},
@@ -160,3 +161,39 @@ def test_a_coded_problem_is_worded_in_the_readers_language_else_left_to_the_serv
     assert problem_message(japanese, "value_error", {}) is None
     assert problem_message(japanese, "greater_than_equal", {}) is None
     assert problem_message(japanese, None, {}) is None
+
+
+def test_the_send_policy_form_words_notifys_reason_in_the_readers_language() -> None:
+    refusal = {
+        "detail": [
+            {
+                "field": "csm_daily_budget",
+                "message": "Input should be less than or equal to 1000",
+                "code": "less_than_equal",
+                "params": {"le": 1000},
+            },
+            {"field": "holdout_salt", "message": "salt is too short"},
+        ]
+    }
+    viewer = Viewer(1, "aiko@vendor.example", "admin", ("ws_a",), "ja")
+    page = Renderer(currency="JPY").render(
+        "ja",
+        "send_policy.html",
+        {
+            "viewer": viewer,
+            "csrf_token": "t",
+            "request_path": "/w/ws_a/send-policy",
+            "workspace_id": "ws_a",
+            "policy": {**POLICY, "caps": {}},
+            "form": send_policy.form_of({**POLICY, "caps": {}}),
+            "weekdays": send_policy.WEEKDAYS,
+            "problems": send_policy.refused_fields(refusal),
+            "refusals": send_policy.refusal_reasons(refusal),
+            "saved": False,
+        },
+        status_code=422,
+    )
+    text = " ".join(bytes(page.body).decode().split())
+    # The field's reason from its code, in Japanese; a reason without a code, as notify put it.
+    assert "notify がこの値を受け付けませんでした。 (1000 以下にしてください)" in text
+    assert '<span lang="en">salt is too short</span>' in text
