@@ -54,7 +54,9 @@ def test_a_csm_logs_a_touch_and_sees_it_on_the_account_page(
     date = browser.find_element(By.ID, "touch-date")
     browser.execute_script("arguments[0].value = arguments[1]", date, "")
     date.send_keys("")  # emptied: the day is required
+    old = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.CSS_SELECTOR, "section.touch button[type=submit]").click()
+    wait(browser).until(ec.staleness_of(old))  # the answer's page, not the one before it
     wait(browser).until(ec.presence_of_element_located((By.ID, "touch-date-problem")))
     assert browser.find_element(By.ID, "touch-date-problem").text == "Enter the day it happened."
     assert Select(browser.find_element(By.ID, "touch-kind")).first_selected_option.text == "Call"
