@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from banso_console.api.problem_wording import problem_message
+from banso_console.api.rendering import Renderer, load_translations
 from banso_console.domain import send_policy, yaml_editing
+from banso_console.domain.roles import Viewer
 
 POLICY = {
     "caps": {"user_daily": {"scope": "user", "max": 3, "per": "1d", "channel": None}},
@@ -35,6 +38,21 @@ def test_scorings_and_notifys_refusals_are_problems_on_lines() -> None:
     ]
     plain = {"detail": {"problems": ["scorecard must be a mapping"]}}
     assert yaml_editing.located_problems(plain, text)[0].message == "scorecard must be a mapping"
+    coded = {
+        "detail": {
+            "located": [
+                {
+                    "field": "top_drivers",
+                    "line": 1,
+                    "message": "Input should be greater than or equal to 1",
+                    "code": "greater_than_equal",
+                    "params": {"ge": 1, "nested": {"dropped": True}},
+                }
+            ]
+        }
+    }
+    [problem] = yaml_editing.located_problems(coded, text)
+    assert (problem.code, problem.params) == ("greater_than_equal", {"ge": 1})
     assert yaml_editing.page_offset("30", page=25) == 25
     assert yaml_editing.page_offset("-1", page=25) == 0
 
@@ -99,3 +117,83 @@ def test_notifys_refusal_lands_on_the_forms_fields() -> None:
         "quiet_end": "refused",
         "policy": "refused",
     }
+
+
+def test_notifys_reasons_are_kept_by_field_with_their_codes() -> None:
+    refusal = {
+        "detail": [
+            {
+                "field": "csm_daily_budget",
+                "message": "Input should be less than or equal to 1000",
+                "code": "less_than_equal",
+                "params": {"le": 1000},
+            },
+            {"field": "holdout_salt", "message": "bad"},
+        ]
+    }
+    assert send_policy.refusal_reasons(refusal) == {
+        "csm_daily_budget": send_policy.Refusal(
+            "Input should be less than or equal to 1000", "less_than_equal", {"le": 1000}
+        ),
+        "policy": send_policy.Refusal("bad"),
+    }
+
+
+def test_a_coded_problem_is_worded_in_the_readers_language_else_left_to_the_service() -> None:
+    japanese = load_translations("ja").gettext
+    english = load_translations("en").gettext
+    assert problem_message(japanese, "greater_than_equal", {"ge": 1}) == "1 以上にしてください"
+    assert problem_message(english, "greater_than_equal", {"ge": 1}) == "must be 1 or more"
+    assert problem_message(japanese, "extra_forbidden", {}) == "この文書にない項目です"
+    misspelt = {
+        "variable": "product.nmae",
+        "template": "guide",
+        "locale": "en",
+        "trigger": "usage_event",
+        "available": "user, product",
+        "suggestion": "product.name",
+    }
+    worded = problem_message(japanese, "unknown_variable", misspelt)
+    assert worded is not None
+    assert "「product.nmae」" in worded
+    assert "「product.name」の誤りではありませんか？" in worded
+    # A code the console does not know, or a parameter missing: the service's text is shown.
+    assert problem_message(japanese, "value_error", {}) is None
+    assert problem_message(japanese, "greater_than_equal", {}) is None
+    assert problem_message(japanese, None, {}) is None
+
+
+def test_the_send_policy_form_words_notifys_reason_in_the_readers_language() -> None:
+    refusal = {
+        "detail": [
+            {
+                "field": "csm_daily_budget",
+                "message": "Input should be less than or equal to 1000",
+                "code": "less_than_equal",
+                "params": {"le": 1000},
+            },
+            {"field": "holdout_salt", "message": "salt is too short"},
+        ]
+    }
+    viewer = Viewer(1, "aiko@vendor.example", "admin", ("ws_a",), "ja")
+    page = Renderer(currency="JPY").render(
+        "ja",
+        "send_policy.html",
+        {
+            "viewer": viewer,
+            "csrf_token": "t",
+            "request_path": "/w/ws_a/send-policy",
+            "workspace_id": "ws_a",
+            "policy": {**POLICY, "caps": {}},
+            "form": send_policy.form_of({**POLICY, "caps": {}}),
+            "weekdays": send_policy.WEEKDAYS,
+            "problems": send_policy.refused_fields(refusal),
+            "refusals": send_policy.refusal_reasons(refusal),
+            "saved": False,
+        },
+        status_code=422,
+    )
+    text = " ".join(bytes(page.body).decode().split())
+    # The field's reason from its code, in Japanese; a reason without a code, as notify put it.
+    assert "notify がこの値を受け付けませんでした。 (1000 以下にしてください)" in text
+    assert '<span lang="en">salt is too short</span>' in text

@@ -66,6 +66,8 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     assert "unknown variable 'product.nmae'" in text
     assert "did you mean 'product.name'?" in text
     assert editor_text(browser, EDITOR) == misspelt
+    [marked] = browser.find_elements(By.CSS_SELECTOR, ".yaml-gutter span.problem")
+    assert marked.get_attribute("textContent") == str(line)
     assert versions(browser) == {"1": "1 (current) Built in — On"}
     assert_accessible(browser)
     screenshot(browser, "console-playbook-edit-problem")
@@ -101,7 +103,12 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
         type_draft(browser, EDITOR, misspelt)
         submit(browser, ".playbook-edit .yaml-form button[type=submit]")
         [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
-        assert " ".join(problem.text.split()).startswith(f"{line} 行目 · templates.")
+        worded = " ".join(problem.text.split())
+        assert worded.startswith(
+            f"{line} 行目 · templates.onboarding_guide.en.subject — "
+            "テンプレート「onboarding_guide」（ロケール en）の変数「product.nmae」は使えません"
+        )
+        assert "「product.name」の誤りではありませんか？" in worded
         assert editor_text(browser, EDITOR) == misspelt
         assert versions(browser)["4"].endswith("有効")
         assert_accessible(browser)

@@ -4,9 +4,6 @@ plain HTTP; as settings, and as the real `banso-console serve` process an operat
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from banso_console.config import ConsoleSettings
+from tests.support.production import STRONG, assert_serve_refuses
 
-STRONG: dict[str, Any] = {
-    "secret": "s" * 24 + "0123456789abcdef",
-    "admin_token": "a" * 24 + "0123456789abcdef",
-}
 REMOTE: dict[str, Any] = {
     "ingest_url": "http://banso-ingest:8001",
     "scoring_url": "http://banso-scoring:8002",
@@ -62,28 +56,9 @@ def test_the_development_defaults_still_work_outside_production() -> None:
 
 
 def test_the_serve_command_refuses_to_start_and_says_why(tmp_path: Path) -> None:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("BANSO_", "CONSOLE_", "KAFKA_"))
-    }
-    env.update(
-        BANSO_ENV="production",
-        BANSO_SECRET=STRONG["secret"],
-        BANSO_ADMIN_TOKEN=STRONG["admin_token"],
-        BANSO_DATA_DIR=str(tmp_path),
-        CONSOLE_PORT="18199",
+    assert_serve_refuses(
+        "console",
+        tmp_path,
+        named="CONSOLE_INGEST_URL=http://127.0.0.1:8001 points at this machine",
+        env={"CONSOLE_PORT": "18199"},
     )
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "banso-console"), "serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "CONSOLE_INGEST_URL=http://127.0.0.1:8001 points at this machine" in done.stderr
-    assert "Traceback" not in done.stderr
-    # Refused before anything was created: no database, no migration.
-    assert list(tmp_path.iterdir()) == []

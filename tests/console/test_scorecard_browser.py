@@ -111,6 +111,14 @@ def test_an_administrator_previews_a_scorecard_sees_its_problems_and_saves_it(
     assert "must be a duration like 7d" in found["measures[1].window"]
     assert editor_text(browser, EDITOR) == broken
     assert browser.find_element(By.ID, "yaml").get_attribute("aria-invalid") == "true"
+    # The editor numbers its lines and marks the two the problems are on.
+    gutter = browser.find_elements(By.CSS_SELECTOR, ".yaml-gutter span")
+    assert [number.get_attribute("textContent") for number in gutter[:3]] == ["1", "2", "3"]
+    assert len(gutter) == len(lines)
+    marked = browser.find_elements(By.CSS_SELECTOR, ".yaml-gutter span.problem")
+    assert sorted(int(m.get_attribute("textContent") or 0) for m in marked) == sorted(
+        [bogus_line, window_line]
+    )
     assert_accessible(browser)
     screenshot(browser, "console-scorecard-problems")
     # The problem's line link selects that line in the editor.
@@ -150,7 +158,10 @@ def test_the_scorecard_editor_in_japanese(stack: Stack, browser: webdriver.Chrom
         type_draft(browser, EDITOR, draft + "bogus: 1\n")
         press(browser, "preview")
         [problem] = problems(browser).values()
-        assert problem.startswith(f"{len(draft.splitlines()) + 1} 行目 · bogus")
+        # Worded in Japanese from scoring's code for the problem, naming the line and field.
+        line = len(draft.splitlines()) + 1
+        assert problem.startswith(f"{line} 行目 · bogus — この文書にない項目です")
+        assert browser.find_elements(By.CSS_SELECTOR, ".yaml-problems .language-note") == []
         assert editor_text(browser, EDITOR) == draft + "bogus: 1\n"
         assert_accessible(browser)
         screenshot(browser, "console-scorecard-problems-ja")

@@ -1,6 +1,6 @@
 """Logging a CS touch from an account page, in a real Chromium: the form names what is wrong and
 keeps what was typed; a logged touch goes through ingest (a CSM note on the feedback topic) and
-shows in the account's feedback from the bridge, in English and Japanese."""
+shows in the account's feedback from the bridge with who logged it, in English and Japanese."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def test_a_csm_logs_a_touch_and_sees_it_on_the_account_page(
     date = browser.find_element(By.ID, "touch-date")
     browser.execute_script("arguments[0].value = arguments[1]", date, "")
     date.send_keys("")  # emptied: the day is required
+    old = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.CSS_SELECTOR, "section.touch button[type=submit]").click()
+    wait(browser).until(ec.staleness_of(old))  # the answer's page, not the one before it
     wait(browser).until(ec.presence_of_element_located((By.ID, "touch-date-problem")))
     assert browser.find_element(By.ID, "touch-date-problem").text == "Enter the day it happened."
     assert Select(browser.find_element(By.ID, "touch-kind")).first_selected_option.text == "Call"
@@ -70,6 +72,8 @@ def test_a_csm_logs_a_touch_and_sees_it_on_the_account_page(
     row = wait(browser).until(_touch_row)
     assert row is not None
     assert "CS touch: Call" in row.text
+    # Who logged it: the signed-in user, carried by ingest and the bridge as the note's author.
+    assert row.find_element(By.CSS_SELECTOR, ".author").text == "by hanako@vendor.example"
     assert_accessible(browser)
     screenshot(browser, "console-account-touch")
 
@@ -77,6 +81,7 @@ def test_a_csm_logs_a_touch_and_sees_it_on_the_account_page(
     row = wait(browser).until(_touch_row)
     assert row is not None
     assert "CS 接点：電話" in row.text
+    assert row.find_element(By.CSS_SELECTOR, ".author").text == "hanako@vendor.example が記録"
     assert browser.find_element(By.ID, "touch-title").text == "CS 接点を記録"
     assert_accessible(browser)
     screenshot(browser, "console-account-touch-ja")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from banso_console.domain.forms import TouchInput, check_touch, touch_kind_of
+from banso_console.domain.forms import TouchInput, check_touch, console_user_of, touch_kind_of
 from banso_console.domain.themes import growth_chart
 
 NOW = datetime(2026, 12, 6, 10, 30, tzinfo=UTC)
@@ -42,6 +42,13 @@ def test_the_touch_kind_is_read_from_the_csm_notes_external_id() -> None:
     assert touch_kind_of("touch-lunch-x") is None
     assert touch_kind_of("ZD-1") is None
     assert touch_kind_of(None) is None
+
+
+def test_who_logged_a_touch_is_the_console_user_named_in_its_author() -> None:
+    assert console_user_of("console: aiko@vendor.example") == "aiko@vendor.example"
+    assert console_user_of("ops-bot") == "ops-bot"  # logged by another client: as it is
+    assert console_user_of(None) is None
+    assert console_user_of("console: ") is None
 
 
 def test_the_growth_chart_labels_each_week_in_the_readers_language() -> None:

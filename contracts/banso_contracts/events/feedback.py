@@ -40,6 +40,12 @@ class FeedbackReceived(Event):
     url: str | None = Field(
         default=None, max_length=2048, description="Link to it in the originating tool."
     )
+    author: str | None = Field(
+        default=None,
+        max_length=320,
+        description="Who wrote the item down when it is not the customer's own words: the "
+        "CSM who logged a `csm_note` (the console's signed-in user), if known.",
+    )
     timestamp: UtcDateTime = Field(description="When the customer said it (event time).")
     received_at: UtcDateTime = Field(description="When ingest received it.")
 

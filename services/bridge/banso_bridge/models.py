@@ -48,6 +48,8 @@ class FeedbackItem(BridgeModel, table=True):
     score: float | None = None
     external_id: str | None = Field(default=None, max_length=256)
     url: str | None = Field(default=None, max_length=2048)
+    # Who wrote it down when it is not the customer's words (the CSM who logged a touch).
+    author: str | None = Field(default=None, max_length=320)
     occurred_at: float
     received_at: float
 

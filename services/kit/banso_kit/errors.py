@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from banso_kit.problem_codes import code_of
+
 
 class BansoError(Exception):
     """Base of every error a service reports to a client: a message and an HTTP status."""
@@ -106,13 +108,17 @@ def _as_dict(detail: Any) -> dict[str, Any]:
 
 async def _validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {
-            "field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"),
-            "message": err.get("msg", "invalid"),
-        }
-        for err in exc.errors()
-    ]
+    problems = []
+    for err in exc.errors():
+        code, params = code_of(err)
+        problems.append(
+            {
+                "field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"),
+                "message": err.get("msg", "invalid"),
+                "code": code,
+                "params": params,
+            }
+        )
     return JSONResponse(error_body("invalid_input", problems), status_code=422)
 
 

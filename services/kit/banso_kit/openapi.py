@@ -19,7 +19,17 @@ class FieldProblem(BaseModel):
     field: str = Field(
         description="Where, e.g. `query.limit` or `traits.email`; empty: the request."
     )
-    message: str = Field(description="What is wrong with it.")
+    message: str = Field(description="What is wrong with it (English).")
+    code: str | None = Field(
+        default=None,
+        description="A stable code for the problem (pydantic's error type: `missing`, "
+        "`greater_than_equal`, …), to word it in another language.",
+        examples=["greater_than_equal"],
+    )
+    params: dict[str, str | int | float | bool] | None = Field(
+        default=None,
+        description='The values the problem\'s wording needs, e.g. `{"ge": 0}`.',
+    )
 
 
 class ErrorBody(BaseModel):

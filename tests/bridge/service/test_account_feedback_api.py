@@ -18,11 +18,18 @@ LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
+NOTE = "QBR: they want single sign-on before the renewal."
+NOTED = "acme_touch"
+
+
 def _events() -> list[Event]:
     events: list[Event] = []
     for n in range(12):
         events.append(feedback(WS, f"acct-{n % 4}", INVOICE[n % 2], at(1 + n * 0.1), user=f"u{n}"))
         events.append(feedback(WS, f"acct-{n % 4}", LOGIN[n % 2], at(1 + n * 0.2), user=f"u{n}"))
+    # A CS touch logged in the console (in a workspace of its own): a CSM note with its author.
+    note = feedback(NOTED, "acct-0", NOTE, at(0.5), kind="csm_note")
+    events.append(note.model_copy(update={"author": "console: aiko@vendor.example"}))
     return events
 
 
@@ -53,6 +60,14 @@ async def test_an_accounts_feedback_with_its_themes_follows_a_merge(
         assert by_text[INVOICE[1]] == invoice["theme_id"]
         assert by_text[LOGIN[1]] == login["theme_id"]
         assert {item["ticket"] is None for item in items} == {True}
+        assert {item["author"] for item in items} == {None}  # the customers' own words
+
+        async def noted() -> bool:
+            return bool((await bridge.get(NOTED, "/v1/accounts/acct-0/feedback"))["items"])
+
+        await eventually(noted)
+        [note] = (await bridge.get(NOTED, "/v1/accounts/acct-0/feedback"))["items"]
+        assert (note["kind"], note["author"]) == ("csm_note", "console: aiko@vendor.example")
 
         limited = await bridge.get(WS, "/v1/accounts/acct-1/feedback", limit="2")
         assert [i["feedback_id"] for i in limited["items"]] == [i["feedback_id"] for i in items[:2]]

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from banso_bridge.config import BridgeSettings
+from tests.support.production import STRONG
 
 
 def test_more_than_one_worker_is_refused_with_the_reason() -> None:
@@ -37,10 +38,6 @@ def test_a_malformed_webhook_secret_is_refused_naming_the_variable() -> None:
         )
 
 
-STRONG: dict[str, Any] = {
-    "secret": "s" * 24 + "0123456789abcdef",
-    "admin_token": "a" * 24 + "0123456789abcdef",
-}
 PUBLIC: dict[str, Any] = {"public_url": "https://bridge.example.com"}
 GITHUB: dict[str, Any] = {
     "sink": "github",

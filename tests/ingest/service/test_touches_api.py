@@ -21,12 +21,15 @@ def headers(ingest: IngestServer, workspace: str, scope: str = "write") -> dict[
 
 
 async def post(
-    ingest: IngestServer, account: str, body: dict[str, Any], workspace: str = "ws_touch"
+    ingest: IngestServer,
+    account: str,
+    body: dict[str, Any],
+    workspace: str = "ws_touch",
+    actor: str | None = None,
 ) -> httpx.Response:
+    sent = headers(ingest, workspace) | ({"X-Banso-Actor": actor} if actor else {})
     async with httpx.AsyncClient(base_url=ingest.url, timeout=30) as http:
-        return await http.post(
-            f"/v1/accounts/{account}/touches", json=body, headers=headers(ingest, workspace)
-        )
+        return await http.post(f"/v1/accounts/{account}/touches", json=body, headers=sent)
 
 
 async def test_a_touch_is_published_once_as_a_csm_note_keyed_by_its_account(
@@ -40,8 +43,8 @@ async def test_a_touch_is_published_once_as_a_csm_note_keyed_by_its_account(
         "note": "QBR: they want SSO before renewal",
         "touch_id": touch_id,
     }
-    first = await post(ingest, "acme", body)
-    again = await post(ingest, "acme", body)
+    first = await post(ingest, "acme", body, actor="console: aiko@vendor.example")
+    again = await post(ingest, "acme", body, actor="console: aiko@vendor.example")
     assert first.status_code == 201, first.text
     logged = first.json()
     assert logged["touch_ref"] == f"touch-qbr-{touch_id}"
@@ -58,6 +61,8 @@ async def test_a_touch_is_published_once_as_a_csm_note_keyed_by_its_account(
     assert record.value["kind"] == "csm_note"
     assert record.value["text"] == "QBR: they want SSO before renewal"
     assert record.value["source_id"] == "console"
+    # Who logged it (X-Banso-Actor, the console's signed-in user) is the note's author.
+    assert record.value["author"] == "console: aiko@vendor.example"
     assert datetime.fromisoformat(record.value["timestamp"]) == when.replace(microsecond=0) or (
         abs(datetime.fromisoformat(record.value["timestamp"]) - when) < timedelta(seconds=1)
     )

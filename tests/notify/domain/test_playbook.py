@@ -150,6 +150,19 @@ def test_holdout_is_bounded() -> None:
     assert "holdout_percent" in errors
 
 
+def test_each_problem_has_a_code_and_parameters_beside_its_message() -> None:
+    def coded(source: str) -> dict[str, tuple[str | None, dict[str, object]]]:
+        with pytest.raises(PlaybookInvalid) as caught:
+            parse_playbook(source)
+        return {error.field: (error.code, dict(error.params)) for error in caught.value.errors}
+
+    bounded = coded(GOOD.replace("holdout_percent: 20", "holdout_percent: 95") + "colour: blue\n")
+    assert bounded["colour"] == ("extra_forbidden", {})
+    assert bounded["holdout_percent"][0] == "less_than_equal"
+    assert coded("id: [unclosed\n")["(yaml)"] == ("yaml_syntax", {"line": 2, "column": 1})
+    assert coded("- a list\n")["(root)"] == ("not_mapping", {})
+
+
 def test_builtin_playbooks_load_with_japanese_and_english_texts() -> None:
     books = builtin_playbooks()
 

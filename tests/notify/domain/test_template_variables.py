@@ -139,3 +139,10 @@ templates:
     assert "did you mean 'user.name'?" in first.message
     assert (second.field, second.variable) == ("templates.tip.ja.text", "helth")
     assert "templates can use user, account, drivers, signal" in second.message
+    # The same, as a code and parameters a client words in its reader's language.
+    assert first.code == second.code == "unknown_variable"
+    assert first.params["suggestion"] == "user.name"
+    assert (first.params["variable"], first.params["template"]) == ("user.nmae", "tip")
+    assert (first.params["locale"], first.params["trigger"]) == ("ja", "usage_event")
+    assert "suggestion" not in second.params
+    assert str(second.params["available"]).startswith("user, account, drivers, signal")

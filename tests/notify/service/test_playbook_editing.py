@@ -41,6 +41,9 @@ async def test_a_misspelt_template_variable_is_refused_with_its_field_and_line(
         assert error["field"] == "templates.welcome.en.subject"
         assert error["variable"] == "user.nmae"
         assert "did you mean 'user.name'?" in error["message"]
+        # The same as a code and parameters, for a client to word in its reader's language.
+        assert error["code"] == "unknown_variable"
+        assert error["params"]["suggestion"] == "user.name"
         assert misspelt.splitlines()[error["line"] - 1].strip().startswith("subject:")
 
         broken = await notify.client.put(
@@ -51,6 +54,7 @@ async def test_a_misspelt_template_variable_is_refused_with_its_field_and_line(
         assert broken.status_code == 422
         [syntax] = broken.json()["detail"]["errors"]
         assert syntax["field"] == "(yaml)"
+        assert syntax["code"] == "yaml_syntax"
         assert syntax["line"] is not None
         assert syntax["line"] >= 6
 

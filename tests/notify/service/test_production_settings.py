@@ -3,9 +3,6 @@ as settings, and as the real `banso-notify serve` process an operator starts."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from banso_notify.config import NotifySettings
+from tests.support.production import STRONG, assert_serve_refuses
 
-STRONG: dict[str, Any] = {
-    "secret": "s" * 24 + "0123456789abcdef",
-    "admin_token": "a" * 24 + "0123456789abcdef",
-}
 REMOTE: dict[str, Any] = {
     "smtp_host": "smtp.example.com",
     "public_url": "https://notify.example.com",
@@ -65,29 +59,10 @@ def test_empty_smtp_credentials_mean_none() -> None:
 
 
 def test_banso_notify_serve_exits_naming_the_smtp_host(tmp_path: Path) -> None:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("BANSO_", "NOTIFY_", "KAFKA_"))
-    }
-    env |= {
-        "BANSO_ENV": "production",
-        "BANSO_SECRET": STRONG["secret"],
-        "BANSO_ADMIN_TOKEN": STRONG["admin_token"],
-        "BANSO_DATA_DIR": str(tmp_path),
-        "NOTIFY_PUBLIC_URL": "https://notify.example.com",
-        # NOTIFY_SMTP_HOST left at its development default, 127.0.0.1
-    }
-    started = subprocess.run(
-        [str(Path(sys.executable).parent / "banso-notify"), "serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    # NOTIFY_SMTP_HOST left at its development default, 127.0.0.1
+    assert_serve_refuses(
+        "notify",
+        tmp_path,
+        named="NOTIFY_SMTP_HOST=127.0.0.1 points at this machine",
+        env={"NOTIFY_PUBLIC_URL": "https://notify.example.com"},
     )
-    assert started.returncode != 0
-    assert "NOTIFY_SMTP_HOST=127.0.0.1 points at this machine" in started.stderr
-    assert "Traceback" not in started.stderr
-    # Refused before anything was created: no database, no migration.
-    assert list(tmp_path.iterdir()) == []

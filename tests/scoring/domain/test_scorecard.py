@@ -190,3 +190,19 @@ measures:
     dumped = card.model_dump(mode="json")
     assert dumped["lateness"] == "36h"
     assert dumped["measures"][0]["window"] == "2w"
+
+
+def test_each_problem_carries_a_code_and_parameters_to_word_it_in_any_language() -> None:
+    text = default_scorecard_text().replace("top_drivers: 3", "top_drivers: 0") + "bogus: 1\n"
+    with pytest.raises(ScorecardInvalid) as caught:
+        parse_scorecard(text)
+    found = {p.field: (p.code, p.params, p.line) for p in caught.value.located}
+    lines = text.splitlines()
+    assert found["top_drivers"] == (
+        "greater_than_equal",
+        {"ge": 1},
+        lines.index("top_drivers: 0") + 1,
+    )
+    assert found["bogus"] == ("extra_forbidden", {}, len(lines))
+    [syntax] = pytest.raises(ScorecardInvalid, parse_scorecard, "a: [\n").value.located
+    assert (syntax.code, syntax.params) == ("yaml_syntax", {"line": 2, "column": 1})

@@ -142,12 +142,14 @@ async def test_an_invalid_draft_names_each_field_and_its_line(
         assert lines[by_field["bogus"]["line"] - 1] == "bogus: 1"
         assert lines[by_field["measures[1].window"]["line"] - 1].strip() == "window: 1 week"
         assert by_field["bogus"]["message"] == "unknown field"
+        assert (by_field["bogus"]["code"], by_field["bogus"]["params"]) == ("extra_forbidden", {})
 
         status, broken = await preview(service, "ws_a", "bands: {green: 70\nname: x\n")
         assert status == 422
         [problem] = broken["detail"]["located"]
         assert problem["field"] is None
         assert problem["line"] == 2
+        assert problem["code"] == "yaml_syntax"
 
         put = await service.client.put(
             "/v1/scorecard", headers=service.headers("ws_a"), content=draft.encode()

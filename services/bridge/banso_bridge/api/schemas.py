@@ -129,6 +129,9 @@ class ItemPublic(BaseModel):
     external_id: str | None = Field(
         default=None, description="Its id in the originating tool (`touch-<kind>-…`: the console)."
     )
+    author: str | None = Field(
+        default=None, description="Who logged it when it is a CSM's note (the console's user)."
+    )
 
     @classmethod
     def of(cls, item: FeedbackItem) -> ItemPublic:
@@ -142,6 +145,7 @@ class ItemPublic(BaseModel):
             occurred_at=_time(item.occurred_at),
             url=item.url,
             external_id=item.external_id,
+            author=item.author,
         )
 
 

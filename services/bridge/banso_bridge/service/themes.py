@@ -128,6 +128,7 @@ class ThemeBook:
                     score=event.score,
                     external_id=event.external_id,
                     url=event.url,
+                    author=event.author,
                     occurred_at=event.timestamp.timestamp(),
                     received_at=event.received_at.timestamp(),
                 )

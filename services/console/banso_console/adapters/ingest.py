@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from banso_console.adapters.service_api import request
+from banso_console.domain.forms import ACTOR_PREFIX
 
 
 def _workspace(workspace_id: str) -> str:
@@ -28,7 +29,7 @@ class IngestAdmin:
     ) -> Any:
         headers = {
             "Authorization": f"Bearer {self._admin_token}",
-            "X-Banso-Actor": f"console: {actor}",
+            "X-Banso-Actor": f"{ACTOR_PREFIX}{actor}",
         }
         return await request("ingest", self._client, method, path, headers=headers, body=body)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from banso_console.domain.forms import ACTOR_PREFIX
 from banso_kit.auth import Scope, issue_token
 from banso_kit.errors import (
     Conflict,
@@ -82,7 +83,8 @@ class ServiceApi:
         actor: str | None = None,
     ) -> Any:
         """A change on behalf of a user who may edit (the route checks the role); a POST that
-        changes nothing, such as a preview, is sent with `read`."""
+        changes nothing, such as a preview, is sent with `read`. ``actor``: the signed-in user
+        it is made for (X-Banso-Actor)."""
         return await self._call("POST", workspace_id, path, body=body, scope=scope, actor=actor)
 
     async def patch_json(self, workspace_id: str, path: str, body: dict[str, Any]) -> Any:
@@ -129,7 +131,7 @@ class ServiceApi:
         if content is not None:
             headers["Content-Type"] = "application/yaml"
         if actor is not None:
-            headers["X-Banso-Actor"] = f"console: {actor}"
+            headers["X-Banso-Actor"] = f"{ACTOR_PREFIX}{actor}"
         return await request(
             self.name,
             self._client,

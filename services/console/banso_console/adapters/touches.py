@@ -23,8 +23,10 @@ class TouchesClient:
         occurred_at: datetime,
         note: str,
         touch_id: str,
+        actor: str,
     ) -> dict[str, Any]:
-        """Log the touch; sent again with the same `touch_id`, it is not logged twice."""
+        """Log the touch; sent again with the same `touch_id`, it is not logged twice. The
+        signed-in user who logged it (``actor``) becomes the CSM note's author."""
         body: dict[str, Any] = await self.api.post_json(
             workspace_id,
             f"/v1/accounts/{quote(account_id, safe='')}/touches",
@@ -34,5 +36,6 @@ class TouchesClient:
                 "note": note,
                 "touch_id": touch_id,
             },
+            actor=actor,
         )
         return body

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Query, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from banso_console.adapters import sessions, users
 from banso_console.adapters.bridge import BridgeClient
@@ -117,6 +117,20 @@ def workspace_of(signed_in: SignedInDep, workspace_id: str) -> str:
 
 
 WorkspaceDep = Annotated[str, Depends(workspace_of)]
+
+
+def just_saved(saved: Annotated[str | None, Query(max_length=4)] = None) -> bool:
+    """A settings page reached right after its form was saved (``?saved=yes``, see
+    :func:`back_saved`): it then says so."""
+    return saved == "yes"
+
+
+SavedDep = Annotated[bool, Depends(just_saved)]
+
+
+def back_saved(path: str) -> RedirectResponse:
+    """After a settings form is saved: back to its page (303), which says it is saved."""
+    return RedirectResponse(f"{path}?saved=yes", status_code=303)
 
 
 def page(

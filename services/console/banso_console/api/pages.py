@@ -35,6 +35,7 @@ from banso_console.domain.forms import (
     TouchInput,
     check_override,
     check_touch,
+    console_user_of,
     touch_kind_of,
 )
 from banso_console.domain.language import SUPPORTED
@@ -124,6 +125,7 @@ async def _account_values(
     traits = current["traits"]
     for item in feedback or ():
         item["touch"] = touch_kind_of(item.get("external_id"))
+        item["logged_by"] = console_user_of(item.get("author"))
     points = history_points(history)
     wording = context.renderer.wordings[signed_in.viewer.locale]
     utilisation = next(
@@ -257,6 +259,7 @@ async def log_touch(
             occurred_at=checked.occurred_at,
             note=note.strip(),
             touch_id=touch_id,
+            actor=signed_in.viewer.email,
         )
         target = f"/w/{workspace_id}/accounts/{quote(account_id, safe='')}?saved=touch"
         return RedirectResponse(target + "#feedback-title", status_code=303)

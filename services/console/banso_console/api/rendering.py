@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
+from banso_console.api.problem_wording import problem_message
 from banso_console.api.wording import Wording
 from banso_console.domain.language import DEFAULT, SUPPORTED
 
@@ -53,7 +55,12 @@ class Renderer:
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
             wording = Wording(translations, locale)
             env.filters.update(_filters(locale, currency))
-            env.globals.update(locale=locale, wording=wording, currency=currency)
+            env.globals.update(
+                locale=locale,
+                wording=wording,
+                currency=currency,
+                problem_text=partial(problem_message, translations.gettext),
+            )
             self.envs[locale] = env
             self.wordings[locale] = wording
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form
+from starlette.responses import Response
 
 from banso_console.api.deps import (
     CheckedFormDep,
     ConsoleContext,
     ContextDep,
+    SavedDep,
     SignedIn,
     SignedInDep,
     WorkspaceDep,
+    back_saved,
     page,
 )
 from banso_console.domain import yaml_editing
@@ -58,11 +60,11 @@ async def scorecard_page(
     signed_in: SignedInDep,
     workspace_id: WorkspaceDep,
     context: ContextDep,
-    saved: Annotated[str | None, Query(max_length=4)] = None,
+    saved: SavedDep,
 ) -> Response:
     """The scorecard in force as YAML, in an editor."""
     signed_in.require("administer", REFUSAL)
-    return await _scorecard_page(context, signed_in, workspace_id, saved=saved == "yes")
+    return await _scorecard_page(context, signed_in, workspace_id, saved=saved)
 
 
 @router.post("/w/{workspace_id}/scorecard", summary="Preview or save a scorecard.")
@@ -86,7 +88,7 @@ async def scorecard_form(
     try:
         if action == "save":
             await context.scoring.put_scorecard(workspace_id, draft)
-            return RedirectResponse(f"/w/{workspace_id}/scorecard?saved=yes", status_code=303)
+            return back_saved(f"/w/{workspace_id}/scorecard")
         start = yaml_editing.page_offset(offset, page=PREVIEW_PAGE)
         preview = await context.scoring.preview_scorecard(
             workspace_id, draft, offset=start, limit=PREVIEW_PAGE

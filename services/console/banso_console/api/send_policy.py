@@ -3,18 +3,20 @@ CSM alert budget, edited field by field (the rest of the policy is kept as it is
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from banso_console.api.deps import (
     CheckedFormDep,
     ConsoleContext,
     ContextDep,
+    SavedDep,
     SignedIn,
     SignedInDep,
     WorkspaceDep,
+    back_saved,
     page,
 )
 from banso_console.domain import send_policy
@@ -32,6 +34,7 @@ def _policy_page(
     *,
     form: send_policy.PolicyForm | None = None,
     problems: dict[str, str] | None = None,
+    refusals: dict[str, send_policy.Refusal] | None = None,
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
@@ -41,6 +44,7 @@ def _policy_page(
         "form": form or send_policy.form_of(policy),
         "weekdays": send_policy.WEEKDAYS,
         "problems": problems or {},
+        "refusals": refusals or {},
         "saved": saved,
     }
     return page(context, signed_in, "send_policy.html", values, status_code=status_code)
@@ -51,12 +55,12 @@ async def policy_page(
     signed_in: SignedInDep,
     workspace_id: WorkspaceDep,
     context: ContextDep,
-    saved: Annotated[str | None, Query(max_length=4)] = None,
+    saved: SavedDep,
 ) -> Response:
     """Frequency caps, the send window, quiet hours and the CSM alert budget."""
     signed_in.require("administer", REFUSAL)
     policy = await context.notify.policy(workspace_id)
-    return _policy_page(context, signed_in, workspace_id, policy, saved=saved == "yes")
+    return _policy_page(context, signed_in, workspace_id, policy, saved=saved)
 
 
 @router.post("/w/{workspace_id}/send-policy", summary="Change the send policy.")
@@ -72,13 +76,22 @@ async def save_policy(
     form = send_policy.form_from_post(texts, days, list(policy.get("caps") or {}))
     checked = send_policy.check_policy(form, policy)
     problems: dict[str, str] = dict(checked.problems)
+    refusals: dict[str, send_policy.Refusal] = {}
     if not problems:
         try:
             await context.notify.put_policy(workspace_id, checked.policy)
         except Unprocessable as exc:
             problems = dict(send_policy.refused_fields(exc.detail))
+            refusals = send_policy.refusal_reasons(exc.detail)
         else:
-            return RedirectResponse(f"/w/{workspace_id}/send-policy?saved=yes", status_code=303)
+            return back_saved(f"/w/{workspace_id}/send-policy")
     return _policy_page(
-        context, signed_in, workspace_id, policy, form=form, problems=problems, status_code=422
+        context,
+        signed_in,
+        workspace_id,
+        policy,
+        form=form,
+        problems=problems,
+        refusals=refusals,
+        status_code=422,
     )

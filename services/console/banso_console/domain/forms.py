@@ -208,3 +208,16 @@ def touch_kind_of(external_id: str | None) -> str | None:
     prefix, _, rest = external_id.partition("-")
     kind = rest.partition("-")[0]
     return kind if prefix == "touch" and kind in TOUCH_KINDS else None
+
+
+# How the console names the user it acts for (X-Banso-Actor), which ingest keeps as the author of
+# a touch's CSM note.
+ACTOR_PREFIX = "console: "
+
+
+def console_user_of(author: str | None) -> str | None:
+    """The console user who logged a CSM note, from its `author` (``console: <email>``); any
+    other author as the service has it."""
+    if not author:
+        return None
+    return author.removeprefix(ACTOR_PREFIX) or None

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from banso_console.domain.yaml_editing import plain_params
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_CAP = 100_000
 MAX_BUDGET = 1000
@@ -141,22 +143,52 @@ def check_policy(form: PolicyForm, policy: Mapping[str, Any]) -> CheckedPolicy:
     return result
 
 
-def refused_fields(refusal: Any) -> dict[str, PolicyProblem]:
-    """Notify's 422 (``detail``: field and message each) on the form's fields; a field the form
-    does not have is put on the form as a whole (``policy``)."""
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why notify refused a field: its English message, and its code and parameters when it
+    gave them (to word it in the reader's language)."""
+
+    message: str
+    code: str | None = None
+    params: dict[str, str | int | float | bool] = field(default_factory=dict)
+
+
+def _form_field(path: str) -> str:
+    """The form's field for a path of notify's policy; ``policy`` for one it does not have."""
+    parts = path.split(".")
+    if parts[:1] == ["caps"] and len(parts) >= 3:
+        return f"cap-{parts[1]}-{parts[2]}"
+    if parts[:2] == ["delivery_hours", "send_window"] and len(parts) >= 3:
+        return f"window_{parts[2]}"
+    if parts[:2] == ["delivery_hours", "quiet_hours"] and len(parts) >= 3:
+        return f"quiet_{parts[2]}"
+    if parts[0] in ("csm_daily_budget", "csm_review_times"):
+        return parts[0]
+    return "policy"
+
+
+def refusal_reasons(refusal: Any) -> dict[str, Refusal]:
+    """Notify's 422 (``detail``: field, message, code and params each) by the form's field; the
+    first reason given for a field is kept."""
     detail = refusal.get("detail") if isinstance(refusal, Mapping) else None
-    found: dict[str, PolicyProblem] = {}
+    found: dict[str, Refusal] = {}
     for entry in detail if isinstance(detail, list) else []:
-        path = str(entry.get("field", "")) if isinstance(entry, Mapping) else ""
-        parts = path.split(".")
-        if parts[:1] == ["caps"] and len(parts) >= 3:
-            found[f"cap-{parts[1]}-{parts[2]}"] = "refused"
-        elif parts[:2] == ["delivery_hours", "send_window"] and len(parts) >= 3:
-            found[f"window_{parts[2]}"] = "refused"
-        elif parts[:2] == ["delivery_hours", "quiet_hours"] and len(parts) >= 3:
-            found[f"quiet_{parts[2]}"] = "refused"
-        elif parts[0] in ("csm_daily_budget", "csm_review_times"):
-            found[parts[0]] = "refused"
-        else:
-            found["policy"] = "refused"
-    return found or {"policy": "refused"}
+        if not isinstance(entry, Mapping):
+            found.setdefault("policy", Refusal(""))
+            continue
+        code = entry.get("code")
+        found.setdefault(
+            _form_field(str(entry.get("field", ""))),
+            Refusal(
+                message=str(entry.get("message") or ""),
+                code=code if isinstance(code, str) else None,
+                params=plain_params(entry.get("params")),
+            ),
+        )
+    return found
+
+
+def refused_fields(refusal: Any) -> dict[str, PolicyProblem]:
+    """Notify's 422 on the form's fields; a field the form does not have is put on the form as a
+    whole (``policy``)."""
+    return {name: "refused" for name in refusal_reasons(refusal)} or {"policy": "refused"}

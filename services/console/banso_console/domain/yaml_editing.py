@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
 MAX_YAML_BYTES = 256 * 1024
@@ -27,12 +28,15 @@ def check_draft(text: str, *, max_bytes: int = MAX_YAML_BYTES) -> DraftProblem |
 @dataclass(frozen=True, slots=True)
 class YamlProblem:
     """One problem a service found: the field (None for the YAML itself), the 1-based line it
-    is on (None when unknown), the line's text, and the service's message."""
+    is on (None when unknown), the line's text, the service's message (English), and its code
+    and parameters when the service gave them (to word it in the reader's language)."""
 
     field: str | None
     line: int | None
     excerpt: str | None
     message: str
+    code: str | None = None
+    params: dict[str, str | int | float | bool] = dataclass_field(default_factory=dict)
 
 
 def _excerpt(text: str, line: int | None) -> str | None:
@@ -40,6 +44,15 @@ def _excerpt(text: str, line: int | None) -> str | None:
     if line is None or not 1 <= line <= len(lines):
         return None
     return lines[line - 1].strip() or None
+
+
+def plain_params(value: Any) -> dict[str, str | int | float | bool]:
+    """A service's ``params`` for a problem: its plain values (nothing else is worded)."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {
+        str(key): item for key, item in value.items() if isinstance(item, str | int | float | bool)
+    }
 
 
 # Notify's names for "the document itself" rather than a field of it.
@@ -58,13 +71,16 @@ def located_problems(refusal: Any, text: str) -> list[YamlProblem]:
         if not isinstance(entry, Mapping):
             continue
         line = entry.get("line") if isinstance(entry.get("line"), int) else None
-        field = entry.get("field") or None
+        name = entry.get("field") or None
+        code = entry.get("code")
         found.append(
             YamlProblem(
-                field=None if field in WHOLE_DOCUMENT else field,
+                field=None if name in WHOLE_DOCUMENT else name,
                 line=line,
                 excerpt=_excerpt(text, line),
                 message=str(entry.get("message") or ""),
+                code=code if isinstance(code, str) else None,
+                params=plain_params(entry.get("params")),
             )
         )
     if not found:

@@ -211,6 +211,7 @@ def _feedback(
             "language": item.language,
             "external_id": item.external_id,
             "url": item.url,
+            "author": item.author,
             "timestamp": item.timestamp,
             "received_at": item.received_at,
         },

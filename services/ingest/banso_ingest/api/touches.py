@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Header, Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from banso_ingest.api.deps import IngestDep
@@ -55,6 +55,15 @@ async def log_touch(
     body: TouchIn,
     principal: WriterDep,
     ingest: IngestDep,
+    x_banso_actor: Annotated[
+        str | None,
+        Header(
+            max_length=320,
+            pattern=r"^[^\x00-\x1f\x7f]*$",
+            description="Who logged the touch (the console sends its signed-in user): the CSM "
+            "note's `author`.",
+        ),
+    ] = None,
 ) -> TouchLogged:
     """Log a CS touch: published as a CSM note (scoring's CS touch, the bridge's feedback)."""
     touch = CsTouch(
@@ -63,6 +72,7 @@ async def log_touch(
         occurred_at=body.occurred_at,
         note=body.note,
         touch_id=body.touch_id or uuid.uuid4().hex,
+        author=(x_banso_actor or "").strip() or None,
     )
     now = ingest.clock.now()
     problem = touch_problem(touch, now=now)

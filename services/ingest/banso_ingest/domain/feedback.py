@@ -64,6 +64,8 @@ class FeedbackItem:
     timestamp: datetime
     received_at: datetime
     source_event: str | None  # the track's event name when it came from a track
+    # Who wrote it down when it is not the customer's own words (the CSM logging a touch).
+    author: str | None = None
 
     @property
     def identity(self) -> str | None:

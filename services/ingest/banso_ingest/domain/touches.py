@@ -29,6 +29,7 @@ class CsTouch:
     occurred_at: datetime
     note: str
     touch_id: str
+    author: str | None = None  # who logged it: the console's signed-in user
 
 
 def touch_problem(touch: CsTouch, *, now: datetime) -> tuple[str, str] | None:
@@ -64,4 +65,5 @@ def touch_item(touch: CsTouch, *, received_at: datetime) -> FeedbackItem:
         timestamp=touch.occurred_at,
         received_at=received_at,
         source_event=None,
+        author=touch.author,
     )

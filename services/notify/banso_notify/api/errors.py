@@ -30,6 +30,8 @@ def invalid_playbook(exc: PlaybookInvalid, text: str | None = None) -> Unprocess
 
 def _entry(error: FieldError, line: int | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"field": error.field, "message": error.message, "line": line}
+    if error.code is not None:
+        entry |= {"code": error.code, "params": error.params}
     if error.variable is not None:
         entry |= {
             "variable": error.variable,

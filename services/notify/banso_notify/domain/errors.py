@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from banso_kit.problem_codes import Params
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,7 +13,9 @@ class FieldError:
     """One problem in a playbook, named by its dotted path (``steps.1.send.channel``).
 
     A template problem also says which variable, template and locale, and the send steps that
-    use the template (indexes into ``steps``)."""
+    use the template (indexes into ``steps``). ``code`` and ``params`` say what is wrong in a
+    stable form (``extra_forbidden``, ``unknown_variable`` with ``{"variable": ...}``), for a
+    client to word it in its reader's language; ``message`` is the English text."""
 
     field: str
     message: str
@@ -18,6 +23,8 @@ class FieldError:
     template: str | None = None
     locale: str | None = None
     steps: tuple[int, ...] = ()
+    code: str | None = None
+    params: Params = dataclass_field(default_factory=dict)
 
 
 class NotifyDomainError(Exception):

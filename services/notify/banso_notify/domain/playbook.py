@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from banso_kit.problem_codes import Params, code_of
 from banso_notify.domain.audience import Condition
 from banso_notify.domain.caps import CapRule
 from banso_notify.domain.durations import Duration
@@ -164,9 +165,13 @@ def parse_playbook(source: str | dict[str, Any]) -> Playbook:
         try:
             data = yaml.safe_load(source)
         except yaml.YAMLError as exc:
-            raise PlaybookInvalid([FieldError("(yaml)", _yaml_message(exc))]) from None
+            raise PlaybookInvalid(
+                [FieldError("(yaml)", _yaml_message(exc), code="yaml_syntax", params=_mark(exc))]
+            ) from None
     if not isinstance(data, dict):
-        raise PlaybookInvalid([FieldError("(root)", "a playbook is a mapping of fields")])
+        raise PlaybookInvalid(
+            [FieldError("(root)", "a playbook is a mapping of fields", code="not_mapping")]
+        )
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as exc:
@@ -201,6 +206,15 @@ def template_variable_errors(playbook: Playbook) -> list[FieldError]:
                 source = getattr(content, part)
                 for variable in unknown_variables(source, variables) if source else ():
                     close = suggestion(variable, variables)
+                    params: Params = {
+                        "variable": variable,
+                        "template": name,
+                        "locale": locale,
+                        "trigger": playbook.trigger.type,
+                        "available": ", ".join(variables),
+                    }
+                    if close:
+                        params["suggestion"] = close
                     message = [
                         f"unknown variable {variable!r} in template {name!r} ({used_by}), "
                         f"locale {locale!r}",
@@ -216,6 +230,8 @@ def template_variable_errors(playbook: Playbook) -> list[FieldError]:
                             template=name,
                             locale=locale,
                             steps=steps,
+                            code="unknown_variable",
+                            params=params,
                         )
                     )
     return errors
@@ -237,7 +253,8 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
             if not _is_union_tag(part, loc[index - 1] if index else None)
         ]
         message = error["msg"].removeprefix("Value error, ")
-        errors.append(FieldError(".".join(parts) or "(root)", message))
+        code, params = code_of(error)
+        errors.append(FieldError(".".join(parts) or "(root)", message, code=code, params=params))
     return errors
 
 
@@ -260,6 +277,11 @@ _TRIGGER_TAGS = frozenset(
         "metric_crossed",
     }
 )
+
+
+def _mark(exc: yaml.YAMLError) -> Params:
+    mark = getattr(exc, "problem_mark", None)
+    return {} if mark is None else {"line": mark.line + 1, "column": mark.column + 1}
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:

@@ -47,7 +47,11 @@ async def _parsed(request: Request) -> tuple[str, Scorecard]:
     try:
         return text, parse_scorecard(text)
     except ScorecardInvalid as error:
-        located = [{"field": p.field, "line": p.line, "message": p.message} for p in error.located]
+        located = [
+            {"field": p.field, "line": p.line, "message": p.message}
+            | ({"code": p.code, "params": p.params} if p.code else {})
+            for p in error.located
+        ]
         raise Unprocessable(
             "the scorecard is invalid", detail={"problems": error.problems, "located": located}
         ) from error

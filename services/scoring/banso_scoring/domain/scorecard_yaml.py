@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from importlib import resources
 
 import yaml
 from pydantic import ValidationError
 
+from banso_kit.problem_codes import Params
 from banso_kit.yaml_locations import compose, line_of
 from banso_scoring.domain.scorecard import Scorecard
 from banso_scoring.domain.validation_messages import problems_of
@@ -18,11 +20,14 @@ MAX_SCORECARD_BYTES = 256 * 1024
 @dataclass(frozen=True, slots=True)
 class ScorecardProblem:
     """One thing wrong with a scorecard: the field (``measures[2].window``; None for the YAML
-    itself), the 1-based line of the YAML it is on (None when unknown), and what is wrong."""
+    itself), the 1-based line of the YAML it is on (None when unknown), and what is wrong: in
+    English, and as a stable code with its parameters (``greater_than_equal``, ``{"ge": 0}``)."""
 
     field: str | None
     line: int | None
     message: str
+    code: str | None = None
+    params: Params = dataclass_field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -44,20 +49,25 @@ class ScorecardInvalid(ValueError):
 def parse_scorecard(text: str) -> Scorecard:
     """Validate a YAML scorecard, or raise ScorecardInvalid naming every bad field."""
     if len(text.encode()) > MAX_SCORECARD_BYTES:
-        raise ScorecardInvalid([f"scorecard is larger than {MAX_SCORECARD_BYTES} bytes"])
+        message = f"scorecard is larger than {MAX_SCORECARD_BYTES} bytes"
+        limit: Params = {"limit": MAX_SCORECARD_BYTES}
+        raise ScorecardInvalid([ScorecardProblem(None, None, message, "too_large", limit)])
     try:
         document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         line = mark.line + 1 if mark else None
-        problem = ScorecardProblem(None, line, f"{where}{error.problem or 'invalid YAML'}")
+        at: Params = {"line": mark.line + 1, "column": mark.column + 1} if mark else {}
+        problem = ScorecardProblem(
+            None, line, f"{where}{error.problem or 'invalid YAML'}", "yaml_syntax", at
+        )
         raise ScorecardInvalid([problem]) from error
     except yaml.YAMLError as error:
         raise ScorecardInvalid([f"invalid YAML: {error}"]) from error
     if not isinstance(document, dict):
         raise ScorecardInvalid(
-            [ScorecardProblem(None, 1, "scorecard must be a YAML mapping of fields")]
+            [ScorecardProblem(None, 1, "scorecard must be a YAML mapping of fields", "not_mapping")]
         )
     try:
         return Scorecard.model_validate(document)
@@ -65,8 +75,14 @@ def parse_scorecard(text: str) -> Scorecard:
         root = compose(text)
         raise ScorecardInvalid(
             [
-                ScorecardProblem(path or None, line_of(root, loc), message)
-                for path, loc, message in problems_of(error)
+                ScorecardProblem(
+                    found.path or None,
+                    line_of(root, found.loc),
+                    found.message,
+                    found.code,
+                    found.params,
+                )
+                for found in problems_of(error)
             ]
         ) from error
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from banso_kit.problem_codes import Params, code_of
 from banso_scoring.domain.measure_specs import MEASURE_KINDS
 from banso_scoring.domain.scoring_functions import SCORING_KINDS
 
@@ -45,17 +47,27 @@ def _message(error: ErrorDetails) -> str:
 def describe(error: ValidationError, *, prefix: Iterable[int | str] = ()) -> list[str]:
     """One ``path: message`` line per problem, in the order pydantic found them."""
     lines = []
-    for path, _, message in problems_of(error, prefix=prefix):
-        lines.append(f"{path}: {message}" if path else message)
+    for found in problems_of(error, prefix=prefix):
+        lines.append(f"{found.path}: {found.message}" if found.path else found.message)
     return lines
 
 
-def problems_of(
-    error: ValidationError, *, prefix: Iterable[int | str] = ()
-) -> list[tuple[str, tuple[int | str, ...], str]]:
-    """Each problem as (field path, pydantic's location, message), in the order found."""
+class FoundProblem(NamedTuple):
+    """A validation problem: its field path, pydantic's location, the English message, and the
+    stable code and parameters to word it in another language."""
+
+    path: str
+    loc: tuple[int | str, ...]
+    message: str
+    code: str
+    params: Params
+
+
+def problems_of(error: ValidationError, *, prefix: Iterable[int | str] = ()) -> list[FoundProblem]:
+    """Each problem found, in the order pydantic found them."""
     found = []
     for detail in error.errors(include_url=False):
         loc = (*prefix, *detail["loc"])
-        found.append((field_path(loc), loc, _message(detail)))
+        code, params = code_of(detail)
+        found.append(FoundProblem(field_path(loc), loc, _message(detail), code, params))
     return found
