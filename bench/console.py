@@ -910,7 +910,7 @@ def build_pages(
          f"ingest admin sources + the latest {EVENTS_SHOWN} events (concurrent)"),
         ("scorecard", lambda _: f"{w}/scorecard", scorecard_calls, "scoring /v1/scorecard"),
         ("send policy", lambda _: f"{w}/send-policy", policy_calls, "notify /v1/policy"),
-        ("console users", lambda _: "/users", no_calls,
+        ("console users", lambda _: "/admin/users", no_calls,
          "none (the console's own database)"),
     ]  # fmt: skip
 
