@@ -9,16 +9,25 @@ themes loaded, beside the time of the API calls the page makes, measured in the 
 2. Data goes in through ingest, the way a customer's history does: a workspace and a source from
    ingest's admin API, then `POST /v1/import` batches (each account's `group` call with name,
    plan, ARR, CSM, renewal date and seats, then a few days of `track` events from a share of its
-   seats, so bands differ), and `POST /v1/feedback` items for BENCH_THEMES planned themes (three
-   accounts each, made-up words of their own). The bench waits until scoring lists every account
-   with a band and the bridge has placed every item; the themes the bridge formed are recorded
-   (fewer than planned: its latent space has at most 256 dimensions, one per 16 items).
+   seats, so bands differ), and `POST /v1/feedback` items for BENCH_THEMES planned themes: distinct
+   problems (area, object, symptom, where; half in English, half in Japanese, see
+   `planned_problem`), four items each from four accounts. The bench waits until scoring lists
+   every account with a band and the bridge has placed every item, and records the themes the
+   bridge formed beside the themes planned. It forms fewer: an item joins the theme whose
+   direction it is at least 0.5 alike, and a theme grown around one shared word (an object, an
+   area) is that alike to every item with the word; consolidation does not split such a theme
+   again, since one bisection of a theme holding k problems gains at most about
+   0.41 / sqrt(k) per item, below its 0.1-per-item threshold once k > 17. Planned themes
+   sharing no word at all would need more latent dimensions than the bridge fits (one per 16
+   items, at most 256).
 3. The console starts on the same services, a console administrator is created with
    `banso-console create-user`, and the bench signs in through the form (CSRF token, cookie).
 4. For each page, BENCH_ROUNDS rounds: the page (GET, signed in) and, right after it, the API
    calls the page makes, made by the console's own adapters (`banso_console.adapters`) with the
    same parameters and concurrency against the same services — the reference. p50/p95 of both,
-   and the page's own share (p95 page - p95 API calls: templates, session, sign-in checks).
+   and the page's own share (p95 page - p95 API calls: templates, session, sign-in checks); the
+   CPU milliseconds per page of the console and of each service, which a loaded machine does not
+   inflate the way it does wall times.
 
 Times are wall times at the client over loopback. The machine's two cores are shared: the load
 average at start and end is recorded, with the console's CPU seconds and peak RSS.
@@ -173,30 +182,344 @@ def account_batches(now: dt.datetime) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
+# The words of the planned problems: a product area, an object in it, what goes wrong with it and
+# where or when, in English and in Japanese (see `planned_problem`).
+AREAS = {
+    "en": (
+        "billing",
+        "home",
+        "calendar",
+        "inbox",
+        "search",
+        "setup",
+        "roles",
+        "metrics",
+        "mobile",
+        "sync",
+        "webhook",
+        "connect",
+        "checkout",
+        "profile",
+        "alerts",
+        "workflow",
+        "import",
+        "audit",
+        "login",
+        "hours",
+        "stock",
+        "payroll",
+        "chat",
+        "forum",
+        "wiki",
+        "kanban",
+        "roadmap",
+        "survey",
+        "helpdesk",
+        "crm",
+        "storage",
+        "planner",
+    ),
+    "ja": (
+        "課金",
+        "ホーム",
+        "予定表",
+        "受信箱",
+        "検索",
+        "導入",
+        "権限",
+        "分析",
+        "スマホ",
+        "同期",
+        "フック",
+        "連携",
+        "決済",
+        "名簿",
+        "通知",
+        "申請",
+        "取込",
+        "監査",
+        "認証",
+        "勤怠",
+        "在庫",
+        "給与",
+        "雑談",
+        "掲示板",
+        "手引き",
+        "看板",
+        "計画",
+        "調査",
+        "窓口",
+        "顧客",
+        "保管庫",
+        "日程",
+    ),
+}
+OBJECTS = {
+    "en": (
+        "invoice",
+        "chart",
+        "upload",
+        "avatar",
+        "filter",
+        "template",
+        "label",
+        "comment",
+        "tag",
+        "folder",
+        "widget",
+        "column",
+        "stamp",
+        "preview",
+        "badge",
+        "shortcut",
+        "bookmark",
+        "emoji",
+        "footer",
+        "sidebar",
+        "tooltip",
+        "checkbox",
+        "dropdown",
+        "sheet",
+        "receipt",
+        "coupon",
+        "voucher",
+        "password",
+        "token",
+        "locale",
+        "timezone",
+        "currency",
+    ),
+    "ja": (
+        "請求書",
+        "グラフ",
+        "添付",
+        "顔写真",
+        "絞込み",
+        "ひな形",
+        "ラベル",
+        "コメント",
+        "タグ",
+        "フォルダ",
+        "部品",
+        "列",
+        "署名",
+        "縮小画像",
+        "バッジ",
+        "短縮キー",
+        "しおり",
+        "絵文字",
+        "フッター",
+        "余白",
+        "吹き出し",
+        "チェック欄",
+        "選択肢",
+        "表計算",
+        "領収書",
+        "クーポン",
+        "商品券",
+        "暗証番号",
+        "鍵",
+        "言語",
+        "時刻",
+        "通貨",
+    ),
+}
+SYMPTOMS = {
+    "en": (
+        "crashes",
+        "freezes",
+        "doubled",
+        "vanishes",
+        "shifted",
+        "clipped",
+        "garbled",
+        "slow",
+        "blank",
+        "flickers",
+        "overlaps",
+        "expired",
+        "faded",
+        "stuck",
+        "reset",
+        "lost",
+        "wrong",
+        "blurry",
+        "missing",
+        "broken",
+        "hidden",
+        "offline",
+        "locked",
+        "rejected",
+        "delayed",
+        "corrupt",
+        "ignored",
+        "unsorted",
+        "huge",
+        "cropped",
+        "stale",
+        "noisy",
+    ),
+    "ja": (
+        "落ちる",
+        "固まる",
+        "重複する",
+        "消える",
+        "ずれる",
+        "途切れる",
+        "化ける",
+        "遅い",
+        "真っ白",
+        "ちらつく",
+        "被る",
+        "失効する",
+        "読めない",
+        "止まる",
+        "戻る",
+        "失われる",
+        "誤る",
+        "ぼやける",
+        "出ない",
+        "壊れる",
+        "隠れる",
+        "繋がらない",
+        "開かない",
+        "弾かれる",
+        "待たされる",
+        "破損する",
+        "無視される",
+        "並ばない",
+        "大きすぎる",
+        "欠ける",
+        "古い",
+        "うるさい",
+    ),
+}
+WHERE = {
+    "en": (
+        "safari",
+        "android",
+        "iphone",
+        "firefox",
+        "chrome",
+        "ipad",
+        "windows",
+        "linux",
+        "excel",
+        "pdf",
+        "csv",
+        "xml",
+        "json",
+        "zip",
+        "png",
+        "svg",
+        "docx",
+        "outlook",
+        "slack",
+        "zoom",
+        "gmail",
+        "kindle",
+        "tablet",
+        "printer",
+        "kiosk",
+        "watch",
+        "roku",
+        "macbook",
+        "citrix",
+        "vpn",
+        "edge",
+        "ubuntu",
+    ),
+    "ja": (
+        "朝",
+        "夜間",
+        "月末",
+        "週末",
+        "印刷時",
+        "保存時",
+        "共有時",
+        "起動時",
+        "更新後",
+        "休止後",
+        "送信時",
+        "転送時",
+        "複製時",
+        "削除時",
+        "整列時",
+        "拡大時",
+        "切替時",
+        "招待時",
+        "承認時",
+        "差戻し時",
+        "期首",
+        "棚卸時",
+        "深夜",
+        "昼休み",
+        "会議中",
+        "出張先",
+        "在宅中",
+        "繁忙期",
+        "締め日",
+        "祝日",
+        "初日",
+        "夕方",
+    ),
+}
+# Four ways to say it with few other words: a phrase every fourth item repeated ("since last week
+# ... shows") would be a topic of its own, one that real feedback about different problems
+# does not share.
+PHRASINGS = {
+    "en": ("the {o} in {a} is {s} on {w}", "{a}: {o} {s} ({w})", "{w} - {a} {o} {s}",
+           "{o} {s} in {a} with {w}"),
+    "ja": ("{w}に{a}の{o}が{s}", "{a}:{o}が{s}({w})", "{w}、{a}で{o}が{s}", "{a}の{o}が{w}に{s}"),
+}  # fmt: skip
+LANGUAGES = ("en", "ja")
+# A planned theme's items: one per phrasing, each from another account.
+ITEMS_PER_THEME = len(PHRASINGS["en"])
+
+
+def _word_modulus(themes: int) -> int:
+    """The smallest prime q with q * q >= the themes one language has (see `planned_problem`)."""
+    wanted = -(-themes // len(LANGUAGES))
+    for q in range(2, len(AREAS["en"]) + 1):
+        if all(q % d for d in range(2, q)) and q * q >= wanted:
+            return q
+    raise SystemExit(f"at most {2 * 31 * 31} planned themes (BENCH_THEMES={themes})")
+
+
+def planned_problem(theme: int, themes: int) -> tuple[str, tuple[str, ...]]:
+    """The language and the four words (area, object, symptom, where) of planned theme
+    ``theme`` of ``themes``: the themes alternate languages, and within one the j-th word is
+    number (a + j * s) mod q of its list, for the theme's own (a, s) pair and a prime q. Two
+    themes then share at most one of their four words (two lines meet in at most one point), so
+    every planned theme is a problem of its own, as a product manager would file it, and no item
+    is nearer to another theme than to its own. Four words rather than three: an item is
+    2^-1 alike a direction made of one of its words, not 3^-1/2, so a theme of one shared word
+    cannot hold items that share nothing else."""
+    q = _word_modulus(themes)
+    language = LANGUAGES[theme % len(LANGUAGES)]
+    a, s = divmod(theme // len(LANGUAGES), q)
+    lists = (AREAS, OBJECTS, SYMPTOMS, WHERE)
+    return language, tuple(words[language][(a + j * s) % q] for j, words in enumerate(lists))
+
+
 def feedback_items(now: dt.datetime) -> list[dict[str, Any]]:
-    """THEMES themes of three items each from three accounts: every theme its own made-up words
-    (nothing in common with another theme), phrased three ways."""
+    """THEMES planned themes (distinct problems, see `planned_problem`) of ITEMS_PER_THEME items,
+    each phrased its own way and from its own account."""
     rng = random.Random(1014)
-    used: set[str] = set()
     items = []
     for theme in range(THEMES):
-        words: list[str] = []
-        while len(words) < 3:
-            word = _word(rng)
-            if word not in used:
-                used.add(word)
-                words.append(word)
-        a, b, c = words
-        texts = (f"{a} {b} {c} please", f"{a} {b} {c} wanted", f"we need {a} {b} {c}")
-        accounts = rng.sample(range(ACCOUNTS), 3)
-        for k, (text, account) in enumerate(zip(texts, accounts, strict=True)):
+        language, (a, o, s, w) = planned_problem(theme, THEMES)
+        accounts = rng.sample(range(ACCOUNTS), ITEMS_PER_THEME)
+        for k, (phrasing, account) in enumerate(zip(PHRASINGS[language], accounts, strict=True)):
             items.append(
                 {
                     "id": f"fb-{theme}-{k}",
-                    "text": text,
-                    "kind": "feature_request",
+                    "text": phrasing.format(a=a, o=o, s=s, w=w),
+                    "kind": "support_ticket",
                     "account": account_id(account),
-                    "timestamp": _iso(now - dt.timedelta(days=2, minutes=theme * 3 + k)),
+                    "timestamp": _iso(
+                        now - dt.timedelta(days=2, minutes=theme * ITEMS_PER_THEME + k)
+                    ),
                 }
             )
     return items
@@ -336,7 +659,8 @@ async def settle(api: dict[str, ServiceApi], workspace: str, items: int) -> dict
     return {
         "seconds": round(time.monotonic() - started, 1),
         "accounts_scored": scored,
-        "themes": theme_count,
+        "themes_planned": THEMES,
+        "themes_formed": theme_count,
         "items_placed": themed,
     }
 
@@ -407,7 +731,7 @@ Page = tuple[str, Callable[[int], str], Callable[[int], Awaitable[Any]], str]
 
 
 async def measure_pages(
-    console: httpx.AsyncClient, pages: list[Page], console_pid: int
+    console: httpx.AsyncClient, pages: list[Page], console_pid: int, service_pids: dict[str, int]
 ) -> list[dict[str, Any]]:
     results = []
     for name, url_of, calls, api_calls in pages:
@@ -417,6 +741,7 @@ async def measure_pages(
         failures: list[int] = []
         api_failures = 0
         cpu_before = tree_cpu_seconds(console_pid)
+        services_before = {name: tree_cpu_seconds(pid) for name, pid in service_pids.items()}
         budget_ends = time.monotonic() + PAGE_BUDGET_S
         for n in range(WARMUP + ROUNDS):
             if n >= WARMUP + MIN_ROUNDS and time.monotonic() > budget_ends:
@@ -440,6 +765,13 @@ async def measure_pages(
                 sizes.append(len(answer.content))
         page = _summary(page_times)
         api = _summary(api_times)
+        done = WARMUP + len(page_times)
+        # Each round is the page plus its API calls again (the reference): half of a service's
+        # CPU in the rounds is the page's. Its background work (consumers) counts too.
+        service_cpu = {
+            name: round((tree_cpu_seconds(pid) - services_before[name]) * 1000 / done / 2, 1)
+            for name, pid in service_pids.items()
+        }
         row = {
             "page": name,
             "example_url": url_of(0),
@@ -449,8 +781,9 @@ async def measure_pages(
             "api_calls_ms": api,
             "console_share_p95_ms": round(page["p95_ms"] - api["p95_ms"], 1),
             "console_cpu_ms_per_page": round(
-                (tree_cpu_seconds(console_pid) - cpu_before) * 1000 / (WARMUP + len(page_times)), 1
+                (tree_cpu_seconds(console_pid) - cpu_before) * 1000 / done, 1
             ),
+            "service_cpu_ms_per_page": service_cpu,
             "html_kb": round(statistics.mean(sizes) / 1024, 1),
             "failed_pages": {str(code): failures.count(code) for code in sorted(set(failures))},
             "failed_api_rounds": api_failures,
@@ -489,6 +822,7 @@ def build_pages(
                 before=dt.datetime.now(dt.UTC) + horizon,
                 soonest=portfolio.RENEWALS_SHOWN,
             ),
+            scoring.moves(workspace, limit=portfolio.MOVES_SHOWN),
         )
 
     async def account_calls(n: int) -> None:
@@ -501,8 +835,12 @@ def build_pages(
         )
 
     async def theme_calls(n: int) -> None:
-        await bridge.theme(workspace, theme_ids[n % len(theme_ids)])
-        await bridge.themes(workspace, statuses=themes.STATUSES, include_muted=True, limit=200)
+        theme_id = theme_ids[n % len(theme_ids)]
+        await bridge.theme(workspace, theme_id)
+        await asyncio.gather(
+            bridge.themes(workspace, statuses=themes.STATUSES, include_muted=True, limit=200),
+            bridge.growth(workspace, theme_id, weeks=themes.GROWTH_WEEKS),
+        )
 
     async def playbooks_calls(_: int) -> None:
         listed = await notify.playbooks(workspace)
@@ -530,6 +868,15 @@ def build_pages(
             ingest.recent_events(workspace, source_id=None, limit=EVENTS_SHOWN, actor=USER),
         )
 
+    async def scorecard_calls(_: int) -> None:
+        await scoring.scorecard(workspace)
+
+    async def policy_calls(_: int) -> None:
+        await notify.policy(workspace)
+
+    async def no_calls(_: int) -> None:
+        return None
+
     async def board_calls(_: int) -> None:
         await bridge.themes(
             workspace, statuses=board.statuses, include_muted=board.muted,
@@ -540,17 +887,18 @@ def build_pages(
     return [
         ("portfolio", lambda _: f"{w}/accounts",
          lambda _: portfolio_calls(portfolio.Filters()),
-         "scoring /v1/portfolio (page 1) + the renewals ahead (/v1/portfolio by renewal, 500 a call)"),
+         "scoring /v1/portfolio (page 1), the renewals ahead (/v1/portfolio by renewal) and "
+         "/v1/portfolio/moves (concurrent)"),
         ("portfolio searched, sorted, filtered", lambda _: f"{w}/accounts?{query}",
          lambda _: portfolio_calls(searched),
-         "scoring /v1/portfolio (q, band, sort, page 2) + the renewals ahead"),
+         "scoring /v1/portfolio (q, band, sort, page 2), the renewals ahead and the moves"),
         ("account", lambda n: f"{w}/accounts/{account_ids[n % len(account_ids)]}",
          account_calls,
          "scoring health + history; bridge account feedback; notify nudges (concurrent)"),
         ("theme board", lambda _: f"{w}/themes", board_calls,
          f"bridge /v1/themes (limit {themes.PER_PAGE})"),
         ("theme", lambda n: f"{w}/themes/{theme_ids[n % len(theme_ids)]}", theme_calls,
-         "bridge /v1/themes/{id} then /v1/themes (limit 200, merge targets)"),
+         "bridge /v1/themes/{id}, then /v1/themes (limit 200, merge targets) and its growth"),
         ("playbooks", lambda _: f"{w}/playbooks", playbooks_calls,
          "notify /v1/playbooks then each playbook's report (concurrent)"),
         ("playbook", lambda n: f"{w}/playbooks/{playbook_ids[n % len(playbook_ids)]}",
@@ -560,10 +908,14 @@ def build_pages(
          "ingest admin sources + tokens (concurrent)"),
         ("event debugger", lambda _: f"{w}/events", events_calls,
          f"ingest admin sources + the latest {EVENTS_SHOWN} events (concurrent)"),
+        ("scorecard", lambda _: f"{w}/scorecard", scorecard_calls, "scoring /v1/scorecard"),
+        ("send policy", lambda _: f"{w}/send-policy", policy_calls, "notify /v1/policy"),
+        ("console users", lambda _: "/admin/users", no_calls,
+         "none (the console's own database)"),
     ]  # fmt: skip
 
 
-async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
+async def run(data: Path, env: dict[str, str], service_pids: dict[str, int]) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     load_at_start = list(os.getloadavg())
     tokens = WorkspaceTokens(SECRET, ttl_s=300)
@@ -608,7 +960,7 @@ async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
             ) as console:
                 await sign_in(console)
                 pages = build_pages(workspace, clients, account_ids, theme_ids, playbook_ids)
-                measured = await measure_pages(console, pages, console_process.pid)
+                measured = await measure_pages(console, pages, console_process.pid, service_pids)
             console_rss = tree_peak_rss_mb(console_process.pid)
             console_cpu = tree_cpu_seconds(console_process.pid)
         finally:
@@ -620,6 +972,7 @@ async def run(data: Path, env: dict[str, str]) -> dict[str, Any]:
         "workload": {
             "accounts": ACCOUNTS,
             "themes_planned": THEMES,
+            "items_per_theme": ITEMS_PER_THEME,
             "usage_days": USAGE_DAYS,
             "rounds_per_page": ROUNDS,
             "page_budget_s": PAGE_BUDGET_S,
@@ -665,8 +1018,9 @@ def main() -> dict[str, Any]:
     try:
         # The topics first, as `banso topics create` does before a deployment starts.
         asyncio.run(ensure_topics(BOOTSTRAP, prefix=prefix))
-        with services(data, env):
-            return asyncio.run(run(data, env))
+        with services(data, env) as running:
+            pids = {name: process.pid for name, process in running.items()}
+            return asyncio.run(run(data, env, pids))
     finally:
         smtp.stop()
         asyncio.run(delete_topics(BOOTSTRAP, prefix))

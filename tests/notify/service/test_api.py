@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from banso_notify.config import NotifySettings
 from tests.support.smtp import SmtpSink
@@ -183,3 +184,29 @@ async def test_nudges_are_listed_by_account_and_person_a_page_at_a_time(
     assert "state" in bad_state.text
     assert bad_limit.status_code == 422
     assert "limit" in bad_limit.text
+
+
+async def test_the_console_reads_answer_while_a_writer_holds_the_database(
+    settings: NotifySettings,
+) -> None:
+    """The console's playbook, report and policy pages read while notify's consumers write: on
+    SQLite a writer holds the write lock for its whole transaction, and a read that queued
+    behind it would wait for it (or fail once the busy timeout passes)."""
+    async with running_notify(settings) as notify:
+        admin = notify.token()
+        paths = (
+            "/v1/playbooks",
+            "/v1/playbooks/re-engagement-14d",
+            "/v1/playbooks/re-engagement-14d/versions",
+            "/v1/playbooks/re-engagement-14d/report",
+            "/v1/policy",
+            "/v1/suppressions",
+        )
+        async with notify.state["runtime"].db.session() as writing:
+            connection = await writing.connection()
+            await connection.execute(text("DELETE FROM workspace_policies WHERE workspace_id = ''"))
+            answers = {path: await notify.client.get(path, headers=admin) for path in paths}
+        assert {path: answer.status_code for path, answer in answers.items()} == dict.fromkeys(
+            paths, 200
+        )
+        assert answers["/v1/playbooks/re-engagement-14d/report"].json()["sent"] == 0

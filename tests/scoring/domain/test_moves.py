@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from banso_scoring.domain.moves import move_of, ordered, totals
+from banso_scoring.domain.moves import Move, ordered, totals
+
+
+def move(account: str, arr: float | None, from_band: str, to_band: str, score: float) -> Move:
+    return Move(account, f"{account} KK", arr, None, from_band, to_band, score)
 
 
 def test_moves_are_ordered_worst_first_and_summed_per_band() -> None:
     moves = [
-        move_of(account_id="a", traits={"arr": 10}, from_band="red", to_band="green", score=80),
-        move_of(account_id="b", traits={"arr": 50}, from_band="green", to_band="yellow", score=60),
-        move_of(account_id="c", traits={"arr": 20}, from_band="yellow", to_band="red", score=30),
-        move_of(account_id="d", traits={}, from_band="red", to_band="yellow", score=55),
-        move_of(account_id="e", traits={"arr": "n/a"}, from_band="green", to_band="red", score=9),
+        move("a", 10, "red", "green", 80),
+        move("b", 50, "green", "yellow", 60),
+        move("c", 20, "yellow", "red", 30),
+        move("d", None, "red", "yellow", 55),
+        move("e", None, "green", "red", 9),
     ]
     assert [m.account_id for m in ordered(moves)] == ["c", "e", "b", "d", "a"]
     sums = totals(moves)

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["settings"])
 
 
 @router.get("/policy")
-async def get_policy(principal: ReaderDep, session: SessionDep) -> WorkspacePolicy:
+async def get_policy(principal: ReaderDep, session: ReadSessionDep) -> WorkspacePolicy:
     """The workspace's delivery policy (defaults until it is set). Its secrets (the webhook
     signing secret, the Slack webhook URL) are shown to admin tokens only; other readers see
     `MASKED` where one is set."""
@@ -97,7 +97,7 @@ class SuppressionIn(BaseModel):
 
 
 @router.get("/suppressions")
-async def suppressions(principal: ReaderDep, session: SessionDep) -> list[Suppression]:
+async def suppressions(principal: ReaderDep, session: ReadSessionDep) -> list[Suppression]:
     """Who is on the suppression list (and who unsubscribed)."""
     rows = await directory.list_suppressions(session, workspace_id=principal.workspace_id)
     return [

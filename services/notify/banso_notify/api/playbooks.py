@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.auth import Principal
 from banso_kit.errors import InvalidInput, NotFound
 from banso_kit.openapi import MAX_ID, errors
@@ -68,9 +68,7 @@ def public(stored: StoredPlaybook) -> PlaybookPublic:
 
 
 @router.get("")
-async def list_playbooks(
-    principal: ReaderDep, session: SessionDep, notify: NotifyDep
-) -> list[PlaybookPublic]:
+async def list_playbooks(principal: ReaderDep, session: ReadSessionDep) -> list[PlaybookPublic]:
     """The workspace's playbooks, each at its current version (built-ins included)."""
     found = await playbook_store.current_playbooks(session, workspace_id=principal.workspace_id)
     return [public(stored) for stored in found]
@@ -171,7 +169,7 @@ async def switch_playbook(
 
 @router.get("/{playbook_id}", responses=errors(404))
 async def get_playbook(
-    playbook_id: str, principal: ReaderDep, session: SessionDep
+    playbook_id: str, principal: ReaderDep, session: ReadSessionDep
 ) -> PlaybookPublic:
     """A playbook at its current version."""
     return public(await _found(session, principal.workspace_id, playbook_id, None))
@@ -179,7 +177,7 @@ async def get_playbook(
 
 @router.get("/{playbook_id}/versions", responses=errors(404))
 async def list_versions(
-    playbook_id: str, principal: ReaderDep, session: SessionDep
+    playbook_id: str, principal: ReaderDep, session: ReadSessionDep
 ) -> list[PlaybookPublic]:
     """Every version of a playbook, oldest first."""
     versions = await playbook_store.list_versions(
@@ -195,7 +193,7 @@ async def get_version(
     playbook_id: str,
     version: Annotated[int, Path(ge=1, le=MAX_ID)],
     principal: ReaderDep,
-    session: SessionDep,
+    session: ReadSessionDep,
 ) -> PlaybookPublic:
     """One version of a playbook."""
     return public(await _found(session, principal.workspace_id, playbook_id, version))

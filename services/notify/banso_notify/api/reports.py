@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep
+from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound
 from banso_kit.openapi import MAX_OFFSET, errors
 from banso_notify.adapters import nudge_store, playbook_store
@@ -21,7 +21,7 @@ _PENDING = (nudge_store.HELD, nudge_store.CSM_QUEUED, nudge_store.READY, nudge_s
 
 
 @router.get("/{playbook_id}/report", response_model=PlaybookReportPublic, responses=errors(404))
-async def report(playbook_id: str, principal: ReaderDep, session: SessionDep) -> dict[str, Any]:
+async def report(playbook_id: str, principal: ReaderDep, session: ReadSessionDep) -> dict[str, Any]:
     """Sent, suppressed by reason, converted, holdout conversion and uplift with a 95 % CI."""
     workspace_id = principal.workspace_id
     stored = await playbook_store.get_playbook(

@@ -1,6 +1,7 @@
 """What moved: accounts whose band at the end of an event-time window differs from their band
 at its start, read from the health history in one query (two index probes per account on
-``ix_scoring_history_at``, so it stays bounded by the workspace's accounts, not its history)."""
+``ix_scoring_history_at``, so it stays bounded by the workspace's accounts, not its history),
+with the name, ARR and owner from the accounts' portfolio columns (no aggregate decoded)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.tables import ACCOUNTS, HISTORY
@@ -18,7 +18,9 @@ from banso_scoring.adapters.tables import ACCOUNTS, HISTORY
 @dataclass(frozen=True, slots=True)
 class MoveRow:
     account_id: str
-    traits: dict[str, Any]
+    name: str | None
+    arr: float | None
+    csm: str | None
     from_band: str
     to_band: str
     score: float | None
@@ -54,6 +56,9 @@ async def band_moves(
     bands = (
         select(
             ACCOUNTS.c.account_id.label("account_id"),
+            ACCOUNTS.c.name.label("name"),
+            ACCOUNTS.c.arr.label("arr"),
+            ACCOUNTS.c.csm.label("csm"),
             _last_before(HISTORY.c.band, since).label("from_band"),
             _last_before(HISTORY.c.band, until).label("to_band"),
             _last_before(HISTORY.c.score, until).label("score"),
@@ -62,7 +67,15 @@ async def band_moves(
         .subquery()
     )
     query = (
-        select(bands.c.account_id, bands.c.from_band, bands.c.to_band, bands.c.score)
+        select(
+            bands.c.account_id,
+            bands.c.name,
+            bands.c.arr,
+            bands.c.csm,
+            bands.c.from_band,
+            bands.c.to_band,
+            bands.c.score,
+        )
         .where(
             bands.c.from_band.is_not(None),
             bands.c.to_band != bands.c.from_band,
@@ -71,30 +84,17 @@ async def band_moves(
         .order_by(bands.c.account_id)
     )
     connection = await session.connection()
-    moved = (await connection.execute(query)).all()
-    if not moved:
-        return []
-    traits: dict[str, dict[str, Any]] = {}
-    ids = [row.account_id for row in moved]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = await connection.execute(
-            select(ACCOUNTS.c.account_id, ACCOUNTS.c.aggregate).where(
-                and_(ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id.in_(chunk))
-            )
-        )
-        for row in rows:
-            # Traits are part of the stored aggregate document (aggregate_codec.header_document).
-            traits[row.account_id] = orjson.loads(row.aggregate).get("traits") or {}
     return [
         MoveRow(
             account_id=row.account_id,
-            traits=traits.get(row.account_id, {}),
+            name=row.name,
+            arr=row.arr,
+            csm=row.csm,
             from_band=row.from_band,
             to_band=row.to_band,
             score=row.score,
         )
-        for row in moved
+        for row in await connection.execute(query)
     ]
 
 

@@ -90,9 +90,11 @@ async def list_moves(
         to_bands=to_band or moves.MOVE_BANDS,
     )
     found = moves.ordered(
-        moves.move_of(
+        moves.Move(
             account_id=row.account_id,
-            traits=row.traits,
+            name=row.name,
+            arr=row.arr,
+            csm=row.csm,
             from_band=row.from_band,
             to_band=row.to_band,
             score=row.score,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 MOVE_BANDS = ("red", "yellow", "green")
 # Worse is a higher rank; unknown sits between yellow and green (nothing known is no comfort).
@@ -39,21 +38,6 @@ class BandTotal:
 class MoveTotals:
     by_band: dict[str, BandTotal]
     arr_at_risk: float
-
-
-def move_of(
-    *, account_id: str, traits: dict[str, Any], from_band: str, to_band: str, score: float | None
-) -> Move:
-    arr = traits.get("arr")
-    return Move(
-        account_id=account_id,
-        name=traits.get("name"),
-        arr=float(arr) if isinstance(arr, int | float) else None,
-        csm=traits.get("csm"),
-        from_band=from_band,
-        to_band=to_band,
-        score=score,
-    )
 
 
 def ordered(moves: Iterable[Move]) -> list[Move]:
