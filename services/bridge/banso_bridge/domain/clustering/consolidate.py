@@ -87,7 +87,14 @@ UNION_MIN_MEMBERS = 3
 
 
 #: why two themes became one (recorded with the merge, shown to product managers)
-MERGE_REASONS = ("closer_together", "coherent_union", "absorbed", "shared_accounts", "manual")
+MERGE_REASONS = (
+    "closer_together",
+    "coherent_union",
+    "absorbed",
+    "shared_accounts",
+    "shared_words",
+    "manual",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +105,11 @@ class Merge:
     # coherent_union: together they stay as coherent as a theme should be; absorbed: every item
     # of `merged` moved to `survivor`; shared_accounts: about to get its own ticket, `merged`
     # turned out to come from the accounts of `survivor`'s ticket (the ticket rule's link);
+    # shared_words: likewise, its customers' words are those of `survivor`'s (likeness.py);
     # manual: a product manager merged them.
     reason: str = "manual"
     # cosine of the two themes' directions, when measured; for shared_accounts, the accounts'
-    # overlap (Jaccard)
+    # overlap (Jaccard); for shared_words, the likeness of their words
     similarity: float | None = None
 
 

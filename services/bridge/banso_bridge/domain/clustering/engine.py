@@ -28,6 +28,7 @@ from banso_bridge.domain.clustering.consolidate import (
     theme_sums,
 )
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
+from banso_bridge.domain.clustering.likeness import lexicon, likeness, word_bag
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
@@ -178,6 +179,31 @@ class ThemeClusterer:
         if self._model.fitted_on == 0:
             return False
         return self.cohesion(theme_id).holds(self.config.cohesion)
+
+    def most_alike(
+        self, theme_id: int, others: Iterable[int], *, minimum: float
+    ) -> tuple[int, float] | None:
+        """Of `others`, the theme whose customers' words are most like this theme's, across
+        Japanese and English (see likeness.py), and the likeness; None when none reaches
+        `minimum` (0 = never). Pairs a product manager kept apart are skipped."""
+        if minimum <= 0:
+            return None
+        window = self._window
+        translate = lexicon()
+
+        def bag(theme: int) -> dict[str, float]:
+            items = (window.items[row] for row in window.rows_of(theme))
+            return word_bag(items, window.document_frequency, len(window), translate)
+
+        own = bag(theme_id)
+        best: tuple[int, float] | None = None
+        for other in sorted(set(others)):
+            if other == theme_id or frozenset((theme_id, other)) in self._apart:
+                continue
+            alike = likeness(own, bag(other))
+            if alike >= minimum and (best is None or alike > best[1]):
+                best = (other, round(alike, 4))
+        return best
 
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
