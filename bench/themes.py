@@ -10,7 +10,8 @@ redact, tokenise, join or open a theme, consolidate when due), and after every i
 touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
 settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme that reads as one
 problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
-joins it instead, `ticket_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
+joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
+Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`). A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
@@ -84,6 +85,7 @@ THRESHOLD = TicketThreshold(
     min_problem_share=_DEFAULTS["ticket_min_problem_share"].default,
 )
 LINK_MIN_ACCOUNT_OVERLAP: float = _DEFAULTS["ticket_link_min_account_overlap"].default
+LINK_MIN_WORD_SIMILARITY: float = _DEFAULTS["ticket_link_min_word_similarity"].default
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Ledger:
     tickets: dict[int, int] = field(default_factory=dict)  # ticket number -> theme id
     duplicates: set[int] = field(default_factory=set)  # tickets closed as another's duplicate
     links: int = 0  # themes merged into a ticketed theme that shares their accounts
+    word_links: int = 0  # ... or their words (Japanese and English)
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -120,13 +123,14 @@ def _accounts(ledger: Ledger, items: Sequence[int]) -> set[str]:
 
 def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
     """The service's ticket rule (`ThemeBook.refresh`): a due theme whose accounts overlap a
-    ticketed theme's joins it (a `shared_accounts` merge), any other due theme gets a ticket."""
+    ticketed theme's joins it (a `shared_accounts` merge), else one whose words are a ticketed
+    theme's (`shared_words`), any other due theme gets a ticket."""
     clusterer = stream.clusterer
     if clusterer.model.fitted_on == 0:
         return  # before the first fit every item sits alone (as in the service)
     ticketed = {t for n, t in ledger.tickets.items() if n not in ledger.duplicates}
     members = ledger.members(stream)
-    links: list[tuple[int, int]] = []
+    links: list[tuple[int, int, str]] = []
     for theme_id in sorted(touched):
         if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
             continue
@@ -146,15 +150,22 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
             accounts_reporting=len({ledger.feedback[int(i)].account.id for i in ledger.theme_of}),
         )
         if link is not None:
-            links.append((theme_id, link[0]))
+            links.append((theme_id, link[0], "shared_accounts"))
+            continue
+        alike = clusterer.most_alike(theme_id, open_themes, minimum=LINK_MIN_WORD_SIMILARITY)
+        if alike is not None:
+            links.append((theme_id, alike[0], "shared_words"))
             continue
         ledger.tickets[len(ledger.tickets) + 1] = theme_id
         ticketed.add(theme_id)
         clusterer.anchor(theme_id)
-    for merged, survivor in links:
+    for merged, survivor, reason in links:
         if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
-            clusterer.merge(merged, survivor, reason="shared_accounts")
-            ledger.links += 1
+            clusterer.merge(merged, survivor, reason=reason)
+            if reason == "shared_words":
+                ledger.word_links += 1
+            else:
+                ledger.links += 1
     if links:
         ledger.theme_of.update(clusterer.assignments())
 
@@ -244,6 +255,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "tickets_count": len(tickets),
         "duplicates_closed": len(ledger.duplicates),
         "linked_by_shared_accounts": ledger.links,
+        "linked_by_shared_words": ledger.word_links,
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -391,6 +403,7 @@ def main() -> None:
             "min_accounts": THRESHOLD.min_accounts,
             "min_problem_share": THRESHOLD.min_problem_share,
             "link_min_account_overlap": LINK_MIN_ACCOUNT_OVERLAP,
+            "link_min_word_similarity": LINK_MIN_WORD_SIMILARITY,
         },
         "summary": {
             "seeds": list(args.seeds),
@@ -400,6 +413,7 @@ def main() -> None:
             "tickets": sum(run["tickets_count"] for run in runs),
             "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
             "linked_by_shared_accounts": sum(run["linked_by_shared_accounts"] for run in runs),
+            "linked_by_shared_words": sum(run["linked_by_shared_words"] for run in runs),
             "problems_with_exactly_one_ticket": sum(
                 run["problems_with_exactly_one_ticket"] for run in runs
             ),

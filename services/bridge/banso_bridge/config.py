@@ -64,6 +64,12 @@ class BridgeSettings(ServiceSettings):
     # both over accounts in either); 0 = never. The same problem told in other words or in
     # another language comes from the same accounts (bench/themes.py).
     ticket_link_min_account_overlap: float = Field(default=0.2, ge=0, le=1)
+    # ... or (reason `shared_words`) into the ticketed theme whose customers' words are at least
+    # this alike its own (cosine of IDF-weighted content words, Japanese product vocabulary mapped
+    # to English: domain/clustering/likeness.py); 0 = never. One problem told in other words or
+    # in the other language, from accounts that differ (bench/themes.py: 0.3 leaves 21 of 30
+    # planted problems with one ticket, 17 without; 0.2 links more and mixes more).
+    ticket_link_min_word_similarity: float = Field(default=0.3, ge=0, le=1)
     # Seconds between ticket worker passes (it is also woken after a commit that needs it).
     ticket_poll_s: float = Field(default=2.0, gt=0)
     # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).

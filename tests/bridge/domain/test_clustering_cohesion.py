@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from banso_bridge.domain.clustering.cohesion import CohesionConfig, cohesion
@@ -21,22 +23,22 @@ def rows(*values: tuple[float, ...]) -> np.ndarray:
 def test_items_sharing_their_key_words_read_as_one_problem() -> None:
     # Four wordings of one problem: each shares the key word (column 0) with the others.
     words = rows((1, 1, 0, 0), (1, 0, 1, 0), (1, 0, 0, 1), (1, 1, 1, 0))
-    vectors = rows((1, 0.2), (1, 0.1), (1, -0.1), (1, 0.3))
-    measured = cohesion(words, vectors, CONFIG)
+    measured = cohesion(words, CONFIG)
     assert measured.intruders == 0
     assert measured.holds(CONFIG)
 
 
 def test_an_item_sharing_no_word_with_its_theme_keeps_it_from_a_ticket() -> None:
     words = rows((1, 1, 0, 0), (1, 0, 1, 0), (1, 1, 1, 0), (0, 0, 0, 1))
-    vectors = rows((1, 0.2), (1, 0.1), (1, 0.3), (1, 0.0))  # close in the latent space
-    measured = cohesion(words, vectors, CONFIG)
+    measured = cohesion(words, CONFIG)
     assert measured.intruders == 1
     assert not measured.holds(CONFIG)
 
 
 def test_two_groups_without_common_words_are_two_problems() -> None:
-    # Each item shares words with its own group; the groups share none.
+    # Each item shares words with its own group; the groups share none. The halves are found on
+    # the words: in a young latent space the two groups can sit together (a minority language's
+    # few items look alike there whatever they are about).
     words = rows(
         (1, 1, 0, 0, 0, 0),
         (1, 0, 1, 0, 0, 0),
@@ -45,8 +47,7 @@ def test_two_groups_without_common_words_are_two_problems() -> None:
         (0, 0, 0, 1, 0, 1),
         (0, 0, 0, 1, 1, 1),
     )
-    vectors = rows((1, 0.1), (1, 0.2), (1, 0.15), (0.6, 1), (0.7, 1), (0.65, 1))
-    measured = cohesion(words, vectors, CONFIG)
+    measured = cohesion(words, CONFIG)
     assert measured.halves_overlap is not None
     assert measured.halves_overlap < 0.05
     assert not measured.holds(CONFIG)
@@ -71,6 +72,85 @@ def test_an_anchored_theme_merges_only_into_a_coherent_union() -> None:
     candidates = np.array([1, 2])
     assert plan_merges(sums, sizes, candidates, price=0.5)
     assert plan_merges(sums, sizes, candidates, price=0.5, anchored=frozenset({1})) == []
+
+
+def test_an_anchored_theme_merges_only_into_a_union_that_reads_as_one_problem() -> None:
+    sums = np.zeros((3, 2), dtype=np.float32)
+    sums[1] = rows((1, 0.1))[0] * 3
+    sums[2] = rows((1, 0.12))[0] * 3  # alike in the latent space: a coherent union
+    sizes = np.array([0, 3, 3])
+    candidates = np.array([1, 2])
+    asked: list[frozenset[int]] = []
+
+    def holds(answer: bool) -> Callable[[frozenset[int]], bool]:
+        def check(themes: frozenset[int]) -> bool:
+            asked.append(themes)
+            return answer
+
+        return check
+
+    kept = plan_merges(
+        sums,
+        sizes,
+        candidates,
+        price=0.5,
+        coherent_union=0.75,
+        anchored=frozenset({1}),
+        anchored_union_holds=holds(True),
+    )
+    assert [(m.survivor, m.merged) for m in kept] == [(1, 2)]
+    assert asked == [frozenset({1, 2})]
+    refused = plan_merges(
+        sums,
+        sizes,
+        candidates,
+        price=0.5,
+        coherent_union=0.75,
+        anchored=frozenset({1}),
+        anchored_union_holds=holds(False),
+    )
+    assert refused == []
+    # Themes without a ticket are the objective's alone: the check is not asked.
+    asked.clear()
+    assert plan_merges(sums, sizes, candidates, price=0.5, anchored_union_holds=holds(False))
+    assert asked == []
+
+
+def _anchored_stream(config: ClusteringConfig) -> tuple[ThemeStream, int]:
+    stream = ThemeStream(config)
+    texts = [
+        "CSV export garbles Japanese characters",
+        "The CSV export garbles the Japanese customer names",
+        "Japanese characters garbled in the CSV export",
+    ] * 4
+    for index, text in enumerate(texts):
+        stream.place(str(index), text)
+    stream.clusterer.consolidate(refit=True)
+    (theme,) = {stream.clusterer.resolve(t) for t in stream.clusterer.assignments().values()}
+    stream.clusterer.anchor(theme)
+    return stream, theme
+
+
+def test_an_item_sharing_no_word_with_a_ticketed_theme_does_not_join_it() -> None:
+    # Every bar on the latent space lowered: only the words keep the ticket to its problem.
+    config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
+    stream, theme = _anchored_stream(config)
+    same = stream.place("same", "Japanese names in the CSV export are garbled again")
+    other = stream.place("other", "Please add a dark mode")
+    assert same.assignment.theme_id == theme
+    assert other.assignment.theme_id != theme
+    assert other.assignment.opened
+
+
+def test_consolidation_moves_into_a_ticketed_theme_only_items_sharing_its_words() -> None:
+    config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
+    stream, theme = _anchored_stream(config)
+    stream.place("other", "Please add a dark mode")
+    stream.place("same", "Japanese names in the CSV export are garbled again")
+    stream.clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    assert placed["same"] == theme
+    assert placed["other"] != theme
 
 
 def test_the_anchor_follows_a_merge_and_survives_a_restart() -> None:

@@ -351,3 +351,76 @@ async def test_the_same_accounts_in_another_language_join_the_ticket_instead_of_
             await eventually(own_ticket)
     assert github.created() == 2
     assert not github.shape_errors
+
+
+LOGIN = [
+    "Login loops back to the sign-in page.",
+    "Login loops back to the sign-in page again.",
+    "Since yesterday login loops back to the sign-in page.",
+    "Our login loops back to the sign-in page every time.",
+]
+LOGIN_JA = [
+    "ログインするとページがループします。",
+    "ログインするとまたページがループします。",
+    "昨日からログインするとページがループします。",
+    "ログインのたびにページがループします。",
+]
+
+
+async def test_the_same_problem_in_another_language_from_other_accounts_joins_by_its_words(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(20)
+        events += [feedback(WS, accounts[n % 6], LOGIN[n % 4], at(20 + n * 0.1)) for n in range(12)]
+        events += [
+            feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
+            for n, a in enumerate(accounts[12:])
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def ticket_created() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(ticket_created)
+            (ticket,) = await _tickets(bridge)
+            english = ticket["theme_id"]
+            # Other accounts (none of the six) report it in Japanese, with no letter in common:
+            # a theme of its own, no accounts in common, but the words are the ticket's
+            # (ログイン/login, ページ/page, ループ/loop).
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [
+                    feedback(WS, accounts[6 + n % 5], LOGIN_JA[n % 4], at(22 + n * 0.1))
+                    # enough to double the stream: the representation is refitted on them
+                    for n in range(20)
+                ],
+            )
+
+            async def linked() -> bool:
+                theme = await bridge.get(WS, f"/v1/themes/{english}")
+                return "ja" in theme["languages"]
+
+            await eventually(linked)
+            reader = bridge.headers(WS, ("read",))
+            details = [
+                (await bridge.client.get(f"/v1/themes/{theme_id}", headers=reader))
+                for theme_id in range(1, 40)
+            ]
+            records = {
+                body["theme_id"]: body["merge"]
+                for body in (d.json() for d in details if d.status_code == 200)
+                if body["merge"] and body["merge"]["reason"] in {"shared_words", "shared_accounts"}
+            }
+            assert records
+            assert {record["reason"] for record in records.values()} == {"shared_words"}
+            assert {record["into"] for record in records.values()} == {english}
+            assert min(record["similarity"] for record in records.values()) >= 0.3
+            assert github.created() == 1
+            assert len(await _tickets(bridge)) == 1
+    assert not github.shape_errors

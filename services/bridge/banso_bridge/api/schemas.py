@@ -164,11 +164,13 @@ class MergePublic(BaseModel):
     reason: str = Field(
         description="closer_together or coherent_union (the two read alike), absorbed (every "
         "item moved over), shared_accounts (about to get its own ticket, it came from the "
-        "accounts of a ticketed theme), manual (a product manager merged them)."
+        "accounts of a ticketed theme), shared_words (about to get its own ticket, its "
+        "customers' words, Japanese or English, are those of a ticketed theme), manual (a "
+        "product manager merged them)."
     )
     similarity: float | None = Field(
         description="Cosine of the two themes' directions (0-1); for shared_accounts, the share "
-        "of their accounts in common (Jaccard)."
+        "of their accounts in common (Jaccard); for shared_words, the cosine of their words."
     )
     items: int = Field(description="Items the theme had when it was merged.")
     merged_at: datetime

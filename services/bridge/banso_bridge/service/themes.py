@@ -240,7 +240,7 @@ class ThemeBook:
         stats = await theme_store.theme_stats(
             session, workspace_id=workspace_id, theme_ids=ids, now=now
         )
-        links: list[tuple[int, int, float]] = []
+        links: list[tuple[int, int, float, str]] = []
         for theme_id in sorted(ids):
             row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
             if row is None:
@@ -278,14 +278,14 @@ class ThemeBook:
                     links.append(link)
         await session.flush()
         # After the loop: a merge refreshes both themes itself, from fresh figures.
-        for merged, survivor, overlap in links:
+        for merged, survivor, overlap, reason in links:
             if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
                 await self.merge(
                     session,
                     engine,
                     merged=merged,
                     survivor=survivor,
-                    reason="shared_accounts",
+                    reason=reason,
                     similarity=round(overlap, 4),
                 )
 
@@ -323,10 +323,10 @@ class ThemeBook:
         row: Theme,
         now: float,
         problem_share: float,
-    ) -> tuple[int, int, float] | None:
+    ) -> tuple[int, int, float, str] | None:
         """Open the theme's ticket when it is due, or ask for a comment when it grew. Returns
-        (theme, ticketed theme, overlap) when the theme should rather join a ticketed theme that
-        shares its accounts (the caller merges them)."""
+        (theme, ticketed theme, likeness, reason) when the theme should rather join a ticketed
+        theme that shares its accounts or its words (the caller merges them)."""
         sink = self.settings.sink
         if sink is None:
             return None
@@ -366,12 +366,11 @@ class ThemeBook:
 
     async def _ticketed_theme_to_join(
         self, session: AsyncSession, engine: WorkspaceEngine, theme_id: int
-    ) -> tuple[int, float] | None:
-        """The ticketed theme whose accounts overlap this theme's (and by how much): one problem
-        told in other words or another language gets no second ticket, the theme joins it."""
-        minimum = self.settings.ticket_link_min_account_overlap
-        if minimum <= 0:
-            return None
+    ) -> tuple[int, float, str] | None:
+        """The ticketed theme this theme should join (how alike, and why): one problem told in
+        other words or another language gets no second ticket. First a theme whose accounts
+        overlap this theme's (`shared_accounts`), else one whose customers' words are this
+        theme's (`shared_words`)."""
         clusterer = engine.clusterer
         apart = clusterer.kept_apart
         candidates = [
@@ -386,12 +385,20 @@ class ThemeBook:
         ]
         if not candidates:
             return None
-        accounts = await item_store.accounts_of_themes(
-            session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
+        minimum = self.settings.ticket_link_min_account_overlap
+        if minimum > 0:
+            accounts = await item_store.accounts_of_themes(
+                session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
+            )
+            own = accounts.pop(theme_id)
+            reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
+            link = ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
+            if link is not None:
+                return (*link, "shared_accounts")
+        alike = clusterer.most_alike(
+            theme_id, candidates, minimum=self.settings.ticket_link_min_word_similarity
         )
-        own = accounts.pop(theme_id)
-        reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
-        return ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
+        return None if alike is None else (*alike, "shared_words")
 
     async def merge(
         self,

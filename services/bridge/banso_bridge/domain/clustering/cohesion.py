@@ -7,8 +7,11 @@ the words themselves (sublinear TF-IDF over word features, each item unit length
 
 - an *intruder* is an item that shares (almost) no weighted word with the rest of its theme: the
   cosine of its words to the sum of the other items' words is below `min_item_overlap`;
-- two *separated groups*: the theme's two halves (spherical 2-means in the latent space) whose
+- two *separated groups*: the theme's two halves (spherical 2-means on the items' words) whose
   word sums are almost orthogonal (cosine below `min_halves_overlap`): two problems side by side.
+  The halves are found on the words, not in the latent space: in a young latent space the few
+  items of a minority language sit close together whatever they are about, and halves cut there
+  mix the problems, so each half's words overlap the other's.
 
 One problem told in several ways still shares its key words across the wordings (the product or
 feature named, the symptom), so neither test fires on it.
@@ -49,9 +52,9 @@ def _cosine(a: Matrix, b: Matrix) -> float:
     return float(a @ b) / norm if norm > 1e-12 else 0.0
 
 
-def cohesion(words: Matrix, vectors: Matrix, config: CohesionConfig) -> Cohesion:
+def cohesion(words: Matrix, config: CohesionConfig) -> Cohesion:
     """Measure one theme: `words` are its items' word weights (one unit row each, zero for an
-    item without words), `vectors` their latent vectors (same order)."""
+    item without words)."""
     n = words.shape[0]
     total = words.sum(axis=0)
     own = words @ total  # each item's words . the theme's words
@@ -61,7 +64,7 @@ def cohesion(words: Matrix, vectors: Matrix, config: CohesionConfig) -> Cohesion
     intruders = int((overlap < config.min_item_overlap).sum()) if n > 1 else 0
     halves: float | None = None
     if n >= 4:
-        side = bisect(vectors, -np.inf)
+        side = bisect(words, -np.inf)
         if side is not None:
             halves = round(_cosine(words[~side].sum(axis=0), words[side].sum(axis=0)), 4)
     return Cohesion(intruders=intruders, items=n, halves_overlap=halves)

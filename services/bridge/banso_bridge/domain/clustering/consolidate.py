@@ -12,6 +12,7 @@ a k given in advance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +91,14 @@ UNION_MIN_MEMBERS = 3
 
 
 #: why two themes became one (recorded with the merge, shown to product managers)
-MERGE_REASONS = ("closer_together", "coherent_union", "absorbed", "shared_accounts", "manual")
+MERGE_REASONS = (
+    "closer_together",
+    "coherent_union",
+    "absorbed",
+    "shared_accounts",
+    "shared_words",
+    "manual",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +109,11 @@ class Merge:
     # coherent_union: together they stay as coherent as a theme should be; absorbed: every item
     # of `merged` moved to `survivor`; shared_accounts: about to get its own ticket, `merged`
     # turned out to come from the accounts of `survivor`'s ticket (the ticket rule's link);
+    # shared_words: likewise, its customers' words are those of `survivor`'s (likeness.py);
     # manual: a product manager merged them.
     reason: str = "manual"
     # cosine of the two themes' directions, when measured; for shared_accounts, the accounts'
-    # overlap (Jaccard)
+    # overlap (Jaccard); for shared_words, the likeness of their words
     similarity: float | None = None
 
 
@@ -118,6 +127,7 @@ def plan_merges(
     members: npt.NDArray[np.int64] | None = None,
     apart: frozenset[frozenset[int]] = frozenset(),
     anchored: frozenset[int] = frozenset(),
+    anchored_union_holds: Callable[[frozenset[int]], bool] | None = None,
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
@@ -127,6 +137,10 @@ def plan_merges(
     people already know lives on. Pairs in `apart` (a product manager undid their merge or split
     one off the other) never merge again, nor through a third theme. A theme in `anchored` (it has a ticket) merges only into a coherent union: a
     ticket's theme never swallows a neighbour merely because one theme fewer is cheaper.
+
+    `anchored_union_holds`, given the themes (ids) a merge with an anchored theme would bring
+    together, says whether they still read as one problem (the check a ticket was filed on);
+    when it does not, the pair is not merged.
     """
     merges: list[Merge] = []
     sums = sums.copy()
@@ -134,6 +148,9 @@ def plan_merges(
     # Items behind `sums` (the window); `sizes` (all-time) only picks survivors.
     members = (sizes if members is None else members).copy()
     alive = {int(theme) for theme in candidates}
+    anchored = frozenset(anchored)
+    # The original themes behind each survivor of this plan.
+    groups = {theme: frozenset((theme,)) for theme in alive}
     while len(alive) > 1:
         ids = np.array(sorted(alive))
         cost = merge_cost(sums[ids])
@@ -167,11 +184,20 @@ def plan_merges(
             a, b = int(ids[row]), int(ids[col])
             if a in used or b in used:
                 continue
+            if (
+                anchored_union_holds is not None
+                and (a in anchored or b in anchored)
+                and not anchored_union_holds(groups[a] | groups[b])
+            ):
+                continue
             survivor, merged = (a, b) if (sizes[a], -a) >= (sizes[b], -b) else (b, a)
             sums[survivor] += sums[merged]
             sizes[survivor] += sizes[merged]
             members[survivor] += members[merged]
             alive.discard(merged)
+            groups[survivor] = groups[survivor] | groups.pop(merged)
+            if merged in anchored:
+                anchored = anchored | {survivor}
             used.update((a, b))
             # The survivor inherits the merged theme's separations: kept apart stays apart.
             apart = frozenset(

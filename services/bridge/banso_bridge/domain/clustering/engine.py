@@ -28,6 +28,7 @@ from banso_bridge.domain.clustering.consolidate import (
     theme_sums,
 )
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
+from banso_bridge.domain.clustering.likeness import lexicon, likeness, word_bag
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
@@ -172,11 +173,7 @@ class ThemeClusterer:
 
     def cohesion(self, theme_id: int) -> Cohesion:
         """How much a theme's window items share in words (see cohesion.py)."""
-        rows = self._window.rows_of(theme_id)
-        items = [self._window.items[row].features for row in rows]
-        return cohesion(
-            self._model.word_weights(items), self._window.vectors[rows], self.config.cohesion
-        )
+        return self._cohesion_of(frozenset((theme_id,)))
 
     def fit_for_ticket(self, theme_id: int) -> bool:
         """The theme reads as one problem: no more intruders than a ticket's purity allows, and
@@ -184,6 +181,31 @@ class ThemeClusterer:
         if self._model.fitted_on == 0:
             return False
         return self.cohesion(theme_id).holds(self.config.cohesion)
+
+    def most_alike(
+        self, theme_id: int, others: Iterable[int], *, minimum: float
+    ) -> tuple[int, float] | None:
+        """Of `others`, the theme whose customers' words are most like this theme's, across
+        Japanese and English (see likeness.py), and the likeness; None when none reaches
+        `minimum` (0 = never). Pairs a product manager kept apart are skipped."""
+        if minimum <= 0:
+            return None
+        window = self._window
+        translate = lexicon()
+
+        def bag(theme: int) -> dict[str, float]:
+            items = (window.items[row] for row in window.rows_of(theme))
+            return word_bag(items, window.document_frequency, len(window), translate)
+
+        own = bag(theme_id)
+        best: tuple[int, float] | None = None
+        for other in sorted(set(others)):
+            if other == theme_id or frozenset((theme_id, other)) in self._apart:
+                continue
+            alike = likeness(own, bag(other))
+            if alike >= minimum and (best is None or alike > best[1]):
+                best = (other, round(alike, 4))
+        return best
 
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
@@ -200,6 +222,9 @@ class ThemeClusterer:
         """Place one item: join the most similar active theme or open a new one."""
         vector = self._model.transform([item.features])[0]
         theme_id, similarity = self._nearest(vector)
+        if theme_id in self._anchored and not self._shares_words(theme_id, [item])[0]:
+            # A ticket's theme takes in only what shares its words: the next nearest, if any.
+            theme_id, similarity = self._nearest(vector, excluded=theme_id)
         needed = self.config.join_similarity
         if theme_id in self._anchored:
             needed = max(needed, self.config.anchored_join_similarity)
@@ -301,7 +326,8 @@ class ThemeClusterer:
     def anchor(self, theme_id: int) -> None:
         """A ticket was filed for this theme: from now on items join it (on arrival or when
         consolidation moves them) only when they are at least `anchored_join_similarity` alike
-        it, and it merges with another theme only into a coherent union. The anchor follows the
+        it and share its words (`_shares_words`), and it merges with another theme only into a
+        coherent union that still reads as one problem (cohesion.py). The anchor follows the
         theme into its survivor when it is merged."""
         self._anchored.add(self.resolve(theme_id))
 
@@ -371,11 +397,15 @@ class ThemeClusterer:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _nearest(self, vector: Matrix) -> tuple[int | None, float]:
+    def _nearest(self, vector: Matrix, excluded: int | None = None) -> tuple[int | None, float]:
         if not self._active.any() or float(np.linalg.norm(vector)) < 1e-6:
             return None, 0.0
         sims = self._units @ vector
         sims[~self._active] = -np.inf
+        if excluded is not None:
+            sims[excluded] = -np.inf
+            if not np.isfinite(sims).any():
+                return None, 0.0
         if self._anchored:
             # A ticket's theme is the nearest only when the item clears its stricter bar.
             held = np.fromiter(self._anchored, dtype=np.int64)
@@ -438,6 +468,13 @@ class ThemeClusterer:
             self.config.anchored_join_similarity,
             self._pinned_rows() if self._pinned else None,
         )
+        # A ticket's theme takes in only items that share its words (see `_shares_words`).
+        for held in sorted(self._anchored):
+            entering = np.flatnonzero((after == held) & (before != held))
+            if entering.size:
+                items = [self._window.items[row] for row in entering]
+                refused = entering[~self._shares_words(held, items)]
+                after[refused] = before[refused]
         moved = np.flatnonzero(after != before)
         report.moved += int(moved.size)
         for row in moved:
@@ -496,6 +533,7 @@ class ThemeClusterer:
             members,
             self.kept_apart,
             frozenset(self._anchored),
+            self._union_holds,
         )
         for merge in merges:
             self._retire(
@@ -505,6 +543,33 @@ class ThemeClusterer:
                 reason=merge.reason,
                 similarity=merge.similarity,
             )
+
+    def _shares_words(self, theme_id: int, items: list[ClusterItem]) -> npt.NDArray[np.bool_]:
+        """Which of `items` share words with the theme's window items: the cosine of an item's
+        TF-IDF words to the sum of the theme's is at least the cohesion check's
+        `min_item_overlap`. In a young latent space the few items of a minority language sit
+        close together whatever they are about; their words still tell the problems apart."""
+        rows = self._window.rows_of(theme_id)
+        if rows.size == 0 or self._model.fitted_on == 0:
+            return np.ones(len(items), dtype=np.bool_)
+        features = [self._window.items[row].features for row in rows]
+        words = self._model.word_weights(features + [item.features for item in items])
+        total = words[: rows.size].sum(axis=0)
+        candidates = words[rows.size :]
+        norm = float(np.linalg.norm(total))
+        overlap = candidates @ total / max(norm, 1e-9)
+        shares: npt.NDArray[np.bool_] = overlap >= self.config.cohesion.min_item_overlap
+        return shares
+
+    def _cohesion_of(self, themes: frozenset[int]) -> Cohesion:
+        rows = np.flatnonzero(np.isin(self._window.labels, np.fromiter(themes, dtype=np.int64)))
+        features = [self._window.items[row].features for row in rows]
+        return cohesion(self._model.word_weights(features), self.config.cohesion)
+
+    def _union_holds(self, themes: frozenset[int]) -> bool:
+        """The themes' window items together still read as one problem (see cohesion.py): what a
+        theme with a ticket must keep to when it merges."""
+        return self._cohesion_of(themes).holds(self.config.cohesion)
 
     def _split(self, report: ConsolidationReport) -> None:
         """Bisect incoherent themes, then their halves, until every part is coherent or too small."""

@@ -1,0 +1,63 @@
+"""How alike two themes are in the words their customers used, across Japanese and English.
+
+A ticket is filed for a theme once; the same problem told in other words, or in the other language,
+often forms a theme of its own (the latent space is lexical). Before such a theme gets a second
+ticket, its words are compared with those of the themes that have one: each theme is a bag of its
+items' content words (lemmas, stems) weighted by inverse document frequency over the window, with
+Japanese product vocabulary mapped to English through a small bilingual lexicon (`lexicon_ja_en.tsv`:
+login/ログイン, invoice/請求書, export/エクスポート, ... generic SaaS support words shipped as data),
+so a Japanese and an English report of one problem share "login", "loop", "csv", "sso". The cosine
+of two bags is their likeness.
+
+Only the ticket rule uses it: features and clustering never see the lexicon.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.resources import files
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+from banso_bridge.domain.clustering.theme import ClusterItem
+
+LEXICON_FILE = "lexicon_ja_en.tsv"
+
+
+@cache
+def lexicon() -> Mapping[str, str]:
+    """Japanese word key -> English stem (the key the tokenizer gives the English word)."""
+    stemmer = snowballstemmer.stemmer("english")
+    text = files("banso_bridge.domain.clustering").joinpath(LEXICON_FILE).read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        japanese, english = line.split("\t")
+        out[japanese.strip()] = stemmer.stemWord(english.strip().lower())
+    return out
+
+
+def word_bag(
+    items: Iterable[ClusterItem],
+    document_frequency: Mapping[str, int],
+    n_documents: int,
+    translate: Mapping[str, str],
+) -> dict[str, float]:
+    """The theme's words: for each item's distinct keys (translated), smoothed IDF."""
+    bag: dict[str, float] = {}
+    for item in items:
+        for key in set(item.keys):
+            idf = math.log((1 + n_documents) / (1 + document_frequency.get(key, 0))) + 1.0
+            word = translate.get(key, key)
+            bag[word] = bag.get(word, 0.0) + idf
+    return bag
+
+
+def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two word bags (0 when either is empty)."""
+    dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm > 0 else 0.0

@@ -1,0 +1,81 @@
+"""One problem in other words or the other language: themes compared by their customers' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.likeness import lexicon, likeness
+from banso_bridge.domain.clustering.stream import ThemeStream
+from banso_bridge.domain.text.language import Language
+from banso_bridge.domain.text.tokenize import WordTokenizer
+
+LOOP_EN = [
+    "SSO login loops back to the sign-in page",
+    "After SSO login the page reloads in a loop",
+    "Our SSO login keeps looping, nobody can sign in",
+]
+LOOP_JA = [
+    "SSOでログインするとページがループします",
+    "SSOログイン後にページが何度もリロードされてループします",
+    "SSOのログインがループして誰も入れません",
+]
+INVOICE_EN = [
+    "The invoice PDF shows our old billing address",
+    "Invoice PDF has the wrong billing address",
+    "Our invoices still carry the old address",
+]
+
+
+def test_every_lexicon_entry_is_one_word_as_the_tokenizer_keys_it() -> None:
+    # An entry the tokenizer cuts differently would never match a customer's word.
+    tokenizer = WordTokenizer()
+    entries = lexicon()
+    assert len(entries) >= 50
+    for japanese, english in entries.items():
+        tokens = tokenizer.tokens(japanese, Language.JAPANESE)
+        assert [token.key for token in tokens] == [japanese]
+        assert english.isascii()
+        assert english
+
+
+def _themes() -> tuple[ThemeStream, dict[str, int]]:
+    stream = ThemeStream(ClusteringConfig())
+    texts = {
+        **{f"en-loop-{n}": text for n, text in enumerate(LOOP_EN * 3)},
+        **{f"ja-loop-{n}": text for n, text in enumerate(LOOP_JA * 3)},
+        **{f"en-invoice-{n}": text for n, text in enumerate(INVOICE_EN * 3)},
+    }
+    for item_id, text in texts.items():
+        stream.place(item_id, text)
+    stream.clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    return stream, {name: placed[f"{name}-0"] for name in ("en-loop", "ja-loop", "en-invoice")}
+
+
+def test_a_japanese_theme_is_most_like_the_english_theme_of_its_problem() -> None:
+    stream, theme = _themes()
+    assert len(set(theme.values())) == 3  # the representation keeps the languages apart
+    clusterer = stream.clusterer
+    others = [theme["en-invoice"], theme["en-loop"]]
+    found = clusterer.most_alike(theme["ja-loop"], others, minimum=0.3)
+    assert found is not None
+    assert found[0] == theme["en-loop"]
+    # Another problem in the same language as the ticket is not alike enough.
+    assert clusterer.most_alike(theme["ja-loop"], [theme["en-invoice"]], minimum=0.3) is None
+    assert clusterer.most_alike(theme["ja-loop"], others, minimum=0) is None  # 0 = off
+
+
+def test_themes_a_product_manager_kept_apart_are_never_alike() -> None:
+    stream, theme = _themes()
+    clusterer = stream.clusterer
+    clusterer.merge(theme["ja-loop"], theme["en-loop"])
+    clusterer.unmerge(theme["ja-loop"], [f"ja-loop-{n}" for n in range(9)])
+    assert clusterer.most_alike(theme["ja-loop"], [theme["en-loop"]], minimum=0.3) is None
+
+
+def test_likeness_is_the_cosine_of_two_word_bags() -> None:
+    assert likeness({"login": 1.0, "loop": 1.0}, {"login": 2.0, "loop": 2.0}) == pytest.approx(1.0)
+    assert likeness({"login": 1.0, "loop": 1.0}, {"login": 1.0}) == pytest.approx(0.5**0.5)
+    assert likeness({"login": 1.0}, {"invoic": 1.0}) == 0.0
+    assert likeness({}, {"invoic": 1.0}) == 0.0
