@@ -20,15 +20,27 @@ def _listed(browser: webdriver.Chrome) -> set[str]:
     return {row.get_attribute("data-account") or "" for row in rows}
 
 
+def _moves_and_renewals(browser: webdriver.Chrome) -> set[str]:
+    shown = browser.find_elements(
+        By.CSS_SELECTOR,
+        "section.moves tr[data-account], section.renewals .soonest li[data-account]",
+    )
+    return {row.get_attribute("data-account") or "" for row in shown}
+
+
 def test_my_accounts_and_another_csms_book(stack: Stack, browser: webdriver.Chrome) -> None:
     # hanako owns northwind and initech; taro owns globex (tests/scoring/service/portfolio_data).
     sign_in(browser, stack, "hanako@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     wait(browser).until(lambda b: _listed(b) == {"northwind", "globex", "initech"})
+    everyones = _moves_and_renewals(browser)
+    assert everyones  # the stack's accounts moved this week and renew within the quarter
 
     browser.find_element(By.ID, "my-accounts").click()
     wait(browser).until(ec.url_contains("csm=hanako%40vendor.example"))
     wait(browser).until(lambda b: _listed(b) == {"northwind", "initech"})
+    # The book's own moves and renewals, not the workspace's.
+    assert _moves_and_renewals(browser) == everyones & {"northwind", "initech"}
     assert browser.find_element(By.ID, "csm").get_attribute("value") == "hanako@vendor.example"
     assert_accessible(browser)
 

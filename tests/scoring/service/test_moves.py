@@ -85,6 +85,15 @@ async def test_moves_are_the_band_changes_of_an_event_time_window_with_arr_at_ri
         )
         assert paged.json()["next_offset"] == 2
         assert paged.json()["total"] == 3
+        # One CSM's book (the owner as the accounts' csm trait, any case): hanako has
+        # northwind and initech, taro globex.
+        hanakos = await get(
+            service,
+            "ws_a",
+            "?since=2025-03-01T00:00:00Z&until=2025-03-10T00:00:00Z&csm=Hanako@Vendor.example",
+        )
+        assert [m["account_id"] for m in hanakos.json()["moves"]] == ["northwind", "initech"]
+        assert hanakos.json()["by_band"]["yellow"] == {"accounts": 1, "arr": 120_000}
 
         # Before any history there is nothing to move from; another workspace sees its own.
         nothing = await get(

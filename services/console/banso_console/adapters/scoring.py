@@ -17,20 +17,26 @@ class ScoringClient:
         page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/portfolio", params)
         return page
 
-    async def moves(self, workspace_id: str, *, limit: int = 10) -> dict[str, Any]:
-        """Accounts that turned red, yellow or green in the last 7 days of event time, the worst
-        news and largest ARR first, with counts and ARR per band and the ARR at risk."""
-        body: dict[str, Any] = await self.api.get_json(
-            workspace_id, "/v1/portfolio/moves", [("limit", str(limit))]
-        )
+    async def moves(self, workspace_id: str, *, limit: int = 10, csm: str = "") -> dict[str, Any]:
+        """Accounts (of one CSM, given ``csm``) that turned red, yellow or green in the last 7
+        days of event time, the worst news and largest ARR first, with counts and ARR per band
+        and the ARR at risk."""
+        params = [("limit", str(limit))] + ([("csm", csm)] if csm else [])
+        body: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/portfolio/moves", params)
         return body
 
     async def renewals(
-        self, workspace_id: str, *, after: datetime, before: datetime, soonest: int
+        self,
+        workspace_id: str,
+        *,
+        after: datetime,
+        before: datetime,
+        soonest: int,
+        csm: str = "",
     ) -> dict[str, Any]:
-        """The accounts renewing in [`after`, `before`), in one call: the `soonest` first ones
-        and, of them all, how many and what ARR in each band (`accounts_by_band`,
-        `arr_by_band`)."""
+        """The accounts (of one CSM, given ``csm``) renewing in [`after`, `before`), in one
+        call: the `soonest` first ones and, of them all, how many and what ARR in each band
+        (`accounts_by_band`, `arr_by_band`)."""
         return await self.portfolio(
             workspace_id,
             [
@@ -38,7 +44,8 @@ class ScoringClient:
                 ("renewal_before", before.isoformat()),
                 ("sort", "renewal"),
                 ("limit", str(soonest)),
-            ],
+            ]
+            + ([("csm", csm)] if csm else []),
         )
 
     async def health(self, workspace_id: str, account_id: str) -> dict[str, Any]:

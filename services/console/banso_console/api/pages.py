@@ -70,7 +70,8 @@ async def portfolio_page(
         body, renewing = await context.scoring.portfolio(workspace_id, filters.api_params()), None
         moves = None
     else:
-        # The renewals ahead are the workspace's, whatever the filters.
+        # The renewals ahead and this week's moves are the workspace's whatever the filters,
+        # except the CSM's: "my accounts" is a whole book, its renewals and moves too.
         body, renewing, moves = await asyncio.gather(
             context.scoring.portfolio(workspace_id, filters.api_params()),
             context.scoring.renewals(
@@ -78,8 +79,9 @@ async def portfolio_page(
                 after=now,
                 before=now + timedelta(days=portfolio.RENEWAL_HORIZON_DAYS),
                 soonest=portfolio.RENEWALS_SHOWN,
+                csm=filters.csm,
             ),
-            context.scoring.moves(workspace_id, limit=portfolio.MOVES_SHOWN),
+            context.scoring.moves(workspace_id, limit=portfolio.MOVES_SHOWN, csm=filters.csm),
         )
     values: dict[str, Any] = {
         "workspace_id": workspace_id,

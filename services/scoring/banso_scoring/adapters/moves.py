@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.tables import ACCOUNTS, HISTORY
@@ -49,10 +49,12 @@ async def band_moves(
     since: float,
     until: float,
     to_bands: Collection[str],
+    csm: str | None = None,
 ) -> list[MoveRow]:
     """Accounts whose band before ``until`` differs from their band before ``since`` (both in
-    event time) and is one of ``to_bands``; accounts without history before ``since`` did not
-    move (they were not anywhere yet)."""
+    event time) and is one of ``to_bands`` (and, given ``csm``, whose owner it is, any case);
+    accounts without history before ``since`` did not move (they were not anywhere yet)."""
+    owned = [] if not csm else [func.lower(ACCOUNTS.c.csm) == csm.lower()]
     bands = (
         select(
             ACCOUNTS.c.account_id.label("account_id"),
@@ -63,7 +65,7 @@ async def band_moves(
             _last_before(HISTORY.c.band, until).label("to_band"),
             _last_before(HISTORY.c.score, until).label("score"),
         )
-        .where(ACCOUNTS.c.workspace_id == workspace_id)
+        .where(ACCOUNTS.c.workspace_id == workspace_id, *owned)
         .subquery()
     )
     query = (

@@ -71,6 +71,9 @@ async def list_moves(
     to_band: Annotated[
         list[MoveBand] | None, Query(description="Only moves to these bands (all by default).")
     ] = None,
+    csm: Annotated[
+        str | None, Query(max_length=256, description="Only this owner's accounts (any case).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> MovesPage:
@@ -88,6 +91,7 @@ async def list_moves(
         since=lower,
         until=upper,
         to_bands=to_band or moves.MOVE_BANDS,
+        csm=csm,
     )
     found = moves.ordered(
         moves.Move(
