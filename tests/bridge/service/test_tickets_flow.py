@@ -67,6 +67,41 @@ async def _tickets(bridge: Running) -> list[dict[str, object]]:
     return list((await bridge.get(WS, "/v1/tickets"))["tickets"])
 
 
+async def _the_ticketed_theme(bridge: Running) -> Any:
+    """Once the first ticket is created: the theme it was filed for."""
+
+    async def ticket_created() -> bool:
+        tickets = await _tickets(bridge)
+        return bool(tickets) and tickets[0]["state"] == "created"
+
+    await eventually(ticket_created)
+    (ticket,) = await _tickets(bridge)
+    return ticket["theme_id"]
+
+
+async def _merged_into_once_japanese(
+    bridge: Running, english: Any, reasons: set[str]
+) -> dict[Any, Any]:
+    """Once the ticketed theme speaks Japanese too: the merge records (by theme) of the themes
+    merged for one of ``reasons``."""
+
+    async def linked() -> bool:
+        theme = await bridge.get(WS, f"/v1/themes/{english}")
+        return "ja" in theme["languages"]
+
+    await eventually(linked)
+    reader = bridge.headers(WS, ("read",))
+    details = [
+        (await bridge.client.get(f"/v1/themes/{theme_id}", headers=reader))
+        for theme_id in range(1, 40)
+    ]
+    return {
+        body["theme_id"]: body["merge"]
+        for body in (d.json() for d in details if d.status_code == 200)
+        if body["merge"] and body["merge"]["reason"] in reasons
+    }
+
+
 def _signed(body: bytes) -> dict[str, str]:
     digest = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
     return {"X-Hub-Signature-256": f"sha256={digest}", "X-GitHub-Event": "issues"}
@@ -297,13 +332,7 @@ async def test_the_same_accounts_in_another_language_join_the_ticket_instead_of_
         async with running_bridge(settings, clock) as bridge:
             await publish(kafka_bootstrap, topic_prefix, events)
 
-            async def ticket_created() -> bool:
-                tickets = await _tickets(bridge)
-                return bool(tickets) and tickets[0]["state"] == "created"
-
-            await eventually(ticket_created)
-            (ticket,) = await _tickets(bridge)
-            english = ticket["theme_id"]
+            english = await _the_ticketed_theme(bridge)
             # Most of the same accounts report it in Japanese: a theme of its own, which reaches
             # the threshold and joins the ticketed theme instead of filing a second ticket.
             await publish(
@@ -315,21 +344,7 @@ async def test_the_same_accounts_in_another_language_join_the_ticket_instead_of_
                 ],
             )
 
-            async def linked() -> bool:
-                theme = await bridge.get(WS, f"/v1/themes/{english}")
-                return "ja" in theme["languages"]
-
-            await eventually(linked)
-            reader = bridge.headers(WS, ("read",))
-            details = [
-                (await bridge.client.get(f"/v1/themes/{theme_id}", headers=reader))
-                for theme_id in range(1, 40)
-            ]
-            records = {
-                body["theme_id"]: body["merge"]
-                for body in (d.json() for d in details if d.status_code == 200)
-                if body["merge"] and body["merge"]["reason"] == "shared_accounts"
-            }
+            records = await _merged_into_once_japanese(bridge, english, {"shared_accounts"})
             assert records
             assert {record["into"] for record in records.values()} == {english}
             japanese, record = min(records.items())
@@ -382,13 +397,7 @@ async def test_the_same_problem_in_another_language_from_other_accounts_joins_by
         async with running_bridge(settings, clock) as bridge:
             await publish(kafka_bootstrap, topic_prefix, events)
 
-            async def ticket_created() -> bool:
-                tickets = await _tickets(bridge)
-                return bool(tickets) and tickets[0]["state"] == "created"
-
-            await eventually(ticket_created)
-            (ticket,) = await _tickets(bridge)
-            english = ticket["theme_id"]
+            english = await _the_ticketed_theme(bridge)
             # Other accounts (none of the six) report it in Japanese, with no letter in common:
             # a theme of its own, no accounts in common, but the words are the ticket's
             # (ログイン/login, ページ/page, ループ/loop).
@@ -402,21 +411,9 @@ async def test_the_same_problem_in_another_language_from_other_accounts_joins_by
                 ],
             )
 
-            async def linked() -> bool:
-                theme = await bridge.get(WS, f"/v1/themes/{english}")
-                return "ja" in theme["languages"]
-
-            await eventually(linked)
-            reader = bridge.headers(WS, ("read",))
-            details = [
-                (await bridge.client.get(f"/v1/themes/{theme_id}", headers=reader))
-                for theme_id in range(1, 40)
-            ]
-            records = {
-                body["theme_id"]: body["merge"]
-                for body in (d.json() for d in details if d.status_code == 200)
-                if body["merge"] and body["merge"]["reason"] in {"shared_words", "shared_accounts"}
-            }
+            records = await _merged_into_once_japanese(
+                bridge, english, {"shared_words", "shared_accounts"}
+            )
             assert records
             assert {record["reason"] for record in records.values()} == {"shared_words"}
             assert {record["into"] for record in records.values()} == {english}
