@@ -843,8 +843,7 @@ def build_pages(
         )
 
     async def playbooks_calls(_: int) -> None:
-        listed = await notify.playbooks(workspace)
-        await asyncio.gather(*(notify.report(workspace, p["id"]) for p in listed))
+        await asyncio.gather(notify.playbooks(workspace), notify.reports(workspace))
 
     async def playbook_calls(n: int) -> None:
         chosen = playbook_ids[n % len(playbook_ids)]
@@ -900,7 +899,7 @@ def build_pages(
         ("theme", lambda n: f"{w}/themes/{theme_ids[n % len(theme_ids)]}", theme_calls,
          "bridge /v1/themes/{id}, then /v1/themes (limit 200, merge targets) and its growth"),
         ("playbooks", lambda _: f"{w}/playbooks", playbooks_calls,
-         "notify /v1/playbooks then each playbook's report (concurrent)"),
+         "notify /v1/playbooks and /v1/reports/playbooks (concurrent)"),
         ("playbook", lambda n: f"{w}/playbooks/{playbook_ids[n % len(playbook_ids)]}",
          playbook_calls,
          "notify playbook + report (concurrent), then the first send step's preview"),

@@ -158,6 +158,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
     for module in (playbooks, tryout, inapp, admin):
         app.include_router(module.router, responses=TOKEN_ERRORS)
     app.include_router(reports.router, responses={**TOKEN_ERRORS, **errors(404)})
+    app.include_router(reports.every_playbook, responses=TOKEN_ERRORS)
     app.include_router(unsubscribe.router)
     return app
 

@@ -199,6 +199,7 @@ async def test_the_console_reads_answer_while_a_writer_holds_the_database(
             "/v1/playbooks/re-engagement-14d",
             "/v1/playbooks/re-engagement-14d/versions",
             "/v1/playbooks/re-engagement-14d/report",
+            "/v1/reports/playbooks",
             "/v1/policy",
             "/v1/suppressions",
         )
@@ -210,3 +211,9 @@ async def test_the_console_reads_answer_while_a_writer_holds_the_database(
             paths, 200
         )
         assert answers["/v1/playbooks/re-engagement-14d/report"].json()["sent"] == 0
+        # Every playbook's report in one read (the console's playbook list): the same reports.
+        every = answers["/v1/reports/playbooks"].json()
+        listed = answers["/v1/playbooks"].json()
+        assert [r["playbook_id"] for r in every] == [p["id"] for p in listed]
+        one = answers["/v1/playbooks/re-engagement-14d/report"].json()
+        assert next(r for r in every if r["playbook_id"] == "re-engagement-14d") == one

@@ -80,6 +80,7 @@ async def test_smtp_down_retries_then_dead_letters_then_redrives_without_loss(
             server.close()
             await server.wait_closed()
         report = await notify.client.get("/v1/playbooks/export-tip/report", headers=admin)
+        every = await notify.client.get("/v1/reports/playbooks", headers=admin)
 
     # three attempts each (max_attempts=3): two retried failures, then the dead letter
     assert sorted((p["recipient"]["user_id"], p["attempts"]) for p in failures) == [
@@ -99,6 +100,8 @@ async def test_smtp_down_retries_then_dead_letters_then_redrives_without_loss(
         "taro@customer.test",
     ]
     assert (report.json()["sent"], report.json()["failed"]) == (2, 0)
+    # The console's playbook list reads every report in one call: the same figures.
+    assert next(r for r in every.json() if r["playbook_id"] == "export-tip") == report.json()
 
 
 async def test_a_permanent_refusal_dead_letters_at_once_and_suppresses_the_address(

@@ -51,6 +51,11 @@ class NotifyClient:
         )
         return body
 
+    async def reports(self, workspace_id: str) -> list[dict[str, Any]]:
+        """Every playbook's report (built-ins included), in one call."""
+        found: list[dict[str, Any]] = await self.api.get_json(workspace_id, "/v1/reports/playbooks")
+        return found
+
     async def report(self, workspace_id: str, playbook_id: str) -> dict[str, Any]:
         """Sent, suppressed by reason, conversion of both arms and the uplift with its 95 % CI."""
         body: dict[str, Any] = await self.api.get_json(workspace_id, _path(playbook_id) + "/report")

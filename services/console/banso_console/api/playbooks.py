@@ -31,10 +31,10 @@ async def playbook_list(
     signed_in: SignedInDep, workspace_id: WorkspaceDep, context: ContextDep
 ) -> Response:
     """Each playbook with its trigger, whether it is on, its sends, suppressions and uplift."""
-    listed = await context.notify.playbooks(workspace_id)
-    reports = await asyncio.gather(
-        *(context.notify.report(workspace_id, playbook["id"]) for playbook in listed)
+    listed, reports = await asyncio.gather(
+        context.notify.playbooks(workspace_id), context.notify.reports(workspace_id)
     )
+    by_playbook = {report["playbook_id"]: report for report in reports}
     rows = [
         {
             **playbook,
@@ -42,7 +42,9 @@ async def playbook_list(
             "suppressed_total": sum(report["suppressed"].values()),
             "uplift": playbooks.uplift_chart(report),
         }
-        for playbook, report in zip(listed, reports, strict=True)
+        for playbook in listed
+        # A playbook created between the two reads waits for the next look.
+        if (report := by_playbook.get(playbook["id"])) is not None
     ]
     rows.sort(key=lambda row: (not row["enabled"], row["name"].casefold()))
     values = {"workspace_id": workspace_id, "playbooks": rows}

@@ -6,16 +6,20 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep
 from banso_kit.errors import NotFound
 from banso_kit.openapi import MAX_OFFSET, errors
 from banso_notify.adapters import nudge_store, playbook_store
+from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.api.report_schemas import EnrolmentPublic, PlaybookReportPublic
 from banso_notify.domain.playbook import Playbook
 from banso_notify.domain.report import PlaybookReport, ReportCounts, build_report
 
 router = APIRouter(prefix="/v1/playbooks", tags=["reports"])
+# Reports of several playbooks (beside /v1/playbooks/{id}, where "reports" could be an id).
+every_playbook = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 _PENDING = (nudge_store.HELD, nudge_store.CSM_QUEUED, nudge_store.READY, nudge_store.SENDING)
 
@@ -23,12 +27,28 @@ _PENDING = (nudge_store.HELD, nudge_store.CSM_QUEUED, nudge_store.READY, nudge_s
 @router.get("/{playbook_id}/report", response_model=PlaybookReportPublic, responses=errors(404))
 async def report(playbook_id: str, principal: ReaderDep, session: ReadSessionDep) -> dict[str, Any]:
     """Sent, suppressed by reason, converted, holdout conversion and uplift with a 95 % CI."""
-    workspace_id = principal.workspace_id
     stored = await playbook_store.get_playbook(
-        session, workspace_id=workspace_id, playbook_id=playbook_id
+        session, workspace_id=principal.workspace_id, playbook_id=playbook_id
     )
     if stored is None:
         raise NotFound(f"no playbook {playbook_id!r} in this workspace")
+    return await _report_of(session, principal.workspace_id, stored)
+
+
+@every_playbook.get("/playbooks", response_model=list[PlaybookReportPublic])
+async def reports_of_every_playbook(
+    principal: ReaderDep, session: ReadSessionDep
+) -> list[dict[str, Any]]:
+    """The report of each of the workspace's playbooks (built-ins included), in one read: what
+    a list of playbooks with their sends, suppressions and uplift needs."""
+    found = await playbook_store.current_playbooks(session, workspace_id=principal.workspace_id)
+    return [await _report_of(session, principal.workspace_id, stored) for stored in found]
+
+
+async def _report_of(
+    session: AsyncSession, workspace_id: str, stored: StoredPlaybook
+) -> dict[str, Any]:
+    playbook_id = stored.playbook.id
     counts = await nudge_store.count_by_state(
         session, workspace_id=workspace_id, playbook_id=playbook_id
     )
