@@ -1,6 +1,6 @@
 """The theme board in a real Chromium: themes weighed by accounts and ARR, a theme's accounts and
-quotes, rename and merge by an editor (errors named at the field), Japanese, tenancy. The bridge,
-scoring and Kafka are real (see stack.py)."""
+quotes, rename and merge by an editor (errors named at the field), splitting items off into a new
+theme, Japanese, tenancy. The bridge, scoring and Kafka are real (see stack.py)."""
 
 from __future__ import annotations
 
@@ -122,3 +122,84 @@ def test_themes_of_another_workspace_are_refused(stack: Stack, browser: webdrive
         browser.get(f"{stack.console_url}{path}")
         assert browser.find_element(By.TAG_NAME, "h1").text == "You cannot see this page"
         assert "invoice" not in browser.page_source.lower()
+
+
+# Splitting runs after the board test above (same module, file order): it takes the theme with
+# the most items, whichever that is once the bridge has grouped the stack's feedback and the
+# PM merged two themes, so no other test's theme changes under it.
+def item_ids(browser: webdriver.Chrome) -> list[str]:
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.theme-items tbody tr")
+    return [row.get_attribute("data-item") or "" for row in rows]
+
+
+def largest_theme(browser: webdriver.Chrome) -> WebElement:
+    """The board's card of the theme with the most items."""
+
+    def items(card: WebElement) -> int:
+        figure = card.find_element(By.XPATH, ".//dt[.='Items']/following-sibling::dd[1]")
+        return int(figure.text.replace(",", ""))
+
+    cards = browser.find_elements(By.CSS_SELECTOR, "li.theme")
+    assert cards
+    return max(cards, key=items)
+
+
+def test_an_editor_splits_two_items_off_into_a_new_theme(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+    browser.get(f"{stack.console_url}/w/ws_a/themes")
+    # The theme with the most items (which one depends on how the bridge grouped the stack's
+    # feedback by the time this test runs; splitting works the same on any of them).
+    export = largest_theme(browser)
+    export_id = export.get_attribute("data-theme") or ""
+    export.find_element(By.CSS_SELECTOR, "h2 a").click()
+    wait(browser).until(ec.presence_of_element_located((By.ID, "split-form")))
+    original_url = browser.current_url
+    before = item_ids(browser)
+    assert len(before) >= 3
+
+    # Nothing ticked: said at the form, the name typed is kept.
+    browser.find_element(By.ID, "theme-split_title").send_keys("CSV export times out")
+    browser.find_element(By.CSS_SELECTOR, "form.split button[type=submit]").click()
+    problem = wait(browser).until(ec.presence_of_element_located((By.ID, "theme-split_items")))
+    assert problem.text == "Tick the items to split off."
+    title = browser.find_element(By.ID, "theme-split_title").get_attribute("value")
+    assert title == "CSV export times out"
+    assert item_ids(browser) == before
+    assert_accessible(browser)
+
+    chosen = before[:2]
+    for feedback_id in chosen:
+        browser.find_element(
+            By.CSS_SELECTOR, f"tr[data-item='{feedback_id}'] input[type=checkbox]"
+        ).click()
+    browser.find_element(By.CSS_SELECTOR, "form.split button[type=submit]").click()
+    saved = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
+    assert saved.text.startswith("The items are split off into this new theme")
+    assert "?saved=split" in browser.current_url
+    assert f"/themes/{export_id}?" not in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("CSV export times out")
+    assert sorted(item_ids(browser)) == sorted(chosen)
+    link = browser.find_element(By.CSS_SELECTOR, ".split-from a")
+    assert (link.get_attribute("href") or "").endswith(f"/themes/{export_id}")
+    assert_accessible(browser)
+    screenshot(browser, "console-theme-split")
+
+    switch_language(browser, "ja")
+    try:  # hanako goes back to English whatever happens: the browser tests share the stack
+        assert browser.find_element(By.CSS_SELECTOR, ".split-from").text.startswith(
+            "別のテーマから切り出されたテーマです。"
+        )
+        assert browser.find_element(By.ID, "split-title").text == "新しいテーマに切り出す"
+        assert_accessible(browser)
+    finally:
+        switch_language(browser, "en")
+
+    # The original keeps the other items.
+    browser.get(original_url)
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "table.theme-items")))
+    after = item_ids(browser)
+    assert set(before[2:]) <= set(after)  # (the page lists the latest 20)
+    assert not set(chosen) & set(after)
