@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -16,7 +18,8 @@ from banso_bridge.adapters import (
     theme_store,
     ticket_store,
 )
-from banso_bridge.api.deps import ContextDep
+from banso_bridge.adapters.engines import WorkspaceEngine
+from banso_bridge.api.deps import BridgeContext, ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
     ItemPublic,
@@ -148,6 +151,24 @@ async def theme_growth(
     )
 
 
+@asynccontextmanager
+async def _engine_change(
+    context: BridgeContext, session: AsyncSession, workspace_id: str
+) -> AsyncIterator[WorkspaceEngine]:
+    """The workspace's clustering engine, locked, for a product manager's change: its state is
+    saved in the request's transaction and the cached engine dropped afterwards, changed or not
+    (the transaction commits after the route returns; if that fails the cache would be stale)."""
+    registry = context.book.registry
+    engine = await registry.get(session, workspace_id)
+    try:
+        async with engine.lock:
+            yield engine
+            await context.book.save_state(session, engine)
+            await session.flush()
+    finally:
+        registry.drop(workspace_id)
+
+
 @router.post("/{theme_id}/merge", response_model=ThemePublic, responses=errors(400, 404, 409))
 async def merge_theme(
     theme_id: ThemeId,
@@ -166,18 +187,8 @@ async def merge_theme(
         raise Conflict("theme is already merged", detail={"merged_into": merged.merged_into})
     if survivor.status == "merged":
         raise Conflict("target theme is merged", detail={"merged_into": survivor.merged_into})
-    registry = context.book.registry
-    engine = await registry.get(session, workspace_id)
-    async with engine.lock:
-        try:
-            await context.book.merge(session, engine, merged=theme_id, survivor=body.into)
-            await context.book.save_state(session, engine)
-            await session.flush()
-        except BaseException:
-            registry.drop(workspace_id)
-            raise
-    # The transaction commits after the route returns; if that fails the cache is stale.
-    registry.drop(workspace_id)
+    async with _engine_change(context, session, workspace_id) as engine:
+        await context.book.merge(session, engine, merged=theme_id, survivor=body.into)
     refreshed = await _theme(session, workspace_id, body.into)
     return ThemePublic.of(refreshed)
 
@@ -195,18 +206,8 @@ async def unmerge_theme(
     theme = await _theme(session, workspace_id, theme_id)
     if theme.status != "merged":
         raise Conflict("theme is not merged", detail={"theme_id": theme_id})
-    registry = context.book.registry
-    engine = await registry.get(session, workspace_id)
-    async with engine.lock:
-        try:
-            await context.book.unmerge(session, engine, merged=theme_id)
-            await context.book.save_state(session, engine)
-            await session.flush()
-        except BaseException:
-            registry.drop(workspace_id)
-            raise
-    # The transaction commits after the route returns; if that fails the cache is stale.
-    registry.drop(workspace_id)
+    async with _engine_change(context, session, workspace_id) as engine:
+        await context.book.unmerge(session, engine, merged=theme_id)
     restored = await _theme(session, workspace_id, theme_id)
     ticket = await ticket_store.get_ticket(session, workspace_id=workspace_id, theme_id=theme_id)
     return ThemePublic.of(restored, ticket)
@@ -240,25 +241,15 @@ async def split_theme(
         raise Conflict("theme is muted", detail={"theme_id": theme_id})
     actor = (x_banso_actor or "").strip() or None
     items = list(dict.fromkeys(body.items))
-    registry = context.book.registry
-    engine = await registry.get(session, workspace_id)
-    async with engine.lock:
-        try:
-            child = await context.book.split(
-                session,
-                engine,
-                theme_id=theme_id,
-                items=items,
-                title=(body.title or "").strip() or None,
-                actor=actor,
-            )
-            await context.book.save_state(session, engine)
-            await session.flush()
-        except BaseException:
-            registry.drop(workspace_id)
-            raise
-    # The transaction commits after the route returns; if that fails the cache is stale.
-    registry.drop(workspace_id)
+    async with _engine_change(context, session, workspace_id) as engine:
+        child = await context.book.split(
+            session,
+            engine,
+            theme_id=theme_id,
+            items=items,
+            title=(body.title or "").strip() or None,
+            actor=actor,
+        )
     original = await _theme(session, workspace_id, theme_id)
     split = await _theme(session, workspace_id, child)
     tickets = await ticket_store.tickets_of(
