@@ -22,6 +22,7 @@ from banso_kit.clock import Clock
 from tests.support.kafka import publish as publish_events
 from tests.support.kafka import published
 from tests.support.service import bearer, served, settings_for_test
+from tests.support.waiting import eventually
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services/bridge/banso_bridge/migrations"
 WEBHOOK_SECRET = "github-webhook-secret-0123456789abcdef"
@@ -134,3 +135,25 @@ async def ticket_topic(bootstrap: str, prefix: str) -> list[tuple[str, dict[str,
         headers = {key: value.decode() for key, value in record.headers}
         found.append((headers.get("ce_type", ""), orjson.loads(record.value)))
     return found
+
+
+async def themes_of(bridge: Running, workspace: str) -> list[dict[str, Any]]:
+    """The workspace's theme list (the first page)."""
+    return list((await bridge.get(workspace, "/v1/themes"))["themes"])
+
+
+async def invoice_and_login(
+    bridge: Running, workspace: str, items: int = 24
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Once the bridge holds exactly two themes with ``items`` items between them: the one about
+    invoices, then the other (the login one in these tests)."""
+
+    async def two_themes() -> bool:
+        themes = await themes_of(bridge, workspace)
+        return sum(int(str(t["item_count"])) for t in themes) == items and len(themes) == 2
+
+    await eventually(two_themes)
+    invoice, login = sorted(
+        await themes_of(bridge, workspace), key=lambda t: "invoice" not in str(t["keywords"])
+    )
+    return invoice, login

@@ -20,12 +20,13 @@ from tests.support.waiting import eventually
 from .support import (
     DAY,
     T0,
-    Running,
     at,
     feedback,
+    invoice_and_login,
     publish,
     running_bridge,
     settings_for,
+    themes_of,
     ticket_topic,
 )
 
@@ -46,10 +47,6 @@ def _events() -> list[Event]:
     return events
 
 
-async def _themes(bridge: Running) -> list[dict[str, object]]:
-    return list((await bridge.get(WS, "/v1/themes"))["themes"])
-
-
 async def test_rename_mute_and_merge_keep_ids_stable(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
@@ -57,14 +54,7 @@ async def test_rename_mute_and_merge_keep_ids_stable(
     async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
         await publish(kafka_bootstrap, topic_prefix, _events())
 
-        async def two_themes() -> bool:
-            themes = await _themes(bridge)
-            return sum(int(str(t["item_count"])) for t in themes) == 24 and len(themes) == 2
-
-        await eventually(two_themes)
-        invoice, login = sorted(
-            await _themes(bridge), key=lambda t: "invoice" not in str(t["keywords"])
-        )
+        invoice, login = await invoice_and_login(bridge, WS)
         reader = bridge.headers(WS, ("read",))
         writer = bridge.headers(WS, ("write",))
 
@@ -85,7 +75,7 @@ async def test_rename_mute_and_merge_keep_ids_stable(
             f"/v1/themes/{login['theme_id']}", json={"muted": True}, headers=writer
         )
         assert muted.json()["muted"] is True
-        listed = [t["theme_id"] for t in await _themes(bridge)]
+        listed = [t["theme_id"] for t in await themes_of(bridge, WS)]
         assert listed == [invoice["theme_id"]]
         with_muted = (await bridge.get(WS, "/v1/themes", include_muted="true"))["themes"]
         assert {t["theme_id"] for t in with_muted} == {invoice["theme_id"], login["theme_id"]}
@@ -140,14 +130,7 @@ async def test_a_merge_records_its_reason_and_a_product_manager_can_undo_it(
     async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
         await publish(kafka_bootstrap, topic_prefix, _events())
 
-        async def two_themes() -> bool:
-            themes = await _themes(bridge)
-            return sum(int(str(t["item_count"])) for t in themes) == 24 and len(themes) == 2
-
-        await eventually(two_themes)
-        invoice, login = sorted(
-            await _themes(bridge), key=lambda t: "invoice" not in str(t["keywords"])
-        )
+        invoice, login = await invoice_and_login(bridge, WS)
         writer = bridge.headers(WS, ("write",))
         reader = bridge.headers(WS, ("read",))
         url = f"/v1/themes/{login['theme_id']}/unmerge"

@@ -21,9 +21,11 @@ from .support import (
     at,
     feedback,
     github_settings,
+    invoice_and_login,
     publish,
     running_bridge,
     settings_for,
+    themes_of,
 )
 
 WS = "acme"
@@ -31,10 +33,6 @@ INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails ag
 LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-
-
-async def _themes(bridge: Running) -> list[dict[str, object]]:
-    return list((await bridge.get(WS, "/v1/themes"))["themes"])
 
 
 async def _consolidations(bridge: Running) -> float:
@@ -57,14 +55,7 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
     async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
         await publish(kafka_bootstrap, topic_prefix, events)
 
-        async def two_themes() -> bool:
-            themes = await _themes(bridge)
-            return sum(int(str(t["item_count"])) for t in themes) == 24 and len(themes) == 2
-
-        await eventually(two_themes)
-        invoice, login = sorted(
-            await _themes(bridge), key=lambda t: "invoice" not in str(t["keywords"])
-        )
+        invoice, login = await invoice_and_login(bridge, WS)
         writer = {**bridge.headers(WS, ("write",)), "X-Banso-Actor": "pm@acme.example"}
         url = f"/v1/themes/{invoice['theme_id']}/split"
         detail = await bridge.get(WS, f"/v1/themes/{invoice['theme_id']}")
@@ -141,7 +132,7 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
         await publish(kafka_bootstrap, topic_prefix, more)
 
         async def placed() -> bool:
-            themes = await _themes(bridge)
+            themes = await themes_of(bridge, WS)
             return sum(int(str(t["item_count"])) for t in themes) == 28  # login is muted
 
         await eventually(placed)
@@ -160,7 +151,7 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
         )
 
         async def arrived() -> bool:
-            themes = await _themes(bridge)
+            themes = await themes_of(bridge, WS)
             return sum(int(str(t["item_count"])) for t in themes) == 36
 
         await eventually(arrived)
