@@ -9,7 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from .browser import assert_accessible, sign_in, switch_language, wait
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
 from .stack import Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -43,6 +43,7 @@ def test_my_accounts_and_another_csms_book(stack: Stack, browser: webdriver.Chro
     assert _moves_and_renewals(browser) == everyones & {"northwind", "initech"}
     assert browser.find_element(By.ID, "csm").get_attribute("value") == "hanako@vendor.example"
     assert_accessible(browser)
+    screenshot(browser, "console-my-accounts")
 
     # Back to every CSM, then taro's book from the owner column.
     browser.find_element(By.ID, "all-owners").click()
@@ -69,5 +70,6 @@ def test_my_accounts_and_another_csms_book(stack: Stack, browser: webdriver.Chro
         label = browser.find_element(By.CSS_SELECTOR, "label[for=csm]").text
         assert label == "担当 CSM（メールアドレス）"
         assert_accessible(browser)
+        screenshot(browser, "console-my-accounts-ja")
     finally:
         switch_language(browser, "en")

@@ -194,6 +194,7 @@ def test_an_editor_splits_two_items_off_into_a_new_theme(
         )
         assert browser.find_element(By.ID, "split-title").text == "新しいテーマに切り出す"
         assert_accessible(browser)
+        screenshot(browser, "console-theme-split-ja")
     finally:
         switch_language(browser, "en")
 
