@@ -19,6 +19,7 @@ from banso_ingest.domain.accounts import (
     account_key,
     candidate_identities,
     grouping_identity,
+    names_account,
     person_key,
     stated_account,
     user_traits_key,
@@ -120,7 +121,7 @@ def identities_to_look_up(intents: Iterable[Intent]) -> set[str]:
     """Users whose last group is needed: those of events that name no account themselves."""
     wanted: set[str] = set()
     for intent in intents:
-        if intent.route is ACCOUNT_TRAITS or stated_account(intent.payload) is not None:
+        if intent.route is ACCOUNT_TRAITS or names_account(intent.payload):
             continue
         wanted.update(candidate_identities(intent.payload))
     return wanted
