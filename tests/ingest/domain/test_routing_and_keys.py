@@ -111,6 +111,7 @@ def test_only_events_that_name_no_account_need_a_lookup() -> None:
                 track(userId="u2", anonymousId="a2"),
                 {"type": "group", "userId": "u3", "groupId": "g"},
                 {"type": "alias", "userId": "u4", "previousId": "p4"},
+                track(userId="u5", context={"groupId": "acme"}),
             )
         ).messages,
         feedback_events={},

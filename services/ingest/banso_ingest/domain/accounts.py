@@ -55,6 +55,14 @@ def stated_account(payload: TrackedMessage | FeedbackItem) -> AccountResolution 
     return None
 
 
+def names_account(payload: TrackedMessage | FeedbackItem) -> bool:
+    """Whether the event names its account itself (`stated_account` without building the answer,
+    for the question asked of every event before looking up last groups)."""
+    if isinstance(payload, FeedbackItem):
+        return payload.account_id is not None
+    return payload.group_id is not None or payload.context_group_id is not None
+
+
 def candidate_identities(payload: TrackedMessage | FeedbackItem) -> tuple[str, ...]:
     """The identities whose last group may name this event's account, most specific first.
 

@@ -172,27 +172,29 @@ def parse_message(
     sent_at = (
         envelope.sent_at if own_sent_at is None else parse_timestamp(own_sent_at, field="sentAt")
     )
+    # Positional, in the order the fields are declared: binding twenty keywords took 0.6 µs of
+    # the ~3 µs this function costs per event (the tests check every field of every type).
     return TrackedMessage(
-        index=index,
-        type=message_type,
-        message_id=given_id if given_id is not None else new_message_id(),
-        message_id_generated=given_id is None,
-        user_id=user_id,
-        anonymous_id=anonymous_id,
-        event=event,
-        name=name,
-        category=category,
-        properties=properties,
-        traits=traits,
-        group_id=group_id,
-        context_group_id=context_group_id,
-        previous_id=previous_id,
-        context=context,
-        integrations=integrations,
-        timestamp=corrected_time(original=original, sent_at=sent_at, received_at=received_at),
-        original_timestamp=original,
-        sent_at=sent_at,
-        received_at=received_at,
+        index,
+        message_type,
+        given_id if given_id is not None else new_message_id(),
+        given_id is None,
+        user_id,
+        anonymous_id,
+        event,
+        name,
+        category,
+        properties,
+        traits,
+        group_id,
+        context_group_id,
+        previous_id,
+        context,
+        integrations,
+        corrected_time(original=original, sent_at=sent_at, received_at=received_at),
+        original,
+        sent_at,
+        received_at,
     )
 
 

@@ -19,6 +19,7 @@ from banso_ingest.domain.accounts import (
     account_key,
     candidate_identities,
     grouping_identity,
+    names_account,
     person_key,
     stated_account,
     user_traits_key,
@@ -82,10 +83,24 @@ class Assignment:
 def event_id(source_id: str, message_id: str) -> str:
     """`uuid5(EVENT_ID_NAMESPACE, "<source>\\n<messageId>")`, written out because it runs per event
     and the `uuid` module's objects cost more than the hash."""
-    h = sha1(_NAMESPACE_BYTES + f"{source_id}\n{message_id}".encode()).hexdigest()
-    # RFC 4122: version 5 in the 13th digit, variant 10xx in the 17th.
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+    return EventIds(source_id)(message_id)
+
+
+class EventIds:
+    """The event ids of one source: the hash of the namespace and the source is taken once."""
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, source_id: str) -> None:
+        self._prefix = sha1(_NAMESPACE_BYTES + f"{source_id}\n".encode())
+
+    def __call__(self, message_id: str) -> str:
+        hashed = self._prefix.copy()
+        hashed.update(message_id.encode())
+        h = hashed.hexdigest()
+        # RFC 4122: version 5 in the 13th digit, variant 10xx in the 17th.
+        variant = "89ab"[int(h[16], 16) & 3]
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def split_repeats(intents: Iterable[Intent]) -> tuple[list[Intent], list[Duplicate]]:
@@ -106,7 +121,7 @@ def identities_to_look_up(intents: Iterable[Intent]) -> set[str]:
     """Users whose last group is needed: those of events that name no account themselves."""
     wanted: set[str] = set()
     for intent in intents:
-        if intent.route is ACCOUNT_TRAITS or stated_account(intent.payload) is not None:
+        if intent.route is ACCOUNT_TRAITS or names_account(intent.payload):
             continue
         wanted.update(candidate_identities(intent.payload))
     return wanted
@@ -126,6 +141,7 @@ def assign(
     `POST /v1/feedback` item without one is rejected.
     """
     memberships = Memberships(known_groups)
+    event_ids = EventIds(source_id)
     out = Assignment()
     for intent in intents:
         route, payload = intent.route, intent.payload
@@ -137,13 +153,14 @@ def assign(
             route, payload = USAGE, intent.fallback
         if isinstance(payload, TrackedMessage):
             _remember(payload, account, memberships)
+        # Positional (route, key, event id, account, payload): keywords cost more, per event.
         out.records.append(
             Outgoing(
-                route=route,
-                key=_key(route, workspace_id, payload, account),
-                event_id=event_id(source_id, payload.message_id),
-                account=account,
-                payload=payload,
+                route,
+                _key(route, workspace_id, payload, account),
+                event_ids(payload.message_id),
+                account,
+                payload,
             )
         )
     out.changes = memberships.changes
