@@ -115,6 +115,67 @@ async def test_a_batch_accepts_the_valid_events_and_reports_each_invalid_one(
     assert published.key == f"{ingest.workspace_id}:acme"
 
 
+def nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"leaf": 1}
+    for _ in range(levels - 1):
+        value = {"deeper": value}
+    return value
+
+
+async def test_an_event_nested_deeper_than_a_record_allows_is_refused_alone(
+    ingest: IngestServer,
+) -> None:
+    """JSON read 1,024 levels deep cannot be written back as a record (orjson writes 254): the
+    event is refused with its field named, the rest of the batch published, and a corrected
+    retry of the same messageId is accepted (its claim was given back)."""
+    good, deep_props, deep_traits = mid(), mid(), mid()
+    body = {
+        "batch": [
+            {"type": "track", "messageId": good, "userId": "u-3", "event": "Login"},
+            {
+                "type": "track",
+                "messageId": deep_props,
+                "userId": "u-3",
+                "event": "Deep",
+                "properties": nested(400),
+            },
+            {
+                "type": "group",
+                "messageId": deep_traits,
+                "userId": "u-3",
+                "groupId": "deep-co",
+                "traits": nested(300),
+            },
+        ],
+        "context": {"groupId": "acme"},
+    }
+    async with client(ingest) as http:
+        answer = await http.post("/v1/batch", json=body)
+        assert answer.status_code == 200, answer.text
+        result = answer.json()
+        assert (result["accepted"], result["rejected"]) == (1, 2)
+        assert [(e["index"], e["messageId"], e["reason"]) for e in result["errors"]] == [
+            (1, deep_props, "invalid_field"),
+            (2, deep_traits, "invalid_field"),
+        ]
+        assert "`properties` is nested too deeply" in result["errors"][0]["message"]
+        assert "`traits` is nested too deeply" in result["errors"][1]["message"]
+
+        fixed = {**body["batch"][1], "properties": nested(20)}  # type: ignore[index]
+        retry = await http.post("/v1/batch", json={"batch": [fixed]})
+        assert retry.status_code == 200, retry.text
+        assert retry.json()["accepted"] == 1
+
+    (published,) = await records_with(ingest, USAGE, {good})
+    assert published.key == f"{ingest.workspace_id}:acme"
+    (retried,) = await records_with(ingest, USAGE, {deep_props})
+    assert retried.value["properties"] == nested(20)
+    # The refused group call moved nobody: u-3 still has no last group, so the retried track
+    # (which names no account) is keyed by its user, not by deep-co; no traits were published.
+    assert retried.key == f"{ingest.workspace_id}:user:u-3"
+    assert not await records_with(ingest, ACCOUNT_TRAITS, {deep_traits})
+
+
 async def test_import_is_an_alias_of_batch_and_gzip_bodies_are_read(ingest: IngestServer) -> None:
     message_id = mid()
     raw = orjson.dumps(

@@ -21,13 +21,14 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+import orjson
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
-from banso_ingest.adapters.records import RecordWriter
+from banso_ingest.adapters.records import RecordWriter, unwritable_field
 from banso_ingest.domain.plan import Outgoing
-from banso_ingest.domain.ports import PublishFailed
+from banso_ingest.domain.ports import PublishFailed, RecordsRefused
 from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import FATAL_PRODUCER_ERRORS, STOP_TIMEOUT_S, Producer
 
@@ -96,9 +97,18 @@ class KafkaPublisher:
         pending: set[asyncio.Future[None]] = set()
         topics: set[str] = set()
         physical, partition_of = self._physical, self._partition_of
+        built = []
+        refused: list[tuple[Outgoing, str]] = []
+        for outgoing in records:
+            try:
+                built.append(writer.record(outgoing))
+            except orjson.JSONEncodeError:
+                refused.append((outgoing, unwritable_field(outgoing)))
+        if refused:
+            # Before anything is sent: the intake refuses these events and publishes the rest.
+            raise RecordsRefused(refused)
         try:
-            for outgoing in records:
-                record = writer.record(outgoing)
+            for record in built:
                 name = record.topic.name
                 topic = physical.get(name)
                 if topic is None:

@@ -98,6 +98,21 @@ class RecordWriter:
         )
 
 
+# The nested objects an event carries as the client sent them (and the contract names them).
+_NESTED = ("properties", "traits", "context", "integrations")
+
+
+def unwritable_field(outgoing: Outgoing) -> str:
+    """Which of an event's objects cannot be written as JSON (orjson writes 254 levels of objects
+    and arrays, but reads 1,024): asked only of an event whose record failed to encode."""
+    for name in _NESTED:
+        try:
+            orjson.dumps(getattr(outgoing.payload, name, None))
+        except orjson.JSONEncodeError:
+            return name
+    return "event"
+
+
 def to_record(
     outgoing: Outgoing, *, workspace_id: str, source_id: str, correlation_id: str | None = None
 ) -> Record:

@@ -75,7 +75,8 @@ class GroupDirectory(Protocol):
 class EventPublisher(Protocol):
     """Publishes records and returns only once the broker acknowledged every one (acks=all).
 
-    Raises `PublishFailed` when it cannot; the intake bounds how long it waits. ``origin``
+    Raises `PublishFailed` when it cannot; the intake bounds how long it waits. Raises
+    `RecordsRefused`, before anything is sent, for events that cannot be written as records. ``origin``
     (``import`` for `/v1/import`) is stamped on every record's envelope (``bansoorigin``).
     """
 
@@ -91,6 +92,15 @@ class EventPublisher(Protocol):
 
 class PublishFailed(Exception):
     """Kafka did not acknowledge in time (unreachable, or slower than the deadline)."""
+
+
+class RecordsRefused(Exception):
+    """Some events cannot be written in the wire format (JSON nested deeper than it allows);
+    nothing of the request was published. ``refused`` pairs each with the field at fault."""
+
+    def __init__(self, refused: Sequence[tuple[Outgoing, str]]) -> None:
+        super().__init__(f"{len(refused)} events cannot be written as records")
+        self.refused = refused
 
 
 class StoreUnavailable(Exception):

@@ -36,9 +36,10 @@ from banso_ingest.domain.ports import (
     EventPublisher,
     GroupDirectory,
     PublishFailed,
+    RecordsRefused,
     SourceRef,
 )
-from banso_ingest.domain.rejections import Rejection
+from banso_ingest.domain.rejections import Reason, Rejection
 from banso_ingest.domain.requests import ParsedRequest
 from banso_ingest.domain.routing import Intent, classify, feedback_intents
 from banso_kit.clock import Clock
@@ -142,9 +143,18 @@ class Intake:
             Duplicate(i.index, i.message_id) for i in unique if i.message_id in claim.duplicates
         ]
         fresh = [i for i in unique if i.message_id in claim.claimed]
+        refused: list[Rejection] = []
         try:
             assignment = await self._assign(fresh, source)
-            await self._publish(assignment.records, source, origin)
+            try:
+                await self._publish(assignment.records, source, origin)
+            except RecordsRefused as error:
+                # Nothing was sent: refuse those events and assign and publish the others again
+                # (a refused event's group call must not move its user's last group either).
+                refused = [_too_deep(outgoing, field) for outgoing, field in error.refused]
+                out = {rejection.index for rejection in refused}
+                assignment = await self._assign([i for i in fresh if i.index not in out], source)
+                await self._publish(assignment.records, source, origin)
         except BaseException:
             await self._release(source, claim, claim.claimed)
             raise
@@ -152,7 +162,7 @@ class Intake:
         await self._release(source, claim, claim.claimed - published)
         await self._settle(source, claim, published, assignment.changes)
         duplicates.sort(key=_by_index)
-        rejections += assignment.rejections
+        rejections += assignment.rejections + refused
         rejections.sort(key=_by_index)
         return IngestResult(
             received, tuple(assignment.records), tuple(duplicates), tuple(rejections)
@@ -224,6 +234,15 @@ class Intake:
             # Unreleased claims expire with their lease; until then retries get 503, never a
             # false "duplicate".
             logger.exception("dedupe_claims_not_released", extra={"count": len(ids)})
+
+
+def _too_deep(outgoing: Outgoing, field: str) -> Rejection:
+    return Rejection(
+        outgoing.index,
+        outgoing.message_id,
+        Reason.INVALID_FIELD,
+        f"`{field}` is nested too deeply to store: at most 250 levels of objects and arrays",
+    )
 
 
 def _by_index(item: Rejection | Duplicate) -> int:
