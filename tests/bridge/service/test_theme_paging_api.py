@@ -73,3 +73,6 @@ async def test_a_themes_items_come_page_by_page_and_themes_are_found_by_title(
         assert await found("5_%") == []
         assert await found("no such words") == []
         assert len(await found("  ")) == 2
+        nul = await bridge.client.get("/v1/themes", params={"q": "a\x00b"}, headers=reader)
+        assert nul.status_code == 422
+        assert "q" in nul.text

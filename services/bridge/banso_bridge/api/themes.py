@@ -69,6 +69,8 @@ async def list_themes(
         str | None,
         Query(
             max_length=200,
+            # (a NUL byte is no text PostgreSQL can compare)
+            pattern=r"^[^\x00]*$",
             description="Only themes whose title (a product manager's own, else the generated "
             "one) contains this text, in any case.",
         ),

@@ -143,7 +143,10 @@ async def _theme_values(
 ItemsPage = Annotated[
     int, Query(alias="page", ge=1, le=10_000, description="The page of the theme's feedback.")
 ]
-Find = Annotated[str, Query(max_length=200, description="Merge targets whose title has this.")]
+Find = Annotated[
+    str,
+    Query(max_length=200, pattern=r"^[^\x00]*$", description="Merge targets whose title has this."),
+]
 
 
 @router.get("/w/{workspace_id}/themes/{theme_id}", summary="A theme.")
@@ -211,7 +214,7 @@ async def merge_theme(
     theme_id: int,
     context: ContextDep,
     into: Annotated[str, Form(max_length=20)] = "",
-    find: Annotated[str, Form(max_length=200)] = "",
+    find: Annotated[str, Form(max_length=200, pattern=r"^[^\x00]*$")] = "",
 ) -> Response:
     """Merge this theme into another: its items and accounts move there, this one points to it."""
     signed_in.require("edit", REFUSAL)
