@@ -836,9 +836,15 @@ def build_pages(
 
     async def theme_calls(n: int) -> None:
         theme_id = theme_ids[n % len(theme_ids)]
-        await bridge.theme(workspace, theme_id)
+        await bridge.theme(workspace, theme_id, items=0)
         await asyncio.gather(
-            bridge.themes(workspace, statuses=themes.STATUSES, include_muted=True, limit=200),
+            bridge.theme_items(workspace, theme_id, limit=themes.ITEMS_PER_PAGE),
+            bridge.themes(
+                workspace,
+                statuses=themes.STATUSES,
+                include_muted=True,
+                limit=themes.MERGE_TARGETS + 1,
+            ),
             bridge.growth(workspace, theme_id, weeks=themes.GROWTH_WEEKS),
         )
 

@@ -19,6 +19,22 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield running
 
 
+@pytest.fixture(autouse=True)
+def users_keep_their_settings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The browser tests share one stack and its users: whatever a test changes in a user's
+    settings (the language), the next test finds them as they were, even when the test failed
+    halfway."""
+    if "stack" not in request.fixturenames:
+        yield
+        return
+    stack: Stack = request.getfixturevalue("stack")
+    saved = stack.user_settings()
+    try:
+        yield
+    finally:
+        stack.restore_user_settings(saved)
+
+
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
     driver = chromium()

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import httpx
 from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
 
+from banso_console.models import ConsoleUser
 from banso_contracts.events import AccountTraitsUpdated, FeedbackReceived
 from banso_kit.auth import issue_token
 from tests.conftest import _delete_topics
@@ -74,6 +77,35 @@ class Stack:
     data: Path
     # What notify's mail went to: a real SMTP server on loopback (aiosmtpd).
     mail: SmtpSink
+    # Where a test publishes more events for the services (their topics' prefix on the broker).
+    kafka_bootstrap: str
+    topic_prefix: str
+
+    @property
+    def console_database_url(self) -> str:
+        return f"sqlite:///{self.data / 'console.db'}"
+
+    def user_settings(self) -> dict[str, str | None]:
+        """Each console user's settings (their language), as kept in the console's database."""
+        engine = create_engine(self.console_database_url)
+        try:
+            with Session(engine) as session:
+                return {user.email: user.locale for user in session.exec(select(ConsoleUser))}
+        finally:
+            engine.dispose()
+
+    def restore_user_settings(self, saved: dict[str, str | None]) -> None:
+        """Put back the settings `user_settings` read, for the users whose settings changed."""
+        engine = create_engine(self.console_database_url)
+        try:
+            with Session(engine) as session:
+                for user in session.exec(select(ConsoleUser)):
+                    if user.email in saved and user.locale != saved[user.email]:
+                        user.locale = saved[user.email]
+                        session.add(user)
+                session.commit()
+        finally:
+            engine.dispose()
 
 
 def feature_requests(workspace: str, now: datetime) -> list[FeedbackReceived]:
@@ -261,6 +293,8 @@ def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
             ingest_workspace=ingest_workspace,
             data=data,
             mail=sink,
+            kafka_bootstrap=kafka_bootstrap,
+            topic_prefix=prefix,
         )
     finally:
         for process in reversed(processes):

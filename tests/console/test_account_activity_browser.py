@@ -73,4 +73,3 @@ def test_an_account_page_shows_its_feedback_with_themes_and_its_nudges(
     assert browser.find_element(By.CSS_SELECTOR, "#nudges-title").text == "このアカウントへのナッジ"
     assert_accessible(browser)
     screenshot(browser, "console-account-activity-ja")
-    switch_language(browser, "en")

@@ -163,6 +163,31 @@ def test_a_coded_problem_is_worded_in_the_readers_language_else_left_to_the_serv
     assert problem_message(japanese, None, {}) is None
 
 
+def test_notifys_preview_refusals_are_worded_in_both_languages() -> None:
+    japanese = load_translations("ja").gettext
+    english = load_translations("en").gettext
+    failed = {"template": "tip", "locale": "ja", "error": "ZeroDivisionError", "reason": "x"}
+    assert problem_message(english, "template_failed", failed) == (
+        "template 'tip' does not render in ja: ZeroDivisionError (x)"
+    )
+    assert problem_message(japanese, "template_failed", failed) == (
+        "テンプレート「tip」を ja で表示できません：ZeroDivisionError（x）"
+    )
+    sends = "steps.0, steps.2"
+    assert problem_message(japanese, "wait_step", {"step": 1, "send_steps": sends}) == (
+        "ステップ 1 は待機です。送信するステップは steps.0, steps.2 です"
+    )
+    out_of_range: dict[str, str | int] = {"step": 7, "steps": 3, "send_steps": sends}
+    assert problem_message(english, "step_out_of_range", out_of_range) == (
+        "there is no step 7 (the playbook has 3); the steps that send are steps.0, steps.2"
+    )
+    assert problem_message(
+        japanese, "no_step_with_template", {"template": "x", "send_steps": sends}
+    )
+    # Without the values its wording needs, the service's own message is shown.
+    assert problem_message(japanese, "template_failed", {"template": "tip"}) is None
+
+
 def test_the_send_policy_form_words_notifys_reason_in_the_readers_language() -> None:
     refusal = {
         "detail": [

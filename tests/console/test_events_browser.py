@@ -105,7 +105,6 @@ def test_an_operator_watches_events_arrive_with_the_reasons_of_rejected_ones(
     assert "イベント名のない track" in rejected.text
     assert_accessible(browser)
     screenshot(browser, "console-events-ja")
-    switch_language(browser, "en")
 
 
 def test_an_editor_is_refused_the_live_events(stack: Stack, browser: webdriver.Chrome) -> None:

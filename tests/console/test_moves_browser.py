@@ -66,4 +66,3 @@ def test_the_portfolio_shows_what_moved_this_week(stack: Stack, browser: webdriv
     northwind.find_element(By.TAG_NAME, "a").click()
     wait(browser).until(ec.url_contains("/w/ws_a/accounts/northwind"))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Northwind Traders")
-    switch_language(browser, "en")

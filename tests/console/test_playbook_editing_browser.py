@@ -98,23 +98,20 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     assert "On" in browser.find_element(By.TAG_NAME, "h1").text
 
     switch_language(browser, "ja")
-    try:
-        assert browser.find_element(By.ID, "edit-title").text == "このプレイブックを変更"
-        type_draft(browser, EDITOR, misspelt)
-        submit(browser, ".playbook-edit .yaml-form button[type=submit]")
-        [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
-        worded = " ".join(problem.text.split())
-        assert worded.startswith(
-            f"{line} 行目 · templates.onboarding_guide.en.subject — "
-            "テンプレート「onboarding_guide」（ロケール en）の変数「product.nmae」は使えません"
-        )
-        assert "「product.name」の誤りではありませんか？" in worded
-        assert editor_text(browser, EDITOR) == misspelt
-        assert versions(browser)["4"].endswith("有効")
-        assert_accessible(browser)
-        screenshot(browser, "console-playbook-edit-problem-ja")
-    finally:
-        switch_language(browser, "en")
+    assert browser.find_element(By.ID, "edit-title").text == "このプレイブックを変更"
+    type_draft(browser, EDITOR, misspelt)
+    submit(browser, ".playbook-edit .yaml-form button[type=submit]")
+    [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")
+    worded = " ".join(problem.text.split())
+    assert worded.startswith(
+        f"{line} 行目 · templates.onboarding_guide.en.subject — "
+        "テンプレート「onboarding_guide」（ロケール en）の変数「product.nmae」は使えません"
+    )
+    assert "「product.name」の誤りではありませんか？" in worded
+    assert editor_text(browser, EDITOR) == misspelt
+    assert versions(browser)["4"].endswith("有効")
+    assert_accessible(browser)
+    screenshot(browser, "console-playbook-edit-problem-ja")
 
 
 def test_only_administrators_change_playbooks(stack: Stack, browser: webdriver.Chrome) -> None:

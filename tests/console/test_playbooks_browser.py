@@ -97,7 +97,6 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     browser.get(browser.current_url.split("?")[0])
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
     screenshot(browser, "console-playbook-ja")
-    switch_language(browser, "en")
 
 
 def test_a_viewer_previews_but_sends_no_test(stack: Stack, browser: webdriver.Chrome) -> None:

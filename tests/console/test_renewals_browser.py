@@ -68,4 +68,3 @@ def test_the_portfolio_shows_the_renewals_of_the_next_90_days_by_band(
     assert section.find_element(By.TAG_NAME, "h2").text == "今後 90 日以内の更新"
     assert "更新日が近いアカウント" in section.text
     assert_accessible(browser)
-    switch_language(browser, "en")

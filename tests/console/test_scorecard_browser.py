@@ -143,30 +143,27 @@ def test_the_scorecard_editor_in_japanese(stack: Stack, browser: webdriver.Chrom
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     browser.get(f"{stack.console_url}/w/ws_a/scorecard")
     switch_language(browser, "ja")
-    try:
-        assert browser.find_element(By.TAG_NAME, "h1").text.startswith("スコアカード")
-        draft = editor_text(browser, EDITOR).replace(
-            "bands: {green: 70, yellow: 40}", "bands: {green: 30, yellow: 10}"
-        )
-        type_draft(browser, EDITOR, draft)
-        press(browser, "preview")
-        assert browser.find_element(By.CSS_SELECTOR, ".changed-summary").text == (
-            "3 件中 2 件のアカウントのバンドが変わります。"
-        )
-        assert_accessible(browser)
-        screenshot(browser, "console-scorecard-preview-ja")
-        type_draft(browser, EDITOR, draft + "bogus: 1\n")
-        press(browser, "preview")
-        [problem] = problems(browser).values()
-        # Worded in Japanese from scoring's code for the problem, naming the line and field.
-        line = len(draft.splitlines()) + 1
-        assert problem.startswith(f"{line} 行目 · bogus — この文書にない項目です")
-        assert browser.find_elements(By.CSS_SELECTOR, ".yaml-problems .language-note") == []
-        assert editor_text(browser, EDITOR) == draft + "bogus: 1\n"
-        assert_accessible(browser)
-        screenshot(browser, "console-scorecard-problems-ja")
-    finally:
-        switch_language(browser, "en")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("スコアカード")
+    draft = editor_text(browser, EDITOR).replace(
+        "bands: {green: 70, yellow: 40}", "bands: {green: 30, yellow: 10}"
+    )
+    type_draft(browser, EDITOR, draft)
+    press(browser, "preview")
+    assert browser.find_element(By.CSS_SELECTOR, ".changed-summary").text == (
+        "3 件中 2 件のアカウントのバンドが変わります。"
+    )
+    assert_accessible(browser)
+    screenshot(browser, "console-scorecard-preview-ja")
+    type_draft(browser, EDITOR, draft + "bogus: 1\n")
+    press(browser, "preview")
+    [problem] = problems(browser).values()
+    # Worded in Japanese from scoring's code for the problem, naming the line and field.
+    line = len(draft.splitlines()) + 1
+    assert problem.startswith(f"{line} 行目 · bogus — この文書にない項目です")
+    assert browser.find_elements(By.CSS_SELECTOR, ".yaml-problems .language-note") == []
+    assert editor_text(browser, EDITOR) == draft + "bogus: 1\n"
+    assert_accessible(browser)
+    screenshot(browser, "console-scorecard-problems-ja")
 
 
 def test_only_administrators_edit_the_scorecard(stack: Stack, browser: webdriver.Chrome) -> None:

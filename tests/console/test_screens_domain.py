@@ -17,12 +17,14 @@ from banso_console.domain.playbooks import (
 )
 from banso_console.domain.roles import Viewer
 from banso_console.domain.themes import (
+    MERGE_TARGETS,
     ThemeFilters,
     check_merge,
     check_rename,
     check_split,
     growth,
     language_mix,
+    merge_targets,
     parse_theme_filters,
 )
 
@@ -78,6 +80,22 @@ def test_a_merge_goes_into_one_of_the_themes_offered_never_itself() -> None:
     assert check_merge(3, "3", [4, 5]).problems == {"into": "itself"}
     accepted = check_merge(3, " 5 ", [4, 5])
     assert (accepted.problems, accepted.into) == ({}, 5)
+
+
+def test_the_merge_control_offers_the_first_themes_and_says_when_there_are_more() -> None:
+    # The console asks the bridge for one theme more than it offers: the theme itself may be
+    # among them.
+    listed = [{"theme_id": n} for n in range(1, MERGE_TARGETS + 2)]
+    with_itself = merge_targets(listed, 5, listed_more=False)
+    assert [t["theme_id"] for t in with_itself.themes] == [n for n in range(1, 22) if n != 5]
+    assert with_itself.more is False
+    without_itself = merge_targets(listed, 99, listed_more=False)
+    assert [t["theme_id"] for t in without_itself.themes] == list(range(1, 21))
+    assert without_itself.more is True
+    assert merge_targets(listed, 5, listed_more=True).more is True
+    assert merge_targets([{"theme_id": 5}], 5, listed_more=False) == (
+        merge_targets([], 5, listed_more=False)
+    )
 
 
 def test_a_split_takes_some_of_the_items_shown_never_all_of_the_theme() -> None:
@@ -206,6 +224,8 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
         "steps": steps_of(DEFINITION),
         "chosen": choose_step(None, steps_of(DEFINITION)),
         "preview": None,
+        "preview_problems": [],
+        "test_problems": [],
         "report": report,
         "suppressions": suppressions(report),
         "uplift": uplift,

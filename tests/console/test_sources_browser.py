@@ -104,7 +104,6 @@ def test_an_operator_creates_and_revokes_a_write_key_and_an_api_token(
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("ソースとキー")
     assert "失効" in browser.find_element(By.CSS_SELECTOR, "table.tokens tbody tr").text
     assert_accessible(browser)
-    switch_language(browser, "en")
 
 
 def test_an_editor_has_no_sources_and_keys(stack: Stack, browser: webdriver.Chrome) -> None:

@@ -77,4 +77,3 @@ def test_a_theme_shows_its_growth_and_a_merge_can_be_undone(
     switch_language(browser, "ja")
     assert browser.find_element(By.CSS_SELECTOR, "h1 .status").text == "未対応"
     assert_accessible(browser)
-    switch_language(browser, "en")

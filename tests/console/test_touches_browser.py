@@ -85,4 +85,3 @@ def test_a_csm_logs_a_touch_and_sees_it_on_the_account_page(
     assert browser.find_element(By.ID, "touch-title").text == "CS 接点を記録"
     assert_accessible(browser)
     screenshot(browser, "console-account-touch-ja")
-    switch_language(browser, "en")

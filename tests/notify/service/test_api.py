@@ -189,9 +189,9 @@ async def test_nudges_are_listed_by_account_and_person_a_page_at_a_time(
 async def test_the_console_reads_answer_while_a_writer_holds_the_database(
     settings: NotifySettings,
 ) -> None:
-    """The console's playbook, report and policy pages read while notify's consumers write: on
-    SQLite a writer holds the write lock for its whole transaction, and a read that queued
-    behind it would wait for it (or fail once the busy timeout passes)."""
+    """The console's playbook, report and policy pages, and a product's in-app inbox, read while
+    notify's consumers write: on SQLite a writer holds the write lock for its whole transaction,
+    and a read that queued behind it would wait for it (or fail once the busy timeout passes)."""
     async with running_notify(settings) as notify:
         admin = notify.token()
         paths = (
@@ -202,6 +202,7 @@ async def test_the_console_reads_answer_while_a_writer_holds_the_database(
             "/v1/reports/playbooks",
             "/v1/policy",
             "/v1/suppressions",
+            "/v1/inapp/taro",
         )
         async with notify.state["runtime"].db.session() as writing:
             connection = await writing.connection()
@@ -211,6 +212,7 @@ async def test_the_console_reads_answer_while_a_writer_holds_the_database(
             paths, 200
         )
         assert answers["/v1/playbooks/re-engagement-14d/report"].json()["sent"] == 0
+        assert answers["/v1/inapp/taro"].json() == []
         # Every playbook's report in one read (the console's playbook list): the same reports.
         every = answers["/v1/reports/playbooks"].json()
         listed = answers["/v1/playbooks"].json()

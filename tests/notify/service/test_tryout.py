@@ -119,6 +119,12 @@ async def test_preview_renders_a_step_for_a_person_or_a_sample_in_ja_and_en(
         broken = await notify.client.post(
             "/v1/playbooks/broken/preview", json={"step": "followup"}, headers=reader
         )
+        broken_test = await notify.client.post(
+            "/v1/playbooks/broken/test-send",
+            json={"step": "followup", "locale": "en", "to": {"email": "qa@acme.test"}},
+            headers=notify.token(scopes=("write",)),
+        )
+        no_template = await notify.client.post(url, json={"step": "nope"}, headers=reader)
         no_playbook = await notify.client.post(
             "/v1/playbooks/nope/preview", json={}, headers=reader
         )
@@ -154,18 +160,43 @@ async def test_preview_renders_a_step_for_a_person_or_a_sample_in_ja_and_en(
         "en",
         "Tell us, 山田 花子.",
     )
+    # A step that is not a send step is named by a code and its values (the console words
+    # them in its reader's language), beside the English message.
+    sends = "steps.0, steps.2"
     assert wait_step.status_code == 400
-    assert "steps.1 is a wait step" in wait_step.json()["detail"]
+    assert "steps.1 is a wait step" in wait_step.json()["detail"]["message"]
+    assert _coded(wait_step.json()) == [("step", "wait_step", {"step": 1, "send_steps": sends})]
     assert no_step.status_code == 400
-    assert "steps.7 does not exist" in no_step.json()["detail"]
+    assert "steps.7 does not exist" in no_step.json()["detail"]["message"]
+    assert _coded(no_step.json()) == [
+        ("step", "step_out_of_range", {"step": 7, "steps": 3, "send_steps": sends})
+    ]
+    assert no_template.status_code == 400
+    assert _coded(no_template.json()) == [
+        ("step", "no_step_with_template", {"template": "nope", "send_steps": sends})
+    ]
     assert nobody.status_code == 404
     assert "no user 'zoe'" in nobody.json()["detail"]
     assert no_playbook.status_code == 404
+    # A template that does not render: refused by the preview and the test send alike.
     assert broken.status_code == 422
-    assert broken.json()["detail"] == (
+    assert broken.json()["detail"]["message"] == (
         "template 'followup' (ja) does not render for this person: "
         "ZeroDivisionError: division by zero"
     )
+    failed = {"template": "followup", "error": "ZeroDivisionError", "reason": "division by zero"}
+    assert _coded(broken.json()) == [
+        ("templates.followup.ja", "template_failed", {**failed, "locale": "ja"})
+    ]
+    assert broken_test.status_code == 422
+    assert _coded(broken_test.json()) == [
+        ("templates.followup.en", "template_failed", {**failed, "locale": "en"})
+    ]
+
+
+def _coded(body: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """A refusal's problems as (field, code, params)."""
+    return [(e["field"], e["code"], e["params"]) for e in body["detail"]["errors"]]
 
 
 async def test_test_sends_are_marked_and_never_count_as_nudges(

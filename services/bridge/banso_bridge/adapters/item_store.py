@@ -132,12 +132,14 @@ async def _update_items(
 
 
 async def theme_items(
-    session: AsyncSession, *, workspace_id: str, theme_id: int, limit: int
+    session: AsyncSession, *, workspace_id: str, theme_id: int, limit: int, offset: int = 0
 ) -> Sequence[FeedbackItem]:
+    """A page of the theme's items, newest first (ties by id, so pages neither repeat nor skip)."""
     rows = await session.exec(
         select(FeedbackItem)
         .where(FeedbackItem.workspace_id == workspace_id, FeedbackItem.theme_id == theme_id)
-        .order_by(col(FeedbackItem.occurred_at).desc())
+        .order_by(col(FeedbackItem.occurred_at).desc(), col(FeedbackItem.feedback_id))
+        .offset(offset)
         .limit(limit)
     )
     return rows.all()

@@ -123,8 +123,13 @@ async def list_themes(
     include_muted: bool,
     limit: int,
     offset: int,
+    title_contains: str | None = None,
 ) -> Sequence[Theme]:
     query = select(Theme).where(Theme.workspace_id == workspace_id)
+    if title_contains:
+        # The title a reader sees: the product manager's own, else the generated one.
+        shown = func.lower(func.coalesce(col(Theme.custom_title), col(Theme.title)))
+        query = query.where(shown.contains(title_contains.lower(), autoescape=True))
     if statuses:
         query = query.where(col(Theme.status).in_(list(statuses)))
     else:

@@ -206,6 +206,13 @@ class SplitRecord(BaseModel):
         )
 
 
+class ThemeItems(BaseModel):
+    theme_id: int
+    item_count: int = Field(description="Every item of the theme, on all pages.")
+    items: list[ItemPublic] = Field(description="This page's items, newest first.")
+    next_offset: int | None = Field(description="The next page's offset; None on the last page.")
+
+
 class ThemeDetail(ThemePublic):
     items: list[ItemPublic] = Field(description="The latest items, newest first.")
     accounts: list[AccountImpact]

@@ -30,6 +30,7 @@ from banso_bridge.api.schemas import (
     SplitRequest,
     ThemeDetail,
     ThemeGrowth,
+    ThemeItems,
     ThemeList,
     ThemePatch,
     ThemePublic,
@@ -64,6 +65,16 @@ async def list_themes(
     include_muted: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            # (a NUL byte is no text PostgreSQL can compare)
+            pattern=r"^[^\x00]*$",
+            description="Only themes whose title (a product manager's own, else the generated "
+            "one) contains this text, in any case.",
+        ),
+    ] = None,
 ) -> ThemeList:
     """Themes of the workspace, highest priority first (merged themes only when asked for)."""
     rows = await theme_store.list_themes(
@@ -73,6 +84,7 @@ async def list_themes(
         include_muted=include_muted,
         limit=limit + 1,
         offset=offset,
+        title_contains=(q or "").strip() or None,
     )
     tickets = await ticket_store.tickets_of(
         session, workspace_id=principal.workspace_id, theme_ids=[row.theme_id for row in rows]
@@ -111,6 +123,28 @@ async def get_theme(
         ticket=TicketPublic.of(ticket) if ticket else None,
         merge=MergePublic.of(merge) if merge else None,
         split=SplitRecord.of(split) if split else None,
+    )
+
+
+@router.get("/{theme_id}/items", response_model=ThemeItems, responses=errors(404))
+async def list_theme_items(
+    theme_id: ThemeId,
+    principal: ReaderDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> ThemeItems:
+    """A page of the theme's items (redacted), newest first, and the offset of the next page."""
+    workspace_id = principal.workspace_id
+    theme = await _theme(session, workspace_id, theme_id)
+    rows = await item_store.theme_items(
+        session, workspace_id=workspace_id, theme_id=theme_id, limit=limit + 1, offset=offset
+    )
+    return ThemeItems(
+        theme_id=theme_id,
+        item_count=theme.item_count,
+        items=[ItemPublic.of(row) for row in rows[:limit]],
+        next_offset=offset + limit if len(rows) > limit else None,
     )
 
 

@@ -1,5 +1,6 @@
-"""The bridge API: themes by priority, one theme in detail, rename, mute, merge and split; an account's
-feedback with the theme and ticket of each item."""
+"""The bridge API: themes by priority (or found by title), one theme in detail and its items page
+by page, rename, mute, merge and split; an account's feedback with the theme and ticket of each
+item."""
 
 from __future__ import annotations
 
@@ -21,14 +22,18 @@ class BridgeClient:
         include_muted: bool = False,
         limit: int = 50,
         offset: int = 0,
+        title_contains: str | None = None,
     ) -> dict[str, Any]:
-        """A page of themes, highest priority first, and the offset of the next page (or None)."""
+        """A page of themes, highest priority first, and the offset of the next page (or None);
+        with ``title_contains``, only the themes whose title contains it (any case)."""
         params = [("status", status) for status in statuses]
         params += [
             ("include_muted", "true" if include_muted else "false"),
             ("limit", str(limit)),
             ("offset", str(offset)),
         ]
+        if title_contains:
+            params.append(("q", title_contains))
         page: dict[str, Any] = await self.api.get_json(workspace_id, "/v1/themes", params)
         return page
 
@@ -36,6 +41,18 @@ class BridgeClient:
         """One theme with its latest items, the accounts it affects and its ticket."""
         body: dict[str, Any] = await self.api.get_json(
             workspace_id, f"/v1/themes/{theme_id}", [("items", str(items))]
+        )
+        return body
+
+    async def theme_items(
+        self, workspace_id: str, theme_id: int, *, limit: int, offset: int = 0
+    ) -> dict[str, Any]:
+        """A page of the theme's items (redacted), newest first, its item count and the offset
+        of the next page (or None)."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id,
+            f"/v1/themes/{theme_id}/items",
+            [("limit", str(limit)), ("offset", str(offset))],
         )
         return body
 

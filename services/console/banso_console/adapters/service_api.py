@@ -169,7 +169,10 @@ async def request(
             f"{name} did not answer ({type(exc).__name__})", detail={"service": name}
         ) from exc
     if response.status_code == 400:
-        raise InvalidInput(f"{name}: {_detail(response)}", detail={"service": name})
+        # The service's answer is kept: a refusal may name its problems by code.
+        raise InvalidInput(
+            f"{name}: {_detail(response)}", detail={"service": name, **_as_dict(_body(response))}
+        )
     if response.status_code == 404:
         raise NotFound(f"{name}: {path} not found", detail={"service": name})
     if response.status_code == 409:
@@ -189,6 +192,10 @@ def _body(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return {"detail": response.text[:500]}
+
+
+def _as_dict(body: Any) -> dict[str, Any]:
+    return body if isinstance(body, dict) else {"detail": body}
 
 
 def _detail(response: httpx.Response) -> str:

@@ -21,9 +21,17 @@ from banso_console.api.deps import (
 )
 from banso_console.api.playbook_versions import editing_values
 from banso_console.domain import playbooks
-from banso_kit.errors import ServiceUnavailable
+from banso_console.domain.yaml_editing import YamlProblem, located_problems
+from banso_kit.errors import InvalidInput, ServiceUnavailable, Unprocessable
 
 router = APIRouter(tags=["playbooks"])
+
+
+def service_problems(refusal: InvalidInput | Unprocessable) -> list[YamlProblem]:
+    """Notify's refusal of a preview or test send, problem by problem (each with its code and
+    params, worded by the page in the reader's language); its message when it named none."""
+    found = located_problems(refusal.detail, "")
+    return found or [YamlProblem(None, None, None, refusal.message)]
 
 
 @router.get("/w/{workspace_id}/playbooks", summary="The playbooks.")
@@ -65,10 +73,16 @@ async def _playbook_values(
     steps = playbooks.steps_of(playbook["definition"])
     chosen = playbooks.choose_step(step, steps)
     preview = None
+    preview_problems: list[YamlProblem] = []
     if chosen.index is not None:
-        preview = await context.notify.preview(
-            workspace_id, playbook_id, step=chosen.index, locales=playbooks.PREVIEW_LOCALES
-        )
+        try:
+            preview = await context.notify.preview(
+                workspace_id, playbook_id, step=chosen.index, locales=playbooks.PREVIEW_LOCALES
+            )
+        except (InvalidInput, Unprocessable) as exc:
+            # A template that does not render (or a step gone meanwhile): said in the preview's
+            # place, the rest of the page shown.
+            preview_problems = service_problems(exc)
     uplift = playbooks.uplift_chart(report)
     wording = context.renderer.wordings[signed_in.viewer.locale]
     chart_json = None
@@ -86,6 +100,8 @@ async def _playbook_values(
         "steps": steps,
         "chosen": chosen,
         "preview": preview,
+        "preview_problems": preview_problems,
+        "test_problems": [],
         "report": report,
         "suppressions": playbooks.suppressions(report),
         "uplift": uplift,
@@ -145,6 +161,10 @@ async def send_test(
             if not isinstance(exc.detail, dict) or exc.detail.get("status") != 502:
                 raise
             problems["to"] = "not_delivered"
+        except (InvalidInput, Unprocessable) as exc:
+            # The playbook changed since the page was shown: notify's problems, worded.
+            values["test_problems"] = service_problems(exc)
+            problems["step"] = "refused"
         else:
             query = urlencode({"step": chosen.index, "sent": "yes"})
             target = f"/w/{workspace_id}/playbooks/{quote(playbook_id, safe='')}?{query}"

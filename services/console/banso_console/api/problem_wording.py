@@ -45,6 +45,18 @@ PROBLEM_MESSAGES = {
     "unknown_variable": N_(
         "unknown variable '%(variable)s' in template '%(template)s', locale '%(locale)s'"
     ),
+    # notify's preview and test send
+    "template_failed": N_(
+        "template '%(template)s' does not render in %(locale)s: %(error)s (%(reason)s)"
+    ),
+    "wait_step": N_("step %(step)s is a wait; the steps that send are %(send_steps)s"),
+    "step_out_of_range": N_(
+        "there is no step %(step)s (the playbook has %(steps)s); "
+        "the steps that send are %(send_steps)s"
+    ),
+    "no_step_with_template": N_(
+        "no step sends template '%(template)s'; the steps that send are %(send_steps)s"
+    ),
 }
 
 SEPARATOR = N_("; ")

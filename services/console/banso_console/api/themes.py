@@ -64,20 +64,45 @@ async def theme_board(
 
 
 async def _theme_values(
-    context: ConsoleContext, signed_in: SignedIn, workspace_id: str, theme_id: int
+    context: ConsoleContext,
+    signed_in: SignedIn,
+    workspace_id: str,
+    theme_id: int,
+    *,
+    items_page: int = 1,
+    find: str = "",
 ) -> dict[str, Any]:
-    theme = await context.bridge.theme(workspace_id, theme_id)
-    others: list[dict[str, Any]] = []
+    """The theme page: one page of its feedback, and the themes it can be merged into (those
+    whose title contains `find`, when the reader searched)."""
+    theme = await context.bridge.theme(workspace_id, theme_id, items=0)
+    find = find.strip()
+    items_call = context.bridge.theme_items(
+        workspace_id,
+        theme_id,
+        limit=themes.ITEMS_PER_PAGE,
+        offset=(items_page - 1) * themes.ITEMS_PER_PAGE,
+    )
+    targets = themes.MergeTargets(themes=[], more=False)
     growth: list[dict[str, Any]] = []
-    if theme["status"] != "merged":
-        listed, growth = await asyncio.gather(
+    if theme["status"] == "merged":
+        items = await items_call
+    else:
+        items, listed, growth = await asyncio.gather(
+            items_call,
             context.bridge.themes(
-                workspace_id, statuses=themes.STATUSES, include_muted=True, limit=200
+                workspace_id,
+                statuses=themes.STATUSES,
+                include_muted=True,
+                limit=themes.MERGE_TARGETS + 1,
+                title_contains=find or None,
             ),
             context.bridge.growth(workspace_id, theme_id, weeks=themes.GROWTH_WEEKS),
         )
-        others = [t for t in listed["themes"] if t["theme_id"] != theme_id]
+        targets = themes.merge_targets(
+            listed["themes"], theme_id, listed_more=listed["next_offset"] is not None
+        )
     wording = context.renderer.wordings[signed_in.viewer.locale]
+    first = (items_page - 1) * themes.ITEMS_PER_PAGE
     return {
         "growth": growth,
         "growth_json": json.dumps(
@@ -91,7 +116,16 @@ async def _theme_values(
         ),
         "workspace_id": workspace_id,
         "theme": _theme_card(theme),
-        "merge_targets": others,
+        "items": items["items"],
+        "items_paging": {
+            "page": items_page,
+            "first": first + 1,
+            "last": first + len(items["items"]),
+            "has_next": items["next_offset"] is not None,
+        },
+        "merge_targets": targets.themes,
+        "merge_more": targets.more,
+        "merge_find": find,
         "rename_form": {
             "title": theme["title"] if theme["title"] != theme["generated_title"] else ""
         },
@@ -100,10 +134,19 @@ async def _theme_values(
         "can_split": signed_in.viewer.can("edit")
         and theme["status"] != "merged"
         and not theme["muted"]
-        and len(theme["items"]) > 1,
+        and theme["item_count"] > 1,
         "problems": {},
         "saved": None,
     }
+
+
+ItemsPage = Annotated[
+    int, Query(alias="page", ge=1, le=10_000, description="The page of the theme's feedback.")
+]
+Find = Annotated[
+    str,
+    Query(max_length=200, pattern=r"^[^\x00]*$", description="Merge targets whose title has this."),
+]
 
 
 @router.get("/w/{workspace_id}/themes/{theme_id}", summary="A theme.")
@@ -113,9 +156,14 @@ async def theme_page(
     theme_id: int,
     context: ContextDep,
     saved: Annotated[str | None, Query(max_length=20)] = None,
+    items_page: ItemsPage = 1,
+    find: Find = "",
 ) -> Response:
-    """One theme: the accounts it affects, its latest items (redacted), quotes, its ticket."""
-    values = await _theme_values(context, signed_in, workspace_id, theme_id)
+    """One theme: the accounts it affects, its feedback page by page (redacted), quotes, its
+    ticket; the themes it can be merged into, searched by title."""
+    values = await _theme_values(
+        context, signed_in, workspace_id, theme_id, items_page=items_page, find=find
+    )
     values["saved"] = saved if saved in SAVED else None
     return page(context, signed_in, "theme.html", values)
 
@@ -166,10 +214,11 @@ async def merge_theme(
     theme_id: int,
     context: ContextDep,
     into: Annotated[str, Form(max_length=20)] = "",
+    find: Annotated[str, Form(max_length=200, pattern=r"^[^\x00]*$")] = "",
 ) -> Response:
     """Merge this theme into another: its items and accounts move there, this one points to it."""
     signed_in.require("edit", REFUSAL)
-    values = await _theme_values(context, signed_in, workspace_id, theme_id)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id, find=find)
     candidates = [theme["theme_id"] for theme in values["merge_targets"]]
     checked = themes.check_merge(theme_id, into, candidates)
     problems: dict[str, str] = dict(checked.problems)
@@ -214,12 +263,14 @@ async def split_theme(
     context: ContextDep,
     items: Annotated[list[str], Form(max_length=500)] = [],  # noqa: B006 (FastAPI copies it)
     title: Annotated[str, Form(max_length=4000)] = "",
+    items_page: Annotated[int, Form(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
-    """The chosen items become a new theme of their own; clustering never moves them back."""
+    """The items ticked on the page of the theme's feedback shown become a new theme of their
+    own; clustering never moves them back."""
     signed_in.require("edit", REFUSAL)
-    values = await _theme_values(context, signed_in, workspace_id, theme_id)
+    values = await _theme_values(context, signed_in, workspace_id, theme_id, items_page=items_page)
     theme = values["theme"]
-    shown = [item["feedback_id"] for item in theme["items"]]
+    shown = [item["feedback_id"] for item in values["items"]]
     checked = themes.check_split(items, shown, theme["item_count"], title)
     problems: dict[str, str] = dict(checked.problems)
     if not problems:
@@ -233,7 +284,9 @@ async def split_theme(
             )
         except Conflict:
             # Merged or muted meanwhile, or every item of the theme was chosen.
-            values = await _theme_values(context, signed_in, workspace_id, theme_id)
+            values = await _theme_values(
+                context, signed_in, workspace_id, theme_id, items_page=items_page
+            )
             now = values["theme"]
             changed = now["status"] == "merged" or now["muted"]
             problems["split_items"] = "theme_changed" if changed else "nothing_left"

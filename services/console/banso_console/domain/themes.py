@@ -12,6 +12,10 @@ from babel.dates import format_skeleton
 # The statuses the board filters by (bridge's names); merged and dismissed themes are history.
 STATUSES = ("open", "ticketed", "resolved")
 PER_PAGE = 25
+# A theme page's feedback: this many items a page (the items ticked on it are what is split).
+ITEMS_PER_PAGE = 20
+# The merge control offers this many themes, highest priority first; a search finds the others.
+MERGE_TARGETS = 20
 MAX_TITLE = 200
 # Last week's daily rate over the four weeks before: above GROWING the theme is growing.
 GROWING, SHRINKING = 1.25, 0.8
@@ -106,6 +110,24 @@ def check_merge(theme_id: int, into: str, candidates: Sequence[int]) -> CheckedM
     else:
         result.into = int(text)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class MergeTargets:
+    themes: list[dict[str, Any]]
+    # More themes than those offered would do: the reader is told to search by title.
+    more: bool
+
+
+def merge_targets(
+    listed: Sequence[dict[str, Any]], theme_id: int, *, listed_more: bool
+) -> MergeTargets:
+    """The themes offered to merge into: up to MERGE_TARGETS of the bridge's page (asked for one
+    more than that, since the theme itself may be on it), never the theme itself."""
+    others = [theme for theme in listed if theme["theme_id"] != theme_id]
+    return MergeTargets(
+        themes=others[:MERGE_TARGETS], more=listed_more or len(others) > MERGE_TARGETS
+    )
 
 
 SplitProblem = Literal["required", "unknown_items", "too_long", "nothing_left"]

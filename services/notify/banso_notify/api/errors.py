@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from banso_kit.errors import BansoError, Unprocessable
+from banso_kit.errors import BansoError, InvalidInput, Unprocessable
 from banso_kit.yaml_locations import compose, dotted, line_of, syntax_error_line
-from banso_notify.domain.errors import FieldError, PlaybookInvalid
+from banso_notify.domain.errors import FieldError, PlaybookInvalid, StepNotFound, TemplateFailed
 
 
 def invalid_playbook(exc: PlaybookInvalid, text: str | None = None) -> Unprocessable:
@@ -40,6 +40,37 @@ def _entry(error: FieldError, line: int | None) -> dict[str, Any]:
             "steps": list(error.steps),
         }
     return entry
+
+
+def step_not_found(exc: StepNotFound) -> InvalidInput:
+    """A preview or test send of a step the playbook does not have (or a wait step), with the
+    problem's code and parameters, as a validation problem of the request's ``step``."""
+    problem = {
+        "field": "step",
+        "message": str(exc),
+        "line": None,
+        "code": exc.code,
+        "params": exc.params,
+    }
+    return InvalidInput(str(exc), detail={"errors": [problem]})
+
+
+def template_failed(exc: TemplateFailed) -> Unprocessable:
+    """A playbook whose template does not render for the person asked for: the template and
+    locale as its field, ``template_failed`` with them and the exception's type and message."""
+    problem = {
+        "field": f"templates.{exc.template}.{exc.locale}",
+        "message": str(exc),
+        "line": None,
+        "code": "template_failed",
+        "params": {
+            "template": exc.template,
+            "locale": exc.locale,
+            "error": exc.error,
+            "reason": exc.reason,
+        },
+    }
+    return Unprocessable(str(exc), detail={"errors": [problem]})
 
 
 class DeliveryFailed(BansoError):

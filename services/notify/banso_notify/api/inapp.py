@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from banso_kit.api import ReaderDep, SessionDep, WriterDep
+from banso_kit.api import ReaderDep, ReadSessionDep, SessionDep, WriterDep
 from banso_kit.errors import NotFound
 from banso_kit.openapi import errors
 from banso_notify.adapters import inbox_store
@@ -41,7 +41,7 @@ def public(row: InboxMessage) -> InboxMessagePublic:
 
 @router.get("/{user_id}")
 async def inbox(
-    user_id: str, principal: ReaderDep, session: SessionDep, unread_only: bool = False
+    user_id: str, principal: ReaderDep, session: ReadSessionDep, unread_only: bool = False
 ) -> list[InboxMessagePublic]:
     """A user's in-app messages, newest first; dismissed ones are gone."""
     rows = await inbox_store.messages(

@@ -14,12 +14,12 @@ from fastapi import APIRouter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.api import ReaderDep, ReadSessionDep, WriterDep
-from banso_kit.errors import InvalidInput, NotFound, Unprocessable
+from banso_kit.errors import NotFound
 from banso_kit.openapi import ErrorBody, errors
 from banso_notify.adapters import directory, playbook_store
 from banso_notify.adapters.channels.base import DeliveryError
 from banso_notify.api.deps import NotifyDep
-from banso_notify.api.errors import DeliveryFailed
+from banso_notify.api.errors import DeliveryFailed, step_not_found, template_failed
 from banso_notify.api.tryout_schemas import (
     TARGET_CHANNELS,
     PersonPublic,
@@ -40,11 +40,16 @@ router = APIRouter(prefix="/v1/playbooks", tags=["playbooks"])
 logger = logging.getLogger(__name__)
 
 
-_ERRORS = errors(400, 404)
+_ERRORS = errors(400, 404, 422)
 _ERRORS[400]["description"] = (
-    "no such send step (a wait step, an index or template not in the playbook)"
+    "no such send step (a wait step, an index or template not in the playbook): "
+    "`detail.errors` names it with a `code` and `params`"
 )
 _ERRORS[404]["description"] = "no such playbook, version, user or account in this workspace"
+_ERRORS[422]["description"] = (
+    "a body that is not valid, or a template that does not render for this person "
+    "(`detail.errors`: code `template_failed`, with its template, locale and error)"
+)
 
 
 @router.post("/{playbook_id}/preview", responses=_ERRORS)
@@ -71,7 +76,7 @@ async def preview_playbook(
             now=notify.clock.now(),
         )
     except TemplateFailed as exc:
-        raise Unprocessable(str(exc)) from None
+        raise template_failed(exc) from None
     return PreviewOut(
         playbook_id=playbook.id,
         version=version,
@@ -127,7 +132,7 @@ async def test_send_playbook(
             message_id_domain=notify.settings.message_id_domain,
         )
     except TemplateFailed as exc:
-        raise Unprocessable(str(exc)) from None
+        raise template_failed(exc) from None
     try:
         await notify.senders[channel].send(message)
     except DeliveryError as exc:
@@ -160,7 +165,7 @@ async def _step(
     try:
         return stored.playbook, stored.version, choose_send_step(stored.playbook, body.step)
     except StepNotFound as exc:
-        raise InvalidInput(str(exc)) from None
+        raise step_not_found(exc) from None
 
 
 async def _people(

@@ -47,8 +47,26 @@ class InvalidToken(NotifyDomainError):
 
 
 class StepNotFound(NotifyDomainError):
-    """A preview or test send names a step the playbook does not have, or a wait step."""
+    """A preview or test send names a step the playbook does not have, or a wait step.
+
+    ``code`` says which (``step_out_of_range``, ``wait_step``, ``no_step_with_template``) and
+    ``params`` the values to word it with (``step``, ``steps``, ``template``, ``send_steps``)."""
+
+    def __init__(self, message: str, *, code: str, params: Params) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class TemplateFailed(NotifyDomainError):
-    """A template raised while rendering (a sandbox refusal, a division by zero, ...)."""
+    """A template raised while rendering (a sandbox refusal, a division by zero, ...): which
+    template and locale, the exception's type and its (English) message."""
+
+    def __init__(
+        self, message: str, *, template: str, locale: str, error: str, reason: str
+    ) -> None:
+        super().__init__(message)
+        self.template = template
+        self.locale = locale
+        self.error = error
+        self.reason = reason

@@ -55,22 +55,33 @@ def choose_send_step(playbook: Playbook, step: int | str | None) -> tuple[int, S
     listed = ", ".join(
         f"steps.{i} ({s.send.channel.value}, template {s.send.template})" for i, s in sends
     )
+    send_steps = ", ".join(f"steps.{i}" for i, _ in sends)
     if step is None:
         return sends[0]
     if isinstance(step, int):
         if not 0 <= step < len(playbook.steps):
             raise StepNotFound(
                 f"steps.{step} does not exist: playbook {playbook.id!r} has "
-                f"{len(playbook.steps)} steps; its send steps are {listed}"
+                f"{len(playbook.steps)} steps; its send steps are {listed}",
+                code="step_out_of_range",
+                params={"step": step, "steps": len(playbook.steps), "send_steps": send_steps},
             )
         chosen = playbook.steps[step]
         if not isinstance(chosen, SendStep):
-            raise StepNotFound(f"steps.{step} is a wait step; the send steps are {listed}")
+            raise StepNotFound(
+                f"steps.{step} is a wait step; the send steps are {listed}",
+                code="wait_step",
+                params={"step": step, "send_steps": send_steps},
+            )
         return step, chosen
     for index, send in sends:
         if send.send.template == step:
             return index, send
-    raise StepNotFound(f"no send step uses template {step!r}; the send steps are {listed}")
+    raise StepNotFound(
+        f"no send step uses template {step!r}; the send steps are {listed}",
+        code="no_step_with_template",
+        params={"template": step, "send_steps": send_steps},
+    )
 
 
 def preview(
@@ -172,7 +183,11 @@ def _render(
         # What an author wrote failed for this person: say so instead of failing the request.
         raise TemplateFailed(
             f"template {step.send.template!r} ({locale}) does not render for this person: "
-            f"{type(exc).__name__}: {exc}"
+            f"{type(exc).__name__}: {exc}",
+            template=step.send.template,
+            locale=locale,
+            error=type(exc).__name__,
+            reason=str(exc),
         ) from None
 
 
