@@ -18,13 +18,13 @@ from banso_scoring.domain.aggregate_codec import (
     header_document,
 )
 from banso_scoring.domain.aggregates import DayBucket
-from banso_scoring.domain.health import Health
 from banso_scoring.domain.portfolio import trend_of
+from banso_scoring.domain.published import Published
 from banso_scoring.domain.state import AccountEntry, AccountKey
 
 
 def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
-    published = Health.model_validate_json(row.published) if row.published else None
+    published = Published.from_document(row.published) if row.published else None
     return AccountEntry(
         aggregate=from_document(orjson.loads(row.aggregate), days),
         partition=row.partition,
@@ -85,7 +85,7 @@ async def load_account(
 
 def _published_columns(entry: AccountEntry) -> dict[str, Any]:
     return {
-        "published": entry.published.model_dump_json().encode() if entry.published else None,
+        "published": entry.published.document if entry.published else None,
         "recent_scores": orjson.dumps(entry.recent_scores).decode(),
         "trend": _trend(entry),
     }
