@@ -3,13 +3,13 @@ event-time day's close. Functions only flush; callers commit."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of
 from banso_scoring.adapters.tables import HISTORY
 
 DAY_CLOSE = "day"
@@ -31,17 +31,16 @@ async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]
             closes[key] = index
     rows = [row for row in kept if row is not None]
     connection = await session.connection()
-    # The driver's executemany with tuples: a round writes tens of thousands of rows, and
-    # SQLAlchemy's per-row parameter compilation cost more than the database's own work.
-    style = str(connection.dialect.paramstyle)
+    style = style_of(connection)
     revised = [_DAY_KEY(row) for row in rows if row.get("revised")]
-    if revised:
-        # One statement for the round's revised days (a backfill revises thousands).
-        await connection.exec_driver_sql(_delete_sql(style), revised)
-    await connection.exec_driver_sql(_insert_sql(style), [_ROW(row) for row in rows])
+    # One statement for the round's revised days (a backfill revises thousands).
+    await execute_many(connection, delete_sql(style, HISTORY.name, DAY_KEY, _CLOSES_ONLY), revised)
+    await execute_many(
+        connection, insert_sql(style, HISTORY.name, COLUMNS), [_ROW(r) for r in rows]
+    )
 
 
-# What a history row holds, in the order of the statements below.
+# What a history row holds, in the order of the statements (see ``bulk``).
 COLUMNS = (
     "workspace_id",
     "account_id",
@@ -58,33 +57,10 @@ COLUMNS = (
     "event_id",
     "health",
 )
+DAY_KEY = ("workspace_id", "account_id", "at")
 _ROW = itemgetter(*COLUMNS)
-_DAY_KEY = itemgetter("workspace_id", "account_id", "at")
-_MARKS = {"qmark": "?", "numeric_dollar": "$", "numeric": ":"}
-
-
-def _marks(style: str, count: int) -> list[str]:
-    mark = _MARKS.get(style)
-    if mark is None:
-        raise ValueError(f"unsupported DB-API paramstyle {style!r}")
-    return [mark if style == "qmark" else f"{mark}{n}" for n in range(1, count + 1)]
-
-
-@lru_cache(maxsize=4)
-def _insert_sql(style: str) -> str:
-    return (
-        f"INSERT INTO {HISTORY.name} ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join(_marks(style, len(COLUMNS)))})"
-    )
-
-
-@lru_cache(maxsize=4)
-def _delete_sql(style: str) -> str:
-    workspace, account, at = _marks(style, 3)
-    return (
-        f"DELETE FROM {HISTORY.name} WHERE workspace_id = {workspace} "
-        f"AND account_id = {account} AND at = {at} AND cause = '{DAY_CLOSE}'"
-    )
+_DAY_KEY = itemgetter(*DAY_KEY)
+_CLOSES_ONLY = f" AND cause = '{DAY_CLOSE}'"
 
 
 async def account_history(
