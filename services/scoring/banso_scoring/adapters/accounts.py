@@ -3,7 +3,7 @@ published health, as the consumer holds them in memory. Functions only flush; ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 import orjson
@@ -13,10 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of, update_sql
 from banso_scoring.adapters.tables import ACCOUNTS, DAYS
 from banso_scoring.domain.aggregate_codec import (
+    apply_progress,
     day_document,
     day_from_document,
     from_document,
     header_document,
+    progress_document,
 )
 from banso_scoring.domain.aggregates import DayBucket
 from banso_scoring.domain.portfolio import trend_of
@@ -26,8 +28,11 @@ from banso_scoring.domain.state import AccountEntry, AccountKey
 
 def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
     published = Published.from_document(row.published) if row.published else None
+    aggregate = from_document(orjson.loads(row.aggregate), days)
+    if row.progress is not None:
+        apply_progress(aggregate, orjson.loads(row.progress))
     return AccountEntry(
-        aggregate=from_document(orjson.loads(row.aggregate), days),
+        aggregate=aggregate,
         partition=row.partition,
         published=published,
         recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
@@ -115,22 +120,27 @@ async def save_accounts(
     entries: Sequence[AccountEntry],
     aggregates: set[AccountKey],
     evaluated: set[AccountKey],
+    progress: Collection[AccountKey] = frozenset(),
     published: set[AccountKey],
 ) -> None:
     """Insert new accounts; for the others write only what changed: the aggregate header and
-    the day buckets that changed, the latest score and band, the last published health."""
+    the day buckets that changed (or, for ``progress``, only the days closed and the lateness
+    reference), the latest score and band, the last published health."""
     inserts: list[dict[str, Any]] = []
     headers: list[tuple[object, ...]] = []
     scores: list[tuple[object, ...]] = []
     publications: list[tuple[object, ...]] = []
+    progressed: list[tuple[object, ...]] = []
     day_keys: list[tuple[object, ...]] = []
     day_rows: list[tuple[object, ...]] = []
     for entry in entries:
         workspace, account = entry.key
         aggregate = entry.aggregate
         header = None
+        moved = None
         if not entry.stored or entry.key in aggregates:
             header = orjson.dumps(header_document(aggregate))
+            moved = orjson.dumps(progress_document(aggregate)).decode()
             for day in aggregate.changed_days | aggregate.removed_days:
                 day_keys.append((workspace, account, day))
             for day in aggregate.changed_days:
@@ -146,6 +156,7 @@ async def save_accounts(
                     "account_id": account,
                     "partition": entry.partition,
                     "aggregate": header,
+                    "progress": moved,
                     **_trait_columns(entry),
                     **dict(zip(SCORE_COLUMNS, score, strict=True)),
                     **_published_columns(entry),
@@ -155,8 +166,17 @@ async def save_accounts(
         if header is not None:
             traits = aggregate.traits
             headers.append(
-                (header, *(getattr(traits, name) for name in TRAIT_COLUMNS), workspace, account)
+                (
+                    header,
+                    moved,
+                    *(getattr(traits, name) for name in TRAIT_COLUMNS),
+                    workspace,
+                    account,
+                )
             )
+        elif entry.key in progress:
+            moved = orjson.dumps(progress_document(aggregate)).decode()
+            progressed.append((moved, workspace, account))
         if entry.key in evaluated:
             scores.append((*score, workspace, account))
         if entry.key in published:
@@ -169,7 +189,8 @@ async def save_accounts(
         await connection.execute(insert(ACCOUNTS), inserts)
     style = style_of(connection)
     updates: tuple[tuple[list[tuple[object, ...]], tuple[str, ...]], ...] = (
-        (headers, ("aggregate", *TRAIT_COLUMNS)),
+        (headers, ("aggregate", "progress", *TRAIT_COLUMNS)),
+        (progressed, ("progress",)),
         (scores, SCORE_COLUMNS),
         (publications, PUBLISHED_COLUMNS),
     )

@@ -62,6 +62,17 @@ def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
     }
 
 
+def progress_document(aggregate: AccountAggregate) -> dict[str, Any]:
+    """What a day's close moves (days closed, the lateness reference): stored on its own so a
+    close does not rewrite the whole header; the header holds the same fields as of its write."""
+    return {name: getattr(aggregate, name) for name in _OPTIONAL_SCALARS}
+
+
+def apply_progress(aggregate: AccountAggregate, document: dict[str, Any]) -> None:
+    for name in _OPTIONAL_SCALARS:
+        setattr(aggregate, name, document.get(name))
+
+
 def from_document(
     document: dict[str, Any], days: dict[int, DayBucket] | None = None
 ) -> AccountAggregate:
