@@ -44,6 +44,9 @@ class Account(ScoringModel, table=True):
     published: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
     recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # Days closed and the lateness reference (JSON), newer than the same fields in
+    # ``aggregate`` when set: a day's close writes only this (see aggregate_codec).
+    progress: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # The portfolio's columns, kept beside the aggregate (its traits) and the published scores
     # (the weekly trend) so /v1/portfolio filters, sorts and sums in SQL.
     name: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

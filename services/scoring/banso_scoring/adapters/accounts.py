@@ -3,30 +3,36 @@ published health, as the consumer holds them in memory. Functions only flush; ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import and_, func, insert, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of, update_sql
 from banso_scoring.adapters.tables import ACCOUNTS, DAYS
 from banso_scoring.domain.aggregate_codec import (
+    apply_progress,
     day_document,
     day_from_document,
     from_document,
     header_document,
+    progress_document,
 )
 from banso_scoring.domain.aggregates import DayBucket
-from banso_scoring.domain.health import Health
 from banso_scoring.domain.portfolio import trend_of
+from banso_scoring.domain.published import Published
 from banso_scoring.domain.state import AccountEntry, AccountKey
 
 
 def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
-    published = Health.model_validate_json(row.published) if row.published else None
+    published = Published.from_document(row.published) if row.published else None
+    aggregate = from_document(orjson.loads(row.aggregate), days)
+    if row.progress is not None:
+        apply_progress(aggregate, orjson.loads(row.progress))
     return AccountEntry(
-        aggregate=from_document(orjson.loads(row.aggregate), days),
+        aggregate=aggregate,
         partition=row.partition,
         published=published,
         recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
@@ -85,7 +91,7 @@ async def load_account(
 
 def _published_columns(entry: AccountEntry) -> dict[str, Any]:
     return {
-        "published": entry.published.model_dump_json().encode() if entry.published else None,
+        "published": entry.published.document if entry.published else None,
         "recent_scores": orjson.dumps(entry.recent_scores).decode(),
         "trend": _trend(entry),
     }
@@ -97,6 +103,10 @@ def _trend(entry: AccountEntry) -> float | None:
 
 # The portfolio's columns: the traits /v1/portfolio shows, filters, sorts and sums in SQL.
 TRAIT_COLUMNS = ("name", "plan", "arr", "csm", "renewal_at", "seats")
+SCORE_COLUMNS = ("score", "band", "evaluated_at", "trend")
+PUBLISHED_COLUMNS = ("published", "recent_scores", "trend")
+KEY = ("workspace_id", "account_id")
+DAY_KEY = ("workspace_id", "account_id", "day")
 
 
 def _trait_columns(entry: AccountEntry) -> dict[str, Any]:
@@ -110,38 +120,35 @@ async def save_accounts(
     entries: Sequence[AccountEntry],
     aggregates: set[AccountKey],
     evaluated: set[AccountKey],
+    progress: Collection[AccountKey] = frozenset(),
     published: set[AccountKey],
 ) -> None:
     """Insert new accounts; for the others write only what changed: the aggregate header and
-    the day buckets that changed, the latest score and band, the last published health."""
+    the day buckets that changed (or, for ``progress``, only the days closed and the lateness
+    reference), the latest score and band, the last published health."""
     inserts: list[dict[str, Any]] = []
-    headers: list[dict[str, Any]] = []
-    scores: list[dict[str, Any]] = []
-    publications: list[dict[str, Any]] = []
-    day_keys: list[dict[str, Any]] = []
-    day_rows: list[dict[str, Any]] = []
+    headers: list[tuple[object, ...]] = []
+    scores: list[tuple[object, ...]] = []
+    publications: list[tuple[object, ...]] = []
+    progressed: list[tuple[object, ...]] = []
+    day_keys: list[tuple[object, ...]] = []
+    day_rows: list[tuple[object, ...]] = []
     for entry in entries:
         workspace, account = entry.key
-        ids = {"b_ws": workspace, "b_account": account}
         aggregate = entry.aggregate
         header = None
+        moved = None
         if not entry.stored or entry.key in aggregates:
             header = orjson.dumps(header_document(aggregate))
+            moved = orjson.dumps(progress_document(aggregate)).decode()
             for day in aggregate.changed_days | aggregate.removed_days:
-                day_keys.append({**ids, "b_day": day})
+                day_keys.append((workspace, account, day))
             for day in aggregate.changed_days:
                 bucket = orjson.dumps(day_document(aggregate.days[day]))
-                day_rows.append(
-                    {"workspace_id": workspace, "account_id": account, "day": day, "bucket": bucket}
-                )
+                day_rows.append((workspace, account, day, bucket))
             aggregate.changed_days.clear()
             aggregate.removed_days.clear()
-        score = {
-            "score": entry.score,
-            "band": entry.band,
-            "evaluated_at": entry.evaluated_at,
-            "trend": _trend(entry),
-        }
+        score = (entry.score, entry.band, entry.evaluated_at, _trend(entry))
         if not entry.stored:
             inserts.append(
                 {
@@ -149,44 +156,48 @@ async def save_accounts(
                     "account_id": account,
                     "partition": entry.partition,
                     "aggregate": header,
+                    "progress": moved,
                     **_trait_columns(entry),
-                    **score,
+                    **dict(zip(SCORE_COLUMNS, score, strict=True)),
                     **_published_columns(entry),
                 }
             )
             continue
         if header is not None:
-            headers.append({**ids, "aggregate": header, **_trait_columns(entry)})
+            traits = aggregate.traits
+            headers.append(
+                (
+                    header,
+                    moved,
+                    *(getattr(traits, name) for name in TRAIT_COLUMNS),
+                    workspace,
+                    account,
+                )
+            )
+        elif entry.key in progress:
+            moved = orjson.dumps(progress_document(aggregate)).decode()
+            progressed.append((moved, workspace, account))
         if entry.key in evaluated:
-            scores.append({**ids, **score})
+            scores.append((*score, workspace, account))
         if entry.key in published:
-            publications.append({**ids, **_published_columns(entry)})
+            published_values = _published_columns(entry)
+            publications.append(
+                (*(published_values[name] for name in PUBLISHED_COLUMNS), workspace, account)
+            )
     connection = await session.connection()
     if inserts:
         await connection.execute(insert(ACCOUNTS), inserts)
-    where = and_(
-        ACCOUNTS.c.workspace_id == bindparam("b_ws"),
-        ACCOUNTS.c.account_id == bindparam("b_account"),
+    style = style_of(connection)
+    updates: tuple[tuple[list[tuple[object, ...]], tuple[str, ...]], ...] = (
+        (headers, ("aggregate", "progress", *TRAIT_COLUMNS)),
+        (progressed, ("progress",)),
+        (scores, SCORE_COLUMNS),
+        (publications, PUBLISHED_COLUMNS),
     )
-    for rows, columns in (
-        (headers, ("aggregate", *TRAIT_COLUMNS)),
-        (scores, ("score", "band", "evaluated_at", "trend")),
-        (publications, ("published", "recent_scores", "trend")),
-    ):
-        if rows:
-            values: dict[str, Any] = {column: bindparam(column) for column in columns}
-            await connection.execute(update(ACCOUNTS).where(where).values(values), rows)
-    if day_keys:
-        await connection.execute(
-            delete(DAYS).where(
-                DAYS.c.workspace_id == bindparam("b_ws"),
-                DAYS.c.account_id == bindparam("b_account"),
-                DAYS.c.day == bindparam("b_day"),
-            ),
-            day_keys,
-        )
-    if day_rows:
-        await connection.execute(insert(DAYS), day_rows)
+    for rows, columns in updates:
+        await execute_many(connection, update_sql(style, ACCOUNTS.name, columns, KEY), rows)
+    await execute_many(connection, delete_sql(style, DAYS.name, DAY_KEY), day_keys)
+    await execute_many(connection, insert_sql(style, DAYS.name, (*DAY_KEY, "bucket")), day_rows)
     for entry in entries:
         entry.stored = True
 

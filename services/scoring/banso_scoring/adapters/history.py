@@ -3,11 +3,13 @@ event-time day's close. Functions only flush; callers commit."""
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
+from sqlalchemy import and_, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of
 from banso_scoring.adapters.tables import HISTORY
 
 DAY_CLOSE = "day"
@@ -29,23 +31,36 @@ async def insert_history(session: AsyncSession, *, rows: list[dict[str, object]]
             closes[key] = index
     rows = [row for row in kept if row is not None]
     connection = await session.connection()
-    revised = [
-        {"b_ws": row["workspace_id"], "b_account": row["account_id"], "b_at": row["at"]}
-        for row in rows
-        if row.get("revised")
-    ]
-    if revised:
-        # One statement for the round's revised days (a backfill revises thousands).
-        await connection.execute(
-            delete(HISTORY).where(
-                HISTORY.c.workspace_id == bindparam("b_ws"),
-                HISTORY.c.account_id == bindparam("b_account"),
-                HISTORY.c.at == bindparam("b_at"),
-                HISTORY.c.cause == DAY_CLOSE,
-            ),
-            revised,
-        )
-    await connection.execute(insert(HISTORY), rows)
+    style = style_of(connection)
+    revised = [_DAY_KEY(row) for row in rows if row.get("revised")]
+    # One statement for the round's revised days (a backfill revises thousands).
+    await execute_many(connection, delete_sql(style, HISTORY.name, DAY_KEY, _CLOSES_ONLY), revised)
+    await execute_many(
+        connection, insert_sql(style, HISTORY.name, COLUMNS), [_ROW(r) for r in rows]
+    )
+
+
+# What a history row holds, in the order of the statements (see ``bulk``).
+COLUMNS = (
+    "workspace_id",
+    "account_id",
+    "at",
+    "recorded_at",
+    "revised",
+    "score",
+    "band",
+    "previous_score",
+    "previous_band",
+    "cause",
+    "change",
+    "scorecard_version",
+    "event_id",
+    "health",
+)
+DAY_KEY = ("workspace_id", "account_id", "at")
+_ROW = itemgetter(*COLUMNS)
+_DAY_KEY = itemgetter(*DAY_KEY)
+_CLOSES_ONLY = f" AND cause = '{DAY_CLOSE}'"
 
 
 async def account_history(

@@ -72,7 +72,7 @@ async def account_health(
         aggregate,
         scorecard,
         now=from_epoch(at),
-        published=entry.published,
+        published=None if entry.published is None else entry.published.health(),
         goals=goals,
         milestones=milestones,
         override=in_force.get(key),

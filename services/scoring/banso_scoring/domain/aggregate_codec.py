@@ -18,7 +18,8 @@ _SCALARS = (
     "last_touch_at", "last_touch_kind", "watermark", "feedback_watermark", "first_event_at",
     "last_usage_at", "events_applied", "dropped_late", "clamped_future",
 )  # fmt: skip
-# Added later: documents written before them do not have them.
+# Added later: documents written before them do not have them. Stored apart from the header
+# since (``progress_document``).
 _OPTIONAL_SCALARS = (
     "late_before", "late_candidate", "late_since", "closed_through", "reopened_from",
 )  # fmt: skip
@@ -35,6 +36,7 @@ def day_from_document(raw: dict[str, Any]) -> DayBucket:
 def to_document(aggregate: AccountAggregate) -> dict[str, Any]:
     """The whole aggregate as one document."""
     document = header_document(aggregate)
+    document.update(progress_document(aggregate))
     document["days"] = {
         str(day): day_document(bucket) for day, bucket in sorted(aggregate.days.items())
     }
@@ -42,7 +44,8 @@ def to_document(aggregate: AccountAggregate) -> dict[str, Any]:
 
 
 def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
-    """Everything but the day buckets, which storage may keep apart, one row per day."""
+    """Everything but the day buckets and the progress (``progress_document``), which storage
+    keeps apart: one row per day, and a column a day's close writes on its own."""
     traits = aggregate.traits
     return {
         "v": FORMAT_VERSION,
@@ -58,8 +61,19 @@ def header_document(aggregate: AccountAggregate) -> dict[str, Any]:
         "surveys": [list(survey) for survey in aggregate.surveys],
         "trait_undo": [[at, previous] for at, previous in aggregate.trait_undo],
         "touches": [list(touch) for touch in aggregate.touches],
-        **{name: getattr(aggregate, name) for name in _SCALARS + _OPTIONAL_SCALARS},
+        **{name: getattr(aggregate, name) for name in _SCALARS},
     }
+
+
+def progress_document(aggregate: AccountAggregate) -> dict[str, Any]:
+    """What a day's close moves (days closed, the lateness reference): stored on its own so a
+    close does not rewrite the whole header (headers written before it hold these fields)."""
+    return {name: getattr(aggregate, name) for name in _OPTIONAL_SCALARS}
+
+
+def apply_progress(aggregate: AccountAggregate, document: dict[str, Any]) -> None:
+    for name in _OPTIONAL_SCALARS:
+        setattr(aggregate, name, document.get(name))
 
 
 def from_document(

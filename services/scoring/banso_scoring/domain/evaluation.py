@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.changes import ChangeReason, change_reason
 from banso_scoring.domain.durations import to_epoch
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import Health, assess, compute_health
+from banso_scoring.domain.health import AppliedOverride, Health, assess, compute_health
 from banso_scoring.domain.overrides import Override, apply_override
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 
@@ -60,6 +61,17 @@ def _override_changed(published: Health, health: Health) -> bool:
     return before is not None and after is not None and before.expires_at != after.expires_at
 
 
+class PublishedHead(Protocol):
+    """What ``glance`` compares against: a ``Health``, or the consumer's compact ``Published``."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def band(self) -> str: ...
+    @property
+    def override(self) -> AppliedOverride | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Glance:
     """The effective score and band, and whether a full evaluation would publish."""
@@ -74,7 +86,7 @@ def glance(
     scorecard: Scorecard,
     *,
     now: datetime,
-    published: Health | None,
+    published: PublishedHead | None,
     goals: Sequence[Goal] = (),
     milestones: Sequence[MilestoneSpec] = (),
     override: Override | None = None,

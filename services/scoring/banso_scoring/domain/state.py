@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from banso_scoring.domain.aggregates import AccountAggregate, ApplyPolicy
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override
+from banso_scoring.domain.published import Published
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 from banso_scoring.domain.scorecard_yaml import default_scorecard
 
@@ -26,7 +26,7 @@ DEFAULT_VERSION = 1
 class AccountEntry:
     aggregate: AccountAggregate
     partition: int
-    published: Health | None = None
+    published: Published | None = None
     recent_scores: list[tuple[float, float]] = field(default_factory=list)
     score: float | None = None
     band: str = "unknown"

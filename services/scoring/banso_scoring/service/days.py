@@ -72,9 +72,11 @@ def close_account_days(
         if start <= last:
             aggregate.closed_through = last if closed is None else max(closed, last)
             aggregate.reopened_from = None
-            writes.aggregates_changed.add(key)
-    before = aggregate.late_since
+            writes.progress_changed.add(key)
+    since, floor = aggregate.late_since, aggregate.late_before
     aggregate.settle(recorded, grace, card.policy)
-    if aggregate.late_since != before:
-        # The lateness reference moved (and with it, maybe, the pruning): stored with the round.
+    if aggregate.late_before != floor:
+        # The lateness reference moved, and with it, maybe, the pruning: the whole header.
         writes.aggregates_changed.add(key)
+    elif aggregate.late_since != since:
+        writes.progress_changed.add(key)

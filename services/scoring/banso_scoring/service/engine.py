@@ -20,6 +20,7 @@ from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPoli
 from banso_scoring.domain.durations import day_of, from_epoch
 from banso_scoring.domain.evaluation import evaluate, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
+from banso_scoring.domain.published import Published
 from banso_scoring.domain.schedule import Due
 from banso_scoring.domain.state import AccountEntry, AccountKey, Scorecards
 from banso_scoring.service.days import close_account_days
@@ -360,11 +361,12 @@ class Engine:
                 if override is not None and not override.active_at(now):
                     entry.override = None
                 return
+        published = entry.published
         result = evaluate(
             entry.aggregate,
             card.scorecard,
             now=now,
-            published=entry.published,
+            published=None if published is None else published.health(),
             goals=entry.goals,
             milestones=entry.milestones,
             override=entry.override,
@@ -390,7 +392,7 @@ class Engine:
             )
             writes.events.append((event, event_id))
             writes.published.add(key)
-            entry.published = health
+            entry.published = Published.of(health)
             entry.remember_score(at, health.score)
         writes.history.append(
             {
@@ -406,7 +408,11 @@ class Engine:
                 "change": change,
                 "scorecard_version": card.version,
                 "event_id": event_id,
-                "health": health.model_dump_json().encode(),
+                "health": (
+                    health.model_dump_json().encode()
+                    if entry.published is None or change is None
+                    else entry.published.document
+                ),
                 "revised": False,
             }
         )

@@ -28,6 +28,8 @@ class RoundWrites:
     processed_ids: list[str] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     aggregates_changed: set[AccountKey] = field(default_factory=set)
+    # Accounts whose days' close moved only the progress fields (``progress_document``).
+    progress_changed: set[AccountKey] = field(default_factory=set)
     health_changed: set[AccountKey] = field(default_factory=set)
     published: set[AccountKey] = field(default_factory=set)
     expired_overrides: list[tuple[AccountKey, Override]] = field(default_factory=list)
@@ -87,13 +89,14 @@ async def write_round(
             positions={TopicPartition(t, partition): o for t, o in group.next_offsets.items()},
             expected={TopicPartition(t, partition): o for t, o in group.stored_offsets.items()},
         )
-    touched = sorted(writes.aggregates_changed | writes.health_changed)
+    touched = sorted(writes.aggregates_changed | writes.health_changed | writes.progress_changed)
     entries = [accounts_in_memory[key] for key in touched if key in accounts_in_memory]
     if entries:
         await accounts.save_accounts(
             session,
             entries=entries,
             aggregates=writes.aggregates_changed,
+            progress=writes.progress_changed,
             evaluated=writes.health_changed,
             published=writes.published,
         )

@@ -1,0 +1,117 @@
+"""Accounts in SQL (SQLite and PostgreSQL): a day's close that moves only the days closed and
+the lateness reference writes those alone (the ``progress`` column), and the account read back
+is the one in memory, whether its last write was the whole header or only its progress; a row
+written before the column existed reads them from its header."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_kit.db import create_engine
+from banso_kit.migrations import upgrade
+from banso_scoring.adapters.accounts import load_account, save_accounts
+from banso_scoring.adapters.tables import ACCOUNTS
+from banso_scoring.domain.aggregate_codec import header_document, progress_document, to_document
+from banso_scoring.domain.durations import day_of
+from banso_scoring.domain.state import AccountEntry, Scorecards
+from banso_scoring.service.days import close_account_days
+from banso_scoring.service.writes import RoundWrites
+
+from ..domain.builders import T0, account, daily, policy_of, scorecard, ts, use
+
+MIGRATIONS = Path(importlib.import_module("banso_scoring").__file__ or "").parent / "migrations"
+CARD = Scorecards().default
+POLICY = policy_of(scorecard())
+DAY0 = day_of(T0)
+GRACE = 3_600.0
+
+
+@pytest.fixture
+async def session(database_url: str) -> AsyncIterator[AsyncSession]:
+    await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
+    engine = create_engine(database_url)
+    try:
+        async with AsyncSession(engine) as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def _save(session: AsyncSession, entry: AccountEntry, writes: RoundWrites) -> None:
+    await save_accounts(
+        session,
+        entries=[entry],
+        aggregates=writes.aggregates_changed,
+        evaluated=writes.health_changed,
+        published=writes.published,
+        progress=writes.progress_changed,
+    )
+    await session.commit()
+
+
+async def _reloaded(session: AsyncSession, entry: AccountEntry) -> AccountEntry:
+    found = await load_account(session, workspace_id=entry.key[0], account_id=entry.key[1])
+    assert found is not None
+    return found
+
+
+def _close(entry: AccountEntry, last_day: int, recorded: float) -> RoundWrites:
+    writes = RoundWrites()
+    close_account_days(
+        entry, CARD, last=DAY0 + last_day, recorded=recorded, grace=GRACE, writes=writes
+    )
+    return writes
+
+
+async def test_progress_written_alone_reads_back_as_in_memory(session: AsyncSession) -> None:
+    entry = AccountEntry(account(), partition=0)
+    daily(entry.aggregate, POLICY, range(0, 10), users=3)
+    await _save(session, entry, RoundWrites())
+    # Stream time within the lateness grace (a backlog caught up): the reference holds still.
+    for day, recorded in ((9, ts(12)), (10, ts(12) + 60), (11, ts(12) + 120)):
+        writes = _close(entry, day, recorded)
+        # Only the days closed and the lateness reference moved: the header is not rewritten.
+        assert writes.progress_changed == {entry.key}
+        assert writes.aggregates_changed == set()
+        await _save(session, entry, writes)
+        assert to_document((await _reloaded(session, entry)).aggregate) == to_document(
+            entry.aggregate
+        )
+    assert entry.aggregate.closed_through == DAY0 + 11
+    # A grace period of stream time later the lateness reference moves (and may prune): the
+    # whole header is written, with its progress.
+    writes = _close(entry, 11, ts(12) + GRACE)
+    assert writes.aggregates_changed == {entry.key}
+    await _save(session, entry, writes)
+    assert to_document((await _reloaded(session, entry)).aggregate) == to_document(entry.aggregate)
+    # Events for a closed day reopen it; the whole header is written with its progress.
+    use(entry.aggregate, POLICY, 11, "newcomer", received_day=12, hours=13.0)
+    writes = RoundWrites()
+    writes.aggregates_changed.add(entry.key)
+    await _save(session, entry, writes)
+    back = await _reloaded(session, entry)
+    assert back.aggregate.reopened_from == DAY0 + 11
+    assert to_document(back.aggregate) == to_document(entry.aggregate)
+
+
+async def test_a_row_without_progress_reads_it_from_its_header(session: AsyncSession) -> None:
+    entry = AccountEntry(account(), partition=0)
+    daily(entry.aggregate, POLICY, range(0, 10), users=3)
+    _close(entry, 9, ts(10))
+    await _save(session, entry, RoundWrites())
+    # As the header was written before the progress column: with those fields in it.
+    legacy = {**header_document(entry.aggregate), **progress_document(entry.aggregate)}
+    connection = await session.connection()
+    await connection.execute(update(ACCOUNTS).values(aggregate=orjson.dumps(legacy), progress=None))
+    await session.commit()
+    back = await _reloaded(session, entry)
+    assert back.aggregate.closed_through == DAY0 + 9
+    assert to_document(back.aggregate) == to_document(entry.aggregate)
