@@ -303,6 +303,50 @@ async def test_praise_forms_a_theme_but_gets_no_ticket(
     assert len(praise) == 1
     assert praise[0]["accounts_affected"] == 6  # it crossed the account threshold ...
     assert praise[0]["ticket_state"] is None  # ... and still got no ticket
+    assert praise[0]["praise"] is True  # the board shows it as praise
+
+
+SLOW = [
+    "The sales dashboards are slow to load.",
+    "Loading the sales dashboards is slow.",
+    "The sales dashboards load slowly and time out.",
+]
+
+
+async def test_praise_filed_as_support_tickets_stays_out_of_the_problem_and_its_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """Praise that arrives as support tickets (so the problem share cannot tell) about the very
+    feature a problem is about: its words alone keep it apart, listed as praise, never ticketed."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
+        for n, a in enumerate(accounts):
+            events.append(feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1)))
+            events.append(feedback(WS, a, SLOW[n % 3], at(20.05 + n * 0.1)))
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def both_listed() -> bool:
+                body = await bridge.get(WS, "/v1/themes")
+                placed = sum(theme["item_count"] for theme in body["themes"])
+                tickets = await _tickets(bridge)
+                return placed == 12 and bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(both_listed)
+            themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+            details = [await bridge.get(WS, f"/v1/themes/{t['theme_id']}") for t in themes]
+
+    assert github.created() == 1
+    ticketed = [d for d in details if d["ticket_state"] is not None]
+    assert len(ticketed) == 1
+    assert ticketed[0]["praise"] is False
+    assert sorted({item["text"] for item in ticketed[0]["items"]}) == sorted(SLOW)
+    praised = [d for d in details if d["praise"]]
+    assert praised
+    assert all(d["ticket_state"] is None for d in praised)
+    assert {item["text"] for d in praised for item in d["items"]} == set(PRAISE)
 
 
 # The invoice problem again, as Japanese customers report it: no word in common with INVOICE.

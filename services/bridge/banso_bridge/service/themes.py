@@ -257,6 +257,7 @@ class ThemeBook:
                 row.keywords = columns.dumps(list(label.keywords))
                 row.quotes = columns.dumps(list(label.quotes))
                 row.languages = columns.dumps(label.languages)
+                row.praise = clusterer.is_praise(theme_id)
             row.item_count = figures.items
             row.accounts_affected = figures.accounts
             row.arr_affected = round(figures.arr, 2)

@@ -47,9 +47,13 @@ def reassign(
     anchored: npt.NDArray[np.bool_] | None = None,
     anchored_join: float = -1.0,
     pinned: npt.NDArray[np.bool_] | None = None,
+    kinds: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None,
 ) -> Labels:
     """Lloyd steps of spherical k-means over the active themes; items with no vector stay put,
     and so do `pinned` items (a product manager placed them).
+
+    `kinds` (each item's kind, each theme's, by theme id: praise or problem) keeps items to
+    themes of their own kind; an item with no theme of its kind stays put.
 
     An item moves into an `anchored` theme (one a ticket was filed for) only when it is at least
     `anchored_join` alike its direction: a ticket's theme takes in what is clearly its problem,
@@ -66,12 +70,15 @@ def reassign(
             break
         live_ids = np.flatnonzero(live)
         sims = vectors @ centroids[live_ids].T
-        best = live_ids[np.argmax(sims, axis=1)]
+        if kinds is not None:
+            item_kinds, theme_kinds = kinds
+            sims[item_kinds[:, None] != theme_kinds[live_ids][None, :]] = -np.inf
         if anchored is not None and anchored[live_ids].any():
             current = labels[:, None] == live_ids[None, :]
             guarded = anchored[live_ids][None, :] & (sims < anchored_join) & ~current
-            best = live_ids[np.argmax(np.where(guarded, -np.inf, sims), axis=1)]
-        moved = has_vector & (best != labels)
+            sims = np.where(guarded, -np.inf, sims)
+        best = live_ids[np.argmax(sims, axis=1)]
+        moved = has_vector & np.isfinite(sims).any(axis=1) & (best != labels)
         if not moved.any():
             break
         labels[moved] = best[moved]
@@ -128,6 +135,7 @@ def plan_merges(
     apart: frozenset[frozenset[int]] = frozenset(),
     anchored: frozenset[int] = frozenset(),
     anchored_union_holds: Callable[[frozenset[int]], bool] | None = None,
+    kinds: npt.NDArray[np.bool_] | None = None,
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
@@ -140,7 +148,8 @@ def plan_merges(
 
     `anchored_union_holds`, given the themes (ids) a merge with an anchored theme would bring
     together, says whether they still read as one problem (the check a ticket was filed on);
-    when it does not, the pair is not merged.
+    when it does not, the pair is not merged. Themes of different `kinds` (by theme id: praise
+    or problem) never merge.
     """
     merges: list[Merge] = []
     sums = sums.copy()
@@ -165,6 +174,8 @@ def plan_merges(
         coherent = established & (union_coherence >= coherent_union)
         cost = np.where(coherent, np.minimum(cost, 0.0), cost)
         cost[alike < min_similarity] = np.inf
+        if kinds is not None:
+            cost[kinds[ids][:, None] != kinds[ids][None, :]] = np.inf
         if anchored:
             held = np.isin(ids, np.fromiter(anchored, dtype=np.int64))
             cost[(held[:, None] | held[None, :]) & ~coherent] = np.inf

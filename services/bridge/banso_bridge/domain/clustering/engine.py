@@ -106,6 +106,8 @@ class ThemeClusterer:
         self._sums: Matrix = np.zeros((1, 1), dtype=np.float32)
         self._units: Matrix = np.zeros((1, 1), dtype=np.float32)
         self._active: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
+        # Indexed by theme id: the theme gathers praise (see `is_praise`), not problem reports.
+        self._praise: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
         self._since_consolidation = 0
         self._next_fit = self.config.first_fit_at
         # Pairs of themes a product manager separated again: consolidation never merges them.
@@ -175,10 +177,16 @@ class ThemeClusterer:
         """How much a theme's window items share in words (see cohesion.py)."""
         return self._cohesion_of(frozenset((theme_id,)))
 
+    def is_praise(self, theme_id: int) -> bool:
+        """The theme gathers praise ("Love the dashboards"; text/praise.py), not problems: most of
+        its items are praise. Praise and problem reports never share a theme (only a product
+        manager's merge can mix them), so compliments do not dilute a problem's ticket."""
+        return bool(self._praise[theme_id]) if theme_id < self._praise.size else False
+
     def fit_for_ticket(self, theme_id: int) -> bool:
-        """The theme reads as one problem: no more intruders than a ticket's purity allows, and
-        not two groups with no words in common. Before the first fit nothing is."""
-        if self._model.fitted_on == 0:
+        """The theme reads as one problem: not praise, no more intruders than a ticket's purity
+        allows, and not two groups with no words in common. Before the first fit nothing is."""
+        if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
         return self.cohesion(theme_id).holds(self.config.cohesion)
 
@@ -221,16 +229,16 @@ class ThemeClusterer:
     def add(self, item: ClusterItem) -> Assignment:
         """Place one item: join the most similar active theme or open a new one."""
         vector = self._model.transform([item.features])[0]
-        theme_id, similarity = self._nearest(vector)
+        theme_id, similarity = self._nearest(vector, praise=item.praise)
         if theme_id in self._anchored and not self._shares_words(theme_id, [item])[0]:
             # A ticket's theme takes in only what shares its words: the next nearest, if any.
-            theme_id, similarity = self._nearest(vector, excluded=theme_id)
+            theme_id, similarity = self._nearest(vector, praise=item.praise, excluded=theme_id)
         needed = self.config.join_similarity
         if theme_id in self._anchored:
             needed = max(needed, self.config.anchored_join_similarity)
         opened = theme_id is None or similarity < needed
         if opened or theme_id is None:
-            theme_id = self._open_theme()
+            theme_id = self._open_theme(praise=item.praise)
             similarity = 0.0
         self._window.append(item, theme_id, vector)
         self._themes[theme_id].size += 1
@@ -268,6 +276,8 @@ class ThemeClusterer:
         pair = frozenset((merged, survivor))
         if merged == survivor or (reason != "manual" and pair in self.kept_apart):
             return
+        if reason != "manual" and self.is_praise(merged) != self.is_praise(survivor):
+            return  # praise and problem reports meet only by a product manager's hand
         self._apart.discard(pair)
         self._retire(merged, survivor, ConsolidationReport(), reason=reason)
         self._rebuild_sums()
@@ -305,7 +315,7 @@ class ThemeClusterer:
         if not theme.is_active:
             raise ValueError(f"theme {theme_id} is not active")
         wanted = set(item_ids)
-        child = self._open_theme()
+        child = self._open_theme(praise=self.is_praise(theme_id))
         self._themes[child].split_from = theme_id
         labels = self._window.labels
         rows = [
@@ -397,15 +407,17 @@ class ThemeClusterer:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _nearest(self, vector: Matrix, excluded: int | None = None) -> tuple[int | None, float]:
+    def _nearest(
+        self, vector: Matrix, *, praise: bool = False, excluded: int | None = None
+    ) -> tuple[int | None, float]:
         if not self._active.any() or float(np.linalg.norm(vector)) < 1e-6:
             return None, 0.0
         sims = self._units @ vector
-        sims[~self._active] = -np.inf
+        sims[~self._active | (self._praise != praise)] = -np.inf
         if excluded is not None:
             sims[excluded] = -np.inf
-            if not np.isfinite(sims).any():
-                return None, 0.0
+        if not np.isfinite(sims).any():
+            return None, 0.0
         if self._anchored:
             # A ticket's theme is the nearest only when the item clears its stricter bar.
             held = np.fromiter(self._anchored, dtype=np.int64)
@@ -415,7 +427,7 @@ class ThemeClusterer:
         best = int(np.argmax(sims))
         return best, float(sims[best])
 
-    def _open_theme(self) -> int:
+    def _open_theme(self, *, praise: bool = False) -> int:
         theme_id = len(self._themes) + 1
         self._themes[theme_id] = Theme(id=theme_id)
         if theme_id >= self._active.size:
@@ -428,11 +440,26 @@ class ThemeClusterer:
                 units[: self._units.shape[0]] = self._units
             active = np.zeros(capacity, dtype=np.bool_)
             active[: self._active.size] = self._active
-            self._sums, self._units, self._active = sums, units, active
+            kinds = np.zeros(capacity, dtype=np.bool_)
+            kinds[: self._praise.size] = self._praise
+            self._sums, self._units, self._active, self._praise = sums, units, active, kinds
         self._active[theme_id] = True
+        self._praise[theme_id] = praise
         return theme_id
 
+    def _item_praise(self) -> npt.NDArray[np.bool_]:
+        return np.fromiter(
+            (item.praise for item in self._window.items), dtype=np.bool_, count=len(self._window)
+        )
+
     def _rebuild_sums(self) -> None:
+        # A theme is praise when most of its window items are (they all are, unless a product
+        # manager merged or split by hand); a theme with no window items keeps what it was.
+        labels = self._window.labels
+        members = np.bincount(labels, minlength=self._active.size)
+        praised = np.bincount(labels, weights=self._item_praise(), minlength=self._active.size)
+        present = members > 0
+        self._praise[present] = 2 * praised[present] > members[present]
         sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
         sums[~self._active] = 0.0
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
@@ -467,6 +494,7 @@ class ThemeClusterer:
             anchored,
             self.config.anchored_join_similarity,
             self._pinned_rows() if self._pinned else None,
+            (self._item_praise(), self._praise),
         )
         # A ticket's theme takes in only items that share its words (see `_shares_words`).
         for held in sorted(self._anchored):
@@ -534,6 +562,7 @@ class ThemeClusterer:
             self.kept_apart,
             frozenset(self._anchored),
             self._union_holds,
+            self._praise,
         )
         for merge in merges:
             self._retire(
@@ -590,7 +619,7 @@ class ThemeClusterer:
                 side &= ~pinned[rows]  # items a product manager placed stay where they are
             if side is None or not side.any():
                 continue
-            child = self._open_theme()
+            child = self._open_theme(praise=self.is_praise(parent))
             self._window.labels[rows[side]] = child
             moved = int(side.sum())
             self._themes[child].size = moved
