@@ -98,6 +98,7 @@ class Ledger:
     duplicates: set[int] = field(default_factory=set)  # tickets closed as another's duplicate
     links: int = 0  # themes merged into a ticketed theme that shares their accounts
     word_links: int = 0  # ... or their words (Japanese and English)
+    twin_merges: int = 0  # ticketed themes merged into one ticketed earlier (their words met)
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -168,6 +169,34 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
                 ledger.links += 1
     if links:
         ledger.theme_of.update(clusterer.assignments())
+    _merge_twin_tickets(ledger, stream, touched)
+
+
+def _merge_twin_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
+    """The service's rule for two open tickets (`ThemeBook.refresh`): a ticketed theme whose
+    customers' words have come to be another ticketed theme's (`ThemeClusterer.most_alike`) is
+    merged into the one ticketed first; its ticket is closed as that one's duplicate."""
+    clusterer = stream.clusterer
+    first_ticket: dict[int, int] = {}
+    for number, theme in sorted(ledger.tickets.items()):
+        if number not in ledger.duplicates:
+            first_ticket.setdefault(clusterer.resolve(theme), number)
+    for theme_id in sorted(touched):
+        theme_id = clusterer.resolve(theme_id)
+        if theme_id not in first_ticket or not clusterer.themes[theme_id].is_active:
+            continue
+        others = [t for t in first_ticket if t != theme_id and clusterer.themes[t].is_active]
+        twin = clusterer.most_alike(theme_id, others, minimum=LINK_MIN_WORD_SIMILARITY)
+        if twin is None:
+            continue
+        merged, survivor = sorted((theme_id, twin[0]), key=lambda t: first_ticket[t], reverse=True)
+        clusterer.merge(merged, survivor, reason="shared_words")
+        if clusterer.resolve(merged) != survivor:
+            continue
+        ledger.twin_merges += 1
+        _follow(ledger, stream, [(merged, survivor)])
+        ledger.theme_of.update(clusterer.assignments())
+        del first_ticket[merged]
 
 
 def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[int, int]]) -> None:

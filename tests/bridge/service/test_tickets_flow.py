@@ -465,3 +465,62 @@ async def test_the_same_problem_in_another_language_from_other_accounts_joins_by
             assert github.created() == 1
             assert len(await _tickets(bridge)) == 1
     assert not github.shape_errors
+
+
+async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_closed(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """The English and the Japanese reports of one problem, from other accounts, each got a
+    ticket while the link by words was off; once it is on, the next report makes the later
+    ticket's theme join the first, and its ticket is closed as the first one's duplicate."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    accounts, events = _accounts_with_arr(20)
+    events += [feedback(WS, accounts[n % 6], LOGIN[n % 4], at(20 + n * 0.1)) for n in range(12)]
+    events += [
+        feedback(WS, accounts[6 + n % 5], LOGIN_JA[n % 4], at(20.05 + n * 0.1)) for n in range(12)
+    ]
+    events += [
+        feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
+        for n, a in enumerate(accounts[12:])
+    ]
+    async with serve(github.app()) as base:
+        off = settings_for(
+            migrated_url,
+            kafka_bootstrap,
+            topic_prefix,
+            ticket_link_min_word_similarity=0.0,
+            **github_settings(base),
+        )
+        async with running_bridge(off, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def two_tickets() -> bool:
+                tickets = await _tickets(bridge)
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
+
+            await eventually(two_tickets)
+        on = settings_for(migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base))
+        async with running_bridge(on, clock) as bridge:
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [feedback(WS, accounts[7], LOGIN_JA[0], at(23))],
+            )
+
+            async def one_left() -> bool:
+                states = sorted(str(t["state"]) for t in await _tickets(bridge))
+                return states == ["created", "duplicate"]
+
+            await eventually(one_left)
+            tickets = await _tickets(bridge)
+            (kept,) = [t for t in tickets if t["state"] == "created"]
+            (twin,) = [t for t in tickets if t["state"] == "duplicate"]
+            merged = await bridge.get(WS, f"/v1/themes/{twin['theme_id']}")
+            survivor = await bridge.get(WS, f"/v1/themes/{kept['theme_id']}")
+    assert merged["merge"]["reason"] == "shared_words"
+    assert merged["merge"]["into"] == kept["theme_id"]
+    assert merged["merge"]["similarity"] >= 0.3
+    assert set(survivor["languages"]) == {"en", "ja"}
+    assert github.created() == 2
+    assert any("duplicate" in comment["body"].lower() for comment in github.comments)

@@ -256,3 +256,47 @@ def bisect(vectors: Matrix, price: float, rounds: int = 10) -> npt.NDArray[np.bo
         - float(np.linalg.norm(mean))
     )
     return side if gain > price else None
+
+
+def partition(vectors: Matrix, price: float, rounds: int = 10) -> Labels | None:
+    """Re-cluster one theme's items into as many parts as the objective asks for (spherical
+    DP-means inside the theme): an item opens a part of its own when it is less than
+    1 - `price` alike every part's direction, i.e. when joining costs more than a theme.
+
+    What a two-way split cannot undo: a "hub" theme grown around one shared word holds k
+    problems that share nothing else, and any bisection leaves both halves hubs (it gains at most
+    about 0.41 / sqrt(k) per item). Deterministic: parts are seeded in row order, starting from
+    the item least like the theme. Returns a part number per item (0 .. k-1, k >= 2), or None
+    when the items form one part.
+    """
+    n = vectors.shape[0]
+    if n < 4:
+        return None
+    open_below = 1.0 - price
+    first = int(np.argmin(vectors @ vectors.sum(axis=0)))
+    centers = vectors[[first]]
+    for row in range(n):
+        if float(np.max(centers @ vectors[row])) < open_below:
+            centers = np.vstack([centers, vectors[row]])
+    labels = np.zeros(n, dtype=np.int64)
+    for _ in range(rounds):
+        sims = vectors @ centers.T
+        new_labels = np.argmax(sims, axis=1).astype(np.int64)
+        lonely = np.flatnonzero(sims[np.arange(n), new_labels] < open_below)
+        for far in lonely:  # DP-means: too far from every part, it starts its own
+            centers = np.vstack([centers, vectors[far]])
+            new_labels[far] = centers.shape[0] - 1
+        used, new_labels = np.unique(new_labels, return_inverse=True)
+        new_labels = new_labels.astype(np.int64)
+        if used.size == labels.max() + 1 and (new_labels == labels).all():
+            break
+        labels = new_labels
+        centers = _unit_rows(theme_sums(vectors, labels, int(used.size)))
+    return labels if labels.max() >= 1 else None
+
+
+def partition_gain(vectors: Matrix, labels: Labels) -> float:
+    """How much closer the items get to their part's direction than to the theme's, summed
+    (the objective's drop before the price of the extra themes)."""
+    parts = theme_sums(vectors, labels, int(labels.max()) + 1)
+    return float(np.linalg.norm(parts, axis=1).sum() - np.linalg.norm(vectors.sum(axis=0)))

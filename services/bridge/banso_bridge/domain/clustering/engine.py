@@ -23,6 +23,8 @@ from banso_bridge.domain.clustering.consolidate import (
     Matrix,
     Merge,
     bisect,
+    partition,
+    partition_gain,
     plan_merges,
     reassign,
     theme_sums,
@@ -33,6 +35,11 @@ from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, 
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import ModelConfig, VectorModel, fit_model
+
+#: a theme is a hub (see `ThemeClusterer._held_by_one_word`) when one word is in this share of
+#: its items and no other word in `HUB_OTHER_WORD_SHARE`
+HUB_WORD_SHARE = 0.8
+HUB_OTHER_WORD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,10 @@ class ClusteringConfig:
     # A split must bring each item, on average, this much closer (in cosine) to its theme's direction.
     # The objective alone would split any large theme a little; this keeps coherent themes whole.
     split_gain_per_item: float = 0.1
+    # When no two-way split pays, an incoherent theme is re-clustered into as many parts as the
+    # objective asks for (consolidate.partition): a theme held together by one shared word ("hub")
+    # falls apart into its problems. Off: only two-way splits.
+    split_many_ways: bool = True
     first_fit_at: int = 8  # items before the first representation fit
     refit_every: int = 5_000  # refit at least this often once doubling gets sparse (items)
     max_window: int = 20_000  # items kept for consolidation
@@ -617,13 +628,55 @@ class ThemeClusterer:
             side = bisect(vectors[rows], price)
             if side is not None:
                 side &= ~pinned[rows]  # items a product manager placed stay where they are
-            if side is None or not side.any():
+            if side is not None and side.any():
+                parts = side.astype(np.int64)
+            elif self.config.split_many_ways and self._held_by_one_word(rows):
+                found = self._partition(rows, pinned[rows])
+                if found is None:
+                    continue
+                parts = found
+            else:
                 continue
-            child = self._open_theme(praise=self.is_praise(parent))
-            self._window.labels[rows[side]] = child
-            moved = int(side.sum())
-            self._themes[child].size = moved
-            self._themes[child].split_from = parent
-            self._themes[parent].size -= moved
-            report.splits.append(Split(parent=parent, child=child))
-            pending.extend((parent, child))
+            for part in range(1, int(parts.max()) + 1):
+                child = self._open_theme(praise=self.is_praise(parent))
+                chosen = rows[parts == part]
+                self._window.labels[chosen] = child
+                self._themes[child].size = int(chosen.size)
+                self._themes[child].split_from = parent
+                self._themes[parent].size -= int(chosen.size)
+                report.splits.append(Split(parent=parent, child=child))
+                pending.append(child)
+            pending.append(parent)
+
+    def _held_by_one_word(self, rows: npt.NDArray[np.intp]) -> bool:
+        """A "hub": one word is in (nearly) all of the theme's items and no other word in half
+        of them — items that share that word and nothing else. A theme of one problem told in
+        varied words shares several (csv and 文字 in every report of garbled CSV exports)."""
+        counts = Counter(key for row in rows for key in set(self._window.items[int(row)].keys))
+        shares = [count / rows.size for _, count in counts.most_common(2)]
+        if not shares or shares[0] < HUB_WORD_SHARE:
+            return False
+        return len(shares) < 2 or shares[1] < HUB_OTHER_WORD_SHARE
+
+    def _partition(
+        self, rows: npt.NDArray[np.intp], pinned: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.int64] | None:
+        """A many-way split of the theme's `rows` (consolidate.partition) if it pays: each
+        extra part must be worth its price and the items must gain `split_gain_per_item` on
+        average, as for a bisection. Part 0 (the parent's, which keeps its id) is the largest,
+        and holds the items a product manager placed. None when it does not pay."""
+        vectors = self._window.vectors[rows]
+        parts = partition(vectors, self.config.theme_price)
+        if parts is None:
+            return None
+        k = int(parts.max()) + 1
+        needed = max(self.config.theme_price * (k - 1), self.config.split_gain_per_item * rows.size)
+        if partition_gain(vectors, parts) <= needed:
+            return None
+        sizes = np.bincount(parts, minlength=k)
+        order = np.argsort(-sizes, kind="stable")  # largest first
+        renumber = np.empty(k, dtype=np.int64)
+        renumber[order] = np.arange(k)
+        parts = renumber[parts]
+        parts[pinned] = 0
+        return parts if parts.max() >= 1 else None
