@@ -12,7 +12,9 @@ settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme tha
 problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
 joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
 Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
-`ThemeClusterer.anchor`). A ticket
+`ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
+merged into the one ticketed first (`ThemeBook._merge_twin_tickets`, its ticket closed as a
+duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
 consolidates once more and every theme is checked again.
@@ -285,6 +287,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "duplicates_closed": len(ledger.duplicates),
         "linked_by_shared_accounts": ledger.links,
         "linked_by_shared_words": ledger.word_links,
+        "twin_tickets_merged": ledger.twin_merges,
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -297,6 +300,10 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "problems_with_exactly_one_ticket": sum(1 for n in coverage.values() if n == 1),
         "problems": len(coverage),
         "themes": len(stream.clusterer.active_themes()),
+        "praise_themes": sum(
+            1 for theme in stream.clusterer.active_themes() if stream.clusterer.is_praise(theme.id)
+        ),
+        "praise_items_in_tickets": sum(ticket["topics"].get("praise", 0) for ticket in tickets),
     }
 
 
@@ -443,6 +450,9 @@ def main() -> None:
             "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
             "linked_by_shared_accounts": sum(run["linked_by_shared_accounts"] for run in runs),
             "linked_by_shared_words": sum(run["linked_by_shared_words"] for run in runs),
+            "twin_tickets_merged": sum(run["twin_tickets_merged"] for run in runs),
+            "praise_themes": sum(run["praise_themes"] for run in runs),
+            "praise_items_in_tickets": sum(run["praise_items_in_tickets"] for run in runs),
             "problems_with_exactly_one_ticket": sum(
                 run["problems_with_exactly_one_ticket"] for run in runs
             ),

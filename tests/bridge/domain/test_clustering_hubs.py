@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from banso_bridge.domain.clustering.consolidate import bisect, partition, partition_gain
+from banso_bridge.domain.clustering.consolidate import Matrix, bisect, partition, partition_gain
 from banso_bridge.domain.clustering.engine import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 
@@ -81,7 +81,7 @@ def test_with_two_way_splits_only_hubs_remain() -> None:
     assert len(content) < PROBLEMS // 2
 
 
-def _hub(groups: int, per_group: int = 4) -> np.ndarray:
+def _hub(groups: int, per_group: int = 4) -> Matrix:
     """Vectors of `groups` problems that share one dimension (the hub word) and nothing else."""
     rng = np.random.default_rng(0)
     rows = []
@@ -91,7 +91,8 @@ def _hub(groups: int, per_group: int = 4) -> np.ndarray:
         vector[1 + 3 * group : 4 + 3 * group] = 1.0
         rows.append(vector + rng.normal(0, 0.05, vector.size).astype(np.float32))
     matrix = np.stack(rows)
-    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    units: Matrix = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    return units
 
 
 def test_a_hub_is_partitioned_into_its_problems_where_bisection_does_not_pay() -> None:
