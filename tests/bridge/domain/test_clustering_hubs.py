@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from banso_bridge.domain.clustering.consolidate import Matrix, bisect, partition, partition_gain
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 Q = 17  # a prime: problem (a, s) takes word (a + j*s) mod Q of list j; two share at most one
@@ -109,3 +109,27 @@ def test_a_hub_is_partitioned_into_its_problems_where_bisection_does_not_pay() -
 
 def test_one_problem_is_not_partitioned() -> None:
     assert partition(_hub(groups=1, per_group=12), price=0.5) is None
+
+
+def test_items_a_product_manager_placed_are_never_split_off_by_a_many_way_split() -> None:
+    """Themes formed with two-way splits only; a product manager splits a hub's items off into
+    a theme of their own; a clusterer restored with many-way splits leaves that theme whole (its
+    items are pinned) while it breaks the other hubs up."""
+    pairs = planned(PROBLEMS)
+    stream = ThemeStream(ClusteringConfig(split_many_ways=False))
+    for index, (_, text) in enumerate(pairs):
+        stream.place(str(index), text)
+    clusterer = stream.clusterer
+    by_theme: dict[int, list[str]] = defaultdict(list)
+    for item, theme in stream.final_assignments().items():
+        by_theme[theme].append(item)
+    hubs = sorted(by_theme, key=lambda theme: len(by_theme[theme]), reverse=True)
+    placed = clusterer.split_off(hubs[0], by_theme[hubs[0]][1:])
+    before = len(clusterer.active_themes())
+
+    restored = ThemeClusterer.restore(clusterer.snapshot(), ClusteringConfig())
+    report = restored.consolidate(refit=False)
+    after = restored.assignments()
+    assert {after[item] for item in by_theme[hubs[0]][1:]} == {placed}
+    assert placed not in {split.parent for split in report.splits}
+    assert len(restored.active_themes()) > before
