@@ -457,6 +457,8 @@ class ThemeBook:
         if merged == survivor:
             return
         clusterer.merge(merged, survivor, reason=reason)
+        if clusterer.resolve(merged) != survivor:
+            return  # refused: a pair kept apart, or praise and a problem (not a manual merge)
         await merge_store.record_merge(
             session,
             workspace_id=engine.workspace_id,
