@@ -12,7 +12,9 @@ settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme tha
 problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
 joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
 Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
-`ThemeClusterer.anchor`). A ticket
+`ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
+merged into the one ticketed first (`ThemeBook._merge_twin_tickets`, its ticket closed as a
+duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
 consolidates once more and every theme is checked again.
@@ -98,6 +100,7 @@ class Ledger:
     duplicates: set[int] = field(default_factory=set)  # tickets closed as another's duplicate
     links: int = 0  # themes merged into a ticketed theme that shares their accounts
     word_links: int = 0  # ... or their words (Japanese and English)
+    twin_merges: int = 0  # ticketed themes merged into one ticketed earlier (their words met)
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -168,6 +171,34 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
                 ledger.links += 1
     if links:
         ledger.theme_of.update(clusterer.assignments())
+    _merge_twin_tickets(ledger, stream, touched)
+
+
+def _merge_twin_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
+    """The service's rule for two open tickets (`ThemeBook.refresh`): a ticketed theme whose
+    customers' words have come to be another ticketed theme's (`ThemeClusterer.most_alike`) is
+    merged into the one ticketed first; its ticket is closed as that one's duplicate."""
+    clusterer = stream.clusterer
+    first_ticket: dict[int, int] = {}
+    for number, theme in sorted(ledger.tickets.items()):
+        if number not in ledger.duplicates:
+            first_ticket.setdefault(clusterer.resolve(theme), number)
+    for theme_id in sorted(touched):
+        theme_id = clusterer.resolve(theme_id)
+        if theme_id not in first_ticket or not clusterer.themes[theme_id].is_active:
+            continue
+        others = [t for t in first_ticket if t != theme_id and clusterer.themes[t].is_active]
+        twin = clusterer.most_alike(theme_id, others, minimum=LINK_MIN_WORD_SIMILARITY)
+        if twin is None:
+            continue
+        merged, survivor = sorted((theme_id, twin[0]), key=lambda t: first_ticket[t], reverse=True)
+        clusterer.merge(merged, survivor, reason="shared_words")
+        if clusterer.resolve(merged) != survivor:
+            continue
+        ledger.twin_merges += 1
+        _follow(ledger, stream, [(merged, survivor)])
+        ledger.theme_of.update(clusterer.assignments())
+        del first_ticket[merged]
 
 
 def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[int, int]]) -> None:
@@ -256,6 +287,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "duplicates_closed": len(ledger.duplicates),
         "linked_by_shared_accounts": ledger.links,
         "linked_by_shared_words": ledger.word_links,
+        "twin_tickets_merged": ledger.twin_merges,
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -268,6 +300,10 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "problems_with_exactly_one_ticket": sum(1 for n in coverage.values() if n == 1),
         "problems": len(coverage),
         "themes": len(stream.clusterer.active_themes()),
+        "praise_themes": sum(
+            1 for theme in stream.clusterer.active_themes() if stream.clusterer.is_praise(theme.id)
+        ),
+        "praise_items_in_tickets": sum(ticket["topics"].get("praise", 0) for ticket in tickets),
     }
 
 
@@ -414,6 +450,9 @@ def main() -> None:
             "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
             "linked_by_shared_accounts": sum(run["linked_by_shared_accounts"] for run in runs),
             "linked_by_shared_words": sum(run["linked_by_shared_words"] for run in runs),
+            "twin_tickets_merged": sum(run["twin_tickets_merged"] for run in runs),
+            "praise_themes": sum(run["praise_themes"] for run in runs),
+            "praise_items_in_tickets": sum(run["praise_items_in_tickets"] for run in runs),
             "problems_with_exactly_one_ticket": sum(
                 run["problems_with_exactly_one_ticket"] for run in runs
             ),

@@ -70,6 +70,8 @@ class Theme(BridgeModel, table=True):
     # A product manager's own title; wins over the generated one.
     custom_title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     muted: bool = False
+    # It gathers praise ("Love the dashboards"), not problems: listed, never ticketed.
+    praise: bool = False
     keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     quotes: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     languages: str = Field(default="{}", sa_column=Column(Text, nullable=False))

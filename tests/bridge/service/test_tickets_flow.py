@@ -303,6 +303,50 @@ async def test_praise_forms_a_theme_but_gets_no_ticket(
     assert len(praise) == 1
     assert praise[0]["accounts_affected"] == 6  # it crossed the account threshold ...
     assert praise[0]["ticket_state"] is None  # ... and still got no ticket
+    assert praise[0]["praise"] is True  # the board shows it as praise
+
+
+SLOW = [
+    "The sales dashboards are slow to load.",
+    "Loading the sales dashboards is slow.",
+    "The sales dashboards load slowly and time out.",
+]
+
+
+async def test_praise_filed_as_support_tickets_stays_out_of_the_problem_and_its_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """Praise that arrives as support tickets (so the problem share cannot tell) about the very
+    feature a problem is about: its words alone keep it apart, listed as praise, never ticketed."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
+        for n, a in enumerate(accounts):
+            events.append(feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1)))
+            events.append(feedback(WS, a, SLOW[n % 3], at(20.05 + n * 0.1)))
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def both_listed() -> bool:
+                body = await bridge.get(WS, "/v1/themes")
+                placed = sum(theme["item_count"] for theme in body["themes"])
+                tickets = await _tickets(bridge)
+                return placed == 12 and bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(both_listed)
+            themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+            details = [await bridge.get(WS, f"/v1/themes/{t['theme_id']}") for t in themes]
+
+    assert github.created() == 1
+    ticketed = [d for d in details if d["ticket_state"] is not None]
+    assert len(ticketed) == 1
+    assert ticketed[0]["praise"] is False
+    assert sorted({item["text"] for item in ticketed[0]["items"]}) == sorted(SLOW)
+    praised = [d for d in details if d["praise"]]
+    assert praised
+    assert all(d["ticket_state"] is None for d in praised)
+    assert {item["text"] for d in praised for item in d["items"]} == set(PRAISE)
 
 
 # The invoice problem again, as Japanese customers report it: no word in common with INVOICE.
@@ -421,3 +465,62 @@ async def test_the_same_problem_in_another_language_from_other_accounts_joins_by
             assert github.created() == 1
             assert len(await _tickets(bridge)) == 1
     assert not github.shape_errors
+
+
+async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_closed(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """The English and the Japanese reports of one problem, from other accounts, each got a
+    ticket while the link by words was off; once it is on, the next report makes the later
+    ticket's theme join the first, and its ticket is closed as the first one's duplicate."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    accounts, events = _accounts_with_arr(20)
+    events += [feedback(WS, accounts[n % 6], LOGIN[n % 4], at(20 + n * 0.1)) for n in range(12)]
+    events += [
+        feedback(WS, accounts[6 + n % 5], LOGIN_JA[n % 4], at(20.05 + n * 0.1)) for n in range(12)
+    ]
+    events += [
+        feedback(WS, a, PRAISE[n % 3], at(20 + n * 0.1), kind="nps_comment", score=10.0)
+        for n, a in enumerate(accounts[12:])
+    ]
+    async with serve(github.app()) as base:
+        off = settings_for(
+            migrated_url,
+            kafka_bootstrap,
+            topic_prefix,
+            ticket_link_min_word_similarity=0.0,
+            **github_settings(base),
+        )
+        async with running_bridge(off, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def two_tickets() -> bool:
+                tickets = await _tickets(bridge)
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
+
+            await eventually(two_tickets)
+        on = settings_for(migrated_url, kafka_bootstrap, topic_prefix, **github_settings(base))
+        async with running_bridge(on, clock) as bridge:
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [feedback(WS, accounts[7], LOGIN_JA[0], at(23))],
+            )
+
+            async def one_left() -> bool:
+                states = sorted(str(t["state"]) for t in await _tickets(bridge))
+                return states == ["created", "duplicate"]
+
+            await eventually(one_left)
+            tickets = await _tickets(bridge)
+            (kept,) = [t for t in tickets if t["state"] == "created"]
+            (twin,) = [t for t in tickets if t["state"] == "duplicate"]
+            merged = await bridge.get(WS, f"/v1/themes/{twin['theme_id']}")
+            survivor = await bridge.get(WS, f"/v1/themes/{kept['theme_id']}")
+    assert merged["merge"]["reason"] == "shared_words"
+    assert merged["merge"]["into"] == kept["theme_id"]
+    assert merged["merge"]["similarity"] >= 0.3
+    assert set(survivor["languages"]) == {"en", "ja"}
+    assert github.created() == 2
+    assert any("duplicate" in comment["body"].lower() for comment in github.comments)

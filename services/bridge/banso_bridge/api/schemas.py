@@ -65,6 +65,9 @@ class ThemePublic(BaseModel):
     quotes: list[str] = Field(description="Three typical items, personal data removed.")
     languages: dict[str, float] = Field(description="Share of items per language.")
     muted: bool
+    praise: bool = Field(
+        description="It gathers praise from customers, not a problem: listed, never ticketed."
+    )
     merged_into: int | None
     split_from: int | None
     item_count: int
@@ -95,6 +98,7 @@ class ThemePublic(BaseModel):
             quotes=loads(theme.quotes),
             languages=loads(theme.languages),
             muted=theme.muted,
+            praise=theme.praise,
             merged_into=theme.merged_into,
             split_from=theme.split_from,
             item_count=theme.item_count,

@@ -257,6 +257,7 @@ class ThemeBook:
                 row.keywords = columns.dumps(list(label.keywords))
                 row.quotes = columns.dumps(list(label.quotes))
                 row.languages = columns.dumps(label.languages)
+                row.praise = clusterer.is_praise(theme_id)
             row.item_count = figures.items
             row.accounts_affected = figures.accounts
             row.arr_affected = round(figures.arr, 2)
@@ -288,6 +289,45 @@ class ThemeBook:
                     reason=reason,
                     similarity=round(overlap, 4),
                 )
+        await self._merge_twin_tickets(session, engine, ids)
+
+    async def _merge_twin_tickets(
+        self, session: AsyncSession, engine: WorkspaceEngine, theme_ids: Iterable[int]
+    ) -> None:
+        """One problem, one ticket, also once both have one: a ticketed theme whose customers'
+        words have come to be those of another ticketed theme (its Japanese and English reports,
+        each ticketed before the other had grown its words) is merged into the one ticketed
+        first, reason `shared_words`; the worker closes its ticket as that one's duplicate. A
+        product manager's unmerge keeps the two apart for good."""
+        minimum = self.settings.ticket_link_min_word_similarity
+        if minimum <= 0 or self.settings.sink is None:
+            return
+        clusterer = engine.clusterer
+        workspace_id = engine.workspace_id
+        opened: dict[int, tuple[float, int]] = {}
+        for theme_id in await ticket_store.open_ticket_themes(session, workspace_id=workspace_id):
+            ticket = await ticket_store.get_ticket(
+                session, workspace_id=workspace_id, theme_id=theme_id
+            )
+            if ticket is not None and theme_id in clusterer.themes:
+                opened[theme_id] = (ticket.created_at, theme_id)
+        for theme_id in sorted({clusterer.resolve(t) for t in theme_ids if t in clusterer.themes}):
+            if theme_id not in opened or not clusterer.themes[theme_id].is_active:
+                continue
+            others = [t for t in opened if t != theme_id and clusterer.themes[t].is_active]
+            twin = clusterer.most_alike(theme_id, others, minimum=minimum)
+            if twin is None:
+                continue
+            survivor, merged = sorted((theme_id, twin[0]), key=opened.__getitem__)
+            await self.merge(
+                session,
+                engine,
+                merged=merged,
+                survivor=survivor,
+                reason="shared_words",
+                similarity=twin[1],
+            )
+            opened.pop(merged, None)
 
     async def _announce(
         self, session: AsyncSession, row: Theme, changed: list[str], now: float
@@ -417,6 +457,8 @@ class ThemeBook:
         if merged == survivor:
             return
         clusterer.merge(merged, survivor, reason=reason)
+        if clusterer.resolve(merged) != survivor:
+            return  # refused: a pair kept apart, or praise and a problem (not a manual merge)
         await merge_store.record_merge(
             session,
             workspace_id=engine.workspace_id,

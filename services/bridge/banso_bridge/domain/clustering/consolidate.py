@@ -47,9 +47,13 @@ def reassign(
     anchored: npt.NDArray[np.bool_] | None = None,
     anchored_join: float = -1.0,
     pinned: npt.NDArray[np.bool_] | None = None,
+    kinds: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None,
 ) -> Labels:
     """Lloyd steps of spherical k-means over the active themes; items with no vector stay put,
     and so do `pinned` items (a product manager placed them).
+
+    `kinds` (each item's kind, each theme's, by theme id: praise or problem) keeps items to
+    themes of their own kind; an item with no theme of its kind stays put.
 
     An item moves into an `anchored` theme (one a ticket was filed for) only when it is at least
     `anchored_join` alike its direction: a ticket's theme takes in what is clearly its problem,
@@ -66,12 +70,15 @@ def reassign(
             break
         live_ids = np.flatnonzero(live)
         sims = vectors @ centroids[live_ids].T
-        best = live_ids[np.argmax(sims, axis=1)]
+        if kinds is not None:
+            item_kinds, theme_kinds = kinds
+            sims[item_kinds[:, None] != theme_kinds[live_ids][None, :]] = -np.inf
         if anchored is not None and anchored[live_ids].any():
             current = labels[:, None] == live_ids[None, :]
             guarded = anchored[live_ids][None, :] & (sims < anchored_join) & ~current
-            best = live_ids[np.argmax(np.where(guarded, -np.inf, sims), axis=1)]
-        moved = has_vector & (best != labels)
+            sims = np.where(guarded, -np.inf, sims)
+        best = live_ids[np.argmax(sims, axis=1)]
+        moved = has_vector & np.isfinite(sims).any(axis=1) & (best != labels)
         if not moved.any():
             break
         labels[moved] = best[moved]
@@ -128,6 +135,7 @@ def plan_merges(
     apart: frozenset[frozenset[int]] = frozenset(),
     anchored: frozenset[int] = frozenset(),
     anchored_union_holds: Callable[[frozenset[int]], bool] | None = None,
+    kinds: npt.NDArray[np.bool_] | None = None,
 ) -> list[Merge]:
     """Greedy agglomeration: cheapest pairs first, until merging costs more than a theme is worth.
 
@@ -140,7 +148,8 @@ def plan_merges(
 
     `anchored_union_holds`, given the themes (ids) a merge with an anchored theme would bring
     together, says whether they still read as one problem (the check a ticket was filed on);
-    when it does not, the pair is not merged.
+    when it does not, the pair is not merged. Themes of different `kinds` (by theme id: praise
+    or problem) never merge.
     """
     merges: list[Merge] = []
     sums = sums.copy()
@@ -165,6 +174,8 @@ def plan_merges(
         coherent = established & (union_coherence >= coherent_union)
         cost = np.where(coherent, np.minimum(cost, 0.0), cost)
         cost[alike < min_similarity] = np.inf
+        if kinds is not None:
+            cost[kinds[ids][:, None] != kinds[ids][None, :]] = np.inf
         if anchored:
             held = np.isin(ids, np.fromiter(anchored, dtype=np.int64))
             cost[(held[:, None] | held[None, :]) & ~coherent] = np.inf
@@ -245,3 +256,47 @@ def bisect(vectors: Matrix, price: float, rounds: int = 10) -> npt.NDArray[np.bo
         - float(np.linalg.norm(mean))
     )
     return side if gain > price else None
+
+
+def partition(vectors: Matrix, price: float, rounds: int = 10) -> Labels | None:
+    """Re-cluster one theme's items into as many parts as the objective asks for (spherical
+    DP-means inside the theme): an item opens a part of its own when it is less than
+    1 - `price` alike every part's direction, i.e. when joining costs more than a theme.
+
+    What a two-way split cannot undo: a "hub" theme grown around one shared word holds k
+    problems that share nothing else, and any bisection leaves both halves hubs (it gains at most
+    about 0.41 / sqrt(k) per item). Deterministic: parts are seeded in row order, starting from
+    the item least like the theme. Returns a part number per item (0 .. k-1, k >= 2), or None
+    when the items form one part.
+    """
+    n = vectors.shape[0]
+    if n < 4:
+        return None
+    open_below = 1.0 - price
+    first = int(np.argmin(vectors @ vectors.sum(axis=0)))
+    centers = vectors[[first]]
+    for row in range(n):
+        if float(np.max(centers @ vectors[row])) < open_below:
+            centers = np.vstack([centers, vectors[row]])
+    labels = np.zeros(n, dtype=np.int64)
+    for _ in range(rounds):
+        sims = vectors @ centers.T
+        new_labels = np.argmax(sims, axis=1).astype(np.int64)
+        lonely = np.flatnonzero(sims[np.arange(n), new_labels] < open_below)
+        for far in lonely:  # DP-means: too far from every part, it starts its own
+            centers = np.vstack([centers, vectors[far]])
+            new_labels[far] = centers.shape[0] - 1
+        used, new_labels = np.unique(new_labels, return_inverse=True)
+        new_labels = new_labels.astype(np.int64)
+        if used.size == labels.max() + 1 and (new_labels == labels).all():
+            break
+        labels = new_labels
+        centers = _unit_rows(theme_sums(vectors, labels, int(used.size)))
+    return labels if labels.max() >= 1 else None
+
+
+def partition_gain(vectors: Matrix, labels: Labels) -> float:
+    """How much closer the items get to their part's direction than to the theme's, summed
+    (the objective's drop before the price of the extra themes)."""
+    parts = theme_sums(vectors, labels, int(labels.max()) + 1)
+    return float(np.linalg.norm(parts, axis=1).sum() - np.linalg.norm(vectors.sum(axis=0)))

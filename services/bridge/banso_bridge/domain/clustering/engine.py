@@ -23,6 +23,8 @@ from banso_bridge.domain.clustering.consolidate import (
     Matrix,
     Merge,
     bisect,
+    partition,
+    partition_gain,
     plan_merges,
     reassign,
     theme_sums,
@@ -33,6 +35,11 @@ from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, 
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import ModelConfig, VectorModel, fit_model
+
+#: a theme is a hub (see `ThemeClusterer._held_by_one_word`) when one word is in this share of
+#: its items and no other word in `HUB_OTHER_WORD_SHARE`
+HUB_WORD_SHARE = 0.8
+HUB_OTHER_WORD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,10 @@ class ClusteringConfig:
     # A split must bring each item, on average, this much closer (in cosine) to its theme's direction.
     # The objective alone would split any large theme a little; this keeps coherent themes whole.
     split_gain_per_item: float = 0.1
+    # When no two-way split pays, an incoherent theme is re-clustered into as many parts as the
+    # objective asks for (consolidate.partition): a theme held together by one shared word ("hub")
+    # falls apart into its problems. Off: only two-way splits.
+    split_many_ways: bool = True
     first_fit_at: int = 8  # items before the first representation fit
     refit_every: int = 5_000  # refit at least this often once doubling gets sparse (items)
     max_window: int = 20_000  # items kept for consolidation
@@ -106,6 +117,8 @@ class ThemeClusterer:
         self._sums: Matrix = np.zeros((1, 1), dtype=np.float32)
         self._units: Matrix = np.zeros((1, 1), dtype=np.float32)
         self._active: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
+        # Indexed by theme id: the theme gathers praise (see `is_praise`), not problem reports.
+        self._praise: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
         self._since_consolidation = 0
         self._next_fit = self.config.first_fit_at
         # Pairs of themes a product manager separated again: consolidation never merges them.
@@ -175,10 +188,16 @@ class ThemeClusterer:
         """How much a theme's window items share in words (see cohesion.py)."""
         return self._cohesion_of(frozenset((theme_id,)))
 
+    def is_praise(self, theme_id: int) -> bool:
+        """The theme gathers praise ("Love the dashboards"; text/praise.py), not problems: most of
+        its items are praise. Praise and problem reports never share a theme (only a product
+        manager's merge can mix them), so compliments do not dilute a problem's ticket."""
+        return bool(self._praise[theme_id]) if theme_id < self._praise.size else False
+
     def fit_for_ticket(self, theme_id: int) -> bool:
-        """The theme reads as one problem: no more intruders than a ticket's purity allows, and
-        not two groups with no words in common. Before the first fit nothing is."""
-        if self._model.fitted_on == 0:
+        """The theme reads as one problem: not praise, no more intruders than a ticket's purity
+        allows, and not two groups with no words in common. Before the first fit nothing is."""
+        if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
         return self.cohesion(theme_id).holds(self.config.cohesion)
 
@@ -221,16 +240,16 @@ class ThemeClusterer:
     def add(self, item: ClusterItem) -> Assignment:
         """Place one item: join the most similar active theme or open a new one."""
         vector = self._model.transform([item.features])[0]
-        theme_id, similarity = self._nearest(vector)
+        theme_id, similarity = self._nearest(vector, praise=item.praise)
         if theme_id in self._anchored and not self._shares_words(theme_id, [item])[0]:
             # A ticket's theme takes in only what shares its words: the next nearest, if any.
-            theme_id, similarity = self._nearest(vector, excluded=theme_id)
+            theme_id, similarity = self._nearest(vector, praise=item.praise, excluded=theme_id)
         needed = self.config.join_similarity
         if theme_id in self._anchored:
             needed = max(needed, self.config.anchored_join_similarity)
         opened = theme_id is None or similarity < needed
         if opened or theme_id is None:
-            theme_id = self._open_theme()
+            theme_id = self._open_theme(praise=item.praise)
             similarity = 0.0
         self._window.append(item, theme_id, vector)
         self._themes[theme_id].size += 1
@@ -268,6 +287,8 @@ class ThemeClusterer:
         pair = frozenset((merged, survivor))
         if merged == survivor or (reason != "manual" and pair in self.kept_apart):
             return
+        if reason != "manual" and self.is_praise(merged) != self.is_praise(survivor):
+            return  # praise and problem reports meet only by a product manager's hand
         self._apart.discard(pair)
         self._retire(merged, survivor, ConsolidationReport(), reason=reason)
         self._rebuild_sums()
@@ -305,7 +326,7 @@ class ThemeClusterer:
         if not theme.is_active:
             raise ValueError(f"theme {theme_id} is not active")
         wanted = set(item_ids)
-        child = self._open_theme()
+        child = self._open_theme(praise=self.is_praise(theme_id))
         self._themes[child].split_from = theme_id
         labels = self._window.labels
         rows = [
@@ -397,15 +418,17 @@ class ThemeClusterer:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _nearest(self, vector: Matrix, excluded: int | None = None) -> tuple[int | None, float]:
+    def _nearest(
+        self, vector: Matrix, *, praise: bool = False, excluded: int | None = None
+    ) -> tuple[int | None, float]:
         if not self._active.any() or float(np.linalg.norm(vector)) < 1e-6:
             return None, 0.0
         sims = self._units @ vector
-        sims[~self._active] = -np.inf
+        sims[~self._active | (self._praise != praise)] = -np.inf
         if excluded is not None:
             sims[excluded] = -np.inf
-            if not np.isfinite(sims).any():
-                return None, 0.0
+        if not np.isfinite(sims).any():
+            return None, 0.0
         if self._anchored:
             # A ticket's theme is the nearest only when the item clears its stricter bar.
             held = np.fromiter(self._anchored, dtype=np.int64)
@@ -415,7 +438,7 @@ class ThemeClusterer:
         best = int(np.argmax(sims))
         return best, float(sims[best])
 
-    def _open_theme(self) -> int:
+    def _open_theme(self, *, praise: bool = False) -> int:
         theme_id = len(self._themes) + 1
         self._themes[theme_id] = Theme(id=theme_id)
         if theme_id >= self._active.size:
@@ -428,11 +451,26 @@ class ThemeClusterer:
                 units[: self._units.shape[0]] = self._units
             active = np.zeros(capacity, dtype=np.bool_)
             active[: self._active.size] = self._active
-            self._sums, self._units, self._active = sums, units, active
+            kinds = np.zeros(capacity, dtype=np.bool_)
+            kinds[: self._praise.size] = self._praise
+            self._sums, self._units, self._active, self._praise = sums, units, active, kinds
         self._active[theme_id] = True
+        self._praise[theme_id] = praise
         return theme_id
 
+    def _item_praise(self) -> npt.NDArray[np.bool_]:
+        return np.fromiter(
+            (item.praise for item in self._window.items), dtype=np.bool_, count=len(self._window)
+        )
+
     def _rebuild_sums(self) -> None:
+        # A theme is praise when most of its window items are (they all are, unless a product
+        # manager merged or split by hand); a theme with no window items keeps what it was.
+        labels = self._window.labels
+        members = np.bincount(labels, minlength=self._active.size)
+        praised = np.bincount(labels, weights=self._item_praise(), minlength=self._active.size)
+        present = members > 0
+        self._praise[present] = 2 * praised[present] > members[present]
         sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
         sums[~self._active] = 0.0
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
@@ -467,6 +505,7 @@ class ThemeClusterer:
             anchored,
             self.config.anchored_join_similarity,
             self._pinned_rows() if self._pinned else None,
+            (self._item_praise(), self._praise),
         )
         # A ticket's theme takes in only items that share its words (see `_shares_words`).
         for held in sorted(self._anchored):
@@ -534,6 +573,7 @@ class ThemeClusterer:
             self.kept_apart,
             frozenset(self._anchored),
             self._union_holds,
+            self._praise,
         )
         for merge in merges:
             self._retire(
@@ -588,13 +628,55 @@ class ThemeClusterer:
             side = bisect(vectors[rows], price)
             if side is not None:
                 side &= ~pinned[rows]  # items a product manager placed stay where they are
-            if side is None or not side.any():
+            if side is not None and side.any():
+                parts = side.astype(np.int64)
+            elif self.config.split_many_ways and self._held_by_one_word(rows):
+                found = self._partition(rows, pinned[rows])
+                if found is None:
+                    continue
+                parts = found
+            else:
                 continue
-            child = self._open_theme()
-            self._window.labels[rows[side]] = child
-            moved = int(side.sum())
-            self._themes[child].size = moved
-            self._themes[child].split_from = parent
-            self._themes[parent].size -= moved
-            report.splits.append(Split(parent=parent, child=child))
-            pending.extend((parent, child))
+            for part in range(1, int(parts.max()) + 1):
+                child = self._open_theme(praise=self.is_praise(parent))
+                chosen = rows[parts == part]
+                self._window.labels[chosen] = child
+                self._themes[child].size = int(chosen.size)
+                self._themes[child].split_from = parent
+                self._themes[parent].size -= int(chosen.size)
+                report.splits.append(Split(parent=parent, child=child))
+                pending.append(child)
+            pending.append(parent)
+
+    def _held_by_one_word(self, rows: npt.NDArray[np.intp]) -> bool:
+        """A "hub": one word is in (nearly) all of the theme's items and no other word in half
+        of them — items that share that word and nothing else. A theme of one problem told in
+        varied words shares several (csv and 文字 in every report of garbled CSV exports)."""
+        counts = Counter(key for row in rows for key in set(self._window.items[int(row)].keys))
+        shares = [count / rows.size for _, count in counts.most_common(2)]
+        if not shares or shares[0] < HUB_WORD_SHARE:
+            return False
+        return len(shares) < 2 or shares[1] < HUB_OTHER_WORD_SHARE
+
+    def _partition(
+        self, rows: npt.NDArray[np.intp], pinned: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.int64] | None:
+        """A many-way split of the theme's `rows` (consolidate.partition) if it pays: each
+        extra part must be worth its price and the items must gain `split_gain_per_item` on
+        average, as for a bisection. Part 0 (the parent's, which keeps its id) is the largest,
+        and holds the items a product manager placed. None when it does not pay."""
+        vectors = self._window.vectors[rows]
+        parts = partition(vectors, self.config.theme_price)
+        if parts is None:
+            return None
+        k = int(parts.max()) + 1
+        needed = max(self.config.theme_price * (k - 1), self.config.split_gain_per_item * rows.size)
+        if partition_gain(vectors, parts) <= needed:
+            return None
+        sizes = np.bincount(parts, minlength=k)
+        order = np.argsort(-sizes, kind="stable")  # largest first
+        renumber = np.empty(k, dtype=np.int64)
+        renumber[order] = np.arange(k)
+        parts = renumber[parts]
+        parts[pinned] = 0
+        return parts if parts.max() >= 1 else None

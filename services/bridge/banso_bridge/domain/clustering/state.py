@@ -14,6 +14,7 @@ from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.representation.features import extract_features
 from banso_bridge.domain.text.boilerplate import strip_boilerplate
 from banso_bridge.domain.text.language import Language
+from banso_bridge.domain.text.praise import is_praise
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class ItemRecord:
 
     def to_item(self) -> ClusterItem:
         keys, parts = tuple(self.keys), tuple(self.parts)
+        content = strip_boilerplate(self.text)
         return ClusterItem(
             id=self.id,
             text=self.text,
@@ -47,7 +49,8 @@ class ItemRecord:
             keys=keys,
             surfaces=tuple(self.surfaces),
             parts=parts,
-            features=extract_features(strip_boilerplate(self.text), keys + parts),
+            features=extract_features(content, keys + parts),
+            praise=is_praise(content),
         )
 
 

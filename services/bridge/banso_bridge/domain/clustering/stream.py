@@ -13,6 +13,7 @@ from banso_bridge.domain.clustering.engine import (
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.representation.features import FeatureHasher
 from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline
+from banso_bridge.domain.text.praise import is_praise
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ def to_cluster_item(
         surfaces=tuple(token.surface for token in processed.tokens),
         parts=parts,
         features=(hasher or FeatureHasher()).extract(processed.content, keys + parts),
+        praise=is_praise(processed.content),
     )
 
 

@@ -44,3 +44,5 @@ class ClusterItem:
     surfaces: tuple[str, ...]  # readable forms, aligned with `keys`
     parts: tuple[str, ...]  # short units inside compounds (features only)
     features: FeatureCounts = field(repr=False)
+    # Clearly positive ("Love the dashboards"; domain/text/praise.py): it joins praise themes only.
+    praise: bool = False
