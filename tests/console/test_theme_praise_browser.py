@@ -1,0 +1,121 @@
+"""Praise on the theme board, in a real Chromium: a theme of customers' compliments is listed and
+marked as praise, and says it is never filed as a ticket (the bridge's `praise` field), in English
+and Japanese."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+
+from banso_contracts.events import FeedbackReceived
+from banso_kit.auth import issue_token
+from tests.scoring.service.support import publish
+
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .stack import SECRET, SETTLE_S, Stack
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
+
+# Compliments no other feedback of the stack shares a word with, as NPS promoters write them.
+PRAISE = (
+    "Love the new Gantt view, it is wonderful.",
+    "The Gantt view is great, thank you!",
+    "ガントビューが素晴らしいです。ありがとうございます！",
+)
+COUNT = 9
+
+
+def _themes(stack: Stack) -> list[dict[str, Any]]:
+    token = issue_token(SECRET, "ws_a", ["read"])
+    answer = httpx.get(
+        f"{stack.bridge_url}/v1/themes",
+        params={"limit": 500},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    themes: list[dict[str, Any]] = answer.json()["themes"]
+    return themes
+
+
+def praise_theme(stack: Stack) -> dict[str, Any]:
+    """Publish the compliments and wait until the bridge lists a praise theme holding them."""
+    now = datetime.now(UTC)
+    events = [
+        FeedbackReceived(
+            workspace_id="ws_a",
+            source_id="src_test",
+            feedback_id=uuid.uuid4().hex,
+            account_id=("northwind", "globex", "initech")[n % 3],
+            user_id=f"fan{n}",
+            kind="nps_comment",
+            score=10,
+            text=PRAISE[n % len(PRAISE)],
+            timestamp=now - timedelta(hours=n),
+            received_at=now - timedelta(hours=n),
+        )
+        for n in range(COUNT)
+    ]
+    asyncio.run(publish(stack.kafka_bootstrap, stack.topic_prefix, events))
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        found = [t for t in _themes(stack) if t["praise"] and "gantt" in t["keywords"]]
+        if found:
+            return found[0]
+        time.sleep(0.3)
+    raise AssertionError("the bridge listed no praise theme for the compliments")
+
+
+def test_a_praise_theme_is_marked_on_the_board_and_never_filed(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    theme = praise_theme(stack)
+    assert theme["status"] == "open"
+    theme_id = theme["theme_id"]
+    sign_in(browser, stack, "hanako@vendor.example")
+    wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
+
+    browser.get(f"{stack.console_url}/w/ws_a/themes")
+    card = wait(browser).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, f"li[data-theme='{theme_id}']"))
+    )
+    assert card.find_element(By.CSS_SELECTOR, ".status-praise").text == "Praise"
+    assert card.find_element(By.CSS_SELECTOR, "dd.ticket").text == "Not filed: praise"
+    # Exactly the themes the bridge calls praise are marked; the problem themes are not.
+    praise = {str(t["theme_id"]) for t in _themes(stack) if t["praise"]}
+    cards = browser.find_elements(By.CSS_SELECTOR, "li.theme")
+    marked = {
+        c.get_attribute("data-theme")
+        for c in cards
+        if c.find_elements(By.CSS_SELECTOR, ".status-praise")
+    }
+    shown = {c.get_attribute("data-theme") for c in cards}
+    assert marked == praise & shown
+    assert shown - marked, "the board shows problem themes too"
+    assert_accessible(browser)
+
+    browser.get(f"{stack.console_url}/w/ws_a/themes/{theme_id}")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "p.praise-note")))
+    assert "never filed as a ticket" in browser.find_element(By.CSS_SELECTOR, "p.praise-note").text
+    assert browser.find_element(By.CSS_SELECTOR, "h1 .status-praise").text == "Praise"
+    assert browser.find_element(By.CSS_SELECTOR, "dd.ticket").text == "Not filed: praise"
+    assert_accessible(browser)
+    screenshot(browser, "console-theme-praise")
+
+    switch_language(browser, "ja")
+    browser.get(f"{stack.console_url}/w/ws_a/themes/{theme_id}")
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "p.praise-note")))
+    assert browser.find_element(By.CSS_SELECTOR, "h1 .status-praise").text == "称賛"
+    assert "チケットとして起票されることはありません" in (
+        browser.find_element(By.CSS_SELECTOR, "p.praise-note").text
+    )
+    assert browser.find_element(By.CSS_SELECTOR, "dd.ticket").text == "起票しません（称賛）"
+    assert_accessible(browser)
+    screenshot(browser, "console-theme-praise-ja")
