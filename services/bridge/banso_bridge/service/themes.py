@@ -2,7 +2,8 @@
 
 `ThemeBook` is used by the Kafka handler (new feedback, traits, health), by the idle consolidation
 task and by the API (manual merge). Every method runs inside the caller's transaction; events go
-through the transactional outbox, so they are published only if the transaction commits.
+through the transactional outbox, so they are published only if the transaction commits. Which
+themes get a ticket, and which join a ticketed theme instead, is the ticket rule's (ticket_rule.py).
 """
 
 from __future__ import annotations
