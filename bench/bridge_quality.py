@@ -47,7 +47,7 @@ import sklearn  # type: ignore[import-untyped]
 from sklearn import metrics
 from sklearn.cluster import HDBSCAN, KMeans  # type: ignore[import-untyped]
 
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text import Language, TextPipeline
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
 
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

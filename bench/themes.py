@@ -13,7 +13,7 @@ problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a t
 joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
 Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
-merged into the one ticketed first (`ThemeBook._merge_twin_tickets`, its ticket closed as a
+merged into the one ticketed first (`TicketRule.merge_twin_tickets`, its ticket closed as a
 duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from banso_bridge.config import BridgeSettings
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join

@@ -18,7 +18,7 @@ from banso_bridge.api import accounts, themes, tickets, webhooks
 from banso_bridge.api.deps import BridgeContext
 from banso_bridge.config import BridgeSettings
 from banso_bridge.consumers.handler import BridgeHandler
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import KIT
 from banso_bridge.service.idle import IdleConsolidator

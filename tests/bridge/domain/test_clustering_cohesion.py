@@ -7,8 +7,9 @@ from collections.abc import Callable
 import numpy as np
 
 from banso_bridge.domain.clustering.cohesion import CohesionConfig, cohesion
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.consolidate import plan_merges, reassign
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 CONFIG = CohesionConfig()

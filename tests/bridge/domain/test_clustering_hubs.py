@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.consolidate import Matrix, bisect, partition, partition_gain
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 Q = 17  # a prime: problem (a, s) takes word (a + j*s) mod Q of list j; two share at most one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from banso_bridge.domain.clustering.engine import ClusteringConfig
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.likeness import lexicon, likeness
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text.language import Language

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.config import ClusteringConfig
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot
 from banso_bridge.domain.clustering.stream import ThemeStream
 from tests.bridge.domain.streams import topic_stream

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.config import ClusteringConfig
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot
 from banso_bridge.domain.clustering.stream import ThemeStream, to_cluster_item
 from banso_bridge.domain.clustering.theme import ThemeStatus

@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.consolidate import MERGE_REASONS, plan_merges
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.clustering.theme import ThemeStatus

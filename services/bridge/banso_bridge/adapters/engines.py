@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_bridge.adapters import clusterer_store, columns, merge_store, split_store, ticket_store
-from banso_bridge.domain.clustering.engine import ClusteringConfig, ThemeClusterer
+from banso_bridge.domain.clustering.config import ClusteringConfig
+from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.stream import ThemeStream
 

@@ -2,7 +2,8 @@
 
 `ThemeBook` is used by the Kafka handler (new feedback, traits, health), by the idle consolidation
 task and by the API (manual merge). Every method runs inside the caller's transaction; events go
-through the transactional outbox, so they are published only if the transaction commits.
+through the transactional outbox, so they are published only if the transaction commits. Which
+themes get a ticket, and which join a ticketed theme instead, is the ticket rule's (ticket_rule.py).
 """
 
 from __future__ import annotations
@@ -26,17 +27,12 @@ from banso_bridge.adapters import (
 )
 from banso_bridge.adapters.engines import EngineRegistry, WorkspaceEngine
 from banso_bridge.config import BridgeSettings
-from banso_bridge.domain.clustering.engine import ConsolidationReport
+from banso_bridge.domain.clustering.outcomes import ConsolidationReport
 from banso_bridge.domain.clustering.stream import Placement
 from banso_bridge.domain.priority import priority
-from banso_bridge.domain.tickets.policy import (
-    TicketThreshold,
-    evidence_grew,
-    theme_key,
-    ticket_to_join,
-)
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
+from banso_bridge.service.ticket_rule import Link, TicketRule
 from banso_contracts.events import FeedbackReceived, ThemeCreated, ThemeUpdated
 from banso_kit.clock import Clock, epoch
 from banso_kit.errors import Conflict, InvalidInput, Retryable
@@ -71,9 +67,7 @@ class ThemeBook:
         self.metrics = metrics
         self.clock = clock
         self.wake_tickets = wake_tickets
-        self.threshold = TicketThreshold(
-            settings.ticket_min_accounts, settings.ticket_min_arr, settings.ticket_min_problem_share
-        )
+        self.ticket_rule = TicketRule(settings=settings, wake_tickets=wake_tickets)
 
     # -- feedback --------------------------------------------------------------------------------
 
@@ -240,7 +234,7 @@ class ThemeBook:
         stats = await theme_store.theme_stats(
             session, workspace_id=workspace_id, theme_ids=ids, now=now
         )
-        links: list[tuple[int, int, float, str]] = []
+        links: list[Link] = []
         for theme_id in sorted(ids):
             row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
             if row is None:
@@ -274,7 +268,9 @@ class ThemeBook:
             # Before the first fit every item sits alone: no theme is a problem yet.
             fitted = clusterer.model.fitted_on > 0
             if fitted and theme.is_active and not row.muted and row.status in {"open", "ticketed"}:
-                link = await self._ticket_if_due(session, engine, row, now, figures.problem_share)
+                link = await self.ticket_rule.ticket_if_due(
+                    session, engine, row, now, figures.problem_share
+                )
                 if link is not None:
                     links.append(link)
         await session.flush()
@@ -289,45 +285,7 @@ class ThemeBook:
                     reason=reason,
                     similarity=round(overlap, 4),
                 )
-        await self._merge_twin_tickets(session, engine, ids)
-
-    async def _merge_twin_tickets(
-        self, session: AsyncSession, engine: WorkspaceEngine, theme_ids: Iterable[int]
-    ) -> None:
-        """One problem, one ticket, also once both have one: a ticketed theme whose customers'
-        words have come to be those of another ticketed theme (its Japanese and English reports,
-        each ticketed before the other had grown its words) is merged into the one ticketed
-        first, reason `shared_words`; the worker closes its ticket as that one's duplicate. A
-        product manager's unmerge keeps the two apart for good."""
-        minimum = self.settings.ticket_link_min_word_similarity
-        if minimum <= 0 or self.settings.sink is None:
-            return
-        clusterer = engine.clusterer
-        workspace_id = engine.workspace_id
-        opened: dict[int, tuple[float, int]] = {}
-        for theme_id in await ticket_store.open_ticket_themes(session, workspace_id=workspace_id):
-            ticket = await ticket_store.get_ticket(
-                session, workspace_id=workspace_id, theme_id=theme_id
-            )
-            if ticket is not None and theme_id in clusterer.themes:
-                opened[theme_id] = (ticket.created_at, theme_id)
-        for theme_id in sorted({clusterer.resolve(t) for t in theme_ids if t in clusterer.themes}):
-            if theme_id not in opened or not clusterer.themes[theme_id].is_active:
-                continue
-            others = [t for t in opened if t != theme_id and clusterer.themes[t].is_active]
-            twin = clusterer.most_alike(theme_id, others, minimum=minimum)
-            if twin is None:
-                continue
-            survivor, merged = sorted((theme_id, twin[0]), key=opened.__getitem__)
-            await self.merge(
-                session,
-                engine,
-                merged=merged,
-                survivor=survivor,
-                reason="shared_words",
-                similarity=twin[1],
-            )
-            opened.pop(merged, None)
+        await self.ticket_rule.merge_twin_tickets(session, engine, ids, self.merge)
 
     async def _announce(
         self, session: AsyncSession, row: Theme, changed: list[str], now: float
@@ -355,90 +313,6 @@ class ThemeBook:
             await self.outbox.add(
                 session, ThemeUpdated.model_validate({**fields, "changed": changed})
             )
-
-    async def _ticket_if_due(
-        self,
-        session: AsyncSession,
-        engine: WorkspaceEngine,
-        row: Theme,
-        now: float,
-        problem_share: float,
-    ) -> tuple[int, int, float, str] | None:
-        """Open the theme's ticket when it is due, or ask for a comment when it grew. Returns
-        (theme, ticketed theme, likeness, reason) when the theme should rather join a ticketed
-        theme that shares its accounts or its words (the caller merges them)."""
-        sink = self.settings.sink
-        if sink is None:
-            return None
-        ticket = await ticket_store.get_ticket(
-            session, workspace_id=row.workspace_id, theme_id=row.theme_id
-        )
-        if ticket is None:
-            if self.threshold.reached(
-                accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
-            ) and engine.clusterer.fit_for_ticket(row.theme_id):
-                link = await self._ticketed_theme_to_join(session, engine, row.theme_id)
-                if link is not None:
-                    return (row.theme_id, *link)
-                opened = await ticket_store.ensure_ticket(
-                    session,
-                    workspace_id=row.workspace_id,
-                    theme_id=row.theme_id,
-                    sink=sink,
-                    theme_key=theme_key(row.workspace_id, row.theme_id),
-                    title=row.custom_title or row.title,
-                    now=now,
-                )
-                engine.clusterer.anchor(row.theme_id)
-                if opened:
-                    self.wake_tickets()
-        elif ticket.state == "created" and evidence_grew(
-            accounts=row.accounts_affected,
-            arr=row.arr_affected,
-            synced_accounts=ticket.synced_accounts,
-            synced_arr=ticket.synced_arr,
-        ):
-            await ticket_store.request_update(
-                session, workspace_id=row.workspace_id, theme_id=row.theme_id
-            )
-            self.wake_tickets()
-        return None
-
-    async def _ticketed_theme_to_join(
-        self, session: AsyncSession, engine: WorkspaceEngine, theme_id: int
-    ) -> tuple[int, float, str] | None:
-        """The ticketed theme this theme should join (how alike, and why): one problem told in
-        other words or another language gets no second ticket. First a theme whose accounts
-        overlap this theme's (`shared_accounts`), else one whose customers' words are this
-        theme's (`shared_words`)."""
-        clusterer = engine.clusterer
-        apart = clusterer.kept_apart
-        candidates = [
-            other
-            for other in await ticket_store.open_ticket_themes(
-                session, workspace_id=engine.workspace_id
-            )
-            if other != theme_id
-            and other in clusterer.themes
-            and clusterer.themes[other].is_active
-            and frozenset((theme_id, other)) not in apart
-        ]
-        if not candidates:
-            return None
-        minimum = self.settings.ticket_link_min_account_overlap
-        if minimum > 0:
-            accounts = await item_store.accounts_of_themes(
-                session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
-            )
-            own = accounts.pop(theme_id)
-            reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
-            link = ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
-            if link is not None:
-                return (*link, "shared_accounts")
-        alike = clusterer.most_alike(
-            theme_id, candidates, minimum=self.settings.ticket_link_min_word_similarity
-        )
-        return None if alike is None else (*alike, "shared_words")
 
     async def merge(
         self,

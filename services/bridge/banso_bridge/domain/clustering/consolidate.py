@@ -12,7 +12,8 @@ a k given in advance.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,28 @@ def reassign(
             break
         labels[moved] = best[moved]
     return labels
+
+
+def absorbed(
+    before: Labels,
+    after: Labels,
+    active: npt.NDArray[np.bool_],
+    apart: Collection[frozenset[int]],
+) -> list[tuple[int, int]]:
+    """(theme, absorber) for every active theme that lost all its items when they moved from
+    `before` to `after`: the theme that took most of them, of those not kept `apart` from it."""
+    present = np.bincount(after, minlength=active.size) > 0
+    found: list[tuple[int, int]] = []
+    for theme_id in np.flatnonzero(active & ~present):
+        former = before == theme_id
+        targets = [
+            int(target)
+            for target, _ in Counter(after[former].tolist()).most_common()
+            if frozenset((int(theme_id), int(target))) not in apart
+        ]
+        if targets:
+            found.append((int(theme_id), targets[0]))
+    return found
 
 
 def merge_cost(sums: Matrix) -> Matrix:

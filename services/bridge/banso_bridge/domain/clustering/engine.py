@@ -1,108 +1,46 @@
 """Streaming theme clustering: each item joins the nearest theme or opens one; consolidation tidies up.
 
-`ThemeClusterer` keeps a window of recent items (plus a few per theme, so old themes stay matchable)
-with their vectors. `add` is cheap and immediate. `consolidate` (every `consolidate_every` items, and
-whenever the representation is refitted) recomputes the vectors if the model was refitted, moves items
-to their nearest theme, merges near-duplicate themes and splits incoherent ones. Theme ids never
-change: a merged theme keeps its id and points to its survivor, a split opens a new id.
+`ThemeClusterer` keeps a window of recent items (window.py; plus a few per theme, so old themes stay
+matchable) with their vectors, and the themes' directions (directions.py). `add` is cheap and
+immediate (arrival.py). `consolidate` (every `consolidate_every` items, and whenever the
+representation is refitted) recomputes the vectors if the model was refitted, moves items to their
+nearest theme, merges near-duplicate themes (consolidate.py) and splits incoherent ones
+(splitting.py; hubs.py for the many-way split). Whether a theme reads as one problem is checked on
+its words (one_problem.py, cohesion.py); how alike two themes' words are across Japanese and
+English, in likeness.py. Theme ids never change: a merged theme keeps its id and points to its
+survivor, a split opens a new id.
 
 Everything is deterministic for a given seed and input order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion
+from banso_bridge.domain.clustering.arrival import nearest_theme
+from banso_bridge.domain.clustering.cohesion import Cohesion
+from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.consolidate import (
     Matrix,
     Merge,
-    bisect,
-    partition,
-    partition_gain,
+    absorbed,
     plan_merges,
     reassign,
     theme_sums,
 )
+from banso_bridge.domain.clustering.directions import ThemeDirections
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
-from banso_bridge.domain.clustering.likeness import lexicon, likeness, word_bag
+from banso_bridge.domain.clustering.likeness import most_alike
+from banso_bridge.domain.clustering.one_problem import shares_words, theme_cohesion
+from banso_bridge.domain.clustering.outcomes import Assignment, ConsolidationReport, Split
+from banso_bridge.domain.clustering.splitting import split_parts
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
-from banso_bridge.domain.representation.model import ModelConfig, VectorModel, fit_model
-
-#: a theme is a hub (see `ThemeClusterer._held_by_one_word`) when one word is in this share of
-#: its items and no other word in `HUB_OTHER_WORD_SHARE`
-HUB_WORD_SHARE = 0.8
-HUB_OTHER_WORD_SHARE = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class ClusteringConfig:
-    # Cosine similarity to a theme's mean direction needed to join it on arrival.
-    join_similarity: float = 0.5
-    # Price of one more theme in the objective (see consolidate.py); 1 - join_similarity keeps the
-    # arrival rule and the consolidation consistent for large themes.
-    theme_price: float = 0.5
-    # Directions of two themes must be at least this similar for consolidation to merge them.
-    merge_min_similarity: float = 0.3
-    # Two themes also merge when their union stays this coherent (mean cosine of its items to
-    # its direction), however large they are (see consolidate.plan_merges).
-    merge_coherent_union: float = 0.75
-    # Cosine to the direction of a theme that has a ticket needed to join it (on arrival or when
-    # consolidation moves items): stricter than `join_similarity`, so a ticket's theme does not
-    # drift towards its neighbours' problems.
-    anchored_join_similarity: float = 0.6
-    consolidate_every: int = 250  # items between consolidation passes
-    reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
-    min_split_size: int = 8  # themes smaller than this are never split
-    # A split must bring each item, on average, this much closer (in cosine) to its theme's direction.
-    # The objective alone would split any large theme a little; this keeps coherent themes whole.
-    split_gain_per_item: float = 0.1
-    # When no two-way split pays, an incoherent theme is re-clustered into as many parts as the
-    # objective asks for (consolidate.partition): a theme held together by one shared word ("hub")
-    # falls apart into its problems. Off: only two-way splits.
-    split_many_ways: bool = True
-    first_fit_at: int = 8  # items before the first representation fit
-    refit_every: int = 5_000  # refit at least this often once doubling gets sparse (items)
-    max_window: int = 20_000  # items kept for consolidation
-    retained_per_theme: int = 20  # items every theme keeps in the window, however old
-    seed: int = 0
-    model: ModelConfig = field(default_factory=ModelConfig)
-    # When a theme counts as one problem, fit for a ticket (see cohesion.py).
-    cohesion: CohesionConfig = field(default_factory=CohesionConfig)
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    item_id: str
-    theme_id: int
-    opened: bool  # the item opened a new theme
-    similarity: float  # cosine to the theme's direction before joining (0 for a new theme)
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    parent: int
-    child: int
-
-
-@dataclass(slots=True)
-class ConsolidationReport:
-    refitted: bool = False
-    moved: int = 0
-    merges: list[Merge] = field(default_factory=list)
-    splits: list[Split] = field(default_factory=list)
-
-    @property
-    def changed_themes(self) -> set[int]:
-        changed = {m.survivor for m in self.merges} | {m.merged for m in self.merges}
-        return changed | {s.parent for s in self.splits} | {s.child for s in self.splits}
+from banso_bridge.domain.representation.model import VectorModel, fit_model
 
 
 class ThemeClusterer:
@@ -113,12 +51,7 @@ class ThemeClusterer:
         self._model = VectorModel.empty()
         self._window = ItemWindow()
         self._themes: dict[int, Theme] = {}
-        # Indexed by theme id (row 0 unused): running sums and unit directions of the themes.
-        self._sums: Matrix = np.zeros((1, 1), dtype=np.float32)
-        self._units: Matrix = np.zeros((1, 1), dtype=np.float32)
-        self._active: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
-        # Indexed by theme id: the theme gathers praise (see `is_praise`), not problem reports.
-        self._praise: npt.NDArray[np.bool_] = np.zeros(1, dtype=np.bool_)
+        self._directions = ThemeDirections()
         self._since_consolidation = 0
         self._next_fit = self.config.first_fit_at
         # Pairs of themes a product manager separated again: consolidation never merges them.
@@ -176,7 +109,7 @@ class ThemeClusterer:
         rows = self._window.rows_of(theme_id)
         if rows.size == 0:
             return []
-        sims = self._window.vectors[rows] @ self._units[theme_id]
+        sims = self._window.vectors[rows] @ self._directions.units[theme_id]
         order = np.argsort(-sims, kind="stable")
         return [(self._window.items[rows[i]], float(sims[i])) for i in order]
 
@@ -192,7 +125,7 @@ class ThemeClusterer:
         """The theme gathers praise ("Love the dashboards"; text/praise.py), not problems: most of
         its items are praise. Praise and problem reports never share a theme (only a product
         manager's merge can mix them), so compliments do not dilute a problem's ticket."""
-        return bool(self._praise[theme_id]) if theme_id < self._praise.size else False
+        return self._directions.is_praise(theme_id)
 
     def fit_for_ticket(self, theme_id: int) -> bool:
         """The theme reads as one problem: not praise, no more intruders than a ticket's purity
@@ -207,24 +140,7 @@ class ThemeClusterer:
         """Of `others`, the theme whose customers' words are most like this theme's, across
         Japanese and English (see likeness.py), and the likeness; None when none reaches
         `minimum` (0 = never). Pairs a product manager kept apart are skipped."""
-        if minimum <= 0:
-            return None
-        window = self._window
-        translate = lexicon()
-
-        def bag(theme: int) -> dict[str, float]:
-            items = (window.items[row] for row in window.rows_of(theme))
-            return word_bag(items, window.document_frequency, len(window), translate)
-
-        own = bag(theme_id)
-        best: tuple[int, float] | None = None
-        for other in sorted(set(others)):
-            if other == theme_id or frozenset((theme_id, other)) in self._apart:
-                continue
-            alike = likeness(own, bag(other))
-            if alike >= minimum and (best is None or alike > best[1]):
-                best = (other, round(alike, 4))
-        return best
+        return most_alike(self._window, theme_id, others, minimum=minimum, apart=self._apart)
 
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
@@ -253,9 +169,7 @@ class ThemeClusterer:
             similarity = 0.0
         self._window.append(item, theme_id, vector)
         self._themes[theme_id].size += 1
-        self._sums[theme_id] += vector
-        norm = float(np.linalg.norm(self._sums[theme_id]))
-        self._units[theme_id] = self._sums[theme_id] / norm if norm > 1e-9 else 0.0
+        self._directions.add(theme_id, vector)
         self._since_consolidation += 1
         return Assignment(item_id=item.id, theme_id=theme_id, opened=opened, similarity=similarity)
 
@@ -303,7 +217,7 @@ class ThemeClusterer:
         survivor = self.resolve(merged)
         theme.status = ThemeStatus.ACTIVE
         theme.merged_into = None
-        self._active[merged] = True
+        self._directions.active[merged] = True
         wanted = set(item_ids)
         labels = self._window.labels
         rows = [
@@ -396,7 +310,7 @@ class ThemeClusterer:
                 clusterer._open_theme()  # ids are dense; fill any gap (never expected)
             theme_id = clusterer._open_theme()
             clusterer._themes[theme_id] = record.to_theme()
-            clusterer._active[theme_id] = record.status == ThemeStatus.ACTIVE
+            clusterer._directions.active[theme_id] = record.status == ThemeStatus.ACTIVE
         items = [record.to_item() for record in snapshot.items]
         rows = [item.features for item in items]
         if snapshot.fitted_on:
@@ -421,61 +335,26 @@ class ThemeClusterer:
     def _nearest(
         self, vector: Matrix, *, praise: bool = False, excluded: int | None = None
     ) -> tuple[int | None, float]:
-        if not self._active.any() or float(np.linalg.norm(vector)) < 1e-6:
-            return None, 0.0
-        sims = self._units @ vector
-        sims[~self._active | (self._praise != praise)] = -np.inf
-        if excluded is not None:
-            sims[excluded] = -np.inf
-        if not np.isfinite(sims).any():
-            return None, 0.0
-        if self._anchored:
-            # A ticket's theme is the nearest only when the item clears its stricter bar.
-            held = np.fromiter(self._anchored, dtype=np.int64)
-            low = held[sims[held] < self.config.anchored_join_similarity]
-            if low.size and np.isfinite(np.delete(sims, low)).any():
-                sims[low] = -np.inf
-        best = int(np.argmax(sims))
-        return best, float(sims[best])
+        return nearest_theme(
+            vector,
+            self._directions.units,
+            self._directions.active,
+            self._directions.praise,
+            praise=praise,
+            anchored=self._anchored,
+            anchored_join_similarity=self.config.anchored_join_similarity,
+            excluded=excluded,
+        )
 
     def _open_theme(self, *, praise: bool = False) -> int:
         theme_id = len(self._themes) + 1
         self._themes[theme_id] = Theme(id=theme_id)
-        if theme_id >= self._active.size:
-            capacity = 2 * theme_id
-            dims = self._window.dimensions
-            sums = np.zeros((capacity, dims), dtype=np.float32)
-            units = np.zeros((capacity, dims), dtype=np.float32)
-            if self._sums.shape[1] == dims:
-                sums[: self._sums.shape[0]] = self._sums
-                units[: self._units.shape[0]] = self._units
-            active = np.zeros(capacity, dtype=np.bool_)
-            active[: self._active.size] = self._active
-            kinds = np.zeros(capacity, dtype=np.bool_)
-            kinds[: self._praise.size] = self._praise
-            self._sums, self._units, self._active, self._praise = sums, units, active, kinds
-        self._active[theme_id] = True
-        self._praise[theme_id] = praise
+        self._directions.open(theme_id, self._window.dimensions, praise=praise)
         return theme_id
 
-    def _item_praise(self) -> npt.NDArray[np.bool_]:
-        return np.fromiter(
-            (item.praise for item in self._window.items), dtype=np.bool_, count=len(self._window)
-        )
-
     def _rebuild_sums(self) -> None:
-        # A theme is praise when most of its window items are (they all are, unless a product
-        # manager merged or split by hand); a theme with no window items keeps what it was.
-        labels = self._window.labels
-        members = np.bincount(labels, minlength=self._active.size)
-        praised = np.bincount(labels, weights=self._item_praise(), minlength=self._active.size)
-        present = members > 0
-        self._praise[present] = 2 * praised[present] > members[present]
-        sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
-        sums[~self._active] = 0.0
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        self._sums = sums
-        self._units = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 1e-9)
+        window = self._window
+        self._directions.rebuild(window.vectors, window.labels, self._window.praise_rows())
 
     def _refit(self) -> None:
         rows = [item.features for item in self._window.items]
@@ -485,27 +364,19 @@ class ThemeClusterer:
         self._next_fit = min(2 * n, n + self.config.refit_every)
         self._rebuild_sums()
 
-    def _pinned_rows(self) -> npt.NDArray[np.bool_]:
-        pinned = self._pinned
-        return np.fromiter(
-            (item.id in pinned for item in self._window.items),
-            dtype=np.bool_,
-            count=len(self._window),
-        )
-
     def _reassign(self, report: ConsolidationReport) -> None:
         before = self._window.labels.copy()
-        anchored = np.zeros(self._active.size, dtype=np.bool_)
+        anchored = np.zeros(self._directions.capacity, dtype=np.bool_)
         anchored[list(self._anchored)] = True
         after = reassign(
             self._window.vectors,
             before,
-            self._active,
+            self._directions.active,
             self.config.reassign_rounds,
             anchored,
             self.config.anchored_join_similarity,
-            self._pinned_rows() if self._pinned else None,
-            (self._item_praise(), self._praise),
+            self._window.rows_among(self._pinned) if self._pinned else None,
+            (self._window.praise_rows(), self._directions.praise),
         )
         # A ticket's theme takes in only items that share its words (see `_shares_words`).
         for held in sorted(self._anchored):
@@ -521,17 +392,8 @@ class ThemeClusterer:
             self._themes[int(after[row])].size += 1
         self._window.set_labels(after)
         # A theme that lost every window member to others has been absorbed by them.
-        present = np.bincount(after, minlength=self._active.size) > 0
-        apart = self.kept_apart
-        for theme_id in np.flatnonzero(self._active & ~present):
-            former = before == theme_id
-            targets = [
-                int(target)
-                for target, _ in Counter(after[former].tolist()).most_common()
-                if frozenset((int(theme_id), int(target))) not in apart
-            ]
-            if targets:
-                self._retire(int(theme_id), targets[0], report, reason="absorbed")
+        for theme_id, target in absorbed(before, after, self._directions.active, self.kept_apart):
+            self._retire(theme_id, target, report, reason="absorbed")
 
     def _retire(
         self,
@@ -547,7 +409,7 @@ class ThemeClusterer:
         theme.size = 0
         theme.status = ThemeStatus.MERGED
         theme.merged_into = survivor
-        self._active[merged] = False
+        self._directions.active[merged] = False
         if merged in self._anchored:
             self._anchored.discard(merged)
             self._anchored.add(survivor)
@@ -556,12 +418,14 @@ class ThemeClusterer:
         report.merges.append(Merge(survivor, merged, reason=reason, similarity=similarity))
 
     def _merge(self, report: ConsolidationReport) -> None:
-        sums = theme_sums(self._window.vectors, self._window.labels, self._active.size)
-        sizes = np.zeros(self._active.size, dtype=np.int64)
+        sums = theme_sums(self._window.vectors, self._window.labels, self._directions.capacity)
+        sizes = np.zeros(self._directions.capacity, dtype=np.int64)
         for theme_id, theme in self._themes.items():
             sizes[theme_id] = theme.size
-        candidates = np.flatnonzero(self._active & (np.linalg.norm(sums, axis=1) > 1e-9))
-        members = np.bincount(self._window.labels, minlength=self._active.size).astype(np.int64)
+        candidates = np.flatnonzero(self._directions.active & (np.linalg.norm(sums, axis=1) > 1e-9))
+        members = np.bincount(self._window.labels, minlength=self._directions.capacity).astype(
+            np.int64
+        )
         merges = plan_merges(
             sums,
             sizes,
@@ -573,7 +437,7 @@ class ThemeClusterer:
             self.kept_apart,
             frozenset(self._anchored),
             self._union_holds,
-            self._praise,
+            self._directions.praise,
         )
         for merge in merges:
             self._retire(
@@ -585,26 +449,17 @@ class ThemeClusterer:
             )
 
     def _shares_words(self, theme_id: int, items: list[ClusterItem]) -> npt.NDArray[np.bool_]:
-        """Which of `items` share words with the theme's window items: the cosine of an item's
-        TF-IDF words to the sum of the theme's is at least the cohesion check's
-        `min_item_overlap`. In a young latent space the few items of a minority language sit
-        close together whatever they are about; their words still tell the problems apart."""
-        rows = self._window.rows_of(theme_id)
-        if rows.size == 0 or self._model.fitted_on == 0:
-            return np.ones(len(items), dtype=np.bool_)
-        features = [self._window.items[row].features for row in rows]
-        words = self._model.word_weights(features + [item.features for item in items])
-        total = words[: rows.size].sum(axis=0)
-        candidates = words[rows.size :]
-        norm = float(np.linalg.norm(total))
-        overlap = candidates @ total / max(norm, 1e-9)
-        shares: npt.NDArray[np.bool_] = overlap >= self.config.cohesion.min_item_overlap
-        return shares
+        """Which of `items` share the theme's words (one_problem.shares_words)."""
+        return shares_words(
+            self._model,
+            self._window,
+            theme_id,
+            items,
+            min_overlap=self.config.cohesion.min_item_overlap,
+        )
 
     def _cohesion_of(self, themes: frozenset[int]) -> Cohesion:
-        rows = np.flatnonzero(np.isin(self._window.labels, np.fromiter(themes, dtype=np.int64)))
-        features = [self._window.items[row].features for row in rows]
-        return cohesion(self._model.word_weights(features), self.config.cohesion)
+        return theme_cohesion(self._model, self._window, themes, self.config.cohesion)
 
     def _union_holds(self, themes: frozenset[int]) -> bool:
         """The themes' window items together still read as one problem (see cohesion.py): what a
@@ -614,28 +469,13 @@ class ThemeClusterer:
     def _split(self, report: ConsolidationReport) -> None:
         """Bisect incoherent themes, then their halves, until every part is coherent or too small."""
         vectors = self._window.vectors
-        pinned = self._pinned_rows()
-        pending = [int(theme_id) for theme_id in np.flatnonzero(self._active)]
+        pinned = self._window.rows_among(self._pinned)
+        pending = [int(theme_id) for theme_id in np.flatnonzero(self._directions.active)]
         while pending:
             parent = pending.pop(0)
             rows = self._window.rows_of(parent)
-            if rows.size < self.config.min_split_size:
-                continue
-            coherence = float(np.linalg.norm(vectors[rows].sum(axis=0))) / rows.size
-            if coherence >= self.config.merge_coherent_union:
-                continue  # coherent enough that its halves would merge straight back
-            price = max(self.config.theme_price, self.config.split_gain_per_item * rows.size)
-            side = bisect(vectors[rows], price)
-            if side is not None:
-                side &= ~pinned[rows]  # items a product manager placed stay where they are
-            if side is not None and side.any():
-                parts = side.astype(np.int64)
-            elif self.config.split_many_ways and self._held_by_one_word(rows):
-                found = self._partition(rows, pinned[rows])
-                if found is None:
-                    continue
-                parts = found
-            else:
+            parts = split_parts(rows, vectors, self._window.items, pinned, self.config)
+            if parts is None:
                 continue
             for part in range(1, int(parts.max()) + 1):
                 child = self._open_theme(praise=self.is_praise(parent))
@@ -647,36 +487,3 @@ class ThemeClusterer:
                 report.splits.append(Split(parent=parent, child=child))
                 pending.append(child)
             pending.append(parent)
-
-    def _held_by_one_word(self, rows: npt.NDArray[np.intp]) -> bool:
-        """A "hub": one word is in (nearly) all of the theme's items and no other word in half
-        of them — items that share that word and nothing else. A theme of one problem told in
-        varied words shares several (csv and 文字 in every report of garbled CSV exports)."""
-        counts = Counter(key for row in rows for key in set(self._window.items[int(row)].keys))
-        shares = [count / rows.size for _, count in counts.most_common(2)]
-        if not shares or shares[0] < HUB_WORD_SHARE:
-            return False
-        return len(shares) < 2 or shares[1] < HUB_OTHER_WORD_SHARE
-
-    def _partition(
-        self, rows: npt.NDArray[np.intp], pinned: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.int64] | None:
-        """A many-way split of the theme's `rows` (consolidate.partition) if it pays: each
-        extra part must be worth its price and the items must gain `split_gain_per_item` on
-        average, as for a bisection. Part 0 (the parent's, which keeps its id) is the largest,
-        and holds the items a product manager placed. None when it does not pay."""
-        vectors = self._window.vectors[rows]
-        parts = partition(vectors, self.config.theme_price)
-        if parts is None:
-            return None
-        k = int(parts.max()) + 1
-        needed = max(self.config.theme_price * (k - 1), self.config.split_gain_per_item * rows.size)
-        if partition_gain(vectors, parts) <= needed:
-            return None
-        sizes = np.bincount(parts, minlength=k)
-        order = np.argsort(-sizes, kind="stable")  # largest first
-        renumber = np.empty(k, dtype=np.int64)
-        renumber[order] = np.arange(k)
-        parts = renumber[parts]
-        parts[pinned] = 0
-        return parts if parts.max() >= 1 else None

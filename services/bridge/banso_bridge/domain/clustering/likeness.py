@@ -15,13 +15,14 @@ Only the ticket rule uses it: features and clustering never see the lexicon.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from importlib.resources import files
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 from banso_bridge.domain.clustering.theme import ClusterItem
+from banso_bridge.domain.clustering.window import ItemWindow
 
 LEXICON_FILE = "lexicon_ja_en.tsv"
 
@@ -61,3 +62,32 @@ def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm > 0 else 0.0
+
+
+def most_alike(
+    window: ItemWindow,
+    theme_id: int,
+    others: Iterable[int],
+    *,
+    minimum: float,
+    apart: Collection[frozenset[int]] = (),
+) -> tuple[int, float] | None:
+    """Of `others`, the theme whose window items' words are most like `theme_id`'s, and the
+    likeness; None when none reaches `minimum` (0 = never). Pairs in `apart` are skipped."""
+    if minimum <= 0:
+        return None
+    translate = lexicon()
+
+    def bag(theme: int) -> dict[str, float]:
+        items = (window.items[row] for row in window.rows_of(theme))
+        return word_bag(items, window.document_frequency, len(window), translate)
+
+    own = bag(theme_id)
+    best: tuple[int, float] | None = None
+    for other in sorted(set(others)):
+        if other == theme_id or frozenset((theme_id, other)) in apart:
+            continue
+        alike = likeness(own, bag(other))
+        if alike >= minimum and (best is None or alike > best[1]):
+            best = (other, round(alike, 4))
+    return best

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from banso_bridge.domain.clustering.engine import (
-    Assignment,
-    ClusteringConfig,
-    ConsolidationReport,
-    ThemeClusterer,
-)
+from banso_bridge.domain.clustering.config import ClusteringConfig
+from banso_bridge.domain.clustering.engine import ThemeClusterer
+from banso_bridge.domain.clustering.outcomes import Assignment, ConsolidationReport
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.representation.features import FeatureHasher
 from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +61,18 @@ class ItemWindow:
 
     def rows_of(self, theme_id: int) -> npt.NDArray[np.intp]:
         return np.flatnonzero(self.labels == theme_id)
+
+    def praise_rows(self) -> npt.NDArray[np.bool_]:
+        """Which items are praise (text/praise.py)."""
+        items = self.items
+        return np.fromiter((item.praise for item in items), dtype=np.bool_, count=len(items))
+
+    def rows_among(self, item_ids: Collection[str]) -> npt.NDArray[np.bool_]:
+        """Which items are among `item_ids`."""
+        items = self.items
+        return np.fromiter(
+            (item.id in item_ids for item in items), dtype=np.bool_, count=len(items)
+        )
 
     def evict(self, max_items: int, retained_per_theme: int) -> int:
         """Drop the oldest items beyond `max_items`, except the newest few of every theme."""

@@ -1,0 +1,44 @@
+"""The clustering engine's settings (`ClusteringConfig`): when items join, merge and split."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from banso_bridge.domain.clustering.cohesion import CohesionConfig
+from banso_bridge.domain.representation.model import ModelConfig
+
+
+@dataclass(frozen=True, slots=True)
+class ClusteringConfig:
+    # Cosine similarity to a theme's mean direction needed to join it on arrival.
+    join_similarity: float = 0.5
+    # Price of one more theme in the objective (see consolidate.py); 1 - join_similarity keeps the
+    # arrival rule and the consolidation consistent for large themes.
+    theme_price: float = 0.5
+    # Directions of two themes must be at least this similar for consolidation to merge them.
+    merge_min_similarity: float = 0.3
+    # Two themes also merge when their union stays this coherent (mean cosine of its items to
+    # its direction), however large they are (see consolidate.plan_merges).
+    merge_coherent_union: float = 0.75
+    # Cosine to the direction of a theme that has a ticket needed to join it (on arrival or when
+    # consolidation moves items): stricter than `join_similarity`, so a ticket's theme does not
+    # drift towards its neighbours' problems.
+    anchored_join_similarity: float = 0.6
+    consolidate_every: int = 250  # items between consolidation passes
+    reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
+    min_split_size: int = 8  # themes smaller than this are never split
+    # A split must bring each item, on average, this much closer (in cosine) to its theme's direction.
+    # The objective alone would split any large theme a little; this keeps coherent themes whole.
+    split_gain_per_item: float = 0.1
+    # When no two-way split pays, an incoherent theme is re-clustered into as many parts as the
+    # objective asks for (hubs.py): a theme held together by one shared word ("hub") falls apart
+    # into its problems. Off: only two-way splits.
+    split_many_ways: bool = True
+    first_fit_at: int = 8  # items before the first representation fit
+    refit_every: int = 5_000  # refit at least this often once doubling gets sparse (items)
+    max_window: int = 20_000  # items kept for consolidation
+    retained_per_theme: int = 20  # items every theme keeps in the window, however old
+    seed: int = 0
+    model: ModelConfig = field(default_factory=ModelConfig)
+    # When a theme counts as one problem, fit for a ticket (see cohesion.py).
+    cohesion: CohesionConfig = field(default_factory=CohesionConfig)

@@ -1,0 +1,53 @@
+"""Does a theme read as one problem? The word checks the ticket rule and ticketed themes apply.
+
+The latent space can hold together items that share no word; a theme a ticket is filed for must
+not. Both checks look at the words themselves (the model's TF-IDF word weights, cohesion.py):
+`theme_cohesion` whether a group of themes' window items reads as one problem, `shares_words`
+whether new items share a ticketed theme's words before they may join it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion
+from banso_bridge.domain.clustering.theme import ClusterItem
+from banso_bridge.domain.clustering.window import ItemWindow
+from banso_bridge.domain.representation.model import VectorModel
+
+
+def theme_cohesion(
+    model: VectorModel, window: ItemWindow, themes: frozenset[int], config: CohesionConfig
+) -> Cohesion:
+    """How much the window items of `themes`, together, share in words (see cohesion.py)."""
+    rows = np.flatnonzero(np.isin(window.labels, np.fromiter(themes, dtype=np.int64)))
+    features = [window.items[row].features for row in rows]
+    return cohesion(model.word_weights(features), config)
+
+
+def shares_words(
+    model: VectorModel,
+    window: ItemWindow,
+    theme_id: int,
+    items: Sequence[ClusterItem],
+    *,
+    min_overlap: float,
+) -> npt.NDArray[np.bool_]:
+    """Which of `items` share words with the theme's window items: the cosine of an item's
+    TF-IDF words to the sum of the theme's is at least `min_overlap` (the cohesion check's
+    `min_item_overlap`). In a young latent space the few items of a minority language sit
+    close together whatever they are about; their words still tell the problems apart."""
+    rows = window.rows_of(theme_id)
+    if rows.size == 0 or model.fitted_on == 0:
+        return np.ones(len(items), dtype=np.bool_)
+    features = [window.items[row].features for row in rows]
+    words = model.word_weights(features + [item.features for item in items])
+    total = words[: rows.size].sum(axis=0)
+    candidates = words[rows.size :]
+    norm = float(np.linalg.norm(total))
+    overlap = candidates @ total / max(norm, 1e-9)
+    shares: npt.NDArray[np.bool_] = overlap >= min_overlap
+    return shares

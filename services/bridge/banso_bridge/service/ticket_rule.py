@@ -1,0 +1,178 @@
+"""The ticket rule: when a theme gets its ticket, and when it joins a ticketed theme instead.
+
+A theme is due a ticket once it reaches the threshold (accounts, ARR, share of problem reports;
+domain/tickets/policy.py) and reads as one problem (`ThemeClusterer.fit_for_ticket`). One problem
+gets one ticket: a due theme whose accounts overlap a ticketed theme's (`shared_accounts`), else
+whose customers' words are a ticketed theme's (`shared_words`), joins it instead; and two ticketed
+themes whose words have come to be the same are merged (`merge_twin_tickets`). `ThemeBook` acts on
+what the rule decides; every method runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from banso_bridge.adapters import item_store, ticket_store
+from banso_bridge.adapters.engines import WorkspaceEngine
+from banso_bridge.config import BridgeSettings
+from banso_bridge.domain.tickets.policy import (
+    TicketThreshold,
+    evidence_grew,
+    theme_key,
+    ticket_to_join,
+)
+from banso_bridge.models import Theme
+
+#: (theme, ticketed theme it should join, likeness, reason)
+Link = tuple[int, int, float, str]
+
+
+class MergeThemes(Protocol):
+    async def __call__(
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        *,
+        merged: int,
+        survivor: int,
+        reason: str = ...,
+        similarity: float | None = ...,
+    ) -> None: ...
+
+
+class TicketRule:
+    def __init__(self, *, settings: BridgeSettings, wake_tickets: Callable[[], None]) -> None:
+        self.settings = settings
+        self.wake_tickets = wake_tickets
+        self.threshold = TicketThreshold(
+            settings.ticket_min_accounts, settings.ticket_min_arr, settings.ticket_min_problem_share
+        )
+
+    async def ticket_if_due(
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        row: Theme,
+        now: float,
+        problem_share: float,
+    ) -> Link | None:
+        """Open the theme's ticket when it is due, or ask for a comment when it grew. Returns
+        (theme, ticketed theme, likeness, reason) when the theme should rather join a ticketed
+        theme that shares its accounts or its words (the caller merges them)."""
+        sink = self.settings.sink
+        if sink is None:
+            return None
+        ticket = await ticket_store.get_ticket(
+            session, workspace_id=row.workspace_id, theme_id=row.theme_id
+        )
+        if ticket is None:
+            if self.threshold.reached(
+                accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
+            ) and engine.clusterer.fit_for_ticket(row.theme_id):
+                link = await self._ticketed_theme_to_join(session, engine, row.theme_id)
+                if link is not None:
+                    return (row.theme_id, *link)
+                opened = await ticket_store.ensure_ticket(
+                    session,
+                    workspace_id=row.workspace_id,
+                    theme_id=row.theme_id,
+                    sink=sink,
+                    theme_key=theme_key(row.workspace_id, row.theme_id),
+                    title=row.custom_title or row.title,
+                    now=now,
+                )
+                engine.clusterer.anchor(row.theme_id)
+                if opened:
+                    self.wake_tickets()
+        elif ticket.state == "created" and evidence_grew(
+            accounts=row.accounts_affected,
+            arr=row.arr_affected,
+            synced_accounts=ticket.synced_accounts,
+            synced_arr=ticket.synced_arr,
+        ):
+            await ticket_store.request_update(
+                session, workspace_id=row.workspace_id, theme_id=row.theme_id
+            )
+            self.wake_tickets()
+        return None
+
+    async def _ticketed_theme_to_join(
+        self, session: AsyncSession, engine: WorkspaceEngine, theme_id: int
+    ) -> tuple[int, float, str] | None:
+        """The ticketed theme this theme should join (how alike, and why): one problem told in
+        other words or another language gets no second ticket. First a theme whose accounts
+        overlap this theme's (`shared_accounts`), else one whose customers' words are this
+        theme's (`shared_words`)."""
+        clusterer = engine.clusterer
+        apart = clusterer.kept_apart
+        candidates = [
+            other
+            for other in await ticket_store.open_ticket_themes(
+                session, workspace_id=engine.workspace_id
+            )
+            if other != theme_id
+            and other in clusterer.themes
+            and clusterer.themes[other].is_active
+            and frozenset((theme_id, other)) not in apart
+        ]
+        if not candidates:
+            return None
+        minimum = self.settings.ticket_link_min_account_overlap
+        if minimum > 0:
+            accounts = await item_store.accounts_of_themes(
+                session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
+            )
+            own = accounts.pop(theme_id)
+            reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
+            link = ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
+            if link is not None:
+                return (*link, "shared_accounts")
+        alike = clusterer.most_alike(
+            theme_id, candidates, minimum=self.settings.ticket_link_min_word_similarity
+        )
+        return None if alike is None else (*alike, "shared_words")
+
+    async def merge_twin_tickets(
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        theme_ids: Iterable[int],
+        merge: MergeThemes,
+    ) -> None:
+        """One problem, one ticket, also once both have one: a ticketed theme whose customers'
+        words have come to be those of another ticketed theme (its Japanese and English reports,
+        each ticketed before the other had grown its words) is merged (`merge`) into the one
+        ticketed first, reason `shared_words`; the worker closes its ticket as that one's
+        duplicate. A product manager's unmerge keeps the two apart for good."""
+        minimum = self.settings.ticket_link_min_word_similarity
+        if minimum <= 0 or self.settings.sink is None:
+            return
+        clusterer = engine.clusterer
+        workspace_id = engine.workspace_id
+        opened: dict[int, tuple[float, int]] = {}
+        for theme_id in await ticket_store.open_ticket_themes(session, workspace_id=workspace_id):
+            ticket = await ticket_store.get_ticket(
+                session, workspace_id=workspace_id, theme_id=theme_id
+            )
+            if ticket is not None and theme_id in clusterer.themes:
+                opened[theme_id] = (ticket.created_at, theme_id)
+        for theme_id in sorted({clusterer.resolve(t) for t in theme_ids if t in clusterer.themes}):
+            if theme_id not in opened or not clusterer.themes[theme_id].is_active:
+                continue
+            others = [t for t in opened if t != theme_id and clusterer.themes[t].is_active]
+            twin = clusterer.most_alike(theme_id, others, minimum=minimum)
+            if twin is None:
+                continue
+            survivor, merged = sorted((theme_id, twin[0]), key=opened.__getitem__)
+            await merge(
+                session,
+                engine,
+                merged=merged,
+                survivor=survivor,
+                reason="shared_words",
+                similarity=twin[1],
+            )
+            opened.pop(merged, None)
