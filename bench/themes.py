@@ -88,6 +88,7 @@ THRESHOLD = TicketThreshold(
 )
 LINK_MIN_ACCOUNT_OVERLAP: float = _DEFAULTS["ticket_link_min_account_overlap"].default
 LINK_MIN_WORD_SIMILARITY: float = _DEFAULTS["ticket_link_min_word_similarity"].default
+TWIN_MIN_WORD_SIMILARITY: float = _DEFAULTS["ticket_twin_min_word_similarity"].default
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _merge_twin_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) 
         if theme_id not in first_ticket or not clusterer.themes[theme_id].is_active:
             continue
         others = [t for t in first_ticket if t != theme_id and clusterer.themes[t].is_active]
-        twin = clusterer.most_alike(theme_id, others, minimum=LINK_MIN_WORD_SIMILARITY)
+        twin = clusterer.most_alike(theme_id, others, minimum=TWIN_MIN_WORD_SIMILARITY)
         if twin is None:
             continue
         merged, survivor = sorted((theme_id, twin[0]), key=lambda t: first_ticket[t], reverse=True)
@@ -440,6 +441,7 @@ def main() -> None:
             "min_problem_share": THRESHOLD.min_problem_share,
             "link_min_account_overlap": LINK_MIN_ACCOUNT_OVERLAP,
             "link_min_word_similarity": LINK_MIN_WORD_SIMILARITY,
+            "twin_min_word_similarity": TWIN_MIN_WORD_SIMILARITY,
         },
         "summary": {
             "seeds": list(args.seeds),

@@ -70,6 +70,13 @@ class BridgeSettings(ServiceSettings):
     # in the other language, from accounts that differ (bench/themes.py: 0.3 leaves 21 of 30
     # planted problems with one ticket, 17 without; 0.2 links more and mixes more).
     ticket_link_min_word_similarity: float = Field(default=0.3, ge=0, le=1)
+    # Two themes that both have an open ticket are merged (reason `shared_words`, the later
+    # ticket closed as the earlier one's duplicate) once their customers' words are at least this
+    # alike; 0 = never. Lower than the link above: both themes already passed the one-problem
+    # check, and the same problem told in Japanese and in English scores 0.18-0.28 where two
+    # problems score at most 0.12 (bench/themes.py, 5 worlds: 0.3 leaves 26 of 30 planted
+    # problems with exactly one ticket, 0.2 29, 0.15 all 30, with the same purity).
+    ticket_twin_min_word_similarity: float = Field(default=0.15, ge=0, le=1)
     # Seconds between ticket worker passes (it is also woken after a commit that needs it).
     ticket_poll_s: float = Field(default=2.0, gt=0)
     # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).

@@ -471,7 +471,7 @@ async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_clos
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     """The English and the Japanese reports of one problem, from other accounts, each got a
-    ticket while the link by words was off; once it is on, the next report makes the later
+    ticket while the links by words were off; once they are on, the next report makes the later
     ticket's theme join the first, and its ticket is closed as the first one's duplicate."""
     github = FakeGitHub()
     clock = FixedClock(T0 + 30 * DAY)
@@ -490,6 +490,7 @@ async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_clos
             kafka_bootstrap,
             topic_prefix,
             ticket_link_min_word_similarity=0.0,
+            ticket_twin_min_word_similarity=0.0,
             **github_settings(base),
         )
         async with running_bridge(off, clock) as bridge:
@@ -520,7 +521,7 @@ async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_clos
             survivor = await bridge.get(WS, f"/v1/themes/{kept['theme_id']}")
     assert merged["merge"]["reason"] == "shared_words"
     assert merged["merge"]["into"] == kept["theme_id"]
-    assert merged["merge"]["similarity"] >= 0.3
+    assert merged["merge"]["similarity"] >= 0.15
     assert set(survivor["languages"]) == {"en", "ja"}
     assert github.created() == 2
     assert any("duplicate" in comment["body"].lower() for comment in github.comments)

@@ -147,7 +147,7 @@ class TicketRule:
         each ticketed before the other had grown its words) is merged (`merge`) into the one
         ticketed first, reason `shared_words`; the worker closes its ticket as that one's
         duplicate. A product manager's unmerge keeps the two apart for good."""
-        minimum = self.settings.ticket_link_min_word_similarity
+        minimum = self.settings.ticket_twin_min_word_similarity
         if minimum <= 0 or self.settings.sink is None:
             return
         clusterer = engine.clusterer
