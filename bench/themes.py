@@ -63,6 +63,7 @@ from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text import detect_language
+from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join
 from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
 from banso_sim.world.build import build_world
@@ -114,7 +115,12 @@ class Ledger:
 def _ticket_due(ledger: Ledger, items: Sequence[int]) -> bool:
     accounts = {ledger.feedback[i].account.id for i in items}
     problems = sum(
-        is_problem_report(ledger.feedback[i].item.kind, ledger.feedback[i].item.score)
+        is_problem_report(
+            ledger.feedback[i].item.kind,
+            ledger.feedback[i].item.score,
+            business_reason=ledger.feedback[i].item.kind == "churn_reason"
+            and is_business_reason(ledger.feedback[i].item.text or ""),
+        )
         for i in items
     )
     share = problems / len(items) if items else 0.0

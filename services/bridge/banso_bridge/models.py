@@ -50,6 +50,9 @@ class FeedbackItem(BridgeModel, table=True):
     url: str | None = Field(default=None, max_length=2048)
     # Who wrote it down when it is not the customer's words (the CSM who logged a touch).
     author: str | None = Field(default=None, max_length=320)
+    # A churn reason naming a business cause (budget, acquisition, ...; text/business_reason.py):
+    # no problem report, so it does not make its theme ticket-worthy.
+    business_reason: bool = False
     occurred_at: float
     received_at: float
 

@@ -113,6 +113,12 @@ def test_problem_reports_are_tickets_requests_churn_reasons_and_detractors() -> 
     assert not is_problem_report("csm_note", None)  # "the monthly review went well"
 
 
+def test_a_churn_reason_naming_only_a_business_cause_is_no_problem_report() -> None:
+    assert not is_problem_report("churn_reason", None, business_reason=True)  # "budget cuts"
+    # the flag only ever comes with churn reasons; a ticket stays a problem report
+    assert is_problem_report("support_ticket", None, business_reason=True)
+
+
 def test_a_theme_of_praise_gets_no_ticket_however_many_accounts_say_it() -> None:
     threshold = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
     assert not threshold.reached(accounts=30, arr=1e6, problem_share=0.1)

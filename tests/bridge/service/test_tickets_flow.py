@@ -306,6 +306,47 @@ async def test_praise_forms_a_theme_but_gets_no_ticket(
     assert praise[0]["praise"] is True  # the board shows it as praise
 
 
+BUDGET = [
+    "Budget cuts: they will not renew next term.",
+    "Budget cuts hit the team, so they will not renew.",
+    "They will not renew next term because of budget cuts.",
+]
+
+
+async def test_churn_reasons_that_name_a_business_cause_get_no_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """"Budget cuts" from six accounts is a theme for the CSMs, not a ticket for the product
+    team; the invoice problem reported beside it still gets its ticket."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
+        events += [
+            feedback(WS, a, BUDGET[n % 3], at(20 + n * 0.1), kind="churn_reason")
+            for n, a in enumerate(accounts)
+        ]
+        events += [
+            feedback(WS, a, INVOICE[n % 4], at(21 + n * 0.1)) for n, a in enumerate(accounts)
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def invoice_ticketed() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(invoice_ticketed)
+            themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+
+    assert github.created() == 1
+    assert "invoice" in github.issues[0]["title"].lower()
+    budget = [t for t in themes if "budget" in " ".join(t["keywords"])]
+    assert len(budget) == 1
+    assert budget[0]["accounts_affected"] == 6  # it crossed the account threshold ...
+    assert budget[0]["ticket_state"] is None  # ... and still got no ticket
+
+
 SLOW = [
     "The sales dashboards are slow to load.",
     "Loading the sales dashboards is slow.",

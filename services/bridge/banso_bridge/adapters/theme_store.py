@@ -20,7 +20,9 @@ AT_RISK_BANDS = ("yellow", "red")
 def _problem_report() -> ColumnElement[bool]:
     """``domain.tickets.policy.is_problem_report``, counted by the database."""
     return or_(
-        col(FeedbackItem.kind).in_(PROBLEM_KINDS),
+        and_(
+            col(FeedbackItem.kind).in_(PROBLEM_KINDS), col(FeedbackItem.business_reason).is_(False)
+        ),
         and_(
             col(FeedbackItem.kind) == "nps_comment",
             col(FeedbackItem.score).is_not(None),

@@ -30,6 +30,7 @@ from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.outcomes import ConsolidationReport
 from banso_bridge.domain.clustering.stream import Placement
 from banso_bridge.domain.priority import priority
+from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_bridge.service.ticket_rule import Link, TicketRule
@@ -123,6 +124,8 @@ class ThemeBook:
                     external_id=event.external_id,
                     url=event.url,
                     author=event.author,
+                    business_reason=event.kind == "churn_reason"
+                    and is_business_reason(processed.text),
                     occurred_at=event.timestamp.timestamp(),
                     received_at=event.received_at.timestamp(),
                 )

@@ -12,11 +12,13 @@ PROBLEM_KINDS = ("support_ticket", "feature_request", "churn_reason")
 DETRACTOR_MAX_SCORE = 6.0
 
 
-def is_problem_report(kind: str, score: float | None) -> bool:
+def is_problem_report(kind: str, score: float | None, *, business_reason: bool = False) -> bool:
     """A ticket, a request, a churn reason or a detractor's comment — not praise, not a CSM's
-    "the monthly review went well". (The store counts the same rule in SQL.)"""
+    "the monthly review went well", not a churn reason that names only a business cause
+    (`business_reason`, text/business_reason.py: "budget cuts"). (The store counts the same
+    rule in SQL.)"""
     if kind in PROBLEM_KINDS:
-        return True
+        return not (kind == "churn_reason" and business_reason)
     return kind == "nps_comment" and score is not None and score <= DETRACTOR_MAX_SCORE
 
 

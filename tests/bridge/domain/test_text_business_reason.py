@@ -1,0 +1,48 @@
+"""Churn reasons that name a business cause (no ticket for the product team) against churn
+reasons that tell of trouble with the product (they stay problem reports), in English and
+Japanese."""
+
+from __future__ import annotations
+
+import pytest
+
+from banso_bridge.domain.text.business_reason import is_business_reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget cuts: they will not renew next term.",
+        "They decided to move to Power BI.",
+        "Their champion left and nobody owns the tool now.",
+        "The company was acquired and the parent consolidates vendors.",
+        "Layoffs hit the analytics team.",
+        "予算削減のため、来期の更新は見送りとなりました。",
+        "Tableauへの移行が決まりました。",
+        "担当者の異動で運用できる人がいなくなりました。",
+        "親会社による買収でツールを統一することになりました。",
+    ],
+)
+def test_a_business_cause_alone_is_a_business_reason(text: str) -> None:
+    assert is_business_reason(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trouble with the product, even beside a business cause
+        "They moved to Looker because exports kept failing.",
+        "Too expensive for a tool that crashes every week.",
+        "価格が高いわりに機能が少ない。",
+        "予算アラートが機能しません。",
+        # a wish, not a cause
+        "Please add budget tracking.",
+        "予算管理の機能が欲しいです。",
+        # no business cause named: the product team should hear it
+        "Adoption never took off across the team, so they are cancelling.",
+        "社内での活用が進まず、解約したいとのことです。",
+        "ダッシュボードが重くてタイムアウトします。",
+    ],
+)
+def test_product_trouble_or_no_business_cause_is_not(text: str) -> None:
+    assert not is_business_reason(text)
