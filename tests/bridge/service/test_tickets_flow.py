@@ -316,8 +316,8 @@ BUDGET = [
 async def test_churn_reasons_that_name_a_business_cause_get_no_ticket(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
-    """Churn reasons of "budget cuts" from six accounts is a theme for the CSMs, not a ticket for the product
-    team; the invoice problem reported beside it still gets its ticket."""
+    """Churn reasons of "budget cuts" from six accounts make a theme for the CSMs, not a ticket
+    for the product team; the invoice problem reported beside it still gets its ticket."""
     github = FakeGitHub()
     clock = FixedClock(T0 + 30 * DAY)
     async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
