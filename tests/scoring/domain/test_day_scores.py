@@ -13,6 +13,7 @@ from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, Traits
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import assess
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
+from banso_scoring.domain.scores import numbers_at
 
 from .builders import T0, account, policy_of, scorecard, ts, use
 
@@ -169,3 +170,20 @@ def test_one_call_over_many_days_equals_a_call_per_day() -> None:
         together = day_scores(aggregate, CARD, days, goals=goals)
         apart = [day_scores(aggregate, CARD, range(day, day + 1), goals=goals)[0] for day in days]
         assert together == apart
+
+
+def test_numbers_at_any_moment_equal_the_full_assessment() -> None:
+    # What ``glance`` decides on: the current aggregate at any time of day, not a day's end.
+    rng = random.Random(1818)
+    outcomes: set[str] = set()
+    for number in range(200):
+        card = CARD if number % 2 else DEFAULT
+        aggregate = _generated(rng, card)
+        goals = _goals(rng)
+        for _ in range(10):
+            now = ts(rng.uniform(-3, 60))
+            numbers = assess(aggregate, card, now=now, goals=goals)
+            expected = (numbers.score, numbers.band)
+            assert numbers_at(aggregate, card, now=now, goals=goals) == expected
+            outcomes.add(numbers.band)
+    assert outcomes == {"green", "yellow", "red", "unknown"}
