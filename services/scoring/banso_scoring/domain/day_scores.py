@@ -4,7 +4,8 @@ stores, and nothing else (no reading texts, no signals, no models).
 The result for each day is exactly ``assess(aggregate.as_of(end), scorecard,
 now=end, ...)`` with ``end`` the day's last second. What the days share is computed once per
 call: the aggregate's ``as_of`` view (rebuilt only when a trait change or touch lies between
-two days' ends), the rules of the account's segment and each measure's number function.
+two days' ends), the rules of the account's segment, each measure's reader and the point
+they read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.durations import SECONDS_PER_DAY
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import Band, too_young
+from banso_scoring.domain.measures.numbers import Point
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 from banso_scoring.domain.scores import Plan, plan_numbers
 
@@ -40,7 +42,7 @@ def day_scores(
         + [at for at, _ in aggregate.touches]
         + ([] if aggregate.last_touch_at is None else [aggregate.last_touch_at])
     )
-    plans: dict[tuple[str | None, int | None, float | None], Plan] = {}
+    plans: dict[tuple[str | None, int | None, float | None], tuple[Plan, Point]] = {}
     results: list[tuple[float | None, Band]] = []
     view: AccountAggregate | None = None
     seen_changes = -1
@@ -51,12 +53,15 @@ def day_scores(
             view, seen_changes = aggregate.as_of(moment), reached
         traits = view.traits
         key = (traits.plan, traits.seats, traits.arr)
-        plan = plans.get(key)
-        if plan is None:
+        planned = plans.get(key)
+        if planned is None:
             _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
-            plan = plans[key] = Plan(rules, milestones)
+            plan = Plan(rules, milestones)
+            planned = plans[key] = (plan, Point(view, rules, goals, plan.milestones))
+        plan, point = planned
         if too_young(plan.rules, view, moment) is not None:
             results.append((None, "unknown"))
         else:
-            results.append(plan_numbers(plan, view, moment, day, goals))
+            point.aggregate, point.now, point.today = view, moment, day
+            results.append(plan_numbers(plan, point))
     return results

@@ -1,52 +1,41 @@
 """Score and band alone, the numbers ``assess`` gives, without reading texts, signals or
 models: what a day's close stores and what ``glance`` decides on. Each measure is read by its
-number function (``measures.numbers``), combined exactly as ``assess`` combines its readings."""
+number reader (``measures.numbers``), and the readings are combined exactly as ``assess``
+combines them (same order of sums, same rounding)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.durations import day_of
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import Band, too_young
 from banso_scoring.domain.measure_specs import RenewalRisk
-from banso_scoring.domain.measures import MeasureContext
-from banso_scoring.domain.measures.numbers import NUMBERS
+from banso_scoring.domain.measures.numbers import Point, reader
 from banso_scoring.domain.scorecard import MilestoneSpec, Rules, Scorecard
 
 
 class Plan:
-    """One segment's rules, ready to score: its measures split as ``assess`` reads them."""
+    """One segment's rules, ready to score: each measure's reader bound once, the measures
+    split as ``assess`` reads them (renewal, weighted by the others, last)."""
 
-    __slots__ = ("direct", "deferred", "measures", "milestones", "rules", "total_weight")
+    __slots__ = ("deferred", "direct", "milestones", "rules", "scorers", "total_weight", "weights")
 
     def __init__(self, rules: Rules, milestones: Sequence[MilestoneSpec]) -> None:
         self.rules = rules
         own = {milestone.name: milestone for milestone in rules.milestones}
         own.update({milestone.name: milestone for milestone in milestones})
         self.milestones = list(own.values())
-        self.measures: list[tuple[Any, Any]] = [
-            (spec, NUMBERS[spec.measure]) for spec in rules.measures
-        ]
-        self.direct = [i for i, spec in enumerate(rules.measures) if not _deferred(spec)]
-        self.deferred = [i for i, spec in enumerate(rules.measures) if _deferred(spec)]
+        self.weights = [spec.weight for spec in rules.measures]
+        self.scorers = [(reader(spec), spec.scoring.score) for spec in rules.measures]
+        deferred = [isinstance(spec, RenewalRisk) for spec in rules.measures]
+        self.direct = [i for i, later in enumerate(deferred) if not later]
+        self.deferred = [i for i, later in enumerate(deferred) if later]
         self.total_weight = rules.total_weight
 
 
-def _deferred(spec: object) -> bool:
-    return isinstance(spec, RenewalRisk)
-
-
-def _score(spec: Any, numbers: tuple[float | None, float | None]) -> float | None:
-    value, own = numbers
-    if value is None:
-        return None
-    return round(own if own is not None else spec.scoring.score(value), 1)
-
-
-def _weighted(weights: list[float], scores: list[float | None]) -> float | None:
+def _weighted(weights: Sequence[float], scores: Sequence[float | None]) -> float | None:
     available = [
         (weight, score) for weight, score in zip(weights, scores, strict=True) if score is not None
     ]
@@ -54,31 +43,34 @@ def _weighted(weights: list[float], scores: list[float | None]) -> float | None:
     return sum(weight * score for weight, score in available) / total if total else None
 
 
-def plan_numbers(
-    plan: Plan, view: AccountAggregate, now: float, today: int, goals: Sequence[Goal]
-) -> tuple[float | None, Band]:
-    rules = plan.rules
-    ctx = MeasureContext(view, rules, now, today, goals, plan.milestones)
-    measures = plan.measures
-    scores: list[float | None] = [None] * len(measures)
+def plan_numbers(plan: Plan, point: Point) -> tuple[float | None, Band]:
+    """Score and band at ``point`` (its aggregate, ``now`` and ``today`` set), the account
+    old enough to judge."""
+    scorers = plan.scorers
+    scores: list[float | None] = [None] * len(scorers)
+    point.partial_score = None
     for index in plan.direct:
-        spec, number = measures[index]
-        scores[index] = _score(spec, number(spec, ctx))
+        read, score_of = scorers[index]
+        value, own = read(point)
+        if value is not None:
+            scores[index] = round(own if own is not None else score_of(value), 1)
     if plan.deferred:
-        partial = _weighted(
-            [measures[i][0].weight for i in plan.direct], [scores[i] for i in plan.direct]
+        weights = plan.weights
+        point.partial_score = _weighted(
+            [weights[i] for i in plan.direct], [scores[i] for i in plan.direct]
         )
-        weighted_ctx = MeasureContext(view, rules, now, today, goals, plan.milestones, partial)
         for index in plan.deferred:
-            spec, number = measures[index]
-            scores[index] = _score(spec, number(spec, weighted_ctx))
-    weights = [spec.weight for spec, _ in measures]
+            read, score_of = scorers[index]
+            value, own = read(point)
+            if value is not None:
+                scores[index] = round(own if own is not None else score_of(value), 1)
+    rules = plan.rules
     measured = sum(
-        weight for weight, score in zip(weights, scores, strict=True) if score is not None
+        weight for weight, score in zip(plan.weights, scores, strict=True) if score is not None
     )
     if measured / plan.total_weight < rules.minimum_data.min_measured_weight:
         return None, "unknown"
-    overall = _weighted(weights, scores)
+    overall = _weighted(plan.weights, scores)
     if overall is None:
         return None, "unknown"
     score = round(overall, 1)
@@ -99,4 +91,7 @@ def numbers_at(
     _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
     if too_young(rules, aggregate, now) is not None:
         return None, "unknown"
-    return plan_numbers(Plan(rules, milestones), aggregate, now, day_of(now), goals)
+    plan = Plan(rules, milestones)
+    point = Point(aggregate, rules, goals, plan.milestones)
+    point.now, point.today = now, day_of(now)
+    return plan_numbers(plan, point)
