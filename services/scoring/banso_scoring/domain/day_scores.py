@@ -19,7 +19,7 @@ from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import Band, too_young
 from banso_scoring.domain.measures.numbers import Point
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
-from banso_scoring.domain.scores import Plan, plan_numbers
+from banso_scoring.domain.scores import Plan, plan_numbers, plan_of
 
 
 def day_end(day: int) -> float:
@@ -56,7 +56,7 @@ def day_scores(
         planned = plans.get(key)
         if planned is None:
             _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
-            plan = Plan(rules, milestones)
+            plan = plan_of(rules, milestones)
             planned = plans[key] = (plan, Point(view, rules, goals, plan.milestones))
         plan, point = planned
         if too_young(plan.rules, view, moment) is not None:

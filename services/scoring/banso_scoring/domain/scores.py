@@ -35,6 +35,27 @@ class Plan:
         self.total_weight = rules.total_weight
 
 
+# Plans of rules without an account's own milestones (most accounts), by the rules' identity:
+# a scorecard's rules and its segments' are built once and live as long as it does.
+_PLANS: dict[int, tuple[Rules, Plan]] = {}
+_MAX_PLANS = 256
+
+
+def plan_of(rules: Rules, milestones: Sequence[MilestoneSpec]) -> Plan:
+    """The plan of ``rules`` with the account's own ``milestones``, built once per rules when
+    the account has none."""
+    if milestones:
+        return Plan(rules, milestones)
+    cached = _PLANS.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    plan = Plan(rules, ())
+    _PLANS[id(rules)] = (rules, plan)
+    return plan
+
+
 def _weighted(weights: Sequence[float], scores: Sequence[float | None]) -> float | None:
     available = [
         (weight, score) for weight, score in zip(weights, scores, strict=True) if score is not None
@@ -91,7 +112,7 @@ def numbers_at(
     _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
     if too_young(rules, aggregate, now) is not None:
         return None, "unknown"
-    plan = Plan(rules, milestones)
+    plan = plan_of(rules, milestones)
     point = Point(aggregate, rules, goals, plan.milestones)
     point.now, point.today = now, day_of(now)
     return plan_numbers(plan, point)
