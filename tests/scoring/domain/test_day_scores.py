@@ -9,7 +9,14 @@ from typing import Any
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.day_scores import day_end, day_scores
 from banso_scoring.domain.durations import day_of
-from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate
+from banso_scoring.domain.facts import (
+    FeedbackItem,
+    SurveyAnswer,
+    SurveyKind,
+    Touch,
+    TouchKind,
+    TraitsUpdate,
+)
 from banso_scoring.domain.goals import Goal
 from banso_scoring.domain.health import assess
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
@@ -85,14 +92,14 @@ def _generated(rng: random.Random, card: Scorecard) -> AccountAggregate:
                 policy,
             )
         if rng.random() < 0.1:
-            kind = rng.choice(["nps", "csat"])
-            score = rng.randint(0, 10) if kind == "nps" else rng.randint(1, 5)
+            survey: SurveyKind = rng.choice(["nps", "csat"])
+            score = rng.randint(0, 10) if survey == "nps" else rng.randint(1, 5)
             aggregate.apply_survey(
-                SurveyAnswer(at=ts(day, rng.uniform(0, 23)), kind=kind, score=score), policy
+                SurveyAnswer(at=ts(day, rng.uniform(0, 23)), kind=survey, score=score), policy
             )
         if rng.random() < 0.1:
-            kind = rng.choice(["nudge", "csm_note"])
-            aggregate.apply_touch(Touch(at=ts(day, rng.uniform(0, 23)), kind=kind))
+            touch: TouchKind = rng.choice(["nudge", "csm_note"])
+            aggregate.apply_touch(Touch(at=ts(day, rng.uniform(0, 23)), kind=touch))
         if rng.random() < 0.1:
             aggregate.apply_traits(
                 TraitsUpdate(
