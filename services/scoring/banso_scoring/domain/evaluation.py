@@ -11,9 +11,10 @@ from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.changes import ChangeReason, change_reason
 from banso_scoring.domain.durations import to_epoch
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import AppliedOverride, Health, assess, compute_health
+from banso_scoring.domain.health import AppliedOverride, Health, compute_health
 from banso_scoring.domain.overrides import Override, apply_override
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
+from banso_scoring.domain.scores import numbers_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,10 @@ def glance(
 ) -> Glance:
     """``evaluate``'s decision at a fraction of its cost (no explanation is built); it decides
     exactly as ``evaluate`` does, so the full evaluation is needed only when ``publish``."""
-    numbers = assess(aggregate, scorecard, now=to_epoch(now), goals=goals, milestones=milestones)
-    score, band = numbers.score, str(numbers.band)
+    score, computed_band = numbers_at(
+        aggregate, scorecard, now=to_epoch(now), goals=goals, milestones=milestones
+    )
+    band = str(computed_band)
     active = override is not None and override.active_at(now)
     if override is not None and active:
         band = override.band

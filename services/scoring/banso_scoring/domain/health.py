@@ -109,7 +109,7 @@ def _read_all(rules: Rules, ctx: MeasureContext) -> list[tuple[MeasureSpec, Read
     return [(spec, *readings[i]) for i, spec in enumerate(rules.measures)]
 
 
-def _too_young(rules: Rules, aggregate: AccountAggregate, now: float) -> tuple[float, int] | None:
+def too_young(rules: Rules, aggregate: AccountAggregate, now: float) -> tuple[float, int] | None:
     """(age in days, active days) of an account too young to judge, whatever its measures
     read; None once it is old enough or active on enough days."""
     rule = rules.minimum_data
@@ -126,7 +126,7 @@ def _not_enough_data(
     rules: Rules, aggregate: AccountAggregate, now: float, measured_share: float
 ) -> str | None:
     rule = rules.minimum_data
-    young = _too_young(rules, aggregate, now)
+    young = too_young(rules, aggregate, now)
     if young is not None:
         age, days_active = young
         return (
@@ -196,24 +196,6 @@ def assess(
     score = None if reason is not None or overall is None else round(overall, 1)
     band: Band = "unknown" if score is None else rules.bands.band_of(score)
     return Assessment(segment, readings, measured, score, band, reason)
-
-
-def assess_numbers(
-    aggregate: AccountAggregate,
-    scorecard: Scorecard,
-    *,
-    now: float,
-    goals: Sequence[Goal] = (),
-    milestones: Sequence[MilestoneSpec] = (),
-) -> tuple[float | None, Band]:
-    """``assess``'s score and band alone (a day's close): an account too young to judge is
-    "unknown" before any measure is read."""
-    traits = aggregate.traits
-    _, rules = scorecard.resolve(plan=traits.plan, seats=traits.seats, arr=traits.arr)
-    if _too_young(rules, aggregate, now) is not None:
-        return None, "unknown"
-    numbers = assess(aggregate, scorecard, now=now, goals=goals, milestones=milestones)
-    return numbers.score, numbers.band
 
 
 def compute_health(

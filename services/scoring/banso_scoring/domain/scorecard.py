@@ -176,10 +176,15 @@ class Scorecard(Rules):
         self, *, plan: str | None, seats: int | None, arr: float | None
     ) -> tuple[str | None, Rules]:
         """The segment an account falls in (None: the base scorecard) and its rules."""
-        for segment in self.segments:
+        for segment, rules in zip(self.segments, self.segment_rules, strict=True):
             if segment.when.matches(plan=plan, seats=seats, arr=arr):
-                return segment.name, self._rules_with(segment)
+                return segment.name, rules
         return None, self
+
+    @cached_property
+    def segment_rules(self) -> list[Rules]:
+        """Each segment's rules, built once (``resolve`` runs for every assessment)."""
+        return [self._rules_with(segment) for segment in self.segments]
 
     def _all_specs(self) -> list[MeasureSpec]:
         specs = list(self.measures)

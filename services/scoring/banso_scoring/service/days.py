@@ -6,8 +6,8 @@ lateness reference on (``AccountAggregate.settle``), so the days become final in
 from __future__ import annotations
 
 from banso_scoring.adapters.history import DAY_CLOSE
-from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of
-from banso_scoring.domain.health import assess_numbers
+from banso_scoring.domain.day_scores import day_end, day_scores
+from banso_scoring.domain.durations import day_of
 from banso_scoring.domain.state import AccountEntry, WorkspaceScorecard
 from banso_scoring.service.writes import RoundWrites
 
@@ -36,18 +36,14 @@ def close_account_days(
         if aggregate.reopened_from is not None:
             start = min(start, aggregate.reopened_from)
         start = max(start, last - MAX_CLOSED_DAYS + 1)
-        for day in range(start, last + 1):
-            # The day's last second: its windows end that day.
-            moment = (day + 1) * SECONDS_PER_DAY - 1.0
-            score, band = assess_numbers(
-                # Traits and touches as they were then: a revised day reads what a replay
-                # in event-time order would have read.
-                aggregate.as_of(moment),
-                card.scorecard,
-                now=moment,
-                goals=entry.goals,
-                milestones=entry.milestones,
-            )
+        # Traits and touches as they were then: a revised day reads what a replay in
+        # event-time order would have read.
+        days = range(start, last + 1)
+        scores = day_scores(
+            aggregate, card.scorecard, days, goals=entry.goals, milestones=entry.milestones
+        )
+        for day, (score, band) in zip(days, scores, strict=True):
+            moment = day_end(day)
             revised = closed is not None and day <= closed
             writes.history.append(
                 {

@@ -346,7 +346,8 @@ class Engine:
         override = entry.override
         if override is not None and not override.active_at(now):
             writes.expired_overrides.append((key, override))
-        if cause != "recompute":
+        # A first evaluation (nothing published yet) always publishes: no glance first.
+        if cause != "recompute" and entry.published is not None:
             quick = glance(
                 entry.aggregate,
                 card.scorecard,
