@@ -13,6 +13,7 @@ from banso_bridge.domain.text.business_reason import is_business_reason
     "text",
     [
         "Budget cuts: they will not renew next term.",
+        "They will not renew next term because of budget cuts.",
         "They decided to move to Power BI.",
         "Their champion left and nobody owns the tool now.",
         "The company was acquired and the parent consolidates vendors.",
@@ -32,6 +33,7 @@ def test_a_business_cause_alone_is_a_business_reason(text: str) -> None:
     [
         # trouble with the product, even beside a business cause
         "They moved to Looker because exports kept failing.",
+        "They switched to Power BI because ours was too hard to use.",
         "Too expensive for a tool that crashes every week.",
         "価格が高いわりに機能が少ない。",
         "予算アラートが機能しません。",
