@@ -11,11 +11,12 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiosmtpd.controller import Controller
@@ -24,7 +25,8 @@ from sqlmodel import Session, select
 
 from banso_console.models import ConsoleUser
 from banso_contracts.events import AccountTraitsUpdated, FeedbackReceived
-from banso_kit.auth import issue_token
+from banso_contracts.events.feedback import FeedbackKind
+from banso_kit.auth import Scope, issue_token
 from tests.conftest import _delete_topics
 from tests.scoring.service.portfolio_data import sample_workspace
 from tests.scoring.service.support import publish
@@ -80,6 +82,43 @@ class Stack:
     # Where a test publishes more events for the services (their topics' prefix on the broker).
     kafka_bootstrap: str
     topic_prefix: str
+
+    def bridge(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Call the bridge's API for ws_a (read scope for a GET, write otherwise)."""
+        scope: Scope = "read" if method == "GET" else "write"
+        token = issue_token(SECRET, "ws_a", [scope])
+        headers = {"Authorization": f"Bearer {token}"}
+        return httpx.request(method, f"{self.bridge_url}{path}", headers=headers, **kwargs)
+
+    def send_feedback(
+        self,
+        texts: Sequence[str],
+        count: int,
+        *,
+        user: str,
+        kind: FeedbackKind = "feature_request",
+        score: float | None = None,
+    ) -> None:
+        """Publish `count` feedback items of ws_a through Kafka: the texts in turn, from
+        northwind, globex and initech in turn (users `<user>0`, `<user>1`, ...), an hour apart
+        back from now."""
+        now = datetime.now(UTC)
+        events = [
+            FeedbackReceived(
+                workspace_id="ws_a",
+                source_id="src_test",
+                feedback_id=uuid.uuid4().hex,
+                account_id=("northwind", "globex", "initech")[n % 3],
+                user_id=f"{user}{n}",
+                kind=kind,
+                score=score,
+                text=texts[n % len(texts)],
+                timestamp=now - timedelta(hours=n),
+                received_at=now - timedelta(hours=n),
+            )
+            for n in range(count)
+        ]
+        asyncio.run(publish(self.kafka_bootstrap, self.topic_prefix, events))
 
     @property
     def console_database_url(self) -> str:

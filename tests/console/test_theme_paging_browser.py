@@ -4,25 +4,16 @@ item from the second page split off, and the merge control's search by title (th
 
 from __future__ import annotations
 
-import asyncio
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
-from banso_contracts.events import FeedbackReceived
-from banso_kit.auth import Scope, issue_token
-from tests.scoring.service.support import publish
-
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
-from .stack import SECRET, SETTLE_S, Stack
+from .stack import SETTLE_S, Stack
 from .test_themes_browser import item_ids
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -36,42 +27,18 @@ CALENDAR = (
 COUNT = 23
 
 
-def _bridge(stack: Stack, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    scope: Scope = "read" if method == "GET" else "write"
-    token = issue_token(SECRET, "ws_a", [scope])
-    return httpx.request(
-        method, f"{stack.bridge_url}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs
-    )
-
-
 def calendar_theme(stack: Stack) -> int:
     """Publish the calendar feedback and wait until the bridge holds all of it in one theme (the
     bridge may group it in several at first: they are merged as a PM would)."""
-    now = datetime.now(UTC)
-    events = [
-        FeedbackReceived(
-            workspace_id="ws_a",
-            source_id="src_test",
-            feedback_id=uuid.uuid4().hex,
-            account_id=("northwind", "globex", "initech")[n % 3],
-            user_id=f"cal{n}",
-            kind="feature_request",
-            text=CALENDAR[n % 2],
-            timestamp=now - timedelta(hours=n),
-            received_at=now - timedelta(hours=n),
-        )
-        for n in range(COUNT)
-    ]
-    asyncio.run(publish(stack.kafka_bootstrap, stack.topic_prefix, events))
+    stack.send_feedback(CALENDAR, COUNT, user="cal")
     deadline = time.monotonic() + SETTLE_S
     while time.monotonic() < deadline:
-        listed = _bridge(stack, "GET", "/v1/themes", params={"limit": 500}).json()["themes"]
+        listed = stack.bridge("GET", "/v1/themes", params={"limit": 500}).json()["themes"]
         found = [t for t in listed if "outlook" in t["keywords"] or "calendar" in t["keywords"]]
         if sum(t["item_count"] for t in found) == COUNT:
             survivor, *others = found
             for other in others:
-                merged = _bridge(
-                    stack,
+                merged = stack.bridge(
                     "POST",
                     f"/v1/themes/{other['theme_id']}/merge",
                     json={"into": survivor["theme_id"]},

@@ -4,24 +4,16 @@ and Japanese."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
-from banso_contracts.events import FeedbackReceived
-from banso_kit.auth import issue_token
-from tests.scoring.service.support import publish
-
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
-from .stack import SECRET, SETTLE_S, Stack
+from .stack import SETTLE_S, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -35,35 +27,15 @@ COUNT = 9
 
 
 def _themes(stack: Stack) -> list[dict[str, Any]]:
-    token = issue_token(SECRET, "ws_a", ["read"])
-    answer = httpx.get(
-        f"{stack.bridge_url}/v1/themes",
-        params={"limit": 500},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    themes: list[dict[str, Any]] = answer.json()["themes"]
+    themes: list[dict[str, Any]] = stack.bridge("GET", "/v1/themes", params={"limit": 500}).json()[
+        "themes"
+    ]
     return themes
 
 
 def praise_theme(stack: Stack) -> dict[str, Any]:
     """Publish the compliments and wait until the bridge lists a praise theme holding them."""
-    now = datetime.now(UTC)
-    events = [
-        FeedbackReceived(
-            workspace_id="ws_a",
-            source_id="src_test",
-            feedback_id=uuid.uuid4().hex,
-            account_id=("northwind", "globex", "initech")[n % 3],
-            user_id=f"fan{n}",
-            kind="nps_comment",
-            score=10,
-            text=PRAISE[n % len(PRAISE)],
-            timestamp=now - timedelta(hours=n),
-            received_at=now - timedelta(hours=n),
-        )
-        for n in range(COUNT)
-    ]
-    asyncio.run(publish(stack.kafka_bootstrap, stack.topic_prefix, events))
+    stack.send_feedback(PRAISE, COUNT, user="fan", kind="nps_comment", score=10)
     deadline = time.monotonic() + SETTLE_S
     while time.monotonic() < deadline:
         found = [t for t in _themes(stack) if t["praise"] and "gantt" in t["keywords"]]
