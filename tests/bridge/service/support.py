@@ -142,6 +142,21 @@ async def themes_of(bridge: Running, workspace: str) -> list[dict[str, Any]]:
     return list((await bridge.get(workspace, "/v1/themes"))["themes"])
 
 
+# Two problems that share no word: the two themes of `invoice_and_login_feedback`.
+INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
+LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
+
+
+def invoice_and_login_feedback(workspace: str) -> list[FeedbackReceived]:
+    """12 invoice and 12 login reports from four accounts (acct-0..3), a tenth of a day apart:
+    the two themes `invoice_and_login` waits for."""
+    return [
+        feedback(workspace, f"acct-{n % 4}", texts[n % 2], at(1 + n * 0.1), user=f"u{n}")
+        for n in range(12)
+        for texts in (INVOICE, LOGIN)
+    ]
+
+
 async def invoice_and_login(
     bridge: Running, workspace: str, items: int = 24
 ) -> tuple[dict[str, Any], dict[str, Any]]:

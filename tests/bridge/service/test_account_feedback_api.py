@@ -9,11 +9,19 @@ from banso_contracts.events import Event
 from tests.support.clocks import FixedClock
 from tests.support.waiting import eventually
 
-from .support import DAY, T0, at, feedback, publish, running_bridge, settings_for
+from .support import (
+    DAY,
+    INVOICE,
+    LOGIN,
+    T0,
+    at,
+    feedback,
+    publish,
+    running_bridge,
+    settings_for,
+)
 
 WS = "acme"
-INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
-LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -19,10 +19,12 @@ from tests.support.waiting import eventually
 
 from .support import (
     DAY,
+    LOGIN,
     T0,
     at,
     feedback,
     invoice_and_login,
+    invoice_and_login_feedback,
     publish,
     running_bridge,
     settings_for,
@@ -31,8 +33,6 @@ from .support import (
 )
 
 WS = "acme"
-INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
-LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 JIRA_SECRET = "jira-webhook-secret-0123456789abcdef"
 LINEAR_SECRET = "linear-webhook-secret-0123456789abcd"
 
@@ -40,11 +40,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
 def _events() -> list[Event]:
-    events: list[Event] = []
-    for n in range(12):
-        events.append(feedback(WS, f"acct-{n % 4}", INVOICE[n % 2], at(1 + n * 0.1), user=f"u{n}"))
-        events.append(feedback(WS, f"acct-{n % 4}", LOGIN[n % 2], at(1 + n * 0.1), user=f"u{n}"))
-    return events
+    return list(invoice_and_login_feedback(WS))
 
 
 async def test_rename_mute_and_merge_keep_ids_stable(

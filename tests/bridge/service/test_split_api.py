@@ -16,12 +16,14 @@ from tests.support.waiting import eventually
 
 from .support import (
     DAY,
+    INVOICE,
     T0,
     Running,
     at,
     feedback,
     github_settings,
     invoice_and_login,
+    invoice_and_login_feedback,
     publish,
     running_bridge,
     settings_for,
@@ -29,8 +31,6 @@ from .support import (
 )
 
 WS = "acme"
-INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
-LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -47,11 +47,7 @@ async def test_split_off_items_into_a_new_theme_that_keeps_them(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     settings = settings_for(migrated_url, kafka_bootstrap, topic_prefix)
-    events = [
-        feedback(WS, f"acct-{n % 4}", texts[n % 2], at(1 + n * 0.1), user=f"u{n}")
-        for n in range(12)
-        for texts in (INVOICE, LOGIN)
-    ]
+    events = invoice_and_login_feedback(WS)
     async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
         await publish(kafka_bootstrap, topic_prefix, events)
 

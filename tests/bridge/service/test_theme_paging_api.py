@@ -7,11 +7,17 @@ import pytest
 
 from tests.support.clocks import FixedClock
 
-from .support import DAY, T0, at, feedback, invoice_and_login, publish, running_bridge, settings_for
+from .support import (
+    DAY,
+    T0,
+    invoice_and_login,
+    invoice_and_login_feedback,
+    publish,
+    running_bridge,
+    settings_for,
+)
 
 WS = "acme"
-INVOICE = ["The invoice PDF download fails.", "The invoice PDF download fails again."]
-LOGIN = ["Single sign-on login fails.", "Single sign-on login fails again."]
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -20,11 +26,7 @@ async def test_a_themes_items_come_page_by_page_and_themes_are_found_by_title(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     settings = settings_for(migrated_url, kafka_bootstrap, topic_prefix)
-    events = [
-        feedback(WS, f"acct-{n % 4}", texts[n % 2], at(1 + n * 0.1), user=f"u{n}")
-        for n in range(12)
-        for texts in (INVOICE, LOGIN)
-    ]
+    events = invoice_and_login_feedback(WS)
     async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
         await publish(kafka_bootstrap, topic_prefix, events)
         invoice, login = await invoice_and_login(bridge, WS)

@@ -5,18 +5,10 @@ written before the column existed reads them from its header."""
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import orjson
-import pytest
 from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_kit.db import create_engine
-from banso_kit.migrations import upgrade
 from banso_scoring.adapters.accounts import load_account, save_accounts
 from banso_scoring.adapters.tables import ACCOUNTS
 from banso_scoring.domain.aggregate_codec import header_document, progress_document, to_document
@@ -27,22 +19,10 @@ from banso_scoring.service.writes import RoundWrites
 
 from ..domain.builders import T0, account, daily, policy_of, scorecard, ts, use
 
-MIGRATIONS = Path(importlib.import_module("banso_scoring").__file__ or "").parent / "migrations"
 CARD = Scorecards().default
 POLICY = policy_of(scorecard())
 DAY0 = day_of(T0)
 GRACE = 3_600.0
-
-
-@pytest.fixture
-async def session(database_url: str) -> AsyncIterator[AsyncSession]:
-    await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
-    engine = create_engine(database_url)
-    try:
-        async with AsyncSession(engine) as session:
-            yield session
-    finally:
-        await engine.dispose()
 
 
 async def _save(session: AsyncSession, entry: AccountEntry, writes: RoundWrites) -> None:

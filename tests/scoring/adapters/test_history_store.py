@@ -4,19 +4,10 @@ recorded before, and a day closed twice in one round keeps its last close."""
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_kit.db import create_engine
-from banso_kit.migrations import upgrade
 from banso_scoring.adapters.history import DAY_CLOSE, account_history, insert_history
 
-MIGRATIONS = Path(importlib.import_module("banso_scoring").__file__ or "").parent / "migrations"
 DAY = 86_400.0
 
 
@@ -58,17 +49,6 @@ def _published(account: str, at: float) -> dict[str, object]:
         "health": '{"score": 71.5, "note": "健康"}'.encode(),
         "revised": False,
     }
-
-
-@pytest.fixture
-async def session(database_url: str) -> AsyncIterator[AsyncSession]:
-    await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
-    engine = create_engine(database_url)
-    try:
-        async with AsyncSession(engine) as session:
-            yield session
-    finally:
-        await engine.dispose()
 
 
 async def _rows(session: AsyncSession, account: str) -> list[tuple[object, ...]]:
