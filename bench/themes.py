@@ -13,7 +13,7 @@ problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a t
 joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
 Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
-merged into the one ticketed first (`TicketRule.merge_twin_tickets`, its ticket closed as a
+merged into the one ticketed first (`twin_to_merge`, as `TicketRule.merge_twin_tickets`; its ticket closed as a
 duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
 follows a merge into a survivor that has none (as `ticket_store.follow_merge` does); when the
 survivor has its own, the merged theme's ticket is closed as its duplicate (the ticket worker). When the stream ends, the idle pass
@@ -62,6 +62,7 @@ from typing import Any
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
+from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join
@@ -186,19 +187,17 @@ def _merge_twin_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) 
     customers' words have come to be another ticketed theme's (`ThemeClusterer.most_alike`) is
     merged into the one ticketed first; its ticket is closed as that one's duplicate."""
     clusterer = stream.clusterer
-    first_ticket: dict[int, int] = {}
+    first_ticket: dict[int, tuple[float, int]] = {}
     for number, theme in sorted(ledger.tickets.items()):
         if number not in ledger.duplicates:
-            first_ticket.setdefault(clusterer.resolve(theme), number)
+            first_ticket.setdefault(clusterer.resolve(theme), (float(number), theme))
     for theme_id in sorted(touched):
-        theme_id = clusterer.resolve(theme_id)
-        if theme_id not in first_ticket or not clusterer.themes[theme_id].is_active:
-            continue
-        others = [t for t in first_ticket if t != theme_id and clusterer.themes[t].is_active]
-        twin = clusterer.most_alike(theme_id, others, minimum=TWIN_MIN_WORD_SIMILARITY)
+        twin = twin_to_merge(
+            clusterer, clusterer.resolve(theme_id), first_ticket, minimum=TWIN_MIN_WORD_SIMILARITY
+        )
         if twin is None:
             continue
-        merged, survivor = sorted((theme_id, twin[0]), key=lambda t: first_ticket[t], reverse=True)
+        merged, survivor, _ = twin
         clusterer.merge(merged, survivor, reason="shared_words")
         if clusterer.resolve(merged) != survivor:
             continue

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from banso_bridge.adapters import item_store, ticket_store
 from banso_bridge.adapters.engines import WorkspaceEngine
 from banso_bridge.config import BridgeSettings
+from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.tickets.policy import (
     TicketThreshold,
     evidence_grew,
@@ -152,27 +153,26 @@ class TicketRule:
             return
         clusterer = engine.clusterer
         workspace_id = engine.workspace_id
-        opened: dict[int, tuple[float, int]] = {}
-        for theme_id in await ticket_store.open_ticket_themes(session, workspace_id=workspace_id):
-            ticket = await ticket_store.get_ticket(
-                session, workspace_id=workspace_id, theme_id=theme_id
-            )
-            if ticket is not None and theme_id in clusterer.themes:
-                opened[theme_id] = (ticket.created_at, theme_id)
+        open_themes = await ticket_store.open_ticket_themes(session, workspace_id=workspace_id)
+        tickets = await ticket_store.tickets_of(
+            session, workspace_id=workspace_id, theme_ids=open_themes
+        )
+        opened = {
+            theme_id: (ticket.created_at, theme_id)
+            for theme_id, ticket in tickets.items()
+            if theme_id in clusterer.themes
+        }
         for theme_id in sorted({clusterer.resolve(t) for t in theme_ids if t in clusterer.themes}):
-            if theme_id not in opened or not clusterer.themes[theme_id].is_active:
-                continue
-            others = [t for t in opened if t != theme_id and clusterer.themes[t].is_active]
-            twin = clusterer.most_alike(theme_id, others, minimum=minimum)
+            twin = twin_to_merge(clusterer, theme_id, opened, minimum=minimum)
             if twin is None:
                 continue
-            survivor, merged = sorted((theme_id, twin[0]), key=opened.__getitem__)
+            merged, survivor, likeness = twin
             await merge(
                 session,
                 engine,
                 merged=merged,
                 survivor=survivor,
                 reason="shared_words",
-                similarity=twin[1],
+                similarity=likeness,
             )
             opened.pop(merged, None)
