@@ -50,18 +50,23 @@ def test_a_praise_theme_is_marked_on_the_board_and_never_filed(
 ) -> None:
     theme = praise_theme(stack)
     assert theme["status"] == "open"
-    theme_id = theme["theme_id"]
+    theme_id = str(theme["theme_id"])
     sign_in(browser, stack, "hanako@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
 
+    # The bridge may still merge young praise themes while the page loads, so the themes it
+    # calls praise are read before and after: a card may be marked only if the bridge called
+    # its theme praise at one of the two reads, and must be if it did at both.
+    before = {str(t["theme_id"]) for t in _themes(stack) if t["praise"]}
     browser.get(f"{stack.console_url}/w/ws_a/themes")
-    card = wait(browser).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, f"li[data-theme='{theme_id}']"))
-    )
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "li.theme")))
+    # Exactly the themes the bridge calls praise are marked; the problem themes are not.
+    after = {str(t["theme_id"]) for t in _themes(stack) if t["praise"]}
+    if theme_id not in after:  # merged into another praise theme meanwhile
+        theme_id = min(after & before, key=int)
+    card = browser.find_element(By.CSS_SELECTOR, f"li[data-theme='{theme_id}']")
     assert card.find_element(By.CSS_SELECTOR, ".status-praise").text == "Praise"
     assert card.find_element(By.CSS_SELECTOR, "dd.ticket").text == "Not filed: praise"
-    # Exactly the themes the bridge calls praise are marked; the problem themes are not.
-    praise = {str(t["theme_id"]) for t in _themes(stack) if t["praise"]}
     cards = browser.find_elements(By.CSS_SELECTOR, "li.theme")
     marked = {
         c.get_attribute("data-theme")
@@ -69,7 +74,8 @@ def test_a_praise_theme_is_marked_on_the_board_and_never_filed(
         if c.find_elements(By.CSS_SELECTOR, ".status-praise")
     }
     shown = {c.get_attribute("data-theme") for c in cards}
-    assert marked == praise & shown
+    assert marked <= before | after, "a problem theme is marked as praise"
+    assert before & after & shown <= marked, "a praise theme is not marked"
     assert shown - marked, "the board shows problem themes too"
     assert_accessible(browser)
 
