@@ -100,10 +100,13 @@ async def test_a_row_without_progress_reads_it_from_its_header(session: AsyncSes
 
 async def test_header_score_and_publication_of_one_round_read_back(session: AsyncSession) -> None:
     """An account whose events, evaluation and publication land in one round is written in one
-    statement; each part reads back, and so does a later round that changes only some."""
+    statement (its changed day buckets in one more); each part reads back, and so does a later
+    round that changes only some."""
     entry = AccountEntry(account(), partition=0)
     daily(entry.aggregate, POLICY, range(0, 10), users=3)
     await _save(session, entry, RoundWrites())
+    # A stored day bucket changed (replaced in place) and a new one.
+    use(entry.aggregate, POLICY, 9, "newcomer", hours=20.0)
     use(entry.aggregate, POLICY, 10, "newcomer", hours=9.0)
     health = health_at(entry.aggregate, CARD.scorecard, 10)
     entry.score, entry.band, entry.evaluated_at = health.score, health.band, ts(10)

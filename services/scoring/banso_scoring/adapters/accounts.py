@@ -10,7 +10,13 @@ import orjson
 from sqlalchemy import and_, func, insert, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of, update_sql
+from banso_scoring.adapters.bulk import (
+    delete_sql,
+    execute_many,
+    style_of,
+    update_sql,
+    upsert_sql,
+)
 from banso_scoring.adapters.tables import ACCOUNTS, DAYS
 from banso_scoring.domain.aggregate_codec import (
     apply_progress,
@@ -143,7 +149,7 @@ async def save_accounts(
         if not entry.stored or key in aggregates:
             header = orjson.dumps(header_document(aggregate))
             moved = orjson.dumps(progress_document(aggregate)).decode()
-            for day in aggregate.changed_days | aggregate.removed_days:
+            for day in aggregate.removed_days - aggregate.changed_days:
                 day_keys.append((workspace, account, day))
             for day in aggregate.changed_days:
                 bucket = orjson.dumps(day_document(aggregate.days[day]))
@@ -192,7 +198,10 @@ async def save_accounts(
     for columns, rows in updates.items():
         await execute_many(connection, update_sql(style, ACCOUNTS.name, columns, KEY), rows)
     await execute_many(connection, delete_sql(style, DAYS.name, DAY_KEY), day_keys)
-    await execute_many(connection, insert_sql(style, DAYS.name, (*DAY_KEY, "bucket")), day_rows)
+    # A changed bucket replaces the stored one in one statement (no delete first).
+    await execute_many(
+        connection, upsert_sql(style, DAYS.name, (*DAY_KEY, "bucket"), DAY_KEY), day_rows
+    )
     for entry in entries:
         entry.stored = True
 
