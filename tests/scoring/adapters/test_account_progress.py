@@ -120,7 +120,8 @@ async def test_header_score_and_publication_of_one_round_read_back(session: Asyn
     back = await _reloaded(session, entry)
     assert to_document(back.aggregate) == to_document(entry.aggregate)
     assert (back.score, back.band, back.evaluated_at) == (health.score, health.band, ts(10))
-    assert back.published is not None and back.published.document == entry.published.document
+    assert back.published is not None
+    assert back.published.document == entry.published.document
     assert back.recent_scores == [(ts(10), health.score)]
     # A later round: a publication without an evaluation in it, then an evaluation alone.
     later = health_at(entry.aggregate, CARD.scorecard, 11)
@@ -133,6 +134,7 @@ async def test_header_score_and_publication_of_one_round_read_back(session: Asyn
     writes.health_changed.add(entry.key)
     await _save(session, entry, writes)
     back = await _reloaded(session, entry)
-    assert back.published is not None and back.published.document == entry.published.document
+    assert back.published is not None
+    assert back.published.document == entry.published.document
     assert (back.score, back.band, back.evaluated_at) == (12.5, "red", ts(12))
     assert to_document(back.aggregate) == to_document(entry.aggregate)
