@@ -25,7 +25,9 @@ each); every run is also recorded under ``scaling`` by its account count (CPU pe
 memory, ratio, load), and a run with other than the default 1,000 accounts leaves the main
 figures as they were. ``--one-process-only`` skips the two-process run and freshness (what a
 scaling point needs); ``--py-spy FILE`` records the one-process run from readiness to lag 0
-with py-spy (collapsed stacks).
+with py-spy (collapsed stacks). ``--history-days D`` spreads the events over D days of event
+time instead of 30 (recorded as ``N/Dd``): with 1, each account has one day to close, as a live
+day has, where 30 replays a backfill whose closes (one per account and day) grow with accounts.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ NAMES = [
     "Report Created", "Dashboard Viewed", "Report Exported", "Alert Configured", "User Invited",
     "Integration Connected", "Comment Added", "Search Performed", "Filter Saved", "Page Viewed",
 ]  # fmt: skip
-HISTORY_DAYS = 30
+DEFAULT_HISTORY_DAYS = 30
+HISTORY_DAYS = DEFAULT_HISTORY_DAYS  # set from --history-days
 INGEST_PACE = 20_000.0  # receipt times of the pre-filled events, events per second
 RATE = 2_000.0
 PROBES_PER_S = 5.0
@@ -464,6 +467,19 @@ def scaling_point(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def scaling_name() -> str:
+    """A scaling point's name: its account count, and its days of history when not 30."""
+    if HISTORY_DAYS == DEFAULT_HISTORY_DAYS:
+        return str(ACCOUNTS)
+    return f"{ACCOUNTS}/{HISTORY_DAYS}d"
+
+
+def _scaling_order(name: str) -> tuple[bool, int, int]:
+    accounts, _, days = name.partition("/")
+    history = int(days.rstrip("d") or DEFAULT_HISTORY_DAYS)
+    return history != DEFAULT_HISTORY_DAYS, history, int(accounts)
+
+
 def record_result(result: dict[str, Any]) -> None:
     """Write the run into scoring.json: the main figures for a full run of the default
     workload, and, in every case, its scaling point by account count (with the figures of the
@@ -471,7 +487,8 @@ def record_result(result: dict[str, Any]) -> None:
     previous: dict[str, Any] = orjson.loads(RESULTS.read_bytes()) if RESULTS.exists() else {}
     scaling = dict(previous.get("scaling") or {})
     point = scaling_point(result)
-    replaced = scaling.get(str(ACCOUNTS))
+    name = scaling_name()
+    replaced = scaling.get(name)
     if replaced:
         # The run this one replaces, for a before/after at a glance.
         point["previous"] = {
@@ -479,10 +496,14 @@ def record_result(result: dict[str, Any]) -> None:
             for key in ("when", "events", "cpu_us_per_event", "peak_rss_mb")
             if key in replaced
         }
-    scaling[str(ACCOUNTS)] = point
-    full = ACCOUNTS == DEFAULT_ACCOUNTS and result["scoring_two_processes"] is not None
+    scaling[name] = point
+    full = (
+        ACCOUNTS == DEFAULT_ACCOUNTS
+        and HISTORY_DAYS == DEFAULT_HISTORY_DAYS
+        and result["scoring_two_processes"] is not None
+    )
     document = dict(result if full or "scoring" not in previous else previous)
-    document["scaling"] = dict(sorted(scaling.items(), key=lambda item: int(item[0])))
+    document["scaling"] = dict(sorted(scaling.items(), key=lambda item: _scaling_order(item[0])))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
 
@@ -491,6 +512,12 @@ def parse_options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=DEFAULT_ACCOUNTS)
     parser.add_argument("--events", type=int, default=EVENTS)
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=DEFAULT_HISTORY_DAYS,
+        help="days of event time the events span (1: a live day rather than a backfill)",
+    )
     parser.add_argument("--one-process-only", action="store_true")
     parser.add_argument("--py-spy", type=Path, default=None)
     return parser.parse_args()
@@ -498,7 +525,7 @@ def parse_options() -> argparse.Namespace:
 
 if __name__ == "__main__":
     options = parse_options()
-    ACCOUNTS, EVENTS = options.accounts, options.events
+    ACCOUNTS, EVENTS, HISTORY_DAYS = options.accounts, options.events, options.history_days
     result = asyncio.run(main(options))
     record_result(result)
     print(

@@ -13,11 +13,12 @@ from banso_scoring.adapters.accounts import load_account, save_accounts
 from banso_scoring.adapters.tables import ACCOUNTS
 from banso_scoring.domain.aggregate_codec import header_document, progress_document, to_document
 from banso_scoring.domain.durations import day_of
+from banso_scoring.domain.published import Published
 from banso_scoring.domain.state import AccountEntry, Scorecards
 from banso_scoring.service.days import close_account_days
 from banso_scoring.service.writes import RoundWrites
 
-from ..domain.builders import T0, account, daily, policy_of, scorecard, ts, use
+from ..domain.builders import T0, account, daily, health_at, policy_of, scorecard, ts, use
 
 CARD = Scorecards().default
 POLICY = policy_of(scorecard())
@@ -94,4 +95,46 @@ async def test_a_row_without_progress_reads_it_from_its_header(session: AsyncSes
     await session.commit()
     back = await _reloaded(session, entry)
     assert back.aggregate.closed_through == DAY0 + 9
+    assert to_document(back.aggregate) == to_document(entry.aggregate)
+
+
+async def test_header_score_and_publication_of_one_round_read_back(session: AsyncSession) -> None:
+    """An account whose events, evaluation and publication land in one round is written in one
+    statement (its changed day buckets in one more); each part reads back, and so does a later
+    round that changes only some."""
+    entry = AccountEntry(account(), partition=0)
+    daily(entry.aggregate, POLICY, range(0, 10), users=3)
+    await _save(session, entry, RoundWrites())
+    # A stored day bucket changed (replaced in place) and a new one.
+    use(entry.aggregate, POLICY, 9, "newcomer", hours=20.0)
+    use(entry.aggregate, POLICY, 10, "newcomer", hours=9.0)
+    health = health_at(entry.aggregate, CARD.scorecard, 10)
+    entry.score, entry.band, entry.evaluated_at = health.score, health.band, ts(10)
+    entry.published = Published.of(health)
+    entry.remember_score(ts(10), health.score)
+    writes = RoundWrites()
+    writes.aggregates_changed.add(entry.key)
+    writes.health_changed.add(entry.key)
+    writes.published.add(entry.key)
+    await _save(session, entry, writes)
+    back = await _reloaded(session, entry)
+    assert to_document(back.aggregate) == to_document(entry.aggregate)
+    assert (back.score, back.band, back.evaluated_at) == (health.score, health.band, ts(10))
+    assert back.published is not None
+    assert back.published.document == entry.published.document
+    assert back.recent_scores == [(ts(10), health.score)]
+    # A later round: a publication without an evaluation in it, then an evaluation alone.
+    later = health_at(entry.aggregate, CARD.scorecard, 11)
+    entry.published = Published.of(later)
+    writes = RoundWrites()
+    writes.published.add(entry.key)
+    await _save(session, entry, writes)
+    entry.score, entry.band, entry.evaluated_at = 12.5, "red", ts(12)
+    writes = RoundWrites()
+    writes.health_changed.add(entry.key)
+    await _save(session, entry, writes)
+    back = await _reloaded(session, entry)
+    assert back.published is not None
+    assert back.published.document == entry.published.document
+    assert (back.score, back.band, back.evaluated_at) == (12.5, "red", ts(12))
     assert to_document(back.aggregate) == to_document(entry.aggregate)

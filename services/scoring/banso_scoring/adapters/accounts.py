@@ -10,7 +10,13 @@ import orjson
 from sqlalchemy import and_, func, insert, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_scoring.adapters.bulk import delete_sql, execute_many, insert_sql, style_of, update_sql
+from banso_scoring.adapters.bulk import (
+    delete_sql,
+    execute_many,
+    style_of,
+    update_sql,
+    upsert_sql,
+)
 from banso_scoring.adapters.tables import ACCOUNTS, DAYS
 from banso_scoring.domain.aggregate_codec import (
     apply_progress,
@@ -105,6 +111,8 @@ def _trend(entry: AccountEntry) -> float | None:
 TRAIT_COLUMNS = ("name", "plan", "arr", "csm", "renewal_at", "seats")
 SCORE_COLUMNS = ("score", "band", "evaluated_at", "trend")
 PUBLISHED_COLUMNS = ("published", "recent_scores", "trend")
+PUBLISHED_ONLY_COLUMNS = ("published", "recent_scores")
+HEADER_COLUMNS = ("aggregate", "progress", *TRAIT_COLUMNS)
 KEY = ("workspace_id", "account_id")
 DAY_KEY = ("workspace_id", "account_id", "day")
 
@@ -127,21 +135,21 @@ async def save_accounts(
     the day buckets that changed (or, for ``progress``, only the days closed and the lateness
     reference), the latest score and band, the last published health."""
     inserts: list[dict[str, Any]] = []
-    headers: list[tuple[object, ...]] = []
-    scores: list[tuple[object, ...]] = []
-    publications: list[tuple[object, ...]] = []
-    progressed: list[tuple[object, ...]] = []
+    # One UPDATE per account, whatever changed (SQLite rewrites the whole row, its published
+    # health included, for each statement): rows grouped by the columns they set.
+    updates: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
     day_keys: list[tuple[object, ...]] = []
     day_rows: list[tuple[object, ...]] = []
     for entry in entries:
-        workspace, account = entry.key
+        key = entry.key
+        workspace, account = key
         aggregate = entry.aggregate
         header = None
         moved = None
-        if not entry.stored or entry.key in aggregates:
+        if not entry.stored or key in aggregates:
             header = orjson.dumps(header_document(aggregate))
             moved = orjson.dumps(progress_document(aggregate)).decode()
-            for day in aggregate.changed_days | aggregate.removed_days:
+            for day in aggregate.removed_days - aggregate.changed_days:
                 day_keys.append((workspace, account, day))
             for day in aggregate.changed_days:
                 bucket = orjson.dumps(day_document(aggregate.days[day]))
@@ -163,41 +171,37 @@ async def save_accounts(
                 }
             )
             continue
+        columns: tuple[str, ...] = ()
+        values: tuple[object, ...] = ()
         if header is not None:
             traits = aggregate.traits
-            headers.append(
-                (
-                    header,
-                    moved,
-                    *(getattr(traits, name) for name in TRAIT_COLUMNS),
-                    workspace,
-                    account,
-                )
-            )
-        elif entry.key in progress:
-            moved = orjson.dumps(progress_document(aggregate)).decode()
-            progressed.append((moved, workspace, account))
-        if entry.key in evaluated:
-            scores.append((*score, workspace, account))
-        if entry.key in published:
+            columns = HEADER_COLUMNS
+            values = (header, moved, *(getattr(traits, name) for name in TRAIT_COLUMNS))
+        elif key in progress:
+            columns = ("progress",)
+            values = (orjson.dumps(progress_document(aggregate)).decode(),)
+        if key in evaluated:
+            columns += SCORE_COLUMNS
+            values += score
+        if key in published:
             published_values = _published_columns(entry)
-            publications.append(
-                (*(published_values[name] for name in PUBLISHED_COLUMNS), workspace, account)
-            )
+            # The trend is a score column too: set once.
+            own = PUBLISHED_COLUMNS if key not in evaluated else PUBLISHED_ONLY_COLUMNS
+            columns += own
+            values += tuple(published_values[name] for name in own)
+        if columns:
+            updates.setdefault(columns, []).append((*values, workspace, account))
     connection = await session.connection()
     if inserts:
         await connection.execute(insert(ACCOUNTS), inserts)
     style = style_of(connection)
-    updates: tuple[tuple[list[tuple[object, ...]], tuple[str, ...]], ...] = (
-        (headers, ("aggregate", "progress", *TRAIT_COLUMNS)),
-        (progressed, ("progress",)),
-        (scores, SCORE_COLUMNS),
-        (publications, PUBLISHED_COLUMNS),
-    )
-    for rows, columns in updates:
+    for columns, rows in updates.items():
         await execute_many(connection, update_sql(style, ACCOUNTS.name, columns, KEY), rows)
     await execute_many(connection, delete_sql(style, DAYS.name, DAY_KEY), day_keys)
-    await execute_many(connection, insert_sql(style, DAYS.name, (*DAY_KEY, "bucket")), day_rows)
+    # A changed bucket replaces the stored one in one statement (no delete first).
+    await execute_many(
+        connection, upsert_sql(style, DAYS.name, (*DAY_KEY, "bucket"), DAY_KEY), day_rows
+    )
     for entry in entries:
         entry.stored = True
 

@@ -29,6 +29,16 @@ def insert_sql(style: str, table: str, columns: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=64)
+def upsert_sql(style: str, table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    """Insert rows of ``columns`` (``keys`` among them), or set the others where a row with
+    those keys exists (SQLite and PostgreSQL spell it alike)."""
+    sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    return (
+        f"{insert_sql(style, table, columns)} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
+
+
+@lru_cache(maxsize=64)
 def update_sql(style: str, table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
     """Parameters: the new values of ``columns``, then the ``keys``."""
     marks = _marks(style, len(columns) + len(keys))

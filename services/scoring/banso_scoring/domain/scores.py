@@ -20,7 +20,17 @@ class Plan:
     """One segment's rules, ready to score: each measure's reader bound once, the measures
     split as ``assess`` reads them (renewal, weighted by the others, last)."""
 
-    __slots__ = ("deferred", "direct", "milestones", "rules", "scorers", "total_weight", "weights")
+    __slots__ = (
+        "deferred",
+        "direct",
+        "direct_scorers",
+        "direct_weights",
+        "milestones",
+        "rules",
+        "scorers",
+        "total_weight",
+        "weights",
+    )
 
     def __init__(self, rules: Rules, milestones: Sequence[MilestoneSpec]) -> None:
         self.rules = rules
@@ -32,6 +42,9 @@ class Plan:
         deferred = [isinstance(spec, RenewalRisk) for spec in rules.measures]
         self.direct = [i for i, later in enumerate(deferred) if not later]
         self.deferred = [i for i, later in enumerate(deferred) if later]
+        # Read first, in order; with no deferred measure they are all of them, in order.
+        self.direct_scorers = [self.scorers[i] for i in self.direct]
+        self.direct_weights = [self.weights[i] for i in self.direct]
         self.total_weight = rules.total_weight
 
 
@@ -56,45 +69,37 @@ def plan_of(rules: Rules, milestones: Sequence[MilestoneSpec]) -> Plan:
     return plan
 
 
-def _weighted(weights: Sequence[float], scores: Sequence[float | None]) -> float | None:
-    available = [
-        (weight, score) for weight, score in zip(weights, scores, strict=True) if score is not None
-    ]
-    total = sum(weight for weight, _ in available)
-    return sum(weight * score for weight, score in available) / total if total else None
-
-
 def plan_numbers(plan: Plan, point: Point) -> tuple[float | None, Band]:
     """Score and band at ``point`` (its aggregate, ``now`` and ``today`` set), the account
-    old enough to judge."""
-    scorers = plan.scorers
-    scores: list[float | None] = [None] * len(scorers)
+    old enough to judge.
+
+    Sums are taken over lists in measure order, as ``assess`` takes them, so each is the same
+    float; the weight measured is the total the weighted mean divides by, computed once."""
+    scores: list[float | None] = []
+    append = scores.append
     point.partial_score = None
-    for index in plan.direct:
-        read, score_of = scorers[index]
+    for read, score_of in plan.direct_scorers:
         value, own = read(point)
-        if value is not None:
-            scores[index] = round(own if own is not None else score_of(value), 1)
+        append(None if value is None else round(own if own is not None else score_of(value), 1))
+    weights = plan.weights
     if plan.deferred:
-        weights = plan.weights
-        point.partial_score = _weighted(
-            [weights[i] for i in plan.direct], [scores[i] for i in plan.direct]
-        )
+        direct = [(w, s) for w, s in zip(plan.direct_weights, scores, strict=True) if s is not None]
+        total = sum([w for w, _ in direct])
+        point.partial_score = sum([w * s for w, s in direct]) / total if total else None
+        by_index = dict(zip(plan.direct, scores, strict=True))
         for index in plan.deferred:
-            read, score_of = scorers[index]
+            read, score_of = plan.scorers[index]
             value, own = read(point)
-            if value is not None:
-                scores[index] = round(own if own is not None else score_of(value), 1)
+            by_index[index] = (
+                None if value is None else round(own if own is not None else score_of(value), 1)
+            )
+        scores = [by_index[index] for index in range(len(weights))]
+    available = [(w, s) for w, s in zip(weights, scores, strict=True) if s is not None]
+    measured = sum([w for w, _ in available])
     rules = plan.rules
-    measured = sum(
-        weight for weight, score in zip(plan.weights, scores, strict=True) if score is not None
-    )
-    if measured / plan.total_weight < rules.minimum_data.min_measured_weight:
+    if measured / plan.total_weight < rules.minimum_data.min_measured_weight or not measured:
         return None, "unknown"
-    overall = _weighted(plan.weights, scores)
-    if overall is None:
-        return None, "unknown"
-    score = round(overall, 1)
+    score = round(sum([w * s for w, s in available]) / measured, 1)
     return score, rules.bands.band_of(score)
 
 
