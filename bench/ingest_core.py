@@ -22,7 +22,9 @@ from pathlib import Path
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest_load import BatchFactory
 
 from banso_ingest.adapters.compiled_core import compiled_reader
 from banso_ingest.adapters.records import (
@@ -42,7 +44,6 @@ from banso_ingest.domain.plan import (
 )
 from banso_ingest.domain.requests import parse_batch
 from banso_ingest.domain.routing import classify
-from bench.ingest_load import BatchFactory
 
 LIMITS = IngestLimits()
 RECEIVED_AT = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)

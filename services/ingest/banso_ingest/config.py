@@ -46,7 +46,7 @@ class IngestSettings(ServiceSettings):
     # How `/v1/batch` and `/v1/import` bodies are read: `pure` (the Python reference path),
     # `compiled` (the banso-ingest-core extension, for requests it takes; startup fails without
     # it), `auto` (compiled when the extension is installed).
-    core: Literal["auto", "pure", "compiled"] = "pure"
+    core: Literal["auto", "pure", "compiled"] = "auto"
 
     @field_validator("feedback_events")
     @classmethod

@@ -36,6 +36,7 @@ from banso_ingest.domain.plan import (
     identities_to_look_up,
     split_repeats,
 )
+from banso_ingest.domain.rejections import InvalidRequest
 from banso_ingest.domain.requests import parse_batch
 from banso_ingest.domain.routing import classify
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, counter_ids
@@ -132,7 +133,13 @@ def body_of(*messages: Any, **envelope: Any) -> bytes:
 
 
 def track(**fields: Any) -> dict[str, Any]:
-    return {"type": "track", "messageId": "m-1", "userId": "u1", "event": "Report Exported", **fields}
+    return {
+        "type": "track",
+        "messageId": "m-1",
+        "userId": "u1",
+        "event": "Report Exported",
+        **fields,
+    }
 
 
 # Valid, plain messages: the compiled pass must take each (and agree byte for byte).
@@ -289,15 +296,14 @@ def test_deep_nesting_is_the_same_or_left_to_the_reference(levels: int) -> None:
 def test_hand_written_bodies_are_the_same_or_left_to_the_reference(body: bytes) -> None:
     reader = _reader()
     try:
-        orjson.loads(body)
-    except orjson.JSONDecodeError:
+        reference_reads_it = isinstance(orjson.loads(body), dict)
+        pure(body)
+    except (orjson.JSONDecodeError, InvalidRequest):
+        reference_reads_it = False
+    if not reference_reads_it:  # the pure path refuses the whole request: the pass must decline
         assert compiled(reader, body) is None
-        return
-    try:
+    else:
         same_or_declined(reader, body)
-    except Exception as error:  # the pure path refuses the whole request: so must the other
-        assert type(error).__name__ == "InvalidRequest"
-        assert compiled(reader, body) is None
 
 
 def test_a_large_request_measures_each_event_as_the_reference_does() -> None:
@@ -338,8 +344,9 @@ JSON = st.recursive(
     | st.integers(min_value=-(2**63), max_value=2**64 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 IDS = st.one_of(
