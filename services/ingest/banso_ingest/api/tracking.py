@@ -86,6 +86,7 @@ async def _ingest(
             received_at = ingest.clock.now()
             batch = reader.read(body, received_at=received_at)
             if batch is not None:
+                ingest.metrics.batches_read.labels("compiled").inc()
                 source = await authenticate(ingest, header_key, batch.write_key)
                 result = await ingest.intake.track_compiled(batch, source, origin=origin)
                 remember(ingest, source, received_at, result)
@@ -96,6 +97,7 @@ async def _ingest(
             read = await read_json(request, ingest)
             received_at = ingest.clock.now()
         if kind is None:
+            ingest.metrics.batches_read.labels("pure").inc()
             parsed = parse_batch(
                 read.data, received_at=received_at, limits=ingest.limits, body_bytes=read.size
             )

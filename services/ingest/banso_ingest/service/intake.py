@@ -148,6 +148,9 @@ class Intake:
             ids = batch.message_ids()
             duplicates += [Duplicate(*ids[p]) for p in positions if ids[p][1] in claim.duplicates]
             positions = [p for p in positions if ids[p][1] in claim.claimed]
+        if not positions:  # every event was published before
+            duplicates.sort(key=_by_index)
+            return IngestResult(batch.received, (), tuple(duplicates), ())
         try:
             wanted = batch.identities_to_look_up(positions)
             known = (
