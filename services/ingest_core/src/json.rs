@@ -8,9 +8,9 @@ pub fn write_float(out: &mut Vec<u8>, value: f64) {
     let text = buffer.format_finite(value);
     match text.find('e') {
         Some(at) if !text[at + 1..].starts_with('-') => {
-            out.extend_from_slice(text[..=at].as_bytes());
+            out.extend_from_slice(&text.as_bytes()[..=at]);
             out.push(b'+');
-            out.extend_from_slice(text[at + 1..].as_bytes());
+            out.extend_from_slice(&text.as_bytes()[at + 1..]);
         }
         _ => out.extend_from_slice(text.as_bytes()),
     }
@@ -75,7 +75,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if month <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, month, day)
+    (
+        if month <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        month,
+        day,
+    )
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -102,12 +110,21 @@ fn digits(bytes: &[u8]) -> Option<i64> {
 /// as microseconds since the epoch; None for anything else (the reference path then reads it).
 pub fn parse_time(text: &str) -> Option<i64> {
     let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':'
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
     let (year, month, day) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let (hour, minute, second) = (digits(&b[11..13])?, digits(&b[14..16])?, digits(&b[17..19])?);
+    let (hour, minute, second) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
     if year < 1 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
@@ -125,7 +142,11 @@ pub fn parse_time(text: &str) -> Option<i64> {
             return None;
         };
         let value = digits(fraction)?;
-        micros = if fraction.len() == 3 { value * 1000 } else { value };
+        micros = if fraction.len() == 3 {
+            value * 1000
+        } else {
+            value
+        };
         rest = &rest[1 + fraction.len()..];
     }
     if !(rest.is_empty() || rest == b"Z" || rest == b"+00:00") {

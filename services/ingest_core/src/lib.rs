@@ -157,7 +157,11 @@ struct Fields {
     traits: Nested,
 }
 
-fn read_fields(scan: &mut Scanner<'_>, buffer: &mut Vec<u8>, scratch: &mut Vec<u8>) -> Checked<Fields> {
+fn read_fields(
+    scan: &mut Scanner<'_>,
+    buffer: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+) -> Checked<Fields> {
     let mut fields = Fields::default();
     scan.eat(b'{')?;
     if scan.empty(b'}') {
@@ -195,13 +199,18 @@ fn read_fields(scan: &mut Scanner<'_>, buffer: &mut Vec<u8>, scratch: &mut Vec<u
                 fields.context_group_id = group;
             }
             b"properties" => {
-                let mut captures =
-                    [("title", Scalar::Absent), ("path", Scalar::Absent), ("url", Scalar::Absent)];
+                let mut captures = [
+                    ("title", Scalar::Absent),
+                    ("path", Scalar::Absent),
+                    ("url", Scalar::Absent),
+                ];
                 fields.properties = scan.nested(buffer, scratch, &mut captures)?;
                 fields.property_names = captures.map(|(_, value)| value);
             }
             b"traits" => fields.traits = scan.nested(buffer, scratch, &mut [])?,
-            b"integrations" => fields.integrations = scan.nested(scratch, &mut Vec::new(), &mut [])?,
+            b"integrations" => {
+                fields.integrations = scan.nested(scratch, &mut Vec::new(), &mut [])?
+            }
             _ => {
                 scratch.clear();
                 scan.value(scratch, 1, &mut [])?;
@@ -213,17 +222,30 @@ fn read_fields(scan: &mut Scanner<'_>, buffer: &mut Vec<u8>, scratch: &mut Vec<u
     }
 }
 
+/// What every event of one request is read against.
+struct Request<'a> {
+    envelope: Envelope,
+    limits: &'a Limits,
+    check_size: bool,
+    received_at: i64,
+    feedback_events: &'a HashSet<String>,
+}
+
 fn read_event(
     scan: &mut Scanner<'_>,
     index: usize,
-    envelope: &Envelope,
-    limits: &Limits,
-    check_size: bool,
-    received_at: i64,
-    feedback_events: &HashSet<String>,
+    request: &Request<'_>,
     buffer: &mut Vec<u8>,
     scratch: &mut Vec<u8>,
 ) -> Checked<Event> {
+    let Request {
+        envelope,
+        limits,
+        check_size,
+        received_at,
+        feedback_events,
+    } = request;
+    let (check_size, received_at) = (*check_size, *received_at);
     scan.ws();
     if scan.peek() != Some(b'{') {
         return Err(Decline);
@@ -277,7 +299,11 @@ fn read_event(
         _ => {}
     }
     // A track configured as feedback becomes a feedback item: the reference path does that.
-    if kind == TRACK && event.as_ref().is_some_and(|name| feedback_events.contains(name)) {
+    if kind == TRACK
+        && event
+            .as_ref()
+            .is_some_and(|name| feedback_events.contains(name))
+    {
         return Err(Decline);
     }
     let mut original = timestamp(&fields.timestamp)?;
@@ -296,10 +322,15 @@ fn read_event(
     if !json::in_calendar(corrected) {
         return Err(Decline);
     }
-    let property_name = fields.property_names.into_iter().find_map(|value| match value {
-        Scalar::Str(text) if !text.chars().all(is_py_space) => Some(text.chars().take(512).collect()),
-        _ => None,
-    });
+    let property_name = fields
+        .property_names
+        .into_iter()
+        .find_map(|value| match value {
+            Scalar::Str(text) if !text.chars().all(is_py_space) => {
+                Some(text.chars().take(512).collect())
+            }
+            _ => None,
+        });
     Ok(Event {
         index,
         kind,
@@ -396,8 +427,18 @@ fn read_batch(
         Scalar::Str(key) => Some(key),
         _ => return Err(Decline),
     };
-    let envelope = Envelope { sent_at: timestamp(&sent_at)?, write_key };
-    let check_size = body_bytes > limits.max_event_bytes;
+    let envelope = Envelope {
+        sent_at: timestamp(&sent_at)?,
+        write_key,
+    };
+    let request = Request {
+        envelope,
+        limits,
+        // No event can be larger than the request that carries it: small requests skip measuring.
+        check_size: body_bytes > limits.max_event_bytes,
+        received_at,
+        feedback_events,
+    };
     scan.pos = batch_at.ok_or(Decline)?;
     scan.eat(b'[')?;
     if scan.empty(b']') {
@@ -413,11 +454,7 @@ fn read_batch(
         events.push(read_event(
             &mut scan,
             index,
-            &envelope,
-            limits,
-            check_size,
-            received_at,
-            feedback_events,
+            &request,
             &mut buffer,
             &mut scratch,
         )?);
@@ -425,7 +462,11 @@ fn read_batch(
             break;
         }
     }
-    Ok(Read { events, buffer, write_key: envelope.write_key })
+    Ok(Read {
+        events,
+        buffer,
+        write_key: request.envelope.write_key,
+    })
 }
 
 fn route(kind: u8) -> u8 {
@@ -489,7 +530,11 @@ struct Memberships {
 impl Memberships {
     fn account_of<'a>(&self, identities: impl IntoIterator<Item = &'a String>) -> Option<String> {
         for identity in identities {
-            if let Some(account) = self.changes.get(identity).or_else(|| self.known.get(identity)) {
+            if let Some(account) = self
+                .changes
+                .get(identity)
+                .or_else(|| self.known.get(identity))
+            {
                 return Some(account.clone());
             }
         }
@@ -497,7 +542,10 @@ impl Memberships {
     }
 
     fn record(&mut self, identity: String, account: &str) {
-        let current = self.changes.get(&identity).or_else(|| self.known.get(&identity));
+        let current = self
+            .changes
+            .get(&identity)
+            .or_else(|| self.known.get(&identity));
         if current.map(String::as_str) != Some(account) {
             self.changes.insert(identity, account.to_string());
         }
@@ -695,13 +743,17 @@ impl ParsedBatch {
         event_types: [Bound<'py, PyBytes>; 4],
         topics: [Bound<'py, PyAny>; 3],
     ) -> PyResult<(Bound<'py, PyList>, IndexMap<String, String>)> {
-        let mut memberships = Memberships { known: known_groups, changes: IndexMap::new() };
+        let mut memberships = Memberships {
+            known: known_groups,
+            changes: IndexMap::new(),
+        };
         let mut prefix = sha1_smol::Sha1::new();
         prefix.update(namespace);
         prefix.update(source_id.as_bytes());
         prefix.update(b"\n");
         let shared: Vec<Bound<'py, PyAny>> = shared_headers.iter().collect();
-        let names = ["ce_id", "ce_type", "ce_time", "ce_subject"].map(|name| PyString::new(py, name));
+        let names =
+            ["ce_id", "ce_type", "ce_time", "ce_subject"].map(|name| PyString::new(py, name));
         let kinds = TYPE_NAMES.map(|name| PyString::new(py, name));
         let records = PyList::empty(py);
         let mut value = Vec::with_capacity(1024);
@@ -711,12 +763,14 @@ impl ParsedBatch {
                 pyo3::exceptions::PyIndexError::new_err("no event at that position")
             })?;
             let topic = route(event.kind);
-            let account = if topic == ACCOUNT_TRAITS {
-                event.group_id.clone()
-            } else if event.group_id.is_some() {
+            // The account the event names, else (except an account-traits record) its user's
+            // last group (`plan._account`).
+            let account = if event.group_id.is_some() {
                 event.group_id.clone()
             } else if event.context_group_id.is_some() {
                 event.context_group_id.clone()
+            } else if topic == ACCOUNT_TRAITS {
+                None
             } else {
                 memberships.account_of(event.candidates().iter())
             };
@@ -733,7 +787,10 @@ impl ParsedBatch {
             }
             let key = match (topic, &account) {
                 (USER_TRAITS, _) if event.kind == ALIAS => {
-                    format!("{workspace_id}:{}", event.previous_id.as_deref().unwrap_or(""))
+                    format!(
+                        "{workspace_id}:{}",
+                        event.previous_id.as_deref().unwrap_or("")
+                    )
                 }
                 (USER_TRAITS, _) => {
                     format!("{workspace_id}:{}", event.user_id.as_deref().unwrap_or(""))
@@ -781,7 +838,12 @@ impl ParsedBatch {
                     account.into_pyobject(py)?.into_any(),
                     PyString::new(py, &event.message_id).into_any(),
                     kinds[event.kind as usize].clone().into_any(),
-                    event.event.as_deref().or(event.name.as_deref()).into_pyobject(py)?.into_any(),
+                    event
+                        .event
+                        .as_deref()
+                        .or(event.name.as_deref())
+                        .into_pyobject(py)?
+                        .into_any(),
                     event.user_id.as_deref().into_pyobject(py)?.into_any(),
                 ],
             )?;
@@ -796,7 +858,6 @@ impl ParsedBatch {
 #[pyo3(signature = (body, *, body_bytes, received_at_us, max_event_bytes, max_batch_events, max_id_chars, max_name_chars, feedback_events))]
 #[allow(clippy::too_many_arguments)]
 fn parse(
-    py: Python<'_>,
     body: &[u8],
     body_bytes: usize,
     received_at_us: i64,
@@ -806,8 +867,12 @@ fn parse(
     max_name_chars: usize,
     feedback_events: HashSet<String>,
 ) -> Option<ParsedBatch> {
-    let limits = Limits { max_event_bytes, max_batch_events, max_id_chars, max_name_chars };
-    let _ = py;
+    let limits = Limits {
+        max_event_bytes,
+        max_batch_events,
+        max_id_chars,
+        max_name_chars,
+    };
     let read = read_batch(body, body_bytes, received_at_us, &limits, &feedback_events).ok()?;
     Some(ParsedBatch {
         received: read.events.len(),

@@ -117,7 +117,9 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            let Some(&b) = self.bytes.get(self.pos) else { return Err(Decline) };
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(Decline);
+            };
             match b {
                 b'"' => {
                     self.pos += 1;
@@ -138,7 +140,7 @@ impl<'a> Scanner<'a> {
         if escaped {
             unescape(raw)
         } else {
-            // SAFETY-free: the body is valid UTF-8 and quotes are ASCII, so this slice is too.
+            // The body is valid UTF-8 and quotes are ASCII, so this slice is too.
             Ok(std::str::from_utf8(raw).map_err(|_| Decline)?.to_owned())
         }
     }
@@ -155,7 +157,9 @@ impl<'a> Scanner<'a> {
             Some(b'-' | b'0'..=b'9') => {
                 scratch.clear();
                 if self.number(scratch)? {
-                    Ok(Scalar::Int(String::from_utf8(scratch.clone()).map_err(|_| Decline)?))
+                    Ok(Scalar::Int(
+                        String::from_utf8(scratch.clone()).map_err(|_| Decline)?,
+                    ))
                 } else {
                     Ok(Scalar::Other)
                 }
@@ -249,7 +253,10 @@ impl<'a> Scanner<'a> {
                         Some((_, slot)) => {
                             let value_start = out.len();
                             let mut scratch = Vec::new();
-                            let mut probe = Scanner { bytes: self.bytes, pos: self.pos };
+                            let mut probe = Scanner {
+                                bytes: self.bytes,
+                                pos: self.pos,
+                            };
                             *slot = probe.scalar(&mut scratch)?;
                             self.value(out, depth + 1, &mut [])?;
                             let _ = value_start;
@@ -380,7 +387,9 @@ impl<'a> Scanner<'a> {
         self.ws();
         let mut depth = 0usize;
         loop {
-            let Some(&b) = self.bytes.get(self.pos) else { return Err(Decline) };
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(Decline);
+            };
             match b {
                 b'"' => {
                     self.raw_string()?;
