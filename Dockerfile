@@ -53,6 +53,7 @@ COPY pyproject.toml uv.lock ./
 COPY contracts/pyproject.toml contracts/
 COPY services/kit/pyproject.toml services/kit/
 COPY services/ingest/pyproject.toml services/ingest/
+COPY services/ingest_core/pyproject.toml services/ingest_core/
 COPY services/scoring/pyproject.toml services/scoring/
 COPY services/bridge/pyproject.toml services/bridge/
 COPY services/notify/pyproject.toml services/notify/

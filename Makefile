@@ -7,7 +7,16 @@ export UV_PYTHON := python3.11
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 STAMP := $(VENV)/.banso-synced
-PROJECTS := pyproject.toml uv.lock $(wildcard */pyproject.toml services/*/pyproject.toml)
+PROJECTS := pyproject.toml uv.lock $(wildcard */pyproject.toml services/*/pyproject.toml) \
+	$(wildcard services/ingest_core/Cargo.* services/ingest_core/src/*.rs)
+# Ingest's optional compiled pass (Rust) is built when cargo is there (rustup puts it in
+# ~/.cargo/bin, which a non-login shell such as CI's may not have on PATH); without it, the
+# pure path.
+CARGO_BIN := $(wildcard $(HOME)/.cargo/bin)
+ifneq ($(CARGO_BIN),)
+export PATH := $(CARGO_BIN):$(PATH)
+endif
+NO_CARGO := $(if $(or $(shell command -v cargo 2>/dev/null),$(wildcard $(CARGO_BIN)/cargo)),,--no-install-package banso-ingest-core)
 PACKAGES := contracts/banso_contracts services/kit/banso_kit services/ingest/banso_ingest \
 	services/scoring/banso_scoring services/bridge/banso_bridge services/notify/banso_notify \
 	services/console/banso_console cli/banso_cli sim/banso_sim
@@ -35,7 +44,7 @@ $(CONSOLE_ASSETS): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
 
 $(STAMP): $(PROJECTS)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install -q "uv==0.13.9"
-	@$(UV) sync --all-packages --frozen -q
+	@$(UV) sync --all-packages --frozen -q $(NO_CARGO)
 	@touch $@
 
 test: setup kafka-up postgres-up ## run every test against the real broker, SQLite and PostgreSQL

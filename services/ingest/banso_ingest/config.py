@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -42,6 +43,10 @@ class IngestSettings(ServiceSettings):
     # Seconds a resolved (or unknown) write key is cached by a worker; a revoked or rotated-out
     # key is refused everywhere within this time (at most 1 s, the promise revocation makes).
     write_key_cache_s: float = Field(default=0.5, ge=0, le=1.0)
+    # How `/v1/batch` and `/v1/import` bodies are read: `pure` (the Python reference path),
+    # `compiled` (the banso-ingest-core extension, for requests it takes; startup fails without
+    # it), `auto` (compiled when the extension is installed).
+    core: Literal["auto", "pure", "compiled"] = "auto"
 
     @field_validator("feedback_events")
     @classmethod

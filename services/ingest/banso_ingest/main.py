@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 
+from banso_ingest.adapters.compiled_core import compiled_reader
 from banso_ingest.adapters.group_commit import GroupCommitWriter
 from banso_ingest.adapters.groups import SqlGroupDirectory
 from banso_ingest.adapters.ledger import SqlDedupeLedger
@@ -27,6 +28,7 @@ from banso_ingest.api.errors import install_ingest_errors
 from banso_ingest.api.fast_path import TrackingFastPath
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
+from banso_ingest.domain.compiled import CompiledReader
 from banso_ingest.metrics import IngestMetrics
 from banso_ingest.models import KIT
 from banso_ingest.service.intake import Intake
@@ -103,6 +105,7 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
                 clock=the_clock,
                 feedback_events=settings.feedback_kinds(),
                 publish_timeout=settings.kafka_send_timeout_s,
+                compiled_publisher=publisher,
             )
             ingest = IngestContext(
                 settings=settings,
@@ -113,6 +116,7 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
                 gate=AdmissionGate(settings.max_in_flight_bytes),
                 metrics=metrics,
                 clock=the_clock,
+                reader=_compiled_reader(settings),
             )
             sweeper = asyncio.create_task(_sweep(ledger, settings, the_clock), name="dedupe-sweep")
             stack.push_async_callback(_cancel, sweeper)
@@ -186,3 +190,17 @@ def create_app_from_env() -> FastAPI:
     settings = IngestSettings()
     configure_logging("ingest", settings.log_level)
     return create_app(settings)
+
+
+def _compiled_reader(settings: IngestSettings) -> CompiledReader | None:
+    """The compiled pass the settings ask for (None: the pure path reads every request)."""
+    if settings.core == "pure":
+        return None
+    reader = compiled_reader(limits=settings.limits(), feedback_events=settings.feedback_events)
+    if reader is None and settings.core == "compiled":
+        raise RuntimeError(
+            "INGEST_CORE=compiled but the banso-ingest-core extension is not installed "
+            "(make setup builds it when cargo is available)"
+        )
+    logger.info("ingest_core", extra={"core": "pure" if reader is None else "compiled"})
+    return reader

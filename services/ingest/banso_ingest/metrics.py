@@ -41,6 +41,13 @@ class IngestMetrics:
             "Usage events published without a known account (keyed by their user).",
             registry=registry,
         )
+        self.batches_read = Counter(
+            "banso_ingest_batches_read_total",
+            "Batch bodies read, by reader: compiled (the extension took the body) or pure (the "
+            "reference path: the extension declined the body, or is off).",
+            ["reader"],
+            registry=registry,
+        )
         self.refused = Counter(
             "banso_ingest_requests_refused_total",
             "Whole requests refused, by reason (overloaded, kafka_unavailable, unauthorized, ...).",

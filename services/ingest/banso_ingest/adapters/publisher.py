@@ -19,15 +19,23 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import orjson
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
-from banso_ingest.adapters.records import RecordWriter, unwritable_field
-from banso_ingest.domain.plan import Outgoing
+from banso_ingest.adapters.records import (
+    ENCODED_EVENT_TYPES,
+    TOPICS,
+    Record,
+    RecordWriter,
+    shared_headers,
+    unwritable_field,
+)
+from banso_ingest.domain.compiled import ROUTES, CompiledBatch, Encoded
+from banso_ingest.domain.plan import EVENT_ID_NAMESPACE, Outgoing
 from banso_ingest.domain.ports import PublishFailed, RecordsRefused
 from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import FATAL_PRODUCER_ERRORS, STOP_TIMEOUT_S, Producer
@@ -38,6 +46,7 @@ _MAX_CACHED_KEYS = 200_000  # per topic
 _NO_KEYS: dict[bytes, int] = {}
 # Errors after which aiokafka's producer refuses every further send.
 _FATAL = FATAL_PRODUCER_ERRORS
+_ENCODED_TOPICS = tuple(TOPICS[route] for route in ROUTES)
 
 
 class KafkaPublisher:
@@ -93,10 +102,6 @@ class KafkaPublisher:
             correlation_id=self._correlation_id(),
             origin=origin,
         )
-        started = time.perf_counter()
-        pending: set[asyncio.Future[None]] = set()
-        topics: set[str] = set()
-        physical, partition_of = self._physical, self._partition_of
         built = []
         refused: list[tuple[Outgoing, str]] = []
         for outgoing in records:
@@ -107,20 +112,60 @@ class KafkaPublisher:
         if refused:
             # Before anything is sent: the intake refuses these events and publishes the rest.
             raise RecordsRefused(refused)
+        await self._send(producer, batcher, built)
+
+    async def publish_compiled(
+        self,
+        batch: CompiledBatch,
+        positions: Sequence[int],
+        *,
+        known_groups: Mapping[str, str],
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
+    ) -> tuple[list[Encoded], dict[str, str]]:
+        """Key, encode and publish the events of a compiled batch at `positions` (see
+        `domain/compiled.py`); returns the records and the last-group changes they imply."""
+        producer, batcher = self._producer, self._batcher
+        if producer is None or batcher is None:
+            raise PublishFailed("the Kafka producer is being replaced")
+        encoded, changes = batch.encode(
+            positions,
+            known_groups=known_groups,
+            workspace_id=workspace_id,
+            source_id=source_id,
+            namespace=EVENT_ID_NAMESPACE.bytes,
+            shared_headers=shared_headers(
+                workspace_id=workspace_id, correlation_id=self._correlation_id(), origin=origin
+            ),
+            event_types=ENCODED_EVENT_TYPES,
+            topics=_ENCODED_TOPICS,
+        )
+        await self._send(producer, batcher, encoded)
+        return encoded, changes
+
+    async def _send(
+        self, producer: Producer, batcher: PartitionBatcher, built: Sequence[Record | Encoded]
+    ) -> None:
+        started = time.perf_counter()
+        pending: set[asyncio.Future[None]] = set()
+        topics: set[str] = set()
+        physical, partition_of = self._physical, self._partition_of
         try:
             for record in built:
-                name = record.topic.name
+                # Records and the compiled pass's tuples both begin (topic, key, value, headers).
+                logical, key, value, headers = record[0], record[1], record[2], record[3]
+                name = logical.name
                 topic = physical.get(name)
                 if topic is None:
-                    topic = physical[name] = record.topic.physical_name(self._prefix)
+                    topic = physical[name] = logical.physical_name(self._prefix)
                     topics.add(name)
                 elif name not in topics:
                     topics.add(name)
-                key = record.key
                 partition = partition_of.get(topic, _NO_KEYS).get(key)
                 if partition is None:
                     partition = await self._partition(producer, topic, key)
-                pending.add(batcher.add(topic, partition, key, record.value, record.headers))
+                pending.add(batcher.add(topic, partition, key, value, headers))
             for future in pending:
                 # Shielded: a batch is shared by many requests, and one request giving up (its
                 # deadline passed) must not cancel the batch the others are waiting for.

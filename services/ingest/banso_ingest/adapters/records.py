@@ -35,7 +35,7 @@ _CONSTANT_HEADERS = (
     ("ce_source", SOURCE.encode()),
     ("content-type", b"application/json"),
 )
-_TOPICS: dict[Route, Topic] = {
+TOPICS: dict[Route, Topic] = {
     Route.USAGE: USAGE,
     Route.USER_TRAITS: USER_TRAITS,
     Route.ACCOUNT_TRAITS: ACCOUNT_TRAITS,
@@ -52,6 +52,18 @@ class Record(NamedTuple):
     headers: list[tuple[str, bytes]]
 
 
+def shared_headers(
+    *, workspace_id: str, correlation_id: str | None, origin: str | None
+) -> list[tuple[str, bytes]]:
+    """The headers every record of one request carries, in the order records carry them."""
+    shared = [*_CONSTANT_HEADERS, ("ce_workspace", workspace_id.encode())]
+    if correlation_id is not None:
+        shared.append(("ce_correlationid", correlation_id.encode()))
+    if origin is not None:
+        shared.append(("ce_bansoorigin", origin.encode()))
+    return shared
+
+
 class RecordWriter:
     """Writes the records of one request; what they all share is encoded once."""
 
@@ -65,12 +77,9 @@ class RecordWriter:
     ) -> None:
         self._workspace_id = workspace_id
         self._source_id = source_id
-        shared = [*_CONSTANT_HEADERS, ("ce_workspace", workspace_id.encode())]
-        if correlation_id is not None:
-            shared.append(("ce_correlationid", correlation_id.encode()))
-        if origin is not None:
-            shared.append(("ce_bansoorigin", origin.encode()))
-        self._shared = shared
+        self._shared = shared_headers(
+            workspace_id=workspace_id, correlation_id=correlation_id, origin=origin
+        )
 
     def record(self, outgoing: Outgoing) -> Record:
         payload = outgoing.payload
@@ -91,7 +100,7 @@ class RecordWriter:
             ("ce_subject", subject.encode()),
         ]
         return Record(
-            _TOPICS[outgoing.route],
+            TOPICS[outgoing.route],
             outgoing.key.encode(),
             orjson.dumps(body, option=_JSON),
             headers,
@@ -128,6 +137,9 @@ _IDENTIFIED = UserIdentified.EVENT_TYPE.encode()
 _ALIASED = UserAliased.EVENT_TYPE.encode()
 _ACCOUNT = AccountTraitsUpdated.EVENT_TYPE.encode()
 _FEEDBACK = FeedbackReceived.EVENT_TYPE.encode()
+# The event types of the compiled pass's records, in its order (usage, identified, aliased,
+# account traits).
+ENCODED_EVENT_TYPES = (_USAGE, _IDENTIFIED, _ALIASED, _ACCOUNT)
 
 
 def _tracked(

@@ -11,6 +11,7 @@ from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.config import IngestSettings
 from banso_ingest.domain.admission import AdmissionGate
+from banso_ingest.domain.compiled import CompiledReader
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.domain.recent import RecentEvents
 from banso_ingest.metrics import IngestMetrics
@@ -28,6 +29,8 @@ class IngestContext:
     gate: AdmissionGate
     metrics: IngestMetrics
     clock: Clock
+    # The compiled pass over batch bodies; None: the pure path reads every request.
+    reader: CompiledReader | None = None
     # The latest events of each source, for the admin API's live debugger (this worker's).
     recent: RecentEvents = field(default_factory=RecentEvents)
 

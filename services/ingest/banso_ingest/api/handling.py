@@ -16,6 +16,7 @@ from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import Overloaded, WriteKeyRefused
 from banso_ingest.api.reading import basic_username, read_body, request_weight
 from banso_ingest.domain.body import check_content_type, decode_body, parse_json
+from banso_ingest.domain.compiled import ROUTE, ROUTES
 from banso_ingest.domain.ports import PublishFailed, SourceRef, StoreUnavailable
 from banso_ingest.domain.rejections import InvalidRequest, Reason
 from banso_ingest.domain.routing import Route
@@ -75,13 +76,18 @@ async def admitted(request: Request, ingest: IngestContext, endpoint: str) -> As
 
 
 async def read_json(request: Request, ingest: IngestContext) -> ReadRequest:
+    body, header_key = await read_bytes(request, ingest)
+    return ReadRequest(parse_json(body), len(body), header_key)
+
+
+async def read_bytes(request: Request, ingest: IngestContext) -> tuple[bytes, str | None]:
+    """The request's body, checked and inflated, and the write key its Authorization named."""
     max_bytes = ingest.limits.max_request_bytes
     raw = await read_body(request, max_bytes)
     headers = request.headers
     check_content_type(headers.get("content-type"))
     header_key = basic_username(headers.get("authorization"))
-    body = decode_body(raw, headers.get("content-encoding"), max_bytes=max_bytes)
-    return ReadRequest(parse_json(body), len(body), header_key)
+    return decode_body(raw, headers.get("content-encoding"), max_bytes=max_bytes), header_key
 
 
 async def authenticate(
@@ -108,6 +114,7 @@ def remember(ingest: IngestContext, source: SourceRef, at: datetime, result: Ing
         source.source_id,
         at,
         published=result.published,
+        encoded=result.encoded,
         duplicates=result.duplicates,
         rejections=result.rejections,
     )
@@ -121,6 +128,8 @@ def answer(ingest: IngestContext, endpoint: str, result: IngestResult, *, single
         metrics.rejected.labels(reason).inc(count)
     for route, count in Counter(r.route for r in result.published).items():
         metrics.accepted.labels(_TOPIC_LABELS[route]).inc(count)
+    for code, count in Counter(r[ROUTE] for r in result.encoded).items():
+        metrics.accepted.labels(_TOPIC_LABELS[ROUTES[code]]).inc(count)
     if result.duplicates:
         metrics.deduplicated.inc(len(result.duplicates))
     unassigned = result.unassigned

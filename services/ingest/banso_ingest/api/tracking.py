@@ -8,8 +8,17 @@ from fastapi import APIRouter, Request, Response
 
 from banso_contracts.envelope import IMPORTED
 from banso_ingest.api.deps import IngestContext, IngestDep
-from banso_ingest.api.handling import admitted, answer, authenticate, read_json, remember
+from banso_ingest.api.handling import (
+    ReadRequest,
+    admitted,
+    answer,
+    authenticate,
+    read_bytes,
+    read_json,
+    remember,
+)
 from banso_ingest.api.shapes import SINGLE, Accepted, Batch, body_of
+from banso_ingest.domain.body import parse_json
 from banso_ingest.domain.messages import MessageType
 from banso_ingest.domain.requests import parse_batch, parse_single
 from banso_kit.openapi import errors
@@ -71,9 +80,24 @@ async def _ingest(
     origin: str | None = None,
 ) -> Response:
     async with admitted(request, ingest, endpoint):
-        read = await read_json(request, ingest)
-        received_at = ingest.clock.now()
+        reader = ingest.reader
+        if kind is None and reader is not None:
+            body, header_key = await read_bytes(request, ingest)
+            received_at = ingest.clock.now()
+            batch = reader.read(body, received_at=received_at)
+            if batch is not None:
+                ingest.metrics.batches_read.labels("compiled").inc()
+                source = await authenticate(ingest, header_key, batch.write_key)
+                result = await ingest.intake.track_compiled(batch, source, origin=origin)
+                remember(ingest, source, received_at, result)
+                return answer(ingest, endpoint, result, single=False)
+            # Declined (not plain, or not valid): the reference path reads it, errors and all.
+            read = ReadRequest(parse_json(body), len(body), header_key)
+        else:
+            read = await read_json(request, ingest)
+            received_at = ingest.clock.now()
         if kind is None:
+            ingest.metrics.batches_read.labels("pure").inc()
             parsed = parse_batch(
                 read.data, received_at=received_at, limits=ingest.limits, body_bytes=read.size
             )

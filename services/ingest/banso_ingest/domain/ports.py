@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from banso_ingest.domain.compiled import CompiledBatch, Encoded
 from banso_ingest.domain.plan import Outgoing
 
 
@@ -88,6 +89,21 @@ class EventPublisher(Protocol):
         source_id: str,
         origin: str | None = None,
     ) -> None: ...
+
+
+class CompiledPublisher(Protocol):
+    """Keys, encodes and publishes the events of a compiled batch, as `EventPublisher` does."""
+
+    async def publish_compiled(
+        self,
+        batch: CompiledBatch,
+        positions: Sequence[int],
+        *,
+        known_groups: Mapping[str, str],
+        workspace_id: str,
+        source_id: str,
+        origin: str | None = None,
+    ) -> tuple[list[Encoded], dict[str, str]]: ...
 
 
 class PublishFailed(Exception):

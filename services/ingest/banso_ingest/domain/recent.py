@@ -11,6 +11,15 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Literal
 
+from banso_ingest.domain.compiled import (
+    ACCOUNT,
+    INDEX,
+    MESSAGE_ID,
+    NAME,
+    TYPE,
+    USER_ID,
+    Encoded,
+)
 from banso_ingest.domain.feedback import FeedbackItem
 from banso_ingest.domain.messages import TrackedMessage
 from banso_ingest.domain.plan import Duplicate, Outgoing
@@ -84,7 +93,24 @@ def _accepted(source_id: str, out: Outgoing, at: datetime) -> Row:
     )
 
 
-def _row(source_id: str, entry: Outgoing | Duplicate | Rejection, at: datetime) -> Row:
+def _encoded(source_id: str, record: Encoded, at: datetime) -> Row:
+    return (
+        at,
+        source_id,
+        "accepted",
+        record[MESSAGE_ID],
+        record[TYPE],
+        record[NAME],
+        record[USER_ID],
+        record[ACCOUNT],
+        None,
+        None,
+    )
+
+
+def _row(source_id: str, entry: Outgoing | Encoded | Duplicate | Rejection, at: datetime) -> Row:
+    if isinstance(entry, tuple):
+        return _encoded(source_id, entry, at)
     if isinstance(entry, Outgoing):
         return _accepted(source_id, entry, at)
     if isinstance(entry, Duplicate):
@@ -119,6 +145,7 @@ class RecentEvents:
         at: datetime,
         *,
         published: tuple[Outgoing, ...] = (),
+        encoded: tuple[Encoded, ...] = (),
         duplicates: tuple[Duplicate, ...] = (),
         rejections: tuple[Rejection, ...] = (),
     ) -> None:
@@ -129,10 +156,12 @@ class RecentEvents:
         if not duplicates and not rejections:
             # The common case: every event accepted, already in request order.
             rows = [_accepted(source_id, out, at) for out in published[-keep:]]
+            rows += [_encoded(source_id, record, at) for record in encoded[-keep:]]
         else:
-            indexed: list[tuple[int, Outgoing | Duplicate | Rejection]] = [
+            indexed: list[tuple[int, Outgoing | Encoded | Duplicate | Rejection]] = [
                 (out.index, out) for out in published
             ]
+            indexed += [(record[INDEX], record) for record in encoded]
             indexed += [(d.index, d) for d in duplicates]
             indexed += [(r.index, r) for r in rejections]
             if len(indexed) > keep:

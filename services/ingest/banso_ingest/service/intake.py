@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from banso_ingest.domain.compiled import ACCOUNT, CompiledBatch, Encoded
 from banso_ingest.domain.feedback import FeedbackItem, FeedbackKind
 from banso_ingest.domain.plan import (
     Assignment,
@@ -32,6 +33,7 @@ from banso_ingest.domain.plan import (
 )
 from banso_ingest.domain.ports import (
     Claim,
+    CompiledPublisher,
     DedupeLedger,
     EventPublisher,
     GroupDirectory,
@@ -61,14 +63,18 @@ class IngestResult:
     published: tuple[Outgoing, ...]
     duplicates: tuple[Duplicate, ...]
     rejections: tuple[Rejection, ...]
+    # What the compiled pass published (a request takes one path: this or `published`).
+    encoded: tuple[Encoded, ...] = ()
 
     @property
     def accepted(self) -> int:
         """Published now plus duplicates (already published): both are safe in Kafka."""
-        return len(self.published) + len(self.duplicates)
+        return len(self.published) + len(self.encoded) + len(self.duplicates)
 
     @property
     def unassigned(self) -> int:
+        if self.encoded:
+            return sum(1 for record in self.encoded if record[ACCOUNT] is None)
         return unassigned_count(self.published)
 
     def as_json(self) -> dict[str, object]:
@@ -93,7 +99,9 @@ class Intake:
         clock: Clock,
         feedback_events: Mapping[str, FeedbackKind],
         publish_timeout: float,
+        compiled_publisher: CompiledPublisher | None = None,
     ) -> None:
+        self._compiled_publisher = compiled_publisher
         self._ledger = ledger
         self._directory = directory
         self._publisher = publisher
@@ -109,6 +117,69 @@ class Intake:
         intents, late_rejections = classify(parsed.messages, feedback_events=self._feedback_events)
         rejections = sorted(parsed.rejections + tuple(late_rejections), key=_by_index)
         return await self._ingest(intents, rejections, parsed.received, source, origin)
+
+    async def track_compiled(
+        self, batch: CompiledBatch, source: SourceRef, *, origin: str | None = None
+    ) -> IngestResult:
+        """`track` for a batch the compiled pass read (every event valid, none feedback): the same
+        steps, with keys, ids and records made by the extension."""
+        publisher = self._compiled_publisher
+        if publisher is None:
+            raise RuntimeError("the intake was built without a compiled publisher")
+        positions: list[int] = []
+        duplicates: list[Duplicate] = []
+        seen: dict[str, int] = {}
+        for position, (index, message_id) in enumerate(batch.message_ids()):
+            if message_id in seen:
+                duplicates.append(Duplicate(index, message_id))
+            else:
+                seen[message_id] = position
+                positions.append(position)
+        claim = await self._ledger.claim(
+            workspace_id=source.workspace_id,
+            source_id=source.source_id,
+            message_ids=list(seen),
+            now=self._clock.now(),
+        )
+        if claim.in_flight:
+            await self._release(source, claim, claim.claimed)
+            raise DuplicateInFlight(claim.in_flight)
+        if len(claim.claimed) != len(positions):
+            ids = batch.message_ids()
+            duplicates += [Duplicate(*ids[p]) for p in positions if ids[p][1] in claim.duplicates]
+            positions = [p for p in positions if ids[p][1] in claim.claimed]
+        if not positions:  # every event was published before
+            duplicates.sort(key=_by_index)
+            return IngestResult(batch.received, (), tuple(duplicates), ())
+        try:
+            wanted = batch.identities_to_look_up(positions)
+            known = (
+                await self._directory.last_groups(
+                    workspace_id=source.workspace_id, identities=wanted
+                )
+                if wanted
+                else {}
+            )
+            async with asyncio.timeout(self._publish_timeout):
+                encoded, changes = await publisher.publish_compiled(
+                    batch,
+                    positions,
+                    known_groups=known,
+                    workspace_id=source.workspace_id,
+                    source_id=source.source_id,
+                    origin=origin,
+                )
+        except TimeoutError:
+            await self._release(source, claim, claim.claimed)
+            raise PublishFailed(
+                f"Kafka did not acknowledge within {self._publish_timeout:g}s"
+            ) from None
+        except BaseException:
+            await self._release(source, claim, claim.claimed)
+            raise
+        await self._settle(source, claim, claim.claimed, changes)
+        duplicates.sort(key=_by_index)
+        return IngestResult(batch.received, (), tuple(duplicates), (), tuple(encoded))
 
     async def feedback(
         self, items: Sequence[FeedbackItem], rejections: Sequence[Rejection], source: SourceRef
