@@ -20,7 +20,7 @@ survivor has its own, the merged theme's ticket is closed as its duplicate (the 
 consolidates once more and every theme is checked again.
 
 The ground truth (`item.about`: the planted problem an item was generated from, else `praise`,
-`check_in`, `churn` for a reason that is no product problem, or `request:<language>:<n>` for one of
+`check_in`, `churn` for a reason that is no product problem, or `request:<key>` for one of
 the few requests outside the planted problems) never reaches the bridge. Scores:
 
 - purity of each ticket: the share of its theme's items that are about its main topic
