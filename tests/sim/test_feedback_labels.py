@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from banso_sim.feedback.problems import PROBLEMS
+from banso_sim.feedback.problems import ONE_OFF_KEYS, ONE_OFFS, PROBLEMS
 from banso_sim.stream.feedback_plan import world_feedback
 from banso_sim.stream.generate import generate
 from banso_sim.stream.messages import FEEDBACK_TOPIC
@@ -21,11 +21,12 @@ def test_every_item_with_words_is_labeled_with_a_planted_problem_or_a_known_topi
     feedback = world_feedback(CONFIG, build_world(CONFIG))
     keys = {problem.key for problem in PROBLEMS}
     others = {"praise", "check_in", "churn"}
+    requests = {f"request:{key}" for keys_ in ONE_OFF_KEYS.values() for key in keys_}
     assert feedback
     for labeled in feedback:
         item = labeled.item
         assert item.text
-        assert item.about in keys | others or item.about.startswith(f"request:{item.language}:")
+        assert item.about in keys | others or item.about in requests
         if item.problem is not None:
             assert item.about == item.problem
     abouts = {labeled.item.about for labeled in feedback}
@@ -64,3 +65,15 @@ def test_labels_are_kept_out_of_what_the_simulator_sends() -> None:
         assert not any(key in body for key in keys)
         assert "request:" not in body
         assert "check_in" not in body
+
+
+def test_every_one_off_request_has_a_key_and_one_request_has_one_key_in_both_languages() -> None:
+    # A ticket gathering "I can't find any docs on API rate limits." and its Japanese wording is
+    # about one request: the benchmark must not score it as a mixture.
+    for language, texts in ONE_OFFS.items():
+        assert len(ONE_OFF_KEYS[language]) == len(texts) == len(set(ONE_OFF_KEYS[language]))
+    ja = dict(zip(ONE_OFF_KEYS["ja"], ONE_OFFS["ja"], strict=True))
+    en = dict(zip(ONE_OFF_KEYS["en"], ONE_OFFS["en"], strict=True))
+    for key, word in (("api_rate_limit_docs", "API"), ("bulk_invite_csv", "CSV")):
+        assert word in ja[key]
+        assert word in en[key]

@@ -11,6 +11,7 @@ from banso_sim.feedback.problems import (
     CLOSERS,
     COMPETITORS,
     CSM_NOTE_PREFIXES,
+    ONE_OFF_KEYS,
     ONE_OFFS,
     OPENERS,
     PRAISE,
@@ -97,9 +98,12 @@ def churn_reason(
 
 
 def one_off(language: str, rng: random.Random) -> tuple[str, str]:
-    """A request outside the planted problems, and which one it is (`request:<language>:<n>`)."""
+    """A request outside the planted problems, and which one it is (`request:<key>`, the same
+    for the request told in Japanese and in English)."""
     index = rng.randrange(len(ONE_OFFS[language]))
-    return _casual(ONE_OFFS[language][index], language, rng), f"request:{language}:{index}"
+    return _casual(ONE_OFFS[language][index], language, rng), (
+        f"request:{ONE_OFF_KEYS[language][index]}"
+    )
 
 
 def _casual(text: str, language: str, rng: random.Random) -> str:

@@ -323,3 +323,26 @@ ONE_OFFS: dict[str, tuple[str, ...]] = {
     "en": ("Would love a dark mode.", "I can't find any docs on API rate limits.", "Please allow custom chart colours.", "Any plans for a mobile app?", "A bulk user invite from CSV would save us time.", "Pie chart labels overlap and are unreadable.", "The help centre search shows outdated articles."),
 }
 # fmt: on
+# What each one-off asks for, per language and in the order of ONE_OFFS: the same request told in
+# Japanese and in English is one request (its label, `request:<key>`, is the same in both).
+ONE_OFF_KEYS: dict[str, tuple[str, ...]] = {
+    "ja": (
+        "dark_mode",
+        "api_rate_limit_docs",
+        "chart_colours",
+        "two_factor_auth",
+        "mobile_app",
+        "bulk_invite_csv",
+        "pie_chart_labels",
+        "help_search",
+    ),
+    "en": (
+        "dark_mode",
+        "api_rate_limit_docs",
+        "chart_colours",
+        "mobile_app",
+        "bulk_invite_csv",
+        "pie_chart_labels",
+        "help_search",
+    ),
+}

@@ -44,7 +44,7 @@ class PlannedFeedback:
     score: int | None = None
     topic: str | None = None
     """What it is about (ground truth for scoring themes): the problem's key, or `praise`,
-    `check_in`, `churn` (a reason that is no product problem) or `request:<language>:<n>` (one
+    `check_in`, `churn` (a reason that is no product problem) or `request:<key>` (one
     of the requests outside the planted problems). None for an NPS answer without words."""
 
     @property

@@ -16,6 +16,7 @@ Everything is deterministic for a given seed and input order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -463,8 +464,11 @@ class ThemeClusterer:
 
     def _union_holds(self, themes: frozenset[int]) -> bool:
         """The themes' window items together still read as one problem (see cohesion.py): what a
-        theme with a ticket must keep to when it merges."""
-        return self._cohesion_of(themes).holds(self.config.cohesion)
+        theme with a ticket must keep to when it merges. Strictly: nothing set aside as
+        marginal (the ticket check allows a few marginal items in a large theme, cohesion.py;
+        a merge must not bring a ticket a second problem's few items on top of them)."""
+        strict = replace(self.config.cohesion, max_marginal_share=0.0)
+        return self._cohesion_of(themes).holds(strict)
 
     def _split(self, report: ConsolidationReport) -> None:
         """Bisect incoherent themes, then their halves, until every part is coherent or too small."""
