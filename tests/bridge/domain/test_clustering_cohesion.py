@@ -13,8 +13,6 @@ from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 CONFIG = CohesionConfig()
-# A tenth of a large theme may be set aside as marginal (off by default).
-MARGINAL = CohesionConfig(max_marginal_share=0.1)
 
 
 def rows(*values: tuple[float, ...]) -> np.ndarray:
@@ -71,32 +69,31 @@ def test_a_large_theme_with_a_few_reports_of_another_problem_reads_as_its_main_p
     # 28 reports of one problem and 2 of another (a tenth at most): the ticket shows the main
     # problem, the 2 are set aside as marginal.
     words = rows(*_group(0, 28, 8), *_group(4, 2, 8))
-    measured = cohesion(words, MARGINAL)
+    measured = cohesion(words, CONFIG)
     assert measured.marginal == 2
-    assert measured.holds(MARGINAL)
-    assert not cohesion(words, CONFIG).holds(CONFIG)  # by default nothing is set aside
+    assert measured.holds(CONFIG)
 
 
 def test_two_problems_of_similar_size_are_never_set_aside() -> None:
     words = rows(*_group(0, 15, 8), *_group(4, 15, 8))
-    measured = cohesion(words, MARGINAL)
+    measured = cohesion(words, CONFIG)
     assert measured.halves_overlap is not None
-    assert measured.halves_overlap < MARGINAL.min_halves_overlap
-    assert not measured.holds(MARGINAL)
+    assert measured.halves_overlap < CONFIG.min_halves_overlap
+    assert not measured.holds(CONFIG)
 
 
 def test_another_problem_beyond_a_tenth_of_the_theme_keeps_it_from_a_ticket() -> None:
     words = rows(*_group(0, 24, 8), *_group(4, 6, 8))  # 6 of 30: a fifth
-    assert not cohesion(words, MARGINAL).holds(MARGINAL)
+    assert not cohesion(words, CONFIG).holds(CONFIG)
 
 
 def test_a_small_theme_sets_nothing_aside() -> None:
     # Below `min_items_for_marginal` the words are too few to tell a marginal item from a
     # second problem: one intruder in twelve keeps the theme from a ticket.
     words = rows(*_group(0, 11, 8), *_group(4, 1, 8))
-    measured = cohesion(words, MARGINAL)
+    measured = cohesion(words, CONFIG)
     assert measured.intruders == 1
-    assert not measured.holds(MARGINAL)
+    assert not measured.holds(CONFIG)
 
 
 def test_reassign_moves_into_an_anchored_theme_only_what_is_clearly_its_problem() -> None:

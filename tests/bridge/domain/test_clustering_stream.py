@@ -182,3 +182,16 @@ def test_a_pause_refits_a_representation_the_window_outgrew() -> None:
     assert report.refitted
     assert stream.clusterer.model.fitted_on == 20
     assert not stream.clusterer.representation_stale
+
+
+def test_a_scheduled_consolidation_refits_a_representation_the_window_outgrew() -> None:
+    # A stream read in bursts may never pause for the idle pass: the pass every
+    # `consolidate_every` items refits once the window outgrew the fit by a tenth, not only when
+    # the doubling schedule says so.
+    stream = ThemeStream(ClusteringConfig(consolidate_every=10_000))
+    for index, (_, text) in enumerate(topic_stream()[:20]):
+        stream.place(str(index), text)
+    assert stream.clusterer.model.fitted_on == 16
+    report = stream.clusterer.consolidate()
+    assert report.refitted
+    assert stream.clusterer.model.fitted_on == 20

@@ -17,11 +17,10 @@ One problem told in several ways still shares its key words across the wordings 
 feature named, the symptom), so neither test fires on it.
 
 A large theme may still hold a few reports of another problem beside its main one (a request
-that names the same feature). With `max_marginal_share` above 0 (off by default, see
-`CohesionConfig`), the smaller half, when the halves share no words, is set aside as *marginal*
-and the rest is measured again, as long as all that is set aside (with the intruders of what
-remains) stays within that share of the theme; the ticket shows the main problem. Two problems
-of similar size never fit in that share.
+that names the same feature): the smaller half, when the halves share no words, is set aside as
+*marginal* and the rest is measured again, as long as all that is set aside (with the intruders
+of what remains) stays within `max_marginal_share` of the theme; the ticket shows the main
+problem. Two problems of similar size never fit in that share.
 """
 
 from __future__ import annotations
@@ -38,13 +37,9 @@ from banso_bridge.domain.clustering.consolidate import Matrix, bisect
 class CohesionConfig:
     min_item_overlap: float = 0.2
     # Share of a theme's items that may be set aside as marginal (intruders, and small groups of
-    # their own, see `cohesion`) while the rest still reads as one problem; 0 = none (a single
-    # intruder, or two halves without common words, keeps a theme from a ticket). Off by default:
-    # bench/themes.py with 0.1 (a ticket's purity target) gives 27 of 30 planted problems one
-    # ticket in the service-like worlds instead of 24, with the same 9 impure tickets, but 4
-    # impure tickets instead of 3 in the worlds with an idle pass (one ticket absorbs another
-    # problem's theme through a later link), so it stays an option.
-    max_marginal_share: float = 0.0
+    # their own, see `cohesion`) while the rest still reads as one problem. A ticket shows its
+    # theme's main problem; the purity a product manager can trust is 0.9, so a tenth.
+    max_marginal_share: float = 0.1
     # ... in a theme of at least this many items: in a smaller one the words are too few to
     # tell a marginal item from a second problem, and nothing is set aside.
     min_items_for_marginal: int = 20
