@@ -240,6 +240,18 @@ def applied_in_aggregates(database: Path) -> dict[str, int]:
     }
 
 
+def recorded_work(database: Path) -> dict[str, int]:
+    """History rows so far by what recorded them: publications (``published:<change>``) and
+    days' closes (``day``): in a warm run, the per-account work the measured events brought."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as conn:
+        rows = conn.execute(
+            "SELECT cause, change, COUNT(*) FROM scoring_health_history GROUP BY cause, change"
+        ).fetchall()
+    return {
+        (cause if change is None else f"published:{change}"): count for cause, change, count in rows
+    }
+
+
 def committed(database: Path, topic: str) -> int:
     try:
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
@@ -387,6 +399,7 @@ async def apply_all(
         await wait_ready(port, process)
         history: dict[str, Any] | None = None
         paused = 0.0
+        work_before: dict[str, int] = {}
         if live is not None:
             # Every account stored and published: the steady state a live service runs in.
             history_from = time.monotonic()
@@ -398,6 +411,7 @@ async def apply_all(
                 "peak_rss_mb": tree_peak_rss_mb(process.pid),
             }
             os.kill(process.pid, signal.SIGSTOP)
+            work_before = recorded_work(database)
             stopped = time.monotonic()
             try:
                 history["live_prefill"] = await live()
@@ -420,6 +434,13 @@ async def apply_all(
             flush=True,
         )
         stored = applied_in_aggregates(database)
+        if history is not None:
+            work = recorded_work(database)
+            history["measured_work"] = {
+                key: count - work_before.get(key, 0)
+                for key, count in sorted(work.items())
+                if count != work_before.get(key, 0)
+            }
         if measure_freshness:
             fresh = await freshness(topic, port)
     finally:
