@@ -30,14 +30,14 @@ time instead of 30 (recorded as ``N/Dd``): with 1, each account has one day to c
 day has, where 30 replays a backfill whose closes (one per account and day) grow with accounts.
 
 ``--warm`` measures the steady state a live service runs in rather than a backfill from an empty
-database (recorded as ``N/warm``): the service first applies ``--warm-history-events`` events
-(default: as many as ``--events``) of the history days, not measured (every account stored and
-published); it is then stopped (SIGSTOP) while ``--events`` more are produced, the next
-``--warm-days`` (1) days of event time of the same accounts, received after the history; CPU,
-wall time and the py-spy profile count from when it continues until they are all committed
-(lag 0). So the history's first evaluations and closes are not counted, and the live day's one
-close per account is. ConsumerPerformance reads the history; peak RSS is the process's whole
-life (the history's is recorded beside it).
+database (recorded as ``N/warm``, or ``N/Dd/warm``): the service first applies
+``--warm-history-events`` events (default: as many as ``--events``) of the history days, not
+measured (every account stored and published); it is then stopped (SIGSTOP) while ``--events``
+more are produced, the next ``--warm-days`` (1) days of event time of the same accounts,
+received after the history; CPU, wall time and the py-spy profile count from when it continues
+until they are all committed (lag 0). So the history's first evaluations and closes are not
+counted, and the live day's one close per account is. ConsumerPerformance reads the history;
+peak RSS is the process's whole life (the history's is recorded beside it).
 """
 
 from __future__ import annotations
@@ -574,19 +574,15 @@ def scaling_point(result: dict[str, Any]) -> dict[str, Any]:
 def scaling_name() -> str:
     """A scaling point's name: its account count, then ``/warm`` for a warm run, or its days
     of history when not 30."""
-    if WARM_HISTORY_EVENTS:
-        return f"{ACCOUNTS}/warm"
-    if HISTORY_DAYS == DEFAULT_HISTORY_DAYS:
-        return str(ACCOUNTS)
-    return f"{ACCOUNTS}/{HISTORY_DAYS}d"
+    name = str(ACCOUNTS) if HISTORY_DAYS == DEFAULT_HISTORY_DAYS else f"{ACCOUNTS}/{HISTORY_DAYS}d"
+    return f"{name}/warm" if WARM_HISTORY_EVENTS else name
 
 
-def _scaling_order(name: str) -> tuple[int, int, int]:
-    accounts, _, kind = name.partition("/")
-    if kind == "warm":
-        return 2, 0, int(accounts)
-    history = int(kind.rstrip("d") or DEFAULT_HISTORY_DAYS)
-    return int(history != DEFAULT_HISTORY_DAYS), history, int(accounts)
+def _scaling_order(name: str) -> tuple[bool, bool, int, int]:
+    accounts, *kinds = name.split("/")
+    days = [kind for kind in kinds if kind.endswith("d")]
+    history = int(days[0].rstrip("d")) if days else DEFAULT_HISTORY_DAYS
+    return "warm" in kinds, history != DEFAULT_HISTORY_DAYS, history, int(accounts)
 
 
 def record_result(result: dict[str, Any]) -> None:
