@@ -37,7 +37,9 @@ more are produced, the next ``--warm-days`` (1) days of event time of the same a
 received after the history; CPU, wall time and the py-spy profile count from when it continues
 until they are all committed (lag 0). So the history's first evaluations and closes are not
 counted, and the live day's one close per account is. ConsumerPerformance reads the history;
-peak RSS is the process's whole life (the history's is recorded beside it).
+peak RSS is the process's whole life (the history's is recorded beside it). ``--pace R``
+(recorded as ``.../Rper_s``) sets the events' receipt rate (20,000/s): how many events a 5 s
+evaluation slot holds, and so how many accounts each slot evaluates.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ DEFAULT_HISTORY_DAYS = 30
 HISTORY_DAYS = DEFAULT_HISTORY_DAYS  # set from --history-days
 WARM_HISTORY_EVENTS = 0  # set from --warm: events applied before measuring (0: a cold run)
 WARM_DAYS = 1  # set from --warm-days: days of event time of the measured events in a warm run
-INGEST_PACE = 20_000.0  # receipt times of the pre-filled events, events per second
+DEFAULT_PACE = 20_000.0
+INGEST_PACE = DEFAULT_PACE  # receipt times of the pre-filled events, events/s (--pace)
 RATE = 2_000.0
 PROBES_PER_S = 5.0
 POLL_S = 0.02
@@ -575,14 +578,18 @@ def scaling_name() -> str:
     """A scaling point's name: its account count, then ``/warm`` for a warm run, or its days
     of history when not 30."""
     name = str(ACCOUNTS) if HISTORY_DAYS == DEFAULT_HISTORY_DAYS else f"{ACCOUNTS}/{HISTORY_DAYS}d"
+    if INGEST_PACE != DEFAULT_PACE:
+        name += f"/{INGEST_PACE:.0f}per_s"
     return f"{name}/warm" if WARM_HISTORY_EVENTS else name
 
 
-def _scaling_order(name: str) -> tuple[bool, bool, int, int]:
+def _scaling_order(name: str) -> tuple[bool, bool, int, float, int]:
     accounts, *kinds = name.split("/")
     days = [kind for kind in kinds if kind.endswith("d")]
     history = int(days[0].rstrip("d")) if days else DEFAULT_HISTORY_DAYS
-    return "warm" in kinds, history != DEFAULT_HISTORY_DAYS, history, int(accounts)
+    paces = [float(kind.removesuffix("per_s")) for kind in kinds if kind.endswith("per_s")]
+    pace = paces[0] if paces else DEFAULT_PACE
+    return "warm" in kinds, history != DEFAULT_HISTORY_DAYS, history, -pace, int(accounts)
 
 
 def record_result(result: dict[str, Any]) -> None:
@@ -641,6 +648,12 @@ def parse_options() -> argparse.Namespace:
         default=1,
         help="days of event time of a warm run's measured events",
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=DEFAULT_PACE,
+        help="receipt times of the events, events/s: how many a 5 s evaluation slot holds",
+    )
     parser.add_argument("--one-process-only", action="store_true")
     parser.add_argument("--py-spy", type=Path, default=None)
     options = parser.parse_args()
@@ -652,6 +665,7 @@ def parse_options() -> argparse.Namespace:
 if __name__ == "__main__":
     options = parse_options()
     ACCOUNTS, EVENTS, HISTORY_DAYS = options.accounts, options.events, options.history_days
+    INGEST_PACE = options.pace
     if options.warm:
         WARM_HISTORY_EVENTS = options.warm_history_events or EVENTS
         WARM_DAYS = options.warm_days
