@@ -28,6 +28,18 @@ scaling point needs); ``--py-spy FILE`` records the one-process run from readine
 with py-spy (collapsed stacks). ``--history-days D`` spreads the events over D days of event
 time instead of 30 (recorded as ``N/Dd``): with 1, each account has one day to close, as a live
 day has, where 30 replays a backfill whose closes (one per account and day) grow with accounts.
+
+``--warm`` measures the steady state a live service runs in rather than a backfill from an empty
+database (recorded as ``N/warm``, or ``N/Dd/warm``): the service first applies
+``--warm-history-events`` events (default: as many as ``--events``) of the history days, not
+measured (every account stored and published); it is then stopped (SIGSTOP) while ``--events``
+more are produced, the next ``--warm-days`` (1) days of event time of the same accounts,
+received after the history; CPU, wall time and the py-spy profile count from when it continues
+until they are all committed (lag 0). So the history's first evaluations and closes are not
+counted, and the live day's one close per account is. ConsumerPerformance reads the history;
+peak RSS is the process's whole life (the history's is recorded beside it). ``--pace R``
+(recorded as ``.../Rper_s``) sets the events' receipt rate (20,000/s): how many events a 5 s
+evaluation slot holds, and so how many accounts each slot evaluates.
 """
 
 from __future__ import annotations
@@ -47,8 +59,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import orjson
@@ -78,7 +91,10 @@ NAMES = [
 ]  # fmt: skip
 DEFAULT_HISTORY_DAYS = 30
 HISTORY_DAYS = DEFAULT_HISTORY_DAYS  # set from --history-days
-INGEST_PACE = 20_000.0  # receipt times of the pre-filled events, events per second
+WARM_HISTORY_EVENTS = 0  # set from --warm: events applied before measuring (0: a cold run)
+WARM_DAYS = 1  # set from --warm-days: days of event time of the measured events in a warm run
+DEFAULT_PACE = 20_000.0
+INGEST_PACE = DEFAULT_PACE  # receipt times of the pre-filled events, events/s (--pace)
 RATE = 2_000.0
 PROBES_PER_S = 5.0
 POLL_S = 0.02
@@ -138,21 +154,43 @@ def _producer() -> AIOKafkaProducer:
     )
 
 
-async def prefill(topic: str) -> dict[str, Any]:
-    rng = random.Random(4)
-    now = time.time()
-    received0 = now - EVENTS / INGEST_PACE - 60
+class Segment(NamedTuple):
+    """Pre-filled events: ``size`` of them from ``start`` on (their receipt times follow one
+    another at INGEST_PACE), their event times spread from ``first`` to ``last``."""
+
+    start: int
+    size: int
+    first: float
+    last: float
+
+
+def segments(now: float) -> list[Segment]:
+    """The pre-filled events in order: the history, then, in a warm run, the next live days of
+    the same accounts (produced once the history is applied)."""
+    if not WARM_HISTORY_EVENTS:
+        return [Segment(0, EVENTS, now - HISTORY_DAYS * 86_400, now)]
+    live_from = now - WARM_DAYS * 86_400
+    return [
+        Segment(0, WARM_HISTORY_EVENTS, live_from - HISTORY_DAYS * 86_400, live_from),
+        Segment(WARM_HISTORY_EVENTS, EVENTS, live_from, now),
+    ]
+
+
+async def prefill(topic: str, now: float, segment: Segment) -> dict[str, Any]:
+    rng = random.Random(4 + segment.start)
+    total = WARM_HISTORY_EVENTS + EVENTS
+    received0 = now - total / INGEST_PACE - 60
     sample = record(1, 1, NAMES[0], now, now)
     decode(sample[2], sample[1])  # the bench's records are valid contract records
     producer = _producer()
     await producer.start()
     started = time.perf_counter()
+    first, span, count = segment.first, segment.last - segment.first, segment.size
     try:
         pending = []
-        first = now - HISTORY_DAYS * 86_400
-        for i in range(EVENTS):
-            received = received0 + i / INGEST_PACE
-            at = first + i * HISTORY_DAYS * 86_400 / EVENTS - rng.random() * 600
+        for i in range(count):
+            received = received0 + (segment.start + i) / INGEST_PACE
+            at = first + i * span / count - rng.random() * 600
             key, value, headers = record(
                 rng.randrange(ACCOUNTS), rng.randrange(USERS), rng.choice(NAMES), at, received
             )
@@ -163,13 +201,13 @@ async def prefill(topic: str) -> dict[str, Any]:
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
-    return {"events": EVENTS, "seconds": round(time.perf_counter() - started, 1)}
+    return {"events": count, "seconds": round(time.perf_counter() - started, 1)}
 
 
 def consumer_performance(topic: str) -> dict[str, Any]:
     command = [
         str(ROOT / "deploy/kafka/kafka.sh"), "perf-consumer", "--bootstrap-server", BOOTSTRAP,
-        "--topic", topic, "--messages", str(EVENTS), "--group", f"perf-{uuid.uuid4().hex[:8]}",
+        "--topic", topic, "--messages", str(WARM_HISTORY_EVENTS or EVENTS), "--group", f"perf-{uuid.uuid4().hex[:8]}",
         "--timeout", "120000",
     ]  # fmt: skip
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -202,6 +240,18 @@ def applied_in_aggregates(database: Path) -> dict[str, int]:
         "accounts": len(documents),
         "events_applied": sum(d["events_applied"] for d in documents),
         "dropped_late": sum(d["dropped_late"] for d in documents),
+    }
+
+
+def recorded_work(database: Path) -> dict[str, int]:
+    """History rows so far by what recorded them: publications (``published:<change>``) and
+    days' closes (``day``): in a warm run, the per-account work the measured events brought."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as conn:
+        rows = conn.execute(
+            "SELECT cause, change, COUNT(*) FROM scoring_health_history GROUP BY cause, change"
+        ).fetchall()
+    return {
+        (cause if change is None else f"published:{change}"): count for cause, change, count in rows
     }
 
 
@@ -315,9 +365,14 @@ async def apply_all(
     workers: int,
     measure_freshness: bool,
     py_spy: Path | None = None,
+    live: Callable[[], Awaitable[dict[str, Any]]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Start `banso-scoring serve` with `workers` processes on an empty database; time it from
-    readiness until every record is committed (lag 0); then, optionally, measure freshness."""
+    readiness until every record is committed (lag 0); then, optionally, measure freshness.
+
+    A warm run (``live``: produces the measured events): the history in the topic is applied
+    first, not measured; then the service is stopped (SIGSTOP) while ``live`` adds the next
+    days' events, and measured from when it continues until they are all committed."""
     workdir = Path(tempfile.mkdtemp(prefix="banso-bench-scoring-"))
     database = workdir / "scoring.db"
     port = _free_port()
@@ -333,6 +388,11 @@ async def apply_all(
         "SCORING_WORKERS": str(workers),
         "BANSO_LOG_LEVEL": "WARNING",
     }
+    if live is not None:
+        # The bench replays days of event time in seconds of receipt time: stream time must not
+        # follow the clock while the service waits for the measured events (it would move past
+        # them, and they would be late).
+        env["SCORING_IDLE_GRACE_S"] = str(10 * 86_400)
     fresh = None
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
@@ -340,13 +400,31 @@ async def apply_all(
     )
     try:
         await wait_ready(port, process)
+        history: dict[str, Any] | None = None
+        paused = 0.0
+        work_before: dict[str, int] = {}
+        if live is not None:
+            # Every account stored and published: the steady state a live service runs in.
+            history_from = time.monotonic()
+            await _until_committed(database, topic, WARM_HISTORY_EVENTS, process)
+            history = {
+                "events": WARM_HISTORY_EVENTS,
+                "wall_s_from_ready": round(time.monotonic() - history_from, 2),
+                "cpu_s_from_process_start": round(tree_cpu_seconds(process.pid), 2),
+                "peak_rss_mb": tree_peak_rss_mb(process.pid),
+            }
+            os.kill(process.pid, signal.SIGSTOP)
+            work_before = recorded_work(database)
+            stopped = time.monotonic()
+            try:
+                history["live_prefill"] = await live()
+            finally:
+                os.kill(process.pid, signal.SIGCONT)
+            paused = time.monotonic() - stopped
         ready = time.monotonic()
         cpu_at_ready = tree_cpu_seconds(process.pid)
         profiler = None if py_spy is None else await _py_spy(process.pid, py_spy)
-        while committed(database, topic) < EVENTS:
-            if process.returncode is not None:
-                raise RuntimeError("the scoring service exited")
-            await asyncio.sleep(0.05)
+        await _until_committed(database, topic, WARM_HISTORY_EVENTS + EVENTS, process)
         finished = time.monotonic()
         cpu = tree_cpu_seconds(process.pid) - cpu_at_ready
         peak_rss_mb = tree_peak_rss_mb(process.pid)
@@ -359,13 +437,20 @@ async def apply_all(
             flush=True,
         )
         stored = applied_in_aggregates(database)
+        if history is not None:
+            work = recorded_work(database)
+            history["measured_work"] = {
+                key: count - work_before.get(key, 0)
+                for key, count in sorted(work.items())
+                if count != work_before.get(key, 0)
+            }
         if measure_freshness:
             fresh = await freshness(topic, port)
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), timeout=60)
         shutil.rmtree(workdir, ignore_errors=True)
-    wall = finished - started
+    wall = finished - started - paused
     applied = {
         "workers": workers,
         "events": EVENTS,
@@ -381,7 +466,20 @@ async def apply_all(
         "database": "sqlite",
         "aggregates": stored,
     }
+    if history is not None:
+        applied["warm_history"] = history
+    if stored["events_applied"] != WARM_HISTORY_EVENTS + EVENTS:
+        raise RuntimeError(f"the stored aggregates hold {stored}, not every event once")
     return applied, fresh
+
+
+async def _until_committed(
+    database: Path, topic: str, count: int, process: asyncio.subprocess.Process
+) -> None:
+    while committed(database, topic) < count:
+        if process.returncode is not None:
+            raise RuntimeError("the scoring service exited")
+        await asyncio.sleep(0.05)
 
 
 async def main(options: argparse.Namespace) -> dict[str, Any]:
@@ -396,8 +494,13 @@ async def measure(prefix: str, options: argparse.Namespace) -> dict[str, Any]:
     load_at_start = list(os.getloadavg())
     await ensure_topics(BOOTSTRAP, prefix=prefix)
     topic = USAGE.physical_name(prefix)
-    print(f"pre-filling {topic} with {EVENTS} events of {ACCOUNTS} accounts", flush=True)
-    filled = await prefill(topic)
+    print(
+        f"pre-filling {topic} with {WARM_HISTORY_EVENTS + EVENTS} events of {ACCOUNTS} accounts",
+        flush=True,
+    )
+    now = time.time()
+    history, *rest = segments(now)
+    filled = await prefill(topic, now, history)
     print(f"pre-filled in {filled['seconds']} s; ConsumerPerformance", flush=True)
     reference = consumer_performance(topic)
     print(f"ConsumerPerformance: {reference['fetch_messages_per_s']:.0f} msg/s", flush=True)
@@ -413,6 +516,7 @@ async def measure(prefix: str, options: argparse.Namespace) -> dict[str, Any]:
         workers=1,
         measure_freshness=not options.one_process_only,
         py_spy=options.py_spy,
+        live=(lambda: prefill(topic, now, rest[0])) if rest else None,
     )
     # Like for like: both rates count from when the consumer is up (the service has migrated
     # and answers /readyz; the JVM has started) and include joining the group.
@@ -428,6 +532,8 @@ async def measure(prefix: str, options: argparse.Namespace) -> dict[str, Any]:
             "users_per_account": USERS,
             "event_names": len(NAMES),
             "history_days": HISTORY_DAYS,
+            "warm_history_events": WARM_HISTORY_EVENTS,
+            "warm_days": WARM_DAYS if WARM_HISTORY_EVENTS else None,
             "receipt_pace_events_per_s": INGEST_PACE,
         },
         "prefill": filled,
@@ -464,20 +570,26 @@ def scaling_point(result: dict[str, Any]) -> dict[str, Any]:
         "cpu_us_per_event": applied["cpu_us_per_event"],
         "peak_rss_mb": applied["peak_rss_mb"],
         "aggregates": applied["aggregates"],
+        **({"warm_history": applied["warm_history"]} if "warm_history" in applied else {}),
     }
 
 
 def scaling_name() -> str:
-    """A scaling point's name: its account count, and its days of history when not 30."""
-    if HISTORY_DAYS == DEFAULT_HISTORY_DAYS:
-        return str(ACCOUNTS)
-    return f"{ACCOUNTS}/{HISTORY_DAYS}d"
+    """A scaling point's name: its account count, then ``/warm`` for a warm run, or its days
+    of history when not 30."""
+    name = str(ACCOUNTS) if HISTORY_DAYS == DEFAULT_HISTORY_DAYS else f"{ACCOUNTS}/{HISTORY_DAYS}d"
+    if INGEST_PACE != DEFAULT_PACE:
+        name += f"/{INGEST_PACE:.0f}per_s"
+    return f"{name}/warm" if WARM_HISTORY_EVENTS else name
 
 
-def _scaling_order(name: str) -> tuple[bool, int, int]:
-    accounts, _, days = name.partition("/")
-    history = int(days.rstrip("d") or DEFAULT_HISTORY_DAYS)
-    return history != DEFAULT_HISTORY_DAYS, history, int(accounts)
+def _scaling_order(name: str) -> tuple[bool, bool, int, float, int]:
+    accounts, *kinds = name.split("/")
+    days = [kind for kind in kinds if kind.endswith("d")]
+    history = int(days[0].rstrip("d")) if days else DEFAULT_HISTORY_DAYS
+    paces = [float(kind.removesuffix("per_s")) for kind in kinds if kind.endswith("per_s")]
+    pace = paces[0] if paces else DEFAULT_PACE
+    return "warm" in kinds, history != DEFAULT_HISTORY_DAYS, history, -pace, int(accounts)
 
 
 def record_result(result: dict[str, Any]) -> None:
@@ -500,6 +612,7 @@ def record_result(result: dict[str, Any]) -> None:
     full = (
         ACCOUNTS == DEFAULT_ACCOUNTS
         and HISTORY_DAYS == DEFAULT_HISTORY_DAYS
+        and not WARM_HISTORY_EVENTS
         and result["scoring_two_processes"] is not None
     )
     document = dict(result if full or "scoring" not in previous else previous)
@@ -518,14 +631,44 @@ def parse_options() -> argparse.Namespace:
         default=DEFAULT_HISTORY_DAYS,
         help="days of event time the events span (1: a live day rather than a backfill)",
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="measure the steady state: the history applied first, then --events more (a live day)",
+    )
+    parser.add_argument(
+        "--warm-history-events",
+        type=int,
+        default=None,
+        help="events of history applied before measuring in a warm run (default: --events)",
+    )
+    parser.add_argument(
+        "--warm-days",
+        type=int,
+        default=1,
+        help="days of event time of a warm run's measured events",
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=DEFAULT_PACE,
+        help="receipt times of the events, events/s: how many a 5 s evaluation slot holds",
+    )
     parser.add_argument("--one-process-only", action="store_true")
     parser.add_argument("--py-spy", type=Path, default=None)
-    return parser.parse_args()
+    options = parser.parse_args()
+    if options.warm and not options.one_process_only:
+        parser.error("--warm measures one process: add --one-process-only")
+    return options
 
 
 if __name__ == "__main__":
     options = parse_options()
     ACCOUNTS, EVENTS, HISTORY_DAYS = options.accounts, options.events, options.history_days
+    INGEST_PACE = options.pace
+    if options.warm:
+        WARM_HISTORY_EVENTS = options.warm_history_events or EVENTS
+        WARM_DAYS = options.warm_days
     result = asyncio.run(main(options))
     record_result(result)
     print(
