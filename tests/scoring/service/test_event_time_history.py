@@ -212,6 +212,13 @@ async def test_a_backfill_split_across_evaluations_revises_the_days_it_reaches(
         if line.startswith("banso_scoring_history_days_revised_total")
     )
     assert float(revised.split()[-1]) > 0
+    # Every evaluation is counted by its cause; the events' are there.
+    evaluated = {
+        line.split('cause="')[1].split('"')[0]: float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("banso_scoring_evaluations_total{")
+    }
+    assert evaluated.get("events", 0) > 0
 
 
 async def test_an_event_beyond_the_allowance_is_counted_and_final_days_do_not_move(

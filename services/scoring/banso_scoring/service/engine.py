@@ -342,6 +342,8 @@ class Engine:
         card = self.scorecards.of(key[0])
         now = from_epoch(at)
         writes.evaluations += 1
+        causes = writes.evaluation_causes
+        causes[cause] = causes.get(cause, 0) + 1
         writes.health_changed.add(key)
         override = entry.override
         if override is not None and not override.active_at(now):

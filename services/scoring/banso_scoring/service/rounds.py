@@ -298,6 +298,8 @@ class Rounds:
             self.metrics.dropped_late.inc(writes.dropped_late)
         if writes.revised_days:
             self.metrics.revised_days.inc(writes.revised_days)
+        for cause, count in writes.evaluation_causes.items():
+            self.metrics.evaluations.labels(cause=cause).inc(count)
         for history in writes.history:
             change = history.get("change")
             if change is not None:

@@ -42,6 +42,8 @@ class RoundWrites:
     dropped_late: int = 0
     revised_days: int = 0
     evaluations: int = 0
+    # Evaluations by cause (``banso_scoring_evaluations_total``).
+    evaluation_causes: dict[str, int] = field(default_factory=dict)
     closed_days: int = 0
     # What an account touched in this round is marked with (``AccountEntry.round_mark``): a
     # token, not the round itself, so an account left untouched afterwards does not keep the
