@@ -29,6 +29,9 @@ the few requests outside the planted problems) never reaches the bridge. Scores:
   its reports came in); tickets about praise, check-ins or churn without a product cause (noise,
   target 0); tickets about a recurring request (several accounts asking for the same thing: a PM
   wants those, they are listed apart);
+- evidence in the ticket: for each planted problem, the share of its items, per language, that sit
+  in the theme of a ticket whose main topic it is (a report left in a catch-all theme, or in no
+  ticket, is evidence the PM never reads); pooled over the seeds in the summaries;
 - time per item (placement and ticket checks, wall and CPU), with the machine's load beside it.
 
 With `--representations` it also compares representations on the shared labeled sets (k-means given
