@@ -29,6 +29,9 @@ the few requests outside the planted problems) never reaches the bridge. Scores:
   its reports came in); tickets about praise, check-ins or churn without a product cause (noise,
   target 0); tickets about a recurring request (several accounts asking for the same thing: a PM
   wants those, they are listed apart);
+- evidence in the ticket: for each planted problem, the share of its items, per language, that sit
+  in the theme of a ticket whose main topic it is (a report left in a catch-all theme, or in no
+  ticket, is evidence the PM never reads); pooled over the seeds in the summaries;
 - time per item (placement and ticket checks, wall and CPU), with the machine's load beside it.
 
 With `--representations` it also compares representations on the shared labeled sets (k-means given
@@ -329,6 +332,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             }
         )
     coverage = {problem: len(per_problem.get(problem, [])) for problem in sorted(planted)}
+    evidence = _evidence_in_tickets(ledger, members, tickets, planted)
     purities = [ticket["purity"] for ticket in tickets]
     return {
         "tickets": tickets,
@@ -353,6 +357,57 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             1 for theme in stream.clusterer.active_themes() if stream.clusterer.is_praise(theme.id)
         ),
         "praise_items_in_tickets": sum(ticket["topics"].get("praise", 0) for ticket in tickets),
+        "evidence_in_tickets": evidence,
+    }
+
+
+def _evidence_in_tickets(
+    ledger: Ledger,
+    members: dict[int, list[int]],
+    tickets: Sequence[dict[str, Any]],
+    planted: set[str],
+) -> dict[str, Any]:
+    """What of a planted problem's reports a PM reads in its ticket: for each problem, the share of
+    its items that sit in the theme of a ticket whose main topic it is, per language (an English
+    report left in a catch-all theme, or in no ticket at all, is evidence the PM never sees)."""
+    inside: set[int] = set()
+    for ticket in tickets:
+        main = ticket["main_topic"]
+        inside.update(
+            i for i in members.get(ticket["theme"], []) if ledger.feedback[i].item.about == main
+        )
+    by_problem: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for index, labeled in enumerate(ledger.feedback):
+        if labeled.item.about not in planted:
+            continue
+        counts = by_problem[labeled.item.about][labeled.item.language]
+        counts[0] += index in inside
+        counts[1] += 1
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_problem: dict[str, dict[str, float]] = {}
+    for problem, languages in sorted(by_problem.items()):
+        per_problem[problem] = {}
+        for language, (found, count) in sorted(languages.items()):
+            per_problem[problem][language] = round(found / count, 4)
+            totals[language][0] += found
+            totals[language][1] += count
+    return {
+        "share_by_language": {
+            language: round(found / count, 4) for language, (found, count) in sorted(totals.items())
+        },
+        "items_by_language": {language: count for language, (_, count) in sorted(totals.items())},
+        "items_in_ticket_by_language": {
+            language: found for language, (found, _) in sorted(totals.items())
+        },
+        "problems_with_no_evidence_in_tickets_by_language": {
+            language: sum(
+                1
+                for languages in by_problem.values()
+                if languages.get(language, [0, 0])[1] > 0 and languages[language][0] == 0
+            )
+            for language in sorted(totals)
+        },
+        "by_problem": per_problem,
     }
 
 
@@ -463,9 +518,20 @@ def _summary(runs: Sequence[dict[str, Any]], seeds: Sequence[int]) -> dict[str, 
         "problems": total("problems"),
         "noise_tickets": total("noise_tickets"),
         "request_tickets": total("request_tickets"),
+        "evidence_in_tickets_by_language": _pooled_evidence(runs),
         "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
         "mean_cpu_ms_per_item": round(statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3),
     }
+
+
+def _pooled_evidence(runs: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """The share of the planted problems' items inside their tickets' themes, all seeds pooled."""
+    found: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for run in runs:
+        found.update(run["evidence_in_tickets"]["items_in_ticket_by_language"])
+        count.update(run["evidence_in_tickets"]["items_by_language"])
+    return {language: round(found[language] / count[language], 4) for language in sorted(count)}
 
 
 def _targets(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -504,7 +570,9 @@ def main() -> None:
                 f"seed {seed}{' (service-like)' if service_like else ''}: {run['items']} items, "
                 f"{run['tickets_count']} tickets, min purity {run['min_purity']:.2f}, "
                 f"coverage {run['coverage']}, noise tickets {run['noise_tickets']}, "
-                f"request tickets {run['request_tickets']}, {run['ms_per_item']:.2f} ms/item",
+                f"request tickets {run['request_tickets']}, "
+                f"evidence in tickets {run['evidence_in_tickets']['share_by_language']}, "
+                f"{run['ms_per_item']:.2f} ms/item",
                 flush=True,
             )
     service_section: dict[str, Any] = {
