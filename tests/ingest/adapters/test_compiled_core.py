@@ -10,7 +10,6 @@ would save nothing.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +38,7 @@ from banso_ingest.domain.plan import (
 from banso_ingest.domain.rejections import InvalidRequest
 from banso_ingest.domain.requests import parse_batch
 from banso_ingest.domain.routing import classify
+from tests.ingest.compiled_core import require_compiled_core
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, counter_ids
 
 FEEDBACK = {"NPS Submitted": FeedbackKind.NPS_COMMENT}
@@ -48,10 +48,8 @@ WORKSPACE, SOURCE = "ws_1", "src_1"
 
 def _reader() -> CompiledReader:
     reader = compiled_reader(limits=LIMITS, feedback_events=FEEDBACK)
-    if reader is None:
-        if os.environ.get("CI"):
-            pytest.fail("banso-ingest-core is not installed: make setup builds it with cargo")
-        pytest.skip("banso-ingest-core is not installed (no cargo when make setup ran)")
+    require_compiled_core(reader is not None)
+    assert reader is not None
     return reader
 
 

@@ -8,13 +8,13 @@ workspace, source, event id, correlation id, arrival time) must be the same.
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.ingest.compiled_core import require_compiled_core
 from tests.ingest.service.support import (
     ACCOUNT_TRAITS,
     USAGE,
@@ -32,10 +32,7 @@ pytestmark = pytest.mark.kafka
 def compiled_ingest(
     kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[IngestServer]:
-    if importlib.util.find_spec("banso_ingest_core") is None:
-        if os.environ.get("CI"):
-            pytest.fail("banso-ingest-core is not installed: make setup builds it with cargo")
-        pytest.skip("banso-ingest-core is not installed (no cargo when make setup ran)")
+    require_compiled_core(importlib.util.find_spec("banso_ingest_core") is not None)
     with running_ingest(
         tmp_path_factory.mktemp("compiled"),
         bootstrap=kafka_bootstrap,
