@@ -6,12 +6,18 @@
 # SERVICE: ingest (8001; the image also carries the `banso` command-line tool, which the
 # topic-creation job and operators use), scoring (8002), bridge (8003), notify (8004), console
 # (8000; its front-end assets from npm and its message catalogues are built into the image, so
-# it serves everything itself and needs nothing from a CDN).
+# it serves everything itself and needs nothing from a CDN). The ingest image also carries
+# ingest's compiled pass (services/ingest_core, Rust), built here with maturin; INGEST_CORE=pure
+# turns it off at run time.
 # deploy/compose/docker-compose.yml builds all five this way.
 
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.9
 ARG NODE_IMAGE=node:22-bookworm-slim
+# Rust 1.85 or newer (the crates in Cargo.lock); bookworm, as the runtime, for the same glibc.
+ARG RUST_IMAGE=rust:1.95.0-slim-bookworm
+# The build backend that compiles the pass (`uv.lock` pins no build backend).
+ARG MATURIN_VERSION=1.16.0
 
 FROM ${UV_IMAGE} AS uv
 
@@ -25,6 +31,28 @@ RUN mkdir -p node_modules \
          npm ci --omit=dev --no-audit --no-fund --loglevel=error; \
        else \
          rm package.json package-lock.json; \
+       fi
+
+# ---- core: ingest's compiled pass as an abi3 wheel built with maturin (empty for the others) ----
+FROM ${RUST_IMAGE} AS core
+ARG SERVICE
+ARG MATURIN_VERSION
+COPY --from=uv /uv /usr/local/bin/uv
+WORKDIR /core
+COPY services/ingest_core/pyproject.toml services/ingest_core/Cargo.toml services/ingest_core/Cargo.lock ./
+COPY services/ingest_core/src src
+COPY services/ingest_core/banso_ingest_core banso_ingest_core
+# Debian's python3 only runs the build backend (the wheel is abi3: any CPython >= 3.11); the
+# image tag fixes the Debian release it comes from.
+# hadolint ignore=DL3008
+RUN mkdir -p /wheels \
+    && if [ "${SERVICE}" = ingest ]; then \
+         apt-get update \
+         && apt-get install -y --no-install-recommends python3 \
+         && rm -rf /var/lib/apt/lists/* \
+         && echo "maturin==${MATURIN_VERSION}" > /tmp/build-constraints.txt \
+         && UV_PYTHON_DOWNLOADS=never uv build --wheel --python python3 \
+              --build-constraints /tmp/build-constraints.txt --out-dir /wheels .; \
        fi
 
 # ---- builder: resolve from uv.lock only, install Bansō's packages as wheels ----
@@ -72,6 +100,11 @@ COPY cli/banso_cli cli/banso_cli
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --package banso-${SERVICE} \
       $([ "${SERVICE}" = ingest ] && echo --package banso-cli)
+# Ingest's compiled pass, from the core stage (no dependencies of its own; nothing to fetch).
+COPY --from=core /wheels /wheels
+RUN if [ "${SERVICE}" = ingest ]; then \
+      uv pip install --python /app/.venv/bin/python --no-deps --no-index /wheels/*.whl; \
+    fi
 # The console's message catalogues (the .po files in git), compiled into the installed package.
 RUN if [ "${SERVICE}" = console ]; then \
       /app/.venv/bin/pybabel compile --statistics -d "$(/app/.venv/bin/python -c \

@@ -23,6 +23,7 @@ import promql_parser
 import pytest
 import yaml
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
+from packaging.requirements import Requirement
 from prometheus_client import CollectorRegistry
 
 from banso_console.main import ASSETS as CONSOLE_ASSETS
@@ -357,6 +358,33 @@ def test_the_console_image_builds_its_assets_and_catalogues_into_itself() -> Non
     package = json.loads((ROOT / "services/console/package.json").read_text())
     served = {relative.split("/")[0] for relative in CONSOLE_ASSETS.values()}
     assert served <= set(package["dependencies"]), "an asset the console serves is a dev one"
+
+
+def test_the_ingest_image_builds_and_installs_the_compiled_pass() -> None:
+    """Ingest's image runs the compiled pass: a Rust at least as new as the crates need and the
+    maturin the package asks for build its wheel, which the ingest venv installs offline; the
+    other images build and install nothing of it."""
+    core = tomllib.loads((ROOT / "services/ingest_core/Cargo.toml").read_text())["package"]
+    backend = tomllib.loads((ROOT / "services/ingest_core/pyproject.toml").read_text())
+    args = dict(v.split("=", 1) for name, v in instructions("ingest") if name == "ARG" and "=" in v)
+    rust = re.fullmatch(r"rust:(\d+)\.(\d+)\.\d+-slim-bookworm", args["RUST_IMAGE"])
+    assert rust, args["RUST_IMAGE"]
+    wanted = tuple(int(part) for part in core["rust-version"].split("."))
+    assert (int(rust[1]), int(rust[2])) >= wanted
+    [maturin] = [Requirement(r) for r in backend["build-system"]["requires"]]
+    assert maturin.name == "maturin"
+    assert args["MATURIN_VERSION"] in maturin.specifier
+    for service in SERVICES:
+        steps = instructions(service)
+        assert ("FROM", "${RUST_IMAGE} AS core") in steps
+        [build] = [v for name, v in steps if name == "RUN" and "uv build --wheel" in v]
+        assert 'echo "maturin==${MATURIN_VERSION}"' in build
+        assert "--build-constraints" in build
+        assert ("COPY", "--from=core /wheels /wheels") in steps
+        [install] = [v for name, v in steps if name == "RUN" and "/wheels/*.whl" in v]
+        assert "uv pip install --python /app/.venv/bin/python --no-deps --no-index" in install
+        for step in (build, install):
+            assert f'if [ "{service}" = ingest ]' in step
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out_of_images() -> None:
