@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from banso_scoring.domain.aggregates import AccountAggregate
-from banso_scoring.domain.drivers import Driver, rank_drivers
+from banso_scoring.domain.drivers import Driver, ranked_driver_fields
 from banso_scoring.domain.drivers import MeasureHealth as MeasureHealth  # its home, re-exported
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch, to_epoch
 from banso_scoring.domain.goals import Goal
@@ -223,40 +223,50 @@ def compute_health(
         assessment.segment,
         assessment.reason,
     )
+    # Built as plain fields and validated once, with the health (one pass of pydantic's
+    # validator rather than an object per measure, driver and signal).
     parts = []
     for spec, reading, part_score in readings:
         share = spec.weight / measured if part_score is not None and measured else 0.0
         parts.append(
-            MeasureHealth(
-                measure=spec.measure,
-                label=spec.label or LABELS[spec.measure],
-                available=part_score is not None,
-                value=None if reading.value is None else round(reading.value, 4),
-                score=part_score,
-                weight=spec.weight,
-                effective_weight=round(share, 4),
-                contribution=round((part_score or 0.0) * share, 2),
-                detail=reading.detail,
-            )
+            {
+                "measure": spec.measure,
+                "label": spec.label or LABELS[spec.measure],
+                "available": part_score is not None,
+                "value": None if reading.value is None else round(reading.value, 4),
+                "score": part_score,
+                "weight": spec.weight,
+                "effective_weight": round(share, 4),
+                "contribution": round((part_score or 0.0) * share, 2),
+                "detail": reading.detail,
+            }
         )
-    signals = [
-        SignalView(kind=s.kind, code=s.code, measure=s.measure, text=s.text)
+    signals: list[SignalView | dict[str, str]] = [
+        {"kind": s.kind, "code": s.code, "measure": s.measure, "text": s.text}
         for _, reading, _ in readings
         for s in reading.signals
     ]
     idle = _inactivity(aggregate, at)
     if idle is not None:
         signals.insert(0, idle)
-    return Health(
-        score=score,
-        band=band,
-        segment=segment,
-        computed_at=from_epoch(at),
-        measures=parts,
-        drivers=rank_drivers(parts, previous.measures if previous else None, scorecard.top_drivers),
-        signals=signals,
-        trend=None if score is None or week_ago_score is None else round(score - week_ago_score, 1),
-        previous_score=previous.score if previous else None,
-        previous_band=previous.band if previous else None,
-        reason=reason,
+    return Health.model_validate(
+        {
+            "score": score,
+            "band": band,
+            "segment": segment,
+            "computed_at": from_epoch(at),
+            "measures": parts,
+            "drivers": ranked_driver_fields(
+                parts, previous.measures if previous else None, scorecard.top_drivers
+            ),
+            "signals": signals,
+            "trend": (
+                None
+                if score is None or week_ago_score is None
+                else round(score - week_ago_score, 1)
+            ),
+            "previous_score": previous.score if previous else None,
+            "previous_band": previous.band if previous else None,
+            "reason": reason,
+        }
     )
