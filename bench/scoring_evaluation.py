@@ -3,8 +3,8 @@ publication and per later publication, over generated accounts (no Kafka, no dat
 
 A first publication is what the engine does for an account with nothing published: the full
 evaluation, the ``HealthChanged`` event, the published health's JSON and the event's outbox
-encoding. A later publication is the same against a published health (parsed again to rank
-the drivers). ``glance`` is the number-only decision every other evaluation takes.
+encoding. A later publication is the same against a published health (its measures decoded
+from the stored document to rank the drivers). ``glance`` is the number-only decision every other evaluation takes.
 
     .venv/bin/python bench/scoring_evaluation.py [--accounts 2000] [--repeat 3]
 
@@ -104,7 +104,7 @@ def main() -> None:
             aggregate,
             card,
             now=now,
-            published=None if published is None else published.health(),
+            published=None if published is None else published.prior(),
             week_ago_score=50.0,
         )
         health = result.health

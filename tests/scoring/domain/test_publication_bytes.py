@@ -6,7 +6,8 @@ Over generated accounts (fixed seed) and every kind of evaluation (a first one, 
 published health that ranks change drivers, one under an override, one with a trend), the
 bytes are hashed and compared with the digest of the documents as the code wrote them before
 (2026-12-07, ``compute_health`` building a pydantic object per measure, driver and signal and
-``health_changed`` one per part of the event)."""
+``health_changed`` one per part of the event, and the published health parsed whole to rank
+the next drivers)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from datetime import UTC, datetime, timedelta
 from banso_contracts.codec import encode
 from banso_scoring.adapters.health_events import health_changed
 from banso_scoring.domain.evaluation import evaluate
-from banso_scoring.domain.health import Health
 from banso_scoring.domain.overrides import Override
-from banso_scoring.domain.published import Published
+from banso_scoring.domain.published import Prior, Published
 from banso_scoring.domain.scorecard import MilestoneSpec
 
 from .builders import ts
@@ -53,7 +53,7 @@ def _documents() -> tuple[list[bytes], dict[str, int]]:
             if rng.random() < 0.5
             else []
         )
-        published: Health | None = None
+        published: Prior | None = None
         for step in range(4):
             now = datetime.fromtimestamp(ts(rng.uniform(-3, 50)), tz=UTC)
             override = _override(rng, now) if step == 2 else None
@@ -85,7 +85,8 @@ def _documents() -> tuple[list[bytes], dict[str, int]]:
             seen["overrides"] += health.override is not None
             if result.publish is not None:
                 seen["published"] += 1
-                published = stored.health()
+                # What the consumer ranks the next drivers against.
+                published = stored.prior()
     return documents, seen
 
 

@@ -17,7 +17,7 @@ and score now and, for a change, at the previous health) so a reader can word it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,6 +66,22 @@ class Driver(BaseModel):
     )
 
 
+class PriorPart(Protocol):
+    """What ranking reads of a measure at the previous health: a ``MeasureHealth``, or the
+    consumer's lighter ``PriorMeasure`` decoded from the published document."""
+
+    @property
+    def measure(self) -> str: ...
+    @property
+    def available(self) -> bool: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def contribution(self) -> float: ...
+
+
 # A measure's part as ``compute_health`` builds it before one validation pass makes it a
 # ``MeasureHealth`` (the same keys), or the fields of one: what ranking reads.
 Part = Mapping[str, Any]
@@ -77,7 +93,7 @@ def _cost(part: Part) -> float:
     return 0.0 if score is None else (100.0 - score) * part["effective_weight"]
 
 
-def _change(part: Part, old: MeasureHealth | None) -> dict[str, Any] | None:
+def _change(part: Part, old: PriorPart | None) -> dict[str, Any] | None:
     delta = part["contribution"] - (old.contribution if old else 0.0)
     if abs(delta) < MIN_IMPACT:
         return None
@@ -117,7 +133,7 @@ def _rank_key(driver: Mapping[str, Any]) -> tuple[float, int, str]:
 
 
 def ranked_driver_fields(
-    parts: Sequence[Part], previous: Sequence[MeasureHealth] | None, top: int
+    parts: Sequence[Part], previous: Sequence[PriorPart] | None, top: int
 ) -> list[dict[str, Any]]:
     """The fields of the ``top`` drivers by impact in points (changes since ``previous`` and
     standing costs), for one validation pass with the health they explain."""
@@ -136,7 +152,7 @@ def ranked_driver_fields(
 
 
 def rank_drivers(
-    parts: Sequence[MeasureHealth], previous: Sequence[MeasureHealth] | None, top: int
+    parts: Sequence[MeasureHealth], previous: Sequence[PriorPart] | None, top: int
 ) -> list[Driver]:
     """The ``top`` drivers by impact in points: changes since ``previous`` and standing costs."""
     fields = ranked_driver_fields([part.model_dump() for part in parts], previous, top)

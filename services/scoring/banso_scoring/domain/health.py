@@ -7,14 +7,13 @@ milestones, ``now`` and the previously published health (for drivers and trend).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from banso_scoring.domain.aggregates import AccountAggregate
-from banso_scoring.domain.drivers import Driver, ranked_driver_fields
+from banso_scoring.domain.drivers import Driver, PriorPart, ranked_driver_fields
 from banso_scoring.domain.drivers import MeasureHealth as MeasureHealth  # its home, re-exported
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch, to_epoch
 from banso_scoring.domain.goals import Goal
@@ -67,6 +66,21 @@ class Health(_Frozen):
     reason: str | None = None
     # Set while a manual override holds (see overrides); score and band are then the override's.
     override: AppliedOverride | None = None
+
+
+class PriorHealth(Protocol):
+    """What an evaluation reads of the last published health (drivers are ranked against its
+    measures; a change is news against its score, band and override): a ``Health``, or the
+    consumer's ``Prior`` decoded from the published document (``domain/published.py``)."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def band(self) -> str: ...
+    @property
+    def override(self) -> AppliedOverride | None: ...
+    @property
+    def measures(self) -> Sequence[PriorPart]: ...
 
 
 def _score_of(spec: MeasureSpec, reading: Reading) -> float | None:
@@ -155,8 +169,7 @@ def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
     return SignalView(kind="risk", code="inactive", measure="activity", text=text)
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """Score and band with the readings behind them, before any explanation is built."""
 
     segment: str | None
@@ -205,7 +218,7 @@ def compute_health(
     now: datetime,
     goals: Sequence[Goal] = (),
     milestones: Sequence[MilestoneSpec] = (),
-    previous: Health | None = None,
+    previous: PriorHealth | None = None,
     week_ago_score: float | None = None,
 ) -> Health:
     """Health as of ``now``.
