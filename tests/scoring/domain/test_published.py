@@ -33,6 +33,15 @@ def test_compact_published_health_gives_the_same_evaluations() -> None:
             override=held,
         )
         assert again == full
+        # What the consumer reads: only the published fields an evaluation compares with.
+        light = evaluate(
+            agg,
+            CARD,
+            now=now,
+            published=None if compact is None else compact.prior(),
+            override=held,
+        )
+        assert light == full
         quick = glance(agg, CARD, now=now, published=compact, override=held)
         assert quick == glance(agg, CARD, now=now, published=published, override=held)
         if full.publish is not None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from banso_scoring.domain.health import Health
+from banso_scoring.domain.health import Health, PriorHealth
 
 ChangeReason = Literal["first", "band", "score", "override"]
 
 
-def change_reason(previous: Health | None, current: Health, delta: float) -> ChangeReason | None:
+def change_reason(
+    previous: PriorHealth | None, current: Health, delta: float
+) -> ChangeReason | None:
     if previous is None:
         return "first"
     if current.band != previous.band:

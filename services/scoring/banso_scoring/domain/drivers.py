@@ -16,8 +16,8 @@ and score now and, for a change, at the previous health) so a reader can word it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,63 +66,94 @@ class Driver(BaseModel):
     )
 
 
-def _cost(part: MeasureHealth) -> float:
+class PriorPart(Protocol):
+    """What ranking reads of a measure at the previous health: a ``MeasureHealth``, or the
+    consumer's lighter ``PriorMeasure`` decoded from the published document."""
+
+    @property
+    def measure(self) -> str: ...
+    @property
+    def available(self) -> bool: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def contribution(self) -> float: ...
+
+
+# A measure's part as ``compute_health`` builds it before one validation pass makes it a
+# ``MeasureHealth`` (the same keys), or the fields of one: what ranking reads.
+Part = Mapping[str, Any]
+
+
+def _cost(part: Part) -> float:
     """Points the measure costs the score now (what it would add at a perfect score)."""
-    return 0.0 if part.score is None else (100.0 - part.score) * part.effective_weight
+    score = part["score"]
+    return 0.0 if score is None else (100.0 - score) * part["effective_weight"]
 
 
-def _change(part: MeasureHealth, old: MeasureHealth | None) -> Driver | None:
-    delta = part.contribution - (old.contribution if old else 0.0)
+def _change(part: Part, old: PriorPart | None) -> dict[str, Any] | None:
+    delta = part["contribution"] - (old.contribution if old else 0.0)
     if abs(delta) < MIN_IMPACT:
         return None
-    text = part.detail
-    if not part.available and old is not None and old.available:
-        text = f"{part.label} no longer measured: {part.detail}"
-    return Driver(
-        measure=part.measure,
-        text=text,
-        impact=round(delta, 1),
-        direction="up" if delta > 0 else "down",
-        basis="change",
-        value=part.value,
-        score=part.score,
-        previous_value=old.value if old else None,
-        previous_score=old.score if old else None,
-    )
+    text = part["detail"]
+    if not part["available"] and old is not None and old.available:
+        text = f"{part['label']} no longer measured: {part['detail']}"
+    return {
+        "measure": part["measure"],
+        "text": text,
+        "impact": round(delta, 1),
+        "direction": "up" if delta > 0 else "down",
+        "basis": "change",
+        "value": part["value"],
+        "score": part["score"],
+        "previous_value": old.value if old else None,
+        "previous_score": old.score if old else None,
+    }
 
 
-def _standing(part: MeasureHealth) -> Driver | None:
+def _standing(part: Part) -> dict[str, Any] | None:
     lost = _cost(part)
     if lost < MIN_IMPACT:
         return None
-    return Driver(
-        measure=part.measure,
-        text=part.detail,
-        impact=-round(lost, 1),
-        direction="down",
-        basis="standing",
-        value=part.value,
-        score=part.score,
-    )
+    return {
+        "measure": part["measure"],
+        "text": part["detail"],
+        "impact": -round(lost, 1),
+        "direction": "down",
+        "basis": "standing",
+        "value": part["value"],
+        "score": part["score"],
+    }
 
 
-def _rank_key(driver: Driver) -> tuple[float, int, str]:
-    return (-abs(driver.impact), 0 if driver.basis == "change" else 1, driver.measure)
+def _rank_key(driver: Mapping[str, Any]) -> tuple[float, int, str]:
+    return (-abs(driver["impact"]), 0 if driver["basis"] == "change" else 1, driver["measure"])
 
 
-def rank_drivers(
-    parts: Sequence[MeasureHealth], previous: Sequence[MeasureHealth] | None, top: int
-) -> list[Driver]:
-    """The ``top`` drivers by impact in points: changes since ``previous`` and standing costs."""
+def ranked_driver_fields(
+    parts: Sequence[Part], previous: Sequence[PriorPart] | None, top: int
+) -> list[dict[str, Any]]:
+    """The fields of the ``top`` drivers by impact in points (changes since ``previous`` and
+    standing costs), for one validation pass with the health they explain."""
     before = {part.measure: part for part in previous} if previous is not None else None
     drivers = []
     for part in parts:
         driver = None
         if before is not None:
-            driver = _change(part, before.get(part.measure))
+            driver = _change(part, before.get(part["measure"]))
         if driver is None:
             driver = _standing(part)
         if driver is not None:
             drivers.append(driver)
     drivers.sort(key=_rank_key)
     return drivers[:top]
+
+
+def rank_drivers(
+    parts: Sequence[MeasureHealth], previous: Sequence[PriorPart] | None, top: int
+) -> list[Driver]:
+    """The ``top`` drivers by impact in points: changes since ``previous`` and standing costs."""
+    fields = ranked_driver_fields([part.model_dump() for part in parts], previous, top)
+    return [Driver.model_validate(driver) for driver in fields]

@@ -11,7 +11,7 @@ from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.changes import ChangeReason, change_reason
 from banso_scoring.domain.durations import to_epoch
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import AppliedOverride, Health, compute_health
+from banso_scoring.domain.health import AppliedOverride, Health, PriorHealth, compute_health
 from banso_scoring.domain.overrides import Override, apply_override
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 from banso_scoring.domain.scores import numbers_at
@@ -30,7 +30,7 @@ def evaluate(
     scorecard: Scorecard,
     *,
     now: datetime,
-    published: Health | None,
+    published: PriorHealth | None,
     goals: Sequence[Goal] = (),
     milestones: Sequence[MilestoneSpec] = (),
     override: Override | None = None,
@@ -54,7 +54,7 @@ def evaluate(
     return Evaluation(health=health, publish=reason)
 
 
-def _override_changed(published: Health, health: Health) -> bool:
+def _override_changed(published: PriorHealth, health: Health) -> bool:
     before = published.override
     after = health.override
     if (before is None) != (after is None):

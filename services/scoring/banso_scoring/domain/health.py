@@ -7,14 +7,13 @@ milestones, ``now`` and the previously published health (for drivers and trend).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from banso_scoring.domain.aggregates import AccountAggregate
-from banso_scoring.domain.drivers import Driver, rank_drivers
+from banso_scoring.domain.drivers import Driver, PriorPart, ranked_driver_fields
 from banso_scoring.domain.drivers import MeasureHealth as MeasureHealth  # its home, re-exported
 from banso_scoring.domain.durations import SECONDS_PER_DAY, day_of, from_epoch, to_epoch
 from banso_scoring.domain.goals import Goal
@@ -67,6 +66,21 @@ class Health(_Frozen):
     reason: str | None = None
     # Set while a manual override holds (see overrides); score and band are then the override's.
     override: AppliedOverride | None = None
+
+
+class PriorHealth(Protocol):
+    """What an evaluation reads of the last published health (drivers are ranked against its
+    measures; a change is news against its score, band and override): a ``Health``, or the
+    consumer's ``Prior`` decoded from the published document (``domain/published.py``)."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def band(self) -> str: ...
+    @property
+    def override(self) -> AppliedOverride | None: ...
+    @property
+    def measures(self) -> Sequence[PriorPart]: ...
 
 
 def _score_of(spec: MeasureSpec, reading: Reading) -> float | None:
@@ -155,8 +169,7 @@ def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
     return SignalView(kind="risk", code="inactive", measure="activity", text=text)
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """Score and band with the readings behind them, before any explanation is built."""
 
     segment: str | None
@@ -205,7 +218,7 @@ def compute_health(
     now: datetime,
     goals: Sequence[Goal] = (),
     milestones: Sequence[MilestoneSpec] = (),
-    previous: Health | None = None,
+    previous: PriorHealth | None = None,
     week_ago_score: float | None = None,
 ) -> Health:
     """Health as of ``now``.
@@ -223,40 +236,50 @@ def compute_health(
         assessment.segment,
         assessment.reason,
     )
+    # Built as plain fields and validated once, with the health (one pass of pydantic's
+    # validator rather than an object per measure, driver and signal).
     parts = []
     for spec, reading, part_score in readings:
         share = spec.weight / measured if part_score is not None and measured else 0.0
         parts.append(
-            MeasureHealth(
-                measure=spec.measure,
-                label=spec.label or LABELS[spec.measure],
-                available=part_score is not None,
-                value=None if reading.value is None else round(reading.value, 4),
-                score=part_score,
-                weight=spec.weight,
-                effective_weight=round(share, 4),
-                contribution=round((part_score or 0.0) * share, 2),
-                detail=reading.detail,
-            )
+            {
+                "measure": spec.measure,
+                "label": spec.label or LABELS[spec.measure],
+                "available": part_score is not None,
+                "value": None if reading.value is None else round(reading.value, 4),
+                "score": part_score,
+                "weight": spec.weight,
+                "effective_weight": round(share, 4),
+                "contribution": round((part_score or 0.0) * share, 2),
+                "detail": reading.detail,
+            }
         )
-    signals = [
-        SignalView(kind=s.kind, code=s.code, measure=s.measure, text=s.text)
+    signals: list[SignalView | dict[str, str]] = [
+        {"kind": s.kind, "code": s.code, "measure": s.measure, "text": s.text}
         for _, reading, _ in readings
         for s in reading.signals
     ]
     idle = _inactivity(aggregate, at)
     if idle is not None:
         signals.insert(0, idle)
-    return Health(
-        score=score,
-        band=band,
-        segment=segment,
-        computed_at=from_epoch(at),
-        measures=parts,
-        drivers=rank_drivers(parts, previous.measures if previous else None, scorecard.top_drivers),
-        signals=signals,
-        trend=None if score is None or week_ago_score is None else round(score - week_ago_score, 1),
-        previous_score=previous.score if previous else None,
-        previous_band=previous.band if previous else None,
-        reason=reason,
+    return Health.model_validate(
+        {
+            "score": score,
+            "band": band,
+            "segment": segment,
+            "computed_at": from_epoch(at),
+            "measures": parts,
+            "drivers": ranked_driver_fields(
+                parts, previous.measures if previous else None, scorecard.top_drivers
+            ),
+            "signals": signals,
+            "trend": (
+                None
+                if score is None or week_ago_score is None
+                else round(score - week_ago_score, 1)
+            ),
+            "previous_score": previous.score if previous else None,
+            "previous_band": previous.band if previous else None,
+            "reason": reason,
+        }
     )

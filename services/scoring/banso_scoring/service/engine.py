@@ -369,7 +369,7 @@ class Engine:
             entry.aggregate,
             card.scorecard,
             now=now,
-            published=None if published is None else published.health(),
+            published=None if published is None else published.prior(),
             goals=entry.goals,
             milestones=entry.milestones,
             override=entry.override,

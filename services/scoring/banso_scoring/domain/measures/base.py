@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from banso_scoring.domain.aggregates import AccountAggregate
 from banso_scoring.domain.durations import SECONDS_PER_DAY
@@ -14,8 +13,11 @@ from banso_scoring.domain.scorecard import MilestoneSpec, Rules
 SignalKind = Literal["risk", "expansion"]
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+# Signal, Reading and MeasureContext are named tuples (immutable like frozen dataclasses; about a
+# quarter of their cost to build, and every evaluation builds one reading per measure).
+
+
+class Signal(NamedTuple):
     """A risk or expansion signal; ``code`` is stable for machines (playbook triggers)."""
 
     kind: SignalKind
@@ -24,8 +26,7 @@ class Signal:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """A measure's raw value (None: cannot be measured for this account) and why.
 
     ``detail`` is one sentence a CSM can act on. ``score`` is set only by measures whose score
@@ -38,8 +39,7 @@ class Reading:
     score: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureContext:
+class MeasureContext(NamedTuple):
     aggregate: AccountAggregate
     rules: Rules
     now: float
