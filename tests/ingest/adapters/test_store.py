@@ -214,6 +214,21 @@ async def test_the_sweep_removes_confirmations_only_with_their_window(
     assert await _count(migrated, "dedupe_published") == 0
 
 
+async def test_a_sweep_continues_until_nothing_expired_is_left(
+    writers: list[GroupCommitWriter], migrated: str
+) -> None:
+    store = ledger(writers[0])
+    for n in range(5):
+        held = await store.claim(
+            workspace_id="ws", source_id="s", message_ids=[f"a{n}", f"b{n}"], now=NOW
+        )
+        await store.confirm(source_id="s", token=held.token, now=NOW)
+
+    assert await store.sweep(now=NOW + WINDOW + timedelta(seconds=1), batch=3) == 10
+    assert await _count(migrated, "dedupe_ledger") == 0
+    assert await _count(migrated, "dedupe_published") == 0
+
+
 async def _count(url: str, table: str) -> int:
     db = Database(url)
     try:

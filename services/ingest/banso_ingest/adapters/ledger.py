@@ -131,6 +131,16 @@ class SqlDedupeLedger:
 
         return await self._writer.run(run)
 
+    async def sweep(self, *, now: datetime, batch: int = 50_000) -> int:
+        """Forget everything expired at `now`, `batch` claims a transaction (other requests' claims
+        and confirms run between them); returns how many claims went."""
+        removed = 0
+        while True:
+            count = await self.forget_expired(now=now, limit=batch)
+            removed += count
+            if count < batch:
+                return removed
+
 
 # The statements depend only on the paramstyle and how many ids they carry, so each shape is
 # built once (and the database's statement cache sees the same text every time).
