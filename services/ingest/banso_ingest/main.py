@@ -179,7 +179,7 @@ async def _sweep(ledger: SqlDedupeLedger, settings: IngestSettings, clock: Clock
     while True:
         await asyncio.sleep(settings.dedupe_sweep_interval_s)
         try:
-            removed = await ledger.forget_expired(now=clock.now())
+            removed = await ledger.sweep(now=clock.now())
             logger.info("dedupe_swept", extra={"removed": removed})
         except Exception:  # retried at the next interval
             logger.exception("dedupe_sweep_failed")

@@ -89,10 +89,10 @@ class AuditEntry(IngestModel, table=True):
 
 
 class DedupeEntry(IngestModel, table=True):
-    """One messageId of one source: claimed by a request in flight, or published (exact dedupe).
+    """One messageId of one source, claimed by a request (exact dedupe; see adapters/ledger.py).
 
-    `expires_at_ms` (epoch milliseconds) ends the claim's lease while `published` is false and the
-    dedupe window once it is true; an expired row may be claimed again. See adapters/ledger.py.
+    Published once its `claim_token` is in `dedupe_published`; known until `claimed_at_ms`
+    (epoch milliseconds) is a dedupe window old, or a lease old while its token is unconfirmed.
     """
 
     __tablename__ = "dedupe_ledger"
@@ -100,9 +100,19 @@ class DedupeEntry(IngestModel, table=True):
     source_id: str = Field(primary_key=True, max_length=64)
     message_id: str = Field(primary_key=True, max_length=256)
     workspace_id: str = Field(max_length=64)
-    claim_token: str = Field(max_length=32)
-    published: bool = False
-    expires_at_ms: int = Field(sa_type=BigInteger, index=True)
+    claim_token: int = Field(sa_type=BigInteger)
+    claimed_at_ms: int = Field(sa_type=BigInteger, index=True)
+
+
+class DedupePublished(IngestModel, table=True):
+    """A request whose claimed messageIds were all published (or given back): one row for all."""
+
+    __tablename__ = "dedupe_published"
+
+    claim_token: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    published_at_ms: int = Field(sa_type=BigInteger, index=True)  # epoch milliseconds
 
 
 class UserGroup(IngestModel, table=True):

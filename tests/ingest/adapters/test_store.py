@@ -65,7 +65,7 @@ async def test_a_claim_is_held_then_published_then_a_duplicate(
     assert meanwhile.in_flight == {"b"}
     assert not meanwhile.duplicates
 
-    await mine.confirm(source_id="s", token=first.token, message_ids=["a", "b"], now=NOW)
+    await mine.confirm(source_id="s", token=first.token, now=NOW)
     later = await other.claim(
         workspace_id="ws", source_id="s", message_ids=["a", "b"], now=NOW + timedelta(hours=23)
     )
@@ -85,7 +85,7 @@ async def test_released_claims_can_be_claimed_again(writers: list[GroupCommitWri
 async def test_the_dedupe_window_is_per_source_and_ends(writers: list[GroupCommitWriter]) -> None:
     store = ledger(writers[0])
     held = await store.claim(workspace_id="ws", source_id="s1", message_ids=["a"], now=NOW)
-    await store.confirm(source_id="s1", token=held.token, message_ids=["a"], now=NOW)
+    await store.confirm(source_id="s1", token=held.token, now=NOW)
 
     other_source = await store.claim(workspace_id="ws", source_id="s2", message_ids=["a"], now=NOW)
     after_window = await store.claim(
@@ -110,6 +110,52 @@ async def test_a_lease_left_by_a_dead_process_expires_and_its_token_is_void(
     await dead.release(source_id="s", token=abandoned.token, message_ids=["a"])
     still = await dead.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=later)
     assert still.in_flight == {"a"}
+
+
+async def test_a_confirm_publishes_the_whole_claim_but_the_ids_it_gives_back(
+    writers: list[GroupCommitWriter],
+) -> None:
+    mine, other = ledger(writers[0]), ledger(writers[1])
+    held = await mine.claim(workspace_id="ws", source_id="s", message_ids=["a", "b", "c"], now=NOW)
+    await mine.confirm(source_id="s", token=held.token, now=NOW, unpublished=["c"])
+
+    later = await other.claim(
+        workspace_id="ws", source_id="s", message_ids=["a", "b", "c"], now=NOW + LEASE * 2
+    )
+    assert later.duplicates == {"a", "b"}
+    assert later.claimed == {"c"}
+
+
+async def test_a_late_confirm_of_a_claim_taken_over_does_not_publish_the_new_claim(
+    writers: list[GroupCommitWriter],
+) -> None:
+    dead, alive = ledger(writers[0]), ledger(writers[1])
+    abandoned = await dead.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=NOW)
+    later = NOW + LEASE + timedelta(seconds=1)
+    taken = await alive.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=later)
+    assert taken.claimed == {"a"}
+
+    await dead.confirm(source_id="s", token=abandoned.token, now=later)
+    retried = await dead.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=later)
+    assert retried.in_flight == {"a"}
+    assert not retried.duplicates
+
+
+async def test_a_confirmed_claim_outlives_its_lease_until_the_window_ends(
+    writers: list[GroupCommitWriter],
+) -> None:
+    store = ledger(writers[0])
+    held = await store.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=NOW)
+    await store.confirm(source_id="s", token=held.token, now=NOW)
+
+    just_before = NOW + WINDOW - timedelta(seconds=1)
+    assert await store.forget_expired(now=just_before) == 0
+    before = await store.claim(workspace_id="ws", source_id="s", message_ids=["a"], now=just_before)
+    after = await store.claim(
+        workspace_id="ws", source_id="s", message_ids=["a"], now=NOW + WINDOW + timedelta(seconds=1)
+    )
+    assert before.duplicates == {"a"}
+    assert after.claimed == {"a"}
 
 
 async def test_concurrent_claims_from_two_workers_give_each_id_to_exactly_one(
@@ -137,7 +183,7 @@ async def test_concurrent_claims_from_two_workers_give_each_id_to_exactly_one(
 async def test_expired_entries_are_swept(writers: list[GroupCommitWriter]) -> None:
     store = ledger(writers[0])
     old = await store.claim(workspace_id="ws", source_id="s", message_ids=["old"], now=NOW)
-    await store.confirm(source_id="s", token=old.token, message_ids=["old"], now=NOW)
+    await store.confirm(source_id="s", token=old.token, now=NOW)
     sweep_at = NOW + WINDOW + timedelta(seconds=1)
     await store.claim(workspace_id="ws", source_id="s", message_ids=["live"], now=sweep_at)
 
@@ -147,6 +193,49 @@ async def test_expired_entries_are_swept(writers: list[GroupCommitWriter]) -> No
     )
     assert later.claimed == {"old"}
     assert later.in_flight == {"live"}
+
+
+async def test_the_sweep_removes_confirmations_only_with_their_window(
+    writers: list[GroupCommitWriter], migrated: str
+) -> None:
+    store = ledger(writers[0])
+    for n, at in enumerate((NOW, NOW + timedelta(hours=12))):
+        held = await store.claim(workspace_id="ws", source_id="s", message_ids=[f"m{n}"], now=at)
+        await store.confirm(source_id="s", token=held.token, now=at)
+    sweep_at = NOW + WINDOW + timedelta(seconds=1)
+
+    assert await store.forget_expired(now=sweep_at) == 1
+    assert await _count(migrated, "dedupe_ledger") == 1
+    assert await _count(migrated, "dedupe_published") == 1
+    # the confirmation of the claim still in its window is kept: it is still a duplicate
+    later = await store.claim(workspace_id="ws", source_id="s", message_ids=["m1"], now=sweep_at)
+    assert later.duplicates == {"m1"}
+    assert await store.forget_expired(now=sweep_at + WINDOW) == 1
+    assert await _count(migrated, "dedupe_published") == 0
+
+
+async def test_a_sweep_continues_until_nothing_expired_is_left(
+    writers: list[GroupCommitWriter], migrated: str
+) -> None:
+    store = ledger(writers[0])
+    for n in range(5):
+        held = await store.claim(
+            workspace_id="ws", source_id="s", message_ids=[f"a{n}", f"b{n}"], now=NOW
+        )
+        await store.confirm(source_id="s", token=held.token, now=NOW)
+
+    assert await store.sweep(now=NOW + WINDOW + timedelta(seconds=1), batch=3) == 10
+    assert await _count(migrated, "dedupe_ledger") == 0
+    assert await _count(migrated, "dedupe_published") == 0
+
+
+async def _count(url: str, table: str) -> int:
+    db = Database(url)
+    try:
+        async with db.engine.connect() as conn:
+            return int((await conn.exec_driver_sql(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        await db.dispose()
 
 
 async def test_the_last_group_of_each_user_is_shared_by_all_workers(

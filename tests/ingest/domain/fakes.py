@@ -14,7 +14,7 @@ class FakeLedger:
         self.window = window
         self.confirmed: dict[tuple[str, str], datetime] = {}
         self.pending: set[tuple[str, str]] = set()
-        self.tokens: dict[tuple[str, str], str] = {}
+        self.tokens: dict[tuple[str, str], int] = {}
         self.claims = 0
 
     async def claim(
@@ -32,20 +32,26 @@ class FakeLedger:
                 self.pending.add(key)
                 claimed.add(message_id)
         self.claims += 1
-        token = f"claim-{self.claims}"
+        token = self.claims
         for message_id in claimed:
             self.tokens[(source_id, message_id)] = token
         return Claim(frozenset(claimed), frozenset(duplicates), frozenset(in_flight), token)
 
     async def confirm(
-        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+        self,
+        *,
+        source_id: str,
+        token: int,
+        now: datetime,
+        unpublished: Collection[str] = (),
     ) -> None:
-        for message_id in message_ids:
-            if self.tokens.get((source_id, message_id)) == token:
-                self.pending.discard((source_id, message_id))
-                self.confirmed[(source_id, message_id)] = now
+        await self.release(source_id=source_id, token=token, message_ids=unpublished)
+        for key in [key for key, held in self.tokens.items() if held == token]:
+            if key[0] == source_id and key in self.pending:
+                self.pending.discard(key)
+                self.confirmed[key] = now
 
-    async def release(self, *, source_id: str, token: str, message_ids: Collection[str]) -> None:
+    async def release(self, *, source_id: str, token: int, message_ids: Collection[str]) -> None:
         for message_id in message_ids:
             if self.tokens.get((source_id, message_id)) == token:
                 self.pending.discard((source_id, message_id))

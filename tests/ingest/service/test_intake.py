@@ -171,7 +171,12 @@ async def test_the_group_store_is_not_asked_when_every_event_names_its_account()
 
 class ForgetfulLedger(FakeLedger):
     async def confirm(
-        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+        self,
+        *,
+        source_id: str,
+        token: int,
+        now: datetime,
+        unpublished: Collection[str] = (),
     ) -> None:
         raise OSError("database is locked")
 
@@ -234,3 +239,27 @@ async def test_a_feedback_item_whose_account_cannot_be_found_is_rejected_and_not
     ]
     assert world.ledger.pending == set()
     assert world.ledger.confirmed == {}
+
+
+async def test_an_item_not_published_beside_published_ones_can_be_sent_again() -> None:
+    world = World()
+    body = {
+        "items": [
+            {"text": "SSO loop", "kind": "support_ticket", "account": "acme", "id": "fb-1"},
+            {"text": "CSV broken", "kind": "support_ticket", "user": "stranger", "id": "fb-2"},
+        ]
+    }
+    items, rejections = parse_feedback_body(
+        body,
+        received_at=RECEIVED_AT,
+        limits=LIMITS,
+        body_bytes=len(orjson.dumps(body)),
+        new_message_id=counter_ids(),
+    )
+    first = await world.intake.feedback(items, rejections, SOURCE)
+    again = await world.intake.feedback(items, rejections, SOURCE)
+
+    assert [r.message_id for r in first.rejections] == ["fb-2"]
+    assert [d.message_id for d in again.duplicates] == ["fb-1"]
+    assert [r.message_id for r in again.rejections] == ["fb-2"]
+    assert world.ledger.pending == set()

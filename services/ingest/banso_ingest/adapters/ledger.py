@@ -1,17 +1,24 @@
-"""The dedupe ledger in the service's database: exact, shared by every worker, one statement a claim.
+"""The dedupe ledger in the service's database: exact, shared by every worker, one row an id.
 
-One row per (source, messageId). `expires_at_ms` is the only clock the row needs: while a claim is
-pending it is the end of the claim's lease; once the event is published it is the end of the dedupe
-window (24 h after publication). A row whose time has passed can be claimed again, so an expired
-lease (the process died mid-request) and an expired window are handled by the same statement:
+Two tables. `dedupe_ledger` has one row per (source, messageId): the token of the request that
+claimed it and when (`claimed_at_ms`). `dedupe_published` has one row per request whose records
+were all acknowledged: its token. So a request writes one small row per messageId (the claim) and
+one row in all for its success (the confirm), instead of writing every id twice.
 
-    INSERT ... ON CONFLICT (source_id, message_id)
-        DO UPDATE SET ... WHERE dedupe_ledger.expires_at_ms < :now
+A row may be claimed again once its dedupe window has passed (counted from the claim), or once its
+lease has passed while its token was never confirmed (the process died mid-request):
+
+    INSERT ... ON CONFLICT (source_id, message_id) DO UPDATE SET ...
+        WHERE dedupe_ledger.claimed_at_ms < :now - window
+           OR (dedupe_ledger.claimed_at_ms < :now - lease
+               AND NOT EXISTS (SELECT 1 FROM dedupe_published WHERE claim_token = ...))
     RETURNING message_id
 
 The database decides atomically which request gets each id, across processes and hosts, with one
-statement for the whole batch. Statements are plain SQL (SQLite 3.35+ and PostgreSQL alike): they
-run for every request, and building them with SQLAlchemy's compiler cost more than running them.
+statement for the whole batch. Ids whose publish failed are given back one by one (a delete of the
+request's rows), before the confirm or instead of it. Statements are plain SQL (SQLite 3.35+ and
+PostgreSQL alike): they run for every request, and building them with SQLAlchemy's compiler cost
+more than running them.
 """
 
 from __future__ import annotations
@@ -25,10 +32,16 @@ from banso_ingest.adapters.group_commit import Execute, GroupCommitWriter, place
 from banso_ingest.domain.ports import Claim
 
 TABLE = "dedupe_ledger"
+PUBLISHED = "dedupe_published"
 
 
 def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def new_token() -> int:
+    """A claim's name: random, positive, within a signed 64-bit column (0 is the migration's)."""
+    return secrets.randbits(63) or 1
 
 
 class SqlDedupeLedger:
@@ -42,11 +55,12 @@ class SqlDedupeLedger:
     async def claim(
         self, *, workspace_id: str, source_id: str, message_ids: Collection[str], now: datetime
     ) -> Claim:
-        token = secrets.token_hex(8)
+        token = new_token()
         ids = list(message_ids)
         now_ms = epoch_ms(now)
+        window_from, lease_from = now_ms - self._window_ms, now_ms - self._lease_ms
         style = self._writer.paramstyle
-        params = (source_id, workspace_id, token, now_ms + self._lease_ms, now_ms, *ids)
+        params = (source_id, workspace_id, token, now_ms, window_from, lease_from, *ids)
 
         def run(execute: Execute) -> Claim:
             claimed = frozenset(str(row[0]) for row in execute(_claim_sql(style, len(ids)), params))
@@ -62,18 +76,27 @@ class SqlDedupeLedger:
         return await self._writer.run(run)
 
     async def confirm(
-        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+        self,
+        *,
+        source_id: str,
+        token: int,
+        now: datetime,
+        unpublished: Collection[str] = (),
     ) -> None:
-        ids = list(message_ids)
-        statement = _confirm_sql(self._writer.paramstyle, len(ids))
-        params = (epoch_ms(now) + self._window_ms, source_id, token, *ids)
+        style = self._writer.paramstyle
+        release = _release_sql(style, len(unpublished)) if unpublished else None
+        release_params = (source_id, token, *unpublished)
+        confirm_params = (token, epoch_ms(now))
 
         def run(execute: Execute) -> None:
-            execute(statement, params)
+            # One transaction: the ids not published never count as confirmed, even for a moment.
+            if release is not None:
+                execute(release, release_params)
+            execute(_confirm_sql(style), confirm_params)
 
         await self._writer.run(run)
 
-    async def release(self, *, source_id: str, token: str, message_ids: Collection[str]) -> None:
+    async def release(self, *, source_id: str, token: int, message_ids: Collection[str]) -> None:
         ids = list(message_ids)
         statement = _release_sql(self._writer.paramstyle, len(ids))
         params = (source_id, token, *ids)
@@ -84,20 +107,39 @@ class SqlDedupeLedger:
         await self._writer.run(run)
 
     async def forget_expired(self, *, now: datetime, limit: int = 50_000) -> int:
-        """Delete up to `limit` rows whose lease or window has passed (claimable anyway)."""
+        """Delete up to `limit` claims whose window has passed, and as many confirmations whose
+        claims all have; returns how many claims went. Each is claimable (or void) anyway."""
         cutoff, count = placeholders(self._writer.paramstyle, 1, 2)
-        # A bounded delete keeps each sweep transaction short; the next sweep continues.
-        statement = (
+        # Bounded deletes keep each sweep transaction short; the next sweep continues. A
+        # confirmation is younger than its claims, so it outlives them and never leaves a live
+        # claim looking unconfirmed.
+        claims = (
             f"DELETE FROM {TABLE} WHERE (source_id, message_id) IN ("
             f"SELECT source_id, message_id FROM {TABLE} "
-            f"WHERE expires_at_ms < {cutoff} LIMIT {count}) RETURNING message_id"
+            f"WHERE claimed_at_ms < {cutoff} LIMIT {count}) RETURNING message_id"
         )
-        params = (epoch_ms(now), limit)
+        confirmations = (
+            f"DELETE FROM {PUBLISHED} WHERE claim_token IN (SELECT claim_token FROM {PUBLISHED} "
+            f"WHERE published_at_ms < {cutoff} LIMIT {count})"
+        )
+        params = (epoch_ms(now) - self._window_ms, limit)
 
         def run(execute: Execute) -> int:
-            return len(execute(statement, params))
+            removed = len(execute(claims, params))
+            execute(confirmations, params)
+            return removed
 
         return await self._writer.run(run)
+
+    async def sweep(self, *, now: datetime, batch: int = 50_000) -> int:
+        """Forget everything expired at `now`, `batch` claims a transaction (other requests' claims
+        and confirms run between them); returns how many claims went."""
+        removed = 0
+        while True:
+            count = await self.forget_expired(now=now, limit=batch)
+            removed += count
+            if count < batch:
+                return removed
 
 
 # The statements depend only on the paramstyle and how many ids they carry, so each shape is
@@ -106,42 +148,46 @@ class SqlDedupeLedger:
 
 @lru_cache(maxsize=256)
 def _claim_sql(style: str, count: int) -> str:
-    source, workspace, token, until, now = placeholders(style, 1, 5)
+    source, workspace, token, now, window_from, lease_from = placeholders(style, 1, 6)
     rows = ",".join(
-        f"({source},{m},{workspace},{token},false,{until})" for m in placeholders(style, 6, count)
+        f"({source},{m},{workspace},{token},{now})" for m in placeholders(style, 7, count)
     )
     return (
-        f"INSERT INTO {TABLE} (source_id, message_id, workspace_id, claim_token, published, "
-        f"expires_at_ms) VALUES {rows} ON CONFLICT (source_id, message_id) DO UPDATE SET "
+        f"INSERT INTO {TABLE} (source_id, message_id, workspace_id, claim_token, claimed_at_ms) "
+        f"VALUES {rows} ON CONFLICT (source_id, message_id) DO UPDATE SET "
         "workspace_id = excluded.workspace_id, claim_token = excluded.claim_token, "
-        "published = excluded.published, expires_at_ms = excluded.expires_at_ms "
-        f"WHERE {TABLE}.expires_at_ms < {now} RETURNING message_id"
+        "claimed_at_ms = excluded.claimed_at_ms "
+        f"WHERE {TABLE}.claimed_at_ms < {window_from} OR ({TABLE}.claimed_at_ms < {lease_from} "
+        f"AND NOT EXISTS (SELECT 1 FROM {PUBLISHED} p WHERE p.claim_token = {TABLE}.claim_token)) "
+        "RETURNING message_id"
     )
 
 
 @lru_cache(maxsize=256)
 def _state_sql(style: str, count: int) -> str:
     source, *ids = placeholders(style, 1, count + 1)
+    # Only for ids the claim did not get: the row is live, so it is published iff confirmed.
     return (
-        f"SELECT message_id, published FROM {TABLE} "
-        f"WHERE source_id = {source} AND message_id IN ({','.join(ids)})"
+        f"SELECT l.message_id, p.claim_token IS NOT NULL FROM {TABLE} l "
+        f"LEFT JOIN {PUBLISHED} p ON p.claim_token = l.claim_token "
+        f"WHERE l.source_id = {source} AND l.message_id IN ({','.join(ids)})"
     )
 
 
-@lru_cache(maxsize=256)
-def _confirm_sql(style: str, count: int) -> str:
-    expires, source, token, *ids = placeholders(style, 1, count + 3)
+@lru_cache(maxsize=4)
+def _confirm_sql(style: str) -> str:
+    token, at = placeholders(style, 1, 2)
     return (
-        f"UPDATE {TABLE} SET published = true, expires_at_ms = {expires} "
-        f"WHERE source_id = {source} AND claim_token = {token} "
-        f"AND message_id IN ({','.join(ids)})"
+        f"INSERT INTO {PUBLISHED} (claim_token, published_at_ms) VALUES ({token}, {at}) "
+        "ON CONFLICT (claim_token) DO NOTHING"
     )
 
 
 @lru_cache(maxsize=256)
 def _release_sql(style: str, count: int) -> str:
     source, token, *ids = placeholders(style, 1, count + 2)
+    # Released ids belong to a request that has not confirmed (release comes before or instead).
     return (
         f"DELETE FROM {TABLE} WHERE source_id = {source} AND claim_token = {token} "
-        f"AND published = false AND message_id IN ({','.join(ids)})"
+        f"AND message_id IN ({','.join(ids)})"
     )

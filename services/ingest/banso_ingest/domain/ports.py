@@ -35,7 +35,7 @@ class Claim:
     claimed: frozenset[str]
     duplicates: frozenset[str] = field(default_factory=frozenset)
     in_flight: frozenset[str] = field(default_factory=frozenset)
-    token: str = ""
+    token: int = 0
     """Names this claim, so confirming or releasing it never touches a claim taken over later."""
 
 
@@ -44,8 +44,9 @@ class DedupeLedger(Protocol):
 
     `claim` must be atomic across every process serving the source: of two concurrent requests
     with the same messageId exactly one gets it in `claimed`. A claim is a lease; `confirm` makes
-    it a record of publication, `release` gives it back when publishing failed. An unconfirmed
-    lease that outlives its term (the process died) may be claimed again.
+    every id of the claim (but the `unpublished` ones, given back at once) a record of
+    publication, `release` gives ids back when publishing failed. An unconfirmed lease that
+    outlives its term (the process died) may be claimed again.
     """
 
     async def claim(
@@ -53,11 +54,16 @@ class DedupeLedger(Protocol):
     ) -> Claim: ...
 
     async def confirm(
-        self, *, source_id: str, token: str, message_ids: Collection[str], now: datetime
+        self,
+        *,
+        source_id: str,
+        token: int,
+        now: datetime,
+        unpublished: Collection[str] = (),
     ) -> None: ...
 
     async def release(
-        self, *, source_id: str, token: str, message_ids: Collection[str]
+        self, *, source_id: str, token: int, message_ids: Collection[str]
     ) -> None: ...
 
 

@@ -6,7 +6,8 @@ Order of work for one request:
 2. claim the messageIds in the dedupe ledger (ids published before are answered as duplicates);
 3. look up the last group of users whose events name no account, and key every record;
 4. publish, waiting for the broker's acknowledgement of every record, within a deadline;
-5. on success confirm the claims and remember new group memberships; on failure release the
+5. on success confirm the claim (one record for the request; ids of events not published are
+   given back in the same step) and remember new group memberships; on failure release the
    claims so a retry is not mistaken for a duplicate, and raise `PublishFailed` (the API says 503).
 
 A 2xx therefore means every accepted record was acknowledged. If the process dies between 4 and 5
@@ -230,7 +231,6 @@ class Intake:
             await self._release(source, claim, claim.claimed)
             raise
         published = frozenset(record.message_id for record in assignment.records)
-        await self._release(source, claim, claim.claimed - published)
         await self._settle(source, claim, published, assignment.changes)
         duplicates.sort(key=_by_index)
         rejections += assignment.rejections + refused
@@ -280,12 +280,17 @@ class Intake:
     ) -> None:
         # The records are durable now, so the answer is 2xx whatever happens here. If the ledger
         # cannot record them, the lease expires and a retry republishes with the same event ids.
+        # Claimed ids not published (rejected or refused events) are given back with the confirm.
         if not published:
+            await self._release(source, claim, claim.claimed)
             return
         now = self._clock.now()
         try:
             await self._ledger.confirm(
-                source_id=source.source_id, token=claim.token, message_ids=published, now=now
+                source_id=source.source_id,
+                token=claim.token,
+                now=now,
+                unpublished=claim.claimed - published,
             )
             if changes:
                 await self._directory.remember(
