@@ -7,11 +7,12 @@ window (`banso_sim.stream.feedback_plan.world_feedback`: support tickets, NPS co
 churn reasons, one-off requests and praise, in Japanese and English) goes, in day order, through the
 bridge's own domain code exactly as the service runs it: `ThemeStream` places each item (normalise,
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
-touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
-settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme that reads as one
-problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
-joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
-Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
+touched are checked against the service's ticket rule, decided by the service's own pure functions
+(`domain/tickets/decision.py`: `due_for_ticket` with the service's default settings: 3 accounts,
+50 % problem reports, `is_problem_report`, and a theme that reads as one problem; a due theme whose
+accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
+foreign to each other, else one whose customers' words are a ticketed theme's, Japanese and
+English, `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
 merged into the one ticketed first (`twin_to_merge`, as `TicketRule.merge_twin_tickets`; its ticket closed as a
 duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
