@@ -7,11 +7,12 @@ window (`banso_sim.stream.feedback_plan.world_feedback`: support tickets, NPS co
 churn reasons, one-off requests and praise, in Japanese and English) goes, in day order, through the
 bridge's own domain code exactly as the service runs it: `ThemeStream` places each item (normalise,
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
-touched are checked against the service's ticket rule (`TicketThreshold` with the service's default
-settings: 3 accounts, 50 % problem reports, `is_problem_report`, and a theme that reads as one
-problem, `ThemeClusterer.fit_for_ticket`; a due theme whose accounts overlap a ticketed theme's
-joins it instead, `ticket_to_join`, else one whose customers' words are a ticketed theme's,
-Japanese and English, `ThemeClusterer.most_alike`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
+touched are checked against the service's ticket rule, decided by the service's own pure functions
+(`domain/tickets/decision.py`: `due_for_ticket` with the service's default settings: 3 accounts,
+50 % problem reports, `is_problem_report`, and a theme that reads as one problem; a due theme whose
+accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
+foreign to each other, else one whose customers' words are a ticketed theme's, Japanese and
+English, `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
 merged into the one ticketed first (`twin_to_merge`, as `TicketRule.merge_twin_tickets`; its ticket closed as a
 duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
@@ -76,7 +77,8 @@ from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
-from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report, ticket_to_join
+from banso_bridge.domain.tickets.decision import due_for_ticket, ticketed_theme_to_join
+from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
 from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
 from banso_sim.stream.generate import generate
 from banso_sim.stream.messages import FEEDBACK_TOPIC
@@ -132,8 +134,7 @@ class Ledger:
         return out
 
 
-def _ticket_due(ledger: Ledger, items: Sequence[int]) -> bool:
-    accounts = {ledger.feedback[i].account.id for i in items}
+def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
     problems = sum(
         is_problem_report(
             ledger.feedback[i].item.kind,
@@ -143,8 +144,7 @@ def _ticket_due(ledger: Ledger, items: Sequence[int]) -> bool:
         )
         for i in items
     )
-    share = problems / len(items) if items else 0.0
-    return THRESHOLD.reached(accounts=len(accounts), arr=0.0, problem_share=share)
+    return problems / len(items) if items else 0.0
 
 
 def _accounts(ledger: Ledger, items: Sequence[int]) -> set[str]:
@@ -152,9 +152,10 @@ def _accounts(ledger: Ledger, items: Sequence[int]) -> set[str]:
 
 
 def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> None:
-    """The service's ticket rule (`ThemeBook.refresh`): a due theme whose accounts overlap a
-    ticketed theme's joins it (a `shared_accounts` merge), else one whose words are a ticketed
-    theme's (`shared_words`), any other due theme gets a ticket."""
+    """The service's ticket rule (`ThemeBook.refresh`), decided by the same pure functions
+    (`domain/tickets/decision.py`): a due theme whose accounts overlap a ticketed theme's joins
+    it (a `shared_accounts` merge), else one whose words are a ticketed theme's (`shared_words`),
+    any other due theme gets a ticket."""
     clusterer = stream.clusterer
     if clusterer.model.fitted_on == 0:
         return  # before the first fit every item sits alone (as in the service)
@@ -164,27 +165,31 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
     for theme_id in sorted(touched):
         if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
             continue
-        if not _ticket_due(ledger, members.get(theme_id, [])):
+        items = members.get(theme_id, [])
+        if not due_for_ticket(
+            clusterer,
+            theme_id,
+            THRESHOLD,
+            accounts=len(_accounts(ledger, items)),
+            arr=0.0,
+            problem_share=_problem_share(ledger, items),
+        ):
             continue
-        if not clusterer.fit_for_ticket(theme_id):
-            continue
-        open_themes = {
-            other: _accounts(ledger, members.get(other, []))
-            for other in ticketed
-            if clusterer.themes[other].is_active
-        }
-        link = ticket_to_join(
-            _accounts(ledger, members.get(theme_id, [])),
-            open_themes,
-            min_overlap=LINK_MIN_ACCOUNT_OVERLAP,
+        link = ticketed_theme_to_join(
+            clusterer,
+            theme_id,
+            _accounts(ledger, items),
+            {
+                other: _accounts(ledger, members.get(other, []))
+                for other in ticketed
+                if clusterer.themes[other].is_active
+            },
             accounts_reporting=len({ledger.feedback[int(i)].account.id for i in ledger.theme_of}),
+            min_account_overlap=LINK_MIN_ACCOUNT_OVERLAP,
+            min_word_similarity=LINK_MIN_WORD_SIMILARITY,
         )
         if link is not None:
-            links.append((theme_id, link[0], "shared_accounts"))
-            continue
-        alike = clusterer.most_alike(theme_id, open_themes, minimum=LINK_MIN_WORD_SIMILARITY)
-        if alike is not None:
-            links.append((theme_id, alike[0], "shared_words"))
+            links.append((theme_id, link[0], link[2]))
             continue
         ledger.tickets[len(ledger.tickets) + 1] = theme_id
         ticketed.add(theme_id)

@@ -62,7 +62,9 @@ class BridgeSettings(ServiceSettings):
     # A theme about to get its own ticket is merged instead (reason `shared_accounts`) into a
     # ticketed theme whose accounts overlap its own by at least this share (Jaccard: accounts in
     # both over accounts in either); 0 = never. The same problem told in other words or in
-    # another language comes from the same accounts (bench/themes.py).
+    # another language comes from the same accounts (bench/themes.py). Below twice this share
+    # the overlap is thin evidence: the two themes' words must not be foreign to each other
+    # either (domain/tickets/decision.py).
     ticket_link_min_account_overlap: float = Field(default=0.2, ge=0, le=1)
     # ... or (reason `shared_words`) into the ticketed theme whose customers' words are at least
     # this alike its own (cosine of IDF-weighted content words, Japanese product vocabulary mapped

@@ -4,8 +4,9 @@ A theme is due a ticket once it reaches the threshold (accounts, ARR, share of p
 domain/tickets/policy.py) and reads as one problem (`ThemeClusterer.fit_for_ticket`). One problem
 gets one ticket: a due theme whose accounts overlap a ticketed theme's (`shared_accounts`), else
 whose customers' words are a ticketed theme's (`shared_words`), joins it instead; and two ticketed
-themes whose words have come to be the same are merged (`merge_twin_tickets`). `ThemeBook` acts on
-what the rule decides; every method runs inside the caller's transaction.
+themes whose words have come to be the same are merged (`merge_twin_tickets`). The decisions are
+pure functions (domain/tickets/decision.py, clustering/twins.py) that bench/themes.py scores too;
+`ThemeBook` acts on what the rule decides; every method runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from banso_bridge.adapters import item_store, ticket_store
 from banso_bridge.adapters.engines import WorkspaceEngine
 from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.twins import twin_to_merge
-from banso_bridge.domain.tickets.policy import (
-    TicketThreshold,
-    evidence_grew,
-    theme_key,
-    ticket_to_join,
+from banso_bridge.domain.tickets.decision import (
+    due_for_ticket,
+    join_candidates,
+    ticketed_theme_to_join,
 )
+from banso_bridge.domain.tickets.policy import TicketThreshold, evidence_grew, theme_key
 from banso_bridge.models import Theme
 
 #: (theme, ticketed theme it should join, likeness, reason)
@@ -70,9 +71,14 @@ class TicketRule:
             session, workspace_id=row.workspace_id, theme_id=row.theme_id
         )
         if ticket is None:
-            if self.threshold.reached(
-                accounts=row.accounts_affected, arr=row.arr_affected, problem_share=problem_share
-            ) and engine.clusterer.fit_for_ticket(row.theme_id):
+            if due_for_ticket(
+                engine.clusterer,
+                row.theme_id,
+                self.threshold,
+                accounts=row.accounts_affected,
+                arr=row.arr_affected,
+                problem_share=problem_share,
+            ):
                 link = await self._ticketed_theme_to_join(session, engine, row.theme_id)
                 if link is not None:
                     return (row.theme_id, *link)
@@ -106,35 +112,34 @@ class TicketRule:
         """The ticketed theme this theme should join (how alike, and why): one problem told in
         other words or another language gets no second ticket. First a theme whose accounts
         overlap this theme's (`shared_accounts`), else one whose customers' words are this
-        theme's (`shared_words`)."""
+        theme's (`shared_words`): read the accounts from the store, decide with
+        `domain/tickets/decision.ticketed_theme_to_join`."""
         clusterer = engine.clusterer
-        apart = clusterer.kept_apart
-        candidates = [
-            other
-            for other in await ticket_store.open_ticket_themes(
-                session, workspace_id=engine.workspace_id
-            )
-            if other != theme_id
-            and other in clusterer.themes
-            and clusterer.themes[other].is_active
-            and frozenset((theme_id, other)) not in apart
-        ]
+        candidates = join_candidates(
+            clusterer,
+            theme_id,
+            await ticket_store.open_ticket_themes(session, workspace_id=engine.workspace_id),
+        )
         if not candidates:
             return None
         minimum = self.settings.ticket_link_min_account_overlap
+        accounts: dict[int, set[str]] = {other: set() for other in [theme_id, *candidates]}
+        reporting = 0
         if minimum > 0:
             accounts = await item_store.accounts_of_themes(
                 session, workspace_id=engine.workspace_id, theme_ids=[theme_id, *candidates]
             )
-            own = accounts.pop(theme_id)
             reporting = await item_store.count_accounts(session, workspace_id=engine.workspace_id)
-            link = ticket_to_join(own, accounts, min_overlap=minimum, accounts_reporting=reporting)
-            if link is not None:
-                return (*link, "shared_accounts")
-        alike = clusterer.most_alike(
-            theme_id, candidates, minimum=self.settings.ticket_link_min_word_similarity
+        own = accounts.pop(theme_id)
+        return ticketed_theme_to_join(
+            clusterer,
+            theme_id,
+            own,
+            accounts,
+            accounts_reporting=reporting,
+            min_account_overlap=minimum,
+            min_word_similarity=self.settings.ticket_link_min_word_similarity,
         )
-        return None if alike is None else (*alike, "shared_words")
 
     async def merge_twin_tickets(
         self,

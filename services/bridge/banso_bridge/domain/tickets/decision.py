@@ -1,0 +1,97 @@
+"""The ticket rule's decisions, pure: is a theme due a ticket, and should it rather join a ticketed one?
+
+The service (`service/ticket_rule.py`, which reads the accounts from its store and acts on the
+answer in a transaction) and `bench/themes.py` (which scores the tickets against the problems the
+simulator planted) both decide with these functions, so the benchmark measures the rule the
+service applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Set
+
+from banso_bridge.domain.clustering.engine import ThemeClusterer
+from banso_bridge.domain.tickets.policy import TicketThreshold, ticket_to_join
+
+#: (ticketed theme to join, likeness, reason: `shared_accounts` or `shared_words`)
+Join = tuple[int, float, str]
+#: An account overlap below this many times the minimum is thin evidence on its own: two one-off
+#: requests a few of the same customers made (pie-chart labels, a bulk invite from CSV) overlap
+#: that much by chance ...
+THIN_OVERLAP_FACTOR = 2.0
+#: ... so the two themes' words must not be foreign to each other either: at least this alike
+#: (`ThemeClusterer.most_alike`, Japanese and English through the lexicon). Two unrelated requests
+#: share no word; on bench/themes.py a thin link of one problem's Japanese and English themes
+#: scores less than the twin threshold (0.15), which would have given it a second ticket.
+THIN_OVERLAP_MIN_LIKENESS = 0.05
+
+
+def due_for_ticket(
+    clusterer: ThemeClusterer,
+    theme_id: int,
+    threshold: TicketThreshold,
+    *,
+    accounts: int,
+    arr: float,
+    problem_share: float,
+) -> bool:
+    """The theme reached the threshold (accounts or ARR, share of problem reports) and reads as
+    one problem (`ThemeClusterer.fit_for_ticket`: no praise, no second problem)."""
+    return threshold.reached(
+        accounts=accounts, arr=arr, problem_share=problem_share
+    ) and clusterer.fit_for_ticket(theme_id)
+
+
+def join_candidates(clusterer: ThemeClusterer, theme_id: int, ticketed: Iterable[int]) -> list[int]:
+    """The ticketed themes `theme_id` may join: active, itself excluded, and no pair a product
+    manager kept apart."""
+    apart = clusterer.kept_apart
+    return sorted(
+        other
+        for other in set(ticketed)
+        if other != theme_id
+        and other in clusterer.themes
+        and clusterer.themes[other].is_active
+        and frozenset((theme_id, other)) not in apart
+    )
+
+
+def ticketed_theme_to_join(
+    clusterer: ThemeClusterer,
+    theme_id: int,
+    accounts: Set[str],
+    ticketed_accounts: Mapping[int, Set[str]],
+    *,
+    accounts_reporting: int,
+    min_account_overlap: float,
+    min_word_similarity: float,
+) -> Join | None:
+    """The ticketed theme (of `ticketed_accounts`, keyed by theme) a theme due a ticket should
+    join instead: one problem told in other words or another language gets no second ticket.
+    First one whose accounts overlap this theme's (`shared_accounts`, `ticket_to_join`; a thin
+    overlap only when their words are not foreign to each other, `THIN_OVERLAP_MIN_LIKENESS`),
+    else one whose customers' words are this theme's (`shared_words`,
+    `ThemeClusterer.most_alike`); None when neither is close enough (0 turns a test off)."""
+    candidates = join_candidates(clusterer, theme_id, ticketed_accounts)
+    if not candidates:
+        return None
+    if min_account_overlap > 0:
+        by_accounts = {other: ticketed_accounts[other] for other in candidates}
+        while (
+            link := ticket_to_join(
+                accounts,
+                by_accounts,
+                min_overlap=min_account_overlap,
+                accounts_reporting=accounts_reporting,
+            )
+        ) is not None:
+            thin = link[1] < THIN_OVERLAP_FACTOR * min_account_overlap
+            if (
+                not thin
+                or clusterer.most_alike(theme_id, [link[0]], minimum=THIN_OVERLAP_MIN_LIKENESS)
+                is not None
+            ):
+                return (*link, "shared_accounts")
+            del by_accounts[link[0]]  # thin and unalike: the next overlapping ticket, if any
+    alike = clusterer.most_alike(theme_id, candidates, minimum=min_word_similarity)
+    return None if alike is None else (*alike, "shared_words")
