@@ -72,7 +72,7 @@ async def account_health(
         aggregate,
         scorecard,
         now=from_epoch(at),
-        published=None if entry.published is None else entry.published.health(),
+        published=None if entry.published is None else entry.published.prior(),
         goals=goals,
         milestones=milestones,
         override=in_force.get(key),
