@@ -112,6 +112,13 @@ def _generated(rng: random.Random, card: Scorecard) -> AccountAggregate:
     return aggregate
 
 
+def _milestones(rng: random.Random) -> list[MilestoneSpec]:
+    """An onboarding milestone for half of the generated accounts."""
+    if rng.random() < 0.5:
+        return [MilestoneSpec(name="invited", event="Invite Sent", due_day=3)]
+    return []
+
+
 def _goals(rng: random.Random) -> list[Goal]:
     goals: list[dict[str, Any]] = [
         {"name": "reports", "metric": "event_count", "event": "Report Built", "target": 20},
@@ -148,11 +155,7 @@ def test_day_scores_equal_the_full_assessment_over_generated_accounts() -> None:
         card = CARD if number % 3 else DEFAULT
         aggregate = _generated(rng, card)
         goals = _goals(rng)
-        milestones = (
-            [MilestoneSpec(name="invited", event="Invite Sent", due_day=3)]
-            if rng.random() < 0.5
-            else []
-        )
+        milestones = _milestones(rng)
         first = rng.randint(-5, 20)
         days = range(DAY0 + first, DAY0 + first + rng.randint(1, 40))
         closes = day_scores(aggregate, card, days, goals=goals, milestones=milestones)

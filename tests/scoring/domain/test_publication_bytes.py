@@ -20,10 +20,9 @@ from banso_scoring.adapters.health_events import health_changed
 from banso_scoring.domain.evaluation import evaluate
 from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.published import Prior, Published
-from banso_scoring.domain.scorecard import MilestoneSpec
 
 from .builders import ts
-from .test_day_scores import CARD, DEFAULT, _generated, _goals
+from .test_day_scores import CARD, DEFAULT, _generated, _goals, _milestones
 
 # sha256 of every document below, in order, as written before the change.
 DIGEST = "a707a3bd396ea2debe66d808fff1461bea229a7fbe6e5ed74022744e6ad1bb56"
@@ -48,11 +47,7 @@ def _documents() -> tuple[list[bytes], dict[str, int]]:
         card = CARD if number % 2 else DEFAULT
         aggregate = _generated(rng, card)
         goals = _goals(rng)
-        milestones = (
-            [MilestoneSpec(name="invited", event="Invite Sent", due_day=3)]
-            if rng.random() < 0.5
-            else []
-        )
+        milestones = _milestones(rng)
         published: Prior | None = None
         for step in range(4):
             now = datetime.fromtimestamp(ts(rng.uniform(-3, 50)), tz=UTC)
