@@ -17,6 +17,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.engine import make_url
 
+from tests.support.topics import delete_stale_topics, unique_prefix
+
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:55432/postgres"
 
 
@@ -33,6 +35,8 @@ def kafka_bootstrap() -> str:
         asyncio.run(probe())
     except Exception as exc:  # noqa: BLE001 - turned into a clear failure
         pytest.fail(f"Kafka is not reachable at {servers} ({exc!r}); run `make kafka-up`")
+    # Topics that killed runs left behind (tests/support/topics.py).
+    asyncio.run(delete_stale_topics(servers))
     return servers
 
 
@@ -40,7 +44,7 @@ def kafka_bootstrap() -> str:
 def topic_prefix(request: pytest.FixtureRequest) -> Iterator[str]:
     """A unique topic prefix, so tests never share topics (or consumer groups). The topics are
     deleted afterwards so the broker does not accumulate partitions across runs."""
-    prefix = f"test.{uuid.uuid4().hex[:10]}."
+    prefix = unique_prefix()
     yield prefix
     if "kafka_bootstrap" in request.fixturenames:
         asyncio.run(_delete_topics(request.getfixturevalue("kafka_bootstrap"), prefix))

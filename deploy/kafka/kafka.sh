@@ -161,8 +161,21 @@ rotate_log() {
     ((size < 50 * 1024 * 1024)) || mv -f "$LOG_FILE" "$LOG_FILE.1"
 }
 
+# A broker keeps files open for every partition's segments and indexes: with the soft limit many
+# distributions set (1,024) a few hundred topics exhaust it, the log directory is marked failed
+# and the broker stops. The JVM gets the hard limit, and a warning says when even that is low.
+raise_open_files() {
+    local hard
+    hard=$(ulimit -Hn)
+    if [[ $hard != unlimited ]] && ((hard < 10000)); then
+        log "warning: open-file limit $hard; a broker holding thousands of partitions can exhaust it (raise 'nofile' or delete old topics)"
+    fi
+    ulimit -n "$hard" 2>/dev/null || true
+}
+
 start_broker() {
     mkdir -p "$LOG_DIRS" "$(dirname "$LOG_FILE")"
+    raise_open_files
     rotate_log
     render_properties
     format_storage

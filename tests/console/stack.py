@@ -32,6 +32,7 @@ from tests.scoring.service.portfolio_data import sample_workspace
 from tests.scoring.service.support import publish
 from tests.support.events import traits
 from tests.support.smtp import SmtpSink
+from tests.support.topics import unique_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -235,7 +236,7 @@ def create_user(env: dict[str, str], email: str, role: str, workspaces: list[str
 
 @contextmanager
 def running_stack(kafka_bootstrap: str, data: Path) -> Iterator[Stack]:
-    prefix = f"test.{uuid.uuid4().hex[:10]}."
+    prefix = unique_prefix()
     scoring_port, bridge_port, notify_port = free_port(), free_port(), free_port()
     ingest_port = free_port()
     console_port = free_port()

@@ -9,7 +9,6 @@ order the journey takes them.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from banso_sim.demo.loop import fixed_mails, jira_signature, jira_webhook_path
 from banso_sim.platform.topics import delete_topics, read_topic
 from banso_sim.world.model import Archetype
 from tests.e2e.journey import Journey, journey, small_world
+from tests.support.topics import unique_prefix
 
 pytestmark = [
     pytest.mark.slow,
@@ -40,7 +40,7 @@ T = TypeVar("T")
 async def trip(
     kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Journey]:
-    prefix = f"e2e.{uuid.uuid4().hex[:10]}."
+    prefix = unique_prefix("e2e")
     directory: Path = tmp_path_factory.mktemp("journey")
     try:
         async with journey(directory, kafka_bootstrap, prefix, small_world()) as state:

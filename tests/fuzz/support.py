@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from banso_kit.auth import issue_token
 from tests.conftest import _delete_topics
 from tests.e2e.cluster import ADMIN_TOKEN, SECRET, Cluster
 from tests.scoring.service.support import publish, usage
+from tests.support.topics import unique_prefix
 from tests.support.waiting import eventually
 
 WORKSPACE = "ws_fuzz"
@@ -88,7 +88,7 @@ class Target:
 def running(
     name: str, directory: Path, bootstrap: str, prepare: Callable[[Target], None] | None = None
 ) -> Iterator[Target]:
-    prefix = f"test.{uuid.uuid4().hex[:10]}."
+    prefix = unique_prefix()
     cluster = Cluster(directory, bootstrap, prefix)
     try:
         asyncio.run(cluster.start(name))

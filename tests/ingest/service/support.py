@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaConsumer
 
 from banso_cli.client import default_admin_token
 from tests.support.http import free_port
+from tests.support.topics import unique_prefix
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 BIN = REPO_ROOT / ".venv" / "bin"
@@ -91,7 +92,7 @@ def running_ingest(
     as a `replica_of` another server, that server's topics and workspace (share the database)."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    prefix = replica_of.prefix if replica_of else f"test.{uuid.uuid4().hex[:10]}."
+    prefix = replica_of.prefix if replica_of else unique_prefix()
     env = {
         **os.environ,
         "BANSO_ENV": "test",
