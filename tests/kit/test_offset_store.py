@@ -51,3 +51,41 @@ async def test_two_consumers_storing_a_partition_for_the_first_time_cannot_both_
             assert await store.load(session, group_id="g") == {TP: 5}
     finally:
         await db.dispose()
+
+
+async def test_a_round_over_several_partitions_is_fenced_when_any_of_them_moved(
+    database_url: str,
+) -> None:
+    # A round stores every partition it moved in one call (one statement on SQLite): a single
+    # stale position among them refuses the whole round, and the others stay where they were.
+    db = Database(database_url)
+    await create_schema(db)
+    store = OffsetStore(KIT)
+    tps = [TopicPartition("banso.usage.v1", p) for p in range(3)]
+    try:
+        async with db.session() as session:
+            await store.store(
+                session, group_id="g", positions=dict.fromkeys(tps, 10), expected=dict.fromkeys(tps)
+            )
+        async with db.session() as session:
+            await store.store(
+                session,
+                group_id="g",
+                positions={tp: 20 + n for n, tp in enumerate(tps)},
+                expected=dict.fromkeys(tps, 10),
+            )
+        # Another consumer took partition 1 and moved it on.
+        async with db.session() as session:
+            await store.store(session, group_id="g", positions={tps[1]: 30}, expected={tps[1]: 21})
+        with pytest.raises(Fenced):
+            async with db.session() as session:
+                await store.store(
+                    session,
+                    group_id="g",
+                    positions={tp: 40 for tp in tps},
+                    expected={tp: 20 + n for n, tp in enumerate(tps)},
+                )
+        async with db.read_session() as session:
+            assert await store.load(session, group_id="g") == {tps[0]: 20, tps[1]: 30, tps[2]: 22}
+    finally:
+        await db.dispose()

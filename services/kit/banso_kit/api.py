@@ -1,4 +1,8 @@
-"""FastAPI dependencies every service uses: the bearer principal, a database session, the runtime."""
+"""FastAPI dependencies every service uses: the bearer principal, a database session, the runtime.
+
+Every dependency is ``async def``, even those that never await: FastAPI runs a plain ``def`` in
+its thread pool, a hop to a thread and back per dependency and request (four for a scoring
+read), each waiting for the event loop's turn while the consumer works."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from banso_kit.errors import Unauthorized
 from banso_kit.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.state.runtime
     return runtime
 
@@ -58,7 +62,7 @@ admin_token = HTTPBearer(
 Credentials = HTTPAuthorizationCredentials | None
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     runtime: RuntimeDep,
     _: Annotated[Credentials, Security(bearer_token)],
@@ -73,17 +77,17 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def _reader(principal: PrincipalDep) -> Principal:
+async def _reader(principal: PrincipalDep) -> Principal:
     principal.require("read")
     return principal
 
 
-def _writer(principal: PrincipalDep) -> Principal:
+async def _writer(principal: PrincipalDep) -> Principal:
     principal.require("write")
     return principal
 
 
-def _admin(principal: PrincipalDep) -> Principal:
+async def _admin(principal: PrincipalDep) -> Principal:
     principal.require("admin")
     return principal
 
@@ -93,7 +97,7 @@ WriterDep = Annotated[Principal, Depends(_writer)]
 AdminDep = Annotated[Principal, Depends(_admin)]
 
 
-def require_admin_token(
+async def require_admin_token(
     request: Request, runtime: RuntimeDep, _: Annotated[Credentials, Security(admin_token)]
 ) -> None:
     """Operator endpoints: `Authorization: Bearer $BANSO_ADMIN_TOKEN`."""

@@ -4,10 +4,10 @@ lifespan (never at import), and declares its own metrics in its `metrics.py` wit
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -87,17 +87,34 @@ def route_template(request: Request) -> str:
 
 
 def install_http_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
-    @app.middleware("http")
-    async def _observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    app.add_middleware(ObserveRequests, metrics=metrics)
+
+
+class ObserveRequests:
+    """Counts and times every request by route template (plain ASGI: see ``CorrelationIds``)."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         status = 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self.app(scope, receive, send_observed)
         finally:
-            route = route_template(request)
-            metrics.requests.labels(route, request.method, str(status)).inc()
-            metrics.duration.labels(route, request.method).observe(time.perf_counter() - started)
+            route = route_template(Request(scope))
+            method = scope["method"]
+            metrics = self.metrics
+            metrics.requests.labels(route, method, str(status)).inc()
+            metrics.duration.labels(route, method).observe(time.perf_counter() - started)

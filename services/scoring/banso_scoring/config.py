@@ -34,6 +34,10 @@ class ScoringSettings(ServiceSettings):
     catch_up_backlog: int = Field(default=5_000, ge=0)
     # Most records applied in one database transaction while catching up.
     max_round_records: int = Field(default=50_000, gt=0)
+    # While a round is written, what the consumer fetched meanwhile is taken this often (ms), so
+    # that the next round holds it: left in the client until the write ends, it would wait one
+    # round more, as aiokafka fetches a partition again only once its records are taken.
+    drain_ms: int = Field(default=10, gt=0)
     # Most health assessments (evaluations and event-time days' closes, ~0.1 ms each) one
     # partition runs in a round: with many accounts a backlog's slot ends would otherwise hold
     # the event loop, and the consumer's heartbeat, for seconds. An evaluation due is never

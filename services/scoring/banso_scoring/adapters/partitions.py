@@ -3,11 +3,12 @@ fences every round: a replica writes only over the version it loaded or last wro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,6 +46,16 @@ class Fenced(OffsetsFenced):
     is about to learn that it did): nothing of the round is written; reload and carry on."""
 
 
+class PartitionState(NamedTuple):
+    """What a round writes of a partition: its schedule and scorecards, over the version it
+    loaded or last wrote (None: no row yet)."""
+
+    partition: int
+    schedule: str
+    scorecards: str
+    expected_version: int | None
+
+
 async def save_partition_state(
     session: AsyncSession,
     *,
@@ -56,33 +67,70 @@ async def save_partition_state(
 ) -> int:
     """Write the partition's schedule and scorecards if its version is still
     ``expected_version`` (None: no row yet); the version written."""
+    state = PartitionState(partition, schedule, scorecards, expected_version)
+    return (await save_partition_states(session, group_id=group_id, states=[state]))[partition]
+
+
+async def save_partition_states(
+    session: AsyncSession, *, group_id: str, states: Sequence[PartitionState]
+) -> dict[int, int]:
+    """``save_partition_state`` for each of ``states``: the versions written, by partition.
+    :class:`Fenced` when any of them moved past the version expected."""
     connection = await session.connection()
-    if expected_version is None:
-        try:
-            await connection.execute(
-                insert(PARTITIONS).values(
-                    group_id=group_id,
-                    partition=partition,
-                    schedule=schedule,
-                    scorecards=scorecards,
-                    version=1,
+    written: dict[int, int] = {}
+    moves: list[dict[str, object]] = []
+    for state in states:
+        if state.expected_version is None:
+            try:
+                await connection.execute(
+                    insert(PARTITIONS).values(
+                        group_id=group_id,
+                        partition=state.partition,
+                        schedule=state.schedule,
+                        scorecards=state.scorecards,
+                        version=1,
+                    )
                 )
-            )
-        except IntegrityError as error:
-            raise Fenced(f"partition {partition} was first written by another replica") from error
-        return 1
-    result = await connection.execute(
+            except IntegrityError as error:
+                raise Fenced(
+                    f"partition {state.partition} was first written by another replica"
+                ) from error
+            written[state.partition] = 1
+            continue
+        moves.append(
+            {"b_partition": state.partition, "b_version": state.expected_version,
+             "schedule": state.schedule, "scorecards": state.scorecards,
+             "version": state.expected_version + 1}
+        )  # fmt: skip
+        written[state.partition] = state.expected_version + 1
+    if not moves:
+        return written
+    statement = (
         update(PARTITIONS)
         .where(
             PARTITIONS.c.group_id == group_id,
-            PARTITIONS.c.partition == partition,
-            PARTITIONS.c.version == expected_version,
+            PARTITIONS.c.partition == bindparam("b_partition"),
+            PARTITIONS.c.version == bindparam("b_version"),
         )
-        .values(schedule=schedule, scorecards=scorecards, version=expected_version + 1)
+        .values(
+            schedule=bindparam("schedule"),
+            scorecards=bindparam("scorecards"),
+            version=bindparam("version"),
+        )
     )
-    if result.rowcount != 1:
-        raise Fenced(f"partition {partition} moved past version {expected_version}")
-    return expected_version + 1
+    if len(moves) > 1 and connection.dialect.supports_sane_multi_rowcount:
+        # Every partition of a round in one statement (SQLite: the rows updated add up); one
+        # fewer than asked means one was fenced, and the round is not written.
+        result = await connection.execute(statement, moves)
+        if result.rowcount != len(moves):
+            partitions = ", ".join(str(move["b_partition"]) for move in moves)
+            raise Fenced(f"one of partitions {partitions} moved past the version expected")
+        return written
+    for move in moves:
+        result = await connection.execute(statement, move)
+        if result.rowcount != 1:
+            raise Fenced(f"partition {move['b_partition']} moved past version {move['b_version']}")
+    return written
 
 
 async def partition_schedule(

@@ -22,7 +22,7 @@ class ScoringContext:
     scorecards: dict[tuple[str, int], Scorecard] = field(default_factory=dict)
 
 
-def get_context(request: Request) -> ScoringContext:
+async def get_context(request: Request) -> ScoringContext:
     context: ScoringContext = request.state.scoring
     return context
 

@@ -8,6 +8,7 @@ seek delivers again.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -42,6 +43,30 @@ class Fetcher:
             timeout_ms = 50
         self._flow_control(consumer)
         return total
+
+    async def while_writing(self, consumer: AIOKafkaConsumer, writing: asyncio.Task[None]) -> None:
+        """Take what arrives while the previous round is written, every ``drain_s``.
+
+        aiokafka fetches a partition again only once what it fetched is taken: left in its
+        buffer until the write is committed, records that arrived meanwhile would wait for the
+        round after next. Taken as they come, the next round applies them as soon as the write
+        is committed. A round already full waits."""
+        drain_s = self.settings.drain_ms / 1000
+        while not writing.done():
+            await asyncio.wait([writing], timeout=drain_s)
+            if writing.done() or self._buffered() >= self.settings.max_round_records:
+                break
+            batches = await consumer.getmany(timeout_ms=0, max_records=10_000)
+            if batches:
+                self._buffer(batches)
+                self._flow_control(consumer)
+
+    def _buffered(self) -> int:
+        return sum(
+            len(buffer)
+            for group in self.rounds.groups.values()
+            for buffer in group.buffers.values()
+        )
 
     async def _behind(self, consumer: AIOKafkaConsumer) -> bool:
         """Catching up: a backlog worth a bigger round. Live traffic (a few records behind at

@@ -194,6 +194,8 @@ class ScoringConsumer:
                     # fetched and decoded (SQLite works without the GIL); a round is applied
                     # only once the one before it is committed.
                     await self.fetcher.fetch(consumer)
+                    if self._writing is not None:
+                        await self.fetcher.while_writing(consumer, self._writing)
                     await self._written()
                     async with self.round_lock:
                         writes = await self._round(consumer)

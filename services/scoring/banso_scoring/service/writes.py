@@ -74,23 +74,38 @@ async def write_round(
     # only if its version is still the one this replica loaded (were the check only on the
     # offsets a round moves, a replica that lost the partition could commit a round of nudges
     # over the new owner's usage). On PostgreSQL the row stays locked until the commit.
-    offsets = OffsetStore(runtime.tables)
-    for partition in sorted(writes.groups_changed):
-        group = groups[partition]
-        writes.versions[partition] = await partition_states.save_partition_state(
+    # Every partition of the round in one statement each (fence, then offsets): a live round
+    # is small, and a statement per partition was most of its write.
+    changed = [groups[partition] for partition in sorted(writes.groups_changed)]
+    writes.versions.update(
+        await partition_states.save_partition_states(
             session,
             group_id=group_id,
-            partition=partition,
-            schedule=orjson.dumps(group.schedule.state.to_document()).decode(),
-            scorecards=orjson.dumps(group.scorecards).decode(),
-            expected_version=group.version,
+            states=[
+                partition_states.PartitionState(
+                    group.partition,
+                    orjson.dumps(group.schedule.state.to_document()).decode(),
+                    orjson.dumps(group.scorecards).decode(),
+                    group.version,
+                )
+                for group in changed
+            ],
         )
-        await offsets.store(
-            session,
-            group_id=group_id,
-            positions={TopicPartition(t, partition): o for t, o in group.next_offsets.items()},
-            expected={TopicPartition(t, partition): o for t, o in group.stored_offsets.items()},
-        )
+    )
+    await OffsetStore(runtime.tables).store(
+        session,
+        group_id=group_id,
+        positions={
+            TopicPartition(t, group.partition): o
+            for group in changed
+            for t, o in group.next_offsets.items()
+        },
+        expected={
+            TopicPartition(t, group.partition): o
+            for group in changed
+            for t, o in group.stored_offsets.items()
+        },
+    )
     touched = sorted(writes.aggregates_changed | writes.health_changed | writes.progress_changed)
     entries = [accounts_in_memory[key] for key in touched if key in accounts_in_memory]
     if entries:
