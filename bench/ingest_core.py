@@ -74,7 +74,7 @@ def compiled(reader: CompiledReader) -> Callable[[bytes], list[Encoded]]:
                 seen.add(message_id)
                 positions.append(position)
         batch.identities_to_look_up(positions)
-        encoded, _ = batch.encode(
+        encoded, _, _ = batch.encode(
             positions,
             known_groups={},
             workspace_id=WORKSPACE,

@@ -8,7 +8,8 @@
 //! Reading: `batch` (the envelope and the events), `message` (one event, checked), `fields`
 //! (single fields), over `scan` (the JSON reader) and `json` (orjson's output). Encoding:
 //! `routing` (topics), `accounts` (each event's account, the last groups), `keys` (record keys,
-//! event ids), `records` (the JSON value), `headers` (CloudEvents). `python` is what Python sees.
+//! event ids), `records` (the JSON value), `headers` (CloudEvents); `kafka` (partitions and the record-batch
+//! format, so Python hands aiokafka whole batches). `python` is what Python sees.
 
 mod accounts;
 mod batch;
@@ -16,6 +17,7 @@ mod event;
 mod fields;
 mod headers;
 mod json;
+mod kafka;
 mod keys;
 mod message;
 mod python;
@@ -32,6 +34,9 @@ type Checked<T> = Result<T, Decline>;
 #[pymodule]
 fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<python::ParsedBatch>()?;
+    module.add_class::<kafka::Section>()?;
+    module.add_class::<kafka::RecordBatch>()?;
+    module.add_function(wrap_pyfunction!(kafka::partition_of, module)?)?;
     module.add_function(wrap_pyfunction!(python::parse, module)?)?;
     Ok(())
 }

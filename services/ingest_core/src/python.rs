@@ -11,9 +11,17 @@ use crate::accounts::Memberships;
 use crate::batch::{read_batch, Limits};
 use crate::event::{Event, GROUP, TYPE_NAMES};
 use crate::headers::Headers;
+use crate::kafka::{partition, write_bytes, Section};
 use crate::keys::{key, EventIds};
 use crate::records::encode_value;
 use crate::routing::route;
+
+/// What `encode` returns: the records, the last-group changes, the sections.
+type Encoded<'py> = (
+    Bound<'py, PyList>,
+    IndexMap<String, String>,
+    Vec<(u8, u32, Section)>,
+);
 
 /// The events of one request, read and checked, waiting to be keyed and encoded.
 #[pyclass(module = "banso_ingest_core._core", frozen)]
@@ -54,8 +62,12 @@ impl ParsedBatch {
     /// Key and encode the events at `positions` (request order) as records, each
     /// `(topic, key, value, headers, index, route, account_id, message_id, type, name, user_id)`
     /// (route: 0 usage, 1 user traits, 2 account traits; topic: `topics[route]`), and the
-    /// last-group changes.
-    #[pyo3(signature = (positions, *, known_groups, workspace_id, source_id, namespace, shared_headers, event_types, topics))]
+    /// last-group changes. Given `partitions` (each route's topic's partition count), the records'
+    /// keys, values and headers are instead written in Kafka's record format, in one `Section`
+    /// per route and partition (the default partitioner's), in request order, all at
+    /// `timestamp_ms`, returned as `(route, partition, section)`; the records then carry empty
+    /// ones (one shared empty bytes and one shared empty list).
+    #[pyo3(signature = (positions, *, known_groups, workspace_id, source_id, namespace, shared_headers, event_types, topics, partitions = None, timestamp_ms = 0))]
     #[allow(clippy::too_many_arguments)]
     fn encode<'py>(
         &self,
@@ -68,10 +80,15 @@ impl ParsedBatch {
         shared_headers: Bound<'py, PyList>,
         event_types: [Bound<'py, PyBytes>; 4],
         topics: [Bound<'py, PyAny>; 3],
-    ) -> PyResult<(Bound<'py, PyList>, IndexMap<String, String>)> {
+        partitions: Option<[u32; 3]>,
+        timestamp_ms: i64,
+    ) -> PyResult<Encoded<'py>> {
         let mut memberships = Memberships::new(known_groups);
         let ids = EventIds::new(namespace, source_id);
-        let mut headers = Headers::new(py, shared_headers, event_types);
+        let mut headers = Headers::new(py, shared_headers, event_types)?;
+        let mut sections: IndexMap<(u8, u32), Section> = IndexMap::new();
+        let empty = PyBytes::new(py, b"").into_any();
+        let no_headers = PyList::empty(py).into_any();
         let kinds = TYPE_NAMES.map(|name| PyString::new(py, name));
         let records = PyList::empty(py);
         let mut value = Vec::with_capacity(1024);
@@ -93,14 +110,41 @@ impl ParsedBatch {
                 self.received_at,
             );
             let id = ids.of(&event.message_id);
-            let headers = headers.of(py, &id, event_type, event.timestamp, &subject)?;
+            // With partitions, the record's key, value and headers go to its section only.
+            let (key_object, value_object, headers_object) = match partitions {
+                Some(counts) => {
+                    let count = counts[topic as usize];
+                    if count == 0 {
+                        return Err(pyo3::exceptions::PyValueError::new_err(
+                            "a topic without partitions",
+                        ));
+                    }
+                    let chosen = partition(key.as_bytes(), count);
+                    let section = sections
+                        .entry((topic, chosen))
+                        .or_insert_with(|| Section::new(timestamp_ms));
+                    let out = section.data();
+                    write_bytes(out, Some(key.as_bytes()));
+                    write_bytes(out, Some(&value));
+                    headers.write_encoded(out, &id, event_type, event.timestamp, &subject);
+                    section.end_record();
+                    (empty.clone(), empty.clone(), no_headers.clone())
+                }
+                None => (
+                    PyBytes::new(py, key.as_bytes()).into_any(),
+                    PyBytes::new(py, &value).into_any(),
+                    headers
+                        .of(py, &id, event_type, event.timestamp, &subject)?
+                        .into_any(),
+                ),
+            };
             let record = PyTuple::new(
                 py,
                 [
                     topics[topic as usize].clone(),
-                    PyBytes::new(py, key.as_bytes()).into_any(),
-                    PyBytes::new(py, &value).into_any(),
-                    headers.into_any(),
+                    key_object,
+                    value_object,
+                    headers_object,
                     event.index.into_pyobject(py)?.into_any(),
                     topic.into_pyobject(py)?.into_any(),
                     account.into_pyobject(py)?.into_any(),
@@ -117,7 +161,11 @@ impl ParsedBatch {
             )?;
             records.append(record)?;
         }
-        Ok((records, memberships.changes))
+        let sections = sections
+            .into_iter()
+            .map(|((route, chosen), section)| (route, chosen, section))
+            .collect();
+        Ok((records, memberships.changes, sections))
     }
 }
 

@@ -9,8 +9,9 @@ would save nothing.
 
 from __future__ import annotations
 
+import importlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -40,10 +41,18 @@ from banso_ingest.domain.requests import parse_batch
 from banso_ingest.domain.routing import classify
 from tests.ingest.compiled_core import require_compiled_core
 from tests.ingest.domain.builders import LIMITS, RECEIVED_AT, counter_ids
+from tests.ingest.record_batches import (
+    TimedRecord,
+    aiokafka_partition,
+    compiled_batches,
+    reference_batches,
+)
 
 FEEDBACK = {"NPS Submitted": FeedbackKind.NPS_COMMENT}
 KNOWN = {"u-known": "acct-known", "anonymous:a-known": "acct-anon", "old-id": "acct-old"}
 WORKSPACE, SOURCE = "ws_1", "src_1"
+# Partitions of the usage, user-traits and account-traits topics; the batches' size and time.
+PARTITIONS, BATCH_SIZE, AT_MS = (6, 3, 1), 4_096, 1_740_830_405_000
 
 
 def _reader() -> CompiledReader:
@@ -60,6 +69,8 @@ class Outcome:
     changes: dict[str, str]
     lookups: set[str]
     write_key: str | None
+    # The records in Kafka's format (`encode(partitions=...)`), checked against aiokafka's.
+    sections: list[Any] = field(default_factory=list, compare=False)
 
 
 def pure(body: bytes) -> tuple[Outcome, list[dict[str, object]]]:
@@ -101,19 +112,47 @@ def compiled(reader: CompiledReader, body: bytes) -> Outcome | None:
         else:
             seen.add(message_id)
             positions.append(position)
-    encoded, changes = batch.encode(
-        positions,
-        known_groups=KNOWN,
-        workspace_id=WORKSPACE,
-        source_id=SOURCE,
-        namespace=EVENT_ID_NAMESPACE.bytes,
-        shared_headers=shared_headers(workspace_id=WORKSPACE, correlation_id="corr-1", origin=None),
-        event_types=ENCODED_EVENT_TYPES,
-        topics=tuple(TOPICS[route] for route in ROUTES),
-    )
+    arguments: dict[str, Any] = {
+        "known_groups": KNOWN,
+        "workspace_id": WORKSPACE,
+        "source_id": SOURCE,
+        "namespace": EVENT_ID_NAMESPACE.bytes,
+        "shared_headers": shared_headers(
+            workspace_id=WORKSPACE, correlation_id="corr-1", origin=None
+        ),
+        "event_types": ENCODED_EVENT_TYPES,
+        "topics": tuple(TOPICS[route] for route in ROUTES),
+    }
+    encoded, changes, no_sections = batch.encode(positions, **arguments)
+    assert no_sections == []
     records = [Record(*record[:4]) for record in encoded]
+    # With partitions, the same records go to sections instead, and the rest is the same.
+    sectioned, same_changes, sections = batch.encode(
+        positions, **arguments, partitions=PARTITIONS, timestamp_ms=AT_MS
+    )
+    assert [r[4:] for r in sectioned] == [r[4:] for r in encoded]
+    assert [r[0] for r in sectioned] == [r[0] for r in encoded]
+    assert same_changes == changes
     lookups = batch.identities_to_look_up(positions)
-    return Outcome(records, duplicates, changes, lookups, batch.write_key)
+    return Outcome(records, duplicates, changes, lookups, batch.write_key, sections)
+
+
+def assert_batches_as_aiokafkas(records: list[Record], sections: list[Any]) -> None:
+    """The pass's record batches are aiokafka's for the same records, each record in the partition
+    aiokafka's default partitioner picks for its key, in request order."""
+    core = importlib.import_module("banso_ingest_core")
+    by_partition: dict[tuple[int, int], list[TimedRecord]] = {}
+    for record in records:
+        route = ROUTES.index(next(r for r in ROUTES if TOPICS[r] == record.topic))
+        chosen = aiokafka_partition(record.key, PARTITIONS[route])
+        by_partition.setdefault((route, chosen), []).append(
+            (record.key, record.value, record.headers, AT_MS)
+        )
+    assert [(route, chosen) for route, chosen, _ in sections] == list(by_partition)
+    for (route, chosen, section), expected in zip(sections, by_partition.values(), strict=True):
+        assert compiled_batches(core, [section], batch_size=BATCH_SIZE) == reference_batches(
+            expected, batch_size=BATCH_SIZE
+        ), (route, chosen)
 
 
 def same_or_declined(reader: CompiledReader, body: bytes) -> Outcome | None:
@@ -123,6 +162,7 @@ def same_or_declined(reader: CompiledReader, body: bytes) -> Outcome | None:
     if outcome is not None:
         assert errors == [], "the compiled pass took a body the pure path rejects events of"
         assert outcome == reference
+        assert_batches_as_aiokafkas(reference.records, outcome.sections)
     return outcome
 
 

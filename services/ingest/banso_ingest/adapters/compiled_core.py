@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -52,3 +52,14 @@ def compiled_reader(
     except ImportError:
         return None
     return ExtensionReader(core, limits=limits, feedback_events=feedback_events)
+
+
+def record_batches(max_batch_size: int) -> Callable[[], Any] | None:
+    """A maker of the extension's Kafka record batches (`RecordBatch`, aiokafka's builder duck
+    type) of at most `max_batch_size` bytes, or None when the extension is not installed."""
+    try:
+        core = importlib.import_module("banso_ingest_core")
+    except ImportError:
+        return None
+    record_batch = core.RecordBatch
+    return lambda: record_batch(max_batch_size)

@@ -4,6 +4,8 @@ Records go into per-partition batches shared by all concurrent requests (`batchi
 returns once every batch holding one of its records is acknowledged. The partition is computed
 here, with Kafka's own rule (murmur2 of the key, as the Java client and aiokafka do), and
 remembered per key: accounts send many events, and hashing in pure Python is a hot spot otherwise.
+The compiled pass does both itself: given each topic's partition count, it hands over each
+partition's records already in Kafka's record format (`batching.py`), so nothing here is per record.
 
 An idempotent producer that loses batches whose sequence numbers were already assigned (the broker
 went away mid-flight and the batches expired) is refused by the broker from then on with
@@ -19,13 +21,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import murmur2
 
 from banso_ingest.adapters.batching import PartitionBatcher
+from banso_ingest.adapters.compiled_core import record_batches
 from banso_ingest.adapters.records import (
     ENCODED_EVENT_TYPES,
     TOPICS,
@@ -71,11 +74,15 @@ class KafkaPublisher:
         # Per physical topic: each key's partition (see `_partition`).
         self._partition_of: dict[str, dict[bytes, int]] = {}
         self._physical: dict[str, str] = {}
+        self._encoded_topics: tuple[str, ...] | None = None
 
     async def start(self) -> None:
         producer = self._make_producer()
         await producer.start()
-        self._producer, self._batcher = producer, PartitionBatcher(producer.client)
+        self._producer = producer
+        self._batcher = PartitionBatcher(
+            producer.client, section_batch=record_batches(producer.max_batch_size)
+        )
 
     async def close(self) -> None:
         if self._replacing is not None:
@@ -129,19 +136,36 @@ class KafkaPublisher:
         producer, batcher = self._producer, self._batcher
         if producer is None or batcher is None:
             raise PublishFailed("the Kafka producer is being replaced")
-        encoded, changes = batch.encode(
-            positions,
-            known_groups=known_groups,
-            workspace_id=workspace_id,
-            source_id=source_id,
-            namespace=EVENT_ID_NAMESPACE.bytes,
-            shared_headers=shared_headers(
-                workspace_id=workspace_id, correlation_id=self._correlation_id(), origin=origin
-            ),
-            event_types=ENCODED_EVENT_TYPES,
-            topics=_ENCODED_TOPICS,
-        )
-        await self._send(producer, batcher, encoded)
+        started = time.perf_counter()
+        with self._failures(producer):
+            counts = await self._encoded_partitions(producer) if batcher.takes_sections else None
+            encoded, changes, sections = batch.encode(
+                positions,
+                known_groups=known_groups,
+                workspace_id=workspace_id,
+                source_id=source_id,
+                namespace=EVENT_ID_NAMESPACE.bytes,
+                shared_headers=shared_headers(
+                    workspace_id=workspace_id, correlation_id=self._correlation_id(), origin=origin
+                ),
+                event_types=ENCODED_EVENT_TYPES,
+                topics=_ENCODED_TOPICS,
+                partitions=counts,
+                timestamp_ms=int(time.time() * 1000),
+            )
+            if counts is None:
+                await self._send(producer, batcher, encoded)
+                return encoded, changes
+            physical = self._encoded_physical()
+            pending: list[asyncio.Future[None]] = []
+            routes: set[int] = set()
+            for route, partition, section in sections:
+                routes.add(route)
+                pending += batcher.add_section(physical[route], partition, section)
+            await _acknowledged(pending)
+        elapsed = time.perf_counter() - started
+        for route in routes:
+            self._observe_ack(_ENCODED_TOPICS[route].name, elapsed)
         return encoded, changes
 
     async def _send(
@@ -151,7 +175,7 @@ class KafkaPublisher:
         pending: set[asyncio.Future[None]] = set()
         topics: set[str] = set()
         physical, partition_of = self._physical, self._partition_of
-        try:
+        with self._failures(producer):
             for record in built:
                 # Records and the compiled pass's tuples both begin (topic, key, value, headers).
                 logical, key, value, headers = record[0], record[1], record[2], record[3]
@@ -166,18 +190,40 @@ class KafkaPublisher:
                 if partition is None:
                     partition = await self._partition(producer, topic, key)
                 pending.add(batcher.add(topic, partition, key, value, headers))
-            for future in pending:
-                # Shielded: a batch is shared by many requests, and one request giving up (its
-                # deadline passed) must not cancel the batch the others are waiting for.
-                await asyncio.shield(future)
+            await _acknowledged(pending)
+        elapsed = time.perf_counter() - started
+        for name in topics:
+            self._observe_ack(name, elapsed)
+
+    @contextlib.contextmanager
+    def _failures(self, producer: Producer) -> Iterator[None]:
+        """Kafka's errors while sending as `PublishFailed`; a refused producer is replaced."""
+        try:
+            yield
         except _FATAL as error:
             self._replace(producer)
             raise PublishFailed(f"Kafka refused the producer ({error!r}); reconnecting") from error
         except (KafkaError, ConnectionError) as error:
             raise PublishFailed(f"Kafka did not take the records: {error!r}") from error
-        elapsed = time.perf_counter() - started
-        for name in topics:
-            self._observe_ack(name, elapsed)
+
+    def _encoded_physical(self) -> tuple[str, ...]:
+        physical = self._encoded_topics
+        if physical is None:
+            physical = self._encoded_topics = tuple(
+                topic.physical_name(self._prefix) for topic in _ENCODED_TOPICS
+            )
+        return physical
+
+    async def _encoded_partitions(self, producer: Producer) -> tuple[int, ...]:
+        """The partition count of each topic the compiled pass writes to (`ROUTES`' order)."""
+        counts = []
+        for topic in self._encoded_physical():
+            count = self._partitions.get(topic)
+            if count is None:
+                partitions = await producer.client.partitions_for(topic)
+                count = self._partitions[topic] = len(partitions)
+            counts.append(count)
+        return tuple(counts)
 
     async def ping(self) -> None:
         producer = self._producer
@@ -230,3 +276,10 @@ class KafkaPublisher:
         partition = (int(murmur2(key)) & 0x7FFFFFFF) % count
         known[key] = partition
         return partition
+
+
+async def _acknowledged(pending: Iterable[asyncio.Future[None]]) -> None:
+    for future in set(pending):
+        # Shielded: a batch is shared by many requests, and one request giving up (its deadline
+        # passed) must not cancel the batch the others are waiting for.
+        await asyncio.shield(future)

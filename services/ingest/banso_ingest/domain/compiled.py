@@ -17,7 +17,8 @@ from banso_ingest.domain.routing import Route
 
 # One encoded record: what the producer takes first, as in `records.Record` (the topic, key,
 # value, headers), then (index, route, account_id, messageId, type, event or name, userId);
-# route is an index of `ROUTES`, and the topic the one given for it.
+# route is an index of `ROUTES`, and the topic the one given for it. Key, value and headers are
+# empty when the pass wrote them in sections (`CompiledBatch.encode`).
 Encoded = tuple[
     Topic,
     bytes,
@@ -39,6 +40,12 @@ TYPE: Final = 8
 NAME: Final = 9
 USER_ID: Final = 10
 ROUTES = (Route.USAGE, Route.USER_TRAITS, Route.ACCOUNT_TRAITS)
+
+
+class Section(Protocol):
+    """One request's records for one partition, encoded for a Kafka record batch."""
+
+    def __len__(self) -> int: ...
 
 
 class CompiledBatch(Protocol):
@@ -69,9 +76,16 @@ class CompiledBatch(Protocol):
         shared_headers: list[tuple[str, bytes]],
         event_types: Sequence[bytes],
         topics: Sequence[Topic],
-    ) -> tuple[list[Encoded], dict[str, str]]:
+        partitions: Sequence[int] | None = None,
+        timestamp_ms: int = 0,
+    ) -> tuple[list[Encoded], dict[str, str], list[tuple[int, int, Section]]]:
         """`plan.assign` and `records.RecordWriter` for the events at `positions`: the records
-        and the last-group changes they imply."""
+        and the last-group changes they imply, and no sections. Given `partitions` (the partition
+        count of each route's topic), the records' keys, values and headers are written in
+        Kafka's record format instead, created at `timestamp_ms`: one section per route and
+        partition (Kafka's default partitioner), in request order, as `(route, partition,
+        section)`; the records then carry an empty key, value and headers (the rest is the
+        same), which nothing reads once the sections are sent."""
         ...
 
 

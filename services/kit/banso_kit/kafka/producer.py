@@ -115,6 +115,12 @@ class Producer:
     def client(self) -> AIOKafkaProducer:
         return self._client
 
+    @property
+    def max_batch_size(self) -> int:
+        """The largest record batch the client builds per partition, in bytes."""
+        size: int = self._options["max_batch_size"]
+        return size
+
     async def send(self, message: OutgoingMessage) -> Delivery:
         (delivery,) = await self.send_many([message])
         return delivery
