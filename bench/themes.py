@@ -77,9 +77,10 @@ from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
+from banso_bridge.domain.text.trouble import tells_of_trouble
 from banso_bridge.domain.tickets.decision import due_for_ticket, ticketed_theme_to_join
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
-from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
+from banso_sim.stream.feedback_plan import LabeledFeedback, PlannedFeedback, world_feedback
 from banso_sim.stream.generate import generate
 from banso_sim.stream.messages import FEEDBACK_TOPIC
 from banso_sim.world.build import build_world
@@ -134,16 +135,18 @@ class Ledger:
         return out
 
 
-def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
-    problems = sum(
-        is_problem_report(
-            ledger.feedback[i].item.kind,
-            ledger.feedback[i].item.score,
-            business_reason=ledger.feedback[i].item.kind == "churn_reason"
-            and is_business_reason(ledger.feedback[i].item.text or ""),
-        )
-        for i in items
+def _is_problem_report(item: PlannedFeedback) -> bool:
+    text = item.text or ""
+    return is_problem_report(
+        item.kind,
+        item.score,
+        business_reason=item.kind == "churn_reason" and is_business_reason(text),
+        trouble=tells_of_trouble(text),
     )
+
+
+def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
+    problems = sum(_is_problem_report(ledger.feedback[i].item) for i in items)
     return problems / len(items) if items else 0.0
 
 

@@ -280,6 +280,22 @@ BUDGET = [
 ]
 
 
+# Adoption that never took root inside the customer: no product cause named.
+ADOPTION = [
+    "Adoption never took off in the team, so they will not renew.",
+    "Adoption never took off in the team; they will not renew.",
+    "They will not renew: adoption never took off in the team.",
+]
+
+
+# A CSM's routine check-ins: no product problem in them.
+CHECK_INS = [
+    "Monthly review with the team done, no major issues.",
+    "Monthly review done with the team, no major issues so far.",
+    "Monthly review with the team done: no issues, they plan to renew.",
+]
+
+
 @pytest.mark.parametrize(
     ("texts", "kind", "score", "keyword", "praise"),
     [
@@ -287,8 +303,11 @@ BUDGET = [
         (PRAISE, "nps_comment", 10.0, "dashboards", True),
         # churn reasons that name only a business cause: a theme for the CSMs, no product ticket
         (BUDGET, "churn_reason", None, "budget", False),
+        (ADOPTION, "churn_reason", None, "adoption", False),
+        # a CSM's check-ins that tell of no trouble
+        (CHECK_INS, "csm_note", None, "review", False),
     ],
-    ids=["praise", "business-cause churn reasons"],
+    ids=["praise", "business-cause churn reasons", "adoption churn reasons", "check-ins"],
 )
 async def test_a_theme_that_is_no_product_problem_gets_no_ticket(
     migrated_url: str,
@@ -338,6 +357,31 @@ SLOW = [
     "Loading the sales dashboards is slow.",
     "The sales dashboards load slowly and time out.",
 ]
+
+
+async def test_csm_notes_that_tell_of_a_problem_get_it_a_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """A problem the customers told only their CSMs (notes from calls and QBRs, no support
+    ticket): its words tell of trouble, so the notes are problem reports and it gets a ticket."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
+        events += [
+            feedback(WS, a, f"Call with the customer: {SLOW[n % 3]}", at(20 + n * 0.1), kind="csm_note")
+            for n, a in enumerate(accounts)
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def ticketed() -> bool:
+                tickets = await _tickets(bridge)
+                return bool(tickets) and tickets[0]["state"] == "created"
+
+            await eventually(ticketed)
+    assert github.created() == 1
+    assert "dashboards" in github.issues[0]["title"].lower()
 
 
 async def test_praise_filed_as_support_tickets_stays_out_of_the_problem_and_its_ticket(
