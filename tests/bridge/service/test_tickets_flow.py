@@ -369,7 +369,9 @@ async def test_csm_notes_that_tell_of_a_problem_get_it_a_ticket(
     async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
         accounts, events = _accounts_with_arr(6)
         events += [
-            feedback(WS, a, f"Call with the customer: {SLOW[n % 3]}", at(20 + n * 0.1), kind="csm_note")
+            feedback(
+                WS, a, f"Call with the customer: {SLOW[n % 3]}", at(20 + n * 0.1), kind="csm_note"
+            )
             for n, a in enumerate(accounts)
         ]
         async with running_bridge(settings, clock) as bridge:
