@@ -362,28 +362,29 @@ SLOW = [
 async def test_csm_notes_that_tell_of_a_problem_get_it_a_ticket(
     migrated_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
-    """A problem the customers told only their CSMs (notes from calls and QBRs, no support
-    ticket): its words tell of trouble, so the notes are problem reports and it gets a ticket."""
+    """A problem the customers told only their CSMs (notes from calls, no support ticket): its
+    words tell of trouble, so the notes are problem reports and it gets a ticket, as the invoice
+    problem reported beside it in support tickets does."""
     github = FakeGitHub()
     clock = FixedClock(T0 + 30 * DAY)
     async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
         accounts, events = _accounts_with_arr(6)
-        events += [
-            feedback(
-                WS, a, f"Call with the customer: {SLOW[n % 3]}", at(20 + n * 0.1), kind="csm_note"
-            )
-            for n, a in enumerate(accounts)
-        ]
+        for n, a in enumerate(accounts):
+            note = f"Call with the customer: {SLOW[n % 3]}"
+            events.append(feedback(WS, a, note, at(20 + n * 0.1), kind="csm_note"))
+            events.append(feedback(WS, a, INVOICE[n % 4], at(21 + n * 0.1)))
         async with running_bridge(settings, clock) as bridge:
             await publish(kafka_bootstrap, topic_prefix, events)
 
-            async def ticketed() -> bool:
+            async def both_ticketed() -> bool:
                 tickets = await _tickets(bridge)
-                return bool(tickets) and tickets[0]["state"] == "created"
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
 
-            await eventually(ticketed)
-    assert github.created() == 1
-    assert "dashboards" in github.issues[0]["title"].lower()
+            await eventually(both_ticketed)
+    assert github.created() == 2
+    titles = " ".join(issue["title"].lower() for issue in github.issues)
+    assert "dashboards" in titles
+    assert "invoice" in titles
 
 
 async def test_praise_filed_as_support_tickets_stays_out_of_the_problem_and_its_ticket(
