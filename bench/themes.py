@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import platform
@@ -135,7 +136,9 @@ class Ledger:
         return out
 
 
+@functools.cache
 def _is_problem_report(item: PlannedFeedback) -> bool:
+    """As the service stores it: judged once per item, when it is placed."""
     text = item.text or ""
     return is_problem_report(
         item.kind,
