@@ -9,8 +9,8 @@ bridge's own domain code exactly as the service runs it: `ThemeStream` places ea
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
 touched are checked against the service's ticket rule, decided by the service's own pure functions
 (`domain/tickets/decision.py`: `due_for_ticket` with the service's default settings: 3 accounts,
-50 % problem reports, `is_problem_report`, and a theme that reads as one problem; a due theme whose
-accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
+more than 50 % problem reports, `is_problem_report`, and a theme that reads as one problem; a
+due theme whose accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
 foreign to each other, else one whose customers' words are a ticketed theme's, Japanese and
 English, `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import platform
@@ -77,9 +78,10 @@ from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
+from banso_bridge.domain.text.trouble import tells_of_trouble
 from banso_bridge.domain.tickets.decision import due_for_ticket, ticketed_theme_to_join
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
-from banso_sim.stream.feedback_plan import LabeledFeedback, world_feedback
+from banso_sim.stream.feedback_plan import LabeledFeedback, PlannedFeedback, world_feedback
 from banso_sim.stream.generate import generate
 from banso_sim.stream.messages import FEEDBACK_TOPIC
 from banso_sim.world.build import build_world
@@ -134,16 +136,20 @@ class Ledger:
         return out
 
 
-def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
-    problems = sum(
-        is_problem_report(
-            ledger.feedback[i].item.kind,
-            ledger.feedback[i].item.score,
-            business_reason=ledger.feedback[i].item.kind == "churn_reason"
-            and is_business_reason(ledger.feedback[i].item.text or ""),
-        )
-        for i in items
+@functools.cache
+def _is_problem_report(item: PlannedFeedback) -> bool:
+    """As the service stores it: judged once per item, when it is placed."""
+    text = item.text or ""
+    return is_problem_report(
+        item.kind,
+        item.score,
+        business_reason=item.kind == "churn_reason" and is_business_reason(text),
+        trouble=tells_of_trouble(text),
     )
+
+
+def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
+    problems = sum(_is_problem_report(ledger.feedback[i].item) for i in items)
     return problems / len(items) if items else 0.0
 
 

@@ -54,10 +54,12 @@ class BridgeSettings(ServiceSettings):
     ticket_min_accounts: int = Field(default=3, ge=1)
     # ... or this much ARR affected (in the account traits' currency); 0 = ARR alone never does.
     ticket_min_arr: float = Field(default=0.0, ge=0)
-    # ... provided at least this share of its items report a problem (support tickets, feature
-    # requests, churn reasons, NPS comments scored 0-6): praise and routine CSM notes form themes
-    # too, and get no ticket. 0 files tickets for every theme. (bench/themes.py: 0.5 halves the
-    # tickets about praise and check-ins that 0.3 filed, and loses no planted problem.)
+    # ... provided more than this share of its items report a problem (support tickets, feature
+    # requests, churn reasons without a mere business cause, NPS comments scored 0-6, and CSM
+    # notes or NPS comments whose words tell of trouble or a wish: domain/tickets/policy.py):
+    # praise and routine CSM notes form themes too, and get no ticket. 0 files tickets for every
+    # theme. (bench/themes.py: "more than 0.5" files no ticket about check-ins or churn on the
+    # five seeds, in both modes, and loses no planted problem.)
     ticket_min_problem_share: float = Field(default=0.5, ge=0, le=1)
     # A theme about to get its own ticket is merged instead (reason `shared_accounts`) into a
     # ticketed theme whose accounts overlap its own by at least this share (Jaccard: accounts in

@@ -53,6 +53,9 @@ class FeedbackItem(BridgeModel, table=True):
     # A churn reason naming a business cause (budget, acquisition, ...; text/business_reason.py):
     # no problem report, so it does not make its theme ticket-worthy.
     business_reason: bool = False
+    # Its words tell of trouble with the product or a wish (text/trouble.py): a CSM's note or an
+    # NPS comment with it is a problem report whatever the score.
+    trouble: bool = False
     occurred_at: float
     received_at: float
 

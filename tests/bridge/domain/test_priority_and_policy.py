@@ -113,6 +113,14 @@ def test_problem_reports_are_tickets_requests_churn_reasons_and_detractors() -> 
     assert not is_problem_report("csm_note", None)  # "the monthly review went well"
 
 
+def test_a_csm_note_or_a_passive_comment_that_tells_of_trouble_is_a_problem_report() -> None:
+    # "Call with the customer: SSO login loops" (text/trouble.py)
+    assert is_problem_report("csm_note", None, trouble=True)
+    # a passive's or a promoter's "good tool, but exports are slow"
+    assert is_problem_report("nps_comment", 7.0, trouble=True)
+    assert is_problem_report("nps_comment", 10.0, trouble=True)
+
+
 def test_a_churn_reason_naming_only_a_business_cause_is_no_problem_report() -> None:
     assert not is_problem_report("churn_reason", None, business_reason=True)  # "budget cuts"
     # the flag only ever comes with churn reasons; a ticket stays a problem report
@@ -122,9 +130,19 @@ def test_a_churn_reason_naming_only_a_business_cause_is_no_problem_report() -> N
 def test_a_theme_of_praise_gets_no_ticket_however_many_accounts_say_it() -> None:
     threshold = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.3)
     assert not threshold.reached(accounts=30, arr=1e6, problem_share=0.1)
-    assert threshold.reached(accounts=3, arr=0.0, problem_share=0.3)
+    assert threshold.reached(accounts=3, arr=0.0, problem_share=0.31)
     assert not threshold.reached(accounts=2, arr=1e6, problem_share=1.0)  # min_arr 0: off
     assert stats(items=10, problem_items=4).problem_share == 0.4
+
+
+def test_a_theme_half_check_ins_half_problem_reports_gets_no_ticket_yet() -> None:
+    """Problem reports must be more than the share: three check-ins about rolling out to another
+    team beside three reports of a missing integration are no problem of their own yet."""
+    threshold = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.5)
+    assert not threshold.reached(accounts=6, arr=0.0, problem_share=0.5)
+    assert threshold.reached(accounts=6, arr=0.0, problem_share=4 / 7)
+    # 0: every theme, whatever its items
+    assert TicketThreshold(min_accounts=3).reached(accounts=3, arr=0.0, problem_share=0.0)
     assert stats(items=0, problem_items=0).problem_share == 0.0
 
 

@@ -280,6 +280,22 @@ BUDGET = [
 ]
 
 
+# Adoption that never took root inside the customer: no product cause named.
+ADOPTION = [
+    "Adoption never took off in the team, so they will not renew.",
+    "Adoption never took off in the team; they will not renew.",
+    "They will not renew: adoption never took off in the team.",
+]
+
+
+# A CSM's routine check-ins: no product problem in them.
+CHECK_INS = [
+    "Monthly review with the team done, no major issues.",
+    "Monthly review done with the team, no major issues so far.",
+    "Monthly review with the team done: no issues, they plan to renew.",
+]
+
+
 @pytest.mark.parametrize(
     ("texts", "kind", "score", "keyword", "praise"),
     [
@@ -287,8 +303,11 @@ BUDGET = [
         (PRAISE, "nps_comment", 10.0, "dashboards", True),
         # churn reasons that name only a business cause: a theme for the CSMs, no product ticket
         (BUDGET, "churn_reason", None, "budget", False),
+        (ADOPTION, "churn_reason", None, "adoption", False),
+        # a CSM's check-ins that tell of no trouble
+        (CHECK_INS, "csm_note", None, "review", False),
     ],
-    ids=["praise", "business-cause churn reasons"],
+    ids=["praise", "business-cause churn reasons", "adoption churn reasons", "check-ins"],
 )
 async def test_a_theme_that_is_no_product_problem_gets_no_ticket(
     migrated_url: str,
@@ -338,6 +357,34 @@ SLOW = [
     "Loading the sales dashboards is slow.",
     "The sales dashboards load slowly and time out.",
 ]
+
+
+async def test_csm_notes_that_tell_of_a_problem_get_it_a_ticket(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """A problem the customers told only their CSMs (notes from calls, no support ticket): its
+    words tell of trouble, so the notes are problem reports and it gets a ticket, as the invoice
+    problem reported beside it in support tickets does."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(github, migrated_url, kafka_bootstrap, topic_prefix) as settings:
+        accounts, events = _accounts_with_arr(6)
+        for n, a in enumerate(accounts):
+            note = f"Call with the customer: {SLOW[n % 3]}"
+            events.append(feedback(WS, a, note, at(20 + n * 0.1), kind="csm_note"))
+            events.append(feedback(WS, a, INVOICE[n % 4], at(21 + n * 0.1)))
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+
+            async def both_ticketed() -> bool:
+                tickets = await _tickets(bridge)
+                return len(tickets) == 2 and all(t["state"] == "created" for t in tickets)
+
+            await eventually(both_ticketed)
+    assert github.created() == 2
+    titles = " ".join(issue["title"].lower() for issue in github.issues)
+    assert "dashboards" in titles
+    assert "invoice" in titles
 
 
 async def test_praise_filed_as_support_tickets_stays_out_of_the_problem_and_its_ticket(

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_bridge.domain.priority import BASELINE_DAYS, DAY_S, RECENT_DAYS, ThemeStats
-from banso_bridge.domain.tickets.policy import DETRACTOR_MAX_SCORE, PROBLEM_KINDS
+from banso_bridge.domain.tickets.policy import DETRACTOR_MAX_SCORE, PROBLEM_KINDS, WORDED_KINDS
 from banso_bridge.models import Account, FeedbackItem, Theme
 
 AT_RISK_BANDS = ("yellow", "red")
@@ -23,6 +23,7 @@ def _problem_report() -> ColumnElement[bool]:
         and_(
             col(FeedbackItem.kind).in_(PROBLEM_KINDS), col(FeedbackItem.business_reason).is_(False)
         ),
+        and_(col(FeedbackItem.kind).in_(WORDED_KINDS), col(FeedbackItem.trouble).is_(True)),
         and_(
             col(FeedbackItem.kind) == "nps_comment",
             col(FeedbackItem.score).is_not(None),

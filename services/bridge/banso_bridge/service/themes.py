@@ -31,6 +31,7 @@ from banso_bridge.domain.clustering.outcomes import ConsolidationReport
 from banso_bridge.domain.clustering.stream import Placement
 from banso_bridge.domain.priority import priority
 from banso_bridge.domain.text.business_reason import is_business_reason
+from banso_bridge.domain.text.trouble import tells_of_trouble
 from banso_bridge.metrics import BridgeMetrics
 from banso_bridge.models import ClustererState, FeedbackItem, Theme
 from banso_bridge.service.ticket_rule import Link, TicketRule
@@ -126,6 +127,7 @@ class ThemeBook:
                     author=event.author,
                     business_reason=event.kind == "churn_reason"
                     and is_business_reason(processed.text),
+                    trouble=tells_of_trouble(processed.text),
                     occurred_at=event.timestamp.timestamp(),
                     received_at=event.received_at.timestamp(),
                 )

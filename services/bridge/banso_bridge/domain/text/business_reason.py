@@ -5,15 +5,19 @@ A churn reason counts as a problem report by its kind, and a theme of problem re
 ticket. But a product team can do nothing with "budget cuts: they will not renew" or "they decided
 to move to another vendor" on its own: the CSM acts on those. A small bilingual rule on the words
 (like praise.py): a text names a business cause — budget or price, an acquisition or a
-reorganisation, the person who owned the tool leaving, a decision to move to another tool — and
-nothing that reads as product trouble (an error, slowness, something that does not work or is
-missing). It is meant to be sure rather than complete: "adoption never took off" or "moved to X
-because exports kept failing" stay problem reports.
+reorganisation, the person who owned the tool leaving, a decision to move to another tool or build
+one in-house, adoption that never took root inside the customer (活用が進まず), a season or a
+project that ended — and nothing that reads as trouble with the product or a wish for it
+(`trouble.tells_of_trouble`: an error, slowness, something that does not work, is missing or hard
+to use). It is meant to be sure rather than complete: "adoption never took off because setup was
+too complicated" or "moved to X because exports kept failing" stay problem reports.
 """
 
 from __future__ import annotations
 
 import re
+
+from banso_bridge.domain.text.trouble import tells_of_trouble
 
 _CAUSE_EN = (
     r"\bbudgets?\b",
@@ -33,6 +37,24 @@ _CAUSE_EN = (
     r"\bnobody owns\b",
     r"\b(?:move|moving|moved|switch|switching|switched|migrat(?:e|ing|ed)) to\b",
     r"\bconsolidat(?:e|ing|ed) (?:vendors|tools|on)\b",
+    r"\b(?:went|go|going) with (?:a )?(?:competitor|another (?:vendor|tool))\b",
+    r"\bin[- ]house\b",
+    r"\bdownsiz\w*",
+    r"\brestructur\w*",
+    r"\b(?:priorities|strategy) (?:changed|shifted)\b",
+    r"\b(?:changed|shifting|shifted) (?:priorities|strategy)\b",
+    # adoption inside the customer: the tool did not take root (no product cause named)
+    r"\badoption\b",
+    r"\b(?:never|didn't|did not) (?:took|take) off\b",
+    r"\b(?:never|didn't|did not) (?:got|get|gain|gained) (?:any )?traction\b",
+    r"\b(?:low|little|poor) (?:usage|engagement|uptake)\b",
+    r"\b(?:nobody|no one|few people) (?:used|uses|was using|is using|logs? in)\b",
+    r"\bno (?:internal )?buy-in\b",
+    # seasonality, a project that ended
+    r"\bseasonal\b",
+    r"\b(?:off|busy|peak)[- ]season\b",
+    r"\bproject (?:ended|is over|was cancel+ed|wrapped up|finished)\b",
+    r"\bonly needed it for\b",
 )
 _CAUSE_JA = (
     "予算",
@@ -56,60 +78,39 @@ _CAUSE_JA = (
     "へ乗り換え",
     "ツールを統一",
     "ツール統一",
+    "他社製品",
+    "他社サービス",
+    "内製",
+    "自社開発",
+    "事業縮小",
+    "人員削減",
+    "方針転換",
+    "経営方針",
+    "優先度が下が",
+    # adoption inside the customer
+    "活用が進ま",
+    "活用されず",
+    "活用されな",
+    "定着せず",
+    "定着しな",
+    "浸透せず",
+    "浸透しな",
+    "利用が広がら",
+    "利用者が増えな",
+    "使われなくな",
+    "使われていな",
+    "使う人がいな",
+    "利用頻度が低",
+    "展開が進ま",
+    # seasonality, a project that ended
+    "繁忙期",
+    "閑散期",
+    "季節",
+    "プロジェクト終了",
+    "プロジェクトが終了",
+    "プロジェクトの終了",
 )
-# What reads as trouble with the product, or a wish: then it is a problem report whatever else
-# it says.
-_TROUBLE_EN = (
-    r"\berrors?\b",
-    r"\bbugs?\b",
-    r"\bbroken\b",
-    r"\bcrash(?:es|ed|ing)?\b",
-    r"\bslow(?:ness)?\b",
-    r"\bfail(?:s|ed|ing|ure)?\b",
-    r"\bdoes(?:n't| not) work\b",
-    r"\bdid(?:n't| not) work\b",
-    r"\bcan(?:'t|not)\b",
-    r"\bmissing\b",
-    r"\blacks?\b",
-    r"\bno (?:support|way|option)\b",
-    r"\bhard to use\b",
-    r"\bdifficult\b",
-    r"\bconfusing\b",
-    r"\bclunky\b",
-    r"\bcomplicated\b",
-    r"\bunreliable\b",
-    r"\bfeatures?\b",
-    r"\bplease\b",
-    r"\bwould (?:like|love)\b",
-    r"\bwish\b",
-    r"\bneed(?:s|ed)?\b",
-)
-_TROUBLE_JA = (
-    "エラー",
-    "不具合",
-    "バグ",
-    "遅い",
-    "遅く",
-    "重い",
-    "重く",
-    "落ちる",
-    "できない",
-    "できません",
-    "使えない",
-    "使えません",
-    "機能",
-    "対応して",
-    "不満",
-    "使いにく",
-    "分かりにく",
-    "わかりにく",
-    "欲しい",
-    "ほしい",
-    "ください",
-)
-
 _CAUSE = re.compile("|".join(_CAUSE_EN), re.IGNORECASE)
-_TROUBLE = re.compile("|".join(_TROUBLE_EN), re.IGNORECASE)
 
 
 def is_business_reason(text: str) -> bool:
@@ -117,6 +118,4 @@ def is_business_reason(text: str) -> bool:
     has_cause = bool(_CAUSE.search(text)) or any(cue in text for cue in _CAUSE_JA)
     if not has_cause:
         return False
-    if _TROUBLE.search(text):
-        return False
-    return not any(cue in text for cue in _TROUBLE_JA)
+    return not tells_of_trouble(text)

@@ -8,17 +8,26 @@ from dataclasses import dataclass
 
 #: feedback kinds that report a problem by their nature
 PROBLEM_KINDS = ("support_ticket", "feature_request", "churn_reason")
+#: feedback kinds that report a problem when their words tell of one (a CSM's note, an NPS comment)
+WORDED_KINDS = ("csm_note", "nps_comment")
 #: an NPS comment reports a problem when its score is a detractor's (0-6)
 DETRACTOR_MAX_SCORE = 6.0
 
 
-def is_problem_report(kind: str, score: float | None, *, business_reason: bool = False) -> bool:
-    """A ticket, a request, a churn reason or a detractor's comment — not praise, not a CSM's
-    "the monthly review went well", not a churn reason that names only a business cause
-    (`business_reason`, text/business_reason.py: "budget cuts"). (The store counts the same
-    rule in SQL.)"""
+def is_problem_report(
+    kind: str, score: float | None, *, business_reason: bool = False, trouble: bool = False
+) -> bool:
+    """A ticket, a request, a churn reason, a detractor's comment, or a CSM's note or an NPS
+    comment whose words tell of trouble with the product or a wish for it (`trouble`,
+    text/trouble.py: "Call with the customer: SSO login loops", a passive's "exports are slow") —
+    not praise, not a CSM's "monthly review went well, no major issues" or "they plan to roll out
+    to another team", not a churn reason that names only a business cause (`business_reason`,
+    text/business_reason.py: "budget cuts", 活用が進まず). (The store counts the same rule in
+    SQL.)"""
     if kind in PROBLEM_KINDS:
         return not (kind == "churn_reason" and business_reason)
+    if kind in WORDED_KINDS and trouble:
+        return True
     return kind == "nps_comment" and score is not None and score <= DETRACTOR_MAX_SCORE
 
 
@@ -26,12 +35,13 @@ def is_problem_report(kind: str, score: float | None, *, business_reason: bool =
 class TicketThreshold:
     min_accounts: int = 3
     min_arr: float = 0.0  # 0: ARR alone never triggers
-    #: share of a theme's items that must report a problem: praise and routine CSM notes cluster
-    #: into themes too, and a product team wants no tickets for them
+    #: share of a theme's items that problem reports must exceed (0: off): praise and routine CSM
+    #: notes cluster into themes too, and a product team wants no tickets for them
     min_problem_share: float = 0.0
 
     def reached(self, *, accounts: int, arr: float, problem_share: float = 1.0) -> bool:
-        if problem_share < self.min_problem_share:
+        # More than the share: a theme half check-ins, half problem reports is no problem yet.
+        if self.min_problem_share > 0 and problem_share <= self.min_problem_share:
             return False
         return accounts >= self.min_accounts or (self.min_arr > 0 and arr >= self.min_arr)
 
