@@ -24,6 +24,7 @@ class ClusteringConfig:
     # consolidation moves items): stricter than `join_similarity`, so a ticket's theme does not
     # drift towards its neighbours' problems.
     anchored_join_similarity: float = 0.6
+    anchored_min_relative_overlap: float = 0.5
     consolidate_every: int = 250  # items between consolidation passes
     reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
     min_split_size: int = 8  # themes smaller than this are never split

@@ -465,6 +465,7 @@ class ThemeClusterer:
             theme_id,
             items,
             min_overlap=self.config.cohesion.min_item_overlap,
+            min_relative=self.config.anchored_min_relative_overlap,
         )
 
     def _cohesion_of(self, themes: frozenset[int]) -> Cohesion:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion
+from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion, member_overlaps
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import VectorModel
@@ -35,6 +35,7 @@ def shares_words(
     items: Sequence[ClusterItem],
     *,
     min_overlap: float,
+    min_relative: float = 0.0,
 ) -> npt.NDArray[np.bool_]:
     """Which of `items` share words with the theme's window items: the cosine of an item's
     TF-IDF words to the sum of the theme's is at least `min_overlap` (the cohesion check's
@@ -49,5 +50,8 @@ def shares_words(
     candidates = words[rows.size :]
     norm = float(np.linalg.norm(total))
     overlap = candidates @ total / max(norm, 1e-9)
-    shares: npt.NDArray[np.bool_] = overlap >= min_overlap
+    bar = min_overlap
+    if min_relative > 0 and rows.size > 1:
+        bar = max(bar, min_relative * float(np.median(member_overlaps(words[: rows.size]))))
+    shares: npt.NDArray[np.bool_] = overlap >= bar
     return shares
