@@ -210,3 +210,36 @@ def test_the_anchor_follows_a_merge_and_survives_a_restart() -> None:
     assert clusterer.anchored == frozenset({second})
     restored = ThemeClusterer.restore(clusterer.snapshot(), ClusteringConfig())
     assert restored.anchored == frozenset({second})
+
+
+def test_an_item_sharing_only_an_incidental_word_does_not_join_a_ticketed_theme() -> None:
+    # "CSV" alone: a request that names the same file format is not the ticket's problem. Its
+    # words overlap the theme's (0.4) less than half as much as the theme's own reports do (0.9).
+    config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
+    stream, theme = _anchored_stream(config)
+    request = stream.place("request", "A bulk user invite from CSV would save us time")
+    same = stream.place("same", "The CSV export is broken")
+    assert request.assignment.theme_id != theme
+    assert same.assignment.theme_id == theme
+
+
+def test_without_the_relative_bar_an_incidental_word_is_enough_to_join() -> None:
+    # The absolute bar alone (`min_item_overlap`, 0.2) lets the request in: what the relative
+    # bar (`anchored_min_relative_overlap`) is for.
+    config = ClusteringConfig(
+        join_similarity=-1.0, anchored_join_similarity=-1.0, anchored_min_relative_overlap=0.0
+    )
+    stream, theme = _anchored_stream(config)
+    request = stream.place("request", "A bulk user invite from CSV would save us time")
+    assert request.assignment.theme_id == theme
+
+
+def test_consolidation_moves_no_incidental_word_sharer_into_a_ticketed_theme() -> None:
+    config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
+    stream, theme = _anchored_stream(config)
+    stream.place("request", "Please add a CSV import")
+    stream.place("same", "Export of Japanese names is garbled")
+    stream.clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    assert placed["same"] == theme
+    assert placed["request"] != theme

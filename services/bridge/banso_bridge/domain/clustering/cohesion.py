@@ -69,16 +69,25 @@ def _cosine(a: Matrix, b: Matrix) -> float:
     return float(a @ b) / norm if norm > 1e-12 else 0.0
 
 
-def _intruders(words: Matrix, config: CohesionConfig) -> npt.NDArray[np.bool_]:
-    """Items whose words' cosine to the sum of the other items' words is below the bar."""
+def member_overlaps(words: Matrix) -> npt.NDArray[np.float32]:
+    """Each item's words' cosine to the sum of the other items' words (0 alone)."""
     if words.shape[0] < 2:
-        return np.zeros(words.shape[0], dtype=np.bool_)
+        return np.zeros(words.shape[0], dtype=np.float32)
     total = words.sum(axis=0)
     own = words @ total  # each item's words . the theme's words
     length = (words * words).sum(axis=1)  # 1, or 0 without words
     rest = np.sqrt(np.maximum(float(total @ total) - 2.0 * own + length, 0.0))
-    overlap = np.divide(own - length, rest, out=np.zeros_like(rest), where=rest > 1e-9)
-    found: npt.NDArray[np.bool_] = overlap < config.min_item_overlap
+    overlap: npt.NDArray[np.float32] = np.divide(
+        own - length, rest, out=np.zeros_like(rest), where=rest > 1e-9
+    )
+    return overlap
+
+
+def _intruders(words: Matrix, config: CohesionConfig) -> npt.NDArray[np.bool_]:
+    """Items whose words' cosine to the sum of the other items' words is below the bar."""
+    if words.shape[0] < 2:
+        return np.zeros(words.shape[0], dtype=np.bool_)
+    found: npt.NDArray[np.bool_] = member_overlaps(words) < config.min_item_overlap
     return found
 
 

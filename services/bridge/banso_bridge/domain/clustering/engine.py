@@ -270,7 +270,8 @@ class ThemeClusterer:
     def anchor(self, theme_id: int) -> None:
         """A ticket was filed for this theme: from now on items join it (on arrival or when
         consolidation moves them) only when they are at least `anchored_join_similarity` alike
-        it and share its words (`_shares_words`), and it merges with another theme only into a
+        it and share its words nearly as much as its own items do (`_shares_words`,
+        `anchored_min_relative_overlap`), and it merges with another theme only into a
         coherent union that still reads as one problem (cohesion.py). The anchor follows the
         theme into its survivor when it is merged."""
         self._anchored.add(self.resolve(theme_id))
@@ -465,6 +466,7 @@ class ThemeClusterer:
             theme_id,
             items,
             min_overlap=self.config.cohesion.min_item_overlap,
+            min_relative=self.config.anchored_min_relative_overlap,
         )
 
     def _cohesion_of(self, themes: frozenset[int]) -> Cohesion:

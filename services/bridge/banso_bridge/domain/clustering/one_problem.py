@@ -3,7 +3,8 @@
 The latent space can hold together items that share no word; a theme a ticket is filed for must
 not. Both checks look at the words themselves (the model's TF-IDF word weights, cohesion.py):
 `theme_cohesion` whether a group of themes' window items reads as one problem, `shares_words`
-whether new items share a ticketed theme's words before they may join it.
+whether new items share a ticketed theme's words (as much as its own items do, nearly) before
+they may join it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from banso_bridge.domain.clustering.cohesion import Cohesion, CohesionConfig, cohesion
+from banso_bridge.domain.clustering.cohesion import (
+    Cohesion,
+    CohesionConfig,
+    cohesion,
+    member_overlaps,
+)
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import VectorModel
@@ -35,19 +41,27 @@ def shares_words(
     items: Sequence[ClusterItem],
     *,
     min_overlap: float,
+    min_relative: float = 0.0,
 ) -> npt.NDArray[np.bool_]:
     """Which of `items` share words with the theme's window items: the cosine of an item's
     TF-IDF words to the sum of the theme's is at least `min_overlap` (the cohesion check's
-    `min_item_overlap`). In a young latent space the few items of a minority language sit
-    close together whatever they are about; their words still tell the problems apart."""
+    `min_item_overlap`) and at least `min_relative` times the median of the theme's own items'
+    overlaps with the others (`cohesion.member_overlaps`): a word or two in common is enough
+    for the first bar, not for a theme whose reports share most of theirs. In a young latent
+    space the few items of a minority language sit close together whatever they are about;
+    their words still tell the problems apart."""
     rows = window.rows_of(theme_id)
     if rows.size == 0 or model.fitted_on == 0:
         return np.ones(len(items), dtype=np.bool_)
     features = [window.items[row].features for row in rows]
     words = model.word_weights(features + [item.features for item in items])
-    total = words[: rows.size].sum(axis=0)
+    members = words[: rows.size]
+    bar = min_overlap
+    if min_relative > 0 and rows.size > 1:
+        bar = max(bar, min_relative * float(np.median(member_overlaps(members))))
+    total = members.sum(axis=0)
     candidates = words[rows.size :]
     norm = float(np.linalg.norm(total))
     overlap = candidates @ total / max(norm, 1e-9)
-    shares: npt.NDArray[np.bool_] = overlap >= min_overlap
+    shares: npt.NDArray[np.bool_] = overlap >= bar
     return shares
