@@ -34,12 +34,12 @@ from banso_console.api.deps import ConsoleContext
 from banso_console.api.errors import install_page_errors
 from banso_console.api.rendering import Renderer
 from banso_console.config import PACKAGE, ConsoleSettings
-from banso_kit.correlation import install_correlation_ids
 from banso_kit.db import Database
 from banso_kit.errors import NotFound
 from banso_kit.health import Check, health_router
 from banso_kit.logging import configure_logging
-from banso_kit.metrics import HttpMetrics, install_http_metrics
+from banso_kit.metrics import HttpMetrics
+from banso_kit.observed import install_observed_requests
 
 # The npm files the pages load, by the name they are served under (/assets/<name>).
 ASSETS = {
@@ -118,8 +118,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    install_http_metrics(app, HttpMetrics(registry, "console"))
-    install_correlation_ids(app)
+    install_observed_requests(app, HttpMetrics(registry, "console"))
     app.include_router(health_router(readiness, lambda _: registry))
     install_page_errors(app)
     assets = asset_paths(settings)

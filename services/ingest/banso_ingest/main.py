@@ -22,7 +22,6 @@ from banso_ingest.adapters.publisher import KafkaPublisher
 from banso_ingest.adapters.sources import SourceDirectory
 from banso_ingest.api import feedback, shapes, touches, tracking
 from banso_ingest.api.admin import admin_router
-from banso_ingest.api.asgi import ObservedRequests
 from banso_ingest.api.deps import IngestContext
 from banso_ingest.api.errors import install_ingest_errors
 from banso_ingest.api.fast_path import TrackingFastPath
@@ -40,6 +39,7 @@ from banso_kit.health import Check, health_router
 from banso_kit.kafka.producer import Producer
 from banso_kit.logging import configure_logging, correlation_id
 from banso_kit.metrics import HttpMetrics
+from banso_kit.observed import install_observed_requests
 from banso_kit.openapi import install_openapi
 from banso_kit.runtime import Runtime
 
@@ -153,7 +153,7 @@ def create_app(settings: IngestSettings, *, clock: Clock | None = None) -> FastA
         allow_headers=["Authorization", "Content-Type", "Content-Encoding"],
         max_age=3600,
     )
-    app.add_middleware(ObservedRequests, metrics=HttpMetrics(registry, "ingest"))
+    install_observed_requests(app, HttpMetrics(registry, "ingest"))
     app.include_router(tracking.router)
     app.include_router(feedback.router)
     app.include_router(touches.router)

@@ -9,10 +9,10 @@ from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry
 
 from banso_kit import consumer_admin, dead_letter_admin
-from banso_kit.correlation import install_correlation_ids
 from banso_kit.errors import install_error_handlers
 from banso_kit.health import Check, health_router
-from banso_kit.metrics import HttpMetrics, install_http_metrics
+from banso_kit.metrics import HttpMetrics
+from banso_kit.observed import install_observed_requests
 from banso_kit.openapi import install_openapi
 
 
@@ -40,8 +40,7 @@ def service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_error_handlers(app)
     install_openapi(app)
-    install_http_metrics(app, HttpMetrics(registry, service))
-    install_correlation_ids(app)
+    install_observed_requests(app, HttpMetrics(registry, service))
     app.include_router(health_router(checks, lambda _: registry))
     include_operator_routes(app)
     return app

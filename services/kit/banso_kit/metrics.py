@@ -3,11 +3,7 @@ lifespan (never at import), and declares its own metrics in its `metrics.py` wit
 
 from __future__ import annotations
 
-import time
-
-from fastapi import FastAPI, Request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -76,45 +72,3 @@ class ConsumerMetrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
-
-
-def route_template(request: Request) -> str:
-    """The matched route's path template (`/v1/accounts/{id}`), never the raw path (which would
-    give every account its own time series). The router records the route in the scope."""
-    route = request.scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "unmatched"
-
-
-def install_http_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
-    app.add_middleware(ObserveRequests, metrics=metrics)
-
-
-class ObserveRequests:
-    """Counts and times every request by route template (plain ASGI: see ``CorrelationIds``)."""
-
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_observed(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_observed)
-        finally:
-            route = route_template(Request(scope))
-            method = scope["method"]
-            metrics = self.metrics
-            metrics.requests.labels(route, method, str(status)).inc()
-            metrics.duration.labels(route, method).observe(time.perf_counter() - started)
