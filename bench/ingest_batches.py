@@ -36,7 +36,7 @@ from aiokafka.producer.message_accumulator import BatchBuilder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest_core import RECEIVED_AT, SOURCE, TOPIC_OF, WORKSPACE
+from ingest_core import SOURCE, TOPIC_OF, WORKSPACE, read_compiled
 from ingest_load import BatchFactory
 
 from banso_ingest.adapters.batching import PartitionBatcher
@@ -58,19 +58,6 @@ class _Client:
 
     def create_batch(self) -> BatchBuilder:
         return BatchBuilder(BATCH_SIZE, 0)
-
-
-def _read(reader: CompiledReader, body: bytes) -> tuple[CompiledBatch, list[int]]:
-    batch = reader.read(body, received_at=RECEIVED_AT)
-    assert batch is not None, "the compiled pass declined a benchmark body"
-    seen: set[str] = set()
-    positions = []
-    for position, (_, message_id) in enumerate(batch.message_ids()):
-        if message_id not in seen:
-            seen.add(message_id)
-            positions.append(position)
-    batch.identities_to_look_up(positions)
-    return batch, positions
 
 
 def _encode(
@@ -108,7 +95,7 @@ def by_records(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[b
     physical: dict[str, str] = {}
 
     def run(body: bytes) -> object:
-        batch, positions = _read(reader, body)
+        batch, positions = read_compiled(reader, body)
         encoded, _ = _encode(batch, positions, None, int(time.time() * 1000))
         topics: set[str] = set()
         for record in encoded:  # the publisher's loop, as it was
@@ -132,7 +119,7 @@ def by_records(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[b
 
 def by_sections(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[bytes], object]:
     def run(body: bytes) -> object:
-        batch, positions = _read(reader, body)
+        batch, positions = read_compiled(reader, body)
         _, sections = _encode(batch, positions, PARTITIONS, int(time.time() * 1000))
         for route, partition, section in sections:
             batcher.add_section(PHYSICAL[route], partition, section)
@@ -146,7 +133,7 @@ def check(reader: CompiledReader, bodies: list[bytes]) -> None:
     core = importlib.import_module("banso_ingest_core")
     at = int(time.time() * 1000)
     for body in bodies:
-        batch, positions = _read(reader, body)
+        batch, positions = read_compiled(reader, body)
         encoded, _ = _encode(batch, positions, None, at)
         _, sections = _encode(batch, positions, PARTITIONS, at)
         expected: dict[tuple[int, int], list[Any]] = {}

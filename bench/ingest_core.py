@@ -34,7 +34,7 @@ from banso_ingest.adapters.records import (
     RecordWriter,
     shared_headers,
 )
-from banso_ingest.domain.compiled import ROUTES, CompiledReader, Encoded
+from banso_ingest.domain.compiled import ROUTES, CompiledBatch, CompiledReader, Encoded
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.domain.plan import (
     EVENT_ID_NAMESPACE,
@@ -63,17 +63,24 @@ def pure(body: bytes) -> list[Record]:
     return [writer.record(outgoing) for outgoing in assignment.records]
 
 
+def read_compiled(reader: CompiledReader, body: bytes) -> tuple[CompiledBatch, list[int]]:
+    """The compiled pass's reading of `body` as the intake does it: the positions of the first
+    occurrence of each messageId, their identities looked up."""
+    batch = reader.read(body, received_at=RECEIVED_AT)
+    assert batch is not None, "the compiled pass declined a benchmark body"
+    seen: set[str] = set()
+    positions = []
+    for position, (_, message_id) in enumerate(batch.message_ids()):
+        if message_id not in seen:
+            seen.add(message_id)
+            positions.append(position)
+    batch.identities_to_look_up(positions)
+    return batch, positions
+
+
 def compiled(reader: CompiledReader) -> Callable[[bytes], list[Encoded]]:
     def run(body: bytes) -> list[Encoded]:
-        batch = reader.read(body, received_at=RECEIVED_AT)
-        assert batch is not None, "the compiled pass declined a benchmark body"
-        seen: set[str] = set()
-        positions = []
-        for position, (_, message_id) in enumerate(batch.message_ids()):
-            if message_id not in seen:
-                seen.add(message_id)
-                positions.append(position)
-        batch.identities_to_look_up(positions)
+        batch, positions = read_compiled(reader, body)
         encoded, _, _ = batch.encode(
             positions,
             known_groups={},
