@@ -9,11 +9,14 @@ heard yet) cannot commit over the new owner's progress.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from aiokafka import TopicPartition
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.tables import KitTables
@@ -22,6 +25,33 @@ from banso_kit.tables import KitTables
 class Fenced(Exception):
     """Another consumer moved a partition this one believed it owned: nothing is written; reload
     and carry on."""
+
+
+async def update_fenced(
+    connection: AsyncConnection,
+    statement: Update,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    name: Callable[[Mapping[str, Any]], str],
+    fenced: type[Fenced] = Fenced,
+) -> None:
+    """Run a conditional UPDATE (its WHERE holds the value each row expects) for every one of
+    ``rows``; :class:`Fenced` unless each updated exactly one row. ``name`` says which row it was;
+    ``fenced`` is the error raised (a subclass of :class:`Fenced`).
+
+    Where the driver counts the rows of a batch (SQLite), every row goes in one statement (a live
+    consumer writes small rounds often: a statement per row was most of a round's write); one row
+    fewer than asked means one was fenced (which one, the rollback makes moot). Elsewhere
+    (asyncpg), one statement per row."""
+    if len(rows) > 1 and connection.dialect.supports_sane_multi_rowcount:
+        result = await connection.execute(statement, rows)
+        if result.rowcount != len(rows):
+            raise fenced(f"one of {', '.join(map(name, rows))} moved past what was expected")
+        return
+    for row in rows:
+        result = await connection.execute(statement, row)
+        if result.rowcount != 1:
+            raise fenced(f"{name(row)} moved past what was expected")
 
 
 class OffsetStore:
@@ -95,19 +125,9 @@ class OffsetStore:
             )
             .values(next_offset=bindparam("next_offset"), updated_at=now)
         )
-        if len(moves) > 1 and connection.dialect.supports_sane_multi_rowcount:
-            # One statement for every partition a round moved (a live consumer commits small
-            # rounds often: a statement per partition was most of a round's write). The rows
-            # moved add up: one fewer than asked means one was fenced (which one, the rollback
-            # makes moot).
-            result = await connection.execute(statement, moves)
-            if result.rowcount != len(moves):
-                names = ", ".join(f"{m['b_topic']}[{m['b_partition']}]" for m in moves)
-                raise Fenced(f"one of {names} moved past the position expected")
-            return
-        for move in moves:
-            result = await connection.execute(statement, move)
-            if result.rowcount != 1:
-                raise Fenced(
-                    f"{move['b_topic']}[{move['b_partition']}] moved past {move['b_before']}"
-                )
+        await update_fenced(
+            connection,
+            statement,
+            moves,
+            name=lambda move: f"{move['b_topic']}[{move['b_partition']}] at {move['b_before']}",
+        )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_kit.kafka.offsets import Fenced as OffsetsFenced
+from banso_kit.kafka.offsets import update_fenced
 from banso_scoring.adapters.tables import PARTITIONS
 from banso_scoring.domain.schedule import ScheduleState
 
@@ -118,18 +119,13 @@ async def save_partition_states(
             version=bindparam("version"),
         )
     )
-    if len(moves) > 1 and connection.dialect.supports_sane_multi_rowcount:
-        # Every partition of a round in one statement (SQLite: the rows updated add up); one
-        # fewer than asked means one was fenced, and the round is not written.
-        result = await connection.execute(statement, moves)
-        if result.rowcount != len(moves):
-            partitions = ", ".join(str(move["b_partition"]) for move in moves)
-            raise Fenced(f"one of partitions {partitions} moved past the version expected")
-        return written
-    for move in moves:
-        result = await connection.execute(statement, move)
-        if result.rowcount != 1:
-            raise Fenced(f"partition {move['b_partition']} moved past version {move['b_version']}")
+    await update_fenced(
+        connection,
+        statement,
+        moves,
+        name=lambda move: f"partition {move['b_partition']} at version {move['b_version']}",
+        fenced=Fenced,
+    )
     return written
 
 
