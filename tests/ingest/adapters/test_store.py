@@ -7,13 +7,14 @@ decides which of them gets a messageId.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 
 from banso_ingest.__main__ import MIGRATIONS
-from banso_ingest.adapters.group_commit import GroupCommitWriter
+from banso_ingest.adapters.group_commit import Execute, GroupCommitWriter
 from banso_ingest.adapters.groups import SqlGroupDirectory
 from banso_ingest.adapters.ledger import SqlDedupeLedger
 from banso_ingest.domain.ports import StoreUnavailable
@@ -178,6 +179,52 @@ async def test_concurrent_claims_from_two_workers_give_each_id_to_exactly_one(
             winners[message_id] = winners.get(message_id, 0) + 1
     requested = set().union(*(ids[n * 5 : n * 5 + 100] for n in range(20)))
     assert winners == {message_id: 1 for message_id in requested}
+
+
+T = TypeVar("T")
+
+
+class _Uncounted:
+    """A driver that cannot tell how many rows a statement changed (DB-API's rowcount -1)."""
+
+    def __init__(self, execute: Execute) -> None:
+        self._execute = execute
+
+    def __call__(self, sql: str, params: Sequence[Any], /) -> list[Any]:
+        return self._execute(sql, params)
+
+    def count(self, sql: str, params: Sequence[Any], /) -> int:
+        self._execute(sql, params)
+        return -1
+
+
+class _UncountedWriter(GroupCommitWriter):
+    async def run(self, operation: Callable[[Execute], T]) -> T:
+        return await super().run(lambda execute: operation(_Uncounted(execute)))
+
+
+async def test_claims_stay_exact_when_the_driver_cannot_count_changed_rows(
+    migrated: str,
+) -> None:
+    db = Database(migrated)
+    writer = _UncountedWriter(db)
+    writer.start()
+    try:
+        store = ledger(writer)
+        first = await store.claim(workspace_id="ws", source_id="s", message_ids=["a", "b"], now=NOW)
+        assert first.claimed == {"a", "b"}
+        await store.confirm(source_id="s", token=first.token, now=NOW)
+        held = await store.claim(workspace_id="ws", source_id="s", message_ids=["c"], now=NOW)
+        second = await store.claim(
+            workspace_id="ws", source_id="s", message_ids=["a", "c", "d"], now=NOW
+        )
+        assert second.claimed == {"d"}
+        assert second.duplicates == {"a"}
+        assert second.in_flight == {"c"}
+        assert held.claimed == {"c"}
+    finally:
+        await writer.stop()
+        await db.dispose()
 
 
 async def test_expired_entries_are_swept(writers: list[GroupCommitWriter]) -> None:

@@ -7,8 +7,9 @@ answers each caller: hundreds of requests a second cost a few dozen commits. A f
 operation of that transaction (the callers answer 503 and the client retries); nothing is
 half-applied.
 
-Operations are plain synchronous functions of an `execute(sql, params) -> rows` callable, so each
-backend can run a whole transaction its fastest way:
+Operations are plain synchronous functions of an `execute(sql, params) -> rows` callable (whose
+`count(sql, params)` runs a statement for the number of rows it changed instead), so each backend
+can run a whole transaction its fastest way:
 
 - SQLite: in one dedicated thread, with the standard `sqlite3` module, one hand-off per
   transaction. (Through the async driver every statement, fetch and commit is a separate hand-off
@@ -41,8 +42,21 @@ from banso_kit.db import Database
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Execute = Callable[[str, Sequence[Any]], list[Any]]
-"""Runs one statement with positional parameters and returns its rows."""
+
+
+class Execute(Protocol):
+    """Runs statements with positional parameters inside the writer's transaction."""
+
+    def __call__(self, sql: str, params: Sequence[Any], /) -> list[Any]:
+        """Run one statement and return its rows."""
+        ...
+
+    def count(self, sql: str, params: Sequence[Any], /) -> int:
+        """Run one statement that returns no rows and return how many rows it inserted, updated
+        or deleted (-1 when the driver cannot tell)."""
+        ...
+
+
 Operation = Callable[[Execute], Any]
 Observe = Callable[[str, float], None]
 
@@ -188,10 +202,7 @@ class SqliteFileBackend:
         fcntl.flock(turns, fcntl.LOCK_EX)
         locked = time.perf_counter()
         try:
-
-            def execute(sql: str, params: Sequence[Any]) -> list[Any]:
-                return conn.execute(sql, params).fetchall()
-
+            execute = _SqliteExecute(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 results = [operation(execute) for operation in operations]
@@ -257,11 +268,39 @@ class EngineBackend:
         return None  # the server checkpoints by itself
 
 
-def _run_all(conn: Connection, operations: list[Operation]) -> list[Any]:
-    def execute(sql: str, params: Sequence[Any]) -> list[Any]:
-        result = conn.exec_driver_sql(sql, tuple(params))
+class _SqliteExecute:
+    """`Execute` over a plain `sqlite3` connection."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __call__(self, sql: str, params: Sequence[Any], /) -> list[Any]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def count(self, sql: str, params: Sequence[Any], /) -> int:
+        return self._conn.execute(sql, params).rowcount
+
+
+class _EngineExecute:
+    """`Execute` over a SQLAlchemy connection (PostgreSQL's rowcount is its command tag's)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def __call__(self, sql: str, params: Sequence[Any], /) -> list[Any]:
+        result = self._conn.exec_driver_sql(sql, tuple(params))
         return list(result) if result.returns_rows else []
 
+    def count(self, sql: str, params: Sequence[Any], /) -> int:
+        return int(self._conn.exec_driver_sql(sql, tuple(params)).rowcount)
+
+
+def _run_all(conn: Connection, operations: list[Operation]) -> list[Any]:
+    execute = _EngineExecute(conn)
     return [operation(execute) for operation in operations]
 
 

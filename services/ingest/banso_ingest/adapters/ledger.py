@@ -12,10 +12,12 @@ lease has passed while its token was never confirmed (the process died mid-reque
         WHERE dedupe_ledger.claimed_at_ms < :now - window
            OR (dedupe_ledger.claimed_at_ms < :now - lease
                AND NOT EXISTS (SELECT 1 FROM dedupe_published WHERE claim_token = ...))
-    RETURNING message_id
 
 The database decides atomically which request gets each id, across processes and hosts, with one
-statement for the whole batch. Ids whose publish failed are given back one by one (a delete of the
+statement for the whole batch. When the statement changed as many rows as the request has ids, all
+are the request's; otherwise one more statement reads each id's holder (the rows carrying this
+claim's token are its own) and whether that holder confirmed. No `RETURNING`: a row returned per id
+cost SQLite more than the insert's other work per id (0.7 of 2.1 µs per id, measured alone). Ids whose publish failed are given back one by one (a delete of the
 request's rows), before the confirm or instead of it. Statements are plain SQL (SQLite 3.35+ and
 PostgreSQL alike): they run for every request, and building them with SQLAlchemy's compiler cost
 more than running them.
@@ -63,15 +65,23 @@ class SqlDedupeLedger:
         params = (source_id, workspace_id, token, now_ms, window_from, lease_from, *ids)
 
         def run(execute: Execute) -> Claim:
-            claimed = frozenset(str(row[0]) for row in execute(_claim_sql(style, len(ids)), params))
-            others = [m for m in ids if m not in claimed]
+            if execute.count(_claim_sql(style, len(ids)), params) == len(ids):
+                # Every row was inserted or taken over: all ids are this request's (the usual
+                # case, told by the count alone, without returning a row per id).
+                return Claim(frozenset(ids), token=token)
+            # Some ids are held: the rows now carrying this claim's token are its own.
+            claimed: set[str] = set()
             published: set[str] = set()
-            if others:
-                found = execute(_state_sql(style, len(others)), (source_id, *others))
-                published = {str(row[0]) for row in found if row[1]}
+            for message_id, holder, confirmed in execute(
+                _state_sql(style, len(ids)), (source_id, *ids)
+            ):
+                if int(holder) == token:
+                    claimed.add(str(message_id))
+                elif confirmed:
+                    published.add(str(message_id))
             # Neither claimed nor published: another request holds a live lease on it.
-            in_flight = frozenset(m for m in others if m not in published)
-            return Claim(claimed, frozenset(published), in_flight, token)
+            in_flight = frozenset(m for m in ids if m not in claimed and m not in published)
+            return Claim(frozenset(claimed), frozenset(published), in_flight, token)
 
         return await self._writer.run(run)
 
@@ -158,17 +168,17 @@ def _claim_sql(style: str, count: int) -> str:
         "workspace_id = excluded.workspace_id, claim_token = excluded.claim_token, "
         "claimed_at_ms = excluded.claimed_at_ms "
         f"WHERE {TABLE}.claimed_at_ms < {window_from} OR ({TABLE}.claimed_at_ms < {lease_from} "
-        f"AND NOT EXISTS (SELECT 1 FROM {PUBLISHED} p WHERE p.claim_token = {TABLE}.claim_token)) "
-        "RETURNING message_id"
+        f"AND NOT EXISTS (SELECT 1 FROM {PUBLISHED} p WHERE p.claim_token = {TABLE}.claim_token))"
     )
 
 
 @lru_cache(maxsize=256)
 def _state_sql(style: str, count: int) -> str:
     source, *ids = placeholders(style, 1, count + 1)
-    # Only for ids the claim did not get: the row is live, so it is published iff confirmed.
+    # After a claim that did not get every id: each row's holder, and whether it is confirmed (a
+    # row the claim did not take is live, so it is published iff confirmed).
     return (
-        f"SELECT l.message_id, p.claim_token IS NOT NULL FROM {TABLE} l "
+        f"SELECT l.message_id, l.claim_token, p.claim_token IS NOT NULL FROM {TABLE} l "
         f"LEFT JOIN {PUBLISHED} p ON p.claim_token = l.claim_token "
         f"WHERE l.source_id = {source} AND l.message_id IN ({','.join(ids)})"
     )
