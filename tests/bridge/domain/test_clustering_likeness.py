@@ -20,6 +20,16 @@ LOOP_JA = [
     "SSOログイン後にページが何度もリロードされてループします",
     "SSOのログインがループして誰も入れません",
 ]
+SLOW_EN = [
+    "Dashboards take a long time to load",
+    "Loading the dashboard takes time every morning",
+    "The dashboard is slow, charts take time",
+]
+ZONE_EN = [
+    "The scheduled report ignores our time zone",
+    "Report schedule uses the wrong time zone",
+    "Our report arrives at the wrong time, a time zone bug",
+]
 INVOICE_EN = [
     "The invoice PDF shows our old billing address",
     "Invoice PDF has the wrong billing address",
@@ -76,6 +86,36 @@ def test_themes_a_product_manager_kept_apart_are_never_alike() -> None:
 
 def test_likeness_is_the_cosine_of_two_word_bags() -> None:
     assert likeness({"login": 1.0, "loop": 1.0}, {"login": 2.0, "loop": 2.0}) == pytest.approx(1.0)
-    assert likeness({"login": 1.0, "loop": 1.0}, {"login": 1.0}) == pytest.approx(0.5**0.5)
+    assert likeness({"login": 1.0, "loop": 1.0, "sso": 1.0}, {"login": 1.0, "loop": 1.0}) == (
+        pytest.approx((2 / 3) ** 0.5)
+    )
     assert likeness({"login": 1.0}, {"invoic": 1.0}) == 0.0
     assert likeness({}, {"invoic": 1.0}) == 0.0
+
+
+def test_one_word_in_common_is_no_likeness() -> None:
+    # "Dashboards take time to load" and "the report ignores our time zone" share "time" and
+    # nothing else: two problems, however heavy that word is in both.
+    slow_dashboards = {"dashboard": 3.0, "slow": 2.5, "time": 2.0, "load": 1.5}
+    report_time_zone = {"report": 3.0, "time": 3.0, "zone": 3.0, "schedul": 2.0}
+    assert likeness(slow_dashboards, report_time_zone) == 0.0
+    # The same problem's two themes share the feature and the symptom.
+    slack_en = {"slack": 3.0, "notif": 2.0, "integr": 1.5, "alert": 1.0}
+    slack_ja = {"slack": 3.0, "integr": 2.0, "チャンネル": 1.0}
+    assert likeness(slack_en, slack_ja) > 0.5
+
+
+def test_a_theme_sharing_one_word_with_a_ticketed_one_does_not_join_it() -> None:
+    stream = ThemeStream(ClusteringConfig())
+    texts = {
+        **{f"slow-{n}": text for n, text in enumerate(SLOW_EN * 3)},
+        **{f"zone-{n}": text for n, text in enumerate(ZONE_EN * 3)},
+        **{f"en-loop-{n}": text for n, text in enumerate(LOOP_EN * 3)},
+    }
+    for item_id, text in texts.items():
+        stream.place(item_id, text)
+    stream.clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    slow, zone = placed["slow-0"], placed["zone-0"]
+    assert slow != zone
+    assert stream.clusterer.most_alike(slow, [zone], minimum=0.01) is None

@@ -7,7 +7,11 @@ items' content words (lemmas, stems) weighted by inverse document frequency over
 Japanese product vocabulary mapped to English through a small bilingual lexicon (`lexicon_ja_en.tsv`:
 login/ログイン, invoice/請求書, export/エクスポート, ... generic SaaS support words shipped as data),
 so a Japanese and an English report of one problem share "login", "loop", "csv", "sso". The cosine
-of two bags is their likeness.
+of two bags is their likeness, provided they share at least `MIN_SHARED_WORDS` words: one word in
+common is no evidence of one problem ("time" in "dashboards take time to load" and in "the report
+ignores our time zone"; on bench/themes.py such a theme of slow-dashboard reports joined the report
+time-zone ticket at 0.31, all of it from "time"), while the two themes of one problem share the
+feature and the symptom ("slack", "notification", "integration"; "csv", 文字, 化ける).
 
 Only the ticket rule uses it: features and clustering never see the lexicon.
 """
@@ -25,6 +29,8 @@ from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.clustering.window import ItemWindow
 
 LEXICON_FILE = "lexicon_ja_en.tsv"
+#: Two bags that share fewer words than this are not alike at all (see above).
+MIN_SHARED_WORDS = 2
 
 
 @cache
@@ -58,7 +64,10 @@ def word_bag(
 
 
 def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Cosine of two word bags (0 when either is empty)."""
+    """Cosine of two word bags (0 when either is empty or they share fewer than
+    `MIN_SHARED_WORDS` words)."""
+    if sum(1 for word in a if word in b) < MIN_SHARED_WORDS:
+        return 0.0
     dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm > 0 else 0.0
