@@ -321,27 +321,7 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     print(f"ratio {ratio:.3f} -> {args.output}")
-    _drop_topics(bootstrap, prefix, env)
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _drop_topics(bootstrap: str, prefix: str, env: dict[str, str]) -> None:
-    # Benchmarks write millions of records; leave the shared broker as it was.
-    try:
-        _run(
-            [
-                str(KAFKA_SH),
-                "topics",
-                "--bootstrap-server",
-                bootstrap,
-                "--delete",
-                "--topic",
-                f"{re.escape(prefix)}.*",
-            ],
-            env,
-        )
-    except RuntimeError as error:
-        print(f"could not delete the benchmark topics: {error}", file=sys.stderr)
 
 
 if __name__ == "__main__":
