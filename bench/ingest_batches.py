@@ -36,21 +36,18 @@ from aiokafka.producer.message_accumulator import BatchBuilder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest_core import SOURCE, TOPIC_OF, WORKSPACE, read_compiled
+from ingest_core import TOPIC_OF, encode_compiled, read_compiled
 from ingest_load import BatchFactory
 
 from banso_ingest.adapters.batching import PartitionBatcher
 from banso_ingest.adapters.compiled_core import compiled_reader, record_batches
-from banso_ingest.adapters.records import ENCODED_EVENT_TYPES, shared_headers
-from banso_ingest.domain.compiled import CompiledBatch, CompiledReader
+from banso_ingest.domain.compiled import CompiledReader
 from banso_ingest.domain.limits import IngestLimits
-from banso_ingest.domain.plan import EVENT_ID_NAMESPACE
 from tests.ingest.record_batches import aiokafka_partition, compiled_batches, reference_batches
 
 BATCH_SIZE = 262_144  # the kit producer's max_batch_size
 PARTITIONS = tuple(topic.partitions for topic in TOPIC_OF)
 PHYSICAL = tuple(topic.physical_name("") for topic in TOPIC_OF)
-HEADERS = shared_headers(workspace_id=WORKSPACE, correlation_id="c-1", origin=None)
 
 
 class _Client:
@@ -58,24 +55,6 @@ class _Client:
 
     def create_batch(self) -> BatchBuilder:
         return BatchBuilder(BATCH_SIZE, 0)
-
-
-def _encode(
-    batch: CompiledBatch, positions: list[int], partitions: tuple[int, ...] | None, at: int
-) -> tuple[list[Any], list[tuple[int, int, Any]]]:
-    encoded, _, sections = batch.encode(
-        positions,
-        known_groups={},
-        workspace_id=WORKSPACE,
-        source_id=SOURCE,
-        namespace=EVENT_ID_NAMESPACE.bytes,
-        shared_headers=HEADERS,
-        event_types=ENCODED_EVENT_TYPES,
-        topics=TOPIC_OF,
-        partitions=partitions,
-        timestamp_ms=at,
-    )
-    return encoded, sections
 
 
 def _flush(batcher: PartitionBatcher) -> list[bytes]:
@@ -96,7 +75,7 @@ def by_records(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[b
 
     def run(body: bytes) -> object:
         batch, positions = read_compiled(reader, body)
-        encoded, _ = _encode(batch, positions, None, int(time.time() * 1000))
+        encoded, _ = encode_compiled(batch, positions, timestamp_ms=int(time.time() * 1000))
         topics: set[str] = set()
         for record in encoded:  # the publisher's loop, as it was
             logical, key, value, headers = record[0], record[1], record[2], record[3]
@@ -120,7 +99,9 @@ def by_records(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[b
 def by_sections(reader: CompiledReader, batcher: PartitionBatcher) -> Callable[[bytes], object]:
     def run(body: bytes) -> object:
         batch, positions = read_compiled(reader, body)
-        _, sections = _encode(batch, positions, PARTITIONS, int(time.time() * 1000))
+        _, sections = encode_compiled(
+            batch, positions, partitions=PARTITIONS, timestamp_ms=int(time.time() * 1000)
+        )
         for route, partition, section in sections:
             batcher.add_section(PHYSICAL[route], partition, section)
         return _flush(batcher)
@@ -134,8 +115,8 @@ def check(reader: CompiledReader, bodies: list[bytes]) -> None:
     at = int(time.time() * 1000)
     for body in bodies:
         batch, positions = read_compiled(reader, body)
-        encoded, _ = _encode(batch, positions, None, at)
-        _, sections = _encode(batch, positions, PARTITIONS, at)
+        encoded, _ = encode_compiled(batch, positions, timestamp_ms=at)
+        _, sections = encode_compiled(batch, positions, partitions=PARTITIONS, timestamp_ms=at)
         expected: dict[tuple[int, int], list[Any]] = {}
         for record in encoded:
             route = TOPIC_OF.index(record[0])

@@ -34,7 +34,7 @@ from banso_ingest.adapters.records import (
     RecordWriter,
     shared_headers,
 )
-from banso_ingest.domain.compiled import ROUTES, CompiledBatch, CompiledReader, Encoded
+from banso_ingest.domain.compiled import ROUTES, CompiledBatch, CompiledReader, Encoded, Section
 from banso_ingest.domain.limits import IngestLimits
 from banso_ingest.domain.plan import (
     EVENT_ID_NAMESPACE,
@@ -49,6 +49,7 @@ LIMITS = IngestLimits()
 RECEIVED_AT = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 WORKSPACE, SOURCE = "ws_0123456789abcdef", "src_0123456789abcdef"
 TOPIC_OF = tuple(TOPICS[route] for route in ROUTES)
+HEADERS = shared_headers(workspace_id=WORKSPACE, correlation_id="c-1", origin=None)
 
 
 def pure(body: bytes) -> list[Record]:
@@ -78,22 +79,33 @@ def read_compiled(reader: CompiledReader, body: bytes) -> tuple[CompiledBatch, l
     return batch, positions
 
 
+def encode_compiled(
+    batch: CompiledBatch,
+    positions: list[int],
+    *,
+    partitions: tuple[int, ...] | None = None,
+    timestamp_ms: int = 0,
+) -> tuple[list[Encoded], list[tuple[int, int, Section]]]:
+    """The records of the benchmark's source (and, given `partitions`, their record sections)."""
+    encoded, _, sections = batch.encode(
+        positions,
+        known_groups={},
+        workspace_id=WORKSPACE,
+        source_id=SOURCE,
+        namespace=EVENT_ID_NAMESPACE.bytes,
+        shared_headers=HEADERS,
+        event_types=ENCODED_EVENT_TYPES,
+        topics=TOPIC_OF,
+        partitions=partitions,
+        timestamp_ms=timestamp_ms,
+    )
+    return encoded, sections
+
+
 def compiled(reader: CompiledReader) -> Callable[[bytes], list[Encoded]]:
     def run(body: bytes) -> list[Encoded]:
         batch, positions = read_compiled(reader, body)
-        encoded, _, _ = batch.encode(
-            positions,
-            known_groups={},
-            workspace_id=WORKSPACE,
-            source_id=SOURCE,
-            namespace=EVENT_ID_NAMESPACE.bytes,
-            shared_headers=shared_headers(
-                workspace_id=WORKSPACE, correlation_id="c-1", origin=None
-            ),
-            event_types=ENCODED_EVENT_TYPES,
-            topics=TOPIC_OF,
-        )
-        return encoded
+        return encode_compiled(batch, positions)[0]
 
     return run
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from aiokafka import TopicPartition
 
@@ -13,79 +15,72 @@ from .support import KIT, create_schema
 TP = TopicPartition("banso.usage.v1", 0)
 
 
-async def test_positions_move_only_from_the_position_the_consumer_expects(
-    database_url: str,
-) -> None:
-    db = Database(database_url)
-    await create_schema(db)
-    store = OffsetStore(KIT)
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await create_schema(database)
     try:
-        async with db.session() as session:
-            await store.store(session, group_id="g", positions={TP: 10}, expected={TP: None})
-        async with db.session() as session:
-            await store.store(session, group_id="g", positions={TP: 25}, expected={TP: 10})
-        # A consumer that lost the partition still believes it stands at 10.
-        with pytest.raises(Fenced):
-            async with db.session() as session:
-                await store.store(session, group_id="g", positions={TP: 12}, expected={TP: 10})
-        async with db.read_session() as session:
-            assert await store.load(session, group_id="g") == {TP: 25}
-            assert await store.load(session, group_id="other") == {}
+        yield database
     finally:
-        await db.dispose()
+        await database.dispose()
+
+
+async def test_positions_move_only_from_the_position_the_consumer_expects(db: Database) -> None:
+    store = OffsetStore(KIT)
+    async with db.session() as session:
+        await store.store(session, group_id="g", positions={TP: 10}, expected={TP: None})
+    async with db.session() as session:
+        await store.store(session, group_id="g", positions={TP: 25}, expected={TP: 10})
+    # A consumer that lost the partition still believes it stands at 10.
+    with pytest.raises(Fenced):
+        async with db.session() as session:
+            await store.store(session, group_id="g", positions={TP: 12}, expected={TP: 10})
+    async with db.read_session() as session:
+        assert await store.load(session, group_id="g") == {TP: 25}
+        assert await store.load(session, group_id="other") == {}
 
 
 async def test_two_consumers_storing_a_partition_for_the_first_time_cannot_both_win(
-    database_url: str,
+    db: Database,
 ) -> None:
-    db = Database(database_url)
-    await create_schema(db)
     store = OffsetStore(KIT)
-    try:
+    async with db.session() as session:
+        await store.store(session, group_id="g", positions={TP: 5}, expected={TP: None})
+    with pytest.raises(Fenced):
         async with db.session() as session:
-            await store.store(session, group_id="g", positions={TP: 5}, expected={TP: None})
-        with pytest.raises(Fenced):
-            async with db.session() as session:
-                await store.store(session, group_id="g", positions={TP: 7}, expected={TP: None})
-        async with db.read_session() as session:
-            assert await store.load(session, group_id="g") == {TP: 5}
-    finally:
-        await db.dispose()
+            await store.store(session, group_id="g", positions={TP: 7}, expected={TP: None})
+    async with db.read_session() as session:
+        assert await store.load(session, group_id="g") == {TP: 5}
 
 
 async def test_a_round_over_several_partitions_is_fenced_when_any_of_them_moved(
-    database_url: str,
+    db: Database,
 ) -> None:
     # A round stores every partition it moved in one call (one statement on SQLite): a single
     # stale position among them refuses the whole round, and the others stay where they were.
-    db = Database(database_url)
-    await create_schema(db)
     store = OffsetStore(KIT)
     tps = [TopicPartition("banso.usage.v1", p) for p in range(3)]
-    try:
-        async with db.session() as session:
-            await store.store(
-                session, group_id="g", positions=dict.fromkeys(tps, 10), expected=dict.fromkeys(tps)
-            )
+    async with db.session() as session:
+        await store.store(
+            session, group_id="g", positions=dict.fromkeys(tps, 10), expected=dict.fromkeys(tps)
+        )
+    async with db.session() as session:
+        await store.store(
+            session,
+            group_id="g",
+            positions={tp: 20 + n for n, tp in enumerate(tps)},
+            expected=dict.fromkeys(tps, 10),
+        )
+    # Another consumer took partition 1 and moved it on.
+    async with db.session() as session:
+        await store.store(session, group_id="g", positions={tps[1]: 30}, expected={tps[1]: 21})
+    with pytest.raises(Fenced):
         async with db.session() as session:
             await store.store(
                 session,
                 group_id="g",
-                positions={tp: 20 + n for n, tp in enumerate(tps)},
-                expected=dict.fromkeys(tps, 10),
+                positions={tp: 40 for tp in tps},
+                expected={tp: 20 + n for n, tp in enumerate(tps)},
             )
-        # Another consumer took partition 1 and moved it on.
-        async with db.session() as session:
-            await store.store(session, group_id="g", positions={tps[1]: 30}, expected={tps[1]: 21})
-        with pytest.raises(Fenced):
-            async with db.session() as session:
-                await store.store(
-                    session,
-                    group_id="g",
-                    positions={tp: 40 for tp in tps},
-                    expected={tp: 20 + n for n, tp in enumerate(tps)},
-                )
-        async with db.read_session() as session:
-            assert await store.load(session, group_id="g") == {tps[0]: 20, tps[1]: 30, tps[2]: 22}
-    finally:
-        await db.dispose()
+    async with db.read_session() as session:
+        assert await store.load(session, group_id="g") == {tps[0]: 20, tps[1]: 30, tps[2]: 22}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 
 from banso_bridge.domain.clustering.cohesion import CohesionConfig, cohesion
 from banso_bridge.domain.clustering.config import ClusteringConfig
@@ -185,15 +186,26 @@ def test_an_item_sharing_no_word_with_a_ticketed_theme_does_not_join_it() -> Non
     assert other.assignment.opened
 
 
-def test_consolidation_moves_into_a_ticketed_theme_only_items_sharing_its_words() -> None:
+@pytest.mark.parametrize(
+    ("foreign", "same"),
+    [
+        # no word in common
+        ("Please add a dark mode", "Japanese names in the CSV export are garbled again"),
+        # only an incidental word ("CSV")
+        ("Please add a CSV import", "Export of Japanese names is garbled"),
+    ],
+)
+def test_consolidation_moves_into_a_ticketed_theme_only_items_sharing_its_words(
+    foreign: str, same: str
+) -> None:
     config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
     stream, theme = _anchored_stream(config)
-    stream.place("other", "Please add a dark mode")
-    stream.place("same", "Japanese names in the CSV export are garbled again")
+    stream.place("foreign", foreign)
+    stream.place("same", same)
     stream.clusterer.consolidate(refit=True)
     placed = stream.final_assignments()
     assert placed["same"] == theme
-    assert placed["other"] != theme
+    assert placed["foreign"] != theme
 
 
 def test_the_anchor_follows_a_merge_and_survives_a_restart() -> None:
@@ -232,14 +244,3 @@ def test_without_the_relative_bar_an_incidental_word_is_enough_to_join() -> None
     stream, theme = _anchored_stream(config)
     request = stream.place("request", "A bulk user invite from CSV would save us time")
     assert request.assignment.theme_id == theme
-
-
-def test_consolidation_moves_no_incidental_word_sharer_into_a_ticketed_theme() -> None:
-    config = ClusteringConfig(join_similarity=-1.0, anchored_join_similarity=-1.0)
-    stream, theme = _anchored_stream(config)
-    stream.place("request", "Please add a CSV import")
-    stream.place("same", "Export of Japanese names is garbled")
-    stream.clusterer.consolidate(refit=True)
-    placed = stream.final_assignments()
-    assert placed["same"] == theme
-    assert placed["request"] != theme

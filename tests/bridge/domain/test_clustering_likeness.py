@@ -49,18 +49,20 @@ def test_every_lexicon_entry_is_one_word_as_the_tokenizer_keys_it() -> None:
         assert english
 
 
-def _themes() -> tuple[ThemeStream, dict[str, int]]:
+def _placed(groups: dict[str, list[str]]) -> tuple[ThemeStream, dict[str, int]]:
+    """Each group's texts placed three times over and consolidated; the theme of each group's
+    first item."""
     stream = ThemeStream(ClusteringConfig())
-    texts = {
-        **{f"en-loop-{n}": text for n, text in enumerate(LOOP_EN * 3)},
-        **{f"ja-loop-{n}": text for n, text in enumerate(LOOP_JA * 3)},
-        **{f"en-invoice-{n}": text for n, text in enumerate(INVOICE_EN * 3)},
-    }
-    for item_id, text in texts.items():
-        stream.place(item_id, text)
+    for name, texts in groups.items():
+        for n, text in enumerate(texts * 3):
+            stream.place(f"{name}-{n}", text)
     stream.clusterer.consolidate(refit=True)
     placed = stream.final_assignments()
-    return stream, {name: placed[f"{name}-0"] for name in ("en-loop", "ja-loop", "en-invoice")}
+    return stream, {name: placed[f"{name}-0"] for name in groups}
+
+
+def _themes() -> tuple[ThemeStream, dict[str, int]]:
+    return _placed({"en-loop": LOOP_EN, "ja-loop": LOOP_JA, "en-invoice": INVOICE_EN})
 
 
 def test_a_japanese_theme_is_most_like_the_english_theme_of_its_problem() -> None:
@@ -106,16 +108,7 @@ def test_one_word_in_common_is_no_likeness() -> None:
 
 
 def test_a_theme_sharing_one_word_with_a_ticketed_one_does_not_join_it() -> None:
-    stream = ThemeStream(ClusteringConfig())
-    texts = {
-        **{f"slow-{n}": text for n, text in enumerate(SLOW_EN * 3)},
-        **{f"zone-{n}": text for n, text in enumerate(ZONE_EN * 3)},
-        **{f"en-loop-{n}": text for n, text in enumerate(LOOP_EN * 3)},
-    }
-    for item_id, text in texts.items():
-        stream.place(item_id, text)
-    stream.clusterer.consolidate(refit=True)
-    placed = stream.final_assignments()
-    slow, zone = placed["slow-0"], placed["zone-0"]
+    stream, theme = _placed({"slow": SLOW_EN, "zone": ZONE_EN, "en-loop": LOOP_EN})
+    slow, zone = theme["slow"], theme["zone"]
     assert slow != zone
     assert stream.clusterer.most_alike(slow, [zone], minimum=0.01) is None
