@@ -75,6 +75,7 @@ class KafkaPublisher:
         self._partition_of: dict[str, dict[bytes, int]] = {}
         self._physical: dict[str, str] = {}
         self._encoded_topics: tuple[str, ...] | None = None
+        self._encoded_counts: tuple[int, ...] | None = None
 
     async def start(self) -> None:
         producer = self._make_producer()
@@ -215,15 +216,19 @@ class KafkaPublisher:
         return physical
 
     async def _encoded_partitions(self, producer: Producer) -> tuple[int, ...]:
-        """The partition count of each topic the compiled pass writes to (`ROUTES`' order)."""
-        counts = []
-        for topic in self._encoded_physical():
-            count = self._partitions.get(topic)
-            if count is None:
-                partitions = await producer.client.partitions_for(topic)
-                count = self._partitions[topic] = len(partitions)
-            counts.append(count)
-        return tuple(counts)
+        """The partition count of each topic the compiled pass writes to (`ROUTES`' order),
+        looked up once (as `_partition` does per key)."""
+        counts = self._encoded_counts
+        if counts is None:
+            found = []
+            for topic in self._encoded_physical():
+                count = self._partitions.get(topic)
+                if count is None:
+                    partitions = await producer.client.partitions_for(topic)
+                    count = self._partitions[topic] = len(partitions)
+                found.append(count)
+            counts = self._encoded_counts = tuple(found)
+        return counts
 
     async def ping(self) -> None:
         producer = self._producer
