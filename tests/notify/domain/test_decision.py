@@ -12,7 +12,14 @@ from banso_notify.domain.decision import (
     SuppressReason,
     decide,
 )
-from banso_notify.domain.facts import Audience, Band, Channel, Recipient, SuppressionState
+from banso_notify.domain.facts import (
+    AccountFacts,
+    Audience,
+    Band,
+    Channel,
+    Recipient,
+    SuppressionState,
+)
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.reroute import REROUTE_TEMPLATE
 
@@ -185,6 +192,25 @@ def test_high_touch_without_a_csm_sends_nothing_automated() -> None:
         Outcome.SUPPRESS,
         SuppressReason.HIGH_TOUCH_NO_CSM,
     )
+
+
+def test_an_email_for_an_account_never_described_waits_for_its_traits() -> None:
+    # group and track travel on different topics: whether the account is high-touch is unknown
+    unknown = AccountFacts(account_id="bigco")
+    policy = WorkspacePolicy(address_wait_s=60)
+    planned = request(facts=unknown, planned_at=NOW)
+
+    early = decide(planned, policy, NOW + timedelta(seconds=1))
+    assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_ACCOUNT)
+    assert early.until == NOW + timedelta(seconds=3)  # decided again soon
+    described = request(facts=BIG, planned_at=NOW)
+    assert decide(described, policy, NOW + timedelta(seconds=3)).outcome is Outcome.QUEUE_CSM
+    # never described within the wait: decided on what is known, as an ordinary account
+    assert decide(planned, policy, NOW + timedelta(seconds=60)).outcome is Outcome.SEND
+    assert decide(planned, WorkspacePolicy(address_wait_s=0), NOW).outcome is Outcome.SEND
+    # the wait is only for what the traits decide: in-app messages are never rerouted
+    in_app = request(playbook(**to("inapp")), facts=unknown, planned_at=NOW)
+    assert decide(in_app, policy, NOW).outcome is Outcome.SEND
 
 
 def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:

@@ -31,6 +31,17 @@ pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
 CSM = {"id": "kei", "email": "kei@vendor.test", "name": "Kei"}
 
+TIP = """
+id: export-tip
+name: Tip after an export
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+"""
+
 
 async def test_red_accounts_reach_the_csm_on_slack_within_budget_biggest_first(
     settings: NotifySettings, kafka_bootstrap: str
@@ -84,22 +95,12 @@ async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
 ) -> None:
     sink, _ = smtp
     prefix = settings.topic_prefix
-    tip = """
-id: export-tip
-name: Tip after an export
-trigger: {type: usage_event, event: Report Exported}
-steps:
-  - send: {channel: email, template: tip}
-templates:
-  tip:
-    en: {subject: "A tip", text: "Schedule your report."}
-"""
     async with (
         running_notify(settings) as notify,
         watch_nudges(kafka_bootstrap, prefix) as nudges,
     ):
         admin = notify.token()
-        await put_yaml(notify, tip, "export-tip")
+        await put_yaml(notify, TIP, "export-tip")
         await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
         await publish(
             kafka_bootstrap,
@@ -119,6 +120,36 @@ templates:
     assert alert.rcpt_tos == ["kei@vendor.test"]  # no Slack configured: the CSM's e-mail
     assert "personal touch" in str(alert.message["Subject"])
     assert "List-Unsubscribe" not in alert.message  # an internal alert, not a customer e-mail
+
+
+async def test_an_email_waits_for_its_accounts_traits_before_it_can_go_to_the_customer(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    # group and track travel on different topics: usage can overtake the traits that make the
+    # account high-touch, and the CEO of a $500k account must not get the automated e-mail
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    async with (
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = notify.token()
+        await put_yaml(notify, TIP, "export-tip")
+        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await publish(kafka_bootstrap, prefix, identified("ceo", "bigco"), used("ceo", "bigco"))
+
+        async def waiting() -> bool:
+            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return [n["reason"] for n in held.json()] == ["awaiting_account"]
+
+        await eventually(waiting)
+        await publish(kafka_bootstrap, prefix, account_traits("bigco", arr=500_000, csm=CSM))
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+
+    routed = nudges.of("banso.nudge.suppressed.v1")[0]
+    assert (routed["reason"], routed["recipient"]["user_id"]) == ("high_touch_routed", "ceo")
+    assert sink.received == []  # nothing reached the customer
+    assert nudges.of("banso.nudge.sent.v1") == []
 
 
 async def test_resolved_ticket_tells_each_reporter_it_is_fixed(

@@ -55,13 +55,14 @@ async def test_usage_event_to_email_to_unsubscribe(
             kafka_bootstrap,
             prefix,
             account_traits("acme"),
+            account_traits("globex"),
             identified("hanako", "acme", locale="ja-JP"),
             identified("taro", "globex"),
         )
-        # Topics are not ordered with each other: let notify learn the people's addresses before
-        # their usage arrives (a usage event from an unknown address is suppressed as no_address).
+        # Topics are not ordered with each other: let notify learn the people's addresses and
+        # accounts before their usage arrives (else the e-mails wait for them, up to a minute).
         runtime = notify.state["runtime"]
-        await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 3)
+        await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 4)
         first = await publish(kafka_bootstrap, prefix, used("hanako", "acme"))
         await publish(kafka_bootstrap, prefix, used("taro", "globex"))
         await sink.wait_for(2)

@@ -114,6 +114,7 @@ HOLD_REASON_LABELS = {
     "quiet_hours": N_("Outside the send window or in quiet hours"),
     "csm_review": N_("Waiting for the CSM's review"),
     "awaiting_address": N_("Waiting for the person's address"),
+    "awaiting_account": N_("Waiting for the account's details (plan, ARR, CSM)"),
 }
 
 EVENT_OUTCOME_LABELS = {

@@ -10,7 +10,10 @@ Order of the checks, and why:
 3. a wait step not yet due → held until it is;
 4. a later step after the goal was reached → suppressed (the journey has done its job);
 5. unsubscribe / suppression list → suppressed, whatever the channel;
-6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM;
+6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; an
+   account whose traits notify has never received cannot be told high-touch or not (group and
+   track travel on different topics too), so such an e-mail is held the same way as for a
+   missing address (8), then decided on what is known;
 7. CSM alerts (rerouted or by design) → holdout, then queued for the CSM's next review, where the
    daily budget is spent on the most at-risk, highest-ARR accounts
    (:mod:`banso_notify.domain.csm_budget`);
@@ -77,9 +80,10 @@ class HoldReason(StrEnum):
     QUIET_HOURS = "quiet_hours"
     CSM_REVIEW = "csm_review"
     AWAITING_ADDRESS = "awaiting_address"
+    AWAITING_ACCOUNT = "awaiting_account"
 
 
-#: how often a nudge waiting for its recipient's address is decided again
+#: how often a nudge waiting for its recipient's address or its account's traits is decided again
 ADDRESS_RECHECK = timedelta(seconds=2)
 
 
@@ -142,12 +146,15 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
         if blocked is not None:
             detail = request.suppression.suppressed_reason
             return _suppress(SuppressReason(blocked), detail)
-        if (
-            request.step.channel is Channel.EMAIL
-            and playbook.route_high_touch_to_csm
-            and policy.high_touch.applies_to(account)
-        ):
-            return _reroute_to_csm(request, policy, now)
+        if request.step.channel is Channel.EMAIL and playbook.route_high_touch_to_csm:
+            if policy.high_touch.applies_to(account):
+                return _reroute_to_csm(request, policy, now)
+            if not account.traits:
+                waiting = _await_other_topic(
+                    request, policy, now, HoldReason.AWAITING_ACCOUNT, "no account traits yet"
+                )
+                if waiting is not None:
+                    return waiting
         return _decide_customer(request, policy, now)
     return _queue_for_csm(request, policy, now, recipient, request.step.template, None)
 
@@ -260,12 +267,21 @@ def _await_address(
     request: DecisionInput, policy: WorkspacePolicy, now: datetime, detail: str
 ) -> Decision:
     """Hold a nudge whose recipient has no address yet, until ``address_wait_s`` runs out."""
+    waiting = _await_other_topic(request, policy, now, HoldReason.AWAITING_ADDRESS, detail)
+    return waiting or _suppress(SuppressReason.NO_ADDRESS, detail)
+
+
+def _await_other_topic(
+    request: DecisionInput, policy: WorkspacePolicy, now: datetime, reason: HoldReason, detail: str
+) -> Decision | None:
+    """A hold, decided again every ``ADDRESS_RECHECK``, while what the decision needs may still
+    arrive on another topic (within ``address_wait_s`` of planning); None once the wait is over."""
     if request.planned_at is not None:
         gives_up_at = request.planned_at + timedelta(seconds=policy.address_wait_s)
         if now < gives_up_at:
             until = min(gives_up_at, now + ADDRESS_RECHECK)
-            return Decision(Outcome.HOLD, HoldReason.AWAITING_ADDRESS, detail, until=until)
-    return _suppress(SuppressReason.NO_ADDRESS, detail)
+            return Decision(Outcome.HOLD, reason, detail, until=until)
+    return None
 
 
 def _held_out(request: DecisionInput, policy: WorkspacePolicy) -> bool:
