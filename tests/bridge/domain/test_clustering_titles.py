@@ -102,7 +102,13 @@ def test_a_title_is_scored_on_the_words_it_shows_not_on_a_cut_off_tail() -> None
         "company, to every team in it and to our alerts"
     )
     members = items(long, "Is there a Slack integration?")
-    weights = [("slack", 2.0), ("integration", 0.5), ("team", 1.5), ("company", 1.5), ("alerts", 1.5)]
+    weights = [
+        ("slack", 2.0),
+        ("integration", 0.5),
+        ("team", 1.5),
+        ("company", 1.5),
+        ("alerts", 1.5),
+    ]
     # The long clause names more keywords, but "company", "team" and "alerts" fall in the part a
     # reader never sees ("…"): the clause that says the problem in full is the title.
     assert len(long) > MAX_TITLE_CHARS
