@@ -9,7 +9,8 @@ bridge's own domain code exactly as the service runs it: `ThemeStream` places ea
 redact, tokenise, join or open a theme, consolidate when due), and after every item the themes it
 touched are checked against the service's ticket rule, decided by the service's own pure functions
 (`domain/tickets/decision.py`: `due_for_ticket` with the service's default settings: 3 accounts,
-more than 50 % problem reports, `is_problem_report`, and a theme that reads as one problem; a
+more than 50 % problem reports, `is_problem_report`, and a theme that reads as one problem, its
+reports of one nature, requests or defects; a
 due theme whose accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
 foreign to each other, else one whose customers' words are a ticketed theme's, Japanese and
 English, `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from banso_bridge.domain.clustering.labels import label_theme
 from banso_bridge.domain.clustering.stream import to_cluster_item
 from banso_bridge.domain.clustering.theme import ClusterItem
-from banso_bridge.domain.clustering.titles import choose_title, clauses
+from banso_bridge.domain.clustering.titles import MAX_TITLE_CHARS, choose_title, clauses
 from banso_bridge.domain.text import TextPipeline
 
 PIPELINE = TextPipeline()
@@ -94,3 +94,22 @@ def test_weights_decide_between_clauses_and_ties_are_deterministic() -> None:
     members = items("Dark mode please. The export is slow.", "The export is slow.")
     assert choose_title(members, [("export", 2.0), ("slow", 1.0)]) == "The export is slow"
     assert choose_title([], [], previous="kept") == "kept"
+
+
+def test_a_title_is_scored_on_the_words_it_shows_not_on_a_cut_off_tail() -> None:
+    long = (
+        "The missing Slack integration is a blocker for rolling this out to the rest of our "
+        "company, to every team in it and to our alerts"
+    )
+    members = items(long, "Is there a Slack integration?")
+    weights = [
+        ("slack", 2.0),
+        ("integration", 0.5),
+        ("team", 1.5),
+        ("company", 1.5),
+        ("alerts", 1.5),
+    ]
+    # The long clause names more keywords, but "company", "team" and "alerts" fall in the part a
+    # reader never sees ("…"): the clause that says the problem in full is the title.
+    assert len(long) > MAX_TITLE_CHARS
+    assert choose_title(members, weights) == "Is there a Slack integration"

@@ -35,7 +35,12 @@ from banso_bridge.domain.clustering.consolidate import (
 from banso_bridge.domain.clustering.directions import ThemeDirections
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
 from banso_bridge.domain.clustering.likeness import most_alike
-from banso_bridge.domain.clustering.one_problem import shares_words, theme_cohesion
+from banso_bridge.domain.clustering.one_problem import (
+    nature_of,
+    of_one_nature,
+    shares_words,
+    theme_cohesion,
+)
 from banso_bridge.domain.clustering.outcomes import Assignment, ConsolidationReport, Split
 from banso_bridge.domain.clustering.splitting import split_parts
 from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, ThemeRecord
@@ -133,7 +138,10 @@ class ThemeClusterer:
         allows, and not two groups with no words in common. Before the first fit nothing is."""
         if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
-        return self.cohesion(theme_id).holds(self.config.cohesion)
+        items = [self._window.items[row] for row in self._window.rows_of(theme_id)]
+        return of_one_nature(items, self.config.cohesion) and self.cohesion(theme_id).holds(
+            self.config.cohesion
+        )
 
     def most_alike(
         self, theme_id: int, others: Iterable[int], *, minimum: float
@@ -459,8 +467,17 @@ class ThemeClusterer:
             )
 
     def _shares_words(self, theme_id: int, items: list[ClusterItem]) -> npt.NDArray[np.bool_]:
-        """Which of `items` share the theme's words (one_problem.shares_words)."""
-        return shares_words(
+        """Which of `items` a ticket's theme takes in: of its nature (a request does not join a
+        ticket filed for a defect, nor the reverse; one_problem.nature_of) and sharing its words
+        (one_problem.shares_words)."""
+        members = (self._window.items[row] for row in self._window.rows_of(theme_id))
+        nature = nature_of(members)
+        alike = np.fromiter(
+            (nature is None or item.nature in (None, nature) for item in items),
+            dtype=np.bool_,
+            count=len(items),
+        )
+        return alike & shares_words(
             self._model,
             self._window,
             theme_id,

@@ -14,6 +14,7 @@ from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.representation.features import extract_features
 from banso_bridge.domain.text.boilerplate import strip_boilerplate
 from banso_bridge.domain.text.language import Language
+from banso_bridge.domain.text.nature import report_nature
 from banso_bridge.domain.text.praise import is_praise
 
 
@@ -51,6 +52,7 @@ class ItemRecord:
             parts=parts,
             features=extract_features(content, keys + parts),
             praise=is_praise(content),
+            nature=report_nature(content),
         )
 
 

@@ -9,6 +9,7 @@ from banso_bridge.domain.clustering.engine import ThemeClusterer
 from banso_bridge.domain.clustering.outcomes import Assignment, ConsolidationReport
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.representation.features import FeatureHasher
+from banso_bridge.domain.text.nature import report_nature
 from banso_bridge.domain.text.pipeline import ProcessedText, TextPipeline
 from banso_bridge.domain.text.praise import is_praise
 
@@ -34,6 +35,7 @@ def to_cluster_item(
         parts=parts,
         features=(hasher or FeatureHasher()).extract(processed.content, keys + parts),
         praise=is_praise(processed.content),
+        nature=report_nature(processed.content),
     )
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from banso_bridge.domain.representation.features import FeatureCounts
 from banso_bridge.domain.text.language import Language
+from banso_bridge.domain.text.nature import Nature
 
 
 class ThemeStatus(StrEnum):
@@ -46,3 +47,6 @@ class ClusterItem:
     features: FeatureCounts = field(repr=False)
     # Clearly positive ("Love the dashboards"; domain/text/praise.py): it joins praise themes only.
     praise: bool = False
+    # A request for something the product lacks, or a defect (domain/text/nature.py); None when
+    # the words say both or neither. A ticket's reports are of one nature (one_problem.py).
+    nature: Nature | None = None

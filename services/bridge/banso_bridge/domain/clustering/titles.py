@@ -79,8 +79,10 @@ def choose_title(
         if str(item.language) != main:
             continue
         for clause in clauses(item.text):
+            # Scored on what the reader sees: keywords in the cut-off tail of a long clause
+            # say nothing to a product manager.
             title = _shorten(clause)
-            scored[title] = max(scored.get(title, 0.0), _score(clause, weights, main))
+            scored[title] = max(scored.get(title, 0.0), _score(title, weights, main))
     if not scored:
         return previous or _shorten(typical_first[0].text)
     # Best score; on ties the shorter, then the alphabetically first (deterministic).
