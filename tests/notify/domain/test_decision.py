@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from banso_notify.domain.caps import SentRecord
@@ -194,23 +195,25 @@ def test_high_touch_without_a_csm_sends_nothing_automated() -> None:
     )
 
 
-def test_an_email_for_an_account_never_described_waits_for_its_traits() -> None:
+def test_an_email_for_an_account_not_yet_described_waits_for_its_traits() -> None:
     # group and track travel on different topics: whether the account is high-touch is unknown
     unknown = AccountFacts(account_id="bigco")
     policy = WorkspacePolicy(address_wait_s=60)
-    planned = request(facts=unknown, planned_at=NOW)
+    planned = replace(request(facts=unknown, planned_at=NOW), accounts_described=True)
 
     early = decide(planned, policy, NOW + timedelta(seconds=1))
     assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_ACCOUNT)
     assert early.until == NOW + timedelta(seconds=3)  # decided again soon
-    described = request(facts=BIG, planned_at=NOW)
+    described = replace(request(facts=BIG, planned_at=NOW), accounts_described=True)
     assert decide(described, policy, NOW + timedelta(seconds=3)).outcome is Outcome.QUEUE_CSM
     # never described within the wait: decided on what is known, as an ordinary account
     assert decide(planned, policy, NOW + timedelta(seconds=60)).outcome is Outcome.SEND
     assert decide(planned, WorkspacePolicy(address_wait_s=0), NOW).outcome is Outcome.SEND
     # the wait is only for what the traits decide: in-app messages are never rerouted
     in_app = request(playbook(**to("inapp")), facts=unknown, planned_at=NOW)
-    assert decide(in_app, policy, NOW).outcome is Outcome.SEND
+    assert decide(replace(in_app, accounts_described=True), policy, NOW).outcome is Outcome.SEND
+    # a workspace that never sends accounts' traits has none on the way: nothing to wait for
+    assert decide(replace(planned, accounts_described=False), policy, NOW).outcome is Outcome.SEND
 
 
 def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import Text, bindparam, cast, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,6 +74,19 @@ async def load_accounts(
         )
     )
     return {row.account_id: row for row in rows.all()}
+
+
+async def describes_accounts(session: AsyncSession, *, workspace_id: str) -> bool:
+    """Whether the workspace has sent traits for any of its accounts (Segment's group calls)."""
+    found = await session.exec(
+        select(AccountRow.account_id)
+        .where(
+            AccountRow.workspace_id == workspace_id,
+            cast(AccountRow.traits, Text) != "{}",
+        )
+        .limit(1)
+    )
+    return found.first() is not None
 
 
 def merge_user(

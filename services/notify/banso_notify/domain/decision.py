@@ -10,10 +10,10 @@ Order of the checks, and why:
 3. a wait step not yet due → held until it is;
 4. a later step after the goal was reached → suppressed (the journey has done its job);
 5. unsubscribe / suppression list → suppressed, whatever the channel;
-6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; an
-   account whose traits notify has never received cannot be told high-touch or not (group and
-   track travel on different topics too), so such an e-mail is held the same way as for a
-   missing address (8), then decided on what is known;
+6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; in a
+   workspace that sends its accounts' traits, an account whose traits have not arrived yet
+   cannot be told high-touch or not (group and track travel on different topics too), so such
+   an e-mail is held the same way as for a missing address (8), then decided on what is known;
 7. CSM alerts (rerouted or by design) → holdout, then queued for the CSM's next review, where the
    daily budget is spent on the most at-risk, highest-ARR accounts
    (:mod:`banso_notify.domain.csm_budget`);
@@ -122,6 +122,9 @@ class DecisionInput:
     goal_reached: bool = False
     #: when the nudge was first planned; the wait for a missing address counts from here
     planned_at: datetime | None = None
+    #: the workspace sends its accounts' traits (group calls): an account without any has them
+    #: still on the way, and whether it is high-touch is not known yet
+    accounts_described: bool = False
     #: how old the trigger is (planning: the service's clock minus the trigger's event time;
     #: release: how long the clock is past the time the nudge was held until); None: unknown
     trigger_age: timedelta | None = None
@@ -149,7 +152,7 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
         if request.step.channel is Channel.EMAIL and playbook.route_high_touch_to_csm:
             if policy.high_touch.applies_to(account):
                 return _reroute_to_csm(request, policy, now)
-            if not account.traits:
+            if request.accounts_described and not account.traits:
                 waiting = _await_other_topic(
                     request, policy, now, HoldReason.AWAITING_ACCOUNT, "no account traits yet"
                 )

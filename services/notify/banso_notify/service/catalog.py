@@ -14,6 +14,8 @@ from banso_notify.adapters import directory, playbook_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.policy import WorkspacePolicy
 
+_FOR_GOOD = float("inf")
+
 
 class Catalog:
     def __init__(self, *, ttl_s: float = 2.0) -> None:
@@ -21,6 +23,7 @@ class Catalog:
         self._current: dict[str, tuple[float, list[StoredPlaybook]]] = {}
         self._policies: dict[str, tuple[float, WorkspacePolicy]] = {}
         self._versions: dict[tuple[str, str, int], StoredPlaybook] = {}
+        self._described: dict[str, float] = {}
 
     async def playbooks(self, session: AsyncSession, workspace_id: str) -> list[StoredPlaybook]:
         cached = self._current.get(workspace_id)
@@ -60,6 +63,20 @@ class Catalog:
         policy = await directory.get_policy(session, workspace_id=workspace_id)
         self._policies[workspace_id] = (time.monotonic(), policy)
         return policy
+
+    async def accounts_described(self, session: AsyncSession, workspace_id: str) -> bool:
+        """Whether the workspace sends its accounts' traits (group calls): then an account
+        without any has them still on the way (`decision.py`). Once true it stays true."""
+        checked = self._described.get(workspace_id)
+        if checked == _FOR_GOOD:
+            return True
+        if checked is not None and time.monotonic() - checked < self._ttl_s:
+            return False
+        if await directory.describes_accounts(session, workspace_id=workspace_id):
+            self._described[workspace_id] = _FOR_GOOD
+            return True
+        self._described[workspace_id] = time.monotonic()
+        return False
 
     def invalidate(self, workspace_id: str) -> None:
         self._current.pop(workspace_id, None)

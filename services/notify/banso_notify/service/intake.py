@@ -121,6 +121,9 @@ class _WorkspaceBatch:
                 known_users=self.users,
                 arrivals=self.arrivals,
                 latest=self.latest,
+                accounts_described=await self.h.catalog.accounts_described(
+                    self.session, self.workspace_id
+                ),
             )
             for outcome, count in result.decisions.items():
                 self.h.metrics.decisions.labels(outcome=outcome).inc(count)

@@ -128,6 +128,7 @@ class Planner:
         arrivals: Mapping[str, datetime] | None = None,
         latest: datetime | None = None,
         lag_counts: bool = True,
+        accounts_described: bool = False,
     ) -> PlanResult:
         """Decide every recipient of every playbook the signals trigger.
 
@@ -136,7 +137,8 @@ class Planner:
         ``lag_counts=False``: how long after its time a signal is planned says nothing (the
         scheduler's timers on a stream clock, `scheduling_lag_counts`): its age is zero.
         ``known_accounts``/``known_users`` are rows the caller already loaded in this session
-        (the consumer has them): they are not read again.
+        (the consumer has them): they are not read again. ``accounts_described``: the workspace
+        sends its accounts' traits (``Catalog.accounts_described``).
         """
         result = PlanResult()
         arrived = arrivals or {}
@@ -228,6 +230,7 @@ class Planner:
                 workspace_id=workspace_id,
                 now=now,
                 staged=staged,
+                accounts_described=accounts_described,
             )
             result.count(decision.outcome.value)
             if decision.reason == SuppressReason.STALE:
@@ -279,6 +282,7 @@ class Planner:
         workspace_id: str,
         now: datetime,
         staged: Staged,
+        accounts_described: bool,
     ) -> Decision:
         stored, recipient = candidate.stored, candidate.recipient
         at = candidate.at
@@ -295,6 +299,7 @@ class Planner:
             due_at=at + waited,
             planned_at=now,
             trigger_age=candidate.age,
+            accounts_described=accounts_described,
         )
         decision = decide(request, policy, at)
         if decision.outcome is Outcome.SKIP:

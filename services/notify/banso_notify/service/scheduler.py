@@ -133,6 +133,9 @@ class Scheduler:
                     policy=await self._catalog.policy(session, workspace_id),
                     now=now,
                     lag_counts=scheduling_lag_counts(self._clock),
+                    accounts_described=await self._catalog.accounts_described(
+                        session, workspace_id
+                    ),
                 )
                 self._count_stale(result.stale)
         return len(timers)
@@ -196,6 +199,7 @@ class Scheduler:
             due_at=nudge.due_at or now,
             goal_reached=await self._goal_reached(session, nudge),
             planned_at=nudge.created_at,
+            accounts_described=await self._catalog.accounts_described(session, nudge.workspace_id),
             trigger_age=now - nudge.due_at
             if nudge.due_at is not None and scheduling_lag_counts(self._clock)
             else None,
