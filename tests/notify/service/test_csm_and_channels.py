@@ -15,6 +15,7 @@ from tests.support.smtp import SmtpSink
 from tests.support.waiting import eventually
 
 from .support import (
+    Running,
     account_traits,
     health,
     identified,
@@ -41,6 +42,19 @@ templates:
   tip:
     en: {subject: "A tip", text: "Schedule your report."}
 """
+
+
+async def open_tip(notify: Running) -> dict[str, str]:
+    """The export tip playbook, sent at any hour; returns the admin's headers."""
+    admin = notify.token()
+    await put_yaml(notify, TIP, "export-tip")
+    await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+    return admin
+
+
+async def applied(notify: Running, events: int) -> None:
+    runtime = notify.state["runtime"]
+    await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= events)
 
 
 async def test_red_accounts_reach_the_csm_on_slack_within_budget_biggest_first(
@@ -99,9 +113,7 @@ async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
         running_notify(settings) as notify,
         watch_nudges(kafka_bootstrap, prefix) as nudges,
     ):
-        admin = notify.token()
-        await put_yaml(notify, TIP, "export-tip")
-        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        await open_tip(notify)
         await publish(
             kafka_bootstrap,
             prefix,
@@ -109,8 +121,7 @@ async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
             identified("ceo", "bigco"),
         )
         # topics are not ordered with each other: the usage comes once notify knows the account
-        runtime = notify.state["runtime"]
-        await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 2)
+        await applied(notify, 2)
         await publish(kafka_bootstrap, prefix, used("ceo", "bigco"))
         await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
         notify.clock.advance(timedelta(hours=3, minutes=1))
@@ -137,12 +148,9 @@ async def test_an_email_waits_for_its_accounts_traits_before_it_can_go_to_the_cu
         running_notify(settings) as notify,
         watch_nudges(kafka_bootstrap, prefix) as nudges,
     ):
-        admin = notify.token()
-        await put_yaml(notify, TIP, "export-tip")
-        await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
+        admin = await open_tip(notify)
         await publish(kafka_bootstrap, prefix, account_traits("smallco"))  # an earlier customer
-        runtime = notify.state["runtime"]
-        await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 1)
+        await applied(notify, 1)
         await publish(kafka_bootstrap, prefix, identified("ceo", "bigco"), used("ceo", "bigco"))
 
         async def waiting() -> bool:
