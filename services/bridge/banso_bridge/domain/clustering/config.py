@@ -35,8 +35,10 @@ class ClusteringConfig:
     # Two themes of different main languages are alike (for the ticket rule's links and twin
     # merges) also when at least this share of their glossary concepts meet (likeness.py,
     # domain/text/glossary.py): the same problem told in Japanese and in English shares few words
-    # even through the lexicon. 1.01 = never (words only).
+    # even through the lexicon. Above 1 = never (words only). BRIDGE_TICKET_CROSS_LANGUAGE_...
     cross_language_min_concept_likeness: float = 0.5
+    # An operator's glossary lines added to the shipped glossary (BRIDGE_GLOSSARY_PATH's text).
+    glossary_extra: str = ""
     consolidate_every: int = 250  # items between consolidation passes
     reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
     min_split_size: int = 8  # themes smaller than this are never split

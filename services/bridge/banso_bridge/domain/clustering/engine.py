@@ -155,6 +155,7 @@ class ThemeClusterer:
             others,
             minimum=minimum,
             concept_minimum=self.config.cross_language_min_concept_likeness,
+            glossary_extra=self.config.glossary_extra,
             apart=self._apart,
         )
 

@@ -126,16 +126,18 @@ def most_alike(
     *,
     minimum: float,
     concept_minimum: float = CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS,
+    glossary_extra: str = "",
     apart: Collection[frozenset[int]] = (),
 ) -> tuple[int, float] | None:
     """Of `others`, the theme whose window items' words are most like `theme_id`'s, and the
     likeness; None when none reaches `minimum` (0 = never). Pairs in `apart` are skipped. Two
     themes of different main languages are also alike by their glossary concepts
-    (`concept_bag`) when those reach `concept_minimum` (and `minimum`); the greater counts."""
+    (`concept_bag`, the shipped glossary and `glossary_extra` lines) when those reach
+    `concept_minimum` (and `minimum`); the greater counts."""
     if minimum <= 0:
         return None
     translate = lexicon()
-    concepts = glossary()
+    concepts = glossary(glossary_extra)
     frequency, n_documents = window.document_frequency, len(window)
 
     def bags(theme: int) -> tuple[dict[str, float], dict[str, float], Language]:
