@@ -70,7 +70,12 @@ def test_a_japanese_and_an_english_report_of_one_problem_name_the_same_concepts(
 
 def test_a_line_is_concept_english_and_japanese_words() -> None:
     parsed = parse_glossary("# a comment\n\nbilling\tInvoices, billing\t請求書,請求\n")
-    assert parsed == {"invoic": "billing", "bill": "billing", "請求書": "billing", "請求": "billing"}
+    assert parsed == {
+        "invoic": "billing",
+        "bill": "billing",
+        "請求書": "billing",
+        "請求": "billing",
+    }
     # Latin words in the Japanese column are keyed as English words are.
     assert parse_glossary("crm\tcrm\tSalesforce\n") == {"crm": "crm", "salesforc": "crm"}
     with pytest.raises(ValueError, match="line 2"):
