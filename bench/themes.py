@@ -13,7 +13,8 @@ more than 50 % problem reports, `is_problem_report`, and a theme that reads as o
 reports of one nature, requests or defects; a
 due theme whose accounts overlap a ticketed theme's joins it instead, a thin overlap only when their words are not
 foreign to each other, else one whose customers' words are a ticketed theme's, Japanese and
-English, `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
+English (themes of different main languages also by the concepts of the bilingual glossary,
+`domain/text/glossary.py`), `ticketed_theme_to_join`, as `ThemeBook.refresh` does; a ticketed theme is anchored,
 `ThemeClusterer.anchor`); a ticketed theme whose words come to be another ticketed theme's is
 merged into the one ticketed first (`twin_to_merge`, as `TicketRule.merge_twin_tickets`; its ticket closed as a
 duplicate). Praise (`domain/text/praise.py`) forms themes of its own, listed, never ticketed. A ticket
@@ -115,6 +116,9 @@ THRESHOLD = TicketThreshold(
 LINK_MIN_ACCOUNT_OVERLAP: float = _DEFAULTS["ticket_link_min_account_overlap"].default
 LINK_MIN_WORD_SIMILARITY: float = _DEFAULTS["ticket_link_min_word_similarity"].default
 TWIN_MIN_WORD_SIMILARITY: float = _DEFAULTS["ticket_twin_min_word_similarity"].default
+CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY: float = _DEFAULTS[
+    "ticket_cross_language_min_concept_similarity"
+].default
 
 
 @dataclass
@@ -570,7 +574,9 @@ def main() -> None:
         help="also compare the representations on the shared labeled sets (k-means NMI, items/s)",
     )
     args = parser.parse_args()
-    config = ClusteringConfig()
+    config = ClusteringConfig(
+        cross_language_min_concept_likeness=CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY
+    )
     load_before = os.getloadavg()
     runs: list[dict[str, Any]] = []
     service_runs: list[dict[str, Any]] = []
@@ -613,6 +619,7 @@ def main() -> None:
             "link_min_account_overlap": LINK_MIN_ACCOUNT_OVERLAP,
             "link_min_word_similarity": LINK_MIN_WORD_SIMILARITY,
             "twin_min_word_similarity": TWIN_MIN_WORD_SIMILARITY,
+            "cross_language_min_concept_similarity": CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY,
         },
         "summary": _summary(runs, args.seeds),
         "targets": _targets(runs),

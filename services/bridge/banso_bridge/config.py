@@ -81,6 +81,18 @@ class BridgeSettings(ServiceSettings):
     # problems score at most 0.12 (bench/themes.py, 5 worlds: 0.3 leaves 26 of 30 planted
     # problems with exactly one ticket, 0.2 29, 0.15 all 30, with the same purity).
     ticket_twin_min_word_similarity: float = Field(default=0.15, ge=0, le=1)
+    # Two ticketed (or due) themes of different main languages, Japanese and English, are also
+    # alike for the two rules above when at least this share of their glossary concepts meet
+    # (cosine of IDF-weighted concepts: domain/text/glossary_ja_en.tsv, about 140 concepts of SaaS
+    # support, each with its English and Japanese words); above 1 = never. One problem told in
+    # both languages shares few words even through the lexicon ("The KPI dashboard keeps
+    # spinning" / ダッシュボードの表示が遅い). bench/themes.py, themes of 5 items or more: one
+    # problem's two languages share 0.34-0.89 of their concepts, two problems' up to 0.50.
+    ticket_cross_language_min_concept_similarity: float = Field(default=0.5, ge=0, le=1.01)
+    # A TSV file of the operator's own concepts or words, added to the shipped glossary (same
+    # format: concept<TAB>english words<TAB>japanese words, comma-separated); empty = none. A word
+    # the shipped glossary maps keeps its concept.
+    glossary_path: str = ""
     # Seconds between ticket worker passes (it is also woken after a commit that needs it).
     ticket_poll_s: float = Field(default=2.0, gt=0)
     # Retry backoff for sink calls: first delay and cap, seconds (doubling in between).

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from banso_bridge.adapters.engines import EngineRegistry
+from banso_bridge.adapters.glossary_file import read_glossary
 from banso_bridge.adapters.sinks import TicketSink, build_sink
 from banso_bridge.api import accounts, themes, tickets, webhooks
 from banso_bridge.api.deps import BridgeContext
@@ -82,7 +83,15 @@ def create_app(
                 if ticket_sink is not None
                 else None
             )
-            engines = EngineRegistry(ClusteringConfig(seed=settings.seed))
+            engines = EngineRegistry(
+                ClusteringConfig(
+                    seed=settings.seed,
+                    cross_language_min_concept_likeness=(
+                        settings.ticket_cross_language_min_concept_similarity
+                    ),
+                    glossary_extra=read_glossary(settings.glossary_path),
+                )
+            )
             book = ThemeBook(
                 settings=settings,
                 registry=engines,

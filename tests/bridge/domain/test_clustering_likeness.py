@@ -112,3 +112,64 @@ def test_a_theme_sharing_one_word_with_a_ticketed_one_does_not_join_it() -> None
     slow, zone = theme["slow"], theme["zone"]
     assert slow != zone
     assert stream.clusterer.most_alike(slow, [zone], minimum=0.01) is None
+
+
+SLOW_JA = [
+    "ダッシュボードの表示が遅いです",
+    "ダッシュボードが重くて表示に時間がかかります",
+    "朝になるとダッシュボードの読み込みがとても遅い",
+]
+SPINNING_EN = [
+    "The KPI dashboard keeps spinning",
+    "Our dashboard is sluggish and keeps spinning",
+    "Dashboard performance is terrible, it spins forever",
+]
+
+
+def test_one_problem_in_japanese_and_english_is_alike_by_its_glossary_concepts() -> None:
+    # 「ダッシュボードの表示が遅い」 and "The KPI dashboard keeps spinning" share one word through
+    # the lexicon (dashboard); they name the same concepts, dashboard and performance.
+    stream, theme = _placed({"ja-slow": SLOW_JA, "en-slow": SPINNING_EN, "en-loop": LOOP_EN})
+    clusterer = stream.clusterer
+    ja, en = theme["ja-slow"], theme["en-slow"]
+    assert ja != en
+    found = clusterer.most_alike(ja, [en, theme["en-loop"]], minimum=0.15)
+    assert found is not None
+    assert found[0] == en
+    assert found[1] >= clusterer.config.cross_language_min_concept_likeness
+    # Another problem in the other language names other concepts.
+    assert clusterer.most_alike(ja, [theme["en-loop"]], minimum=0.05) is None
+
+
+def test_without_the_concept_bar_the_two_languages_meet_only_by_their_words() -> None:
+    config = ClusteringConfig(cross_language_min_concept_likeness=1.01)
+    stream = ThemeStream(config)
+    for name, texts in {"ja": SLOW_JA, "en": SPINNING_EN}.items():
+        for n, text in enumerate(texts * 3):
+            stream.place(f"{name}-{n}", text)
+    stream.clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    ja, en = placed["ja-0"], placed["en-0"]
+    assert ja != en
+    assert stream.clusterer.most_alike(ja, [en], minimum=0.15) is None
+
+
+def test_an_operators_glossary_links_words_the_shipped_one_does_not_know() -> None:
+    # A product's own feature names ("kintone app" / キントーン連携) are the operator's to add.
+    japanese = ["キントーン連携の同期が止まります", "キントーン連携で同期できません"]
+    english = ["Kintone sync stopped working", "Kintone sync fails every night"]
+    extra = "kintone\tkintone\tキントーン\n"
+
+    def alike(config: ClusteringConfig) -> tuple[int, float] | None:
+        stream = ThemeStream(config)
+        for name, texts in {"ja": japanese, "en": english}.items():
+            for n, text in enumerate(texts * 3):
+                stream.place(f"{name}-{n}", text)
+        stream.clusterer.consolidate(refit=True)
+        placed = stream.final_assignments()
+        assert placed["ja-0"] != placed["en-0"]
+        return stream.clusterer.most_alike(placed["ja-0"], [placed["en-0"]], minimum=0.3)
+
+    assert alike(ClusteringConfig()) is None
+    found = alike(ClusteringConfig(glossary_extra=extra))
+    assert found is not None

@@ -32,6 +32,13 @@ class ClusteringConfig:
     # the absolute bar; against a theme whose reports share most of their words it does not.
     # 0 = off. bench/themes.py: 0.4 and 0.6 leave the same failures as 0 or add some (see README).
     anchored_min_relative_overlap: float = 0.5
+    # Two themes of different main languages are alike (for the ticket rule's links and twin
+    # merges) also when at least this share of their glossary concepts meet (likeness.py,
+    # domain/text/glossary.py): the same problem told in Japanese and in English shares few words
+    # even through the lexicon. Above 1 = never (words only). BRIDGE_TICKET_CROSS_LANGUAGE_...
+    cross_language_min_concept_likeness: float = 0.5
+    # An operator's glossary lines added to the shipped glossary (BRIDGE_GLOSSARY_PATH's text).
+    glossary_extra: str = ""
     consolidate_every: int = 250  # items between consolidation passes
     reassign_rounds: int = 10  # Lloyd steps per pass (it stops early once nothing moves)
     min_split_size: int = 8  # themes smaller than this are never split

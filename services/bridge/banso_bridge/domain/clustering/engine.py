@@ -149,7 +149,15 @@ class ThemeClusterer:
         """Of `others`, the theme whose customers' words are most like this theme's, across
         Japanese and English (see likeness.py), and the likeness; None when none reaches
         `minimum` (0 = never). Pairs a product manager kept apart are skipped."""
-        return most_alike(self._window, theme_id, others, minimum=minimum, apart=self._apart)
+        return most_alike(
+            self._window,
+            theme_id,
+            others,
+            minimum=minimum,
+            concept_minimum=self.config.cross_language_min_concept_likeness,
+            glossary_extra=self.config.glossary_extra,
+            apart=self._apart,
+        )
 
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]

@@ -13,7 +13,15 @@ ignores our time zone"; on bench/themes.py such a theme of slow-dashboard report
 time-zone ticket at 0.31, all of it from "time"), while the two themes of one problem share the
 feature and the symptom ("slack", "notification", "integration"; "csv", 文字, 化ける).
 
-Only the ticket rule uses it: features and clustering never see the lexicon.
+Two themes of different main languages (the language most of their items are in) are compared
+by the concepts their words name instead (`concept_bag`, through the bilingual glossary of
+domain/text/glossary.py: about 150 concepts of SaaS support, each with English and Japanese words):
+only words a glossary concept covers count, so the words of one language that the other can never
+share do not dilute the cosine. 「ダッシュボードの表示が遅い」 and "The KPI dashboard keeps spinning"
+share two concepts, dashboard and slow, where their words shared one (bench/themes.py, seed 2:
+likeness 0.10 in words).
+
+Only the ticket rule uses it: features and clustering never see the lexicon or the glossary.
 """
 
 from __future__ import annotations
@@ -27,10 +35,17 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.clustering.window import ItemWindow
+from banso_bridge.domain.text.glossary import glossary
+from banso_bridge.domain.text.language import Language
 
 LEXICON_FILE = "lexicon_ja_en.tsv"
 #: Two bags that share fewer words than this are not alike at all (see above).
 MIN_SHARED_WORDS = 2
+#: Two themes of different main languages are alike by their concepts from this likeness on
+#: (the default; `ClusteringConfig.cross_language_min_concept_likeness`). bench/themes.py, five
+#: worlds, themes of 5 items or more at the end: one problem's Japanese and English themes share
+#: 0.34-0.89 of their concepts (most above 0.45), two problems' themes up to 0.50.
+CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS = 0.5
 
 
 @cache
@@ -63,6 +78,37 @@ def word_bag(
     return bag
 
 
+def concept_bag(
+    items: Iterable[ClusterItem],
+    document_frequency: Mapping[str, int],
+    n_documents: int,
+    concepts: Mapping[str, str],
+) -> dict[str, float]:
+    """The theme's concepts: for each item's distinct glossary concepts, the smoothed IDF of the
+    rarest word naming it in the item; words the glossary does not cover are left out."""
+    bag: dict[str, float] = {}
+    for item in items:
+        named: dict[str, float] = {}
+        for key in set(item.keys):
+            concept = concepts.get(key)
+            if concept is None:
+                continue
+            idf = math.log((1 + n_documents) / (1 + document_frequency.get(key, 0))) + 1.0
+            named[concept] = max(named.get(concept, 0.0), idf)
+        for concept, idf in named.items():
+            bag[concept] = bag.get(concept, 0.0) + idf
+    return bag
+
+
+def main_language(items: Iterable[ClusterItem]) -> Language:
+    """The language most of the items are in (the first counted on a tie; undetermined when
+    there are none)."""
+    counts: dict[Language, int] = {}
+    for item in items:
+        counts[item.language] = counts.get(item.language, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else Language.UNDETERMINED
+
+
 def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two word bags (0 when either is empty or they share fewer than
     `MIN_SHARED_WORDS` words)."""
@@ -79,24 +125,40 @@ def most_alike(
     others: Iterable[int],
     *,
     minimum: float,
+    concept_minimum: float = CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS,
+    glossary_extra: str = "",
     apart: Collection[frozenset[int]] = (),
 ) -> tuple[int, float] | None:
     """Of `others`, the theme whose window items' words are most like `theme_id`'s, and the
-    likeness; None when none reaches `minimum` (0 = never). Pairs in `apart` are skipped."""
+    likeness; None when none reaches `minimum` (0 = never). Pairs in `apart` are skipped. Two
+    themes of different main languages are also alike by their glossary concepts
+    (`concept_bag`, the shipped glossary and `glossary_extra` lines) when those reach
+    `concept_minimum` (and `minimum`); the greater counts."""
     if minimum <= 0:
         return None
     translate = lexicon()
+    concepts = glossary(glossary_extra)
+    frequency, n_documents = window.document_frequency, len(window)
 
-    def bag(theme: int) -> dict[str, float]:
-        items = (window.items[row] for row in window.rows_of(theme))
-        return word_bag(items, window.document_frequency, len(window), translate)
+    def bags(theme: int) -> tuple[dict[str, float], dict[str, float], Language]:
+        items = [window.items[row] for row in window.rows_of(theme)]
+        return (
+            word_bag(items, frequency, n_documents, translate),
+            concept_bag(items, frequency, n_documents, concepts),
+            main_language(items),
+        )
 
-    own = bag(theme_id)
+    own_words, own_concepts, own_language = bags(theme_id)
     best: tuple[int, float] | None = None
     for other in sorted(set(others)):
         if other == theme_id or frozenset((theme_id, other)) in apart:
             continue
-        alike = likeness(own, bag(other))
+        words, named, language = bags(other)
+        alike = likeness(own_words, words)
+        if language != own_language:
+            in_concepts = likeness(own_concepts, named)
+            if in_concepts >= max(minimum, concept_minimum):
+                alike = max(alike, in_concepts)
         if alike >= minimum and (best is None or alike > best[1]):
             best = (other, round(alike, 4))
     return best
