@@ -5,8 +5,8 @@ rarely meet ("The KPI dashboard keeps spinning" / 「ダッシュボードの表
 (`glossary_ja_en.tsv`, shipped as data) names about 150 concepts of B2B SaaS support — sign-in,
 billing, export, dashboards, slowness, notifications, integrations... — each with its English
 words and its Japanese words, so both reports above read as {dashboard, slow}. It is general
-product vocabulary, not the phrases of any data set; an operator may add concepts or words per
-workspace (`BRIDGE_GLOSSARY_EXTRA`, same format).
+product vocabulary, not the phrases of any data set; an operator may add concepts or words for
+the deployment (a file named by `BRIDGE_GLOSSARY_PATH`, same format).
 
 Only the ticket rule uses it, and only to compare two themes of different main languages
 (clustering/likeness.py); features and clustering never see it.
