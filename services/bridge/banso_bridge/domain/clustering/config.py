@@ -35,7 +35,8 @@ class ClusteringConfig:
     # Two themes of different main languages are alike (for the ticket rule's links and twin
     # merges) also when at least this share of their glossary concepts meet (likeness.py,
     # domain/text/glossary.py): the same problem told in Japanese and in English shares few words
-    # even through the lexicon. Above 1 = never (words only). BRIDGE_TICKET_CROSS_LANGUAGE_...
+    # even through the lexicon. Above 1 = never (words only).
+    # Set by BRIDGE_TICKET_CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY.
     cross_language_min_concept_likeness: float = 0.5
     # An operator's glossary lines added to the shipped glossary (BRIDGE_GLOSSARY_PATH's text).
     glossary_extra: str = ""
