@@ -216,6 +216,25 @@ def test_an_email_for_an_account_not_yet_described_waits_for_its_traits() -> Non
     assert decide(replace(planned, accounts_described=False), policy, NOW).outcome is Outcome.SEND
 
 
+def test_an_audience_on_account_traits_waits_for_them_before_skipping() -> None:
+    # "plan: enterprise" cannot be judged before the account's traits arrive
+    unknown = AccountFacts(account_id="newco")
+    policy = WorkspacePolicy(address_wait_s=60)
+    book = playbook(**to("inapp"), audience=[{"field": "plan", "value": "enterprise"}])
+    planned = replace(request(book, facts=unknown, planned_at=NOW), accounts_described=True)
+
+    early = decide(planned, policy, NOW + timedelta(seconds=1))
+    assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_ACCOUNT)
+    arrived = replace(planned, account=account("newco", plan="enterprise"))
+    assert decide(arrived, policy, NOW + timedelta(seconds=3)).outcome is Outcome.SEND
+    # never described within the wait: outside the audience, as before
+    assert decide(planned, policy, NOW + timedelta(seconds=60)).outcome is Outcome.SKIP
+    # an audience on the person's traits does not wait for the account's
+    on_role = playbook(**to("inapp"), audience=[{"field": "role", "value": "admin"}])
+    by_role = replace(request(on_role, facts=unknown, planned_at=NOW), accounts_described=True)
+    assert decide(by_role, policy, NOW).outcome is Outcome.SKIP
+
+
 def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:
     decision = decide(request(playbook(**to("inapp")), facts=BIG), POLICY, NOW)
 

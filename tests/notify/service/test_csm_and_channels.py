@@ -44,10 +44,10 @@ templates:
 """
 
 
-async def open_tip(notify: Running) -> dict[str, str]:
-    """The export tip playbook, sent at any hour; returns the admin's headers."""
+async def open_tip(notify: Running, playbook: str = TIP) -> dict[str, str]:
+    """The export tip playbook (or `playbook`), sent at any hour; returns the admin's headers."""
     admin = notify.token()
-    await put_yaml(notify, TIP, "export-tip")
+    await put_yaml(notify, playbook, "export-tip")
     await notify.client.put("/v1/policy", json={"delivery_hours": {}}, headers=admin)
     return admin
 
@@ -165,6 +165,35 @@ async def test_an_email_waits_for_its_accounts_traits_before_it_can_go_to_the_cu
     assert (routed["reason"], routed["recipient"]["user_id"]) == ("high_touch_routed", "ceo")
     assert sink.received == []  # nothing reached the customer
     assert nudges.of("banso.nudge.sent.v1") == []
+
+
+async def test_an_audience_on_the_accounts_plan_is_judged_once_its_traits_arrive(
+    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+) -> None:
+    sink, _ = smtp
+    prefix = settings.topic_prefix
+    for_enterprise = TIP.replace("steps:", "audience: [{field: plan, value: enterprise}]\nsteps:")
+    async with (
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = await open_tip(notify, for_enterprise)
+        await publish(kafka_bootstrap, prefix, account_traits("smallco"))  # an earlier customer
+        await applied(notify, 1)
+        await publish(kafka_bootstrap, prefix, identified("ana", "newco"), used("ana", "newco"))
+
+        async def waiting() -> bool:
+            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return [n["reason"] for n in held.json()] == ["awaiting_account"]
+
+        await eventually(waiting)
+        await publish(kafka_bootstrap, prefix, account_traits("newco", plan="pro"))
+        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
+
+    outside = nudges.of("banso.nudge.suppressed.v1")[0]
+    assert outside["reason"] == "audience"
+    assert outside["detail"] == "outside the audience once the account's traits arrived"
+    assert sink.received == []
 
 
 async def test_resolved_ticket_tells_each_reporter_it_is_fixed(

@@ -54,6 +54,14 @@ class Condition(BaseModel):
     def holds(self, recipient: Recipient, account: AccountFacts) -> bool:
         return compare(self.op, _read(self.field, recipient, account), self.value)
 
+    @property
+    def reads_account_traits(self) -> bool:
+        """It tests a trait of the account (plan, segment, arr, seats, account.<trait>)."""
+        shorthand = _SHORTHANDS.get(self.field)
+        if shorthand is not None:
+            return shorthand[0] == "account"
+        return self.field.startswith("account.")
+
 
 class PropertyCondition(BaseModel):
     """A test on a usage event's properties, e.g. ``{property: plan.tier, op: eq, value: pro}``."""

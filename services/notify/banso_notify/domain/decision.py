@@ -3,6 +3,8 @@
 Order of the checks, and why:
 
 1. audience — a recipient outside the audience is simply not part of the playbook (no event);
+   when the audience tests the account's traits and they have not arrived yet (see 6), the
+   nudge is held for them first;
 2. playbook switched off since the nudge was planned → suppressed;
 2b. a trigger older than the playbook's ``max_trigger_age`` → suppressed as ``stale`` (see
    ``DecisionInput.trigger_age``: how old the trigger is on the service's clock when planned,
@@ -135,6 +137,10 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
     if recipient.audience is Audience.CUSTOMER and not audience_matches(
         playbook.audience, recipient, account
     ):
+        if _traits_on_the_way(request) and any(c.reads_account_traits for c in playbook.audience):
+            waiting = _await_account(request, policy, now)
+            if waiting is not None:
+                return waiting
         return Decision(Outcome.SKIP, reason="audience")
     if not playbook.enabled:
         return _suppress(SuppressReason.PLAYBOOK_DISABLED)
@@ -152,10 +158,8 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
         if request.step.channel is Channel.EMAIL and playbook.route_high_touch_to_csm:
             if policy.high_touch.applies_to(account):
                 return _reroute_to_csm(request, policy, now)
-            if request.accounts_described and not account.traits:
-                waiting = _await_other_topic(
-                    request, policy, now, HoldReason.AWAITING_ACCOUNT, "no account traits yet"
-                )
+            if _traits_on_the_way(request):
+                waiting = _await_account(request, policy, now)
                 if waiting is not None:
                     return waiting
         return _decide_customer(request, policy, now)
@@ -272,6 +276,19 @@ def _await_address(
     """Hold a nudge whose recipient has no address yet, until ``address_wait_s`` runs out."""
     waiting = _await_other_topic(request, policy, now, HoldReason.AWAITING_ADDRESS, detail)
     return waiting or _suppress(SuppressReason.NO_ADDRESS, detail)
+
+
+def _traits_on_the_way(request: DecisionInput) -> bool:
+    """The workspace sends its accounts' traits, and this account's have not arrived yet."""
+    return request.accounts_described and not request.account.traits
+
+
+def _await_account(
+    request: DecisionInput, policy: WorkspacePolicy, now: datetime
+) -> Decision | None:
+    return _await_other_topic(
+        request, policy, now, HoldReason.AWAITING_ACCOUNT, "no account traits yet"
+    )
 
 
 def _await_other_topic(

@@ -28,7 +28,14 @@ from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.domain.caps import longest_window, merge_caps
 from banso_notify.domain.csm_budget import CsmAlertCandidate, allocate_csm_budget, review_day
-from banso_notify.domain.decision import Decision, DecisionInput, Outcome, SuppressReason, decide
+from banso_notify.domain.decision import (
+    Decision,
+    DecisionInput,
+    HoldReason,
+    Outcome,
+    SuppressReason,
+    decide,
+)
 from banso_notify.domain.facts import AccountFacts, Audience, Recipient, SuppressionState, UserFacts
 from banso_notify.domain.signals import Signal
 from banso_notify.domain.timers import Timer as DueTimer
@@ -208,8 +215,13 @@ class Scheduler:
         if decision.reason == SuppressReason.STALE:
             self._count_stale(1)
         if decision.outcome is Outcome.SKIP:
-            # traits changed while it waited: no longer in the audience
-            decision = Decision(Outcome.SUPPRESS, reason="audience", detail="left the audience")
+            # traits changed while it waited, or arrived: not in the audience
+            detail = (
+                "outside the audience once the account's traits arrived"
+                if nudge.reason == HoldReason.AWAITING_ACCOUNT
+                else "left the audience"
+            )
+            decision = Decision(Outcome.SUPPRESS, reason="audience", detail=detail)
         staged = self._planner.staged()
         settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
         await staged.flush(session)
