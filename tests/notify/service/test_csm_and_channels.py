@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 import orjson
 import pytest
@@ -31,6 +32,7 @@ from .support import (
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
 CSM = {"id": "kei", "email": "kei@vendor.test", "name": "Kei"}
+AUDIENCE_DETAIL = "outside the audience once the account's traits arrived"
 
 TIP = """
 id: export-tip
@@ -136,64 +138,54 @@ async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
     assert "List-Unsubscribe" not in alert.message  # an internal alert, not a customer e-mail
 
 
-async def test_an_email_waits_for_its_accounts_traits_before_it_can_go_to_the_customer(
-    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
+FOR_ENTERPRISE = TIP.replace("steps:", "audience: [{field: plan, value: enterprise}]\nsteps:")
+
+
+@pytest.mark.parametrize(
+    ("playbook", "arriving", "reason", "detail"),
+    [
+        # the CEO of a $500k account must not get the automated e-mail
+        (TIP, {"arr": 500_000, "csm": CSM}, "high_touch_routed", None),
+        # nor a person outside "plan: enterprise" be judged before the plan is known
+        (FOR_ENTERPRISE, {"plan": "pro"}, "audience", AUDIENCE_DETAIL),
+    ],
+    ids=["high-touch", "audience"],
+)
+async def test_a_decision_on_the_accounts_traits_waits_for_them(
+    settings: NotifySettings,
+    smtp: tuple[SmtpSink, int],
+    kafka_bootstrap: str,
+    playbook: str,
+    arriving: dict[str, Any],
+    reason: str,
+    detail: str | None,
 ) -> None:
     # group and track travel on different topics: in a workspace that sends its accounts'
-    # traits, usage can overtake the traits that make a new account high-touch, and the CEO of
-    # a $500k account must not get the automated e-mail
+    # traits, a new account's first usage can overtake them
     sink, _ = smtp
     prefix = settings.topic_prefix
     async with (
         running_notify(settings) as notify,
         watch_nudges(kafka_bootstrap, prefix) as nudges,
     ):
-        admin = await open_tip(notify)
+        admin = await open_tip(notify, playbook)
         await publish(kafka_bootstrap, prefix, account_traits("smallco"))  # an earlier customer
         await applied(notify, 1)
-        await publish(kafka_bootstrap, prefix, identified("ceo", "bigco"), used("ceo", "bigco"))
+        await publish(kafka_bootstrap, prefix, identified("ceo", "newco"), used("ceo", "newco"))
 
         async def waiting() -> bool:
             held = await notify.client.get("/v1/nudges?state=held", headers=admin)
             return [n["reason"] for n in held.json()] == ["awaiting_account"]
 
         await eventually(waiting)
-        await publish(kafka_bootstrap, prefix, account_traits("bigco", arr=500_000, csm=CSM))
+        await publish(kafka_bootstrap, prefix, account_traits("newco", **arriving))
         await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
 
-    routed = nudges.of("banso.nudge.suppressed.v1")[0]
-    assert (routed["reason"], routed["recipient"]["user_id"]) == ("high_touch_routed", "ceo")
+    decided = nudges.of("banso.nudge.suppressed.v1")[0]
+    assert (decided["reason"], decided["detail"]) == (reason, detail)
+    assert decided["recipient"]["user_id"] == "ceo"
     assert sink.received == []  # nothing reached the customer
     assert nudges.of("banso.nudge.sent.v1") == []
-
-
-async def test_an_audience_on_the_accounts_plan_is_judged_once_its_traits_arrive(
-    settings: NotifySettings, smtp: tuple[SmtpSink, int], kafka_bootstrap: str
-) -> None:
-    sink, _ = smtp
-    prefix = settings.topic_prefix
-    for_enterprise = TIP.replace("steps:", "audience: [{field: plan, value: enterprise}]\nsteps:")
-    async with (
-        running_notify(settings) as notify,
-        watch_nudges(kafka_bootstrap, prefix) as nudges,
-    ):
-        admin = await open_tip(notify, for_enterprise)
-        await publish(kafka_bootstrap, prefix, account_traits("smallco"))  # an earlier customer
-        await applied(notify, 1)
-        await publish(kafka_bootstrap, prefix, identified("ana", "newco"), used("ana", "newco"))
-
-        async def waiting() -> bool:
-            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
-            return [n["reason"] for n in held.json()] == ["awaiting_account"]
-
-        await eventually(waiting)
-        await publish(kafka_bootstrap, prefix, account_traits("newco", plan="pro"))
-        await eventually(lambda: len(nudges.of("banso.nudge.suppressed.v1")) == 1)
-
-    outside = nudges.of("banso.nudge.suppressed.v1")[0]
-    assert outside["reason"] == "audience"
-    assert outside["detail"] == "outside the audience once the account's traits arrived"
-    assert sink.received == []
 
 
 async def test_resolved_ticket_tells_each_reporter_it_is_fixed(
