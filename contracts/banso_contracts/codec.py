@@ -64,6 +64,37 @@ def encode(
     )
 
 
+def encode_json(
+    event_type: type[Event],
+    value: bytes,
+    *,
+    workspace_id: str,
+    subject: str,
+    time: datetime,
+    source: str,
+    event_id: str,
+) -> EncodedEvent:
+    """``encode`` of an event of ``event_type`` that its producer wrote as JSON itself
+    (``value``, what ``model_dump_json`` would write) rather than built as a model: the same
+    key, envelope and headers. The producer answers for ``value``; nothing validates it here."""
+    topic = topic_for(event_type)
+    envelope = Envelope(
+        id=event_id,
+        source=source,
+        type=event_type.EVENT_TYPE,
+        time=time,
+        subject=subject,
+        workspace=workspace_id,
+    )
+    return EncodedEvent(
+        key=f"{workspace_id}:{subject}".encode(),
+        value=value,
+        headers=envelope.to_headers(),
+        envelope=envelope,
+        topic=topic,
+    )
+
+
 @overload
 def decode(
     headers: Sequence[tuple[str, bytes | None]], value: bytes | None, *, expected: type[E]

@@ -15,9 +15,8 @@ import orjson
 from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_contracts.codec import encode
+from banso_contracts.codec import EncodedEvent, encode, encode_json
 from banso_contracts.events import Event
-from banso_contracts.topics import topic_for
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import OutgoingMessage, Producer
@@ -85,10 +84,13 @@ class Outbox:
     ) -> dict[str, Any]:
         """The outbox row of `event`, encoded now: a bad event fails in the caller's
         transaction, not in the relay."""
-        encoded = encode(event, source=self.source, event_id=event_id, time=time)
+        return self.encoded_row(encode(event, source=self.source, event_id=event_id, time=time))
+
+    def encoded_row(self, encoded: EncodedEvent) -> dict[str, Any]:
+        """The outbox row of an event already encoded."""
         return {
             "event_id": encoded.envelope.id,
-            "topic": topic_for(type(event)).physical_name(self.topic_prefix),
+            "topic": encoded.topic.physical_name(self.topic_prefix),
             "key": encoded.key,
             "value": encoded.value,
             "headers": _encode_headers(encoded.headers),
@@ -112,6 +114,30 @@ class OutboxBatch:
         row = self._outbox.row(event, event_id=event_id, time=time)
         self._rows.append(row)
         return str(row["event_id"])
+
+    def add_json(
+        self,
+        event_type: type[Event],
+        value: bytes,
+        *,
+        workspace_id: str,
+        subject: str,
+        time: dt.datetime,
+        event_id: str,
+    ) -> str:
+        """Stage an event its producer wrote as JSON itself (``codec.encode_json``: the same
+        record ``add`` stages for the model); returns its id."""
+        encoded = encode_json(
+            event_type,
+            value,
+            workspace_id=workspace_id,
+            subject=subject,
+            time=time,
+            source=self._outbox.source,
+            event_id=event_id,
+        )
+        self._rows.append(self._outbox.encoded_row(encoded))
+        return event_id
 
     async def flush(self, session: AsyncSession) -> int:
         """Insert what was added (one statement) in the caller's transaction."""
