@@ -15,7 +15,7 @@ import orjson
 from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_contracts.codec import EncodedEvent, encode, encode_json
+from banso_contracts.codec import encode, encode_json
 from banso_contracts.events import Event
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
@@ -84,19 +84,9 @@ class Outbox:
     ) -> dict[str, Any]:
         """The outbox row of `event`, encoded now: a bad event fails in the caller's
         transaction, not in the relay."""
-        return self.encoded_row(encode(event, source=self.source, event_id=event_id, time=time))
-
-    def encoded_row(self, encoded: EncodedEvent) -> dict[str, Any]:
-        """The outbox row of an event already encoded."""
-        return {
-            "event_id": encoded.envelope.id,
-            "topic": encoded.topic.physical_name(self.topic_prefix),
-            "key": encoded.key,
-            "value": encoded.value,
-            "headers": _encode_headers(encoded.headers),
-            "created_at": _utcnow(),
-            "attempts": 0,
-        }
+        encoded = encode(event, source=self.source, event_id=event_id, time=time)
+        topic = encoded.topic.physical_name(self.topic_prefix)
+        return _row(encoded.envelope.id, topic, encoded.key, encoded.value, encoded.headers)
 
 
 class OutboxBatch:
@@ -136,7 +126,8 @@ class OutboxBatch:
             source=self._outbox.source,
             event_id=event_id,
         )
-        self._rows.append(self._outbox.encoded_row(encoded))
+        topic = encoded.topic.physical_name(self._outbox.topic_prefix)
+        self._rows.append(_row(event_id, topic, encoded.key, encoded.value, encoded.headers))
         return event_id
 
     async def flush(self, session: AsyncSession) -> int:
@@ -145,6 +136,20 @@ class OutboxBatch:
         if rows:
             await (await session.connection()).execute(insert(self._table), rows)
         return len(rows)
+
+
+def _row(
+    event_id: str, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]]
+) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "topic": topic,
+        "key": key,
+        "value": value,
+        "headers": _encode_headers(headers),
+        "created_at": _utcnow(),
+        "attempts": 0,
+    }
 
 
 def _encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
