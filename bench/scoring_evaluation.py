@@ -2,8 +2,8 @@
 publication and per later publication, over generated accounts (no Kafka, no database).
 
 A first publication is what the engine does for an account with nothing published: the full
-evaluation, the ``HealthChanged`` event, the published health's JSON and the event's outbox
-encoding. A later publication is the same against a published health (its measures decoded
+evaluation (as plain fields), the ``HealthChanged`` event's JSON and its outbox record (key,
+envelope, headers), and the published health's JSON. A later publication is the same against a published health (its measures decoded
 from the stored document to rank the drivers). ``glance`` is the number-only decision every other evaluation takes.
 
     .venv/bin/python bench/scoring_evaluation.py [--accounts 2000] [--repeat 3]
@@ -22,10 +22,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from banso_contracts.codec import encode
-from banso_scoring.adapters.health_events import health_changed
+from banso_contracts.codec import encode_json
+from banso_contracts.events import HealthChanged
+from banso_scoring.adapters.health_events import health_changed_json
 from banso_scoring.domain.aggregates import AccountAggregate, ApplyPolicy
-from banso_scoring.domain.evaluation import evaluate, glance
+from banso_scoring.domain.evaluation import evaluate_plain, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, TraitsUpdate, Usage
 from banso_scoring.domain.published import Published
 from banso_scoring.domain.scorecard_yaml import default_scorecard
@@ -100,23 +101,31 @@ def main() -> None:
     def publish(
         aggregate: AccountAggregate, now: datetime, published: Published | None
     ) -> Published:
-        result = evaluate(
+        result = evaluate_plain(
             aggregate,
             card,
             now=now,
             published=None if published is None else published.prior(),
             week_ago_score=50.0,
         )
-        health = result.health
-        event = health_changed(
-            health,
+        written = health_changed_json(
+            result.fields,
             workspace_id="ws_bench",
             account_id=aggregate.account_id,
             cause="events",
             scorecard_version=1,
+            event_id="00000000-0000-0000-0000-000000000000",
         )
-        encode(event, source="/banso/scoring", event_id="00000000-0000-0000-0000-000000000000")
-        return Published.of(health)
+        encode_json(
+            HealthChanged,
+            written.value,
+            workspace_id=written.workspace_id,
+            subject=written.account_id,
+            time=written.computed_at,
+            source="/banso/scoring",
+            event_id=written.event_id,
+        )
+        return Published.of_fields(result.fields)
 
     firsts = [publish(aggregate, NOW, None) for aggregate in accounts]
 

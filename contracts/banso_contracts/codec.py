@@ -11,7 +11,7 @@ from typing import TypeVar, overload
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from banso_contracts.envelope import Envelope
+from banso_contracts.envelope import Envelope, envelope_headers
 from banso_contracts.errors import ContractError
 from banso_contracts.events import Event
 from banso_contracts.topics import Topic, event_class, topic_for
@@ -61,6 +61,50 @@ def encode(
         headers=envelope.to_headers(),
         envelope=envelope,
         topic=topic,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedJson:
+    """A Kafka record of an event its producer wrote as JSON (``encode_json``)."""
+
+    event_id: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+    topic: Topic
+
+
+def encode_json(
+    event_type: type[Event],
+    value: bytes,
+    *,
+    workspace_id: str,
+    subject: str,
+    time: datetime,
+    source: str,
+    event_id: str,
+) -> EncodedJson:
+    """``encode`` of an event of ``event_type`` that its producer wrote as JSON itself
+    (``value``, what ``model_dump_json`` would write) rather than built as a model: the same
+    key and headers. The producer answers for ``value`` and the attributes being valid;
+    neither the event nor its envelope is validated here. Only for events keyed by
+    workspace and subject (``Event.partition_key``)."""
+    if event_type.partition_key is not Event.partition_key:
+        raise ContractError(f"{event_type.EVENT_TYPE} has a key of its own: encode the model")
+    return EncodedJson(
+        event_id=event_id,
+        key=f"{workspace_id}:{subject}".encode(),
+        value=value,
+        headers=envelope_headers(
+            id=event_id,
+            source=source,
+            type=event_type.EVENT_TYPE,
+            time=time,
+            subject=subject,
+            workspace=workspace_id,
+        ),
+        topic=topic_for(event_type),
     )
 
 

@@ -8,7 +8,7 @@ parses the payload. See https://github.com/cloudevents/spec/blob/v1.0.2/cloudeve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -69,14 +69,16 @@ class Envelope(BaseModel):
 
     def to_headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers in binary content mode; values are UTF-8, ``time`` is RFC 3339."""
-        headers: list[tuple[str, bytes]] = []
-        for name, attribute in _HEADERS.items():
-            value = getattr(self, attribute)
-            if value is None:
-                continue
-            text = _rfc3339(value) if isinstance(value, datetime) else str(value)
-            headers.append((name, text.encode("utf-8")))
-        return headers
+        return envelope_headers(
+            id=self.id,
+            source=self.source,
+            type=self.type,
+            time=self.time,
+            subject=self.subject,
+            workspace=self.workspace,
+            correlationid=self.correlationid,
+            bansoorigin=self.bansoorigin,
+        )
 
     @classmethod
     def from_headers(cls, headers: Sequence[tuple[str, bytes | None]]) -> Envelope:
@@ -117,6 +119,37 @@ class Envelope(BaseModel):
                 header = next((h for h, a in _HEADERS.items() if a == attribute), attribute)
                 problems.append(f"header {header!r}: {error['msg']}")
             raise ContractError("; ".join(problems)) from exc
+
+
+def envelope_headers(
+    *,
+    id: str,
+    source: str,
+    type: str,
+    time: datetime,
+    subject: str,
+    workspace: str | None = None,
+    correlationid: str | None = None,
+    bansoorigin: str | None = None,
+) -> list[tuple[str, bytes]]:
+    """``Envelope.to_headers`` of these attributes, in ``_HEADERS``' order, for a producer
+    whose attributes are valid by construction (``codec.encode_json``): no model is built."""
+    headers = [
+        ("ce_specversion", SPEC_VERSION.encode()),
+        ("ce_id", id.encode()),
+        ("ce_source", source.encode()),
+        ("ce_type", type.encode()),
+        ("ce_time", _rfc3339(time.astimezone(UTC)).encode()),
+        ("ce_subject", subject.encode()),
+    ]
+    if workspace is not None:
+        headers.append(("ce_workspace", workspace.encode()))
+    if correlationid is not None:
+        headers.append(("ce_correlationid", correlationid.encode()))
+    if bansoorigin is not None:
+        headers.append(("ce_bansoorigin", bansoorigin.encode()))
+    headers.append(("content-type", CONTENT_TYPE.encode()))
+    return headers
 
 
 def _rfc3339(value: datetime) -> str:

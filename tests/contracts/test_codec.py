@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from banso_contracts import ContractError
-from banso_contracts.codec import decode, encode
+from banso_contracts.codec import decode, encode, encode_json
 from banso_contracts.envelope import Envelope
 from banso_contracts.events import ALL_EVENTS, Event, HealthChanged, UsageRecorded
 from banso_contracts.topics import topic_for
@@ -58,6 +58,51 @@ def test_round_trip_with_expected_type(event: Event) -> None:
     encoded = encode(event, source="/banso/test")
     _, decoded = decode(encoded.headers, encoded.value, expected=type(event))
     assert decoded == event
+
+
+def _keyed_by_subject(event: Event) -> bool:
+    return type(event).partition_key is Event.partition_key
+
+
+@pytest.mark.parametrize(
+    "event", [e for e in samples() if _keyed_by_subject(e)], ids=lambda e: type(e).EVENT_TYPE
+)
+def test_an_event_written_as_json_by_its_producer_is_the_record_encode_gives(
+    event: Event,
+) -> None:
+    # A producer that writes an event's JSON itself (scoring's HealthChanged) gets the record
+    # ``encode`` gives for the model: the same key, headers and topic, decoded the same way.
+    encoded = encode(event, source="/banso/test", event_id="evt-1")
+    written = encode_json(
+        type(event),
+        event.model_dump_json().encode(),
+        workspace_id=event.workspace_id,
+        subject=event.subject,
+        time=event.event_time,
+        source="/banso/test",
+        event_id="evt-1",
+    )
+    assert (written.key, written.value, written.headers, written.topic) == (
+        encoded.key,
+        encoded.value,
+        encoded.headers,
+        encoded.topic,
+    )
+    assert decode(written.headers, written.value) == (encoded.envelope, event)
+
+
+def test_an_event_with_a_key_of_its_own_is_not_written_as_json() -> None:
+    (dead,) = [e for e in samples() if not _keyed_by_subject(e)]
+    with pytest.raises(ContractError, match="a key of its own"):
+        encode_json(
+            type(dead),
+            dead.model_dump_json().encode(),
+            workspace_id=dead.workspace_id,
+            subject=dead.subject,
+            time=dead.event_time,
+            source="/banso/test",
+            event_id="evt-1",
+        )
 
 
 def test_payload_is_compact_utf8_json_with_utc_rfc3339_times() -> None:

@@ -110,3 +110,34 @@ class _Collecting(Producer):
     ) -> list[Delivery]:
         self.sent.extend(messages)
         return [Delivery(m.topic, 0, i) for i, m in enumerate(messages)]
+
+
+async def test_an_event_staged_as_its_json_is_the_row_the_model_stages(tmp_path: Path) -> None:
+    # A producer that writes an event's JSON itself (scoring's HealthChanged) stages the same
+    # topic, key, value and headers as the event added as a model; the relay publishes both.
+    db = Database(f"sqlite:///{tmp_path / 'svc.db'}")
+    await create_schema(db)
+    outbox = Outbox(KIT, source="banso/test", topic_prefix="t.")
+    event = usage("acme", 7)
+    batch = outbox.batch()
+    batch.add(event, event_id="as-model")
+    batch.add_json(
+        type(event),
+        event.model_dump_json().encode(),
+        workspace_id=event.workspace_id,
+        subject=event.subject,
+        time=event.event_time,
+        event_id="as-json",
+    )
+    async with db.session() as session:
+        assert await batch.flush(session) == 2
+    broker = _SlowBroker()
+    broker.release.set()
+    assert await OutboxRelay(db, KIT, broker).publish_pending() == 2
+    model, written = broker.sent
+    assert (written.topic, written.key, written.value) == (model.topic, model.key, model.value)
+    assert [h for h in written.headers if h[0] != "ce_id"] == [
+        h for h in model.headers if h[0] != "ce_id"
+    ]
+    assert ("ce_id", b"as-json") in written.headers
+    await db.dispose()

@@ -15,9 +15,8 @@ import orjson
 from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from banso_contracts.codec import encode
+from banso_contracts.codec import encode, encode_json
 from banso_contracts.events import Event
-from banso_contracts.topics import topic_for
 from banso_kit.db import Database
 from banso_kit.errors import PublishError
 from banso_kit.kafka.producer import OutgoingMessage, Producer
@@ -86,15 +85,8 @@ class Outbox:
         """The outbox row of `event`, encoded now: a bad event fails in the caller's
         transaction, not in the relay."""
         encoded = encode(event, source=self.source, event_id=event_id, time=time)
-        return {
-            "event_id": encoded.envelope.id,
-            "topic": topic_for(type(event)).physical_name(self.topic_prefix),
-            "key": encoded.key,
-            "value": encoded.value,
-            "headers": _encode_headers(encoded.headers),
-            "created_at": _utcnow(),
-            "attempts": 0,
-        }
+        topic = encoded.topic.physical_name(self.topic_prefix)
+        return _row(encoded.envelope.id, topic, encoded.key, encoded.value, encoded.headers)
 
 
 class OutboxBatch:
@@ -113,12 +105,51 @@ class OutboxBatch:
         self._rows.append(row)
         return str(row["event_id"])
 
+    def add_json(
+        self,
+        event_type: type[Event],
+        value: bytes,
+        *,
+        workspace_id: str,
+        subject: str,
+        time: dt.datetime,
+        event_id: str,
+    ) -> str:
+        """Stage an event its producer wrote as JSON itself (``codec.encode_json``: the same
+        record ``add`` stages for the model); returns its id."""
+        encoded = encode_json(
+            event_type,
+            value,
+            workspace_id=workspace_id,
+            subject=subject,
+            time=time,
+            source=self._outbox.source,
+            event_id=event_id,
+        )
+        topic = encoded.topic.physical_name(self._outbox.topic_prefix)
+        self._rows.append(_row(event_id, topic, encoded.key, encoded.value, encoded.headers))
+        return event_id
+
     async def flush(self, session: AsyncSession) -> int:
         """Insert what was added (one statement) in the caller's transaction."""
         rows, self._rows = self._rows, []
         if rows:
             await (await session.connection()).execute(insert(self._table), rows)
         return len(rows)
+
+
+def _row(
+    event_id: str, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]]
+) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "topic": topic,
+        "key": key,
+        "value": value,
+        "headers": _encode_headers(headers),
+        "created_at": _utcnow(),
+        "attempts": 0,
+    }
 
 
 def _encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:

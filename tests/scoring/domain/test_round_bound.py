@@ -66,8 +66,8 @@ def test_bounded_rounds_compute_what_unbounded_rounds_compute() -> None:
     assert [row for w in bounded for row in w.history] == [
         row for w in unbounded for row in w.history
     ]
-    assert [event_id for w in bounded for _, event_id in w.events] == [
-        event_id for w in unbounded for _, event_id in w.events
+    assert [event.event_id for w in bounded for event in w.events] == [
+        event.event_id for w in unbounded for event in w.events
     ]
     assert sum(w.evaluations for w in bounded) == sum(w.evaluations for w in unbounded)
     assert {k: e.aggregate for k, e in bounded_accounts.items()} == {

@@ -16,11 +16,18 @@ ChangeReason = Literal["first", "band", "score", "override"]
 def change_reason(
     previous: PriorHealth | None, current: Health, delta: float
 ) -> ChangeReason | None:
+    return reason_for(previous, current.score, current.band, delta)
+
+
+def reason_for(
+    previous: PriorHealth | None, score: float | None, band: str, delta: float
+) -> ChangeReason | None:
+    """``change_reason`` of a health with this ``score`` and ``band``."""
     if previous is None:
         return "first"
-    if current.band != previous.band:
+    if band != previous.band:
         return "band"
-    if current.score is not None and previous.score is not None:
-        if abs(current.score - previous.score) >= delta:
+    if score is not None and previous.score is not None:
+        if abs(score - previous.score) >= delta:
             return "score"
     return None

@@ -82,8 +82,8 @@ class PriorPart(Protocol):
     def contribution(self) -> float: ...
 
 
-# A measure's part as ``compute_health`` builds it before one validation pass makes it a
-# ``MeasureHealth`` (the same keys), or the fields of one: what ranking reads.
+# A measure's part as ``health_fields`` builds it (a ``MeasureHealth``'s keys, validated into
+# one by ``compute_health``), or the fields of one: what ranking reads.
 Part = Mapping[str, Any]
 
 
@@ -125,6 +125,8 @@ def _standing(part: Part) -> dict[str, Any] | None:
         "basis": "standing",
         "value": part["value"],
         "score": part["score"],
+        "previous_value": None,
+        "previous_score": None,
     }
 
 
@@ -136,7 +138,8 @@ def ranked_driver_fields(
     parts: Sequence[Part], previous: Sequence[PriorPart] | None, top: int
 ) -> list[dict[str, Any]]:
     """The fields of the ``top`` drivers by impact in points (changes since ``previous`` and
-    standing costs), for one validation pass with the health they explain."""
+    standing costs), every ``Driver`` field in its order: validated with the health they
+    explain, or encoded as they are (``health_fields``)."""
     before = {part.measure: part for part in previous} if previous is not None else None
     drivers = []
     for part in parts:

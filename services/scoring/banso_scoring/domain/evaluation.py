@@ -8,11 +8,17 @@ from datetime import datetime
 from typing import Protocol
 
 from banso_scoring.domain.aggregates import AccountAggregate
-from banso_scoring.domain.changes import ChangeReason, change_reason
+from banso_scoring.domain.changes import ChangeReason, reason_for
 from banso_scoring.domain.durations import to_epoch
 from banso_scoring.domain.goals import Goal
-from banso_scoring.domain.health import AppliedOverride, Health, PriorHealth, compute_health
-from banso_scoring.domain.overrides import Override, apply_override
+from banso_scoring.domain.health import (
+    AppliedOverride,
+    Health,
+    HealthFields,
+    PriorHealth,
+    health_fields,
+)
+from banso_scoring.domain.overrides import Override, override_fields
 from banso_scoring.domain.scorecard import MilestoneSpec, Scorecard
 from banso_scoring.domain.scores import numbers_at
 
@@ -23,6 +29,15 @@ class Evaluation:
     """What to show and publish (the override's band while one holds)."""
     publish: ChangeReason | None
     """Why a HealthChanged is due, or None when the change is too small to tell anyone."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainEvaluation:
+    """An ``Evaluation`` whose health is plain fields (``health.HealthFields``): what the
+    consumer publishes, encoded as computed rather than validated again."""
+
+    fields: HealthFields
+    publish: ChangeReason | None
 
 
 def evaluate(
@@ -37,7 +52,32 @@ def evaluate(
     week_ago_score: float | None = None,
 ) -> Evaluation:
     """Evaluate against the last *published* health: drivers explain the move since then."""
-    computed = compute_health(
+    plain = evaluate_plain(
+        aggregate,
+        scorecard,
+        now=now,
+        published=published,
+        goals=goals,
+        milestones=milestones,
+        override=override,
+        week_ago_score=week_ago_score,
+    )
+    return Evaluation(health=Health.model_validate(plain.fields), publish=plain.publish)
+
+
+def evaluate_plain(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: datetime,
+    published: PriorHealth | None,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+    override: Override | None = None,
+    week_ago_score: float | None = None,
+) -> PlainEvaluation:
+    """``evaluate`` without building the ``Health`` model (``health_fields``)."""
+    computed = health_fields(
         aggregate,
         scorecard,
         now=now,
@@ -46,20 +86,20 @@ def evaluate(
         previous=published,
         week_ago_score=week_ago_score,
     )
-    health = apply_override(computed, override, now)
-    reason = change_reason(published, health, scorecard.delta)
-    if reason is None and published is not None and _override_changed(published, health):
+    fields = override_fields(computed, override, now)
+    reason = reason_for(published, fields["score"], fields["band"], scorecard.delta)
+    if reason is None and published is not None and _override_changed(published, fields):
         # An override set, lifted or expired is news even when the band stays the same.
         reason = "override"
-    return Evaluation(health=health, publish=reason)
+    return PlainEvaluation(fields=fields, publish=reason)
 
 
-def _override_changed(published: PriorHealth, health: Health) -> bool:
+def _override_changed(published: PriorHealth, fields: HealthFields) -> bool:
     before = published.override
-    after = health.override
+    after = fields["override"]
     if (before is None) != (after is None):
         return True
-    return before is not None and after is not None and before.expires_at != after.expires_at
+    return before is not None and after is not None and before.expires_at != after["expires_at"]
 
 
 class PublishedHead(Protocol):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -66,6 +66,11 @@ class Health(_Frozen):
     reason: str | None = None
     # Set while a manual override holds (see overrides); score and band are then the override's.
     override: AppliedOverride | None = None
+
+
+HealthFields = dict[str, Any]
+"""A ``Health`` as plain fields (``health_fields``): what a publication encodes without
+validating again what the domain computed."""
 
 
 class PriorHealth(Protocol):
@@ -153,7 +158,7 @@ def _not_enough_data(
     return None
 
 
-def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
+def _inactivity(aggregate: AccountAggregate, now: float) -> dict[str, str] | None:
     last = aggregate.last_usage_at
     since = aggregate.created_at if last is None else last
     if since is None:
@@ -166,7 +171,7 @@ def _inactivity(aggregate: AccountAggregate, now: float) -> SignalView | None:
         if last is not None
         else f"no product activity since the account started {idle_days} days ago"
     )
-    return SignalView(kind="risk", code="inactive", measure="activity", text=text)
+    return {"kind": "risk", "code": "inactive", "measure": "activity", "text": text}
 
 
 class Assessment(NamedTuple):
@@ -211,6 +216,73 @@ def assess(
     return Assessment(segment, readings, measured, score, band, reason)
 
 
+def health_fields(
+    aggregate: AccountAggregate,
+    scorecard: Scorecard,
+    *,
+    now: datetime,
+    goals: Sequence[Goal] = (),
+    milestones: Sequence[MilestoneSpec] = (),
+    previous: PriorHealth | None = None,
+    week_ago_score: float | None = None,
+) -> HealthFields:
+    """``compute_health``'s health as plain fields, every key of ``Health`` in its order and
+    every number of a ``float`` field a float (what validation would make of them), so that
+    ``health_fields.health_document`` writes the bytes ``Health.model_dump_json`` writes."""
+    at = to_epoch(now)
+    assessment = assess(aggregate, scorecard, now=at, goals=goals, milestones=milestones)
+    readings, measured = assessment.readings, assessment.measured
+    score, band, segment, reason = (
+        assessment.score,
+        assessment.band,
+        assessment.segment,
+        assessment.reason,
+    )
+    parts = []
+    for spec, reading, part_score in readings:
+        share = spec.weight / measured if part_score is not None and measured else 0.0
+        value = reading.value
+        parts.append(
+            {
+                "measure": spec.measure,
+                "label": spec.label or LABELS[spec.measure],
+                "available": part_score is not None,
+                "value": None if value is None else float(round(value, 4)),
+                "score": None if part_score is None else float(part_score),
+                "weight": float(spec.weight),
+                "effective_weight": float(round(share, 4)),
+                "contribution": float(round((part_score or 0.0) * share, 2)),
+                "detail": reading.detail,
+            }
+        )
+    signals = [
+        {"kind": s.kind, "code": s.code, "measure": s.measure, "text": s.text}
+        for _, reading, _ in readings
+        for s in reading.signals
+    ]
+    idle = _inactivity(aggregate, at)
+    if idle is not None:
+        signals.insert(0, idle)
+    return {
+        "score": score,
+        "band": band,
+        "segment": segment,
+        "computed_at": from_epoch(at),
+        "measures": parts,
+        "drivers": ranked_driver_fields(
+            parts, previous.measures if previous else None, scorecard.top_drivers
+        ),
+        "signals": signals,
+        "trend": (
+            None if score is None or week_ago_score is None else round(score - week_ago_score, 1)
+        ),
+        "previous_score": previous.score if previous else None,
+        "previous_band": previous.band if previous else None,
+        "reason": reason,
+        "override": None,
+    }
+
+
 def compute_health(
     aggregate: AccountAggregate,
     scorecard: Scorecard,
@@ -227,59 +299,16 @@ def compute_health(
     wins); ``previous`` is the last published health (drivers are ranked against it);
     ``week_ago_score`` the score published a week before ``now``, for the trend.
     """
-    at = to_epoch(now)
-    assessment = assess(aggregate, scorecard, now=at, goals=goals, milestones=milestones)
-    readings, measured = assessment.readings, assessment.measured
-    score, band, segment, reason = (
-        assessment.score,
-        assessment.band,
-        assessment.segment,
-        assessment.reason,
-    )
-    # Built as plain fields and validated once, with the health (one pass of pydantic's
-    # validator rather than an object per measure, driver and signal).
-    parts = []
-    for spec, reading, part_score in readings:
-        share = spec.weight / measured if part_score is not None and measured else 0.0
-        parts.append(
-            {
-                "measure": spec.measure,
-                "label": spec.label or LABELS[spec.measure],
-                "available": part_score is not None,
-                "value": None if reading.value is None else round(reading.value, 4),
-                "score": part_score,
-                "weight": spec.weight,
-                "effective_weight": round(share, 4),
-                "contribution": round((part_score or 0.0) * share, 2),
-                "detail": reading.detail,
-            }
-        )
-    signals: list[SignalView | dict[str, str]] = [
-        {"kind": s.kind, "code": s.code, "measure": s.measure, "text": s.text}
-        for _, reading, _ in readings
-        for s in reading.signals
-    ]
-    idle = _inactivity(aggregate, at)
-    if idle is not None:
-        signals.insert(0, idle)
+    # Built as plain fields and validated once (one pass of pydantic's validator rather than
+    # an object per measure, driver and signal).
     return Health.model_validate(
-        {
-            "score": score,
-            "band": band,
-            "segment": segment,
-            "computed_at": from_epoch(at),
-            "measures": parts,
-            "drivers": ranked_driver_fields(
-                parts, previous.measures if previous else None, scorecard.top_drivers
-            ),
-            "signals": signals,
-            "trend": (
-                None
-                if score is None or week_ago_score is None
-                else round(score - week_ago_score, 1)
-            ),
-            "previous_score": previous.score if previous else None,
-            "previous_band": previous.band if previous else None,
-            "reason": reason,
-        }
+        health_fields(
+            aggregate,
+            scorecard,
+            now=now,
+            goals=goals,
+            milestones=milestones,
+            previous=previous,
+            week_ago_score=week_ago_score,
+        )
     )

@@ -10,7 +10,7 @@ from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from banso_scoring.domain.health import AppliedOverride, Health
+from banso_scoring.domain.health import Health, HealthFields
 
 MAX_OVERRIDE_DAYS = 365
 
@@ -47,17 +47,24 @@ def apply_override(health: Health, override: Override | None, now: datetime) -> 
     """The health to show and publish: the override while it lasts, else the computed one."""
     if override is None or not override.active_at(now):
         return health
-    applied = AppliedOverride(
-        band=override.band,
-        score=override.score,
-        reason=override.reason,
-        set_by=override.set_by,
-        expires_at=override.expires_at,
-        computed_score=health.score,
-        computed_band=health.band,
-    )
-    score = override.score if override.score is not None else health.score
-    return health.model_copy(update={"band": override.band, "score": score, "override": applied})
+    return Health.model_validate(override_fields(health.model_dump(), override, now))
+
+
+def override_fields(fields: HealthFields, override: Override | None, now: datetime) -> HealthFields:
+    """``apply_override`` on a health's plain fields (``health.health_fields``)."""
+    if override is None or not override.active_at(now):
+        return fields
+    score = override.score if override.score is not None else fields["score"]
+    applied = {
+        "band": override.band,
+        "score": override.score,
+        "reason": override.reason,
+        "set_by": override.set_by,
+        "expires_at": override.expires_at,
+        "computed_score": fields["score"],
+        "computed_band": fields["band"],
+    }
+    return {**fields, "band": override.band, "score": score, "override": applied}
 
 
 def check_replace(current: Override | None, now: datetime, *, replace: bool) -> None:

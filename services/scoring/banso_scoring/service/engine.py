@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Iterator
 
-from banso_scoring.adapters.health_events import Cause, health_changed, health_event_id
+from banso_scoring.adapters.health_events import Cause, health_changed_json, health_event_id
 from banso_scoring.adapters.records import Record
 from banso_scoring.adapters.translate import AccountFacts
 from banso_scoring.domain.aggregates import AccountAggregate, Applied, ApplyPolicy
 from banso_scoring.domain.durations import day_of, from_epoch
-from banso_scoring.domain.evaluation import evaluate, glance
+from banso_scoring.domain.evaluation import evaluate_plain, glance
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
-from banso_scoring.domain.published import Published
+from banso_scoring.domain.published import Published, health_document
 from banso_scoring.domain.schedule import Due
 from banso_scoring.domain.state import AccountEntry, AccountKey, Scorecards
 from banso_scoring.service.days import close_account_days
@@ -365,7 +365,7 @@ class Engine:
                     entry.override = None
                 return
         published = entry.published
-        result = evaluate(
+        result = evaluate_plain(
             entry.aggregate,
             card.scorecard,
             now=now,
@@ -377,8 +377,11 @@ class Engine:
         )
         if override is not None and not override.active_at(now):
             entry.override = None
-        health = result.health
-        entry.score, entry.band, entry.evaluated_at = health.score, health.band, recorded
+        # Published from the health's plain fields: its JSON and the event's written as
+        # computed, not built and validated as models first (``published.health_document``).
+        health = result.fields
+        score, band = health["score"], health["band"]
+        entry.score, entry.band, entry.evaluated_at = score, band, recorded
         change = result.publish
         if change is None and cause != "recompute":
             return
@@ -386,33 +389,35 @@ class Engine:
         if change is not None:
             published_cause: Cause = "override" if change == "override" else cause
             event_id = health_event_id(key[0], key[1], recorded, published_cause)
-            event = health_changed(
-                health,
-                workspace_id=key[0],
-                account_id=key[1],
-                cause=published_cause,
-                scorecard_version=card.version,
+            writes.events.append(
+                health_changed_json(
+                    health,
+                    workspace_id=key[0],
+                    account_id=key[1],
+                    cause=published_cause,
+                    scorecard_version=card.version,
+                    event_id=event_id,
+                )
             )
-            writes.events.append((event, event_id))
             writes.published.add(key)
-            entry.published = Published.of(health)
-            entry.remember_score(at, health.score)
+            entry.published = Published.of_fields(health)
+            entry.remember_score(at, score)
         writes.history.append(
             {
                 "workspace_id": key[0],
                 "account_id": key[1],
                 "at": at,
                 "recorded_at": recorded,
-                "score": health.score,
-                "band": health.band,
-                "previous_score": health.previous_score,
-                "previous_band": health.previous_band,
+                "score": score,
+                "band": band,
+                "previous_score": health["previous_score"],
+                "previous_band": health["previous_band"],
                 "cause": cause if change != "override" else "override",
                 "change": change,
                 "scorecard_version": card.version,
                 "event_id": event_id,
                 "health": (
-                    health.model_dump_json().encode()
+                    health_document(health)
                     if entry.published is None or change is None
                     else entry.published.document
                 ),

@@ -14,6 +14,7 @@ from banso_kit.kafka.offsets import OffsetStore
 from banso_kit.runtime import Runtime
 from banso_scoring.adapters import accounts, applied_ids, evaluation_requests, history, overrides
 from banso_scoring.adapters import partitions as partition_states
+from banso_scoring.adapters.health_events import HealthChangedJson
 from banso_scoring.adapters.records import Record
 from banso_scoring.domain.overrides import Override
 from banso_scoring.domain.state import AccountEntry, AccountKey
@@ -23,7 +24,7 @@ from banso_scoring.service.state import PartitionGroup
 @dataclass
 class RoundWrites:
     history: list[dict[str, object]] = field(default_factory=list)
-    events: list[tuple[HealthChanged, str]] = field(default_factory=list)
+    events: list[HealthChangedJson] = field(default_factory=list)
     dead: list[Record] = field(default_factory=list)
     processed_ids: list[str] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
@@ -142,11 +143,18 @@ async def write_round(
 
 
 async def _stage_events(
-    runtime: Runtime, session: AsyncSession, events: list[tuple[HealthChanged, str]]
+    runtime: Runtime, session: AsyncSession, events: list[HealthChangedJson]
 ) -> None:
     """Inserted in one statement: a tick that moves a thousand accounts must not cost a
     thousand round trips to the database."""
     batch = runtime.outbox.batch()
-    for event, event_id in events:
-        batch.add(event, event_id=event_id)
+    for event in events:
+        batch.add_json(
+            HealthChanged,
+            event.value,
+            workspace_id=event.workspace_id,
+            subject=event.account_id,
+            time=event.computed_at,
+            event_id=event.event_id,
+        )
     await batch.flush(session)
