@@ -35,6 +35,9 @@ the few requests outside the planted problems) never reaches the bridge. Scores:
 - evidence in the ticket: for each planted problem, the share of its items, per language, that sit
   in the theme of a ticket whose main topic it is (a report left in a catch-all theme, or in no
   ticket, is evidence the PM never reads); pooled over the seeds in the summaries;
+- held back: the themes over the threshold that do not read as one problem (`held_back`, what the
+  board shows instead of a ticket: requests beside defects, or two problems), and the planted
+  problems with no ticket whose reports sit in one of them (the PM sees them there, to split);
 - time per item (placement and ticket checks, wall and CPU), with the machine's load beside it.
 
 With `--representations` it also compares representations on the shared labeled sets (k-means given
@@ -81,7 +84,7 @@ from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.domain.text.trouble import tells_of_trouble
-from banso_bridge.domain.tickets.decision import due_for_ticket, ticketed_theme_to_join
+from banso_bridge.domain.tickets.decision import due_for_ticket, held_back, ticketed_theme_to_join
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
 from banso_sim.stream.feedback_plan import LabeledFeedback, PlannedFeedback, world_feedback
 from banso_sim.stream.generate import generate
@@ -348,6 +351,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             }
         )
     coverage = {problem: len(per_problem.get(problem, [])) for problem in sorted(planted)}
+    held = _held_back(ledger, stream, members, {ticket["theme"] for ticket in tickets})
     evidence = _evidence_in_tickets(ledger, members, tickets, planted)
     purities = [ticket["purity"] for ticket in tickets]
     return {
@@ -373,8 +377,46 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             1 for theme in stream.clusterer.active_themes() if stream.clusterer.is_praise(theme.id)
         ),
         "praise_items_in_tickets": sum(ticket["topics"].get("praise", 0) for ticket in tickets),
+        "held_back": held,
+        "problems_without_ticket_held_back_on_the_board": sorted(
+            problem
+            for problem, count in coverage.items()
+            if count == 0 and any(problem in theme["topics"] for theme in held)
+        ),
         "evidence_in_tickets": evidence,
     }
+
+
+def _held_back(
+    ledger: Ledger, stream: ThemeStream, members: dict[int, list[int]], ticketed: set[int]
+) -> list[dict[str, Any]]:
+    """The themes the board shows held back from a ticket (over the threshold, not one problem:
+    `decision.held_back`, as the service sets `held_back`), with what they hold."""
+    out = []
+    for theme in stream.clusterer.active_themes():
+        items = members.get(theme.id, [])
+        if theme.id in ticketed or not items:
+            continue
+        reason = held_back(
+            stream.clusterer,
+            theme.id,
+            THRESHOLD,
+            accounts=len(_accounts(ledger, items)),
+            arr=0.0,
+            problem_share=_problem_share(ledger, items),
+        )
+        if reason is not None:
+            topics = Counter(ledger.feedback[i].item.about for i in items)
+            out.append(
+                {
+                    "theme": theme.id,
+                    "reason": reason,
+                    "items": len(items),
+                    "accounts": len(_accounts(ledger, items)),
+                    "topics": dict(topics.most_common()),
+                }
+            )
+    return out
 
 
 def _evidence_in_tickets(
@@ -534,6 +576,10 @@ def _summary(runs: Sequence[dict[str, Any]], seeds: Sequence[int]) -> dict[str, 
         "problems": total("problems"),
         "noise_tickets": total("noise_tickets"),
         "request_tickets": total("request_tickets"),
+        "themes_held_back": sum(len(run["held_back"]) for run in runs),
+        "problems_without_ticket_held_back_on_the_board": sum(
+            len(run["problems_without_ticket_held_back_on_the_board"]) for run in runs
+        ),
         "evidence_in_tickets_by_language": _pooled_evidence(runs),
         "mean_ms_per_item": round(statistics.fmean(run["ms_per_item"] for run in runs), 3),
         "mean_cpu_ms_per_item": round(statistics.fmean(run["cpu_ms_per_item"] for run in runs), 3),

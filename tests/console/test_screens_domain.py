@@ -23,9 +23,11 @@ from banso_console.domain.themes import (
     check_rename,
     check_split,
     growth,
+    items_to_split,
     language_mix,
     merge_targets,
     parse_theme_filters,
+    split_nature,
 )
 
 
@@ -110,6 +112,29 @@ def test_a_split_takes_some_of_the_items_shown_never_all_of_the_theme() -> None:
     assert too_long.problems == {"split_title": "too_long"}
     accepted = check_split(["f2", "f1", "f2"], shown, 3, "  CSV export  ")
     assert (accepted.problems, accepted.items, accepted.title) == ({}, ["f2", "f1"], "CSV export")
+
+
+def test_a_theme_held_back_for_mixing_natures_offers_the_fewer_nature_ticked() -> None:
+    items: list[dict[str, str | None]] = [
+        {"feedback_id": "d1", "nature": "defect"},
+        {"feedback_id": "r1", "nature": "request"},
+        {"feedback_id": "d2", "nature": "defect"},
+        {"feedback_id": "n1", "nature": None},
+    ]
+    assert items_to_split(items, "requests_and_defects") == ["r1"]
+    assert split_nature(items, ["r1"]) == "request"
+    more_requests: list[dict[str, str | None]] = [
+        *items,
+        {"feedback_id": "r2", "nature": "request"},
+        {"feedback_id": "r3", "nature": "request"},
+    ]
+    assert items_to_split(more_requests, "requests_and_defects") == ["d1", "d2"]
+    # A tie offers the requests; a theme held back for two problems, or not held, offers none.
+    assert items_to_split(items[:2], "requests_and_defects") == ["r1"]
+    assert items_to_split(items, "unlike_words") == []
+    assert items_to_split(items, None) == []
+    assert split_nature(items, []) is None
+    assert split_nature(items, ["d1", "r1"]) is None
 
 
 DEFINITION = {
@@ -199,6 +224,11 @@ def test_theme_and_playbook_words_exist_in_both_languages(renderer: Renderer) ->
     assert (en.language("und"), ja.language("und")) == ("Unknown language", "不明な言語")
     assert en.language("fr") == "fr"
     assert en.suppress_reason("new_reason") == "new reason"
+    assert (en.held_back("unlike_words"), ja.held_back("unlike_words")) == (
+        "Held back: reports in unlike words",
+        "保留：共通する言葉のない報告が混在",
+    )
+    assert "別の言葉で書かれている" in ja.held_back_advice("unlike_words")
 
 
 def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None:

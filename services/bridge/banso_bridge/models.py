@@ -78,6 +78,9 @@ class Theme(BridgeModel, table=True):
     muted: bool = False
     # It gathers praise ("Love the dashboards"), not problems: listed, never ticketed.
     praise: bool = False
+    # Why it has no ticket though it reached the threshold: it does not read as one problem
+    # (requests_and_defects | unlike_words; clustering.one_problem.NotOneProblem). None otherwise.
+    held_back: str | None = Field(default=None, max_length=32)
     keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     quotes: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     languages: str = Field(default="{}", sa_column=Column(Text, nullable=False))

@@ -9,6 +9,8 @@ from banso_bridge.domain.clustering.one_problem import nature_of, of_one_nature
 from banso_bridge.domain.clustering.stream import ThemeStream, to_cluster_item
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.text import TextPipeline
+from banso_bridge.domain.tickets.decision import due_for_ticket, held_back
+from banso_bridge.domain.tickets.policy import TicketThreshold
 
 PIPELINE = TextPipeline()
 DEFECTS = [
@@ -65,3 +67,28 @@ def test_a_request_does_not_join_a_ticket_filed_for_a_defect() -> None:
     request = stream.place("request", REQUEST)
     assert request.assignment.theme_id != theme
     assert defect.assignment.theme_id == theme
+
+
+INVOICE = [
+    "The invoice PDF download fails with an error",
+    "Downloading the invoice PDF fails with an error",
+]
+THRESHOLD = TicketThreshold(min_accounts=3, min_arr=0.0, min_problem_share=0.5)
+
+
+def test_a_theme_over_the_threshold_that_is_not_one_problem_says_why_it_has_no_ticket() -> None:
+    mixed, theme = _one_theme(DEFECTS * 2 + [REQUEST] * 2)
+
+    def held(stream: ThemeStream, theme_id: int, accounts: int) -> str | None:
+        return held_back(
+            stream.clusterer, theme_id, THRESHOLD, accounts=accounts, arr=0.0, problem_share=1.0
+        )
+
+    assert held(mixed, theme, 4) == "requests_and_defects"
+    assert held(mixed, theme, 2) is None  # below the threshold nothing is held back
+    two, both = _one_theme(DEFECTS * 2 + INVOICE * 3)  # two defects that share no words
+    assert two.clusterer.fit_for_ticket(both) is False
+    assert held(two, both, 5) == "unlike_words"
+    one, alone = _one_theme(DEFECTS * 2)
+    assert held(one, alone, 6) is None  # one problem: due its ticket, nothing to say
+    assert due_for_ticket(one.clusterer, alone, THRESHOLD, accounts=6, arr=0.0, problem_share=1.0)

@@ -599,3 +599,89 @@ async def test_two_open_tickets_whose_words_meet_become_one_and_the_twin_is_clos
     assert set(survivor["languages"]) == {"en", "ja"}
     assert github.created() == 2
     assert any("duplicate" in comment["body"].lower() for comment in github.comments)
+
+
+SCHEDULE_DEFECTS = [
+    "Scheduled reports arrive hours late, the time zone is wrong",
+    "Our scheduled reports arrive late: the time zone setting is ignored",
+    "The scheduled reports ignore our time zone and arrive late",
+]
+SCHEDULE_REQUEST = "Please add Slack notifications for the scheduled reports in our time zone"
+
+
+async def test_a_theme_of_requests_and_defects_is_held_back_until_a_product_manager_splits_it(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """Three accounts report late scheduled reports, three ask for them in Slack, in the same
+    words: four accounts make a ticket here. The theme reaches the threshold but holds a request
+    beside a defect: no ticket, and the theme says why. Once a product manager splits the
+    requests off, neither part is held back, and the defect gets its ticket when a fourth
+    account reports it."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(
+        github, migrated_url, kafka_bootstrap, topic_prefix, ticket_min_accounts=4
+    ) as settings:
+        _, events = _accounts_with_arr(7)
+        for day in (20, 21):  # each account says it twice
+            events += [
+                feedback(WS, f"acct-{n}", SCHEDULE_DEFECTS[n], at(day + n * 0.1)) for n in range(3)
+            ]
+            events += [
+                feedback(WS, f"acct-{n}", SCHEDULE_REQUEST, at(day + n * 0.1)) for n in range(3, 6)
+            ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+            writer = {**bridge.headers(WS, ("write",)), "X-Banso-Actor": "pm@acme.example"}
+
+            async def all_placed() -> bool:
+                themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+                return bool(sum(t["item_count"] for t in themes) == 12)
+
+            await eventually(all_placed)
+            themes = (await bridge.get(WS, "/v1/themes"))["themes"]
+            assert all(t["ticket_state"] is None for t in themes)
+            # The bridge puts the two in one theme (they share "scheduled reports in our time
+            # zone"); should a young stream still keep a wording apart, a product manager merges.
+            target = max(
+                (t for t in themes if "slack" not in t["keywords"]), key=lambda t: t["item_count"]
+            )
+            for other in themes:
+                if other["theme_id"] != target["theme_id"]:
+                    merged = await bridge.client.post(
+                        f"/v1/themes/{other['theme_id']}/merge",
+                        json={"into": target["theme_id"]},
+                        headers=writer,
+                    )
+                    assert merged.status_code == 200, merged.text
+            theme = await bridge.get(WS, f"/v1/themes/{target['theme_id']}")
+            assert theme["accounts_affected"] == 6
+            assert theme["held_back"] == "requests_and_defects"
+            assert theme["ticket"] is None
+            listed = (await bridge.get(WS, "/v1/themes"))["themes"]
+            assert [t["held_back"] for t in listed] == ["requests_and_defects"]
+
+            # Each item says what it is: the requests are the ones to split off.
+            asked = [i["feedback_id"] for i in theme["items"] if i["nature"] == "request"]
+            assert {i["text"] for i in theme["items"] if i["nature"] == "request"} == {
+                SCHEDULE_REQUEST
+            }
+            assert {i["nature"] for i in theme["items"]} == {"request", "defect"}
+            split = await bridge.client.post(
+                f"/v1/themes/{target['theme_id']}/split", json={"items": asked}, headers=writer
+            )
+            assert split.status_code == 200, split.text
+            parts = (await bridge.get(WS, "/v1/themes"))["themes"]
+            assert sorted(t["item_count"] for t in parts) == [6, 6]
+            assert all(t["held_back"] is None for t in parts)
+
+            await publish(
+                kafka_bootstrap,
+                topic_prefix,
+                [feedback(WS, "acct-6", SCHEDULE_DEFECTS[0], at(22))],
+            )
+            ticketed = await _the_ticketed_theme(bridge)
+
+    assert ticketed == target["theme_id"]
+    assert github.created() == 1
+    assert "slack" not in github.issues[0]["title"].lower()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 from pydantic import BaseModel, Field
 
 from banso_bridge.adapters.columns import loads
+from banso_bridge.domain.clustering.one_problem import NotOneProblem
+from banso_bridge.domain.text.boilerplate import strip_boilerplate
+from banso_bridge.domain.text.nature import Nature, report_nature
 from banso_bridge.models import FeedbackItem, Theme, ThemeMerge, ThemeSplit, Ticket
 from banso_kit.openapi import MAX_ID
 
@@ -68,6 +71,16 @@ class ThemePublic(BaseModel):
     praise: bool = Field(
         description="It gathers praise from customers, not a problem: listed, never ticketed."
     )
+    held_back: NotOneProblem | None = Field(
+        default=None,
+        description=(
+            "Why it has no ticket though it reached the threshold: it does not read as one"
+            " problem. `requests_and_defects`: requests for something new beside reports of"
+            " something broken; `unlike_words`: reports that share no words with the rest (two"
+            " problems, or one told in different words)."
+            " Split it (POST /v1/themes/{id}/split) to get its tickets."
+        ),
+    )
     merged_into: int | None
     split_from: int | None
     item_count: int
@@ -99,6 +112,7 @@ class ThemePublic(BaseModel):
             languages=loads(theme.languages),
             muted=theme.muted,
             praise=theme.praise,
+            held_back=None if ticket is not None else _held_back(theme.held_back),
             merged_into=theme.merged_into,
             split_from=theme.split_from,
             item_count=theme.item_count,
@@ -136,6 +150,13 @@ class ItemPublic(BaseModel):
     author: str | None = Field(
         default=None, description="Who logged it when it is a CSM's note (the console's user)."
     )
+    nature: Nature | None = Field(
+        default=None,
+        description=(
+            "What its words say it is: a `request` for something new or a `defect` in what"
+            " exists; null when they say both or neither. A ticket's reports are of one nature."
+        ),
+    )
 
     @classmethod
     def of(cls, item: FeedbackItem) -> ItemPublic:
@@ -150,6 +171,7 @@ class ItemPublic(BaseModel):
             url=item.url,
             external_id=item.external_id,
             author=item.author,
+            nature=report_nature(strip_boilerplate(item.text)),
         )
 
 
@@ -281,3 +303,7 @@ class WeekCount(BaseModel):
 class ThemeGrowth(BaseModel):
     theme_id: int
     weeks: list[WeekCount] = Field(description="Oldest week first; the last is this week.")
+
+
+def _held_back(value: str | None) -> NotOneProblem | None:
+    return cast(NotOneProblem, value) if value in get_args(NotOneProblem) else None

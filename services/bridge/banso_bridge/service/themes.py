@@ -272,6 +272,7 @@ class ThemeBook:
             await self._announce(session, row, changed, now)
             # Before the first fit every item sits alone: no theme is a problem yet.
             fitted = clusterer.model.fitted_on > 0
+            row.held_back = None  # (the ticket rule says why, when it holds the theme back)
             if fitted and theme.is_active and not row.muted and row.status in {"open", "ticketed"}:
                 link = await self.ticket_rule.ticket_if_due(
                     session, engine, row, now, figures.problem_share

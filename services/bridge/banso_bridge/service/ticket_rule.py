@@ -22,6 +22,7 @@ from banso_bridge.config import BridgeSettings
 from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.tickets.decision import (
     due_for_ticket,
+    held_back,
     join_candidates,
     ticketed_theme_to_join,
 )
@@ -63,15 +64,27 @@ class TicketRule:
     ) -> Link | None:
         """Open the theme's ticket when it is due, or ask for a comment when it grew. Returns
         (theme, ticketed theme, likeness, reason) when the theme should rather join a ticketed
-        theme that shares its accounts or its words (the caller merges them)."""
-        sink = self.settings.sink
-        if sink is None:
-            return None
+        theme that shares its accounts or its words (the caller merges them). A theme that
+        reached the threshold but does not read as one problem gets no ticket and says why
+        (`row.held_back`, shown to the product manager who can split it)."""
         ticket = await ticket_store.get_ticket(
             session, workspace_id=row.workspace_id, theme_id=row.theme_id
         )
         if ticket is None:
-            if due_for_ticket(
+            # Said with or without a tracker: the board shows what would keep it from one.
+            row.held_back = held_back(
+                engine.clusterer,
+                row.theme_id,
+                self.threshold,
+                accounts=row.accounts_affected,
+                arr=row.arr_affected,
+                problem_share=problem_share,
+            )
+        sink = self.settings.sink
+        if sink is None:
+            return None
+        if ticket is None:
+            if row.held_back is None and due_for_ticket(
                 engine.clusterer,
                 row.theme_id,
                 self.threshold,

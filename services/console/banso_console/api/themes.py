@@ -103,6 +103,7 @@ async def _theme_values(
         )
     wording = context.renderer.wordings[signed_in.viewer.locale]
     first = (items_page - 1) * themes.ITEMS_PER_PAGE
+    ticked = themes.items_to_split(items["items"], theme.get("held_back"))
     return {
         "growth": growth,
         "growth_json": json.dumps(
@@ -130,7 +131,8 @@ async def _theme_values(
             "title": theme["title"] if theme["title"] != theme["generated_title"] else ""
         },
         "merge_form": {"into": ""},
-        "split_form": {"items": [], "title": ""},
+        "split_form": {"items": ticked, "title": ""},
+        "split_nature": themes.split_nature(items["items"], ticked),
         "can_split": signed_in.viewer.can("edit")
         and theme["status"] != "merged"
         and not theme["muted"]

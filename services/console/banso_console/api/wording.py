@@ -51,6 +51,26 @@ TICKET_STATE_LABELS = {
     "cancelled": N_("Cancelled"),
 }
 
+# Why a theme that reached the ticket threshold has no ticket (the bridge's `held_back`): the
+# short label beside "Ticket", and what the theme page says a product manager can do.
+HELD_BACK_LABELS = {
+    "requests_and_defects": N_("Held back: requests and defects"),
+    "unlike_words": N_("Held back: reports in unlike words"),
+}
+HELD_BACK_ADVICE = {
+    "requests_and_defects": N_(
+        "This theme has reached the threshold for a ticket, but it holds requests for something"
+        " new beside reports of something broken, which a product team files apart. Split off"
+        " one of the two below and each part is filed on its own."
+    ),
+    "unlike_words": N_(
+        "This theme has reached the threshold for a ticket, but some of its reports share no"
+        " words with the rest: it may hold two problems, or one told in different words. Split"
+        " off below the reports of another problem; if they are the problem of another theme,"
+        " merge this theme into it instead."
+    ),
+}
+
 GROWTH_LABELS = {
     "new": N_("New this week"),
     "growing": N_("Growing"),
@@ -167,6 +187,12 @@ class Wording:
 
     def ticket_state(self, state: str) -> str:
         return self._label(TICKET_STATE_LABELS, state)
+
+    def held_back(self, reason: str) -> str:
+        return self._label(HELD_BACK_LABELS, reason)
+
+    def held_back_advice(self, reason: str) -> str:
+        return self._label(HELD_BACK_ADVICE, reason)
 
     def growth(self, growth: str) -> str:
         return self._label(GROWTH_LABELS, growth)

@@ -177,3 +177,21 @@ def growth_chart(
         "items_label": items_label,
         "accounts_label": accounts_label,
     }
+
+
+def items_to_split(items: Sequence[Mapping[str, Any]], held_back: str | None) -> list[str]:
+    """The items of a page a theme held back for mixing requests and defects (the bridge's
+    `held_back`) offers ticked for its split: those of the nature fewer of them are of (requests
+    on a tie), by each item's `nature`. None otherwise: the product manager chooses."""
+    if held_back != "requests_and_defects":
+        return []
+    requests = [item for item in items if item.get("nature") == "request"]
+    defects = [item for item in items if item.get("nature") == "defect"]
+    fewer = requests if len(requests) <= len(defects) else defects
+    return [str(item["feedback_id"]) for item in fewer]
+
+
+def split_nature(items: Sequence[Mapping[str, Any]], ticked: Sequence[str]) -> str | None:
+    """The nature of the items `items_to_split` ticked (`request` or `defect`), if any."""
+    natures = {item.get("nature") for item in items if str(item["feedback_id"]) in set(ticked)}
+    return natures.pop() if len(natures) == 1 else None

@@ -36,6 +36,7 @@ from banso_bridge.domain.clustering.directions import ThemeDirections
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
 from banso_bridge.domain.clustering.likeness import most_alike
 from banso_bridge.domain.clustering.one_problem import (
+    NotOneProblem,
     nature_of,
     of_one_nature,
     shares_words,
@@ -138,10 +139,20 @@ class ThemeClusterer:
         allows, and not two groups with no words in common. Before the first fit nothing is."""
         if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
+        return self.not_one_problem(theme_id) is None
+
+    def not_one_problem(self, theme_id: int) -> NotOneProblem | None:
+        """Why the theme does not read as one problem, or None when it does (praise and the
+        first fit aside, `fit_for_ticket`): `requests_and_defects`, requests for something new
+        beside reports of something broken (text/nature.py), else `unlike_words`, more reports
+        than a ticket may set aside that share no words with the rest, or two halves that share
+        none. What a product manager reads beside a theme held back from its ticket."""
         items = [self._window.items[row] for row in self._window.rows_of(theme_id)]
-        return of_one_nature(items, self.config.cohesion) and self.cohesion(theme_id).holds(
-            self.config.cohesion
-        )
+        if not of_one_nature(items, self.config.cohesion):
+            return "requests_and_defects"
+        if not self.cohesion(theme_id).holds(self.config.cohesion):
+            return "unlike_words"
+        return None
 
     def most_alike(
         self, theme_id: int, others: Iterable[int], *, minimum: float

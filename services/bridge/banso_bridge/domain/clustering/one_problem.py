@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,9 @@ from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import VectorModel
 from banso_bridge.domain.text.nature import Nature
+
+#: Why a theme does not read as one problem (`ThemeClusterer.not_one_problem`).
+NotOneProblem = Literal["requests_and_defects", "unlike_words"]
 
 
 def theme_cohesion(

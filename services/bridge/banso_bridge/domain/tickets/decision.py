@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Set
 
 from banso_bridge.domain.clustering.engine import ThemeClusterer
+from banso_bridge.domain.clustering.one_problem import NotOneProblem
 from banso_bridge.domain.tickets.policy import TicketThreshold, ticket_to_join
 
 #: (ticketed theme to join, likeness, reason: `shared_accounts` or `shared_words`)
@@ -40,6 +41,26 @@ def due_for_ticket(
     return threshold.reached(
         accounts=accounts, arr=arr, problem_share=problem_share
     ) and clusterer.fit_for_ticket(theme_id)
+
+
+def held_back(
+    clusterer: ThemeClusterer,
+    theme_id: int,
+    threshold: TicketThreshold,
+    *,
+    accounts: int,
+    arr: float,
+    problem_share: float,
+) -> NotOneProblem | None:
+    """Why a theme that reached the threshold gets no ticket: it does not read as one problem
+    (`ThemeClusterer.not_one_problem`). None when it is below the threshold, praise, before the
+    first fit, or fit for its ticket. A product manager splits it (or merges its parts) to get
+    the tickets it holds back."""
+    if clusterer.model.fitted_on == 0 or clusterer.is_praise(theme_id):
+        return None
+    if not threshold.reached(accounts=accounts, arr=arr, problem_share=problem_share):
+        return None
+    return clusterer.not_one_problem(theme_id)
 
 
 def join_candidates(clusterer: ThemeClusterer, theme_id: int, ticketed: Iterable[int]) -> list[int]:
