@@ -234,3 +234,16 @@ def test_tickets_are_scored_against_what_the_simulator_planted() -> None:
     text = render(replace(full_report(), themes=replace(full_report().themes, scores=scores)))
     assert "purity ≥ 90%: 2 of 3 tickets · exactly one ticket: 1 of 3 planted problems" in text
     assert "(csv 1, invoice_pdf 0, sso_loop 2)" in text
+
+
+def test_a_theme_held_back_from_its_ticket_says_so_in_the_report() -> None:
+    held = replace(
+        theme("slack", 300_000, {"support_ticket": 9}, {"en": 1.0}, None),
+        held_back="requests_and_defects",
+    )
+    plain = theme("csv", 100_000, {"support_ticket": 5}, {"en": 1.0}, None)
+    text = render(replace(full_report(), themes=ThemesSection(True, themes=[held, plain])))
+    assert "held back from a ticket: requests beside defects, to split" in text
+    assert text.count("held back from a ticket") == 1  # the other theme simply has no ticket
+    assert "no ticket" in text
+    assert theme_row({"theme_id": 4, "held_back": "unlike_words"}).held_back == "unlike_words"

@@ -198,6 +198,7 @@ def theme_row(record: Mapping[str, Any], ticket: Mapping[str, Any] | None = None
         ticket=_first(ticket, "external_key", "key") or record.get("ticket_key"),
         ticket_url=_first(ticket, "url") or record.get("ticket_url"),
         quotes=tuple(str(q) for q in quotes if q)[:3],
+        held_back=record.get("held_back"),
     )
 
 

@@ -57,6 +57,8 @@ class ThemeRow:
     quotes: tuple[str, ...]
     kinds: dict[str, int] = field(default_factory=dict)
     """Feedback kinds of its latest items (support_ticket, nps_comment, csm_note, ...)."""
+    held_back: str | None = None
+    """Why it has no ticket though it reached the threshold (bridge's `held_back`)."""
 
     @property
     def complaint_share(self) -> float | None:

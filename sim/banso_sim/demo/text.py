@@ -141,7 +141,7 @@ def _themes(section: ThemesSection) -> list[str]:
         languages = " ".join(
             f"{lang} {share * 100:.0f}%" for lang, share in sorted(theme.languages.items())
         )
-        ticket = theme.ticket or "no ticket"
+        ticket = theme.ticket or ("held" if theme.held_back else "no ticket")
         scored = section.scores.tickets.get(theme.ticket or "") if section.scores else None
         purity = f"  purity {scored[1] * 100:.0f}% ({scored[0]})" if scored else ""
         lines.append(
@@ -150,11 +150,19 @@ def _themes(section: ThemesSection) -> list[str]:
             f"{purity}"
         )
         mix = _kinds(theme)
+        if theme.held_back and not theme.ticket:
+            mix += f" · held back from a ticket: {HELD_BACK.get(theme.held_back, theme.held_back)}"
         if theme.keywords or mix:
             lines.append(f"           {', '.join(theme.keywords[:6])}{mix}")
         for quote in theme.quotes[:1]:
             lines.append(f"           “{fit(quote, 90).rstrip()}”")
     return lines
+
+
+HELD_BACK = {
+    "requests_and_defects": "requests beside defects, to split",
+    "unlike_words": "reports in unlike words, to split or merge",
+}
 
 
 def _scores(scores: TicketScores) -> list[str]:
