@@ -11,6 +11,7 @@ from banso_scoring.models import (
     Account,
     AccountDay,
     AccountOverride,
+    AccountPublished,
     AccountPlan,
     AppliedIds,
     EvaluationRequest,
@@ -28,6 +29,7 @@ def _t(model: type[Any]) -> Table:
 
 ACCOUNTS = _t(Account)
 DAYS = _t(AccountDay)
+PUBLISHED = _t(AccountPublished)
 HISTORY = _t(HealthHistory)
 SCORECARDS = _t(ScorecardVersion)
 PLANS = _t(AccountPlan)
