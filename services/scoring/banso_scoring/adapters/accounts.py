@@ -51,6 +51,7 @@ def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
         band=row.band,
         evaluated_at=row.evaluated_at,
         stored=True,
+        stored_traits=tuple(row._mapping[name] for name in TRAIT_COLUMNS),
     )
 
 
@@ -120,15 +121,16 @@ def _trend(entry: AccountEntry) -> float | None:
 # The portfolio's columns: the traits /v1/portfolio shows, filters, sorts and sums in SQL.
 TRAIT_COLUMNS = ("name", "plan", "arr", "csm", "renewal_at", "seats")
 SCORE_COLUMNS = ("score", "band", "evaluated_at", "trend")
-HEADER_COLUMNS = ("aggregate", "progress", *TRAIT_COLUMNS)
+AGGREGATE_COLUMNS = ("aggregate", "progress")
+HEADER_COLUMNS = (*AGGREGATE_COLUMNS, *TRAIT_COLUMNS)
 KEY = ("workspace_id", "account_id")
 PUBLISHED_ROW = (*KEY, "published", "recent_scores")
 DAY_KEY = ("workspace_id", "account_id", "day")
 
 
-def _trait_columns(entry: AccountEntry) -> dict[str, Any]:
+def _traits_of(entry: AccountEntry) -> tuple[object, ...]:
     traits = entry.aggregate.traits
-    return {name: getattr(traits, name) for name in TRAIT_COLUMNS}
+    return tuple(getattr(traits, name) for name in TRAIT_COLUMNS)
 
 
 async def save_accounts(
@@ -172,6 +174,7 @@ async def save_accounts(
             recent = orjson.dumps(entry.recent_scores).decode()
             published_rows.append((workspace, account, entry.published.document, recent))
         if not entry.stored:
+            traits = entry.stored_traits = _traits_of(entry)
             inserts.append(
                 {
                     "workspace_id": workspace,
@@ -179,7 +182,7 @@ async def save_accounts(
                     "partition": entry.partition,
                     "aggregate": header,
                     "progress": moved,
-                    **_trait_columns(entry),
+                    **dict(zip(TRAIT_COLUMNS, traits, strict=True)),
                     **dict(zip(SCORE_COLUMNS, score, strict=True)),
                 }
             )
@@ -187,9 +190,14 @@ async def save_accounts(
         columns: tuple[str, ...] = ()
         values: tuple[object, ...] = ()
         if header is not None:
-            traits = aggregate.traits
-            columns = HEADER_COLUMNS
-            values = (header, moved, *(getattr(traits, name) for name in TRAIT_COLUMNS))
+            # The portfolio's columns only when they change: setting renewal_at rewrites its
+            # index entry even when the value is the same.
+            traits = _traits_of(entry)
+            if traits != entry.stored_traits:
+                columns, values = HEADER_COLUMNS, (header, moved, *traits)
+                entry.stored_traits = traits
+            else:
+                columns, values = AGGREGATE_COLUMNS, (header, moved)
         elif key in progress:
             columns = ("progress",)
             values = (orjson.dumps(progress_document(aggregate)).decode(),)
