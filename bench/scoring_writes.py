@@ -31,17 +31,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoring_evaluation import NAMES, NOW, _accounts  # noqa: E402
+from scoring_evaluation import NAMES, NOW, _accounts
 
-from banso_kit.db import create_engine  # noqa: E402
-from banso_kit.migrations import upgrade  # noqa: E402
-from banso_scoring.adapters.accounts import save_accounts  # noqa: E402
-from banso_scoring.domain.aggregates import ApplyPolicy  # noqa: E402
-from banso_scoring.domain.evaluation import evaluate  # noqa: E402
-from banso_scoring.domain.facts import Usage  # noqa: E402
-from banso_scoring.domain.published import Published  # noqa: E402
-from banso_scoring.domain.scorecard_yaml import default_scorecard  # noqa: E402
-from banso_scoring.domain.state import AccountEntry  # noqa: E402
+from banso_kit.db import create_engine
+from banso_kit.migrations import upgrade
+from banso_scoring.adapters.accounts import save_accounts
+from banso_scoring.domain.aggregates import ApplyPolicy
+from banso_scoring.domain.evaluation import evaluate
+from banso_scoring.domain.facts import Usage
+from banso_scoring.domain.published import Published
+from banso_scoring.domain.scorecard_yaml import default_scorecard
+from banso_scoring.domain.state import AccountEntry
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "services/scoring/banso_scoring/migrations"
 
@@ -120,7 +120,7 @@ def main() -> None:
         "median_us": round(statistics.median(spent), 1),
         "load_average": [load_before, os.getloadavg()],
     }
-    print(json.dumps(result))  # noqa: T201
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -85,9 +85,7 @@ async def load_accounts(
 ) -> dict[AccountKey, AccountEntry]:
     wanted = list(partitions)
     rows = (
-        await (await session.connection()).execute(
-            _rows().where(ACCOUNTS.c.partition.in_(wanted))
-        )
+        await (await session.connection()).execute(_rows().where(ACCOUNTS.c.partition.in_(wanted)))
     ).all()
     owned = select(ACCOUNTS.c.workspace_id, ACCOUNTS.c.account_id).where(
         ACCOUNTS.c.partition.in_(wanted)
@@ -101,9 +99,7 @@ async def load_account(
     session: AsyncSession, *, workspace_id: str, account_id: str
 ) -> AccountEntry | None:
     rows = await (await session.connection()).execute(
-        _rows().where(
-            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
-        )
+        _rows().where(ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id)
     )
     row = rows.first()
     if row is None:
