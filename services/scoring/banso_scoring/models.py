@@ -22,7 +22,8 @@ KIT = define_kit_tables(ScoringModel.metadata)
 
 
 class Account(ScoringModel, table=True):
-    """One account's aggregates (but the day buckets) and its latest health."""
+    """One account's aggregates (but the day buckets) and its latest score and band (its last
+    published health is in ``AccountPublished``)."""
 
     __tablename__ = "scoring_accounts"
     __table_args__ = (
@@ -40,10 +41,6 @@ class Account(ScoringModel, table=True):
     band: str = Field(default="unknown", max_length=16)
     # Stream time of the last evaluation (slot, tick, request).
     evaluated_at: float | None = None
-    # The last published health (JSON), against which drivers are ranked.
-    published: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
-    recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     # Days closed and the lateness reference (JSON), newer than the same fields in
     # ``aggregate`` when set: a day's close writes only this (see aggregate_codec).
     progress: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -56,6 +53,21 @@ class Account(ScoringModel, table=True):
     renewal_at: float | None = None
     seats: int | None = None
     trend: float | None = None
+
+
+class AccountPublished(ScoringModel, table=True):
+    """An account's last published health and published scores, apart from its row: written
+    only when a health is published, so an evaluation that publishes nothing (most of a slot's
+    end) rewrites the narrow account row without its several-KB health."""
+
+    __tablename__ = "scoring_account_published"
+
+    workspace_id: str = Field(primary_key=True, max_length=256)
+    account_id: str = Field(primary_key=True, max_length=256)
+    # The last published health (JSON), against which drivers are ranked.
+    published: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # Published scores of the last eight days, [[time, score], ...], for the weekly trend.
+    recent_scores: str = Field(default="[]", sa_column=Column(Text, nullable=False))
 
 
 class AccountDay(ScoringModel, table=True):

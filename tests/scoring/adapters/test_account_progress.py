@@ -10,9 +10,12 @@ from sqlalchemy import update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from banso_scoring.adapters.accounts import load_account, save_accounts
+from banso_scoring.adapters.portfolio_store import portfolio_page
 from banso_scoring.adapters.tables import ACCOUNTS
 from banso_scoring.domain.aggregate_codec import header_document, progress_document, to_document
 from banso_scoring.domain.durations import day_of
+from banso_scoring.domain.facts import TraitsUpdate
+from banso_scoring.domain.portfolio import PortfolioQuery, PortfolioRow
 from banso_scoring.domain.published import Published
 from banso_scoring.domain.state import AccountEntry, Scorecards
 from banso_scoring.service.days import close_account_days
@@ -138,3 +141,36 @@ async def test_header_score_and_publication_of_one_round_read_back(session: Asyn
     assert back.published.document == entry.published.document
     assert (back.score, back.band, back.evaluated_at) == (12.5, "red", ts(12))
     assert to_document(back.aggregate) == to_document(entry.aggregate)
+
+
+async def test_traits_changed_in_a_later_round_reach_the_portfolio(session: AsyncSession) -> None:
+    """The portfolio's trait columns are written with the header only when they change; a
+    change in a later round, and one after the account was read back, still reaches them."""
+
+    async def portfolio_row() -> PortfolioRow:
+        page = await portfolio_page(
+            session, workspace_id="ws_1", query=PortfolioQuery(), limit=10, offset=0
+        )
+        (row,) = page.rows
+        return row
+
+    entry = AccountEntry(account(renewal_day=90), partition=0)
+    daily(entry.aggregate, POLICY, range(0, 3), users=3)
+    await _save(session, entry, RoundWrites())
+    changed = RoundWrites()
+    changed.aggregates_changed.add(entry.key)
+    # Events alone: the header is written, the traits stay.
+    use(entry.aggregate, POLICY, 3, "newcomer")
+    await _save(session, entry, changed)
+    row = await portfolio_row()
+    assert (row.plan, row.seats, row.renewal_at) == ("pro", 20, ts(90))
+    entry.aggregate.apply_traits(TraitsUpdate(at=ts(3), plan="enterprise", renewal_at=ts(120)))
+    await _save(session, entry, changed)
+    row = await portfolio_row()
+    assert (row.plan, row.seats, row.renewal_at) == ("enterprise", 20, ts(120))
+    # Read back (as after a restart), then changed again.
+    entry = await _reloaded(session, entry)
+    entry.aggregate.apply_traits(TraitsUpdate(at=ts(4), seats=40, name="Acme KK"))
+    await _save(session, entry, changed)
+    row = await portfolio_row()
+    assert (row.name, row.plan, row.seats, row.renewal_at) == ("Acme KK", "enterprise", 40, ts(120))

@@ -1,5 +1,9 @@
 """Accounts: each one's aggregate (a header and its day buckets), score, band and last
-published health, as the consumer holds them in memory. Functions only flush; callers commit."""
+published health, as the consumer holds them in memory. Functions only flush; callers commit.
+
+The published health and scores live in a table of their own (``PUBLISHED``), written only
+when a health is published: SQLite rewrites a whole row on every UPDATE, and the account row
+is rewritten for every account a round touches."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from banso_scoring.adapters.bulk import (
     update_sql,
     upsert_sql,
 )
-from banso_scoring.adapters.tables import ACCOUNTS, DAYS
+from banso_scoring.adapters.tables import ACCOUNTS, DAYS, PUBLISHED
 from banso_scoring.domain.aggregate_codec import (
     apply_progress,
     day_document,
@@ -34,6 +38,7 @@ from banso_scoring.domain.state import AccountEntry, AccountKey
 
 def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
     published = Published.from_document(row.published) if row.published else None
+    recent = orjson.loads(row.recent_scores) if row.recent_scores is not None else []
     aggregate = from_document(orjson.loads(row.aggregate), days)
     if row.progress is not None:
         apply_progress(aggregate, orjson.loads(row.progress))
@@ -41,11 +46,25 @@ def _entry(row: Any, days: dict[int, DayBucket]) -> AccountEntry:
         aggregate=aggregate,
         partition=row.partition,
         published=published,
-        recent_scores=[(float(t), float(s)) for t, s in orjson.loads(row.recent_scores)],
+        recent_scores=[(float(t), float(s)) for t, s in recent],
         score=row.score,
         band=row.band,
         evaluated_at=row.evaluated_at,
         stored=True,
+        stored_traits=tuple(row._mapping[name] for name in TRAIT_COLUMNS),
+    )
+
+
+def _rows() -> Any:
+    """Account rows with their published health and scores (absent before a first publication)."""
+    return select(ACCOUNTS, PUBLISHED.c.published, PUBLISHED.c.recent_scores).select_from(
+        ACCOUNTS.outerjoin(
+            PUBLISHED,
+            and_(
+                PUBLISHED.c.workspace_id == ACCOUNTS.c.workspace_id,
+                PUBLISHED.c.account_id == ACCOUNTS.c.account_id,
+            ),
+        )
     )
 
 
@@ -66,9 +85,7 @@ async def load_accounts(
 ) -> dict[AccountKey, AccountEntry]:
     wanted = list(partitions)
     rows = (
-        await (await session.connection()).execute(
-            select(ACCOUNTS).where(ACCOUNTS.c.partition.in_(wanted))
-        )
+        await (await session.connection()).execute(_rows().where(ACCOUNTS.c.partition.in_(wanted)))
     ).all()
     owned = select(ACCOUNTS.c.workspace_id, ACCOUNTS.c.account_id).where(
         ACCOUNTS.c.partition.in_(wanted)
@@ -82,9 +99,7 @@ async def load_account(
     session: AsyncSession, *, workspace_id: str, account_id: str
 ) -> AccountEntry | None:
     rows = await (await session.connection()).execute(
-        select(ACCOUNTS).where(
-            ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id
-        )
+        _rows().where(ACCOUNTS.c.workspace_id == workspace_id, ACCOUNTS.c.account_id == account_id)
     )
     row = rows.first()
     if row is None:
@@ -95,14 +110,6 @@ async def load_account(
     return _entry(row, days.get((workspace_id, account_id), {}))
 
 
-def _published_columns(entry: AccountEntry) -> dict[str, Any]:
-    return {
-        "published": entry.published.document if entry.published else None,
-        "recent_scores": orjson.dumps(entry.recent_scores).decode(),
-        "trend": _trend(entry),
-    }
-
-
 def _trend(entry: AccountEntry) -> float | None:
     return trend_of(entry.score, entry.evaluated_at, entry.recent_scores)
 
@@ -110,16 +117,16 @@ def _trend(entry: AccountEntry) -> float | None:
 # The portfolio's columns: the traits /v1/portfolio shows, filters, sorts and sums in SQL.
 TRAIT_COLUMNS = ("name", "plan", "arr", "csm", "renewal_at", "seats")
 SCORE_COLUMNS = ("score", "band", "evaluated_at", "trend")
-PUBLISHED_COLUMNS = ("published", "recent_scores", "trend")
-PUBLISHED_ONLY_COLUMNS = ("published", "recent_scores")
-HEADER_COLUMNS = ("aggregate", "progress", *TRAIT_COLUMNS)
+AGGREGATE_COLUMNS = ("aggregate", "progress")
+HEADER_COLUMNS = (*AGGREGATE_COLUMNS, *TRAIT_COLUMNS)
 KEY = ("workspace_id", "account_id")
+PUBLISHED_ROW = (*KEY, "published", "recent_scores")
 DAY_KEY = ("workspace_id", "account_id", "day")
 
 
-def _trait_columns(entry: AccountEntry) -> dict[str, Any]:
+def _traits_of(entry: AccountEntry) -> tuple[object, ...]:
     traits = entry.aggregate.traits
-    return {name: getattr(traits, name) for name in TRAIT_COLUMNS}
+    return tuple(getattr(traits, name) for name in TRAIT_COLUMNS)
 
 
 async def save_accounts(
@@ -133,13 +140,15 @@ async def save_accounts(
 ) -> None:
     """Insert new accounts; for the others write only what changed: the aggregate header and
     the day buckets that changed (or, for ``progress``, only the days closed and the lateness
-    reference), the latest score and band, the last published health."""
+    reference), the latest score and band, and the last published health (in its own table)
+    only when one was published."""
     inserts: list[dict[str, Any]] = []
-    # One UPDATE per account, whatever changed (SQLite rewrites the whole row, its published
-    # health included, for each statement): rows grouped by the columns they set.
+    # One UPDATE per account, whatever changed (SQLite rewrites the whole row for each
+    # statement): rows grouped by the columns they set.
     updates: dict[tuple[str, ...], list[tuple[object, ...]]] = {}
     day_keys: list[tuple[object, ...]] = []
     day_rows: list[tuple[object, ...]] = []
+    published_rows: list[tuple[object, ...]] = []
     for entry in entries:
         key = entry.key
         workspace, account = key
@@ -157,7 +166,11 @@ async def save_accounts(
             aggregate.changed_days.clear()
             aggregate.removed_days.clear()
         score = (entry.score, entry.band, entry.evaluated_at, _trend(entry))
+        if entry.published is not None and (not entry.stored or key in published):
+            recent = orjson.dumps(entry.recent_scores).decode()
+            published_rows.append((workspace, account, entry.published.document, recent))
         if not entry.stored:
+            traits = entry.stored_traits = _traits_of(entry)
             inserts.append(
                 {
                     "workspace_id": workspace,
@@ -165,30 +178,32 @@ async def save_accounts(
                     "partition": entry.partition,
                     "aggregate": header,
                     "progress": moved,
-                    **_trait_columns(entry),
+                    **dict(zip(TRAIT_COLUMNS, traits, strict=True)),
                     **dict(zip(SCORE_COLUMNS, score, strict=True)),
-                    **_published_columns(entry),
                 }
             )
             continue
         columns: tuple[str, ...] = ()
         values: tuple[object, ...] = ()
         if header is not None:
-            traits = aggregate.traits
-            columns = HEADER_COLUMNS
-            values = (header, moved, *(getattr(traits, name) for name in TRAIT_COLUMNS))
+            # The portfolio's columns only when they change: setting renewal_at rewrites its
+            # index entry even when the value is the same.
+            traits = _traits_of(entry)
+            if traits != entry.stored_traits:
+                columns, values = HEADER_COLUMNS, (header, moved, *traits)
+                entry.stored_traits = traits
+            else:
+                columns, values = AGGREGATE_COLUMNS, (header, moved)
         elif key in progress:
             columns = ("progress",)
             values = (orjson.dumps(progress_document(aggregate)).decode(),)
         if key in evaluated:
             columns += SCORE_COLUMNS
             values += score
-        if key in published:
-            published_values = _published_columns(entry)
-            # The trend is a score column too: set once.
-            own = PUBLISHED_COLUMNS if key not in evaluated else PUBLISHED_ONLY_COLUMNS
-            columns += own
-            values += tuple(published_values[name] for name in own)
+        elif key in published:
+            # The published scores move the trend.
+            columns += ("trend",)
+            values += (score[-1],)
         if columns:
             updates.setdefault(columns, []).append((*values, workspace, account))
     connection = await session.connection()
@@ -201,6 +216,9 @@ async def save_accounts(
     # A changed bucket replaces the stored one in one statement (no delete first).
     await execute_many(
         connection, upsert_sql(style, DAYS.name, (*DAY_KEY, "bucket"), DAY_KEY), day_rows
+    )
+    await execute_many(
+        connection, upsert_sql(style, PUBLISHED.name, PUBLISHED_ROW, KEY), published_rows
     )
     for entry in entries:
         entry.stored = True
@@ -253,7 +271,7 @@ async def workspace_accounts(
 ) -> list[AccountEntry]:
     """A page of the workspace's accounts (aggregate and day buckets), by account id after
     ``after``: a caller walks every account a page at a time."""
-    page = select(ACCOUNTS).where(ACCOUNTS.c.workspace_id == workspace_id)
+    page = _rows().where(ACCOUNTS.c.workspace_id == workspace_id)
     if after is not None:
         page = page.where(ACCOUNTS.c.account_id > after)
     page = page.order_by(ACCOUNTS.c.account_id).limit(limit)

@@ -12,6 +12,7 @@ from banso_scoring.models import (
     AccountDay,
     AccountOverride,
     AccountPlan,
+    AccountPublished,
     AppliedIds,
     EvaluationRequest,
     HealthHistory,
@@ -28,6 +29,7 @@ def _t(model: type[Any]) -> Table:
 
 ACCOUNTS = _t(Account)
 DAYS = _t(AccountDay)
+PUBLISHED = _t(AccountPublished)
 HISTORY = _t(HealthHistory)
 SCORECARDS = _t(ScorecardVersion)
 PLANS = _t(AccountPlan)

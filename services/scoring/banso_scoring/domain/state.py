@@ -35,6 +35,9 @@ class AccountEntry:
     milestones: tuple[MilestoneSpec, ...] = ()
     override: Override | None = None
     stored: bool = False  # a row exists in the database
+    # The portfolio's trait columns as the row holds them (None: not known), so a header write
+    # sets them only when they change.
+    stored_traits: tuple[object, ...] | None = None
     # Hot-path bookkeeping: the schedule's key, and the round and slot it was last seen in.
     schedule_key: str = ""
     round_mark: object = None
