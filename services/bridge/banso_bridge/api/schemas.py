@@ -78,7 +78,8 @@ class ThemePublic(BaseModel):
             " problem. `requests_and_defects`: requests for something new beside reports of"
             " something broken; `unlike_words`: reports that share no words with the rest (two"
             " problems, or one told in different words)."
-            " Split it (POST /v1/themes/{id}/split) to get its tickets."
+            " Split it (POST /v1/themes/{id}/split), or merge it into the theme of its problem,"
+            " to get its ticket."
         ),
     )
     merged_into: int | None

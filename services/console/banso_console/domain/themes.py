@@ -193,5 +193,6 @@ def items_to_split(items: Sequence[Mapping[str, Any]], held_back: str | None) ->
 
 def split_nature(items: Sequence[Mapping[str, Any]], ticked: Sequence[str]) -> str | None:
     """The nature of the items `items_to_split` ticked (`request` or `defect`), if any."""
-    natures = {item.get("nature") for item in items if str(item["feedback_id"]) in set(ticked)}
+    chosen = set(ticked)
+    natures = {item.get("nature") for item in items if str(item["feedback_id"]) in chosen}
     return natures.pop() if len(natures) == 1 else None
