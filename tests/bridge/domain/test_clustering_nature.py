@@ -92,3 +92,22 @@ def test_a_theme_over_the_threshold_that_is_not_one_problem_says_why_it_has_no_t
     one, alone = _one_theme(DEFECTS * 2)
     assert held(one, alone, 6) is None  # one problem: due its ticket, nothing to say
     assert due_for_ticket(one.clusterer, alone, THRESHOLD, accounts=6, arr=0.0, problem_share=1.0)
+
+
+def test_reports_in_words_the_representation_has_not_seen_are_no_sign_of_two_problems() -> None:
+    stream, theme = _one_theme(DEFECTS * 2)
+    clusterer = stream.clusterer
+    # Reports in words the fit never saw (no refit since): they share nothing with anything yet.
+    for index, text in enumerate(["Zorblat quuxes frobnicate", "Zorblat quuxes frobnicate"] * 2):
+        item = stream.place(f"new-{index}", text)
+        clusterer.merge(item.assignment.theme_id, theme)  # as a product manager's merge would
+    assert not clusterer.fit_for_ticket(theme)  # no ticket while they are strangers ...
+    assert clusterer.not_one_problem(theme) is None  # ... and no claim of two problems either
+    # Once the representation knows their words, consolidation sorts them out of the theme.
+    clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    defects = {clusterer.resolve(placed[str(n)]) for n in range(len(DEFECTS) * 2)}
+    strangers = {clusterer.resolve(placed[f"new-{n}"]) for n in range(4)}
+    assert len(defects) == 1
+    assert not defects & strangers
+    assert clusterer.not_one_problem(defects.pop()) is None

@@ -139,20 +139,29 @@ class ThemeClusterer:
         allows, and not two groups with no words in common. Before the first fit nothing is."""
         if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
-        return self.not_one_problem(theme_id) is None
+        items = [self._window.items[row] for row in self._window.rows_of(theme_id)]
+        return of_one_nature(items, self.config.cohesion) and self.cohesion(theme_id).holds(
+            self.config.cohesion
+        )
 
     def not_one_problem(self, theme_id: int) -> NotOneProblem | None:
-        """Why the theme does not read as one problem, or None when it does (praise and the
-        first fit aside, `fit_for_ticket`): `requests_and_defects`, requests for something new
-        beside reports of something broken (text/nature.py), else `unlike_words`, more reports
-        than a ticket may set aside that share no words with the rest, or two halves that share
-        none. What a product manager reads beside a theme held back from its ticket."""
-        items = [self._window.items[row] for row in self._window.rows_of(theme_id)]
+        """Why the theme does not read as one problem (praise and the first fit aside,
+        `fit_for_ticket`), as a product manager reads it beside a theme held back from its
+        ticket: `requests_and_defects`, requests for something new beside reports of something
+        broken (text/nature.py), else `unlike_words`, more reports than a ticket may set aside
+        that share no words with the rest, or two halves that share none. None when it reads as
+        one problem, and also while some of its reports have no word the representation knows
+        yet (words it was not fitted on): they share nothing with anything until the next refit,
+        which is no sign of a second problem."""
+        rows = self._window.rows_of(theme_id)
+        items = [self._window.items[row] for row in rows]
         if not of_one_nature(items, self.config.cohesion):
             return "requests_and_defects"
-        if not self.cohesion(theme_id).holds(self.config.cohesion):
-            return "unlike_words"
-        return None
+        if self.cohesion(theme_id).holds(self.config.cohesion):
+            return None
+        words = self._model.word_weights([item.features for item in items])
+        known = words.shape[1] > 0 and bool(np.all(np.abs(words).sum(axis=1) > 0))
+        return "unlike_words" if known else None
 
     def most_alike(
         self, theme_id: int, others: Iterable[int], *, minimum: float

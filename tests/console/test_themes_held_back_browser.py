@@ -28,35 +28,55 @@ MIXED = (
 COUNT = 12
 
 
-def _scheduled(stack: Stack) -> list[dict[str, Any]]:
-    themes: list[dict[str, Any]] = stack.bridge("GET", "/v1/themes", params={"limit": 500}).json()[
-        "themes"
-    ]
-    return [t for t in themes if "scheduled" in t["keywords"]]
+def _bridge_json(stack: Stack, method: str, path: str, **kwargs: Any) -> Any:
+    answer = stack.bridge(method, path, **kwargs)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _mine(stack: Stack) -> dict[int, list[str]]:
+    """The open themes holding the reports this test sent: theme -> feedback ids."""
+    held: dict[int, list[str]] = {}
+    for theme in _bridge_json(stack, "GET", "/v1/themes", params={"limit": 500})["themes"]:
+        path = f"/v1/themes/{theme['theme_id']}/items"
+        items = _bridge_json(stack, "GET", path, params={"limit": 500})["items"]
+        ours = [str(item["feedback_id"]) for item in items if item["text"] in MIXED]
+        if ours:
+            held[int(theme["theme_id"])] = ours
+    return held
+
+
+def _theme(stack: Stack, theme_id: int) -> dict[str, Any]:
+    theme: dict[str, Any] = _bridge_json(stack, "GET", f"/v1/themes/{theme_id}")
+    return theme
 
 
 def held_back_theme(stack: Stack) -> dict[str, Any]:
-    """Publish the reports and wait until the bridge holds their theme back. Should the stream
-    keep a wording apart, the reports' themes are merged (a product manager's merge)."""
+    """Publish the reports, gather them in one theme of their own and wait until the bridge
+    holds it back. The stack's stream is young and shared with the other tests: the bridge may
+    place the reports in several themes, beside other tests' feedback, so they are gathered as a
+    product manager would (split off from a theme that holds others, then merged)."""
     stack.send_feedback(MIXED, COUNT, user="reporter")
     deadline = time.monotonic() + SETTLE_S
-    while time.monotonic() < deadline:
-        themes = _scheduled(stack)
-        if sum(t["item_count"] for t in themes) == COUNT:
-            largest = max(themes, key=lambda t: t["item_count"])
-            for other in themes:
-                if other["theme_id"] != largest["theme_id"]:
-                    merged = stack.bridge(
-                        "POST",
-                        f"/v1/themes/{other['theme_id']}/merge",
-                        json={"into": largest["theme_id"]},
-                    )
-                    assert merged.status_code == 200, merged.text
-            held = [t for t in _scheduled(stack) if t["held_back"] == "requests_and_defects"]
-            if held:
-                return held[0]
+    while sum(len(ids) for ids in _mine(stack).values()) < COUNT:
+        assert time.monotonic() < deadline, "the bridge did not place the reports"
         time.sleep(0.3)
-    raise AssertionError(f"the bridge held back no theme: {_scheduled(stack)}")
+    parts: list[int] = []
+    for theme_id, ids in _mine(stack).items():
+        if _theme(stack, theme_id)["item_count"] == len(ids):
+            parts.append(theme_id)
+        else:
+            path = f"/v1/themes/{theme_id}/split"
+            split = _bridge_json(stack, "POST", path, json={"items": ids})
+            parts.append(int(split["split"]["theme_id"]))
+    target, *others = parts
+    for other in others:
+        _bridge_json(stack, "POST", f"/v1/themes/{other}/merge", json={"into": target})
+    while (theme := _theme(stack, target))["held_back"] != "requests_and_defects":
+        assert time.monotonic() < deadline, f"the bridge held the theme not back: {theme}"
+        time.sleep(0.3)
+    assert theme["item_count"] == COUNT
+    return theme
 
 
 def test_a_theme_of_requests_and_defects_says_why_it_has_no_ticket(
@@ -117,10 +137,8 @@ def test_a_theme_of_requests_and_defects_says_why_it_has_no_ticket(
         browser.find_element(By.CSS_SELECTOR, "p.held-back").text
     )
     browser.find_element(By.CSS_SELECTOR, "#split-form button[type=submit]").click()
-    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "p.notice.saved")))
-    deadline = time.monotonic() + SETTLE_S
-    while any(t["held_back"] for t in _scheduled(stack)) and time.monotonic() < deadline:
-        time.sleep(0.3)
-    parts = _scheduled(stack)
-    assert sorted(t["item_count"] for t in parts) == [6, 6]
+    wait(browser).until(ec.url_contains("saved=split"))
+    requests_id = int(browser.current_url.split("/themes/")[1].split("?")[0])
+    parts = [_theme(stack, int(theme_id)), _theme(stack, requests_id)]
+    assert [t["item_count"] for t in parts] == [6, 6]
     assert [t["held_back"] for t in parts] == [None, None]
