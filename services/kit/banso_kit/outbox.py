@@ -64,15 +64,7 @@ class Outbox:
     ) -> bool:
         """Stage a message as it was (a dead letter replayed byte for byte) under `event_id`;
         False when a message with that id was staged before (nothing is staged twice)."""
-        row = {
-            "event_id": event_id,
-            "topic": topic,
-            "key": key,
-            "value": value,
-            "headers": _encode_headers(headers),
-            "created_at": _utcnow(),
-            "attempts": 0,
-        }
+        row = _row(event_id, topic, key, value, headers)
         return await upsert(session, self._table, [row], keys=["event_id"]) == 1
 
     def batch(self) -> OutboxBatch:
@@ -139,7 +131,11 @@ class OutboxBatch:
 
 
 def _row(
-    event_id: str, topic: str, key: bytes, value: bytes, headers: Sequence[tuple[str, bytes]]
+    event_id: str,
+    topic: str,
+    key: bytes | None,
+    value: bytes,
+    headers: Sequence[tuple[str, bytes]],
 ) -> dict[str, Any]:
     return {
         "event_id": event_id,
