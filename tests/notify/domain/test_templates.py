@@ -95,10 +95,10 @@ def test_a_value_nobody_sent_renders_empty_never_none_in_both_languages() -> Non
         text="{{ user.name }} extended the trial (ARR {{ account.arr }}).",
         html="<p>{{ user.name }} 様</p>",
     )
-    values = {"user": {"name": None}, "account": {"arr": None}}
+    person, account = {"name": None}, {"arr": None}
 
-    english = render(template, unsubscribe=None, **values)
-    japanese = render(template, locale="ja", unsubscribe=None, **values)
+    english = render(template, unsubscribe=None, user=person, account=account)
+    japanese = render(template, locale="ja", unsubscribe=None, user=person, account=account)
 
     for message in (english, japanese):
         assert "None" not in f"{message.subject}{message.text}{message.html}"
