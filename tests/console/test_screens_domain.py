@@ -224,6 +224,10 @@ def test_theme_and_playbook_words_exist_in_both_languages(renderer: Renderer) ->
     assert (en.language("und"), ja.language("und")) == ("Unknown language", "不明な言語")
     assert en.language("fr") == "fr"
     assert en.suppress_reason("new_reason") == "new reason"
+    assert (en.nudge_reason("awaiting_person"), ja.nudge_reason("awaiting_person")) == (
+        "Waiting for the person's details (name, language, address)",
+        "利用者の情報（名前・言語・宛先）の到着待ち",
+    )
     assert (en.held_back("unlike_words"), ja.held_back("unlike_words")) == (
         "Held back: reports in unlike words",
         "保留：共通する言葉のない報告が混在",

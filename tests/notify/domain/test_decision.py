@@ -20,6 +20,7 @@ from banso_notify.domain.facts import (
     Channel,
     Recipient,
     SuppressionState,
+    UserFacts,
 )
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.reroute import REROUTE_TEMPLATE
@@ -233,6 +234,62 @@ def test_an_audience_on_account_traits_waits_for_them_before_skipping() -> None:
     on_role = playbook(**to("inapp"), audience=[{"field": "role", "value": "admin"}])
     by_role = replace(request(on_role, facts=unknown, planned_at=NOW), accounts_described=True)
     assert decide(by_role, policy, NOW).outcome is Outcome.SKIP
+
+
+def test_a_nudge_for_a_person_not_identified_yet_waits_for_their_identify() -> None:
+    # identify and track travel on different topics: on a channel that needs no personal
+    # address, the message would otherwise go out without the person's name and language
+    anonymous = Recipient.for_user(UserFacts(user_id="u1", account_id="acme"), "acme")
+    policy = open_policy(address_wait_s=60, webhook_url="http://127.0.0.1/hook")
+    book = playbook(**to("webhook"))
+    planned = replace(request(book, recipient=anonymous, planned_at=NOW), people_identified=True)
+
+    early = decide(planned, policy, NOW + timedelta(seconds=1))
+    assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_PERSON)
+    assert early.until == NOW + timedelta(seconds=3)  # decided again soon
+    known = replace(planned, recipient=Recipient.for_user(user(locale="ja"), "acme"))
+    sent = decide(known, policy, NOW + timedelta(seconds=3))
+    assert sent.outcome is Outcome.SEND
+    assert sent.delivery is not None
+    assert sent.delivery.locale == "ja"
+    # never identified within the wait: decided on what is known (the workspace's language)
+    late = decide(planned, policy, NOW + timedelta(seconds=60))
+    assert late.outcome is Outcome.SEND
+    assert late.delivery is not None
+    assert late.delivery.locale == "en"
+    # an e-mail has nobody to go to then: suppressed as before
+    email = replace(request(recipient=anonymous, planned_at=NOW), people_identified=True)
+    assert decide(email, policy, NOW + timedelta(seconds=1)).reason == HoldReason.AWAITING_PERSON
+    assert decide(email, policy, NOW + timedelta(seconds=60)).reason == SuppressReason.NO_ADDRESS
+    # a workspace that never identifies its people has nobody on the way: nothing to wait for
+    unknown_people = replace(planned, people_identified=False)
+    assert decide(unknown_people, policy, NOW).outcome is Outcome.SEND
+    # an unsubscribed person is not kept waiting
+    gone = replace(planned, suppression=SuppressionState(unsubscribed=True))
+    assert decide(gone, policy, NOW).reason == SuppressReason.UNSUBSCRIBED
+
+
+def test_a_csm_alert_never_waits_for_a_persons_identify() -> None:
+    csm = Recipient.for_csm(BIG.csm, "bigco")  # type: ignore[arg-type]
+    planned = replace(request(recipient=csm, facts=BIG, planned_at=NOW), people_identified=True)
+
+    decision = decide(planned, WorkspacePolicy(address_wait_s=60), NOW)
+
+    assert decision.outcome is Outcome.QUEUE_CSM
+
+
+def test_an_audience_on_the_persons_traits_waits_for_their_identify() -> None:
+    anonymous = Recipient.for_user(UserFacts(user_id="u1", account_id="acme"), "acme")
+    policy = WorkspacePolicy(address_wait_s=60)
+    on_role = playbook(**to("inapp"), audience=[{"field": "role", "value": "admin"}])
+    planned = replace(request(on_role, recipient=anonymous, planned_at=NOW), people_identified=True)
+
+    early = decide(planned, policy, NOW + timedelta(seconds=1))
+    assert (early.outcome, early.reason) == (Outcome.HOLD, HoldReason.AWAITING_PERSON)
+    admin = replace(planned, recipient=Recipient.for_user(user(role="admin"), "acme"))
+    assert decide(admin, policy, NOW + timedelta(seconds=3)).outcome is Outcome.SEND
+    # never identified within the wait: outside the audience
+    assert decide(planned, policy, NOW + timedelta(seconds=60)).outcome is Outcome.SKIP
 
 
 def test_in_app_messages_to_high_touch_accounts_are_not_rerouted() -> None:

@@ -88,6 +88,30 @@ def test_missing_values_render_empty() -> None:
     assert message.subject == "Hi !"
 
 
+def test_a_value_nobody_sent_renders_empty_never_none_in_both_languages() -> None:
+    # a person whose identify never came: their name is known to be unknown (None)
+    template = LocalizedTemplate(
+        subject="{{ user.name }} extended the trial",
+        text="{{ user.name }} extended the trial (ARR {{ account.arr }}).",
+        html="<p>{{ user.name }} 様</p>",
+    )
+    person, account = {"name": None}, {"arr": None}
+
+    english = render(template, unsubscribe=None, user=person, account=account)
+    japanese = render(template, locale="ja", unsubscribe=None, user=person, account=account)
+
+    for message in (english, japanese):
+        assert "None" not in f"{message.subject}{message.text}{message.html}"
+    assert english.subject == "extended the trial"
+    assert english.text == " extended the trial (ARR )."
+    assert japanese.html == "<p> 様</p>"
+    # falsy values that are known still print, and a fallback still applies
+    known = LocalizedTemplate(text="{{ n }} {{ flag }} {{ user.name or 'there' }}")
+    assert render(known, unsubscribe=None, n=0, flag=False, user={"name": None}).text == (
+        "0 False there"
+    )
+
+
 def test_locale_choice_falls_back_by_language_then_default() -> None:
     assert choose_locale("ja-JP", ["en", "ja"], "en") == "ja"
     assert choose_locale("ja", ["en", "ja-JP"], "en") == "ja-JP"

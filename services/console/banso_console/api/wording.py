@@ -135,6 +135,7 @@ HOLD_REASON_LABELS = {
     "csm_review": N_("Waiting for the CSM's review"),
     "awaiting_address": N_("Waiting for the person's address"),
     "awaiting_account": N_("Waiting for the account's details (plan, ARR, CSM)"),
+    "awaiting_person": N_("Waiting for the person's details (name, language, address)"),
 }
 
 EVENT_OUTCOME_LABELS = {

@@ -89,6 +89,19 @@ async def describes_accounts(session: AsyncSession, *, workspace_id: str) -> boo
     return found.first() is not None
 
 
+async def identifies_people(session: AsyncSession, *, workspace_id: str) -> bool:
+    """Whether the workspace has sent traits for any of its people (identify calls)."""
+    found = await session.exec(
+        select(UserRow.user_id)
+        .where(
+            UserRow.workspace_id == workspace_id,
+            cast(UserRow.traits, Text) != "{}",
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 def merge_user(
     row: UserRow | None,
     *,

@@ -62,6 +62,14 @@ class Condition(BaseModel):
             return shorthand[0] == "account"
         return self.field.startswith("account.")
 
+    @property
+    def reads_person_traits(self) -> bool:
+        """It tests a trait of the person (role, locale, timezone, email, user.<trait>)."""
+        shorthand = _SHORTHANDS.get(self.field)
+        if shorthand is not None:
+            return shorthand[0] == "user"
+        return self.field.startswith("user.")
+
 
 class PropertyCondition(BaseModel):
     """A test on a usage event's properties, e.g. ``{property: plan.tier, op: eq, value: pro}``."""

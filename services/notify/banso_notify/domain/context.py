@@ -1,7 +1,9 @@
 """What templates can use: the person, the account, and what triggered the nudge.
 
 Built when the nudge is planned and stored with it, so the message says what was true at the
-trigger (the drivers of *that* health change), even when it is sent hours later.
+trigger (the drivers of *that* health change), even when it is sent hours later. A nudge held
+for the person's identify or the account's traits (they travel on other topics) takes the
+person and the account as known when it is decided again (``with_latest_facts``).
 """
 
 from __future__ import annotations
@@ -25,16 +27,7 @@ def message_context(signal: Signal, recipient: Recipient, account: AccountFacts)
     context: dict[str, Any] = {
         "signal": {"type": type(signal).__name__, **_fields(signal)},
         "user": _person(recipient),
-        "account": {
-            "id": account.account_id,
-            "name": str(account.traits.get("name") or account.account_id),
-            "arr": account.traits.get("arr"),
-            "seats": account.traits.get("seats"),
-            "plan": account.traits.get("plan"),
-            "band": account.band.value if account.band else None,
-            "score": account.score,
-            "traits": _plain(dict(account.traits)),
-        },
+        "account": _account(account),
         "drivers": [],
     }
     if isinstance(signal, HealthSignal):
@@ -55,6 +48,27 @@ def message_context(signal: Signal, recipient: Recipient, account: AccountFacts)
 def with_customer(context: dict[str, Any], customer: Recipient) -> dict[str, Any]:
     """For a CSM alert rerouted from a customer e-mail: who the e-mail was for."""
     return {**context, "customer": _person(customer)}
+
+
+def with_latest_facts(
+    context: dict[str, Any], recipient: Recipient, account: AccountFacts
+) -> dict[str, Any]:
+    """For a nudge held for what travels on another topic (the person's identify, the account's
+    traits): the person and the account as known now. The trigger's facts stay as they were."""
+    return {**context, "user": _person(recipient), "account": _account(account)}
+
+
+def _account(account: AccountFacts) -> dict[str, Any]:
+    return {
+        "id": account.account_id,
+        "name": str(account.traits.get("name") or account.account_id),
+        "arr": account.traits.get("arr"),
+        "seats": account.traits.get("seats"),
+        "plan": account.traits.get("plan"),
+        "band": account.band.value if account.band else None,
+        "score": account.score,
+        "traits": _plain(dict(account.traits)),
+    }
 
 
 def _fields(signal: Signal) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Order of the checks, and why:
 
 1. audience — a recipient outside the audience is simply not part of the playbook (no event);
-   when the audience tests the account's traits and they have not arrived yet (see 6), the
-   nudge is held for them first;
+   when the audience tests the account's traits and they have not arrived yet (see 6), or the
+   person's and they have not been identified yet (see 5b), the nudge is held for them first;
 2. playbook switched off since the nudge was planned → suppressed;
 2b. a trigger older than the playbook's ``max_trigger_age`` → suppressed as ``stale`` (see
    ``DecisionInput.trigger_age``: how old the trigger is on the service's clock when planned,
@@ -12,6 +12,10 @@ Order of the checks, and why:
 3. a wait step not yet due → held until it is;
 4. a later step after the goal was reached → suppressed (the journey has done its job);
 5. unsubscribe / suppression list → suppressed, whatever the channel;
+5b. in a workspace that identifies its people, a person whose identify has not arrived yet
+   (identify and track travel on different topics) → held the same way as for a missing address
+   (8), then decided on what is known: the message would otherwise carry none of their traits
+   (their name, their language); an audience on the person's traits waits for them too (1);
 6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; in a
    workspace that sends its accounts' traits, an account whose traits have not arrived yet
    cannot be told high-touch or not (group and track travel on different topics too), so such
@@ -83,9 +87,17 @@ class HoldReason(StrEnum):
     CSM_REVIEW = "csm_review"
     AWAITING_ADDRESS = "awaiting_address"
     AWAITING_ACCOUNT = "awaiting_account"
+    AWAITING_PERSON = "awaiting_person"
 
 
-#: how often a nudge waiting for its recipient's address or its account's traits is decided again
+#: holds for what travels on another topic: once decided again, the message is rendered from
+#: what is known then (`domain/context.py`, ``with_latest_facts``)
+AWAITING_ANOTHER_TOPIC = frozenset(
+    {HoldReason.AWAITING_ADDRESS, HoldReason.AWAITING_ACCOUNT, HoldReason.AWAITING_PERSON}
+)
+
+#: how often a nudge waiting for its recipient's address or traits, or its account's, is
+#: decided again
 ADDRESS_RECHECK = timedelta(seconds=2)
 
 
@@ -127,6 +139,9 @@ class DecisionInput:
     #: the workspace sends its accounts' traits (group calls): an account without any has them
     #: still on the way, and whether it is high-touch is not known yet
     accounts_described: bool = False
+    #: the workspace identifies its people (identify calls): a person without any traits has
+    #: them still on the way
+    people_identified: bool = False
     #: how old the trigger is (planning: the service's clock minus the trigger's event time;
     #: release: how long the clock is past the time the nudge was held until); None: unknown
     trigger_age: timedelta | None = None
@@ -137,11 +152,8 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
     if recipient.audience is Audience.CUSTOMER and not audience_matches(
         playbook.audience, recipient, account
     ):
-        if _traits_on_the_way(request) and any(c.reads_account_traits for c in playbook.audience):
-            waiting = _await_account(request, policy, now)
-            if waiting is not None:
-                return waiting
-        return Decision(Outcome.SKIP, reason="audience")
+        waiting = _await_audience(request, policy, now)
+        return waiting or Decision(Outcome.SKIP, reason="audience")
     if not playbook.enabled:
         return _suppress(SuppressReason.PLAYBOOK_DISABLED)
     if request.trigger_age is not None and request.trigger_age > playbook.max_trigger_age:
@@ -155,6 +167,10 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
         if blocked is not None:
             detail = request.suppression.suppressed_reason
             return _suppress(SuppressReason(blocked), detail)
+        if _person_on_the_way(request):
+            waiting = _await_person(request, policy, now)
+            if waiting is not None:
+                return waiting
         if request.step.channel is Channel.EMAIL and playbook.route_high_touch_to_csm:
             if policy.high_touch.applies_to(account):
                 return _reroute_to_csm(request, policy, now)
@@ -276,6 +292,36 @@ def _await_address(
     """Hold a nudge whose recipient has no address yet, until ``address_wait_s`` runs out."""
     waiting = _await_other_topic(request, policy, now, HoldReason.AWAITING_ADDRESS, detail)
     return waiting or _suppress(SuppressReason.NO_ADDRESS, detail)
+
+
+def _await_audience(
+    request: DecisionInput, policy: WorkspacePolicy, now: datetime
+) -> Decision | None:
+    """A hold while the audience tests traits still on the way (the account's or the person's)."""
+    audience = request.playbook.audience
+    if _traits_on_the_way(request) and any(c.reads_account_traits for c in audience):
+        return _await_account(request, policy, now)
+    if _person_on_the_way(request) and any(c.reads_person_traits for c in audience):
+        return _await_person(request, policy, now)
+    return None
+
+
+def _person_on_the_way(request: DecisionInput) -> bool:
+    """The workspace identifies its people, and this customer's identify has not arrived yet."""
+    person = request.recipient.user
+    return (
+        request.people_identified
+        and request.recipient.audience is Audience.CUSTOMER
+        and (person is None or not person.traits)
+    )
+
+
+def _await_person(
+    request: DecisionInput, policy: WorkspacePolicy, now: datetime
+) -> Decision | None:
+    return _await_other_topic(
+        request, policy, now, HoldReason.AWAITING_PERSON, "not identified yet"
+    )
 
 
 def _traits_on_the_way(request: DecisionInput) -> bool:

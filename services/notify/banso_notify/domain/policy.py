@@ -46,8 +46,9 @@ class WorkspacePolicy(BaseModel):
         default_factory=lambda: [time(9, 0), time(13, 0)], min_length=1
     )
     holdout_salt: str = "banso-holdout-v1"
-    #: how long a nudge waits for its recipient's address (an identify that is still on its way)
-    #: before it is suppressed as ``no_address``; 0 suppresses at once
+    #: how long a nudge waits for what travels on another topic — its person's identify (traits,
+    #: address), its account's traits — before it is decided on what is known (an e-mail without
+    #: an address is then suppressed as ``no_address``); 0 decides at once
     address_wait_s: int = Field(default=60, ge=0, le=86_400)
     #: what templates call the product, and where it lives
     product_name: str = "our product"

@@ -2,7 +2,8 @@
 
 Template text comes from playbook authors, so it is rendered by Jinja's immutable sandbox (no
 attribute tricks, no mutation of the context). Values inserted into HTML are escaped; subjects and
-plain-text bodies are not (they are not HTML). Every customer e-mail carries an unsubscribe link:
+plain-text bodies are not (they are not HTML). A value that is not known (``None``) prints nothing,
+as an unknown name does. Every customer e-mail carries an unsubscribe link:
 when a template does not place ``{{ unsubscribe_url }}`` itself, a footer in the message's locale is
 appended.
 """
@@ -88,8 +89,12 @@ class TemplateRenderer:
 
     def __init__(self, *, product_name: str = "our product") -> None:
         self._product = product_name
-        self._text = ImmutableSandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)
-        self._html = ImmutableSandboxedEnvironment(autoescape=True, undefined=ChainableUndefined)
+        self._text = ImmutableSandboxedEnvironment(
+            autoescape=False, undefined=ChainableUndefined, finalize=_blank_if_none
+        )
+        self._html = ImmutableSandboxedEnvironment(
+            autoescape=True, undefined=ChainableUndefined, finalize=_blank_if_none
+        )
         self._cache: dict[tuple[bool, str], Any] = {}
 
     def render(
@@ -134,6 +139,12 @@ class TemplateRenderer:
                 self._cache.clear()
             self._cache[key] = compiled
         return str(compiled.render(values))
+
+
+def _blank_if_none(value: Any) -> Any:
+    """What ``{{ ... }}`` prints: a value nobody knows (a trait never sent) prints nothing,
+    like an unknown name does, never the word "None"."""
+    return "" if value is None else value
 
 
 def _escaped(text: str) -> str:

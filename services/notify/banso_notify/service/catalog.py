@@ -7,6 +7,7 @@ policy are re-read after ``ttl_s`` (and at once in the process that changed them
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +24,7 @@ class Catalog:
         self._current: dict[str, tuple[float, list[StoredPlaybook]]] = {}
         self._policies: dict[str, tuple[float, WorkspacePolicy]] = {}
         self._versions: dict[tuple[str, str, int], StoredPlaybook] = {}
-        self._described: dict[str, float] = {}
+        self._described: dict[tuple[str, str], float] = {}
 
     async def playbooks(self, session: AsyncSession, workspace_id: str) -> list[StoredPlaybook]:
         cached = self._current.get(workspace_id)
@@ -67,15 +68,33 @@ class Catalog:
     async def accounts_described(self, session: AsyncSession, workspace_id: str) -> bool:
         """Whether the workspace sends its accounts' traits (group calls): then an account
         without any has them still on the way (`decision.py`). Once true it stays true."""
-        checked = self._described.get(workspace_id)
+        return await self._once_true(
+            session, workspace_id, "accounts", directory.describes_accounts
+        )
+
+    async def people_identified(self, session: AsyncSession, workspace_id: str) -> bool:
+        """Whether the workspace identifies its people (identify calls): then a person without
+        any traits has them still on the way (`decision.py`). Once true it stays true."""
+        return await self._once_true(session, workspace_id, "people", directory.identifies_people)
+
+    async def _once_true(
+        self,
+        session: AsyncSession,
+        workspace_id: str,
+        what: str,
+        check: Callable[..., Awaitable[bool]],
+    ) -> bool:
+        """A workspace's habit: true for good once seen, false asked again after ``ttl_s``."""
+        key = (what, workspace_id)
+        checked = self._described.get(key)
         if checked == _FOR_GOOD:
             return True
         if checked is not None and time.monotonic() - checked < self._ttl_s:
             return False
-        if await directory.describes_accounts(session, workspace_id=workspace_id):
-            self._described[workspace_id] = _FOR_GOOD
+        if await check(session, workspace_id=workspace_id):
+            self._described[key] = _FOR_GOOD
             return True
-        self._described[workspace_id] = time.monotonic()
+        self._described[key] = time.monotonic()
         return False
 
     def invalidate(self, workspace_id: str) -> None:

@@ -124,6 +124,9 @@ class _WorkspaceBatch:
                 accounts_described=await self.h.catalog.accounts_described(
                     self.session, self.workspace_id
                 ),
+                people_identified=await self.h.catalog.people_identified(
+                    self.session, self.workspace_id
+                ),
             )
             for outcome, count in result.decisions.items():
                 self.h.metrics.decisions.labels(outcome=outcome).inc(count)

@@ -129,6 +129,7 @@ class Planner:
         latest: datetime | None = None,
         lag_counts: bool = True,
         accounts_described: bool = False,
+        people_identified: bool = False,
     ) -> PlanResult:
         """Decide every recipient of every playbook the signals trigger.
 
@@ -138,7 +139,8 @@ class Planner:
         scheduler's timers on a stream clock, `scheduling_lag_counts`): its age is zero.
         ``known_accounts``/``known_users`` are rows the caller already loaded in this session
         (the consumer has them): they are not read again. ``accounts_described``: the workspace
-        sends its accounts' traits (``Catalog.accounts_described``).
+        sends its accounts' traits (``Catalog.accounts_described``); ``people_identified``: it
+        identifies its people (``Catalog.people_identified``).
         """
         result = PlanResult()
         arrived = arrivals or {}
@@ -231,6 +233,7 @@ class Planner:
                 now=now,
                 staged=staged,
                 accounts_described=accounts_described,
+                people_identified=people_identified,
             )
             result.count(decision.outcome.value)
             if decision.reason == SuppressReason.STALE:
@@ -283,6 +286,7 @@ class Planner:
         now: datetime,
         staged: Staged,
         accounts_described: bool,
+        people_identified: bool,
     ) -> Decision:
         stored, recipient = candidate.stored, candidate.recipient
         at = candidate.at
@@ -300,6 +304,7 @@ class Planner:
             planned_at=now,
             trigger_age=candidate.age,
             accounts_described=accounts_described,
+            people_identified=people_identified,
         )
         decision = decide(request, policy, at)
         if decision.outcome is Outcome.SKIP:

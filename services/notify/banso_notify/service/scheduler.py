@@ -27,8 +27,10 @@ from banso_kit.event_time import has_event_time, scheduling_lag_counts
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
 from banso_notify.domain.caps import longest_window, merge_caps
+from banso_notify.domain.context import with_latest_facts
 from banso_notify.domain.csm_budget import CsmAlertCandidate, allocate_csm_budget, review_day
 from banso_notify.domain.decision import (
+    AWAITING_ANOTHER_TOPIC,
     Decision,
     DecisionInput,
     HoldReason,
@@ -50,6 +52,12 @@ from banso_notify.service.planner import Planner
 from banso_notify.service.settle import settle
 
 logger = logging.getLogger(__name__)
+
+#: the ``detail`` of a held nudge found outside the audience once what it waited for arrived
+_LEFT_THE_AUDIENCE: dict[str, str] = {
+    HoldReason.AWAITING_ACCOUNT: "outside the audience once the account's traits arrived",
+    HoldReason.AWAITING_PERSON: "outside the audience once the person was identified",
+}
 
 
 class Scheduler:
@@ -143,6 +151,7 @@ class Scheduler:
                     accounts_described=await self._catalog.accounts_described(
                         session, workspace_id
                     ),
+                    people_identified=await self._catalog.people_identified(session, workspace_id),
                 )
                 self._count_stale(result.stale)
         return len(timers)
@@ -207,6 +216,7 @@ class Scheduler:
             goal_reached=await self._goal_reached(session, nudge),
             planned_at=nudge.created_at,
             accounts_described=await self._catalog.accounts_described(session, nudge.workspace_id),
+            people_identified=await self._catalog.people_identified(session, nudge.workspace_id),
             trigger_age=now - nudge.due_at
             if nudge.due_at is not None and scheduling_lag_counts(self._clock)
             else None,
@@ -216,12 +226,11 @@ class Scheduler:
             self._count_stale(1)
         if decision.outcome is Outcome.SKIP:
             # traits changed while it waited, or arrived: not in the audience
-            detail = (
-                "outside the audience once the account's traits arrived"
-                if nudge.reason == HoldReason.AWAITING_ACCOUNT
-                else "left the audience"
-            )
+            detail = _LEFT_THE_AUDIENCE.get(nudge.reason or "", "left the audience")
             decision = Decision(Outcome.SUPPRESS, reason="audience", detail=detail)
+        elif nudge.reason in AWAITING_ANOTHER_TOPIC:
+            # it waited for the person or the account: the message says what is known now
+            nudge.context = with_latest_facts(nudge.context, recipient, account)
         staged = self._planner.staged()
         settle(staged, nudge, decision, stored=stored, policy=policy, now=now)
         await staged.flush(session)

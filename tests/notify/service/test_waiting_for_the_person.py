@@ -1,0 +1,103 @@
+"""A nudge waits for its person's identify: their first event may overtake it (another topic)."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+import pytest
+
+from banso_notify.config import NotifySettings
+from tests.support.http import HttpSink, serve_http
+from tests.support.waiting import eventually
+
+from .support import (
+    Running,
+    account_traits,
+    identified,
+    publish,
+    put_yaml,
+    running_notify,
+    used,
+    watch_nudges,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+# a channel that needs no personal address: nothing else would make it wait for the person
+TO_CRM = """
+id: to-crm
+name: Hand over to the CRM
+trigger: {type: usage_event, event: Trial Extended}
+steps:
+  - send: {channel: webhook, template: note}
+templates:
+  note:
+    en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
+    ja: {subject: "トライアル延長", text: "{{ user.name }} 様がトライアルを延長しました。"}
+"""
+
+
+async def identifying_workspace(
+    notify: Running, kafka_bootstrap: str, hook: str, **policy: object
+) -> dict[str, str]:
+    """The hand-over playbook, sent at any hour to `hook`, in a workspace that has identified
+    someone already (Ben); returns the admin's headers."""
+    admin = notify.token()
+    await put_yaml(notify, TO_CRM, "to-crm")
+    settings = {"delivery_hours": {}, "webhook_url": hook, **policy}
+    await notify.client.put("/v1/policy", json=settings, headers=admin)
+    prefix = notify.settings.topic_prefix
+    await publish(kafka_bootstrap, prefix, account_traits("acme"), identified("ben", "acme"))
+    runtime = notify.state["runtime"]
+    await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 2)
+    return admin
+
+
+async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons_language(
+    settings: NotifySettings, kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    hook = HttpSink()
+    async with (
+        serve_http(hook) as base,
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        admin = await identifying_workspace(notify, kafka_bootstrap, f"{base}/banso")
+        await publish(kafka_bootstrap, prefix, used("ana", "acme", event="Trial Extended"))
+
+        async def waiting() -> bool:
+            held = await notify.client.get("/v1/nudges?state=held", headers=admin)
+            return [n["reason"] for n in held.json()] == ["awaiting_person"]
+
+        await eventually(waiting)
+        assert hook.received == []
+        await publish(kafka_bootstrap, prefix, identified("ana", "acme", locale="ja"))
+        await eventually(lambda: len(hook.received) == 1)
+        await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
+
+    body = orjson.loads(hook.received[0].body)
+    assert body["message"]["text"] == "Ana 様がトライアルを延長しました。"
+    assert body["locale"] == "ja"
+    assert body["recipient"] == {"kind": "user", "id": "ana"}
+    assert nudges.of("banso.nudge.suppressed.v1") == []
+
+
+async def test_a_person_never_identified_is_decided_on_what_is_known_after_the_wait(
+    settings: NotifySettings, kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    hook = HttpSink()
+    async with serve_http(hook) as base, running_notify(settings) as notify:
+        await identifying_workspace(notify, kafka_bootstrap, f"{base}/banso", address_wait_s=1)
+        started = time.monotonic()
+        await publish(kafka_bootstrap, prefix, used("cy", "acme", event="Trial Extended"))
+        await eventually(lambda: len(hook.received) == 1)
+        waited = time.monotonic() - started
+
+    body = orjson.loads(hook.received[0].body)
+    assert waited >= 1.0  # it waited address_wait_s for the identify
+    assert body["message"]["text"] == " extended the trial."  # no name known, and no "None"
+    assert body["locale"] == "en"  # the workspace's language
+    assert body["recipient"] == {"kind": "user", "id": "cy"}
