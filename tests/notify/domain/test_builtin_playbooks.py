@@ -64,6 +64,19 @@ def test_health_red_alert_goes_to_the_csm_with_the_drivers() -> None:
         assert "3 open support tickets" in text
 
 
+def test_an_account_without_arr_reads_unknown_in_the_csm_messages() -> None:
+    renderer = TemplateRenderer(product_name="Acme App")
+    context = {**CONTEXT, "account": {"name": "Acme", "arr": None, "seats": 20}}
+    for playbook_id in ("health-red-csm-alert", "seat-expansion-heads-up"):
+        item = book(playbook_id)
+        template = item.templates[item.send_steps()[0].send.template]
+        english = renderer.render(template["en"], context, locale="en", unsubscribe_url=None).text
+        japanese = renderer.render(template["ja"], context, locale="ja", unsubscribe_url=None).text
+        assert "ARR unknown" in english, english
+        assert "ARR 不明" in japanese, japanese
+        assert "None" not in english + japanese
+
+
 def test_seat_expansion_heads_up_fires_above_ninety_percent() -> None:
     item = book("seat-expansion-heads-up")
     crossing = MetricSignal(

@@ -12,7 +12,7 @@ _REROUTE = {
         text=(
             'Playbook "{{ playbook.name }}" would have e-mailed'
             " {{ customer.name or customer.id }} at {{ account.name }}"
-            " (ARR {{ account.arr }}, health {{ account.band or 'unknown' }}"
+            " (ARR {{ account.arr if account.arr is not none else 'unknown' }}, health {{ account.band or 'unknown' }}"
             "{% if account.score is not none %} {{ account.score }}{% endif %}).\n"
             "It is a high-touch account, so no automated e-mail went out:"
             " please reach out yourself."
@@ -24,7 +24,7 @@ _REROUTE = {
         text=(
             "プレイブック「{{ playbook.name }}」が {{ account.name }} の "
             "{{ customer.name or customer.id }} 様にメールを送る条件を満たしました"
-            "（ARR {{ account.arr }}、ヘルス {{ account.band or '不明' }}"
+            "（ARR {{ account.arr if account.arr is not none else '不明' }}、ヘルス {{ account.band or '不明' }}"
             "{% if account.score is not none %} {{ account.score }}{% endif %}）。\n"
             "ハイタッチ対象のため自動メールは送っていません。直接ご連絡をお願いします。"
             "{% if drivers %}\n変動要因: {{ drivers | join('、') }}{% endif %}"
