@@ -45,6 +45,8 @@ class NotifySettings(ServiceSettings):
     dispatch_poll_s: float = 0.2
     # How often held nudges, CSM reviews and timers are checked (seconds).
     scheduler_interval_s: float = 1.0
+    # How often the held nudges are counted for /metrics (banso_notify_held_nudges, seconds).
+    held_gauge_s: float = Field(default=15.0, gt=0)
     # How long playbooks and policies are cached per workspace (seconds).
     catalog_ttl_s: float = 2.0
     # Seconds an event time may lie ahead of the wall clock (a sender's clock running fast)

@@ -124,6 +124,7 @@ def create_app(settings: NotifySettings, *, clock: Clock | None = None) -> FastA
                 wake_dispatcher=dispatcher.wake,
                 interval_s=settings.scheduler_interval_s,
                 metrics=metrics,
+                held_gauge_s=settings.held_gauge_s,
             )
             tasks = [
                 asyncio.create_task(dispatcher.run(), name="notify-dispatcher"),

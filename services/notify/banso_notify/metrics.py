@@ -55,7 +55,10 @@ class NotifyMetrics:
         )
         self.held = Gauge(
             "banso_notify_held_nudges",
-            "Nudges waiting for a send window, a wait step or a CSM review.",
+            "Nudges held, by reason: a send window or quiet hours, a wait step, a CSM review, "
+            "or what travels on another topic (awaiting_person, awaiting_address, "
+            "awaiting_account). Counted every held_gauge_s.",
+            ["reason"],
             registry=registry,
         )
 

@@ -59,6 +59,7 @@ async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons
 ) -> None:
     prefix = settings.topic_prefix
     hook = HttpSink()
+    settings = settings.model_copy(update={"held_gauge_s": 0.2})
     async with (
         serve_http(hook) as base,
         running_notify(settings) as notify,
@@ -73,9 +74,17 @@ async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons
 
         await eventually(waiting)
         assert hook.received == []
+
+        async def counted_as_held(reason: str, count: int) -> bool:
+            metrics = (await notify.client.get("/metrics")).text
+            return f'banso_notify_held_nudges{{reason="{reason}"}} {count:.1f}' in metrics
+
+        # an operator sees it waiting for the person on /metrics
+        await eventually(lambda: counted_as_held("awaiting_person", 1))
         await publish(kafka_bootstrap, prefix, identified("ana", "acme", locale="ja"))
         await eventually(lambda: len(hook.received) == 1)
         await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
+        await eventually(lambda: counted_as_held("awaiting_person", 0))
 
     body = orjson.loads(hook.received[0].body)
     assert body["message"]["text"] == "Ana 様がトライアルを延長しました。"

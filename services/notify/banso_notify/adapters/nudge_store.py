@@ -259,6 +259,14 @@ async def budget_used(
     return row
 
 
+async def held_by_reason(session: AsyncSession) -> dict[str, int]:
+    """How many nudges are held, per hold reason (every workspace)."""
+    rows = await session.exec(
+        select(Nudge.reason, func.count()).where(Nudge.state == HELD).group_by(col(Nudge.reason))
+    )
+    return {reason or "": int(count) for reason, count in rows.all()}
+
+
 async def count_by_state(
     session: AsyncSession, *, workspace_id: str, playbook_id: str
 ) -> list[tuple[str, str | None, int]]:

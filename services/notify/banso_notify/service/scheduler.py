@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime
 
@@ -74,6 +75,7 @@ class Scheduler:
         interval_s: float = 1.0,
         batch: int = 500,
         metrics: NotifyMetrics | None = None,
+        held_gauge_s: float = 15.0,
     ) -> None:
         self._db = db
         self._outbox = outbox
@@ -85,6 +87,8 @@ class Scheduler:
         self._wake_dispatcher = wake_dispatcher
         self._interval_s = interval_s
         self._batch = batch
+        self._held_gauge_s = held_gauge_s
+        self._held_counted_at: float | None = None
         self._stopping = asyncio.Event()
 
     def request_stop(self) -> None:
@@ -97,9 +101,29 @@ class Scheduler:
             except Exception:  # logged; the next tick retries what is still due
                 logger.exception("scheduler_tick_failed")
             try:
+                await self.count_held()
+            except Exception:  # logged; counted again at the next tick
+                logger.exception("held_nudges_count_failed")
+            try:
                 await asyncio.wait_for(self._stopping.wait(), self._interval_s)
             except TimeoutError:
                 pass
+
+    async def count_held(self) -> None:
+        """Refresh ``banso_notify_held_nudges{reason}`` every ``held_gauge_s``: what an operator
+        watches to see nudges piling up behind quiet hours or an identify that never comes."""
+        if self._metrics is None:
+            return
+        started = time.monotonic()
+        if self._held_counted_at is not None and started - self._held_counted_at < (
+            self._held_gauge_s
+        ):
+            return
+        self._held_counted_at = started
+        async with self._db.session() as session:
+            counts = await nudge_store.held_by_reason(session)
+        for reason in {*HoldReason, *counts}:
+            self._metrics.held.labels(reason=str(reason)).set(counts.get(str(reason), 0))
 
     async def tick(self) -> int:
         """One pass over everything due now; returns how many items it handled."""
