@@ -247,3 +247,18 @@ def test_a_theme_held_back_from_its_ticket_says_so_in_the_report() -> None:
     assert text.count("held back from a ticket") == 1  # the other theme simply has no ticket
     assert "no ticket" in text
     assert theme_row({"theme_id": 4, "held_back": "unlike_words"}).held_back == "unlike_words"
+
+
+def test_the_jira_count_says_which_tickets_were_closed_as_duplicates_of_a_merged_theme() -> None:
+    themes = replace(
+        full_report().themes, tickets_in_jira=12, merged_tickets=2, duplicate_tickets=0
+    )
+    report = replace(full_report(), themes=themes)
+    expected = (
+        "12 tickets in Jira (2 marked duplicate when their theme merged into another's, "
+        "0 filed twice for one theme)"
+    )
+    assert expected in render(report)
+    assert "2 marked duplicate when their theme merged into another&#x27;s" in render_html(report)
+    lone = replace(full_report(), themes=replace(themes, merged_tickets=0, duplicate_tickets=1))
+    assert "12 tickets in Jira (1 filed twice for one theme)" in render(lone)

@@ -219,9 +219,11 @@ async def collect_themes(
         return ThemesSection(False, "bridge: not available yet", tickets_in_jira=tickets_in_jira)
     body = await bridge.get("/v1/themes", limit=500)
     tickets: dict[str, Mapping[str, Any]] = {}
+    merged_tickets = 0
     if await bridge.offers("/v1/tickets"):
         for ticket in _rows(await bridge.get("/v1/tickets", limit=500), "tickets"):
             tickets[str(ticket.get("theme_id"))] = ticket
+            merged_tickets += ticket.get("state") == "duplicate"
     themes = [
         theme_row(record, tickets.get(str(_first(record, "theme_id", "id"))))
         for record in _rows(body, "themes")
@@ -242,6 +244,7 @@ async def collect_themes(
         feedback_items=sum(t.items for t in themes),
         tickets_in_jira=tickets_in_jira,
         duplicate_tickets=duplicates,
+        merged_tickets=merged_tickets,
         scores=scores,
     )
 

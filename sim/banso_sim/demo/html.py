@@ -14,6 +14,7 @@ from banso_sim.demo.text import (
     percent,
     points,
     shown_themes,
+    ticket_counts,
 )
 
 _CSS = """
@@ -139,7 +140,7 @@ def _themes(section: ThemesSection) -> list[str]:
         return [*out, _unavailable(section.note)]
     out.append(
         f"<p>{section.total_themes} themes from {section.feedback_items:,} feedback items; "
-        f"{section.tickets_in_jira} tickets in Jira, {section.duplicate_tickets} duplicates.</p>"
+        f"{section.tickets_in_jira} tickets in Jira ({escape(ticket_counts(section))}).</p>"
     )
     by_arr = sorted(section.themes, key=lambda t: -t.arr)[:10]
     out.append("<p>Top themes by ARR affected:</p>")

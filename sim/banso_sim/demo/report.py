@@ -78,7 +78,10 @@ class ThemesSection:
     total_themes: int = 0
     feedback_items: int = 0
     tickets_in_jira: int = 0
+    #: issues filed twice for one theme (a broken search-before-create: should be 0)
     duplicate_tickets: int = 0
+    #: tickets the bridge marked duplicates of another when their theme merged into its theme
+    merged_tickets: int = 0
     #: purity and coverage of the tickets against the simulator's labels (None: not scored)
     scores: TicketScores | None = None
 

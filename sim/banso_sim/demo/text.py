@@ -126,6 +126,17 @@ def _health(section: HealthSection) -> list[str]:
     return lines
 
 
+def ticket_counts(section: ThemesSection) -> str:
+    """What the Jira count holds beside the open tickets: merged ones and any filed twice."""
+    parts = []
+    if section.merged_tickets:
+        parts.append(
+            f"{section.merged_tickets} marked duplicate when their theme merged into another's"
+        )
+    parts.append(f"{section.duplicate_tickets} filed twice for one theme")
+    return ", ".join(parts)
+
+
 def _themes(section: ThemesSection) -> list[str]:
     lines = ["CUSTOMER THEMES AND PRODUCT TICKETS (bridge)"]
     if not section.available:
@@ -133,7 +144,7 @@ def _themes(section: ThemesSection) -> list[str]:
         return [*lines, f"  {section.note}{extra}"]
     lines.append(
         f"  {section.total_themes} themes from {section.feedback_items:,} feedback items · "
-        f"{section.tickets_in_jira} tickets in Jira ({section.duplicate_tickets} duplicates)"
+        f"{section.tickets_in_jira} tickets in Jira ({ticket_counts(section)})"
     )
     if section.scores is not None and section.scores.tickets:
         lines += _scores(section.scores)
