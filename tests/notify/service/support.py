@@ -38,6 +38,18 @@ from tests.support.service import bearer, served, settings_for_test
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services/notify/banso_notify/migrations"
 WS = "ws_acme"
+# A playbook on a channel that needs no personal address (the workspace's webhook).
+TO_CRM = """
+id: to-crm
+name: Hand over to the CRM
+trigger: {type: usage_event, event: Trial Extended}
+steps:
+  - send: {channel: webhook, template: note}
+templates:
+  note:
+    en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
+    ja: {subject: "トライアル延長", text: "{{ user.name }} 様がトライアルを延長しました。"}
+"""
 OTHER_WS = "ws_globex"
 # a Tuesday, 10:00 UTC: inside the default send window of a UTC recipient
 START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)

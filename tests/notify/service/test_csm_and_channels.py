@@ -16,6 +16,7 @@ from tests.support.smtp import SmtpSink
 from tests.support.waiting import eventually
 
 from .support import (
+    TO_CRM,
     Running,
     account_traits,
     health,
@@ -218,21 +219,11 @@ async def test_webhook_channel_posts_the_nudge_signed(
 ) -> None:
     prefix = settings.topic_prefix
     hook = HttpSink()
-    playbook = """
-id: to-crm
-name: Hand over to the CRM
-trigger: {type: usage_event, event: Trial Extended}
-steps:
-  - send: {channel: webhook, template: note}
-templates:
-  note:
-    en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
-"""
     secret = "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0LTEyMzQ1Ng=="
     old_secret = "whsec_b2xkLXNlY3JldC1zdGlsbC1hY2NlcHRlZC0xMjM0"
     async with serve_http(hook) as base, running_notify(settings) as notify:
         admin = notify.token()
-        await put_yaml(notify, playbook, "to-crm")
+        await put_yaml(notify, TO_CRM, "to-crm")
         policy = {"delivery_hours": {}, "webhook_url": f"{base}/banso"}
         malformed = await notify.client.put(
             "/v1/policy", json={**policy, "webhook_secret": "whsec_not-base64!"}, headers=admin

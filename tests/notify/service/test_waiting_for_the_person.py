@@ -12,6 +12,7 @@ from tests.support.http import HttpSink, serve_http
 from tests.support.waiting import eventually
 
 from .support import (
+    TO_CRM,
     Running,
     account_traits,
     identified,
@@ -23,19 +24,6 @@ from .support import (
 )
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-
-# a channel that needs no personal address: nothing else would make it wait for the person
-TO_CRM = """
-id: to-crm
-name: Hand over to the CRM
-trigger: {type: usage_event, event: Trial Extended}
-steps:
-  - send: {channel: webhook, template: note}
-templates:
-  note:
-    en: {subject: "Trial extended", text: "{{ user.name }} extended the trial."}
-    ja: {subject: "トライアル延長", text: "{{ user.name }} 様がトライアルを延長しました。"}
-"""
 
 
 async def identifying_workspace(

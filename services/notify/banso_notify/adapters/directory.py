@@ -78,25 +78,20 @@ async def load_accounts(
 
 async def describes_accounts(session: AsyncSession, *, workspace_id: str) -> bool:
     """Whether the workspace has sent traits for any of its accounts (Segment's group calls)."""
-    found = await session.exec(
-        select(AccountRow.account_id)
-        .where(
-            AccountRow.workspace_id == workspace_id,
-            cast(AccountRow.traits, Text) != "{}",
-        )
-        .limit(1)
-    )
-    return found.first() is not None
+    return await _any_traits(session, AccountRow, workspace_id)
 
 
 async def identifies_people(session: AsyncSession, *, workspace_id: str) -> bool:
     """Whether the workspace has sent traits for any of its people (identify calls)."""
+    return await _any_traits(session, UserRow, workspace_id)
+
+
+async def _any_traits(
+    session: AsyncSession, table: type[AccountRow] | type[UserRow], workspace_id: str
+) -> bool:
     found = await session.exec(
-        select(UserRow.user_id)
-        .where(
-            UserRow.workspace_id == workspace_id,
-            cast(UserRow.traits, Text) != "{}",
-        )
+        select(table.workspace_id)
+        .where(table.workspace_id == workspace_id, cast(table.traits, Text) != "{}")
         .limit(1)
     )
     return found.first() is not None
