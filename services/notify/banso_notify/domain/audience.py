@@ -57,18 +57,18 @@ class Condition(BaseModel):
     @property
     def reads_account_traits(self) -> bool:
         """It tests a trait of the account (plan, segment, arr, seats, account.<trait>)."""
-        shorthand = _SHORTHANDS.get(self.field)
-        if shorthand is not None:
-            return shorthand[0] == "account"
-        return self.field.startswith("account.")
+        return self._reads("account")
 
     @property
     def reads_person_traits(self) -> bool:
         """It tests a trait of the person (role, locale, timezone, email, user.<trait>)."""
+        return self._reads("user")
+
+    def _reads(self, whose: str) -> bool:
         shorthand = _SHORTHANDS.get(self.field)
         if shorthand is not None:
-            return shorthand[0] == "user"
-        return self.field.startswith("user.")
+            return shorthand[0] == whose
+        return self.field.startswith(f"{whose}.")
 
 
 class PropertyCondition(BaseModel):
