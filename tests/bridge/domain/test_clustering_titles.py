@@ -113,3 +113,21 @@ def test_a_title_is_scored_on_the_words_it_shows_not_on_a_cut_off_tail() -> None
     # reader never sees ("…"): the clause that says the problem in full is the title.
     assert len(long) > MAX_TITLE_CHARS
     assert choose_title(members, weights) == "Is there a Slack integration"
+
+
+def test_a_theme_of_defects_with_a_few_requests_is_named_by_a_defect() -> None:
+    # the request is the most typical item and its words weigh most, but most of the theme's
+    # customers report something broken: the title is theirs
+    members = items(
+        "Please add Slack for scheduled reports.",
+        "The scheduled reports arrive at the wrong time, they ignore our time zone.",
+        "Scheduled reports are broken: they arrive in UTC instead of our local time zone.",
+        "Our scheduled reports ignore the workspace time zone and arrive late in the evening.",
+    )
+    assert [item.nature for item in members] == ["request", "defect", "defect", "defect"]
+    weights = [("Slack", 3.0), ("scheduled", 1.0), ("reports", 1.0), ("zone", 1.0)]
+    title = choose_title(members, weights)
+    assert "Slack" not in title
+    assert "time zone" in title
+    # a theme of requests alone is named by a request
+    assert choose_title(members[:1], weights) == "Please add Slack for scheduled reports"

@@ -2,7 +2,8 @@
 
 Keywords name a theme for a machine ("ログイン · 無限 · ループ"); a product manager wants a line
 they can put in a roadmap ("SSOでログインすると無限ループになります"). The title is taken from
-what customers wrote, in the theme's main language: every clause of its most typical items is
+what customers wrote, in the theme's main language and of the nature most of its reports are
+(requests or defects, text/nature.py): every clause of its most typical items is
 scored by the keywords it contains (their c-TF-IDF weights), shorter clauses preferred, clauses
 with redaction placeholders ([EMAIL], [PERSON], …) last. Texts are already redacted, so a title
 never carries PII.
@@ -18,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from banso_bridge.domain.clustering.one_problem import nature_of
 from banso_bridge.domain.clustering.theme import ClusterItem
 from banso_bridge.domain.text.boilerplate import is_boilerplate, strip_boilerplate
 
@@ -74,9 +76,12 @@ def choose_title(
     if not typical_first:
         return previous or ""
     main = Counter(str(item.language) for item in typical_first).most_common(1)[0][0]
+    # Of the nature most reports are: a theme held back for mixing requests and defects is
+    # named by what most of its customers wrote, not by the few asking for something else.
+    nature = nature_of(typical_first)
     scored: dict[str, float] = {}
     for item in typical_first[:candidates]:
-        if str(item.language) != main:
+        if str(item.language) != main or (nature and item.nature not in (None, nature)):
             continue
         for clause in clauses(item.text):
             # Scored on what the reader sees: keywords in the cut-off tail of a long clause
