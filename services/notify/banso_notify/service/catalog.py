@@ -24,7 +24,7 @@ class Catalog:
         self._current: dict[str, tuple[float, list[StoredPlaybook]]] = {}
         self._policies: dict[str, tuple[float, WorkspacePolicy]] = {}
         self._versions: dict[tuple[str, str, int], StoredPlaybook] = {}
-        self._described: dict[tuple[str, str], float] = {}
+        self._habits: dict[tuple[str, str], float] = {}
 
     async def playbooks(self, session: AsyncSession, workspace_id: str) -> list[StoredPlaybook]:
         cached = self._current.get(workspace_id)
@@ -86,15 +86,15 @@ class Catalog:
     ) -> bool:
         """A workspace's habit: true for good once seen, false asked again after ``ttl_s``."""
         key = (what, workspace_id)
-        checked = self._described.get(key)
+        checked = self._habits.get(key)
         if checked == _FOR_GOOD:
             return True
         if checked is not None and time.monotonic() - checked < self._ttl_s:
             return False
         if await check(session, workspace_id=workspace_id):
-            self._described[key] = _FOR_GOOD
+            self._habits[key] = _FOR_GOOD
             return True
-        self._described[key] = time.monotonic()
+        self._habits[key] = time.monotonic()
         return False
 
     def invalidate(self, workspace_id: str) -> None:

@@ -139,10 +139,7 @@ class ThemeClusterer:
         allows, and not two groups with no words in common. Before the first fit nothing is."""
         if self._model.fitted_on == 0 or self.is_praise(theme_id):
             return False
-        items = [self._window.items[row] for row in self._window.rows_of(theme_id)]
-        return of_one_nature(items, self.config.cohesion) and self.cohesion(theme_id).holds(
-            self.config.cohesion
-        )
+        return self._mixture(self._items_of(theme_id), theme_id) is None
 
     def not_one_problem(self, theme_id: int) -> NotOneProblem | None:
         """Why the theme does not read as one problem (praise and the first fit aside,
@@ -153,15 +150,24 @@ class ThemeClusterer:
         one problem, and also while some of its reports have no word the representation knows
         yet (words it was not fitted on): they share nothing with anything until the next refit,
         which is no sign of a second problem."""
-        rows = self._window.rows_of(theme_id)
-        items = [self._window.items[row] for row in rows]
-        if not of_one_nature(items, self.config.cohesion):
-            return "requests_and_defects"
-        if self.cohesion(theme_id).holds(self.config.cohesion):
-            return None
+        items = self._items_of(theme_id)
+        reason = self._mixture(items, theme_id)
+        if reason != "unlike_words":
+            return reason
         words = self._model.word_weights([item.features for item in items])
         known = words.shape[1] > 0 and bool(np.all(np.abs(words).sum(axis=1) > 0))
-        return "unlike_words" if known else None
+        return reason if known else None
+
+    def _items_of(self, theme_id: int) -> list[ClusterItem]:
+        return [self._window.items[row] for row in self._window.rows_of(theme_id)]
+
+    def _mixture(self, items: list[ClusterItem], theme_id: int) -> NotOneProblem | None:
+        """What keeps the theme's `items` from reading as one problem, as measured."""
+        if not of_one_nature(items, self.config.cohesion):
+            return "requests_and_defects"
+        if not self.cohesion(theme_id).holds(self.config.cohesion):
+            return "unlike_words"
+        return None
 
     def most_alike(
         self, theme_id: int, others: Iterable[int], *, minimum: float
@@ -498,7 +504,7 @@ class ThemeClusterer:
         """Which of `items` a ticket's theme takes in: of its nature (a request does not join a
         ticket filed for a defect, nor the reverse; one_problem.nature_of) and sharing its words
         (one_problem.shares_words)."""
-        members = (self._window.items[row] for row in self._window.rows_of(theme_id))
+        members = self._items_of(theme_id)
         nature = nature_of(members)
         alike = np.fromiter(
             (nature is None or item.nature in (None, nature) for item in items),
