@@ -1,0 +1,90 @@
+"""A nudge held for its person's identify, on the account page in a real Chromium: the CSM reads
+that it waits for the person's details, in English and Japanese. Notify is real (see stack.py);
+the playbook and the account live in the operator's own workspace, so no other test sees them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+
+from banso_kit.auth import Scope, issue_token
+from tests.notify.service.support import account_traits, identified, used
+from tests.scoring.service.support import publish
+from tests.support.waiting import eventually
+
+from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .stack import OPERATOR, SECRET, Stack
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
+
+HANDOVER = """
+id: handover-welcome
+name: Welcome after a hand-over
+trigger: {type: usage_event, event: Handover Requested}
+steps:
+  - send: {channel: email, template: welcome}
+templates:
+  welcome:
+    en: {subject: "Welcome, {{ user.name or 'there' }}", text: "Your team is ready."}
+    ja: {subject: "{{ user.name or 'ご担当者' }} 様、ようこそ", text: "チームの準備ができました。"}
+"""
+
+
+def _headers(stack: Stack, scope: Scope) -> dict[str, str]:
+    token = issue_token(SECRET, stack.ingest_workspace, [scope])
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    ws = stack.ingest_workspace
+    saved = httpx.put(
+        f"{stack.notify_url}/v1/playbooks/handover-welcome",
+        content=HANDOVER,
+        headers={**_headers(stack, "admin"), "Content-Type": "application/yaml"},
+    )
+    assert saved.status_code in {200, 201}, saved.text
+    # long enough for the page to be read while the nudge still waits
+    policy = httpx.put(
+        f"{stack.notify_url}/v1/policy",
+        json={"address_wait_s": 900},
+        headers=_headers(stack, "admin"),
+    )
+    assert policy.status_code == 200, policy.text
+    # The workspace identifies its people (Ben); Cy's first event comes before her identify.
+    events = [
+        account_traits("waitco", ws=ws, name="Waitco"),
+        identified("ben", "waitco", ws=ws),
+        used("cy", "waitco", event="Handover Requested", ws=ws),
+    ]
+    asyncio.run(publish(stack.kafka_bootstrap, stack.topic_prefix, events))
+
+    def held() -> bool:
+        nudges = httpx.get(
+            f"{stack.notify_url}/v1/nudges",
+            params={"account_id": "waitco"},
+            headers=_headers(stack, "read"),
+        ).json()
+        return [(n["state"], n["reason"]) for n in nudges] == [("held", "awaiting_person")]
+
+    asyncio.run(eventually(held))
+
+    sign_in(browser, stack, OPERATOR)
+    wait(browser).until(ec.url_contains("/accounts"))
+    browser.get(f"{stack.console_url}/w/{ws}/accounts/waitco")
+    nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
+    assert "Waiting for the person's details (name, language, address)" in nudges.text
+    assert_accessible(browser)
+    screenshot(browser, "console-account-waiting-person")
+
+    switch_language(browser, "ja")
+    nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
+    assert "利用者の情報（名前・言語・宛先）の到着待ち" in nudges.text
+    assert_accessible(browser)
+    screenshot(browser, "console-account-waiting-person-ja")
