@@ -40,6 +40,10 @@ counted, and the live day's one close per account is. ConsumerPerformance reads 
 peak RSS is the process's whole life (the history's is recorded beside it). ``--pace R``
 (recorded as ``.../Rper_s``) sets the events' receipt rate (20,000/s): how many events a 5 s
 evaluation slot holds, and so how many accounts each slot evaluates.
+
+``scaling_targets`` in scoring.json reads item 3's targets from the points recorded so far: the
+warm CPU per event at 1,000 and 50,000 accounts (flat within 20 %) and the peak RSS per account
+added from 10,000 to 50,000 (at most 30 KB).
 """
 
 from __future__ import annotations
@@ -103,6 +107,11 @@ SECRET = "bench-secret-bench-secret-bench-secret"
 TARGET_RATIO = 0.25
 TARGET_RATIO_TWO = 0.45
 TARGET_FRESHNESS_S = 0.25
+# Issue 18, item 3: CPU per event flat within 20 % from 1,000 to 50,000 accounts (warm, a live
+# day), memory per added account at most 30 KB.
+SCALING_ACCOUNTS = (1_000, 10_000, 50_000)
+TARGET_CPU_GROWTH = 1.2
+TARGET_KB_PER_ACCOUNT = 30.0
 
 
 def _iso(epoch: float) -> str:
@@ -592,6 +601,37 @@ def _scaling_order(name: str) -> tuple[bool, bool, int, float, int]:
     return "warm" in kinds, history != DEFAULT_HISTORY_DAYS, history, -pace, int(accounts)
 
 
+def scaling_targets(scaling: dict[str, Any]) -> dict[str, Any]:
+    """Item 3's two targets read from the recorded scaling points: the warm runs' CPU per event
+    from the fewest to the most accounts, and the peak RSS each account added from 10,000 to
+    50,000 (a target is ``None`` until its points have been measured)."""
+    low, middle, high = SCALING_ACCOUNTS
+    warm = {n: scaling.get(f"{n}/warm") for n in SCALING_ACCOUNTS}
+    cpu = {str(n): point["cpu_us_per_event"] for n, point in warm.items() if point}
+    growth = (
+        round(cpu[str(high)] / cpu[str(low)], 2) if str(low) in cpu and str(high) in cpu else None
+    )
+    memory = [warm[middle], warm[high]]
+    kb_per_account = (
+        round((memory[1]["peak_rss_mb"] - memory[0]["peak_rss_mb"]) * 1024 / (high - middle), 1)
+        if memory[0] and memory[1]
+        else None
+    )
+    return {
+        "warm_cpu_us_per_event": cpu,
+        "cpu_growth": growth,
+        "target_cpu_growth_at_most": TARGET_CPU_GROWTH,
+        "kb_per_added_account": kb_per_account,
+        "target_kb_per_account_at_most": TARGET_KB_PER_ACCOUNT,
+        "targets_met": {
+            "cpu_flat": None if growth is None else growth <= TARGET_CPU_GROWTH,
+            "memory_per_account": (
+                None if kb_per_account is None else kb_per_account <= TARGET_KB_PER_ACCOUNT
+            ),
+        },
+    }
+
+
 def record_result(result: dict[str, Any]) -> None:
     """Write the run into scoring.json: the main figures for a full run of the default
     workload, and, in every case, its scaling point by account count (with the figures of the
@@ -617,6 +657,7 @@ def record_result(result: dict[str, Any]) -> None:
     )
     document = dict(result if full or "scoring" not in previous else previous)
     document["scaling"] = dict(sorted(scaling.items(), key=lambda item: _scaling_order(item[0])))
+    document["scaling_targets"] = scaling_targets(scaling)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
 
