@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from banso_sim.demo.collect import band_timeline, playbook_row, theme_row
+from banso_sim.demo.collect import band_timeline, count_jira, playbook_row, theme_row
 from banso_sim.demo.html import render_html
 from banso_sim.demo.loop import ticket_to_resolve
 from banso_sim.demo.purity import TopicIndex, score_tickets
@@ -262,3 +262,37 @@ def test_the_jira_count_says_which_tickets_were_closed_as_duplicates_of_a_merged
     assert "2 marked duplicate when their theme merged into another&#x27;s" in render_html(report)
     lone = replace(full_report(), themes=replace(themes, merged_tickets=0, duplicate_tickets=1))
     assert "12 tickets in Jira (1 filed twice for one theme)" in render(lone)
+
+
+def test_the_jira_count_is_this_workspaces_and_names_what_earlier_demo_runs_filed() -> None:
+    """The services keep the workspaces of earlier demo runs; their bridge files what becomes due
+    in them into this run's Jira too. The report counts this workspace's issues (a twin of one
+    of its themes included) and says how many others there are."""
+
+    def issue(number: int, label: str) -> Issue:
+        fields = {"summary": f"issue {number}", "labels": ["customer-feedback", label]}
+        return Issue(id=str(10000 + number), key=f"PROD-{number}", fields=fields)
+
+    issues = [
+        issue(1, "banso-aaaa-theme-1"),
+        issue(2, "banso-aaaa-theme-2"),
+        issue(3, "banso-bbbb-theme-7"),  # an earlier run's workspace
+        issue(4, "banso-aaaa-theme-2"),  # a twin: theme 2 filed twice
+        issue(5, "banso-cccc-theme-9"),  # another earlier run's
+    ]
+    count = count_jira(issues, {"PROD-1", "PROD-2"})
+    assert (count.ours, count.filed_twice, count.other_workspaces) == (3, 1, 2)
+
+    themes = replace(
+        full_report().themes,
+        tickets_in_jira=count.ours,
+        duplicate_tickets=count.filed_twice,
+        other_workspaces_tickets=count.other_workspaces,
+    )
+    report = replace(full_report(), themes=themes)
+    expected = (
+        "3 tickets in Jira (1 filed twice for one theme, "
+        "2 more for the workspaces of earlier demo runs, not counted here)"
+    )
+    assert expected in render(report)
+    assert "2 more for the workspaces of earlier demo runs" in render_html(report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -22,7 +22,7 @@ from banso_sim.demo.report import (
     ThemesSection,
 )
 from banso_sim.platform.api import ServiceApi
-from banso_sim.sinks.jira import JiraServer
+from banso_sim.sinks.jira import Issue, JiraServer
 from banso_sim.sinks.slack import WebhookSink
 from banso_sim.sinks.smtp import SmtpSink
 from banso_sim.world.model import World
@@ -202,17 +202,42 @@ def theme_row(record: Mapping[str, Any], ticket: Mapping[str, Any] | None = None
     )
 
 
+@dataclass(frozen=True, slots=True)
+class JiraCount:
+    """The demo's Jira issues: this workspace's, how many of them were filed twice for one
+    theme, and those of other workspaces (the services keep the workspaces of earlier demo runs,
+    and their bridge files what becomes due in them into this run's Jira as well)."""
+
+    ours: int
+    filed_twice: int
+    other_workspaces: int
+
+
+def count_jira(issues: Iterable[Issue], our_keys: Collection[str]) -> JiraCount:
+    """`our_keys`: the issue keys the bridge recorded for this workspace's tickets. An issue is
+    this workspace's when it carries the theme label of one of them (so a twin filed for one of
+    its themes counts here, as filed twice)."""
+    issues = list(issues)
+    ours_labels = {
+        label
+        for issue in issues
+        if issue.key in our_keys
+        for label in issue.labels
+        if label != "customer-feedback"
+    }
+    ours = [issue for issue in issues if ours_labels.intersection(issue.labels)]
+    labels = Counter(label for issue in ours for label in issue.labels if label in ours_labels)
+    return JiraCount(
+        ours=len(ours),
+        filed_twice=sum(count - 1 for count in labels.values() if count > 1),
+        other_workspaces=len(issues) - len(ours),
+    )
+
+
 async def collect_themes(
     bridge: ServiceApi, jira: JiraServer, index: TopicIndex | None = None
 ) -> ThemesSection:
     tickets_in_jira = len(jira.issues)
-    labels = Counter(
-        label
-        for issue in jira.issues.values()
-        for label in issue.labels
-        if label != "customer-feedback"
-    )
-    duplicates = sum(count - 1 for count in labels.values() if count > 1)
     if not await bridge.ready():
         return ThemesSection(False, "bridge: not running", tickets_in_jira=tickets_in_jira)
     if not await bridge.offers("/v1/themes"):
@@ -224,6 +249,10 @@ async def collect_themes(
         for ticket in _rows(await bridge.get("/v1/tickets", limit=500), "tickets"):
             tickets[str(ticket.get("theme_id"))] = ticket
             merged_tickets += ticket.get("state") == "duplicate"
+    count = count_jira(
+        jira.issues.values(),
+        {str(ticket["external_key"]) for ticket in tickets.values() if ticket.get("external_key")},
+    )
     themes = [
         theme_row(record, tickets.get(str(_first(record, "theme_id", "id"))))
         for record in _rows(body, "themes")
@@ -242,9 +271,10 @@ async def collect_themes(
         themes=themes,
         total_themes=len(themes),
         feedback_items=sum(t.items for t in themes),
-        tickets_in_jira=tickets_in_jira,
-        duplicate_tickets=duplicates,
+        tickets_in_jira=count.ours,
+        duplicate_tickets=count.filed_twice,
         merged_tickets=merged_tickets,
+        other_workspaces_tickets=count.other_workspaces,
         scores=scores,
     )
 

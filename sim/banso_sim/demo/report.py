@@ -82,6 +82,8 @@ class ThemesSection:
     duplicate_tickets: int = 0
     #: tickets the bridge marked duplicates of another when their theme merged into its theme
     merged_tickets: int = 0
+    #: issues the bridge filed in this run's Jira for the workspaces of earlier demo runs
+    other_workspaces_tickets: int = 0
     #: purity and coverage of the tickets against the simulator's labels (None: not scored)
     scores: TicketScores | None = None
 

@@ -127,13 +127,19 @@ def _health(section: HealthSection) -> list[str]:
 
 
 def ticket_counts(section: ThemesSection) -> str:
-    """What the Jira count holds beside the open tickets: merged ones and any filed twice."""
+    """What the Jira count holds beside the open tickets: merged ones, any filed twice, and the
+    issues of other workspaces it leaves out."""
     parts = []
     if section.merged_tickets:
         parts.append(
             f"{section.merged_tickets} marked duplicate when their theme merged into another's"
         )
     parts.append(f"{section.duplicate_tickets} filed twice for one theme")
+    if section.other_workspaces_tickets:
+        parts.append(
+            f"{section.other_workspaces_tickets} more for the workspaces of earlier demo runs, "
+            "not counted here"
+        )
     return ", ".join(parts)
 
 
