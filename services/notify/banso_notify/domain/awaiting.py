@@ -9,8 +9,11 @@ the workspace's ``address_wait_s`` has passed since it was planned it is decided
 the address, without which the nudge is suppressed as ``no_address``.
 
 We wait only for what the workspace is known to send: a person in a workspace that identifies its
-people (``DecisionInput.people_identified``), an account's traits in a workspace that sends them
-(``DecisionInput.accounts_described``). The address is always worth waiting for.
+people (``DecisionInput.people_identified``: it has sent an identify with traits), an account's
+traits in a workspace that sends them (``DecisionInput.accounts_described``). The address is
+always worth waiting for. A person is identified once their identify arrived, even one with no
+traits (``UserFacts.identified``): the source has said who they are and nothing more is coming,
+so nothing waits for them — their address, if the channel needs one, is the address's wait.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ def _person_on_the_way(request: DecisionInput) -> bool:
     return (
         request.people_identified
         and request.recipient.audience is Audience.CUSTOMER
-        and (person is None or not person.traits)
+        and (person is None or not person.identified)
     )
 
 

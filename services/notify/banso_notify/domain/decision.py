@@ -15,7 +15,8 @@ Order of the checks, and why:
 5b. in a workspace that identifies its people, a person whose identify has not arrived yet
    (identify and track travel on different topics) → held the same way as for a missing address
    (8), then decided on what is known: the message would otherwise carry none of their traits
-   (their name, their language); an audience on the person's traits waits for them too (1);
+   (their name, their language); an audience on the person's traits waits for them too (1).
+   An identify without traits ends the wait: the person is identified, there is nothing more;
 6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; in a
    workspace that sends its accounts' traits, an account whose traits have not arrived yet
    cannot be told high-touch or not (group and track travel on different topics too), so such

@@ -87,8 +87,8 @@ class DecisionInput:
     #: the workspace sends its accounts' traits (group calls): an account without any has them
     #: still on the way, and whether it is high-touch is not known yet
     accounts_described: bool = False
-    #: the workspace identifies its people (identify calls): a person without any traits has
-    #: them still on the way
+    #: the workspace identifies its people (identify calls with traits): a person whose
+    #: identify has not arrived has it still on the way
     people_identified: bool = False
     #: how old the trigger is (planning: the service's clock minus the trigger's event time;
     #: release: how long the clock is past the time the nudge was held until); None: unknown
