@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
@@ -84,6 +84,10 @@ class UserRow(NotifyModel, table=True):
     user_id: str = Field(primary_key=True, max_length=256)
     account_id: str | None = Field(default=None, max_length=256)
     traits: dict[str, Any] = _json()
+    #: their identify arrived (with traits or none): the source said who they are
+    identified: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     signed_up_at: datetime | None = _when(nullable=True)
     last_seen_at: datetime | None = _when(nullable=True)
 

@@ -37,7 +37,7 @@ def playbook(**overrides: Any) -> Playbook:
 def user(user_id: str = "u1", account_id: str = "acme", **traits: Any) -> UserFacts:
     values: dict[str, Any] = {"email": f"{user_id}@example.com", "timezone": "UTC"}
     values.update(traits)
-    return UserFacts(user_id=user_id, account_id=account_id, traits=values)
+    return UserFacts(user_id=user_id, account_id=account_id, traits=values, identified=True)
 
 
 def account(

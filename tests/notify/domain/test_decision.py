@@ -269,6 +269,30 @@ def test_a_nudge_for_a_person_not_identified_yet_waits_for_their_identify() -> N
     assert decide(gone, policy, NOW).reason == SuppressReason.UNSUBSCRIBED
 
 
+def test_a_person_whose_identify_carried_no_traits_is_identified_and_not_kept_waiting() -> None:
+    # the identify is the source saying who the person is, traits or not: nothing more is coming
+    bare = Recipient.for_user(UserFacts(user_id="u1", account_id="acme", identified=True), "acme")
+    policy = open_policy(address_wait_s=300, webhook_url="http://127.0.0.1/hook")
+    planned = replace(
+        request(playbook(**to("webhook")), recipient=bare, planned_at=NOW), people_identified=True
+    )
+
+    decision = decide(planned, policy, NOW + timedelta(seconds=1))
+
+    assert decision.outcome is Outcome.SEND
+    assert decision.delivery is not None
+    assert decision.delivery.locale == "en"  # no language given: the workspace's
+    # an audience on their traits is decided at once: they are outside it, not waited for
+    on_role = playbook(**to("webhook"), audience=[{"field": "role", "value": "admin"}])
+    by_role = replace(planned, playbook=on_role)
+    assert decide(by_role, policy, NOW + timedelta(seconds=1)).outcome is Outcome.SKIP
+    # their address is another matter: an e-mail still waits for it, then is suppressed
+    email = replace(request(recipient=bare, planned_at=NOW), people_identified=True)
+    held = decide(email, policy, NOW + timedelta(seconds=1))
+    assert (held.outcome, held.reason) == (Outcome.HOLD, HoldReason.AWAITING_ADDRESS)
+    assert decide(email, policy, NOW + timedelta(seconds=300)).reason == SuppressReason.NO_ADDRESS
+
+
 def test_a_csm_alert_never_waits_for_a_persons_identify() -> None:
     csm = Recipient.for_csm(BIG.csm, "bigco")  # type: ignore[arg-type]
     planned = replace(request(recipient=csm, facts=BIG, planned_at=NOW), people_identified=True)

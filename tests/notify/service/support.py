@@ -178,6 +178,11 @@ def identified(user: str, account: str, ws: str = WS, **traits: Any) -> UserIden
     )
 
 
+def identified_without_traits(user: str, account: str, ws: str = WS) -> UserIdentified:
+    """An identify that says who the person is and nothing more (``identify(userId)``)."""
+    return identified(user, account, ws).model_copy(update={"traits": {}})
+
+
 def account_traits(account: str, ws: str = WS, **traits: Any) -> AccountTraitsUpdated:
     now = datetime.now(UTC)
     values: dict[str, Any] = {"name": account.title(), "plan": "pro", "arr": 12_000}

@@ -16,6 +16,7 @@ from .support import (
     Running,
     account_traits,
     identified,
+    identified_without_traits,
     publish,
     put_yaml,
     running_notify,
@@ -98,3 +99,46 @@ async def test_a_person_never_identified_is_decided_on_what_is_known_after_the_w
     assert body["message"]["text"] == " extended the trial."  # no name known, and no "None"
     assert body["locale"] == "en"  # the workspace's language
     assert body["recipient"] == {"kind": "user", "id": "cy"}
+
+
+async def test_a_person_identified_without_traits_is_not_waited_for(
+    settings: NotifySettings, kafka_bootstrap: str
+) -> None:
+    prefix = settings.topic_prefix
+    hook = HttpSink()
+    settings = settings.model_copy(update={"held_gauge_s": 0.2})
+    async with (
+        serve_http(hook) as base,
+        running_notify(settings) as notify,
+        watch_nudges(kafka_bootstrap, prefix) as nudges,
+    ):
+        # a wait long enough that a nudge held for the person could not go out in this test
+        await identifying_workspace(notify, kafka_bootstrap, f"{base}/banso", address_wait_s=300)
+        await publish(kafka_bootstrap, prefix, identified_without_traits("dee", "acme"))
+        runtime = notify.state["runtime"]
+        await eventually(lambda: sum(c.applied_total for c in runtime.consumers) >= 3)
+        counted: list[str] = []
+
+        async def sent_and_never_counted_as_held() -> bool:
+            metrics = (await notify.client.get("/metrics")).text
+            counted.extend(
+                line
+                for line in metrics.splitlines()
+                if line.startswith('banso_notify_held_nudges{reason="awaiting_person"}')
+            )
+            return len(hook.received) == 1
+
+        started = time.monotonic()
+        await publish(kafka_bootstrap, prefix, used("dee", "acme", event="Trial Extended"))
+        await eventually(sent_and_never_counted_as_held, within_s=30)
+        waited = time.monotonic() - started
+        await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
+
+    assert waited < 30  # sent as soon as decided, not after address_wait_s
+    assert counted  # the gauge was read while the nudge was decided and sent ...
+    assert set(counted) == {'banso_notify_held_nudges{reason="awaiting_person"} 0.0'}  # ... at 0
+    body = orjson.loads(hook.received[0].body)
+    assert body["message"]["text"] == " extended the trial."  # no name was given
+    assert body["locale"] == "en"  # nor a language: the workspace's
+    assert body["recipient"] == {"kind": "user", "id": "dee"}
+    assert nudges.of("banso.nudge.suppressed.v1") == []

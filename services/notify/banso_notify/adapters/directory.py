@@ -21,7 +21,9 @@ from banso_notify.models import AccountRow, Suppression, TicketRow, UserRow, Wor
 
 
 def user_facts(row: UserRow) -> UserFacts:
-    return UserFacts(user_id=row.user_id, account_id=row.account_id, traits=row.traits)
+    return UserFacts(
+        user_id=row.user_id, account_id=row.account_id, traits=row.traits, identified=row.identified
+    )
 
 
 def account_facts(row: AccountRow | None, account_id: str) -> AccountFacts:
@@ -82,7 +84,9 @@ async def describes_accounts(session: AsyncSession, *, workspace_id: str) -> boo
 
 
 async def identifies_people(session: AsyncSession, *, workspace_id: str) -> bool:
-    """Whether the workspace has sent traits for any of its people (identify calls)."""
+    """Whether the workspace has sent traits for any of its people (identify calls). An identify
+    without traits does not make it one: only identifies that tell something are worth waiting
+    for (`domain/awaiting.py`)."""
     return await _any_traits(session, UserRow, workspace_id)
 
 
@@ -103,13 +107,17 @@ def merge_user(
     workspace_id: str,
     user_id: str,
     account_id: str | None,
+    identified: bool,
     traits: dict[str, Any] | None,
     signed_up_at: datetime | None,
     seen_at: datetime | None,
 ) -> UserRow:
-    """The user row after an identify (traits) or a usage event (seen_at)."""
+    """The user row after an identify (``identified``, traits or none) or a usage event
+    (seen_at)."""
     if row is None:
         row = UserRow(workspace_id=workspace_id, user_id=user_id, traits={})
+    if identified:
+        row.identified = True
     if account_id is not None:
         row.account_id = account_id
     if traits:

@@ -15,7 +15,8 @@ Order of the checks, and why:
 5b. in a workspace that identifies its people, a person whose identify has not arrived yet
    (identify and track travel on different topics) → held the same way as for a missing address
    (8), then decided on what is known: the message would otherwise carry none of their traits
-   (their name, their language); an audience on the person's traits waits for them too (1);
+   (their name, their language); an audience on the person's traits waits for them too (1).
+   An identify without traits ends the wait: the person is identified, there is nothing more;
 6. high-touch account and a customer e-mail → rerouted as an alert to the account's CSM; in a
    workspace that sends its accounts' traits, an account whose traits have not arrived yet
    cannot be told high-touch or not (group and track travel on different topics too), so such
@@ -33,7 +34,9 @@ Order of the checks, and why:
     the nudges that would otherwise have been sent, which keeps the uplift comparison fair.
 
 A held nudge is decided again from the top when its time comes: caps and suppressions may have
-changed while it waited.
+changed while it waited. The holds for what travels on another topic (1, 5b, 6, 8: the person's
+identify, the account's traits, the address) live in :mod:`banso_notify.domain.awaiting`; what a
+decision is given and comes to, in :mod:`banso_notify.domain.outcomes`.
 
 ``now`` is the instant the decision is about: the trigger's event time when a nudge is planned
 (quiet hours, send windows and caps are those of when it happened), the service's clock when a
@@ -42,109 +45,45 @@ held nudge comes due.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 
 from banso_notify.domain.audience import audience_matches
-from banso_notify.domain.caps import SentRecord, merge_caps, violated_cap
+from banso_notify.domain.awaiting import (
+    hold_for_account,
+    hold_for_address,
+    hold_for_audience,
+    hold_for_person,
+)
+from banso_notify.domain.caps import merge_caps, violated_cap
 from banso_notify.domain.csm_budget import next_review_at
-from banso_notify.domain.facts import AccountFacts, Audience, Channel, Recipient, SuppressionState
+from banso_notify.domain.facts import AccountFacts, Audience, Channel, Recipient
 from banso_notify.domain.holdout import in_holdout
-from banso_notify.domain.playbook import Playbook, SendAction
+from banso_notify.domain.outcomes import (
+    Decision,
+    DecisionInput,
+    Delivery,
+    HoldReason,
+    Outcome,
+    SuppressReason,
+    suppress,
+)
+from banso_notify.domain.playbook import Playbook
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.reroute import REROUTE_TEMPLATE, reroute_templates
 from banso_notify.domain.templates import choose_locale
 from banso_notify.domain.windows import resolve_zone
 
-
-class Outcome(StrEnum):
-    SEND = "send"
-    HOLD = "hold"
-    SUPPRESS = "suppress"
-    SKIP = "skip"  # not in the audience: no nudge at all
-    QUEUE_CSM = "queue_csm"  # wait for the CSM's next review and budget
-
-
-class SuppressReason(StrEnum):
-    PLAYBOOK_DISABLED = "playbook_disabled"
-    GOAL_REACHED = "goal_reached"
-    STALE = "stale"
-    UNSUBSCRIBED = "unsubscribed"
-    SUPPRESSED = "suppressed"
-    HIGH_TOUCH_NO_CSM = "high_touch_no_csm"
-    NO_ADDRESS = "no_address"
-    FREQUENCY_CAP = "frequency_cap"
-    HOLDOUT = "holdout"
-    CSM_BUDGET = "csm_budget"
-    CSM_DUPLICATE = "csm_duplicate"
-
-
-class HoldReason(StrEnum):
-    WAIT_STEP = "wait_step"
-    QUIET_HOURS = "quiet_hours"
-    CSM_REVIEW = "csm_review"
-    AWAITING_ADDRESS = "awaiting_address"
-    AWAITING_ACCOUNT = "awaiting_account"
-    AWAITING_PERSON = "awaiting_person"
-
-
-#: holds for what travels on another topic: once decided again, the message is rendered from
-#: what is known then (`domain/context.py`, ``with_latest_facts``)
-AWAITING_ANOTHER_TOPIC = frozenset(
-    {HoldReason.AWAITING_ADDRESS, HoldReason.AWAITING_ACCOUNT, HoldReason.AWAITING_PERSON}
-)
-
-#: how often a nudge waiting for its recipient's address or traits, or its account's, is
-#: decided again
-ADDRESS_RECHECK = timedelta(seconds=2)
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """Where and how a nudge goes once it is sent."""
-
-    channel: Channel
-    recipient: Recipient
-    address: str
-    template: str
-    locale: str
-    rerouted_from: Recipient | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    outcome: Outcome
-    reason: str | None = None
-    detail: str | None = None
-    until: datetime | None = None
-    delivery: Delivery | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DecisionInput:
-    workspace_id: str
-    playbook: Playbook
-    step: SendAction
-    step_index: int
-    recipient: Recipient
-    account: AccountFacts
-    suppression: SuppressionState
-    history: Sequence[SentRecord]
-    due_at: datetime
-    goal_reached: bool = False
-    #: when the nudge was first planned; the wait for a missing address counts from here
-    planned_at: datetime | None = None
-    #: the workspace sends its accounts' traits (group calls): an account without any has them
-    #: still on the way, and whether it is high-touch is not known yet
-    accounts_described: bool = False
-    #: the workspace identifies its people (identify calls): a person without any traits has
-    #: them still on the way
-    people_identified: bool = False
-    #: how old the trigger is (planning: the service's clock minus the trigger's event time;
-    #: release: how long the clock is past the time the nudge was held until); None: unknown
-    trigger_age: timedelta | None = None
+# the engine's vocabulary lives in `outcomes.py`; callers may name it from here
+__all__ = [
+    "CSM_HOLDOUT",
+    "Decision",
+    "DecisionInput",
+    "Delivery",
+    "HoldReason",
+    "Outcome",
+    "SuppressReason",
+    "decide",
+]
 
 
 def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
@@ -152,32 +91,30 @@ def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> De
     if recipient.audience is Audience.CUSTOMER and not audience_matches(
         playbook.audience, recipient, account
     ):
-        waiting = _await_audience(request, policy, now)
+        waiting = hold_for_audience(request, policy, now)
         return waiting or Decision(Outcome.SKIP, reason="audience")
     if not playbook.enabled:
-        return _suppress(SuppressReason.PLAYBOOK_DISABLED)
+        return suppress(SuppressReason.PLAYBOOK_DISABLED)
     if request.trigger_age is not None and request.trigger_age > playbook.max_trigger_age:
-        return _suppress(SuppressReason.STALE)
+        return suppress(SuppressReason.STALE)
     if request.due_at > now:
         return Decision(Outcome.HOLD, reason=HoldReason.WAIT_STEP, until=request.due_at)
     if request.goal_reached and request.step_index > 0:
-        return _suppress(SuppressReason.GOAL_REACHED)
+        return suppress(SuppressReason.GOAL_REACHED)
     if recipient.audience is Audience.CUSTOMER:
         blocked = request.suppression.blocked_reason
         if blocked is not None:
             detail = request.suppression.suppressed_reason
-            return _suppress(SuppressReason(blocked), detail)
-        if _person_on_the_way(request):
-            waiting = _await_person(request, policy, now)
-            if waiting is not None:
-                return waiting
+            return suppress(SuppressReason(blocked), detail)
+        waiting = hold_for_person(request, policy, now)
+        if waiting is not None:
+            return waiting
         if request.step.channel is Channel.EMAIL and playbook.route_high_touch_to_csm:
             if policy.high_touch.applies_to(account):
                 return _reroute_to_csm(request, policy, now)
-            if _traits_on_the_way(request):
-                waiting = _await_account(request, policy, now)
-                if waiting is not None:
-                    return waiting
+            waiting = hold_for_account(request, policy, now)
+            if waiting is not None:
+                return waiting
         return _decide_customer(request, policy, now)
     return _queue_for_csm(request, policy, now, recipient, request.step.template, None)
 
@@ -186,7 +123,7 @@ def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datet
     playbook, recipient, channel = request.playbook, request.recipient, request.step.channel
     address = _address(channel, recipient, request.account, policy)
     if address is None:
-        return _await_address(request, policy, now, f"no {channel} address")
+        return hold_for_address(request, policy, now, f"no {channel} address")
     caps = merge_caps(policy.caps, playbook.caps)
     broken = violated_cap(
         caps,
@@ -198,7 +135,7 @@ def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datet
         account_id=recipient.account_id,
     )
     if broken is not None:
-        return _suppress(SuppressReason.FREQUENCY_CAP, broken)
+        return suppress(SuppressReason.FREQUENCY_CAP, broken)
     if channel is not Channel.IN_APP:
         hours = playbook.delivery_hours or policy.delivery_hours
         zone_name = recipient.timezone or _text(request.account.traits.get("timezone"))
@@ -207,7 +144,7 @@ def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datet
         if opens > now:
             return Decision(Outcome.HOLD, reason=HoldReason.QUIET_HOURS, until=opens)
     if _held_out(request, policy):
-        return _suppress(SuppressReason.HOLDOUT)
+        return suppress(SuppressReason.HOLDOUT)
     return Decision(
         Outcome.SEND,
         delivery=Delivery(
@@ -223,7 +160,7 @@ def _decide_customer(request: DecisionInput, policy: WorkspacePolicy, now: datet
 def _reroute_to_csm(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
     csm = request.account.csm
     if csm is None:
-        return _suppress(SuppressReason.HIGH_TOUCH_NO_CSM)
+        return suppress(SuppressReason.HIGH_TOUCH_NO_CSM)
     target = Recipient.for_csm(csm, request.account.account_id)
     return _queue_for_csm(request, policy, now, target, REROUTE_TEMPLATE, request.recipient)
 
@@ -244,11 +181,11 @@ def _queue_for_csm(
         channel = request.step.channel
     address = _address(channel, target, request.account, policy)
     if address is None:
-        return _suppress(SuppressReason.NO_ADDRESS, f"no {channel} address for the CSM")
+        return suppress(SuppressReason.NO_ADDRESS, f"no {channel} address for the CSM")
     if _held_out(request, policy):
         # held out from a CSM's queue: not a customer send, so not part of the customer
         # experiment (its treated twin becomes a CSM alert, which is not enrolled either)
-        return _suppress(SuppressReason.HOLDOUT, CSM_HOLDOUT)
+        return suppress(SuppressReason.HOLDOUT, CSM_HOLDOUT)
     if template == REROUTE_TEMPLATE:
         locale = choose_locale(target.locale, reroute_templates(), policy.default_locale)
     else:
@@ -286,70 +223,6 @@ def _address(
     return policy.webhook_url
 
 
-def _await_address(
-    request: DecisionInput, policy: WorkspacePolicy, now: datetime, detail: str
-) -> Decision:
-    """Hold a nudge whose recipient has no address yet, until ``address_wait_s`` runs out."""
-    waiting = _await_other_topic(request, policy, now, HoldReason.AWAITING_ADDRESS, detail)
-    return waiting or _suppress(SuppressReason.NO_ADDRESS, detail)
-
-
-def _await_audience(
-    request: DecisionInput, policy: WorkspacePolicy, now: datetime
-) -> Decision | None:
-    """A hold while the audience tests traits still on the way (the account's or the person's)."""
-    audience = request.playbook.audience
-    if _traits_on_the_way(request) and any(c.reads_account_traits for c in audience):
-        return _await_account(request, policy, now)
-    if _person_on_the_way(request) and any(c.reads_person_traits for c in audience):
-        return _await_person(request, policy, now)
-    return None
-
-
-def _person_on_the_way(request: DecisionInput) -> bool:
-    """The workspace identifies its people, and this customer's identify has not arrived yet."""
-    person = request.recipient.user
-    return (
-        request.people_identified
-        and request.recipient.audience is Audience.CUSTOMER
-        and (person is None or not person.traits)
-    )
-
-
-def _await_person(
-    request: DecisionInput, policy: WorkspacePolicy, now: datetime
-) -> Decision | None:
-    return _await_other_topic(
-        request, policy, now, HoldReason.AWAITING_PERSON, "not identified yet"
-    )
-
-
-def _traits_on_the_way(request: DecisionInput) -> bool:
-    """The workspace sends its accounts' traits, and this account's have not arrived yet."""
-    return request.accounts_described and not request.account.traits
-
-
-def _await_account(
-    request: DecisionInput, policy: WorkspacePolicy, now: datetime
-) -> Decision | None:
-    return _await_other_topic(
-        request, policy, now, HoldReason.AWAITING_ACCOUNT, "no account traits yet"
-    )
-
-
-def _await_other_topic(
-    request: DecisionInput, policy: WorkspacePolicy, now: datetime, reason: HoldReason, detail: str
-) -> Decision | None:
-    """A hold, decided again every ``ADDRESS_RECHECK``, while what the decision needs may still
-    arrive on another topic (within ``address_wait_s`` of planning); None once the wait is over."""
-    if request.planned_at is not None:
-        gives_up_at = request.planned_at + timedelta(seconds=policy.address_wait_s)
-        if now < gives_up_at:
-            until = min(gives_up_at, now + ADDRESS_RECHECK)
-            return Decision(Outcome.HOLD, reason, detail, until=until)
-    return None
-
-
 def _held_out(request: DecisionInput, policy: WorkspacePolicy) -> bool:
     return in_holdout(
         request.playbook.holdout_percent,
@@ -370,10 +243,6 @@ def _locale(
 
 CSM_HOLDOUT = "csm_review"
 """``detail`` of a holdout decided on the way to a CSM's review queue."""
-
-
-def _suppress(reason: SuppressReason, detail: str | None = None) -> Decision:
-    return Decision(Outcome.SUPPRESS, reason=reason, detail=detail)
 
 
 def _text(value: object) -> str | None:

@@ -102,6 +102,8 @@ class UserFacts:
     user_id: str
     account_id: str | None = None
     traits: Mapping[str, Any] = field(default_factory=dict)
+    #: their identify arrived, with traits or none: the source said who they are
+    identified: bool = False
 
     @property
     def email(self) -> str | None:

@@ -67,14 +67,15 @@ class Catalog:
 
     async def accounts_described(self, session: AsyncSession, workspace_id: str) -> bool:
         """Whether the workspace sends its accounts' traits (group calls): then an account
-        without any has them still on the way (`decision.py`). Once true it stays true."""
+        without any has them still on the way (`awaiting.py`). Once true it stays true."""
         return await self._once_true(
             session, workspace_id, "accounts", directory.describes_accounts
         )
 
     async def people_identified(self, session: AsyncSession, workspace_id: str) -> bool:
-        """Whether the workspace identifies its people (identify calls): then a person without
-        any traits has them still on the way (`decision.py`). Once true it stays true."""
+        """Whether the workspace identifies its people (identify calls with traits): then a
+        person whose identify has not arrived has it still on the way (`awaiting.py`). Once
+        true it stays true."""
         return await self._once_true(session, workspace_id, "people", directory.identifies_people)
 
     async def _once_true(

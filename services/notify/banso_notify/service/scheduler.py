@@ -27,11 +27,11 @@ from banso_kit.db import Database
 from banso_kit.event_time import has_event_time, scheduling_lag_counts
 from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, nudge_store
+from banso_notify.domain.awaiting import AWAITING_ANOTHER_TOPIC
 from banso_notify.domain.caps import longest_window, merge_caps
 from banso_notify.domain.context import with_latest_facts
 from banso_notify.domain.csm_budget import CsmAlertCandidate, allocate_csm_budget, review_day
 from banso_notify.domain.decision import (
-    AWAITING_ANOTHER_TOPIC,
     Decision,
     DecisionInput,
     HoldReason,
