@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from banso_notify.domain.caps import SentRecord
-from banso_notify.domain.decision import DecisionInput
 from banso_notify.domain.facts import AccountFacts, Band, Recipient, SuppressionState, UserFacts
+from banso_notify.domain.outcomes import DecisionInput
 from banso_notify.domain.playbook import Playbook, SendAction, SendStep, parse_playbook
 from banso_notify.domain.policy import WorkspacePolicy
 

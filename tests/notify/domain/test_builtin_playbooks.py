@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from banso_notify.builtin import builtin_playbooks
 from banso_notify.domain.caps import SentRecord
-from banso_notify.domain.decision import Outcome, decide
+from banso_notify.domain.decision import decide
 from banso_notify.domain.facts import AccountFacts, Band, Recipient
 from banso_notify.domain.holdout import in_holdout
+from banso_notify.domain.outcomes import Outcome
 from banso_notify.domain.playbook import Playbook, RecipientKind
 from banso_notify.domain.signals import HealthSignal, MetricSignal, TicketResolvedSignal
 from banso_notify.domain.templates import TemplateRenderer

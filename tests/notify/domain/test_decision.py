@@ -6,13 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from banso_notify.domain.caps import SentRecord
-from banso_notify.domain.decision import (
-    CSM_HOLDOUT,
-    HoldReason,
-    Outcome,
-    SuppressReason,
-    decide,
-)
+from banso_notify.domain.decision import CSM_HOLDOUT, decide
 from banso_notify.domain.facts import (
     AccountFacts,
     Audience,
@@ -22,6 +16,7 @@ from banso_notify.domain.facts import (
     SuppressionState,
     UserFacts,
 )
+from banso_notify.domain.outcomes import HoldReason, Outcome, SuppressReason
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.reroute import REROUTE_TEMPLATE
 

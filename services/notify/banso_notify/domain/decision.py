@@ -73,18 +73,6 @@ from banso_notify.domain.reroute import REROUTE_TEMPLATE, reroute_templates
 from banso_notify.domain.templates import choose_locale
 from banso_notify.domain.windows import resolve_zone
 
-# the engine's vocabulary lives in `outcomes.py`; callers may name it from here
-__all__ = [
-    "CSM_HOLDOUT",
-    "Decision",
-    "DecisionInput",
-    "Delivery",
-    "HoldReason",
-    "Outcome",
-    "SuppressReason",
-    "decide",
-]
-
 
 def decide(request: DecisionInput, policy: WorkspacePolicy, now: datetime) -> Decision:
     playbook, recipient, account = request.playbook, request.recipient, request.account

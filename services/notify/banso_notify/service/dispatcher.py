@@ -42,8 +42,8 @@ from banso_kit.outbox import Outbox, OutboxRelay
 from banso_notify.adapters import directory, inbox_store, nudge_store
 from banso_notify.adapters.channels.base import DeliveryError, OutgoingMessage, Sender
 from banso_notify.adapters.playbook_store import StoredPlaybook
-from banso_notify.domain.decision import SuppressReason
 from banso_notify.domain.facts import Channel
+from banso_notify.domain.outcomes import SuppressReason
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.metrics import NotifyMetrics
 from banso_notify.models import Nudge

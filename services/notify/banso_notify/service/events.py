@@ -13,7 +13,7 @@ from banso_contracts.events import (
     Recipient,
 )
 from banso_notify.domain.caps import CapRule
-from banso_notify.domain.decision import SuppressReason
+from banso_notify.domain.outcomes import SuppressReason
 from banso_notify.domain.triggers import Scope
 from banso_notify.service.drafts import NudgeLike
 

@@ -27,13 +27,7 @@ from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.attribution import exposure_context
 from banso_notify.domain.caps import SentRecord, longest_window, merge_caps
 from banso_notify.domain.context import message_context
-from banso_notify.domain.decision import (
-    Decision,
-    DecisionInput,
-    Outcome,
-    SuppressReason,
-    decide,
-)
+from banso_notify.domain.decision import decide
 from banso_notify.domain.facts import (
     AccountFacts,
     Audience,
@@ -43,6 +37,7 @@ from banso_notify.domain.facts import (
     UserFacts,
 )
 from banso_notify.domain.idempotency import nudge_key
+from banso_notify.domain.outcomes import Decision, DecisionInput, Outcome, SuppressReason
 from banso_notify.domain.playbook import RecipientKind, SendStep, WaitStep
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.domain.recipients import resolve_recipients

@@ -31,15 +31,15 @@ from banso_notify.domain.awaiting import AWAITING_ANOTHER_TOPIC
 from banso_notify.domain.caps import longest_window, merge_caps
 from banso_notify.domain.context import with_latest_facts
 from banso_notify.domain.csm_budget import CsmAlertCandidate, allocate_csm_budget, review_day
-from banso_notify.domain.decision import (
+from banso_notify.domain.decision import decide
+from banso_notify.domain.facts import AccountFacts, Audience, Recipient, SuppressionState, UserFacts
+from banso_notify.domain.outcomes import (
     Decision,
     DecisionInput,
     HoldReason,
     Outcome,
     SuppressReason,
-    decide,
 )
-from banso_notify.domain.facts import AccountFacts, Audience, Recipient, SuppressionState, UserFacts
 from banso_notify.domain.signals import Signal
 from banso_notify.domain.timers import Timer as DueTimer
 from banso_notify.domain.timers import fire

@@ -8,7 +8,8 @@ from banso_notify.adapters import nudge_store
 from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.domain.caps import merge_caps
 from banso_notify.domain.context import with_customer
-from banso_notify.domain.decision import CSM_HOLDOUT, Decision, Outcome
+from banso_notify.domain.decision import CSM_HOLDOUT
+from banso_notify.domain.outcomes import Decision, Outcome
 from banso_notify.domain.policy import WorkspacePolicy
 from banso_notify.service import events
 from banso_notify.service.drafts import NudgeLike, new_nudge
