@@ -11,6 +11,7 @@ from banso_console.api.rendering import Renderer
 from banso_console.domain.playbooks import (
     check_test_send,
     choose_step,
+    playbook_names,
     steps_of,
     suppressions,
     uplift_chart,
@@ -282,3 +283,15 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
     japanese = bytes(renderer.render("ja", "playbook.html", values).body).decode()
     assert "+15.0 ポイント（95 % 信頼区間 +2.1 〜 +31.0）" in japanese
     assert "効果あり：信頼区間全体がゼロを上回っています。" in japanese
+
+
+def test_playbooks_are_named_by_id_and_none_without_notifys_list() -> None:
+    listed = [
+        {"id": "handover-welcome", "name": "Welcome after a hand-over"},
+        {"id": "re-engagement-14d", "name": "Re-engagement after 14 quiet days"},
+    ]
+    names = playbook_names(listed)
+    assert names["handover-welcome"] == "Welcome after a hand-over"
+    # a playbook the list does not hold (gone since), or no list at all: the page shows the id
+    assert "retired-playbook" not in names
+    assert playbook_names(None) == {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -97,6 +97,12 @@ def uplift_chart(report: Mapping[str, Any]) -> UpliftChart | None:
         low=round(interval["low"] * 100, 2),
         high=round(interval["high"] * 100, 2),
     )
+
+
+def playbook_names(listed: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+    """Each playbook's name by its id, for a page that lists things by playbook (an account's
+    nudges). Empty when notify did not answer: the page then shows the ids."""
+    return {playbook["id"]: playbook["name"] for playbook in listed or () if playbook.get("name")}
 
 
 def suppressions(report: Mapping[str, Any]) -> list[tuple[str, int]]:
