@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,6 +32,26 @@ def steps_of(definition: Mapping[str, Any]) -> list[Step]:
         elif isinstance(step, Mapping) and "wait" in step:
             found.append(Step(index, "wait", wait=str(step["wait"])))
     return found
+
+
+WaitUnit = Literal["second", "minute", "hour", "day", "week"]
+_WAIT = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_WAIT_UNITS: dict[str, WaitUnit] = {
+    "s": "second",
+    "m": "minute",
+    "h": "hour",
+    "d": "day",
+    "w": "week",
+}
+
+
+def wait_parts(text: str) -> tuple[int, WaitUnit] | None:
+    """A wait step's duration as notify writes it (``30m``, ``12h``, ``3d``, ``2w``): the
+    number and its unit, for the page to word; None for anything else."""
+    found = _WAIT.match(text)
+    if found is None:
+        return None
+    return int(found.group(1)), _WAIT_UNITS[found.group(2)]
 
 
 StepProblem = Literal["not_a_send_step"]
