@@ -9,8 +9,10 @@ import pytest
 
 from banso_console.api.rendering import Renderer
 from banso_console.domain.playbooks import (
+    MadeBy,
     check_test_send,
     choose_step,
+    made_by,
     playbook_names,
     steps_of,
     suppressions,
@@ -308,3 +310,17 @@ def test_playbooks_are_named_by_id_and_none_without_notifys_list() -> None:
     # a playbook the list does not hold (gone since), or no list at all: the page shows the id
     assert "retired-playbook" not in names
     assert playbook_names(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("created_by", "by"),
+    [
+        ("console: aiko@vendor.example (token 9f2c)", MadeBy("aiko@vendor.example", None)),
+        ("deploy-bot (token 9f2c)", MadeBy("deploy-bot", "9f2c")),
+        ("token 9f2c", MadeBy(None, "9f2c")),
+        ("someone else", MadeBy("someone else", None)),
+        (None, None),
+    ],
+)
+def test_a_playbook_version_says_who_made_it(created_by: str | None, by: MadeBy | None) -> None:
+    assert made_by(created_by) == by

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from banso_console.domain.forms import ACTOR_PREFIX
+
 # The preview is shown in both languages side by side.
 PREVIEW_LOCALES = ("ja", "en")
 
@@ -52,6 +54,35 @@ def wait_parts(text: str) -> tuple[int, WaitUnit] | None:
     if found is None:
         return None
     return int(found.group(1)), _WAIT_UNITS[found.group(2)]
+
+
+@dataclass(frozen=True, slots=True)
+class MadeBy:
+    """Who made a playbook version: a person (a console user, or whoever a caller said it acted
+    for), the API token it was made with when no console user made it, or both."""
+
+    person: str | None
+    token: str | None
+
+
+_MADE_BY = re.compile(r"^(?:(?P<actor>.+) \(token (?P<token>[^()]*)\)|token (?P<only>[^()\s]*))$")
+
+
+def made_by(created_by: str | None) -> MadeBy | None:
+    """Notify's audit of a version (``console: <email> (token <id>)``, ``<actor> (token <id>)``
+    or ``token <id>``) as a person and a token; the console's own short-lived token is nobody's
+    concern. Anything else is the person, as notify has it."""
+    if not created_by:
+        return None
+    found = _MADE_BY.match(created_by)
+    if found is None:
+        return MadeBy(created_by, None)
+    if found.group("only") is not None:
+        return MadeBy(None, found.group("only"))
+    actor = found.group("actor")
+    if actor.startswith(ACTOR_PREFIX):
+        return MadeBy(actor.removeprefix(ACTOR_PREFIX), None)
+    return MadeBy(actor, found.group("token"))
 
 
 StepProblem = Literal["not_a_send_step"]
