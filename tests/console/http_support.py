@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 
 from banso_console.adapters.users import create_user
 from banso_console.config import ConsoleSettings
@@ -21,8 +22,11 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "services/console/banso_conso
 PASSWORD = "correct horse battery staple"
 
 
-async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The console on a migrated database with three users; no service is running."""
+async def console_client(
+    database_url: str, prepare: Callable[[FastAPI], None] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The console on a migrated database with three users; no service is running. ``prepare``
+    may set the app's dependency overrides (services faked on the wire) before it starts."""
     await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
     settings = ConsoleSettings.model_validate(
         # Nothing listens there: these pages never reach the services.
@@ -48,6 +52,8 @@ async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     finally:
         await db.dispose()
     app = create_app(settings)
+    if prepare is not None:
+        prepare(app)
     async with (
         LifespanManager(state_per_request(app)) as manager,
         httpx.AsyncClient(

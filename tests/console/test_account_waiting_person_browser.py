@@ -1,5 +1,6 @@
 """A nudge held for its person's identify, on the account page in a real Chromium: the CSM reads
-that it waits for the person's details, in English and Japanese. Notify is real (see stack.py);
+that it waits for the person's details, and the playbook by its name (not its id), in English and
+Japanese. Notify is real (see stack.py);
 the playbook and the account live in the operator's own workspace, so no other test sees them."""
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ templates:
 def _headers(stack: Stack, scope: Scope) -> dict[str, str]:
     token = issue_token(SECRET, stack.ingest_workspace, [scope])
     return {"Authorization": f"Bearer {token}"}
+
+
+def _names_its_playbook(browser: webdriver.Chrome, stack: Stack) -> None:
+    """The nudge's Playbook cell reads the playbook's name and leads to the playbook's page."""
+    link = browser.find_element(By.CSS_SELECTOR, "section.nudges td a[href*='/playbooks/']")
+    assert link.text == "Welcome after a hand-over"
+    assert link.get_attribute("href") == (
+        f"{stack.console_url}/w/{stack.ingest_workspace}/playbooks/handover-welcome"
+    )
+    assert "handover-welcome" not in browser.find_element(By.CSS_SELECTOR, "section.nudges").text
 
 
 def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
@@ -80,11 +91,13 @@ def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
     browser.get(f"{stack.console_url}/w/{ws}/accounts/waitco")
     nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
     assert "Waiting for the person's details (name, language, address)" in nudges.text
+    _names_its_playbook(browser, stack)
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person")
 
     switch_language(browser, "ja")
     nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
     assert "利用者の情報（名前・言語・宛先）の到着待ち" in nudges.text
+    _names_its_playbook(browser, stack)  # the name its author wrote, whatever the reader's language
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person-ja")

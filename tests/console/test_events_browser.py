@@ -80,6 +80,9 @@ def test_an_operator_watches_events_arrive_with_the_reasons_of_rejected_ones(
     accepted = browser.find_element(By.CSS_SELECTOR, "#events tr[data-message='ok-1']")
     assert "Report Exported" in accepted.text
     assert "u-1" in accepted.text
+    # each event's source by its name, in the rows the table's refresh brought
+    assert accepted.find_elements(By.TAG_NAME, "td")[1].text == "web backend"
+    assert web["source_id"] not in browser.find_element(By.ID, "events").text
 
     other = httpx.post(
         f"{stack.ingest_url}/v1/track",
@@ -88,6 +91,8 @@ def test_an_operator_watches_events_arrive_with_the_reasons_of_rejected_ones(
     )
     assert other.status_code == 200
     wait(browser).until(lambda b: "app-1" in outcomes(b))
+    signed_in = browser.find_element(By.CSS_SELECTOR, "#events tr[data-message='app-1']")
+    assert signed_in.find_elements(By.TAG_NAME, "td")[1].text == "mobile app"
     assert_accessible(browser)
     screenshot(browser, "console-events")
 

@@ -82,7 +82,10 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
     assert editor_text(browser, EDITOR) == changed
     saved = versions(browser)
     assert saved["2"].startswith("2 (current)")
-    assert "console: aiko@vendor.example (token " in saved["2"]
+    # by the administrator, named as a person reads it (not notify's audit string)
+    assert saved["2"].endswith(" aiko@vendor.example On")
+    assert "console:" not in saved["2"]
+    assert "token" not in saved["2"]
 
     # Off, then on again: each a version, the switch's state on the page.
     submit(browser, ".playbook-edit form.switch button[value=off]")

@@ -9,8 +9,11 @@ import pytest
 
 from banso_console.api.rendering import Renderer
 from banso_console.domain.playbooks import (
+    MadeBy,
     check_test_send,
     choose_step,
+    made_by,
+    playbook_names,
     steps_of,
     suppressions,
     uplift_chart,
@@ -19,6 +22,7 @@ from banso_console.domain.roles import Viewer
 from banso_console.domain.themes import (
     MERGE_TARGETS,
     ThemeFilters,
+    account_names,
     check_merge,
     check_rename,
     check_split,
@@ -233,6 +237,10 @@ def test_theme_and_playbook_words_exist_in_both_languages(renderer: Renderer) ->
         "保留：共通する言葉のない報告が混在",
     )
     assert "別の言葉で書かれている" in ja.held_back_advice("unlike_words")
+    # a wait step as its author wrote it (notify's "3d"), in words
+    assert (en.duration("3d"), ja.duration("3d")) == ("3 days", "3 日")
+    assert (en.duration("1w"), ja.duration("12h")) == ("1 week", "12 時間")
+    assert en.duration("soon") == "soon"
 
 
 def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None:
@@ -282,3 +290,37 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
     japanese = bytes(renderer.render("ja", "playbook.html", values).body).decode()
     assert "+15.0 ポイント（95 % 信頼区間 +2.1 〜 +31.0）" in japanese
     assert "効果あり：信頼区間全体がゼロを上回っています。" in japanese
+
+
+def test_a_themes_feedback_names_its_accounts() -> None:
+    accounts: list[dict[str, str | None]] = [
+        {"account_id": "northwind", "name": "Northwind Traders"},
+        {"account_id": "acme", "name": None},  # no trait named it: its id is shown
+    ]
+    assert account_names(accounts) == {"northwind": "Northwind Traders"}
+
+
+def test_playbooks_are_named_by_id_and_none_without_notifys_list() -> None:
+    listed = [
+        {"id": "handover-welcome", "name": "Welcome after a hand-over"},
+        {"id": "re-engagement-14d", "name": "Re-engagement after 14 quiet days"},
+    ]
+    names = playbook_names(listed)
+    assert names["handover-welcome"] == "Welcome after a hand-over"
+    # a playbook the list does not hold (gone since), or no list at all: the page shows the id
+    assert "retired-playbook" not in names
+    assert playbook_names(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("created_by", "by"),
+    [
+        ("console: aiko@vendor.example (token 9f2c)", MadeBy("aiko@vendor.example", None)),
+        ("deploy-bot (token 9f2c)", MadeBy("deploy-bot", "9f2c")),
+        ("token 9f2c", MadeBy(None, "9f2c")),
+        ("someone else", MadeBy("someone else", None)),
+        (None, None),
+    ],
+)
+def test_a_playbook_version_says_who_made_it(created_by: str | None, by: MadeBy | None) -> None:
+    assert made_by(created_by) == by

@@ -99,10 +99,13 @@ def test_an_operator_creates_and_revokes_a_write_key_and_an_api_token(
     notice = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".saved")))
     assert notice.text == "The token is revoked."
     wait(browser).until(lambda _: portfolio(stack, token) == 401)
+    # its scope in words, not the API's key
+    assert browser.find_element(By.CSS_SELECTOR, "table.tokens td.scopes").text == "Read"
 
     switch_language(browser, "ja")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("ソースとキー")
     assert "失効" in browser.find_element(By.CSS_SELECTOR, "table.tokens tbody tr").text
+    assert browser.find_element(By.CSS_SELECTOR, "table.tokens td.scopes").text == "読み取り"
     assert_accessible(browser)
 
 

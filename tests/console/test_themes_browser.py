@@ -65,6 +65,12 @@ def test_a_product_manager_reads_the_board_renames_and_merges_themes(
     assert sum(arr) == card_arr  # northwind 120,000 + globex 300,000 (+ any other)
     assert "Northwind Traders" in browser.find_element(By.CSS_SELECTOR, ".theme-accounts").text
     assert browser.find_elements(By.CSS_SELECTOR, "table.theme-items tbody tr")
+    # each item's account by its name, leading to the account's page
+    item_accounts = browser.find_elements(
+        By.CSS_SELECTOR, "table.theme-items a[href*='/accounts/']"
+    )
+    assert "Northwind Traders" in {link.text for link in item_accounts}
+    assert "northwind" not in {link.text for link in item_accounts}
     assert_accessible(browser)
 
     # A title too long: named at the field, what was typed kept.

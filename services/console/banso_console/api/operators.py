@@ -230,11 +230,8 @@ async def events_page(
     actor = signed_in.viewer.email
     source_id = source or None
     values: dict[str, Any] = {"workspace_id": workspace_id, "source": source_id or ""}
-    if request.headers.get("hx-request"):
-        values["events"] = await context.ingest.recent_events(
-            workspace_id, source_id=source_id, limit=EVENTS_SHOWN, actor=actor
-        )
-        return page(context, signed_in, "_events_table.html", values)
+    partial = bool(request.headers.get("hx-request"))
+    # The sources come with every refresh too: each event's source is shown by its name.
     try:
         sources, events = await asyncio.gather(
             context.ingest.sources(workspace_id, actor=actor),
@@ -243,7 +240,10 @@ async def events_page(
             ),
         )
     except NotFound:
-        values.update(known=False, sources=[], events=[])
+        if partial:
+            raise
+        values.update(known=False, sources=[], events=[], source_names={})
     else:
-        values.update(known=True, sources=sources, events=events)
-    return page(context, signed_in, "events.html", values)
+        names = {item["source_id"]: item["name"] for item in sources if item.get("name")}
+        values.update(known=True, sources=sources, events=events, source_names=names)
+    return page(context, signed_in, "_events_table.html" if partial else "events.html", values)

@@ -39,6 +39,7 @@ from banso_console.domain.forms import (
     touch_kind_of,
 )
 from banso_console.domain.language import SUPPORTED
+from banso_console.domain.playbooks import playbook_names
 from banso_kit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["pages"])
@@ -114,14 +115,26 @@ async def _unless_down(call: Awaitable[list[dict[str, Any]]]) -> list[dict[str, 
         return None
 
 
+async def _named_nudges(
+    context: ConsoleContext, workspace_id: str, account_id: str
+) -> tuple[list[dict[str, Any]] | None, dict[str, str]]:
+    """The account's nudges (None when notify does not answer) and their playbooks' names. A
+    nudge names its playbook by id; the playbooks list (one call whatever the number of nudges,
+    made only when there are nudges) gives the names. Without it the page shows the ids."""
+    nudges = await _unless_down(context.notify.account_nudges(workspace_id, account_id))
+    if not nudges:
+        return nudges, {}
+    return nudges, playbook_names(await _unless_down(context.notify.playbooks(workspace_id)))
+
+
 async def _account_values(
     context: ConsoleContext, signed_in: SignedIn, workspace_id: str, account_id: str
 ) -> dict[str, Any]:
-    current, history, feedback, nudges = await asyncio.gather(
+    current, history, feedback, (nudges, names) = await asyncio.gather(
         context.scoring.health(workspace_id, account_id),
         context.scoring.history(workspace_id, account_id),
         _unless_down(context.bridge.account_feedback(workspace_id, account_id)),
-        _unless_down(context.notify.account_nudges(workspace_id, account_id)),
+        _named_nudges(context, workspace_id, account_id),
     )
     health = current["health"]
     traits = current["traits"]
@@ -161,6 +174,7 @@ async def _account_values(
         "trend_direction": portfolio.trend_direction,
         "feedback": feedback,
         "nudges": nudges,
+        "playbook_names": names,
         "override_bands": OVERRIDE_BANDS,
         "override_form": {"band": "", "reason": "", "days": "14", "replace": False},
         "override_problems": {},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from banso_console.api.deps import ConsoleContext, SignedIn
+from banso_console.domain.playbooks import made_by
 from banso_console.domain.yaml_editing import YamlProblem
 
 DONE = ("saved", "unchanged", "on", "off")
@@ -30,6 +31,8 @@ async def editing_values(
         "draft": playbook["source"] if draft is None else draft,
         "problems": problems or [],
         "draft_problem": draft_problem,
-        "versions": versions[::-1],
+        "versions": [
+            {**version, "made_by": made_by(version.get("created_by"))} for version in versions[::-1]
+        ],
         "done": done if done in DONE else None,
     }

@@ -118,6 +118,7 @@ async def _theme_values(
         "workspace_id": workspace_id,
         "theme": _theme_card(theme),
         "items": items["items"],
+        "account_names": themes.account_names(theme.get("accounts") or ()),
         "items_paging": {
             "page": items_page,
             "first": first + 1,

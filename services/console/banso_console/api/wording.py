@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
+from babel.units import format_unit
 
 from banso_console.domain.drivers import DriverLine
+from banso_console.domain.playbooks import wait_parts
 
 
 def N_(message: str) -> str:
@@ -226,6 +228,14 @@ class Wording:
         if reason in HOLD_REASON_LABELS:
             return self.gettext(HOLD_REASON_LABELS[reason])
         return self._label(SUPPRESS_REASON_LABELS, reason)
+
+    def duration(self, text: str) -> str:
+        """A playbook's wait (``3d``) in words ("3 days", "3 日"); anything else as it is."""
+        parts = wait_parts(text)
+        if parts is None:
+            return text
+        number, unit = parts
+        return format_unit(number, f"duration-{unit}", locale=self.locale)
 
     def event_outcome(self, outcome: str) -> str:
         return self._label(EVENT_OUTCOME_LABELS, outcome)

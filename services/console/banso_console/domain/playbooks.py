@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from banso_console.domain.forms import ACTOR_PREFIX
 
 # The preview is shown in both languages side by side.
 PREVIEW_LOCALES = ("ja", "en")
@@ -31,6 +34,55 @@ def steps_of(definition: Mapping[str, Any]) -> list[Step]:
         elif isinstance(step, Mapping) and "wait" in step:
             found.append(Step(index, "wait", wait=str(step["wait"])))
     return found
+
+
+WaitUnit = Literal["second", "minute", "hour", "day", "week"]
+_WAIT = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_WAIT_UNITS: dict[str, WaitUnit] = {
+    "s": "second",
+    "m": "minute",
+    "h": "hour",
+    "d": "day",
+    "w": "week",
+}
+
+
+def wait_parts(text: str) -> tuple[int, WaitUnit] | None:
+    """A wait step's duration as notify writes it (``30m``, ``12h``, ``3d``, ``2w``): the
+    number and its unit, for the page to word; None for anything else."""
+    found = _WAIT.match(text)
+    if found is None:
+        return None
+    return int(found.group(1)), _WAIT_UNITS[found.group(2)]
+
+
+@dataclass(frozen=True, slots=True)
+class MadeBy:
+    """Who made a playbook version: a person (a console user, or whoever a caller said it acted
+    for), the API token it was made with when no console user made it, or both."""
+
+    person: str | None
+    token: str | None
+
+
+_MADE_BY = re.compile(r"^(?:(?P<actor>.+) \(token (?P<token>[^()]*)\)|token (?P<only>[^()\s]*))$")
+
+
+def made_by(created_by: str | None) -> MadeBy | None:
+    """Notify's audit of a version (``console: <email> (token <id>)``, ``<actor> (token <id>)``
+    or ``token <id>``) as a person and a token; the console's own short-lived token is nobody's
+    concern. Anything else is the person, as notify has it."""
+    if not created_by:
+        return None
+    found = _MADE_BY.match(created_by)
+    if found is None:
+        return MadeBy(created_by, None)
+    if found.group("only") is not None:
+        return MadeBy(None, found.group("only"))
+    actor = found.group("actor")
+    if actor.startswith(ACTOR_PREFIX):
+        return MadeBy(actor.removeprefix(ACTOR_PREFIX), None)
+    return MadeBy(actor, found.group("token"))
 
 
 StepProblem = Literal["not_a_send_step"]
@@ -97,6 +149,12 @@ def uplift_chart(report: Mapping[str, Any]) -> UpliftChart | None:
         low=round(interval["low"] * 100, 2),
         high=round(interval["high"] * 100, 2),
     )
+
+
+def playbook_names(listed: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+    """Each playbook's name by its id, for a page that lists things by playbook (an account's
+    nudges). Empty when notify did not answer: the page then shows the ids."""
+    return {playbook["id"]: playbook["name"] for playbook in listed or () if playbook.get("name")}
 
 
 def suppressions(report: Mapping[str, Any]) -> list[tuple[str, int]]:

@@ -179,6 +179,12 @@ def growth_chart(
     }
 
 
+def account_names(accounts: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The names of a theme's accounts (the bridge lists every account with items in the theme)
+    by id, for its feedback rows; an account whose name no trait gave shows its id."""
+    return {account["account_id"]: account["name"] for account in accounts if account.get("name")}
+
+
 def items_to_split(items: Sequence[Mapping[str, Any]], held_back: str | None) -> list[str]:
     """The items of a page a theme held back for mixing requests and defects (the bridge's
     `held_back`) offers ticked for its split: those of the nature fewer of them are of (requests

@@ -1,0 +1,172 @@
+"""The account page's nudges name their playbook, over HTTP with scoring, bridge and notify faked
+on the wire (httpx's MockTransport answering their API paths): the name where notify lists the
+playbook, its id where it does not (a playbook gone since, notify's list not answering) — the
+page is shown either way — and one call for the names whatever the number of nudges."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from banso_console.adapters.bridge import BridgeClient
+from banso_console.adapters.notify import NotifyClient
+from banso_console.adapters.scoring import ScoringClient
+from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
+from banso_console.api.deps import ConsoleContext, get_context
+
+from .http_support import console_client, csrf_of, sign_in
+
+ACCOUNT = "/w/ws_a/accounts/waitco"
+HEALTH = {
+    "health": {
+        "score": 62.0,
+        "band": "yellow",
+        "trend": 0.0,
+        "measures": [],
+        "drivers": [],
+        "override": None,
+        "computed_at": "2026-12-01T09:00:00+00:00",
+    },
+    "traits": {
+        "name": "Waitco",
+        "plan": None,
+        "arr": None,
+        "csm": None,
+        "renewal_at": None,
+        "seats": None,
+    },
+}
+
+
+def _nudge(nudge_id: str, playbook_id: str) -> dict[str, Any]:
+    return {
+        "id": nudge_id,
+        "playbook_id": playbook_id,
+        "channel": "email",
+        "recipient": {"kind": "user", "id": "cy"},
+        "state": "sent",
+        "reason": None,
+        "due_at": None,
+        "sent_at": "2026-12-01T09:00:00+00:00",
+    }
+
+
+NUDGES = [_nudge("n2", "handover-welcome"), _nudge("n1", "retired-playbook")]
+PLAYBOOKS = [
+    {"id": "handover-welcome", "name": "Welcome after a hand-over"},
+    {"id": "re-engagement-14d", "name": "Re-engagement after 14 quiet days"},
+]
+
+
+@dataclasses.dataclass
+class FakeServices:
+    """What the fake services answer, and the paths the console asked for."""
+
+    nudges: list[dict[str, Any]] = dataclasses.field(default_factory=lambda: list(NUDGES))
+    playbooks_answer: int = 200
+    asked: list[str] = dataclasses.field(default_factory=list)
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        self.asked.append(path)
+        if path == "/v1/accounts/waitco/health":
+            return httpx.Response(200, json=HEALTH)
+        if path in ("/v1/accounts/waitco/health/history", "/v1/accounts/waitco/feedback"):
+            return httpx.Response(200, json={"items": []})
+        if path == "/v1/nudges":
+            return httpx.Response(200, json=self.nudges)
+        if path == "/v1/playbooks" and self.playbooks_answer == 200:
+            return httpx.Response(200, json=PLAYBOOKS)
+        if path == "/v1/playbooks":
+            return httpx.Response(self.playbooks_answer, json={"error": "unavailable"})
+        return httpx.Response(404, json={"error": "not_found", "detail": path})
+
+
+@pytest.fixture
+async def services() -> AsyncIterator[tuple[FakeServices, Callable[[FastAPI], None]]]:
+    fake = FakeServices()
+    tokens = WorkspaceTokens("fake-services-secret-" + "x" * 32, ttl_s=300)
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(fake.answer), base_url="http://services.test"
+    ) as http:
+
+        def faked(request: Request) -> ConsoleContext:
+            context = get_context(request)
+            return dataclasses.replace(
+                context,
+                scoring=ScoringClient(ServiceApi("scoring", http, tokens)),
+                bridge=BridgeClient(ServiceApi("bridge", http, tokens)),
+                notify=NotifyClient(ServiceApi("notify", http, tokens)),
+            )
+
+        def prepare(app: FastAPI) -> None:
+            app.dependency_overrides[get_context] = faked
+
+        yield fake, prepare
+
+
+@pytest.fixture
+async def console_with_services(
+    database_url: str, services: tuple[FakeServices, Callable[[FastAPI], None]]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in console_client(database_url, services[1]):
+        yield client
+
+
+def _playbook_cells(html: str) -> list[str]:
+    """The text of each nudge row's Playbook link, in order."""
+    return re.findall(r'<a href="/w/ws_a/playbooks/[^"]+">([^<]+)</a>', html)
+
+
+async def test_a_nudge_names_its_playbook_and_a_playbook_gone_by_its_id(
+    console_with_services: httpx.AsyncClient,
+    services: tuple[FakeServices, Callable[[FastAPI], None]],
+) -> None:
+    fake = services[0]
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    assert _playbook_cells(page.text) == ["Welcome after a hand-over", "retired-playbook"]
+    assert 'href="/w/ws_a/playbooks/handover-welcome"' in page.text
+    # the names come from one call, whatever the number of nudges
+    assert fake.asked.count("/v1/playbooks") == 1
+
+    token = csrf_of(page.text)
+    await console_with_services.post(
+        "/preferences/language", data={"language": "ja", "csrf_token": token, "back": ACCOUNT}
+    )
+    page = await console_with_services.get(ACCOUNT)
+    assert "このアカウントへのナッジ" in page.text
+    # the name as its author wrote it (a playbook has one name, in no particular language)
+    assert _playbook_cells(page.text) == ["Welcome after a hand-over", "retired-playbook"]
+
+
+async def test_without_notifys_playbooks_the_nudges_show_their_playbooks_ids(
+    console_with_services: httpx.AsyncClient,
+    services: tuple[FakeServices, Callable[[FastAPI], None]],
+) -> None:
+    services[0].playbooks_answer = 503
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    assert _playbook_cells(page.text) == ["handover-welcome", "retired-playbook"]
+    assert "Waitco" in page.text
+
+
+async def test_an_account_without_nudges_does_not_ask_for_the_playbooks(
+    console_with_services: httpx.AsyncClient,
+    services: tuple[FakeServices, Callable[[FastAPI], None]],
+) -> None:
+    fake = services[0]
+    fake.nudges = []
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    assert "No nudge has gone to this account yet." in page.text
+    assert "/v1/playbooks" not in fake.asked
