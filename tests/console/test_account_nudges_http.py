@@ -44,12 +44,12 @@ HEALTH = {
 }
 
 
-def _nudge(nudge_id: str, playbook_id: str) -> dict[str, Any]:
+def _nudge(nudge_id: str, playbook_id: str, name: str | None = None) -> dict[str, Any]:
     return {
         "id": nudge_id,
         "playbook_id": playbook_id,
         "channel": "email",
-        "recipient": {"kind": "user", "id": "cy"},
+        "recipient": {"kind": "user", "id": "cy", "name": name},
         "state": "sent",
         "reason": None,
         "due_at": None,
@@ -57,7 +57,7 @@ def _nudge(nudge_id: str, playbook_id: str) -> dict[str, Any]:
     }
 
 
-NUDGES = [_nudge("n2", "handover-welcome"), _nudge("n1", "retired-playbook")]
+NUDGES = [_nudge("n2", "handover-welcome", "Cy Young"), _nudge("n1", "retired-playbook")]
 PLAYBOOKS = [
     {"id": "handover-welcome", "name": "Welcome after a hand-over"},
     {"id": "re-engagement-14d", "name": "Re-engagement after 14 quiet days"},
@@ -170,3 +170,20 @@ async def test_an_account_without_nudges_does_not_ask_for_the_playbooks(
     assert page.status_code == 200
     assert "No nudge has gone to this account yet." in page.text
     assert "/v1/playbooks" not in fake.asked
+
+
+def _recipient_cells(html: str) -> list[str]:
+    """The text of each nudge row's To cell (its tags dropped), in order."""
+    rows = re.findall(r"<tr data-nudge=.*?</tr>", html, flags=re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row, flags=re.S)[3] for row in rows]
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+
+
+async def test_a_nudge_names_its_person_when_notify_knows_their_name(
+    console_with_services: httpx.AsyncClient,
+) -> None:
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    # the person's name with their id beside it; the id alone when no name is known
+    assert _recipient_cells(page.text) == ["Cy Young cy", "cy"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from banso_notify.domain.facts import Audience
+from banso_notify.domain.facts import Audience, UserFacts
 from banso_notify.domain.playbook import RecipientKind, RecipientSpec
 from banso_notify.domain.recipients import resolve_recipients
 from banso_notify.domain.signals import TicketResolvedSignal, UsageSignal
@@ -79,3 +79,15 @@ def test_an_account_that_reported_without_a_person_tells_its_admins() -> None:
     )
 
     assert ids(RecipientSpec(kind=RecipientKind.REPORTERS), resolved) == ["u1", "u3"]
+
+
+def test_a_person_reads_by_their_name_else_first_and_last_name_else_their_address() -> None:
+    def shown(**traits: str) -> str | None:
+        return UserFacts(user_id="u1", traits=traits).display_name
+
+    assert shown(name="山田 花子", email="hanako@example.jp") == "山田 花子"
+    assert shown(firstName="Ana", lastName="Lima", email="ana@example.com") == "Ana Lima"
+    assert shown(first_name="Ana") == "Ana"
+    assert shown(email="ana@example.com") == "ana@example.com"
+    assert shown() is None
+    assert shown(name="  ") is None  # blank is not a name

@@ -74,7 +74,10 @@ async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons
         await eventually(lambda: len(hook.received) == 1)
         await eventually(lambda: len(nudges.of("banso.nudge.sent.v1")) == 1)
         await eventually(lambda: counted_as_held("awaiting_person", 0))
+        # a CSM reading the account's nudges sees whom it went to by name
+        listed = await notify.client.get("/v1/nudges?account_id=acme", headers=admin)
 
+    assert [n["recipient"] for n in listed.json()] == [{"kind": "user", "id": "ana", "name": "Ana"}]
     body = orjson.loads(hook.received[0].body)
     assert body["message"]["text"] == "Ana 様がトライアルを延長しました。"
     assert body["locale"] == "ja"
@@ -88,11 +91,17 @@ async def test_a_person_never_identified_is_decided_on_what_is_known_after_the_w
     prefix = settings.topic_prefix
     hook = HttpSink()
     async with serve_http(hook) as base, running_notify(settings) as notify:
-        await identifying_workspace(notify, kafka_bootstrap, f"{base}/banso", address_wait_s=1)
+        admin = await identifying_workspace(
+            notify, kafka_bootstrap, f"{base}/banso", address_wait_s=1
+        )
         started = time.monotonic()
         await publish(kafka_bootstrap, prefix, used("cy", "acme", event="Trial Extended"))
         await eventually(lambda: len(hook.received) == 1)
         waited = time.monotonic() - started
+        listed = await notify.client.get("/v1/nudges?account_id=acme", headers=admin)
+
+    # nobody told their name: the list shows the id alone
+    assert [n["recipient"] for n in listed.json()] == [{"kind": "user", "id": "cy", "name": None}]
 
     body = orjson.loads(hook.received[0].body)
     assert waited >= 1.0  # it waited address_wait_s for the identify

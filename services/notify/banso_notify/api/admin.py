@@ -66,6 +66,11 @@ class Suppression(BaseModel):
 class Recipient(BaseModel):
     kind: str = Field(description="`user` or `csm`.")
     id: str
+    name: str | None = Field(
+        default=None,
+        description="A person's name as their identify told it (name, else first and last "
+        "name, else e-mail); null for a CSM, or a person whose identify has not told one.",
+    )
 
 
 class NudgePublic(BaseModel):
@@ -158,6 +163,16 @@ async def nudges(
         limit=limit,
         offset=offset,
     )
+    people = await directory.load_users(
+        session,
+        workspace_id=principal.workspace_id,
+        user_ids=(n.recipient_id for n in rows if n.recipient_kind == "user"),
+    )
+
+    def name_of(kind: str, recipient_id: str) -> str | None:
+        row = people.get(recipient_id) if kind == "user" else None
+        return directory.user_facts(row).display_name if row is not None else None
+
     return [
         NudgePublic(
             id=n.id,
@@ -165,7 +180,11 @@ async def nudges(
             playbook_id=n.playbook_id,
             playbook_version=n.playbook_version,
             account_id=n.account_id,
-            recipient=Recipient(kind=n.recipient_kind, id=n.recipient_id),
+            recipient=Recipient(
+                kind=n.recipient_kind,
+                id=n.recipient_id,
+                name=name_of(n.recipient_kind, n.recipient_id),
+            ),
             channel=n.channel,
             state=n.state,
             reason=n.reason,

@@ -121,6 +121,24 @@ class UserFacts:
     def role(self) -> str | None:
         return _opt_str(self.traits.get("role"))
 
+    @property
+    def display_name(self) -> str | None:
+        """How a person reads them in a list: their name, else first and last name, else their
+        e-mail address (None when their identify told none of these)."""
+
+        def text(*keys: str) -> str:
+            return next((str(v).strip() for k in keys if (v := self.traits.get(k))), "")
+
+        name = text("name")
+        if name:
+            return name
+        joined = " ".join(
+            part
+            for part in (text("first_name", "firstName"), text("last_name", "lastName"))
+            if part
+        )
+        return joined or self.email
+
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
