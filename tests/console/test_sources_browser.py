@@ -40,10 +40,17 @@ def test_an_operator_creates_and_revokes_a_write_key_and_an_api_token(
     workspace = stack.ingest_workspace
     sign_in(browser, stack, OPERATOR)
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
-    browser.find_element(By.LINK_TEXT, workspace).click()
+    # the header names each workspace ingest knows by its name (its id on hover); ws_a, which
+    # ingest does not know, by its id
+    named = browser.find_element(By.LINK_TEXT, "Vendor ops")
+    assert named.get_attribute("title") == workspace
+    assert browser.find_elements(By.LINK_TEXT, "ws_a")
+    named.click()
     wait(browser).until(ec.url_contains(f"/w/{workspace}/"))
     browser.find_element(By.LINK_TEXT, "Sources and keys").click()
     wait(browser).until(ec.url_contains(f"/w/{workspace}/sources"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sources and keys Vendor ops"
+    assert browser.title == "Sources and keys · Vendor ops · Bansō"
     assert (
         "No source yet."
         in browser.find_element(By.ID, "sources-title").find_element(By.XPATH, "..").text

@@ -19,6 +19,7 @@ from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
 from banso_console.adapters.touches import TouchesClient
+from banso_console.adapters.workspace_names import WorkspaceNames
 from banso_console.api import (
     admin,
     auth,
@@ -87,6 +88,12 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                 )
                 return ServiceApi(name, http, tokens)
 
+            ingest = IngestAdmin(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=settings.ingest_url, timeout=timeout)
+                ),
+                settings.admin_token,
+            )
             context = ConsoleContext(
                 settings=settings,
                 db=db,
@@ -94,13 +101,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                 scoring=ScoringClient(await client("scoring", settings.scoring_url)),
                 bridge=BridgeClient(await client("bridge", settings.bridge_url)),
                 notify=NotifyClient(await client("notify", settings.notify_url)),
-                ingest=IngestAdmin(
-                    await stack.enter_async_context(
-                        httpx.AsyncClient(base_url=settings.ingest_url, timeout=timeout)
-                    ),
-                    settings.admin_token,
-                ),
+                ingest=ingest,
                 touches=TouchesClient(await client("ingest", settings.ingest_url)),
+                workspace_names=WorkspaceNames(ingest),
             )
             yield {"settings": settings, "console": context}
 

@@ -14,6 +14,10 @@ import httpx
 from banso_console.adapters.service_api import request
 from banso_console.domain.forms import ACTOR_PREFIX
 
+#: ingest's largest page of workspaces, and how many the console reads for their names
+WORKSPACE_PAGE = 500
+WORKSPACE_NAMES_READ = 5_000
+
 
 def _workspace(workspace_id: str) -> str:
     return f"/v1/admin/workspaces/{quote(workspace_id, safe='')}"
@@ -32,6 +36,19 @@ class IngestAdmin:
             "X-Banso-Actor": f"{ACTOR_PREFIX}{actor}",
         }
         return await request("ingest", self._client, method, path, headers=headers, body=body)
+
+    async def workspace_names(self, *, actor: str) -> dict[str, str]:
+        """Every workspace's name by its id, read a page at a time (up to
+        ``WORKSPACE_NAMES_READ`` workspaces)."""
+        names: dict[str, str] = {}
+        for offset in range(0, WORKSPACE_NAMES_READ, WORKSPACE_PAGE):
+            page = await self._call(
+                "GET", f"/v1/admin/workspaces?limit={WORKSPACE_PAGE}&offset={offset}", actor
+            )
+            names.update({item["workspace_id"]: item["name"] for item in page["items"]})
+            if offset + WORKSPACE_PAGE >= page["total"]:
+                break
+        return names
 
     async def sources(self, workspace_id: str, *, actor: str) -> list[dict[str, Any]]:
         """The workspace's sources with their key prefixes and when each was last seen."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Query, Request
@@ -16,6 +16,7 @@ from banso_console.adapters.ingest import IngestAdmin
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.touches import TouchesClient
+from banso_console.adapters.workspace_names import WorkspaceNames
 from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
 from banso_console.domain.language import choose
@@ -46,6 +47,7 @@ class ConsoleContext:
     notify: NotifyClient
     ingest: IngestAdmin
     touches: TouchesClient
+    workspace_names: WorkspaceNames
 
 
 def get_context(request: Request) -> ConsoleContext:
@@ -72,6 +74,8 @@ class SignedIn:
     csrf_token: str
     # The page asked for (path and query), to come back to after a form such as the language's.
     path: str
+    # The names of the viewer's workspaces that ingest knows (the header shows the id of others).
+    workspace_names: Mapping[str, str] = field(default_factory=dict)
 
     def require(self, permission: Permission, refusal: str) -> None:
         """Go on only if the signed-in user's role grants ``permission``; else 403 with
@@ -91,7 +95,9 @@ async def get_signed_in(request: Request, context: ContextDep, db: SessionDep) -
     locale = choose(user.locale, request.headers.get("accept-language"))
     request.state.locale = locale
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    signed_in = SignedIn(users.viewer_of(user, locale), record.csrf_token, path)
+    viewer = users.viewer_of(user, locale)
+    names = await context.workspace_names.of(viewer.workspaces, actor=viewer.email)
+    signed_in = SignedIn(viewer, record.csrf_token, path, names)
     # Error pages keep the header (language switch, sign out) of the signed-in user.
     request.state.signed_in = signed_in
     return signed_in
@@ -158,4 +164,5 @@ def page_base(signed_in: SignedIn | None) -> dict[str, Any]:
         "viewer": signed_in.viewer,
         "csrf_token": signed_in.csrf_token,
         "request_path": signed_in.path,
+        "workspace_names": signed_in.workspace_names,
     }

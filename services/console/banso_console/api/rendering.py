@@ -60,6 +60,8 @@ class Renderer:
                 wording=wording,
                 currency=currency,
                 problem_text=partial(problem_message, translations.gettext),
+                # a page without a signed-in viewer (or a test's) knows no workspace's name
+                workspace_names={},
             )
             self.envs[locale] = env
             self.wordings[locale] = wording
