@@ -92,7 +92,7 @@ def test_praise_is_not_suggested_for_a_problem_nor_a_problem_for_praise() -> Non
     assert slow not in _suggested(stream, praise, [*theme.values()])
 
 
-def test_themes_sharing_accounts_beyond_chance_are_suggested_though_their_words_differ() -> None:
+def test_shared_accounts_order_the_suggestions_and_suggest_alone_only_when_asked() -> None:
     stream, theme = _world()
     clusterer = stream.clusterer
     loop, slow = theme["en-loop"], theme["ja-slow"]
@@ -101,7 +101,13 @@ def test_themes_sharing_accounts_beyond_chance_are_suggested_though_their_words_
     def suggested(shared: set[str], reporting: int) -> list[tuple[int, int]]:
         accounts = {slow: {"a", "b", "c", "d"} | shared, loop: {"x", "y"} | shared}
         found = alike_themes(
-            clusterer, slow, [loop], accounts, accounts_reporting=reporting, limit=5
+            clusterer,
+            slow,
+            [loop],
+            accounts,
+            accounts_reporting=reporting,
+            limit=5,
+            min_shared_accounts=2,
         )
         return [(s.theme_id, s.shared_accounts) for s in found]
 
@@ -109,6 +115,9 @@ def test_themes_sharing_accounts_beyond_chance_are_suggested_though_their_words_
     assert suggested({"s1"}, reporting=40) == []  # one shared account is no evidence
     # Two shared of four reporting accounts is what chance gives.
     assert suggested({"s1", "s2"}, reporting=8) == []
+    # By default the words decide: one customer reports several problems (bench/alike.py).
+    accounts = {slow: {"s1", "s2", "s3"}, loop: {"s1", "s2", "s3"}}
+    assert alike_themes(clusterer, slow, [loop], accounts, accounts_reporting=40, limit=5) == []
 
 
 def test_a_merged_theme_and_the_limit() -> None:
