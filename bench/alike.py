@@ -46,7 +46,7 @@ SHARED_ACCOUNTS = 2
 
 def _variants() -> list[tuple[str, float, int | None, float]]:
     """(name, likeness floor, shared accounts, account overlap) of each variant measured."""
-    out = []
+    out: list[tuple[str, float, int | None, float]] = []
     for floor in FLOORS:
         out.append((f"likeness>={floor}", floor, None, 0.0))
         out.append((f"likeness>={floor}+accounts", floor, SHARED_ACCOUNTS, 0.0))
