@@ -21,8 +21,11 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "services/console/banso_conso
 PASSWORD = "correct horse battery staple"
 
 
-async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The console on a migrated database with three users; no service is running."""
+async def console_client(
+    database_url: str, *, bridge_url: str = "http://127.0.0.1:9"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The console on a migrated database with three users; no service is running (but the
+    bridge at `bridge_url`, when a test serves one)."""
     await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
     settings = ConsoleSettings.model_validate(
         # Nothing listens there: these pages never reach the services.
@@ -30,7 +33,7 @@ async def console_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
             "env": "test",
             "database_url": database_url,
             "scoring_url": "http://127.0.0.1:9",
-            "bridge_url": "http://127.0.0.1:9",
+            "bridge_url": bridge_url,
             "notify_url": "http://127.0.0.1:9",
         }
     )
