@@ -15,7 +15,8 @@ first suggestion is the ticket's theme (`top1`) or a theme of the same problem
 share whose theme's main problem is another (`another_problem`; praise, check-ins and churn
 without a product cause count as another). Seen from the ticket's page: of the ticket themes'
 suggestions (up to `LIMIT`), the share of the same problem (`ticket_page_same_problem`), and the
-share of those sibling themes listed there (`ticket_page_siblings_listed`).
+share of those sibling themes listed there (`ticket_page_siblings_listed`). And the CPU time of one
+call as the service makes it (`cpu_ms_per_call_*`, beside the active themes and window items).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         and theme_id not in ticketed
         and len(members.get(theme_id, [])) >= MIN_ITEMS
     ]
-    out: dict[str, Any] = {"themes_to_merge": len(orphans)}
+    out: dict[str, Any] = {"themes_to_merge": len(orphans)} | _cost(stream, active, accounts)
     for name, floor, shared, overlap in _variants():
         top1 = top1_same = top3 = none = listed = another = 0
         for problem, theme_id in orphans:
@@ -141,9 +142,31 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     return out
 
 
+def _cost(stream: ThemeStream, active: list[int], accounts: dict[int, set[str]]) -> dict[str, Any]:
+    """CPU per call as the service makes it (every active theme a candidate, the defaults), for
+    every active theme of at least `MIN_ITEMS` items in the window."""
+    clusterer = stream.clusterer
+    asked = [theme for theme in active if clusterer.themes[theme].size >= MIN_ITEMS]
+    spent: list[float] = []
+    for theme_id in asked:
+        started = time.process_time()
+        alike_themes(clusterer, theme_id, active, accounts, accounts_reporting=1, limit=LIMIT)
+        spent.append(1000 * (time.process_time() - started))
+    return {
+        "active_themes": len(active),
+        "window_items": clusterer.window_size,
+        "cpu_ms_per_call_mean": round(sum(spent) / len(spent), 2) if spent else None,
+        "cpu_ms_per_call_max": round(max(spent), 2) if spent else None,
+    }
+
+
 def _pooled(inspected: list[dict[str, Any]]) -> dict[str, Any]:
     total = sum(run["themes_to_merge"] for run in inspected)
-    out: dict[str, Any] = {"themes_to_merge": total}
+    out: dict[str, Any] = {
+        "themes_to_merge": total,
+        "cpu_ms_per_call_max": max(run["cpu_ms_per_call_max"] or 0 for run in inspected),
+        "active_themes_max": max(run["active_themes"] for run in inspected),
+    }
     for name, _, _, _ in _variants():
         counts: Counter[str] = Counter()
         for run in inspected:
