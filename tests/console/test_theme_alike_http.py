@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from tests.support.http import serve
 
-from .http_support import console_client, sign_in
+from .http_support import console_client, csrf_of, sign_in
 
 SEEN = "2026-12-01T09:00:00Z"
 
@@ -54,7 +54,11 @@ def _theme(theme_id: int, title: str, languages: dict[str, float]) -> dict[str, 
     }
 
 
-def stand_in_bridge(*, alike_answers: bool) -> Starlette:
+def stand_in_bridge(
+    *, alike_answers: bool, merges: list[tuple[int, int]] | None = None
+) -> Starlette:
+    """The bridge's theme reads for theme 1, which may be the same problem as theme 2 (English);
+    merging 2 is recorded in `merges`, and answers 409 once done (merged already)."""
     japanese = _theme(1, "ダッシュボードの表示が遅いです", {"ja": 1.0})
     english = _theme(2, "The KPI dashboard keeps spinning", {"en": 1.0})
 
@@ -86,8 +90,18 @@ def stand_in_bridge(*, alike_answers: bool) -> Starlette:
         }
         return JSONResponse({"theme_id": 1, "themes": [offered]})
 
+    async def merge(request: Request) -> JSONResponse:
+        merged = int(request.path_params["theme_id"])
+        into = int((await request.json())["into"])
+        if merges is not None:
+            if any(done == merged for done, _ in merges):
+                return JSONResponse({"error": "theme is already merged", "detail": {}}, 409)
+            merges.append((merged, into))
+        return JSONResponse({**english, "status": "merged", "merged_into": into})
+
     return Starlette(
         routes=[
+            Route("/v1/themes/{theme_id:int}/merge", merge, methods=["POST"]),
             Route("/v1/themes", themes),
             Route("/v1/themes/1", theme),
             Route("/v1/themes/1/items", items),
@@ -116,3 +130,31 @@ async def test_may_be_the_same_problem_is_listed_or_left_out_when_the_bridge_fai
         assert 'name="offered" value="alike"' in answer.text
     else:
         assert "May be the same problem" not in answer.text
+
+
+async def test_merge_it_into_this_theme_merges_the_offered_theme_and_says_a_refusal_there(
+    database_url: str,
+) -> None:
+    merges: list[tuple[int, int]] = []
+    async with serve(stand_in_bridge(alike_answers=True, merges=merges)) as bridge_url:
+        async for console in console_client(database_url, bridge_url=bridge_url):
+            await sign_in(console)
+            page = await console.get("/w/ws_a/themes/1")
+            form = {"csrf_token": csrf_of(page.text), "into": "1", "offered": "alike"}
+            # Theme 2 is offered on theme 1's page: merged into it, back there with the notice.
+            done = await console.post("/w/ws_a/themes/2/merge", data=form)
+            assert done.status_code == 303
+            assert done.headers["location"] == "/w/ws_a/themes/1?saved=merged"
+            assert merges == [(2, 1)]
+            # Theme 3 is not (any more): said at the section of theme 1's page, nothing merged.
+            stale = await console.post("/w/ws_a/themes/3/merge", data=form)
+            assert stale.status_code == 422
+            assert "That theme is no longer offered here as maybe the same problem" in stale.text
+            assert 'id="theme-alike"' in stale.text
+            assert "ダッシュボードの表示が遅いです" in stale.text  # theme 1's page
+            # Clicked again on a page shown before the first merge: the bridge refuses (409).
+            again = await console.post("/w/ws_a/themes/2/merge", data=form)
+            assert again.status_code == 422
+            assert "One of the two themes has been merged meanwhile" in again.text
+            assert 'id="theme-alike"' in again.text
+            assert merges == [(2, 1)]
