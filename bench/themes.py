@@ -74,7 +74,7 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,9 +277,17 @@ def _event_order(seed: int) -> list[LabeledFeedback]:
     return out
 
 
-def run_world(seed: int, config: ClusteringConfig, *, service_like: bool = False) -> dict[str, Any]:
+def run_world(
+    seed: int,
+    config: ClusteringConfig,
+    *,
+    service_like: bool = False,
+    inspect: Callable[[Ledger, ThemeStream], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """One world through the domain code. `service_like`: as the demo's bridge sees it (items in
-    event order, the ticket rule after each consumer batch, no idle pass at the end)."""
+    event order, the ticket rule after each consumer batch, no idle pass at the end). `inspect`
+    (bench/alike.py) reads the world where it is scored, before the service-like idle pass; what
+    it answers is the run's `inspected`."""
     if service_like:
         feedback = _event_order(seed)
         batch = CONSUMER_BATCH
@@ -317,6 +325,8 @@ def run_world(seed: int, config: ClusteringConfig, *, service_like: bool = False
         "cpu_ms_per_item": round(1000 * cpu_seconds / len(feedback), 3),
         "items_per_s": round(len(feedback) / seconds, 1),
     }
+    if inspect is not None:
+        run["inspected"] = inspect(ledger, stream)
     if service_like:
         # What the product manager finds once the stream has been quiet for
         # BRIDGE_IDLE_CONSOLIDATION_S: the same service, after its idle pass.

@@ -23,10 +23,14 @@ PASSWORD = "correct horse battery staple"
 
 
 async def console_client(
-    database_url: str, prepare: Callable[[FastAPI], None] | None = None
+    database_url: str,
+    prepare: Callable[[FastAPI], None] | None = None,
+    *,
+    bridge_url: str = "http://127.0.0.1:9",
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The console on a migrated database with three users; no service is running. ``prepare``
-    may set the app's dependency overrides (services faked on the wire) before it starts."""
+    """The console on a migrated database with three users; no service is running (but the
+    bridge at `bridge_url`, when a test serves one). ``prepare`` may set the app's dependency
+    overrides (services faked on the wire) before it starts."""
     await asyncio.to_thread(upgrade, database_url, MIGRATIONS)
     settings = ConsoleSettings.model_validate(
         # Nothing listens there: these pages never reach the services.
@@ -34,7 +38,7 @@ async def console_client(
             "env": "test",
             "database_url": database_url,
             "scoring_url": "http://127.0.0.1:9",
-            "bridge_url": "http://127.0.0.1:9",
+            "bridge_url": bridge_url,
             "notify_url": "http://127.0.0.1:9",
         }
     )

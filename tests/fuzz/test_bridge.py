@@ -9,7 +9,7 @@ from tests.fuzz.support import Target, fuzz
 
 SERVICE = "bridge"
 # Every operation of its OpenAPI but /readyz (tests/kit/test_openapi.py checks the spec itself).
-OPERATIONS = 14
+OPERATIONS = 15
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 

@@ -144,3 +144,17 @@ async def list_themes(
     )
     rows = await session.exec(query)
     return rows.all()
+
+
+async def suggestable_themes(session: AsyncSession, *, workspace_id: str) -> Sequence[Theme]:
+    """The themes a product manager may be offered to merge (bridge/domain/alike.py): not merged
+    nor dismissed, not muted (hidden from the board), with items."""
+    rows = await session.exec(
+        select(Theme).where(
+            Theme.workspace_id == workspace_id,
+            col(Theme.status).not_in(["merged", "dismissed"]),
+            col(Theme.muted).is_(False),
+            Theme.item_count > 0,
+        )
+    )
+    return rows.all()

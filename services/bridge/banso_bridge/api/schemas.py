@@ -308,3 +308,52 @@ class ThemeGrowth(BaseModel):
 
 def _held_back(value: str | None) -> NotOneProblem | None:
     return cast(NotOneProblem, value) if value in get_args(NotOneProblem) else None
+
+
+class AlikeTheme(BaseModel):
+    theme_id: int
+    title: str = Field(description="A product manager's own title, else the generated one.")
+    main_language: str = Field(
+        description="The language most of its items are in (`ja`, `en`, ...; `und` when unknown)."
+    )
+    items: int = Field(description="Items the theme holds.")
+    accounts_affected: int
+    likeness: float = Field(
+        ge=0,
+        le=1,
+        description="How alike the two themes' customers' words are (0-1): the cosine of their"
+        " IDF-weighted words, Japanese mapped to English through the lexicon, or of their"
+        " glossary concepts for two themes of different main languages, the greater; 0 when"
+        " they share fewer than two. The ticket rule's links use the same measure.",
+    )
+    shared_accounts: int = Field(description="Accounts that reported in both themes.")
+    ticket: str | None = Field(
+        description="Its ticket's key in the tracker (e.g. PROD-5); null when it has none yet."
+    )
+    ticket_url: str | None
+
+    @classmethod
+    def of(
+        cls, theme: Theme, ticket: Ticket | None, *, likeness: float, shared_accounts: int
+    ) -> AlikeTheme:
+        languages: dict[str, float] = loads(theme.languages)
+        main = min(languages, key=lambda code: (-languages[code], code)) if languages else "und"
+        return cls(
+            theme_id=theme.theme_id,
+            title=theme.custom_title or theme.title,
+            main_language=main,
+            items=theme.item_count,
+            accounts_affected=theme.accounts_affected,
+            likeness=likeness,
+            shared_accounts=shared_accounts,
+            ticket=ticket.external_key if ticket else None,
+            ticket_url=ticket.url if ticket else None,
+        )
+
+
+class AlikeThemes(BaseModel):
+    theme_id: int
+    themes: list[AlikeTheme] = Field(
+        description="Themes that may be the same problem, most alike first (then most shared"
+        " accounts)."
+    )

@@ -1,4 +1,5 @@
-"""Themes for product managers: by priority, one in detail, merge, split, rename and mute."""
+"""Themes for product managers: by priority, one in detail, the themes that may be the same
+problem, merge, split, rename and mute."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from banso_bridge.adapters.engines import WorkspaceEngine
 from banso_bridge.api.deps import BridgeContext, ContextDep
 from banso_bridge.api.schemas import (
     AccountImpact,
+    AlikeTheme,
+    AlikeThemes,
     ItemPublic,
     MergePublic,
     MergeRequest,
@@ -37,7 +40,9 @@ from banso_bridge.api.schemas import (
     TicketPublic,
     WeekCount,
 )
+from banso_bridge.domain.alike import MIN_LIKENESS
 from banso_bridge.models import Theme
+from banso_bridge.service.alike import themes_alike
 from banso_contracts.events import ThemeUpdated
 from banso_kit.api import ReaderDep, SessionDep, WriterDep
 from banso_kit.clock import epoch
@@ -181,6 +186,45 @@ async def theme_growth(
                 accounts=found.get(week, (0, 0))[1],
             )
             for week in range(first, this_week + 1)
+        ],
+    )
+
+
+@router.get(
+    "/{theme_id}/alike",
+    response_model=AlikeThemes,
+    responses=errors(404),
+    description=(
+        "Themes that may be the same problem as this one, for a product manager to merge: the"
+        " ticket rule's own likeness (customers' words, Japanese mapped to English through the"
+        " lexicon; for two themes of different main languages also the bilingual glossary's"
+        f" concepts, the greater counting) of at least {MIN_LIKENESS}. Most alike first, then most"
+        " accounts shared with this theme. Never listed: the theme itself, merged, dismissed or"
+        " muted themes, a pair a product manager kept apart (an unmerge or a split), praise for"
+        " a problem theme or a problem for a praise theme. A merged theme answers an empty"
+        " list (its items are its survivor's: ask the survivor)."
+    ),
+)
+async def alike_themes(
+    theme_id: ThemeId,
+    principal: ReaderDep,
+    session: SessionDep,
+    context: ContextDep,
+    limit: Annotated[int, Query(ge=1, le=20, description="At most this many themes.")] = 5,
+) -> AlikeThemes:
+    """Themes that may be the same problem, most alike first."""
+    theme = await _theme(session, principal.workspace_id, theme_id)
+    found = await themes_alike(session, context.book.registry, theme=theme, limit=limit)
+    return AlikeThemes(
+        theme_id=theme_id,
+        themes=[
+            AlikeTheme.of(
+                entry.theme,
+                entry.ticket,
+                likeness=entry.suggestion.likeness,
+                shared_accounts=entry.suggestion.shared_accounts,
+            )
+            for entry in found
         ],
     )
 

@@ -1,6 +1,6 @@
 """The bridge API: themes by priority (or found by title), one theme in detail and its items page
-by page, rename, mute, merge and split; an account's feedback with the theme and ticket of each
-item."""
+by page, the themes that may be its problem, rename, mute, merge and split; an account's feedback
+with the theme and ticket of each item."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ class BridgeClient:
             workspace_id, f"/v1/themes/{theme_id}", [("items", str(items))]
         )
         return body
+
+    async def alike(self, workspace_id: str, theme_id: int, limit: int = 5) -> list[dict[str, Any]]:
+        """The themes that may be the same problem as this one, most alike first: title, main
+        language, items, accounts, likeness (0-1), shared accounts, ticket key (or None)."""
+        body: dict[str, Any] = await self.api.get_json(
+            workspace_id, f"/v1/themes/{theme_id}/alike", [("limit", str(limit))]
+        )
+        found: list[dict[str, Any]] = body["themes"]
+        return found
 
     async def theme_items(
         self, workspace_id: str, theme_id: int, *, limit: int, offset: int = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -20,7 +21,7 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import themes
-from banso_kit.errors import Conflict, InvalidInput, NotFound
+from banso_kit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["themes"])
 REFUSAL = "only editors and administrators change themes"
@@ -84,10 +85,11 @@ async def _theme_values(
     )
     targets = themes.MergeTargets(themes=[], more=False)
     growth: list[dict[str, Any]] = []
+    alike: list[dict[str, Any]] | None = None
     if theme["status"] == "merged":
         items = await items_call
     else:
-        items, listed, growth = await asyncio.gather(
+        items, listed, growth, alike = await asyncio.gather(
             items_call,
             context.bridge.themes(
                 workspace_id,
@@ -97,6 +99,7 @@ async def _theme_values(
                 title_contains=find or None,
             ),
             context.bridge.growth(workspace_id, theme_id, weeks=themes.GROWTH_WEEKS),
+            _unless_down(context.bridge.alike(workspace_id, theme_id, limit=themes.ALIKE_THEMES)),
         )
         targets = themes.merge_targets(
             listed["themes"], theme_id, listed_more=listed["next_offset"] is not None
@@ -126,6 +129,8 @@ async def _theme_values(
             "has_next": items["next_offset"] is not None,
         },
         "merge_targets": targets.themes,
+        # None when the bridge could not say: the page is shown without that section.
+        "alike": alike,
         "merge_more": targets.more,
         "merge_find": find,
         "rename_form": {
@@ -141,6 +146,14 @@ async def _theme_values(
         "problems": {},
         "saved": None,
     }
+
+
+async def _unless_down(call: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]] | None:
+    """A section the page can do without: None when the service does not answer."""
+    try:
+        return await call
+    except (ServiceUnavailable, NotFound):
+        return None
 
 
 ItemsPage = Annotated[
@@ -218,23 +231,37 @@ async def merge_theme(
     context: ContextDep,
     into: Annotated[str, Form(max_length=20)] = "",
     find: Annotated[str, Form(max_length=200, pattern=r"^[^\x00]*$")] = "",
+    offered: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Merge this theme into another: its items and accounts move there, this one points to it."""
+    """Merge this theme into another: its items and accounts move there, this one points to it.
+    With `offered=alike` the form is a row of "may be the same problem" on the page of `into`:
+    this theme must be one that page offers, and a refusal is shown there."""
     signed_in.require("edit", REFUSAL)
-    values = await _theme_values(context, signed_in, workspace_id, theme_id, find=find)
+    page_theme = theme_id
+    if offered == "alike" and into.strip().isdigit():
+        page_theme = int(into.strip())
+    values = await _theme_values(context, signed_in, workspace_id, page_theme, find=find)
+    field = "into"
     candidates = [theme["theme_id"] for theme in values["merge_targets"]]
+    if page_theme != theme_id:
+        field = "alike"
+        shown = {theme["theme_id"] for theme in values["alike"] or ()}
+        candidates = [page_theme] if theme_id in shown else []
     checked = themes.check_merge(theme_id, into, candidates)
-    problems: dict[str, str] = dict(checked.problems)
+    problems: dict[str, str] = {}
+    if "into" in checked.problems:
+        problems[field] = checked.problems["into"]
     if not problems:
         try:
             await context.bridge.merge(workspace_id, theme_id, into=checked.into)
         except Conflict:
-            problems["into"] = "merged_already"
+            problems[field] = "merged_already"
         except NotFound:
-            problems["into"] = "unknown_theme"
+            problems[field] = "unknown_theme"
         else:
             return _back(workspace_id, checked.into, "merged")
-    values["merge_form"] = {"into": into}
+    if field == "into":
+        values["merge_form"] = {"into": into}
     values["problems"] = problems
     return page(context, signed_in, "theme.html", values, status_code=422)
 

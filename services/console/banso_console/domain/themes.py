@@ -17,6 +17,8 @@ ITEMS_PER_PAGE = 20
 # The merge control offers this many themes, highest priority first; a search finds the others.
 MERGE_TARGETS = 20
 MAX_TITLE = 200
+# The theme page lists this many themes that may be the same problem (bridge's `/alike`).
+ALIKE_THEMES = 5
 # Last week's daily rate over the four weeks before: above GROWING the theme is growing.
 GROWING, SHRINKING = 1.25, 0.8
 

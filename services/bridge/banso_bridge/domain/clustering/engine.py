@@ -34,7 +34,7 @@ from banso_bridge.domain.clustering.consolidate import (
 )
 from banso_bridge.domain.clustering.directions import ThemeDirections
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
-from banso_bridge.domain.clustering.likeness import most_alike
+from banso_bridge.domain.clustering.likeness import most_alike, rank_alike
 from banso_bridge.domain.clustering.one_problem import (
     NotOneProblem,
     nature_of,
@@ -169,12 +169,25 @@ class ThemeClusterer:
             return "unlike_words"
         return None
 
+    def rank_alike(self, theme_id: int, others: Iterable[int]) -> list[tuple[int, float]]:
+        """`others` by how alike their customers' words are to this theme's, across Japanese and
+        English (see likeness.py), most alike first, with the likeness; pairs a product manager
+        separated (as recorded, `kept_apart` resolves them to the themes that hold them now)
+        are left out."""
+        return rank_alike(
+            self._window,
+            theme_id,
+            others,
+            concept_minimum=self.config.cross_language_min_concept_likeness,
+            glossary_extra=self.config.glossary_extra,
+            apart=self._apart,
+        )
+
     def most_alike(
         self, theme_id: int, others: Iterable[int], *, minimum: float
     ) -> tuple[int, float] | None:
-        """Of `others`, the theme whose customers' words are most like this theme's, across
-        Japanese and English (see likeness.py), and the likeness; None when none reaches
-        `minimum` (0 = never). Pairs a product manager kept apart are skipped."""
+        """The first of `rank_alike` and its likeness when it reaches `minimum` (0 = never);
+        None otherwise."""
         return most_alike(
             self._window,
             theme_id,

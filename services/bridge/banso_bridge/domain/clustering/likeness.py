@@ -119,23 +119,21 @@ def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / norm if norm > 0 else 0.0
 
 
-def most_alike(
+def rank_alike(
     window: ItemWindow,
     theme_id: int,
     others: Iterable[int],
     *,
-    minimum: float,
     concept_minimum: float = CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS,
     glossary_extra: str = "",
     apart: Collection[frozenset[int]] = (),
-) -> tuple[int, float] | None:
-    """Of `others`, the theme whose window items' words are most like `theme_id`'s, and the
-    likeness; None when none reaches `minimum` (0 = never). Pairs in `apart` are skipped. Two
-    themes of different main languages are also alike by their glossary concepts
-    (`concept_bag`, the shipped glossary and `glossary_extra` lines) when those reach
-    `concept_minimum` (and `minimum`); the greater counts."""
-    if minimum <= 0:
-        return None
+) -> list[tuple[int, float]]:
+    """Every theme of `others` (`theme_id` itself and pairs in `apart` left out) with how alike
+    its window items' words are to `theme_id`'s, most alike first (the lowest id on ties). Two
+    themes of different main languages are also alike by their glossary concepts (`concept_bag`,
+    the shipped glossary and `glossary_extra` lines) when those reach `concept_minimum`; the
+    greater counts. Themes that share fewer than `MIN_SHARED_WORDS` words (or concepts) are
+    listed at 0."""
     translate = lexicon()
     concepts = glossary(glossary_extra)
     frequency, n_documents = window.document_frequency, len(window)
@@ -149,7 +147,7 @@ def most_alike(
         )
 
     own_words, own_concepts, own_language = bags(theme_id)
-    best: tuple[int, float] | None = None
+    ranked: list[tuple[int, float]] = []
     for other in sorted(set(others)):
         if other == theme_id or frozenset((theme_id, other)) in apart:
             continue
@@ -157,8 +155,36 @@ def most_alike(
         alike = likeness(own_words, words)
         if language != own_language:
             in_concepts = likeness(own_concepts, named)
-            if in_concepts >= max(minimum, concept_minimum):
+            if in_concepts >= concept_minimum:
                 alike = max(alike, in_concepts)
-        if alike >= minimum and (best is None or alike > best[1]):
-            best = (other, round(alike, 4))
-    return best
+        ranked.append((other, alike))
+    ranked.sort(key=lambda pair: -pair[1])  # stable: ids stay ascending on ties
+    return ranked
+
+
+def most_alike(
+    window: ItemWindow,
+    theme_id: int,
+    others: Iterable[int],
+    *,
+    minimum: float,
+    concept_minimum: float = CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS,
+    glossary_extra: str = "",
+    apart: Collection[frozenset[int]] = (),
+) -> tuple[int, float] | None:
+    """The first of `rank_alike` when it reaches `minimum` (0 = never), with its likeness
+    (rounded to 4 places); None otherwise. (Concepts below `minimum` never decide: the first
+    is then below it either way.)"""
+    if minimum <= 0:
+        return None
+    ranked = rank_alike(
+        window,
+        theme_id,
+        others,
+        concept_minimum=concept_minimum,
+        glossary_extra=glossary_extra,
+        apart=apart,
+    )
+    if not ranked or ranked[0][1] < minimum:
+        return None
+    return ranked[0][0], round(ranked[0][1], 4)
