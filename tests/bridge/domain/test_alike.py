@@ -129,3 +129,21 @@ def test_a_merged_theme_and_the_limit() -> None:
     everyone = [t.id for t in clusterer.active_themes()]
     one = alike_themes(clusterer, theme["en-slow"], everyone, {}, accounts_reporting=9, limit=1)
     assert len(one) == 1
+
+
+def test_a_suggestion_merged_by_hand_stays_merged_through_consolidation() -> None:
+    """The product manager follows a suggestion: the English theme merged into the Japanese
+    one. Their words differ, so consolidation would read the union as two problems; it keeps
+    the product manager's merge as they made it (it is theirs to undo)."""
+    stream, theme = _world()
+    clusterer = stream.clusterer
+    ja, en = theme["ja-slow"], theme["en-slow"]
+    before = stream.final_assignments()
+    merged_items = [item for item, t in before.items() if clusterer.resolve(t) in (ja, en)]
+    assert any(item.startswith("en-") for item in merged_items)
+    clusterer.merge(en, ja)
+    for n, text in enumerate((SLOW_JA + SPINNING_EN) * 2):
+        stream.place(f"later-{n}", text)
+    clusterer.consolidate(refit=True)
+    placed = stream.final_assignments()
+    assert {clusterer.resolve(placed[item]) for item in merged_items} == {ja}

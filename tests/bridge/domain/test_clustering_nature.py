@@ -44,8 +44,8 @@ def _one_theme(texts: list[str]) -> tuple[ThemeStream, int]:
     clusterer = stream.clusterer
     clusterer.consolidate(refit=True)
     first, *others = sorted({clusterer.resolve(t) for t in clusterer.assignments().values()})
-    for other in others:  # as a product manager's merge would
-        clusterer.merge(other, first)
+    for other in others:  # as the ticket rule's link would (a product manager's merge sticks)
+        clusterer.merge(other, first, reason="shared_words")
     return stream, first
 
 
@@ -100,7 +100,8 @@ def test_reports_in_words_the_representation_has_not_seen_are_no_sign_of_two_pro
     # Reports in words the fit never saw (no refit since): they share nothing with anything yet.
     for index, text in enumerate(["Zorblat quuxes frobnicate", "Zorblat quuxes frobnicate"] * 2):
         item = stream.place(f"new-{index}", text)
-        clusterer.merge(item.assignment.theme_id, theme)  # as a product manager's merge would
+        # as the ticket rule's link would (a product manager's merge would stick)
+        clusterer.merge(item.assignment.theme_id, theme, reason="shared_words")
     assert not clusterer.fit_for_ticket(theme)  # no ticket while they are strangers ...
     assert clusterer.not_one_problem(theme) is None  # ... and no claim of two problems either
     # Once the representation knows their words, consolidation sorts them out of the theme.

@@ -117,9 +117,10 @@ def test_incoherent_theme_is_split_and_the_parent_keeps_its_id() -> None:
     clusterer = ThemeClusterer(ClusteringConfig(consolidate_every=10_000, first_fit_at=10_000))
     for index, (_, text) in enumerate(pairs):
         clusterer.add(to_cluster_item(str(index), pipeline.process(text)))
-    # Lump everything into theme 1 by hand, as a hasty product manager might.
+    # Lump everything into theme 1 through automatic links (the ticket rule's merges), which
+    # consolidation may sort out again; a product manager's merge sticks (the test below).
     for theme in list(clusterer.active_themes())[1:]:
-        clusterer.merge(theme.id, 1)
+        clusterer.merge(theme.id, 1, reason="shared_accounts")
     assert [theme.id for theme in clusterer.active_themes()] == [1]
     report = clusterer.consolidate(refit=True)
     assert report.splits
@@ -128,6 +129,29 @@ def test_incoherent_theme_is_split_and_the_parent_keeps_its_id() -> None:
     assert all(clusterer.themes[child].split_from is not None for child in children)
     assert len(clusterer.active_themes()) >= len(TOPICS)
     assert sum(theme.size for theme in clusterer.active_themes()) == len(pairs)
+
+
+def test_a_product_managers_merge_is_never_split_again_by_consolidation() -> None:
+    """A product manager merged two themes they judge one problem (say, its Japanese and its
+    English reports, whose words differ): consolidation, which splits a theme whose items do not
+    read alike, leaves their merge as they made it, until they undo it."""
+    pairs = topic_stream()
+    pipeline = TextPipeline()
+    clusterer = ThemeClusterer(ClusteringConfig(consolidate_every=10_000, first_fit_at=10_000))
+    for index, (_, text) in enumerate(pairs):
+        clusterer.add(to_cluster_item(str(index), pipeline.process(text)))
+    for theme in list(clusterer.active_themes())[1:]:
+        clusterer.merge(theme.id, 1)  # by hand: one theme, however unlike its items
+    report = clusterer.consolidate(refit=True)
+    assert not report.splits
+    assert [theme.id for theme in clusterer.active_themes()] == [1]
+    assert clusterer.themes[1].size == len(pairs)
+    # nor does the next pass, with new reports beside them
+    for index, (_, text) in enumerate(pairs[:20]):
+        clusterer.add(to_cluster_item(f"later-{index}", pipeline.process(text)))
+    clusterer.consolidate(refit=True)
+    placed = clusterer.assignments()
+    assert {clusterer.resolve(placed[str(index)]) for index in range(len(pairs))} == {1}
 
 
 def test_manual_merge_points_the_merged_theme_to_its_survivor() -> None:

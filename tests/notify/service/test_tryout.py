@@ -253,7 +253,7 @@ async def test_test_sends_are_marked_and_never_count_as_nudges(
             found = await notify.client.get("/v1/nudges?playbook_id=export-tip", headers=reader)
             emails = [n for n in found.json() if n["channel"] == "email"]
             return [(n["recipient"], n["state"]) for n in emails] == [
-                ({"kind": "user", "id": "ana"}, "sent")
+                ({"kind": "user", "id": "ana", "name": "Ana Silva"}, "sent")
             ]
 
         await eventually(sent)

@@ -260,13 +260,18 @@ class ThemeClusterer:
     def merge(self, merged: int, survivor: int, *, reason: str = "manual") -> None:
         """Merge two themes outside consolidation (a product manager's decision, or the ticket
         rule's link, `shared_accounts`); ids stay stable. A manual merge overrides an earlier
-        undo; an automatic one never merges a pair kept apart."""
+        undo, and it sticks: the two themes' items are pinned (as a split's are), so no later
+        consolidation moves them or splits them apart again, though their words may differ
+        (one problem told in Japanese and in English); undoing the merge is the product
+        manager's too. An automatic merge never merges a pair kept apart."""
         merged, survivor = self.resolve(merged), self.resolve(survivor)
         pair = frozenset((merged, survivor))
         if merged == survivor or (reason != "manual" and pair in self.kept_apart):
             return
         if reason != "manual" and self.is_praise(merged) != self.is_praise(survivor):
             return  # praise and problem reports meet only by a product manager's hand
+        if reason == "manual":
+            self._pinned |= {item.id for item in self._items_of(merged) + self._items_of(survivor)}
         self._apart.discard(pair)
         self._retire(merged, survivor, ConsolidationReport(), reason=reason)
         self._rebuild_sums()
