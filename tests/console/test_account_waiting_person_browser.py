@@ -1,6 +1,6 @@
 """A nudge held for its person's identify, on the account page in a real Chromium: the CSM reads
-that it waits for the person's details, and the playbook by its name (not its id), in English and
-Japanese. Notify is real (see stack.py);
+that it waits for the person's details, and the playbook by its name (not its id) in the reader's
+language, in English and Japanese. Notify is real (see stack.py);
 the playbook and the account live in the operator's own workspace, so no other test sees them."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 
 HANDOVER = """
 id: handover-welcome
-name: Welcome after a hand-over
+name: {en: Welcome after a hand-over, ja: 引き継ぎ後のご挨拶}
 trigger: {type: usage_event, event: Handover Requested}
 steps:
   - send: {channel: email, template: welcome}
@@ -41,10 +41,10 @@ def _headers(stack: Stack, scope: Scope) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _names_its_playbook(browser: webdriver.Chrome, stack: Stack) -> None:
+def _names_its_playbook(browser: webdriver.Chrome, stack: Stack, name: str) -> None:
     """The nudge's Playbook cell reads the playbook's name and leads to the playbook's page."""
     link = browser.find_element(By.CSS_SELECTOR, "section.nudges td a[href*='/playbooks/']")
-    assert link.text == "Welcome after a hand-over"
+    assert link.text == name
     assert link.get_attribute("href") == (
         f"{stack.console_url}/w/{stack.ingest_workspace}/playbooks/handover-welcome"
     )
@@ -91,13 +91,13 @@ def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
     browser.get(f"{stack.console_url}/w/{ws}/accounts/waitco")
     nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
     assert "Waiting for the person's details (name, language, address)" in nudges.text
-    _names_its_playbook(browser, stack)
+    _names_its_playbook(browser, stack, "Welcome after a hand-over")
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person")
 
     switch_language(browser, "ja")
     nudges = browser.find_element(By.CSS_SELECTOR, "section.nudges")
     assert "利用者の情報（名前・言語・宛先）の到着待ち" in nudges.text
-    _names_its_playbook(browser, stack)  # the name its author wrote, whatever the reader's language
+    _names_its_playbook(browser, stack, "引き継ぎ後のご挨拶")  # its author gave a Japanese name
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person-ja")

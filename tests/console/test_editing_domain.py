@@ -163,6 +163,16 @@ def test_a_coded_problem_is_worded_in_the_readers_language_else_left_to_the_serv
     assert problem_message(japanese, None, {}) is None
 
 
+def test_a_name_in_a_language_notify_does_not_speak_is_worded_in_both_languages() -> None:
+    unsupported = {"locale": "fr", "supported": "en, ja"}
+    assert problem_message(load_translations("en").gettext, "unsupported_locale", unsupported) == (
+        "'fr' is not a language Bansō speaks: give the text in en, ja, or as one string"
+    )
+    assert problem_message(load_translations("ja").gettext, "unsupported_locale", unsupported) == (
+        "「fr」は Bansō が対応していない言語です。en, ja で書くか、1つの文字列で書いてください"
+    )
+
+
 def test_notifys_preview_refusals_are_worded_in_both_languages() -> None:
     japanese = load_translations("ja").gettext
     english = load_translations("en").gettext

@@ -57,6 +57,12 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
         "Not enough data yet"
     )
     assert "Send we_miss_you by Email" in browser.find_element(By.CSS_SELECTOR, ".steps").text
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
+        "Re-engagement after 14 quiet days"
+    )
+    assert browser.find_element(By.CSS_SELECTOR, "p.description").text == (
+        "A user with no usage event for 14 days is invited back, with what changed meanwhile."
+    )
     assert_accessible(browser)
 
     # A test send: a bad address is named at the field and kept; a good one gets the message,
@@ -93,10 +99,25 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     assert "開始条件：利用がない期間" in browser.find_element(By.TAG_NAME, "main").text
     assert "メール で we_miss_you を送信" in browser.find_element(By.CSS_SELECTOR, ".steps").text
     assert renders(browser)["ja"] == "our product でお待ちしています"
+    # the playbook's name and description in the reader's language (the built-ins have both)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
+        "14日間利用のないユーザーへの再訪のお誘い"
+    )
+    assert browser.title.startswith("14日間利用のないユーザーへの再訪のお誘い")
+    assert browser.find_element(By.CSS_SELECTOR, "p.description").text == (
+        "14日間利用イベントのないユーザーに、その間の変更点とともに再訪をお誘いします。"
+    )
     assert_accessible(browser)
     browser.get(browser.current_url.split("?")[0])
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
     screenshot(browser, "console-playbook-ja")
+
+    browser.find_element(By.CSS_SELECTOR, "p.crumbs a").click()
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "table.playbooks")))
+    quiet_ja = browser.find_element(By.CSS_SELECTOR, "tr[data-playbook=re-engagement-14d] th a")
+    assert quiet_ja.text == "14日間利用のないユーザーへの再訪のお誘い"
+    assert "Re-engagement" not in browser.find_element(By.CSS_SELECTOR, "table.playbooks").text
+    assert_accessible(browser)
 
 
 def test_a_viewer_previews_but_sends_no_test(stack: Stack, browser: webdriver.Chrome) -> None:

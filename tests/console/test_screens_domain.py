@@ -12,7 +12,9 @@ from banso_console.domain.playbooks import (
     MadeBy,
     check_test_send,
     choose_step,
+    description_in,
     made_by,
+    name_in,
     playbook_names,
     steps_of,
     suppressions,
@@ -262,6 +264,8 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
     values = {
         "workspace_id": "ws_a",
         "playbook": playbook,
+        "playbook_name": "Re-engagement",
+        "playbook_description": "",
         "definition": {"description": ""},
         "steps": steps_of(DEFINITION),
         "chosen": choose_step(None, steps_of(DEFINITION)),
@@ -305,11 +309,33 @@ def test_playbooks_are_named_by_id_and_none_without_notifys_list() -> None:
         {"id": "handover-welcome", "name": "Welcome after a hand-over"},
         {"id": "re-engagement-14d", "name": "Re-engagement after 14 quiet days"},
     ]
-    names = playbook_names(listed)
+    names = playbook_names(listed, "en")
     assert names["handover-welcome"] == "Welcome after a hand-over"
     # a playbook the list does not hold (gone since), or no list at all: the page shows the id
     assert "retired-playbook" not in names
-    assert playbook_names(None) == {}
+    assert playbook_names(None, "ja") == {}
+
+
+def test_playbooks_are_named_in_the_readers_language() -> None:
+    handover = {
+        "id": "handover-welcome",
+        "name": "Welcome after a hand-over",
+        "names": {"en": "Welcome after a hand-over", "ja": "引き継ぎ後のご挨拶"},
+        "descriptions": {"en": "Greets the new contact.", "ja": "新しいご担当者にご挨拶します。"},
+        "definition": {"description": {"en": "Greets the new contact."}},
+    }
+    older_notify = {"id": "tip", "name": "Tip", "definition": {"description": "A tip."}}
+
+    assert playbook_names([handover, older_notify], "ja") == {
+        "handover-welcome": "引き継ぎ後のご挨拶",
+        "tip": "Tip",
+    }
+    assert name_in(handover, "en") == "Welcome after a hand-over"
+    assert description_in(handover, "ja") == "新しいご担当者にご挨拶します。"
+    # a notify that answers without names: its one name and description, whatever the language
+    assert name_in(older_notify, "ja") == "Tip"
+    assert description_in(older_notify, "ja") == "A tip."
+    assert description_in({"id": "x", "name": "X", "definition": {}}, "en") == ""
 
 
 @pytest.mark.parametrize(

@@ -116,15 +116,17 @@ async def _unless_down(call: Awaitable[list[dict[str, Any]]]) -> list[dict[str, 
 
 
 async def _named_nudges(
-    context: ConsoleContext, workspace_id: str, account_id: str
+    context: ConsoleContext, workspace_id: str, account_id: str, locale: str
 ) -> tuple[list[dict[str, Any]] | None, dict[str, str]]:
-    """The account's nudges (None when notify does not answer) and their playbooks' names. A
+    """The account's nudges (None when notify does not answer) and their playbooks' names in
+    the reader's language. A
     nudge names its playbook by id; the playbooks list (one call whatever the number of nudges,
     made only when there are nudges) gives the names. Without it the page shows the ids."""
     nudges = await _unless_down(context.notify.account_nudges(workspace_id, account_id))
     if not nudges:
         return nudges, {}
-    return nudges, playbook_names(await _unless_down(context.notify.playbooks(workspace_id)))
+    listed = await _unless_down(context.notify.playbooks(workspace_id))
+    return nudges, playbook_names(listed, locale)
 
 
 async def _account_values(
@@ -134,7 +136,7 @@ async def _account_values(
         context.scoring.health(workspace_id, account_id),
         context.scoring.history(workspace_id, account_id),
         _unless_down(context.bridge.account_feedback(workspace_id, account_id)),
-        _named_nudges(context, workspace_id, account_id),
+        _named_nudges(context, workspace_id, account_id, signed_in.viewer.locale),
     )
     health = current["health"]
     traits = current["traits"]

@@ -43,9 +43,11 @@ async def playbook_list(
         context.notify.playbooks(workspace_id), context.notify.reports(workspace_id)
     )
     by_playbook = {report["playbook_id"]: report for report in reports}
+    locale = signed_in.viewer.locale
     rows = [
         {
             **playbook,
+            "name": playbooks.name_in(playbook, locale),
             "report": report,
             "suppressed_total": sum(report["suppressed"].values()),
             "uplift": playbooks.uplift_chart(report),
@@ -96,6 +98,8 @@ async def _playbook_values(
     return {
         "workspace_id": workspace_id,
         "playbook": playbook,
+        "playbook_name": playbooks.name_in(playbook, signed_in.viewer.locale),
+        "playbook_description": playbooks.description_in(playbook, signed_in.viewer.locale),
         "definition": playbook["definition"],
         "steps": steps,
         "chosen": chosen,

@@ -42,6 +42,10 @@ PROBLEM_MESSAGES = {
     "not_mapping": N_("the document must be a YAML mapping of fields"),
     "yaml_syntax": N_("this is not valid YAML (column %(column)s): check the indentation"),
     "too_large": N_("the document is larger than %(limit)s bytes"),
+    "unsupported_locale": N_(
+        "'%(locale)s' is not a language Bansō speaks: give the text in %(supported)s, "
+        "or as one string"
+    ),
     "unknown_variable": N_(
         "unknown variable '%(variable)s' in template '%(template)s', locale '%(locale)s'"
     ),

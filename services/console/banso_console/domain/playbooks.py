@@ -151,10 +151,30 @@ def uplift_chart(report: Mapping[str, Any]) -> UpliftChart | None:
     )
 
 
-def playbook_names(listed: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
-    """Each playbook's name by its id, for a page that lists things by playbook (an account's
-    nudges). Empty when notify did not answer: the page then shows the ids."""
-    return {playbook["id"]: playbook["name"] for playbook in listed or () if playbook.get("name")}
+def name_in(playbook: Mapping[str, Any], locale: str) -> str:
+    """The playbook's name in the reader's language: notify's ``names`` gives one for each
+    language (a name written as one string is the same in each); its ``name`` (English, else
+    the first given) when it has none for this language, or answered without ``names``."""
+    names: Mapping[str, str] = playbook.get("names") or {}
+    return names.get(locale) or str(playbook.get("name") or "")
+
+
+def description_in(playbook: Mapping[str, Any], locale: str) -> str:
+    """The playbook's description in the reader's language, as :func:`name_in` (empty when
+    it has none)."""
+    descriptions: Mapping[str, str] = playbook.get("descriptions") or {}
+    if locale in descriptions:
+        return descriptions[locale]
+    described = (playbook.get("definition") or {}).get("description")
+    return described if isinstance(described, str) else ""
+
+
+def playbook_names(listed: Sequence[Mapping[str, Any]] | None, locale: str) -> dict[str, str]:
+    """Each playbook's name by its id in the reader's language, for a page that lists things by
+    playbook (an account's nudges). Empty when notify did not answer: the page then shows the
+    ids."""
+    found = {playbook["id"]: name_in(playbook, locale) for playbook in listed or ()}
+    return {playbook_id: name for playbook_id, name in found.items() if name}
 
 
 def suppressions(report: Mapping[str, Any]) -> list[tuple[str, int]]:

@@ -19,6 +19,7 @@ from banso_notify.adapters.playbook_store import StoredPlaybook
 from banso_notify.api.deps import NotifyDep
 from banso_notify.api.errors import invalid_playbook
 from banso_notify.domain.errors import PlaybookInvalid
+from banso_notify.domain.localized_text import FALLBACK_LOCALE, by_locale
 from banso_notify.domain.playbook import parse_playbook
 from banso_notify.domain.switching import with_enabled
 
@@ -40,7 +41,20 @@ def made_by(request: Request, principal: Principal) -> str:
 class PlaybookPublic(BaseModel):
     id: str
     version: int
-    name: str
+    name: str = Field(
+        description="The playbook's name: its English one, else the first given (a name given "
+        "as one string is that string)."
+    )
+    names: dict[str, str] = Field(
+        description="The name a reader of each supported locale (`en`, `ja`) reads: that "
+        "locale's text, else English, else the first given. A name given as one string (its "
+        "author's words, any language) is that string in every locale, so a client reads "
+        "`names[locale]` and needs no fallback of its own."
+    )
+    descriptions: dict[str, str] = Field(
+        description="The description in each supported locale, as `names` (empty strings when "
+        "the playbook has none)."
+    )
     enabled: bool
     builtin: bool
     created_at: datetime | None
@@ -56,7 +70,9 @@ def public(stored: StoredPlaybook) -> PlaybookPublic:
     return PlaybookPublic(
         id=stored.playbook.id,
         version=stored.version,
-        name=stored.playbook.name,
+        name=stored.playbook.name_in(FALLBACK_LOCALE),
+        names=by_locale(stored.playbook.name),
+        descriptions=by_locale(stored.playbook.description),
         enabled=stored.playbook.enabled,
         builtin=stored.builtin,
         created_at=stored.created_at,

@@ -28,6 +28,12 @@ from banso_notify.domain.caps import CapRule
 from banso_notify.domain.durations import Duration
 from banso_notify.domain.errors import FieldError, PlaybookInvalid
 from banso_notify.domain.facts import Channel
+from banso_notify.domain.localized_text import (
+    TEXT_TAGS,
+    LocalizedDescription,
+    LocalizedName,
+    text_in,
+)
 from banso_notify.domain.template_variables import suggestion, unknown_variables, variables_for
 from banso_notify.domain.templates import LocalizedTemplate, template_syntax_errors
 from banso_notify.domain.triggers import Scope, Trigger
@@ -105,8 +111,9 @@ class Playbook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=PLAYBOOK_ID_PATTERN)
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    #: one string (its author's words) or ``{en: ..., ja: ...}``; see :meth:`name_in`
+    name: LocalizedName
+    description: LocalizedDescription = ""
     enabled: bool = True
     trigger: Trigger
     audience: list[Condition] = Field(default_factory=list)
@@ -156,6 +163,14 @@ class Playbook(BaseModel):
 
     def send_steps(self) -> list[SendStep]:
         return [step for step in self.steps if isinstance(step, SendStep)]
+
+    def name_in(self, locale: str | None) -> str:
+        """The name a reader of ``locale`` reads: that locale's, else English, else the first."""
+        return text_in(self.name, locale)
+
+    def description_in(self, locale: str | None) -> str:
+        """The description a reader of ``locale`` reads (empty when it has none)."""
+        return text_in(self.description, locale)
 
 
 def parse_playbook(source: str | dict[str, Any]) -> Playbook:
@@ -250,7 +265,7 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
         parts = [
             str(part)
             for index, part in enumerate(loc)
-            if not _is_union_tag(part, loc[index - 1] if index else None)
+            if not _is_union_tag(part, loc[index - 1] if index else None, index)
         ]
         message = error["msg"].removeprefix("Value error, ")
         code, params = code_of(error)
@@ -258,10 +273,12 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
     return errors
 
 
-def _is_union_tag(part: int | str, before: int | str | None) -> bool:
+def _is_union_tag(part: int | str, before: int | str | None, index: int) -> bool:
     if not isinstance(part, str):
         return False
     if before == "trigger" and part in _TRIGGER_TAGS:
+        return True
+    if index == 1 and before in ("name", "description") and part in TEXT_TAGS:
         return True
     return isinstance(before, int) and part in ("send", "wait") or "[" in part
 

@@ -45,7 +45,7 @@ class MessageBuilder:
         )
         values: dict[str, Any] = {
             **context,
-            "playbook": {"id": playbook.id, "name": playbook.name},
+            "playbook": {"id": playbook.id, "name": playbook.name_in(locale)},
             "product": {"name": policy.product_name, "url": policy.product_url or ""},
         }
         return renderer.render(

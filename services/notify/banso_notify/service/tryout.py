@@ -126,12 +126,12 @@ def test_message(
     """The step's message as `channel` delivers it to `address`, marked as a test."""
     rendered = _render(builder, playbook, policy, step, channel, person, locale, now)
     mark = TEST_MARK.get(locale.split("-")[0].casefold(), TEST_MARK["en"])
-    subject = f"{mark} {rendered.subject or playbook.name}"
+    subject = f"{mark} {rendered.subject or playbook.name_in(locale)}"
     key = f"test|{playbook.id}|{uuid.uuid4().hex}"
     payload: dict[str, Any] = {
         "type": "banso.nudge.test",
         "test": True,
-        "playbook": {"id": playbook.id, "name": playbook.name},
+        "playbook": {"id": playbook.id, "name": playbook.name_in(locale)},
         "account_id": person.account.account_id,
         "recipient": {"kind": person.recipient.audience.value, "id": person.recipient.recipient_id},
         "locale": locale,
