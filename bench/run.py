@@ -13,8 +13,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ORDER = [
-    "ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "notify.py", "uplift.py",
-    "console.py",
+    "ingest.py", "scoring.py", "bridge_quality.py", "themes.py", "alike.py", "notify.py",
+    "uplift.py", "console.py",
 ]  # fmt: skip
 
 
