@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -85,19 +86,20 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
     ]
     out: dict[str, Any] = {"themes_to_merge": len(orphans)} | _cost(stream, active, accounts)
     for name, floor, shared, overlap in _variants():
+        suggest = partial(
+            alike_themes,
+            clusterer,
+            candidates=active,
+            accounts=accounts,
+            accounts_reporting=reporting,
+            limit=LIMIT,
+            min_likeness=floor,
+            min_shared_accounts=shared,
+            min_account_overlap=overlap,
+        )
         top1 = top1_same = top3 = none = listed = another = 0
         for problem, theme_id in orphans:
-            found = alike_themes(
-                clusterer,
-                theme_id,
-                active,
-                accounts,
-                accounts_reporting=reporting,
-                limit=LIMIT,
-                min_likeness=floor,
-                min_shared_accounts=shared,
-                min_account_overlap=overlap,
-            )
+            found = suggest(theme_id=theme_id)
             ids = [suggestion.theme_id for suggestion in found]
             top1 += bool(ids) and ids[0] in tickets[problem]
             top1_same += bool(ids) and main.get(ids[0]) == problem
@@ -110,17 +112,7 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             if problem not in planted:
                 continue
             for ticket_theme in themes:
-                found = alike_themes(
-                    clusterer,
-                    ticket_theme,
-                    active,
-                    accounts,
-                    accounts_reporting=reporting,
-                    limit=LIMIT,
-                    min_likeness=floor,
-                    min_shared_accounts=shared,
-                    min_account_overlap=overlap,
-                )
+                found = suggest(theme_id=ticket_theme)
                 shown = {suggestion.theme_id for suggestion in found}
                 page_listed += len(shown)
                 page_same += sum(main.get(theme) == problem for theme in shown)

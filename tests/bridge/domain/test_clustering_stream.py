@@ -111,17 +111,23 @@ def test_consolidation_merges_near_duplicate_themes_and_keeps_ids() -> None:
     assert sum(theme.size for theme in clusterer.active_themes()) == len(pairs)
 
 
-def test_incoherent_theme_is_split_and_the_parent_keeps_its_id() -> None:
+def _lumped(reason: str) -> tuple[list[tuple[str, str]], TextPipeline, ThemeClusterer]:
+    """Every topic's reports placed, then every theme merged into theme 1 with `reason`."""
     pairs = topic_stream()
     pipeline = TextPipeline()
     clusterer = ThemeClusterer(ClusteringConfig(consolidate_every=10_000, first_fit_at=10_000))
     for index, (_, text) in enumerate(pairs):
         clusterer.add(to_cluster_item(str(index), pipeline.process(text)))
-    # Lump everything into theme 1 through automatic links (the ticket rule's merges), which
-    # consolidation may sort out again; a product manager's merge sticks (the test below).
     for theme in list(clusterer.active_themes())[1:]:
-        clusterer.merge(theme.id, 1, reason="shared_accounts")
+        clusterer.merge(theme.id, 1, reason=reason)
     assert [theme.id for theme in clusterer.active_themes()] == [1]
+    return pairs, pipeline, clusterer
+
+
+def test_incoherent_theme_is_split_and_the_parent_keeps_its_id() -> None:
+    # Everything lumped into theme 1 through automatic links (the ticket rule's merges), which
+    # consolidation may sort out again; a product manager's merge sticks (the test below).
+    pairs, _, clusterer = _lumped("shared_accounts")
     report = clusterer.consolidate(refit=True)
     assert report.splits
     assert clusterer.themes[1].is_active
@@ -135,13 +141,7 @@ def test_a_product_managers_merge_is_never_split_again_by_consolidation() -> Non
     """A product manager merged two themes they judge one problem (say, its Japanese and its
     English reports, whose words differ): consolidation, which splits a theme whose items do not
     read alike, leaves their merge as they made it, until they undo it."""
-    pairs = topic_stream()
-    pipeline = TextPipeline()
-    clusterer = ThemeClusterer(ClusteringConfig(consolidate_every=10_000, first_fit_at=10_000))
-    for index, (_, text) in enumerate(pairs):
-        clusterer.add(to_cluster_item(str(index), pipeline.process(text)))
-    for theme in list(clusterer.active_themes())[1:]:
-        clusterer.merge(theme.id, 1)  # by hand: one theme, however unlike its items
+    pairs, pipeline, clusterer = _lumped("manual")  # by hand: one theme, however unlike
     report = clusterer.consolidate(refit=True)
     assert not report.splits
     assert [theme.id for theme in clusterer.active_themes()] == [1]
