@@ -53,11 +53,11 @@ def alike_themes(
     (and `min_account_overlap` of them, Jaccard) `MIN_ACCOUNT_LIFT` times more than chance among
     the `accounts_reporting` accounts that report anything, whatever its words: measured and not
     kept by default, since on bench/themes.py's worlds it found no ticket the words missed and
-    more than doubled the suggestions of another problem (one customer reports several). Left
-    out: the
-    theme itself, themes not active (merged into another), pairs a product manager kept apart
-    (an unmerge or a split), and themes of the other kind (praise for a problem theme, problems
-    for a praise theme: they meet only by a product manager's hand)."""
+    more than doubled the suggestions of another problem (one customer reports several).
+
+    Left out: the theme itself, themes not active (merged into another), pairs a product manager
+    kept apart (an unmerge or a split), and themes of the other kind (praise for a problem theme,
+    problems for a praise theme: they meet only by a product manager's hand)."""
     themes = clusterer.themes
     if theme_id not in themes or not themes[theme_id].is_active or limit <= 0:
         return []
