@@ -49,6 +49,8 @@ USERS = {
     "aiko@vendor.example": ("admin", ["ws_a"]),
     # Only the sign-in rate limiting test uses it (it ends refused for 15 minutes).
     "kaito@vendor.example": ("viewer", ["ws_a"]),
+    # A viewer of ws_a for the pages' read-only views (never refused).
+    "mei@vendor.example": ("viewer", ["ws_a"]),
 }
 
 # Feedback the bridge groups into two themes besides the sample's "export is broken again"

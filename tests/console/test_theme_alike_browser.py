@@ -158,7 +158,7 @@ def test_a_viewer_reads_the_suggestions_without_a_merge_button(
         for theme in themes
         if _bridge_json(stack, "GET", f"/v1/themes/{theme['theme_id']}/alike")["themes"]
     )
-    sign_in(browser, stack, "kaito@vendor.example")
+    sign_in(browser, stack, "mei@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     browser.get(f"{stack.console_url}/w/ws_a/themes/{with_suggestions}")
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "table.alike-themes")))
