@@ -43,6 +43,13 @@ async def identifying_workspace(
     return admin
 
 
+async def held_gauge(notify: Running, reason: str) -> list[str]:
+    """The lines of `/metrics` giving `banso_notify_held_nudges` for `reason`."""
+    metrics = (await notify.client.get("/metrics")).text
+    prefix = f'banso_notify_held_nudges{{reason="{reason}"}} '
+    return [line for line in metrics.splitlines() if line.startswith(prefix)]
+
+
 async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons_language(
     settings: NotifySettings, kafka_bootstrap: str
 ) -> None:
@@ -65,8 +72,9 @@ async def test_an_event_that_overtakes_the_identify_waits_and_speaks_the_persons
         assert hook.received == []
 
         async def counted_as_held(reason: str, count: int) -> bool:
-            metrics = (await notify.client.get("/metrics")).text
-            return f'banso_notify_held_nudges{{reason="{reason}"}} {count:.1f}' in metrics
+            return f'banso_notify_held_nudges{{reason="{reason}"}} {count:.1f}' in (
+                await held_gauge(notify, reason)
+            )
 
         # an operator sees it waiting for the person on /metrics
         await eventually(lambda: counted_as_held("awaiting_person", 1))
@@ -129,12 +137,7 @@ async def test_a_person_identified_without_traits_is_not_waited_for(
         counted: list[str] = []
 
         async def sent_and_never_counted_as_held() -> bool:
-            metrics = (await notify.client.get("/metrics")).text
-            counted.extend(
-                line
-                for line in metrics.splitlines()
-                if line.startswith('banso_notify_held_nudges{reason="awaiting_person"}')
-            )
+            counted.extend(await held_gauge(notify, "awaiting_person"))
             return len(hook.received) == 1
 
         started = time.monotonic()
