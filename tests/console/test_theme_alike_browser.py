@@ -86,16 +86,30 @@ def _one_theme(stack: Stack, texts: tuple[str, ...]) -> int:
                 return target
 
 
+def _two_themes(stack: Stack) -> tuple[int, int]:
+    """The Japanese and the English reports each in one theme of their own, at the same time.
+    Reports the bridge had already gathered by itself were not touched by a product manager, so
+    nothing pins them: its idle pass may still split such a theme while the other language is
+    being gathered (a fresh-clone CI run saw it). Gathering again then merges the parts by hand,
+    which pins them."""
+    deadline = time.monotonic() + SETTLE_S
+    while True:
+        assert time.monotonic() < deadline, "the two languages were not gathered at once"
+        japanese = _one_theme(stack, SLOW_JA)
+        english = _one_theme(stack, SLOW_EN)
+        assert japanese != english  # neither holds the other's reports
+        if set(_holding(stack, SLOW_JA)) == {japanese} and set(_holding(stack, SLOW_EN)) == {
+            english
+        }:
+            return japanese, english
+
+
 def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_one_click(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
     stack.send_feedback(SLOW_JA, COUNT, user="ja-reporter", kind="support_ticket")
     stack.send_feedback(SLOW_EN, COUNT, user="en-reporter", kind="support_ticket")
-    japanese = _one_theme(stack, SLOW_JA)
-    english = _one_theme(stack, SLOW_EN)
-    assert japanese != english
-    assert set(_holding(stack, SLOW_JA)) == {japanese}  # neither holds the other's reports
-    assert set(_holding(stack, SLOW_EN)) == {english}
+    japanese, _ = _two_themes(stack)
 
     sign_in(browser, stack, "hanako@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
@@ -104,7 +118,10 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     assert browser.find_element(By.ID, "alike-title").text == "May be the same problem"
     rows = browser.find_elements(By.CSS_SELECTOR, "table.alike-themes tbody tr")
     offered = [row.get_attribute("data-theme") for row in rows]
-    assert offered[0] == str(english), [row.text for row in rows]
+    # The first suggestion is the English reports' theme (should the idle pass have split it
+    # since, one of its parts).
+    assert int(offered[0] or 0) in _holding(stack, SLOW_EN), [row.text for row in rows]
+    english = int(offered[0] or 0)
     row = rows[0]
     # (The shared stack's stream is shared with the other tests: the title and counts are read
     # as they come.)
