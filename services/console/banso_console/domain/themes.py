@@ -82,6 +82,23 @@ def language_mix(shares: Mapping[str, float]) -> list[tuple[str, float]]:
     return sorted(shares.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
+def main_language(shares: Mapping[str, float]) -> str | None:
+    """The language most of a theme's items are in, when it is one a page can mark (``ja``,
+    ``en``) so that it is read in that language; None otherwise."""
+    mix = language_mix(shares)
+    return mix[0][0] if mix and mix[0][0] in ("ja", "en") else None
+
+
+def related_theme_id(theme: Mapping[str, Any]) -> int | None:
+    """The theme a theme's page points to: the one it was merged into, or (not merged) the one
+    it was split off from; None when neither."""
+    if theme.get("status") == "merged":
+        other = theme.get("merged_into")
+    else:
+        other = theme.get("split_from")
+    return None if other is None else int(other)
+
+
 RenameProblem = Literal["too_long"]
 
 
