@@ -33,11 +33,11 @@ from banso_console.domain.themes import (
     growth,
     items_to_split,
     language_mix,
-    main_language,
     merge_targets,
     parse_theme_filters,
     related_theme_id,
     split_nature,
+    title_language,
 )
 
 
@@ -77,10 +77,13 @@ def test_a_themes_growth_compares_last_week_with_the_four_before(
 def test_languages_are_listed_largest_share_first() -> None:
     assert language_mix({"en": 0.25, "ja": 0.75}) == [("ja", 0.75), ("en", 0.25)]
     assert language_mix({"und": 0.5, "en": 0.5}) == [("en", 0.5), ("und", 0.5)]
-    # the language a theme's title is marked in: the main one, when a page can mark it
-    assert main_language({"en": 0.25, "ja": 0.75}) == "ja"
-    assert main_language({"und": 0.9, "en": 0.1}) is None
-    assert main_language({}) is None
+
+
+def test_a_themes_title_is_marked_in_the_language_it_is_written_in() -> None:
+    assert title_language("ダッシュボードの表示が遅いです") == "ja"
+    assert title_language("CSV エクスポートが遅い") == "ja"
+    assert title_language("The KPI dashboard keeps spinning") == "en"
+    assert title_language("2026 — 42") is None
 
 
 def test_a_theme_points_to_the_theme_it_was_merged_into_or_split_off_from() -> None:

@@ -156,8 +156,8 @@ async def _theme_values(
 async def _related_theme(
     context: ConsoleContext, workspace_id: str, theme: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """The theme this one was merged into (or, not merged, split off from): its title and main
-    language. One call, only when there is such a theme; None when the bridge does not answer
+    """The theme this one was merged into (or, not merged, split off from): its title and the
+    language it is written in. One call, only when there is such a theme; None when the bridge does not answer
     it (gone, or down): the page then names it as "another theme"."""
     other = themes.related_theme_id(theme)
     if other is None:
@@ -169,7 +169,7 @@ async def _related_theme(
     return {
         "theme_id": other,
         "title": found["title"],
-        "language": themes.main_language(found.get("languages") or {}),
+        "language": themes.title_language(found["title"]),
     }
 
 

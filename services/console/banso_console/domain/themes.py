@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,11 +83,18 @@ def language_mix(shares: Mapping[str, float]) -> list[tuple[str, float]]:
     return sorted(shares.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def main_language(shares: Mapping[str, float]) -> str | None:
-    """The language most of a theme's items are in, when it is one a page can mark (``ja``,
-    ``en``) so that it is read in that language; None otherwise."""
-    mix = language_mix(shares)
-    return mix[0][0] if mix and mix[0][0] in ("ja", "en") else None
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def title_language(title: str) -> str | None:
+    """The language a theme's title is written in, for a page to mark it so (a screen reader
+    reads it in that voice): Japanese when it has kana or kanji, else English when it has Latin
+    letters, else None. From the title itself: a theme's items may be mostly in the other
+    language (one merged into it, or a title of a product manager's own)."""
+    if _JAPANESE.search(title):
+        return "ja"
+    return "en" if _LATIN.search(title) else None
 
 
 def related_theme_id(theme: Mapping[str, Any]) -> int | None:
