@@ -856,7 +856,9 @@ def build_pages(
         report = asyncio.ensure_future(notify.report(workspace, chosen))
         found: dict[str, Any] = await notify.playbook(workspace, chosen)
         await report
-        step = playbook_domain.choose_step(None, playbook_domain.steps_of(found["definition"]))
+        step = playbook_domain.choose_step(
+            None, playbook_domain.steps_of(found["definition"], locale="en")
+        )
         if step.index is not None:
             await notify.preview(
                 workspace, chosen, step=step.index, locales=playbook_domain.PREVIEW_LOCALES

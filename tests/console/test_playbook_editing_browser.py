@@ -102,6 +102,10 @@ def test_an_administrator_edits_switches_and_reads_the_versions_of_a_playbook(
 
     switch_language(browser, "ja")
     assert browser.find_element(By.ID, "edit-title").text == "このプレイブックを変更"
+    # the built-in, saved as the administrator's own versions, keeps its Japanese name
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
+        "最初の主要な操作が未完了の新規ユーザーへのオンボーディング案内"
+    )
     type_draft(browser, EDITOR, misspelt)
     submit(browser, ".playbook-edit .yaml-form button[type=submit]")
     [problem] = browser.find_elements(By.CSS_SELECTOR, "li.yaml-problem")

@@ -56,7 +56,10 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     assert browser.find_element(By.CSS_SELECTOR, ".no-uplift").text.startswith(
         "Not enough data yet"
     )
-    assert "Send we_miss_you by Email" in browser.find_element(By.CSS_SELECTOR, ".steps").text
+    # the step says what it sends (its subject, "…" where each message has its own words),
+    # its template's key beside it for whoever edits the YAML
+    step = browser.find_element(By.CSS_SELECTOR, ".steps li").text.split("\n")
+    assert step == ["Send an email: “Picking up where you left off in …”", "Template we_miss_you"]
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
         "Re-engagement after 14 quiet days"
     )
@@ -97,7 +100,8 @@ def test_a_cs_lead_reads_the_playbooks_and_previews_a_nudge_in_both_languages(
     switch_language(browser, "ja")
     assert browser.find_element(By.ID, "preview-title").text == "プレビュー"
     assert "開始条件：利用がない期間" in browser.find_element(By.TAG_NAME, "main").text
-    assert "メール で we_miss_you を送信" in browser.find_element(By.CSS_SELECTOR, ".steps").text
+    step = browser.find_element(By.CSS_SELECTOR, ".steps li").text.split("\n")
+    assert step == ["メールを送信：「… でお待ちしています」", "テンプレート we_miss_you"]
     assert renders(browser)["ja"] == "our product でお待ちしています"
     # the playbook's name and description in the reader's language (the built-ins have both)
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(

@@ -17,7 +17,9 @@ from banso_console.domain.playbooks import (
     name_in,
     playbook_names,
     steps_of,
+    subject_words,
     suppressions,
+    template_subject,
     uplift_chart,
 )
 from banso_console.domain.roles import Viewer
@@ -33,7 +35,9 @@ from banso_console.domain.themes import (
     language_mix,
     merge_targets,
     parse_theme_filters,
+    related_theme_id,
     split_nature,
+    title_language,
 )
 
 
@@ -73,6 +77,19 @@ def test_a_themes_growth_compares_last_week_with_the_four_before(
 def test_languages_are_listed_largest_share_first() -> None:
     assert language_mix({"en": 0.25, "ja": 0.75}) == [("ja", 0.75), ("en", 0.25)]
     assert language_mix({"und": 0.5, "en": 0.5}) == [("en", 0.5), ("und", 0.5)]
+
+
+def test_a_themes_title_is_marked_in_the_language_it_is_written_in() -> None:
+    assert title_language("ダッシュボードの表示が遅いです") == "ja"
+    assert title_language("CSV エクスポートが遅い") == "ja"
+    assert title_language("The KPI dashboard keeps spinning") == "en"
+    assert title_language("2026 — 42") is None
+
+
+def test_a_theme_points_to_the_theme_it_was_merged_into_or_split_off_from() -> None:
+    assert related_theme_id({"status": "merged", "merged_into": 7, "split_from": 3}) == 7
+    assert related_theme_id({"status": "open", "merged_into": None, "split_from": 3}) == 3
+    assert related_theme_id({"status": "open", "merged_into": None, "split_from": None}) is None
 
 
 def test_a_title_is_at_most_200_characters_and_may_be_empty() -> None:
@@ -153,7 +170,7 @@ DEFINITION = {
 
 
 def test_a_playbooks_steps_are_sends_and_waits_in_order() -> None:
-    steps = steps_of(DEFINITION)
+    steps = steps_of(DEFINITION, locale="en")
     assert [(s.index, s.kind, s.channel, s.template, s.wait) for s in steps] == [
         (0, "wait", None, None, "2d"),
         (1, "send", "email", "hello", None),
@@ -161,14 +178,50 @@ def test_a_playbooks_steps_are_sends_and_waits_in_order() -> None:
     ]
 
 
+def test_a_send_step_says_what_it_sends_in_the_readers_language() -> None:
+    definition = {
+        **DEFINITION,
+        "default_locale": "en",
+        "templates": {
+            "hello": {
+                "en": {
+                    "subject": "{{ user.first_name or 'Hi' }}, your first step in {{ product.name }}"
+                },
+                "ja": {"subject": "{{ product.name }} の最初の一歩をご案内します"},
+            },
+            # a Slack text without a subject in the reader's language: the default's title
+            "alert": {"en": {"subject": "{{ account.name }} turned red ({{ health.score }})"}},
+        },
+    }
+    english = steps_of(definition, locale="en")
+    assert [(s.subject, s.subject_locale) for s in english] == [
+        (None, None),
+        ("…, your first step in …", "en"),
+        ("… turned red (…)", "en"),
+    ]
+    japanese = steps_of(definition, locale="ja")
+    assert [(s.subject, s.subject_locale) for s in japanese[1:]] == [
+        ("… の最初の一歩をご案内します", "ja"),
+        ("… turned red (…)", "en"),
+    ]
+    # a template without a subject, or one that is nothing but its variables: no words
+    assert template_subject({"templates": {"t": {"en": {"text": "Hi"}}}}, "t", "en") is None
+    assert template_subject({"templates": {}}, "t", "en") is None
+    assert subject_words("{{ ticket.title }}") is None
+    assert (
+        subject_words("{% if vip %}Dear {% endif %}{{ a }} {{ b }}, welcome") == "Dear …, welcome"
+    )
+    assert subject_words("Fixed: {{ ticket.title }}") == "Fixed: …"
+
+
 def test_the_preview_shows_the_step_asked_for_or_names_why_not() -> None:
-    steps = steps_of(DEFINITION)
+    steps = steps_of(DEFINITION, locale="en")
     assert choose_step(None, steps).index == 1
     assert choose_step("2", steps).index == 2
     for asked in ("0", "9", "x"):  # a wait, no such step, not a number
         chosen = choose_step(asked, steps)
         assert (chosen.index, chosen.problem) == (1, "not_a_send_step")
-    assert choose_step(None, steps_of({"steps": [{"wait": "1d"}]})).index is None
+    assert choose_step(None, steps_of({"steps": [{"wait": "1d"}]}, locale="en")).index is None
 
 
 def test_the_uplift_is_drawn_in_points_with_zero_always_on_the_axis() -> None:
@@ -267,8 +320,8 @@ def test_the_playbook_page_words_and_draws_an_uplift(renderer: Renderer) -> None
         "playbook_name": "Re-engagement",
         "playbook_description": "",
         "definition": {"description": ""},
-        "steps": steps_of(DEFINITION),
-        "chosen": choose_step(None, steps_of(DEFINITION)),
+        "steps": steps_of(DEFINITION, locale="en"),
+        "chosen": choose_step(None, steps_of(DEFINITION, locale="en")),
         "preview": None,
         "preview_problems": [],
         "test_problems": [],

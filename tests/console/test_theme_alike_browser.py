@@ -14,6 +14,8 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
+from banso_console.domain.themes import title_language
+
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
 from .stack import SETTLE_S, Stack
 
@@ -33,6 +35,26 @@ SLOW_EN = (
     "Dashboard performance is terrible, it spins forever",
 )
 COUNT = 9
+
+
+# How many lines each heading and figure of "May be the same problem" takes on the page (the
+# merge button's cell, a form, aside: the button is kept on one line by itself).
+LINES = """
+return Array.from(
+  document.querySelectorAll("table.alike-themes thead th, table.alike-themes td:not(:has(form))")
+).map((cell) => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const tops = new Set(Array.from(range.getClientRects(), (rect) => Math.round(rect.top)));
+  return [cell.textContent.trim(), tops.size];
+});
+"""
+
+
+def _wrapped(browser: webdriver.Chrome) -> list[str]:
+    """The headings and cells of "May be the same problem" that wrap onto a second line at the
+    browser's width (1280 px, a laptop's)."""
+    return [text for text, lines in browser.execute_script(LINES) if lines > 1]
 
 
 def _bridge_json(stack: Stack, method: str, path: str, **kwargs: Any) -> Any:
@@ -58,7 +80,8 @@ def _one_theme(stack: Stack, texts: tuple[str, ...]) -> int:
     (the stack's stream is young and shared with the other tests: the bridge may place them in
     several themes, beside other feedback): split off from a theme that holds others, merged.
     The stack's idle pass runs every second and may move items between the reading and the
-    split; a refusal (409) then means: read again and start over. A product manager's merge and
+    split; a refusal (409, or 400 for an item no longer there) then means: read again and start
+    over. A product manager's merge and
     split stick (the bridge pins their items), so once gathered they stay."""
     deadline = time.monotonic() + SETTLE_S
     while True:
@@ -73,8 +96,10 @@ def _one_theme(stack: Stack, texts: tuple[str, ...]) -> int:
                 parts.append(theme_id)
                 continue
             split = stack.bridge("POST", f"/v1/themes/{theme_id}/split", json={"items": ids})
-            if split.status_code == 409:
-                break  # the theme changed meanwhile
+            if split.status_code == 409 or (
+                split.status_code == 400 and "is not in theme" in split.text
+            ):
+                break  # the theme changed meanwhile (an item moved out since the reading)
             assert split.status_code == 200, split.text
             parts.append(int(split.json()["split"]["theme_id"]))
         else:
@@ -138,6 +163,7 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     assert int(cells[4].removeprefix("Words alike: ").rstrip("%")) >= 50
     assert cells[5] == "None yet"
     assert row.find_element(By.CSS_SELECTOR, "button").text == "Merge it into this theme"
+    assert _wrapped(browser) == []
     assert_accessible(browser)
     screenshot(browser, "console-theme-alike")
 
@@ -149,6 +175,8 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     assert row.find_elements(By.CSS_SELECTOR, "td")[4].text.startswith("言葉の近さ ")
     button = row.find_element(By.CSS_SELECTOR, "button")
     assert button.text == "このテーマに統合"
+    # every heading (件数, アカウント数 …) and figure on one line
+    assert _wrapped(browser) == []
     assert_accessible(browser)
     screenshot(browser, "console-theme-alike-ja")
 
@@ -163,6 +191,19 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     merged = _bridge_json(stack, "GET", f"/v1/themes/{english}")
     assert merged["status"] == "merged"
     assert merged["merged_into"] == japanese
+    assert_accessible(browser)
+
+    # The English theme's page names the theme it went into by its title, marked in the
+    # language it is written in (the merge may have given it an English generated title).
+    title = _bridge_json(stack, "GET", f"/v1/themes/{japanese}")["title"]
+    browser.get(f"{stack.console_url}/w/ws_a/themes/{english}")
+    merged_into = wait(browser).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".merged-into"))
+    )
+    assert merged_into.text == f"このテーマは「{title}」に統合されました。"
+    link = merged_into.find_element(By.TAG_NAME, "a")
+    assert link.get_attribute("lang") == title_language(title)
+    assert (link.get_attribute("href") or "").endswith(f"/w/ws_a/themes/{japanese}")
     assert_accessible(browser)
 
 

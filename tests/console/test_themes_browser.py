@@ -52,6 +52,7 @@ def test_a_product_manager_reads_the_board_renames_and_merges_themes(
     login = theme_card(browser, "Okta single sign-on")
     assert dollars(login.find_element(By.CSS_SELECTOR, ".arr-affected").text) >= 800_000
     login_id = login.get_attribute("data-theme") or ""
+    login_title = login.find_element(By.CSS_SELECTOR, "h2 a").text
     assert_accessible(browser)
     screenshot(browser, "console-themes")
 
@@ -102,10 +103,16 @@ def test_a_product_manager_reads_the_board_renames_and_merges_themes(
     rows = browser.find_elements(By.CSS_SELECTOR, "table.theme-accounts tbody tr")
     assert {"northwind", "globex", "initech"} <= {row.get_attribute("data-account") for row in rows}
 
-    # The merged theme keeps its address and points to the survivor.
+    # The merged theme keeps its address and points to the survivor, by its title.
     survivor_url = browser.current_url.split("?")[0]
     browser.get(theme_url)
-    wait(browser).until(ec.presence_of_element_located((By.LINK_TEXT, "Go to that theme")))
+    merged_into = wait(browser).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".merged-into"))
+    )
+    assert merged_into.text == f"This theme was merged into “{login_title}”."
+    link = merged_into.find_element(By.TAG_NAME, "a")
+    assert link.text == login_title
+    assert (link.get_attribute("href") or "").split("?")[0] == survivor_url
     assert browser.find_elements(By.CSS_SELECTOR, "form.merge") == []
 
     browser.get(survivor_url)
@@ -159,6 +166,7 @@ def test_an_editor_splits_two_items_off_into_a_new_theme(
     # feedback by the time this test runs; splitting works the same on any of them).
     export = largest_theme(browser)
     export_id = export.get_attribute("data-theme") or ""
+    export_title = export.find_element(By.CSS_SELECTOR, "h2 a").text
     export.find_element(By.CSS_SELECTOR, "h2 a").click()
     wait(browser).until(ec.presence_of_element_located((By.ID, "split-form")))
     original_url = browser.current_url
@@ -187,14 +195,18 @@ def test_an_editor_splits_two_items_off_into_a_new_theme(
     assert f"/themes/{export_id}?" not in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("CSV export times out")
     assert sorted(item_ids(browser)) == sorted(chosen)
-    link = browser.find_element(By.CSS_SELECTOR, ".split-from a")
+    # It names the theme it came from by its title, linked.
+    split_from = browser.find_element(By.CSS_SELECTOR, ".split-from")
+    assert split_from.text == f"Split off from the theme “{export_title}”."
+    link = split_from.find_element(By.TAG_NAME, "a")
+    assert link.text == export_title
     assert (link.get_attribute("href") or "").endswith(f"/themes/{export_id}")
     assert_accessible(browser)
     screenshot(browser, "console-theme-split")
 
     switch_language(browser, "ja")
-    assert browser.find_element(By.CSS_SELECTOR, ".split-from").text.startswith(
-        "別のテーマから切り出されたテーマです。"
+    assert browser.find_element(By.CSS_SELECTOR, ".split-from").text == (
+        f"「{export_title}」から切り出されたテーマです。"
     )
     assert browser.find_element(By.ID, "split-title").text == "新しいテーマに切り出す"
     assert_accessible(browser)

@@ -72,7 +72,7 @@ async def _playbook_values(
         context.notify.playbook(workspace_id, playbook_id),
         context.notify.report(workspace_id, playbook_id),
     )
-    steps = playbooks.steps_of(playbook["definition"])
+    steps = playbooks.steps_of(playbook["definition"], locale=signed_in.viewer.locale)
     chosen = playbooks.choose_step(step, steps)
     preview = None
     preview_problems: list[YamlProblem] = []

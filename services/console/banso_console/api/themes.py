@@ -21,7 +21,7 @@ from banso_console.api.deps import (
     page,
 )
 from banso_console.domain import themes
-from banso_kit.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from banso_kit.errors import BansoError, Conflict, InvalidInput, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["themes"])
 REFUSAL = "only editors and administrators change themes"
@@ -86,11 +86,13 @@ async def _theme_values(
     targets = themes.MergeTargets(themes=[], more=False)
     growth: list[dict[str, Any]] = []
     alike: list[dict[str, Any]] | None = None
+    related_call = _related_theme(context, workspace_id, theme)
     if theme["status"] == "merged":
-        items = await items_call
+        items, related = await asyncio.gather(items_call, related_call)
     else:
-        items, listed, growth, alike = await asyncio.gather(
+        items, related, listed, growth, alike = await asyncio.gather(
             items_call,
+            related_call,
             context.bridge.themes(
                 workspace_id,
                 statuses=themes.STATUSES,
@@ -120,6 +122,9 @@ async def _theme_values(
         ),
         "workspace_id": workspace_id,
         "theme": _theme_card(theme),
+        # The theme it was split off from or merged into, by its title; None when the bridge
+        # could not say (the page then links to it without its title).
+        "related": related,
         "items": items["items"],
         "account_names": themes.account_names(theme.get("accounts") or ()),
         "items_paging": {
@@ -145,6 +150,26 @@ async def _theme_values(
         and theme["item_count"] > 1,
         "problems": {},
         "saved": None,
+    }
+
+
+async def _related_theme(
+    context: ConsoleContext, workspace_id: str, theme: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The theme this one was merged into (or, not merged, split off from): its title and the
+    language it is written in. One call, only when there is such a theme; None when the bridge does not answer
+    it (gone, or down): the page then names it as "another theme"."""
+    other = themes.related_theme_id(theme)
+    if other is None:
+        return None
+    try:
+        found = await context.bridge.theme(workspace_id, other, items=0)
+    except BansoError:
+        return None
+    return {
+        "theme_id": other,
+        "title": found["title"],
+        "language": themes.title_language(found["title"]),
     }
 
 

@@ -105,6 +105,14 @@ CHANNEL_LABELS = {
     "webhook": N_("Webhook"),
 }
 
+# A playbook's send step by what it does on its channel.
+SEND_STEP_LABELS = {
+    "email": N_("Send an email"),
+    "inapp": N_("Show an in-app message"),
+    "slack": N_("Post to Slack"),
+    "webhook": N_("Call the webhook"),
+}
+
 SUPPRESS_REASON_LABELS = {
     "playbook_disabled": N_("Playbook switched off"),
     "goal_reached": N_("Goal already reached"),
@@ -214,6 +222,13 @@ class Wording:
 
     def channel(self, channel: str) -> str:
         return self._label(CHANNEL_LABELS, channel)
+
+    def send_step(self, channel: str | None) -> str:
+        """What a send step does ("Send an email"); a channel the console does not know, named."""
+        label = SEND_STEP_LABELS.get(channel or "")
+        if label:
+            return self.gettext(label)
+        return self.gettext("Send by %(channel)s") % {"channel": self.channel(channel or "")}
 
     def suppress_reason(self, reason: str) -> str:
         return self._label(SUPPRESS_REASON_LABELS, reason)

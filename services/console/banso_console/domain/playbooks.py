@@ -20,20 +20,65 @@ class Step:
     channel: str | None = None
     template: str | None = None
     wait: str | None = None
+    #: a send step's subject (e-mail) or title (in-app, Slack) in words, and its language
+    subject: str | None = None
+    subject_locale: str | None = None
 
 
-def steps_of(definition: Mapping[str, Any]) -> list[Step]:
-    """The playbook's steps in order: a send (channel and template) or a wait (its duration)."""
+def steps_of(definition: Mapping[str, Any], *, locale: str) -> list[Step]:
+    """The playbook's steps in order: a send (channel, template, and what its message says in
+    the reader's language when its template has a subject) or a wait (its duration)."""
     found: list[Step] = []
     for index, step in enumerate(definition.get("steps") or []):
         send = step.get("send") if isinstance(step, Mapping) else None
         if isinstance(send, Mapping):
+            template = send.get("template")
+            subject = template_subject(definition, template, locale) if template else None
             found.append(
-                Step(index, "send", channel=send.get("channel"), template=send.get("template"))
+                Step(
+                    index,
+                    "send",
+                    channel=send.get("channel"),
+                    template=template,
+                    subject=subject[0] if subject else None,
+                    subject_locale=subject[1] if subject else None,
+                )
             )
         elif isinstance(step, Mapping) and "wait" in step:
             found.append(Step(index, "wait", wait=str(step["wait"])))
     return found
+
+
+_STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
+_ELLIPSES = re.compile(r"…(?:\s*…)+")
+
+
+def subject_words(subject: str) -> str | None:
+    """A template's subject as a person reads it before it is sent: its words, with "…" where
+    each message puts its own ("… turned red (…)"); None when it is nothing but those."""
+    text = _VARIABLE.sub("…", _STATEMENT.sub("", subject))
+    text = _ELLIPSES.sub("…", " ".join(text.split()))
+    return text if re.search(r"\w", text) else None
+
+
+def template_subject(
+    definition: Mapping[str, Any], template: str, locale: str
+) -> tuple[str, str] | None:
+    """The subject of a playbook's template in words and the language it is in: the reader's,
+    else the playbook's default (as notify falls back when it sends), else any it has; None
+    when no language of it has a subject with words (a Slack text, say)."""
+    texts = (definition.get("templates") or {}).get(template)
+    if not isinstance(texts, Mapping):
+        return None
+    default = definition.get("default_locale") or "en"
+    for candidate in dict.fromkeys((locale, default, *texts)):
+        content = texts.get(candidate)
+        subject = content.get("subject") if isinstance(content, Mapping) else None
+        words = subject_words(subject) if isinstance(subject, str) else None
+        if words:
+            return words, str(candidate)
+    return None
 
 
 WaitUnit = Literal["second", "minute", "hour", "day", "week"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,6 +81,30 @@ def growth(items_last_7d: int, items_prev_28d: int, trend: float) -> Growth:
 def language_mix(shares: Mapping[str, float]) -> list[tuple[str, float]]:
     """Languages by share, largest first (ties by code, so the order is stable)."""
     return sorted(shares.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def title_language(title: str) -> str | None:
+    """The language a theme's title is written in, for a page to mark it so (a screen reader
+    reads it in that voice): Japanese when it has kana or kanji, else English when it has Latin
+    letters, else None. From the title itself: a theme's items may be mostly in the other
+    language (one merged into it, or a title of a product manager's own)."""
+    if _JAPANESE.search(title):
+        return "ja"
+    return "en" if _LATIN.search(title) else None
+
+
+def related_theme_id(theme: Mapping[str, Any]) -> int | None:
+    """The theme a theme's page points to: the one it was merged into, or (not merged) the one
+    it was split off from; None when neither."""
+    if theme.get("status") == "merged":
+        other = theme.get("merged_into")
+    else:
+        other = theme.get("split_from")
+    return None if other is None else int(other)
 
 
 RenameProblem = Literal["too_long"]
