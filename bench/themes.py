@@ -87,7 +87,12 @@ from banso_bridge.domain.clustering.twins import twin_to_merge
 from banso_bridge.domain.text import detect_language
 from banso_bridge.domain.text.business_reason import is_business_reason
 from banso_bridge.domain.text.trouble import tells_of_trouble
-from banso_bridge.domain.tickets.decision import due_for_ticket, held_back, ticketed_theme_to_join
+from banso_bridge.domain.tickets.decision import (
+    due_for_ticket,
+    held_back,
+    strays_to_move,
+    ticketed_theme_to_join,
+)
 from banso_bridge.domain.tickets.policy import TicketThreshold, is_problem_report
 from banso_sim.stream.feedback_plan import LabeledFeedback, PlannedFeedback, world_feedback
 from banso_sim.stream.generate import generate
@@ -138,6 +143,7 @@ class Ledger:
     links: int = 0  # themes merged into a ticketed theme that shares their accounts
     word_links: int = 0  # ... or their words (Japanese and English)
     twin_merges: int = 0  # ticketed themes merged into one ticketed earlier (their words met)
+    moved: int = 0  # reports of a held-back theme's minority nature moved to their ticket
 
     def members(self, stream: ThemeStream) -> dict[int, list[int]]:
         """Items (indexes) of every active theme, merges followed."""
@@ -179,18 +185,29 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
     ticketed = {t for n, t in ledger.tickets.items() if n not in ledger.duplicates}
     members = ledger.members(stream)
     links: list[tuple[int, int, str]] = []
+    moves: list[tuple[int, dict[int, list[str]]]] = []
     for theme_id in sorted(touched):
         if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
             continue
         items = members.get(theme_id, [])
+        accounts, share = len(_accounts(ledger, items)), _problem_share(ledger, items)
         if not due_for_ticket(
-            clusterer,
-            theme_id,
-            THRESHOLD,
-            accounts=len(_accounts(ledger, items)),
-            arr=0.0,
-            problem_share=_problem_share(ledger, items),
+            clusterer, theme_id, THRESHOLD, accounts=accounts, arr=0.0, problem_share=share
         ):
+            # As the service: a theme held back for its requests beside its defects sends those
+            # that read as a ticketed theme's to it (`strays_to_move`).
+            held = held_back(
+                clusterer, theme_id, THRESHOLD, accounts=accounts, arr=0.0, problem_share=share
+            )
+            strays = strays_to_move(
+                clusterer,
+                theme_id,
+                ticketed,
+                held=held,
+                min_word_similarity=LINK_MIN_WORD_SIMILARITY,
+            )
+            if strays:
+                moves.append((theme_id, strays))
             continue
         link = ticketed_theme_to_join(
             clusterer,
@@ -211,6 +228,14 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
         ledger.tickets[len(ledger.tickets) + 1] = theme_id
         ticketed.add(theme_id)
         clusterer.anchor(theme_id)
+    for source, strays in moves:
+        # As the service: the strays go to their tickets, then both sides are checked again.
+        for home, item_ids in strays.items():
+            if clusterer.themes[home].is_active:
+                clusterer.move(item_ids, home)
+                ledger.moved += len(item_ids)
+        ledger.theme_of.update(clusterer.assignments())
+        _check_tickets(ledger, stream, {clusterer.resolve(t) for t in (source, *strays)})
     for merged, survivor, reason in links:
         if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
             clusterer.merge(merged, survivor, reason=reason)
@@ -385,6 +410,7 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "linked_by_shared_accounts": ledger.links,
         "linked_by_shared_words": ledger.word_links,
         "twin_tickets_merged": ledger.twin_merges,
+        "reports_moved_to_their_ticket": ledger.moved,
         "items_by_topic": dict(sorted(topics.items())),
         "coverage": coverage,
         "noise_tickets": sum(len(per_problem.get(topic, [])) for topic in NOISE),
@@ -595,6 +621,7 @@ def _summary(runs: Sequence[dict[str, Any]], seeds: Sequence[int]) -> dict[str, 
         "linked_by_shared_accounts": total("linked_by_shared_accounts"),
         "linked_by_shared_words": total("linked_by_shared_words"),
         "twin_tickets_merged": total("twin_tickets_merged"),
+        "reports_moved_to_their_ticket": total("reports_moved_to_their_ticket"),
         "praise_themes": total("praise_themes"),
         "praise_items_in_tickets": total("praise_items_in_tickets"),
         "problems_with_exactly_one_ticket": total("problems_with_exactly_one_ticket"),

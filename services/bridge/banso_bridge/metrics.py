@@ -37,6 +37,12 @@ class BridgeMetrics:
             ["by"],
             registry=registry,
         )
+        self.moved = Counter(
+            "banso_bridge_reports_moved_to_their_ticket_total",
+            "Reports the ticket rule moved from a theme held back for its requests beside its "
+            "defects to the ticketed theme of their nature they read as.",
+            registry=registry,
+        )
         self.splits = Counter(
             "banso_bridge_theme_splits_total",
             "Themes a product manager split off another (their items stay in the new theme).",

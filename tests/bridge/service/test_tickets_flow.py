@@ -685,3 +685,71 @@ async def test_a_theme_of_requests_and_defects_is_held_back_until_a_product_mana
     assert ticketed == target["theme_id"]
     assert github.created() == 1
     assert "slack" not in github.issues[0]["title"].lower()
+
+
+async def _open_tickets_once_settled(bridge: Running, count: int) -> list[Any]:
+    """Once `count` tickets are created and none is pending: their themes."""
+
+    async def settled() -> bool:
+        states = [str(t["state"]) for t in await _tickets(bridge)]
+        return states.count("created") == count and "pending" not in states
+
+    await eventually(settled)
+    return [t["theme_id"] for t in await _tickets(bridge) if t["state"] == "created"]
+
+
+SLACK_REQUESTS = [
+    "Please add a Slack integration for our alerts",
+    "We need Slack notifications for alerts in a channel",
+    "Slack integration please: post alerts to our channel",
+]
+
+
+async def test_requests_held_beside_defects_go_to_the_open_ticket_of_their_requests(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """Four accounts ask for Slack notifications: a ticket. Then three accounts report late
+    scheduled reports while three others ask for scheduled reports in Slack, in the defects'
+    words: the bridge groups those together, a theme of defects with requests held back from
+    its ticket. The requests read as the open Slack ticket's, so the ticket rule moves them
+    there, and the defects, now one problem, get their own ticket, with no request in it."""
+    github = FakeGitHub()
+    clock = FixedClock(T0 + 30 * DAY)
+    async with _with_github(
+        github, migrated_url, kafka_bootstrap, topic_prefix, idle_consolidation_s=0.5
+    ) as settings:
+        _, events = _accounts_with_arr(10)
+        events += [
+            feedback(WS, f"acct-{n % 4}", SLACK_REQUESTS[n % 3], at(20 + n * 0.1))
+            for n in range(12)
+        ]
+        async with running_bridge(settings, clock) as bridge:
+            await publish(kafka_bootstrap, topic_prefix, events)
+            # (a young stream may give two wordings a ticket each before they meet: the later
+            # is closed as the other's duplicate)
+            (slack,) = await _open_tickets_once_settled(bridge, 1)
+            later = []
+            for n in range(3):  # each defect twice, each request once, interleaved
+                later += [
+                    feedback(WS, f"acct-{4 + n}", SCHEDULE_DEFECTS[n], at(22 + n * 0.1)),
+                    feedback(WS, f"acct-{7 + n}", SCHEDULE_REQUEST, at(22.01 + n * 0.1)),
+                    feedback(WS, f"acct-{4 + n}", SCHEDULE_DEFECTS[n], at(22.02 + n * 0.1)),
+                ]
+            await publish(kafka_bootstrap, topic_prefix, later)
+
+            async def the_defects_ticketed() -> bool:
+                """A ticket is open for a theme of the six defects and nothing else."""
+                for ticket in await _tickets(bridge):
+                    theme = await bridge.get(WS, f"/v1/themes/{ticket['theme_id']}", items=50)
+                    texts = sorted(item["text"] for item in theme["items"])
+                    if ticket["state"] == "created" and texts == sorted(SCHEDULE_DEFECTS * 2):
+                        return True
+                return False
+
+            await eventually(the_defects_ticketed)
+            slack_theme = await bridge.get(WS, f"/v1/themes/{slack}", items=50)
+
+    # The three requests are the Slack ticket's evidence.
+    assert slack_theme["ticket"]["state"] == "created"
+    assert [i["text"] for i in slack_theme["items"]].count(SCHEDULE_REQUEST) == 3
+    assert not github.shape_errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -240,6 +240,7 @@ class ThemeBook:
             session, workspace_id=workspace_id, theme_ids=ids, now=now
         )
         links: list[Link] = []
+        moves: list[tuple[int, dict[int, list[str]]]] = []
         for theme_id in sorted(ids):
             row = await theme_store.get_theme(session, workspace_id=workspace_id, theme_id=theme_id)
             if row is None:
@@ -279,7 +280,12 @@ class ThemeBook:
                 )
                 if link is not None:
                     links.append(link)
+                strays = await self.ticket_rule.strays_to_move(session, engine, row)
+                if strays:
+                    moves.append((theme_id, strays))
         await session.flush()
+        for source, strays in moves:
+            await self.move_strays(session, engine, source=source, strays=strays)
         # After the loop: a merge refreshes both themes itself, from fresh figures.
         for merged, survivor, overlap, reason in links:
             if clusterer.themes[merged].is_active and clusterer.resolve(survivor) != merged:
@@ -357,6 +363,26 @@ class ThemeBook:
         self.metrics.merges.labels("manual" if reason == "manual" else "linked").inc()
         await self.sync(session, engine, [])
         await self.refresh(session, engine, {merged, survivor})
+
+    async def move_strays(
+        self,
+        session: AsyncSession,
+        engine: WorkspaceEngine,
+        *,
+        source: int,
+        strays: Mapping[int, list[str]],
+    ) -> None:
+        """The ticket rule's move of a held-back theme's reports of the other nature to the
+        ticketed themes they read as (`TicketRule.strays_to_move`): the clusterer and the items
+        follow, and the themes are refreshed (what is left may now get its own ticket)."""
+        clusterer = engine.clusterer
+        homes = [home for home in strays if clusterer.themes[home].is_active]
+        for home in homes:
+            clusterer.move(strays[home], home)
+            self.metrics.moved.inc(len(strays[home]))
+        if homes:
+            await self.sync(session, engine, [])
+            await self.refresh(session, engine, {source, *homes})
 
     async def unmerge(self, session: AsyncSession, engine: WorkspaceEngine, *, merged: int) -> int:
         """Undo a merge: the theme is active again with the items it had that are still in its

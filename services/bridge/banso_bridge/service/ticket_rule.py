@@ -24,6 +24,7 @@ from banso_bridge.domain.tickets.decision import (
     due_for_ticket,
     held_back,
     join_candidates,
+    strays_to_move,
     ticketed_theme_to_join,
 )
 from banso_bridge.domain.tickets.policy import TicketThreshold, evidence_grew, theme_key
@@ -118,6 +119,22 @@ class TicketRule:
             )
             self.wake_tickets()
         return None
+
+    async def strays_to_move(
+        self, session: AsyncSession, engine: WorkspaceEngine, row: Theme
+    ) -> dict[int, list[str]]:
+        """The reports a theme held back for its requests beside its defects (`row.held_back`)
+        sends to the open tickets of their nature: ticketed theme -> item ids
+        (`domain/tickets/decision.strays_to_move`; the caller moves them)."""
+        if self.settings.sink is None or row.held_back != "requests_and_defects":
+            return {}
+        return strays_to_move(
+            engine.clusterer,
+            row.theme_id,
+            await ticket_store.open_ticket_themes(session, workspace_id=engine.workspace_id),
+            held="requests_and_defects",
+            min_word_similarity=self.settings.ticket_link_min_word_similarity,
+        )
 
     async def _ticketed_theme_to_join(
         self, session: AsyncSession, engine: WorkspaceEngine, theme_id: int

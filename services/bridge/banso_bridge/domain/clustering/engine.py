@@ -34,7 +34,7 @@ from banso_bridge.domain.clustering.consolidate import (
 )
 from banso_bridge.domain.clustering.directions import ThemeDirections
 from banso_bridge.domain.clustering.labels import ThemeLabel, label_theme
-from banso_bridge.domain.clustering.likeness import most_alike, rank_alike
+from banso_bridge.domain.clustering.likeness import homes_of, most_alike, rank_alike
 from banso_bridge.domain.clustering.one_problem import (
     NotOneProblem,
     nature_of,
@@ -48,6 +48,7 @@ from banso_bridge.domain.clustering.state import ClustererSnapshot, ItemRecord, 
 from banso_bridge.domain.clustering.theme import ClusterItem, Theme, ThemeStatus
 from banso_bridge.domain.clustering.window import ItemWindow
 from banso_bridge.domain.representation.model import VectorModel, fit_model
+from banso_bridge.domain.text.nature import Nature
 
 
 class ThemeClusterer:
@@ -141,6 +142,11 @@ class ThemeClusterer:
             return False
         return self._mixture(self._items_of(theme_id), theme_id) is None
 
+    def nature(self, theme_id: int) -> Nature | None:
+        """What most of the theme's reports that have a nature are: requests or defects
+        (one_problem.nature_of; None on a tie or when none has one)."""
+        return nature_of(self._items_of(theme_id))
+
     def not_one_problem(self, theme_id: int) -> NotOneProblem | None:
         """Why the theme does not read as one problem (praise and the first fit aside,
         `fit_for_ticket`), as a product manager reads it beside a theme held back from its
@@ -197,6 +203,42 @@ class ThemeClusterer:
             glossary_extra=self.config.glossary_extra,
             apart=self._apart,
         )
+
+    def strays_with_a_home(
+        self, theme_id: int, homes: Iterable[int], *, minimum: float
+    ) -> dict[int, list[str]]:
+        """The theme's reports of its minority nature (requests beside its defects, or defects
+        beside its requests; text/nature.py) that read as the reports of one of `homes` of
+        their own nature, each alone at least `minimum` alike it (`likeness.homes_of`): home ->
+        their item ids. Empty when the theme is of one nature (as a ticket allows) or of
+        neither. The ticket rule moves them to their ticket (`move`): "Please add Slack
+        notifications for alerts and scheduled reports" held back the report time-zone theme it
+        sat in, while the Slack ticket was theirs."""
+        items = self._items_of(theme_id)
+        major = nature_of(items)
+        if major is None or of_one_nature(items, self.config.cohesion):
+            return {}
+        strays = [
+            item
+            for item in items
+            if item.nature not in (None, major) and item.id not in self._pinned  # a PM's stays
+        ]
+        if not strays:
+            return {}
+        of_their_nature = [
+            home
+            for home in homes
+            if home != theme_id and nature_of(self._items_of(home)) == strays[0].nature
+        ]
+        found = homes_of(
+            self._window,
+            strays,
+            of_their_nature,
+            minimum=minimum,
+            concept_minimum=self.config.cross_language_min_concept_likeness,
+            glossary_extra=self.config.glossary_extra,
+        )
+        return {home: [item.id for item in moved] for home, moved in found.items()}
 
     def label(self, theme_id: int, *, previous_title: str | None = None) -> ThemeLabel:
         typical_first = [item for item, _ in self.members(theme_id)]
@@ -274,6 +316,21 @@ class ThemeClusterer:
             self._pinned |= {item.id for item in self._items_of(merged) + self._items_of(survivor)}
         self._apart.discard(pair)
         self._retire(merged, survivor, ConsolidationReport(), reason=reason)
+        self._rebuild_sums()
+
+    def move(self, item_ids: Iterable[str], into: int) -> None:
+        """Move those of `item_ids` in the window into the active theme `into` (the ticket
+        rule's decision, `strays_with_a_home`). Nothing is pinned or kept apart: the items stay
+        the clusterer's to place, as after a link."""
+        if not self._themes[into].is_active:
+            raise ValueError(f"theme {into} is not active")
+        wanted = set(item_ids)
+        labels = self._window.labels
+        for row, item in enumerate(self._window.items):
+            if item.id in wanted and labels[row] != into:
+                self._themes[int(labels[row])].size -= 1
+                self._themes[into].size += 1
+                labels[row] = into
         self._rebuild_sums()
 
     def unmerge(self, merged: int, item_ids: Iterable[str]) -> int:

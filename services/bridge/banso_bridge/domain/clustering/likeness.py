@@ -27,7 +27,8 @@ Only the ticket rule uses it: features and clustering never see the lexicon or t
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
@@ -119,6 +120,43 @@ def likeness(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / norm if norm > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class Bags:
+    """What likeness compares of a group of items: its words, its concepts, its main language."""
+
+    words: dict[str, float]
+    concepts: dict[str, float]
+    language: Language
+
+
+class BagMaker:
+    """Bags of items in the window's current document frequencies (the shipped lexicon and
+    glossary, with `glossary_extra` lines)."""
+
+    def __init__(self, window: ItemWindow, glossary_extra: str = "") -> None:
+        self._translate = lexicon()
+        self._concepts = glossary(glossary_extra)
+        self._frequency, self._n_documents = window.document_frequency, len(window)
+
+    def of(self, items: Sequence[ClusterItem]) -> Bags:
+        return Bags(
+            word_bag(items, self._frequency, self._n_documents, self._translate),
+            concept_bag(items, self._frequency, self._n_documents, self._concepts),
+            main_language(items),
+        )
+
+
+def bags_likeness(a: Bags, b: Bags, concept_minimum: float) -> float:
+    """How alike two groups' words are (`likeness`); of different main languages also by their
+    concepts when those reach `concept_minimum` (the greater counts)."""
+    alike = likeness(a.words, b.words)
+    if a.language != b.language:
+        in_concepts = likeness(a.concepts, b.concepts)
+        if in_concepts >= concept_minimum:
+            alike = max(alike, in_concepts)
+    return alike
+
+
 def rank_alike(
     window: ItemWindow,
     theme_id: int,
@@ -134,32 +172,52 @@ def rank_alike(
     the shipped glossary and `glossary_extra` lines) when those reach `concept_minimum`; the
     greater counts. Themes that share fewer than `MIN_SHARED_WORDS` words (or concepts) are
     listed at 0."""
-    translate = lexicon()
-    concepts = glossary(glossary_extra)
-    frequency, n_documents = window.document_frequency, len(window)
+    make = BagMaker(window, glossary_extra)
 
-    def bags(theme: int) -> tuple[dict[str, float], dict[str, float], Language]:
-        items = [window.items[row] for row in window.rows_of(theme)]
-        return (
-            word_bag(items, frequency, n_documents, translate),
-            concept_bag(items, frequency, n_documents, concepts),
-            main_language(items),
-        )
+    def bags(theme: int) -> Bags:
+        return make.of([window.items[row] for row in window.rows_of(theme)])
 
-    own_words, own_concepts, own_language = bags(theme_id)
+    own = bags(theme_id)
     ranked: list[tuple[int, float]] = []
     for other in sorted(set(others)):
         if other == theme_id or frozenset((theme_id, other)) in apart:
             continue
-        words, named, language = bags(other)
-        alike = likeness(own_words, words)
-        if language != own_language:
-            in_concepts = likeness(own_concepts, named)
-            if in_concepts >= concept_minimum:
-                alike = max(alike, in_concepts)
-        ranked.append((other, alike))
+        ranked.append((other, bags_likeness(own, bags(other), concept_minimum)))
     ranked.sort(key=lambda pair: -pair[1])  # stable: ids stay ascending on ties
     return ranked
+
+
+def homes_of(
+    window: ItemWindow,
+    items: Sequence[ClusterItem],
+    homes: Iterable[int],
+    *,
+    minimum: float,
+    concept_minimum: float = CROSS_LANGUAGE_MIN_CONCEPT_LIKENESS,
+    glossary_extra: str = "",
+) -> dict[int, list[ClusterItem]]:
+    """The theme of `homes` each of `items`, alone, is most alike (as `rank_alike` compares two
+    themes), when that reaches `minimum`: home -> its items; an item alike none is left out.
+    A single report shares fewer words than a theme, so this is a stricter test than a theme's
+    link at the same `minimum`."""
+    if minimum <= 0:
+        return {}
+    make = BagMaker(window, glossary_extra)
+    home_bags = [
+        (home, make.of([window.items[row] for row in window.rows_of(home)]))
+        for home in sorted(set(homes))
+    ]
+    found: dict[int, list[ClusterItem]] = {}
+    for item in items:
+        own = make.of([item])
+        best: tuple[int, float] | None = None
+        for home, bags in home_bags:
+            alike = bags_likeness(own, bags, concept_minimum)
+            if alike >= minimum and (best is None or alike > best[1]):
+                best = (home, alike)
+        if best is not None:
+            found.setdefault(best[0], []).append(item)
+    return found
 
 
 def most_alike(

@@ -116,3 +116,24 @@ def ticketed_theme_to_join(
             del by_accounts[link[0]]  # thin and unalike: the next overlapping ticket, if any
     alike = clusterer.most_alike(theme_id, candidates, minimum=min_word_similarity)
     return None if alike is None else (*alike, "shared_words")
+
+
+def strays_to_move(
+    clusterer: ThemeClusterer,
+    theme_id: int,
+    ticketed: Iterable[int],
+    *,
+    held: NotOneProblem | None,
+    min_word_similarity: float,
+) -> dict[int, list[str]]:
+    """What a theme held back for its requests beside its defects (`held_back`) sends to the
+    tickets of their nature: the reports of its minority nature that each read as a ticketed
+    theme's (`ThemeClusterer.strays_with_a_home`, at the link's `min_word_similarity`, across
+    Japanese and English), ticketed theme -> their item ids. They are that ticket's evidence,
+    and what is left may read as one problem and get its own ticket (bench/themes.py: the report
+    time-zone reports held back beside Slack requests while the Slack ticket was open)."""
+    if held != "requests_and_defects" or min_word_similarity <= 0:
+        return {}
+    return clusterer.strays_with_a_home(
+        theme_id, join_candidates(clusterer, theme_id, ticketed), minimum=min_word_similarity
+    )
