@@ -137,3 +137,11 @@ async def test_a_workspace_ingest_does_not_know_shows_its_sources_ids() -> None:
     clock.now += 10
     assert await sources.of(["src_1"], actor="a@x", scope="ws_gone") == {}
     assert ingest.asked == ["ws_gone", "ws_gone"]  # looked for again at most every 10 s
+
+
+async def test_a_page_with_no_id_to_name_does_not_ask() -> None:
+    ingest, clock = Ingest({}, ws_a={"tok_1": "deploy from CI"}), Clock()
+    tokens = KeptNames(ingest.read, what="token", clock=clock)
+    # a playbook none of whose versions was saved with an API token
+    assert await tokens.of([], actor="a@x", scope="ws_a") == {}
+    assert ingest.asked == []

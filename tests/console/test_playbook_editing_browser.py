@@ -5,6 +5,7 @@ real (see stack.py); the playbook is the built-in onboarding guide (no other tes
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -19,7 +20,7 @@ from .browser import (
     type_draft,
     wait,
 )
-from .stack import Stack
+from .stack import ADMIN_TOKEN, OPERATOR, Stack
 
 EDITOR = "playbook-yaml"
 
@@ -123,3 +124,46 @@ def test_only_administrators_change_playbooks(stack: Stack, browser: webdriver.C
     browser.get(f"{stack.console_url}/w/ws_a/playbooks/{PLAYBOOK}")
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
     assert browser.find_elements(By.CSS_SELECTOR, ".playbook-edit") == []
+
+
+DEPLOYED = """
+id: deployed-tip
+name: {en: Tip deployed from CI, ja: CI から配備したヒント}
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+    ja: {subject: "ヒント", text: "レポートを予約しましょう。"}
+"""
+
+
+def test_a_version_saved_through_the_api_names_its_token(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    ws = stack.ingest_workspace
+    issued = httpx.post(
+        f"{stack.ingest_url}/v1/admin/workspaces/{ws}/tokens",
+        json={"name": "deploy from CI", "scopes": ["admin"], "expires_in_days": 1},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert issued.status_code == 201, issued.text
+    saved = httpx.put(
+        f"{stack.notify_url}/v1/playbooks/deployed-tip",
+        content=DEPLOYED,
+        headers={
+            "Authorization": f"Bearer {issued.json()['token']}",
+            "Content-Type": "application/yaml",
+        },
+    )
+    assert saved.status_code in {200, 201}, saved.text
+
+    sign_in(browser, stack, OPERATOR)
+    wait(browser).until(ec.url_contains("/accounts"))
+    browser.get(f"{stack.console_url}/w/{ws}/playbooks/deployed-tip")
+    # the token by the name it was issued with (ingest's), not its id
+    assert versions(browser)["1"].endswith(" API token deploy from CI On")
+    assert issued.json()["token_id"] not in browser.find_element(By.TAG_NAME, "main").text
+    switch_language(browser, "ja")
+    assert versions(browser)["1"].endswith(" API トークン deploy from CI 有効")

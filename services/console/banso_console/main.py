@@ -111,6 +111,10 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                     lambda workspace, actor: ingest.source_names(workspace, actor=actor),
                     what="source",
                 ),
+                token_names=KeptNames(
+                    lambda workspace, actor: ingest.token_names(workspace, actor=actor),
+                    what="token",
+                ),
             )
             yield {"settings": settings, "console": context}
 

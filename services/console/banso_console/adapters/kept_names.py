@@ -54,6 +54,8 @@ class KeptNames:
     async def of(self, ids: Iterable[str], *, actor: str, scope: str = "") -> Mapping[str, str]:
         """The names of `ids` in `scope` that the service knows (the others are left out)."""
         wanted = list(ids)
+        if not wanted:
+            return {}
         kept = self._scopes.setdefault(scope, _Scope({}))
         if self._stale(kept, wanted) and (kept.reading is None or kept.reading.done()):
             kept.read_at = self._clock()

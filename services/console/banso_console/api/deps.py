@@ -47,9 +47,11 @@ class ConsoleContext:
     notify: NotifyClient
     ingest: IngestAdmin
     touches: TouchesClient
-    # every workspace's names (one scope), each workspace's sources' (a scope per workspace)
+    # every workspace's names (one scope); each workspace's sources' and API tokens' (a scope
+    # per workspace)
     workspace_names: KeptNames
     source_names: KeptNames
+    token_names: KeptNames
 
 
 def get_context(request: Request) -> ConsoleContext:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from banso_console.adapters.ingest import source_names
+from banso_console.adapters.ingest import source_names, token_names
 from banso_console.api.deps import (
     CheckedFormDep,
     ConsoleContext,
@@ -51,8 +51,10 @@ async def _sources_page(
     except NotFound:
         known, sources, tokens = False, [], []
     else:
-        # the live events page shows a source created or renamed here by its name at once
+        # the live events page names a source created or renamed here at once (and a
+        # playbook's versions a token issued here)
         context.source_names.remember(source_names(sources), scope=workspace_id)
+        context.token_names.remember(token_names(tokens), scope=workspace_id)
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
         "known": known,
