@@ -17,6 +17,7 @@ import asyncio
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,8 +47,6 @@ INGEST_CALLS = re.compile(r"^banso_ingest_http_requests_total\{.*\} ([0-9.e+]+)$
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
