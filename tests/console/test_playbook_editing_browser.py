@@ -1,9 +1,13 @@
 """Changing a playbook in a real Chromium: an administrator's misspelt template variable is
 refused with notify's message on its line and the YAML kept; a fix saved as a new version; the
-playbook turned off and on; the versions with who made each; in English and Japanese. Notify is
-real (see stack.py); the playbook is the built-in onboarding guide (no other test uses it)."""
+playbook turned off and on; the versions with who made each, a version saved through the API by
+its token's name; in English and Japanese. Notify and ingest are real (see stack.py); the playbook
+is the built-in onboarding guide (no other test uses it)."""
 
 from __future__ import annotations
+
+import os
+import uuid
 
 import httpx
 import pytest
@@ -20,7 +24,7 @@ from .browser import (
     type_draft,
     wait,
 )
-from .stack import ADMIN_TOKEN, OPERATOR, Stack
+from .stack import ADMIN_TOKEN, SECRET, Stack, create_user
 
 EDITOR = "playbook-yaml"
 
@@ -142,11 +146,17 @@ templates:
 def test_a_version_saved_through_the_api_names_its_token(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
-    ws = stack.ingest_workspace
+    # a workspace of its own: its token is listed on no other test's sources page
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    created = httpx.post(
+        f"{stack.ingest_url}/v1/admin/workspaces", json={"name": "CI deploys"}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    ws = created.json()["workspace_id"]
     issued = httpx.post(
         f"{stack.ingest_url}/v1/admin/workspaces/{ws}/tokens",
         json={"name": "deploy from CI", "scopes": ["admin"], "expires_in_days": 1},
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        headers=admin,
     )
     assert issued.status_code == 201, issued.text
     saved = httpx.put(
@@ -159,7 +169,16 @@ def test_a_version_saved_through_the_api_names_its_token(
     )
     assert saved.status_code in {200, 201}, saved.text
 
-    sign_in(browser, stack, OPERATOR)
+    env = {
+        **os.environ,
+        "BANSO_ENV": "test",
+        "BANSO_SECRET": SECRET,
+        "BANSO_DATA_DIR": str(stack.data),
+    }
+    operator = f"ci-{uuid.uuid4().hex[:6]}@vendor.example"
+    create_user(env, operator, "admin", [ws])
+
+    sign_in(browser, stack, operator)
     wait(browser).until(ec.url_contains("/accounts"))
     browser.get(f"{stack.console_url}/w/{ws}/playbooks/deployed-tip")
     # the token by the name it was issued with (ingest's), not its id
