@@ -1,7 +1,8 @@
 """The account page's nudges name their playbook, over HTTP with scoring, bridge and notify faked
 on the wire (httpx's MockTransport answering their API paths): the name where notify lists the
 playbook, its id where it does not (a playbook gone since, notify's list not answering) — the
-page is shown either way — and one call for the names whatever the number of nudges."""
+page is shown either way — and one call for the names whatever the number of nudges; the person
+a nudge went to by name, and the account's CSM by theirs (their id when notify knows no name)."""
 
 from __future__ import annotations
 
@@ -187,3 +188,43 @@ async def test_a_nudge_names_its_person_when_notify_knows_their_name(
     assert page.status_code == 200
     # the person's name with their id beside it; the id alone when no name is known
     assert _recipient_cells(page.text) == ["Cy Young cy", "cy"]
+
+
+def _to_csm(nudge_id: str, csm_id: str, name: str | None) -> dict[str, Any]:
+    return {
+        **_nudge(nudge_id, "health-red-csm-alert"),
+        "recipient": {"kind": "csm", "id": csm_id, "name": name},
+    }
+
+
+async def test_a_nudge_to_the_accounts_csm_names_them(
+    console_with_services: httpx.AsyncClient,
+    services: tuple[FakeServices, Callable[[FastAPI], None]],
+) -> None:
+    services[0].nudges = [
+        _to_csm("n3", "csm_7", "Kei Sato"),
+        # a CSM notify no longer knows (the account's CSM changed since): their id
+        _to_csm("n2", "csm_1", None),
+        # the playbook addressed the CSM of an account that had none
+        _to_csm("n1", "unassigned", None),
+    ]
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    assert _recipient_cells(page.text) == [
+        "Kei Sato the account's CSM",
+        "csm_1 the account's CSM",
+        "The account's CSM (none assigned)",
+    ]
+    assert '<span title="csm_7">Kei Sato</span>' in page.text  # the id on hover
+
+    token = csrf_of(page.text)
+    await console_with_services.post(
+        "/preferences/language", data={"language": "ja", "csrf_token": token, "back": ACCOUNT}
+    )
+    page = await console_with_services.get(ACCOUNT)
+    assert _recipient_cells(page.text) == [
+        "Kei Sato 担当 CSM",
+        "csm_1 担当 CSM",
+        "担当 CSM（未設定）",
+    ]

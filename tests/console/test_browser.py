@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
-from .stack import PASSWORD, Stack
+from .stack import OPERATOR, PASSWORD, Stack
 
 # The first test of the session also starts the stack (five services, Kafka topics).
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -199,6 +199,29 @@ def test_an_administrator_adds_a_user_who_can_then_sign_in(
     sign_in(browser, stack, "jiro@vendor.example")
     wait(browser).until(ec.url_contains("/w/ws_a/accounts"))
     assert browser.find_elements(By.LINK_TEXT, "Users") == []  # a viewer: no users page
+
+
+def test_the_users_page_names_the_workspaces_ingest_knows(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    sign_in(browser, stack, OPERATOR)
+    wait(browser).until(ec.url_contains("/accounts"))
+    browser.get(f"{stack.console_url}/admin/users")
+    ops = browser.find_element(By.XPATH, f"//tr[th[text()='{OPERATOR}']]")
+    # ingest names the workspace it created ("Vendor ops"; its id on hover); ws_a is not one
+    # of ingest's: its id
+    assert ops.find_elements(By.TAG_NAME, "td")[1].text == "ws_a, Vendor ops"
+    named = ops.find_element(By.CSS_SELECTOR, "td.user-workspaces span")
+    assert named.get_attribute("title") == stack.ingest_workspace
+    yours = browser.find_element(By.ID, "new-workspaces-yours")
+    assert yours.text == f"Yours: ws_a, Vendor ops ({stack.ingest_workspace})"
+    assert_accessible(browser)
+
+    switch_language(browser, "ja")
+    yours = browser.find_element(By.ID, "new-workspaces-yours")
+    assert yours.text == f"あなたのワークスペース: ws_a, Vendor ops ({stack.ingest_workspace})"
+    ops = browser.find_element(By.XPATH, f"//tr[th[text()='{OPERATOR}']]")
+    assert ops.find_elements(By.TAG_NAME, "td")[1].text == "ws_a, Vendor ops"
 
 
 def test_an_editor_overrides_a_band_and_sees_it_on_the_page(

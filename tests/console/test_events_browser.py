@@ -108,6 +108,7 @@ def test_an_operator_watches_events_arrive_with_the_reasons_of_rejected_ones(
     rejected = browser.find_element(By.CSS_SELECTOR, "#events tr[data-message='bad-1']")
     assert "拒否" in rejected.text
     assert "イベント名のない track" in rejected.text
+    assert rejected.find_elements(By.TAG_NAME, "td")[1].text == "web backend"
     assert_accessible(browser)
     screenshot(browser, "console-events-ja")
 

@@ -1,10 +1,15 @@
 """Changing a playbook in a real Chromium: an administrator's misspelt template variable is
 refused with notify's message on its line and the YAML kept; a fix saved as a new version; the
-playbook turned off and on; the versions with who made each; in English and Japanese. Notify is
-real (see stack.py); the playbook is the built-in onboarding guide (no other test uses it)."""
+playbook turned off and on; the versions with who made each, a version saved through the API by
+its token's name; in English and Japanese. Notify and ingest are real (see stack.py); the playbook
+is the built-in onboarding guide (no other test uses it)."""
 
 from __future__ import annotations
 
+import os
+import uuid
+
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -19,7 +24,7 @@ from .browser import (
     type_draft,
     wait,
 )
-from .stack import Stack
+from .stack import ADMIN_TOKEN, SECRET, Stack, create_user
 
 EDITOR = "playbook-yaml"
 
@@ -127,3 +132,61 @@ def test_only_administrators_change_playbooks(stack: Stack, browser: webdriver.C
     browser.get(f"{stack.console_url}/w/ws_a/playbooks/{PLAYBOOK}")
     wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.render")))
     assert browser.find_elements(By.CSS_SELECTOR, ".playbook-edit") == []
+
+
+DEPLOYED = """
+id: deployed-tip
+name: {en: Tip deployed from CI, ja: CI から配備したヒント}
+trigger: {type: usage_event, event: Report Exported}
+steps:
+  - send: {channel: email, template: tip}
+templates:
+  tip:
+    en: {subject: "A tip", text: "Schedule your report."}
+    ja: {subject: "ヒント", text: "レポートを予約しましょう。"}
+"""
+
+
+def test_a_version_saved_through_the_api_names_its_token(
+    stack: Stack, browser: webdriver.Chrome
+) -> None:
+    # a workspace of its own: its token is listed on no other test's sources page
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    created = httpx.post(
+        f"{stack.ingest_url}/v1/admin/workspaces", json={"name": "CI deploys"}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    ws = created.json()["workspace_id"]
+    issued = httpx.post(
+        f"{stack.ingest_url}/v1/admin/workspaces/{ws}/tokens",
+        json={"name": "deploy from CI", "scopes": ["admin"], "expires_in_days": 1},
+        headers=admin,
+    )
+    assert issued.status_code == 201, issued.text
+    saved = httpx.put(
+        f"{stack.notify_url}/v1/playbooks/deployed-tip",
+        content=DEPLOYED,
+        headers={
+            "Authorization": f"Bearer {issued.json()['token']}",
+            "Content-Type": "application/yaml",
+        },
+    )
+    assert saved.status_code in {200, 201}, saved.text
+
+    env = {
+        **os.environ,
+        "BANSO_ENV": "test",
+        "BANSO_SECRET": SECRET,
+        "BANSO_DATA_DIR": str(stack.data),
+    }
+    operator = f"ci-{uuid.uuid4().hex[:6]}@vendor.example"
+    create_user(env, operator, "admin", [ws])
+
+    sign_in(browser, stack, operator)
+    wait(browser).until(ec.url_contains("/accounts"))
+    browser.get(f"{stack.console_url}/w/{ws}/playbooks/deployed-tip")
+    # the token by the name it was issued with (ingest's), not its id
+    assert versions(browser)["1"].endswith(" API token deploy from CI On")
+    assert issued.json()["token_id"] not in browser.find_element(By.TAG_NAME, "main").text
+    switch_language(browser, "ja")
+    assert versions(browser)["1"].endswith(" API トークン deploy from CI 有効")

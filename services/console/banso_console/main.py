@@ -15,11 +15,11 @@ from starlette.responses import FileResponse, Response
 
 from banso_console.adapters.bridge import BridgeClient
 from banso_console.adapters.ingest import IngestAdmin
+from banso_console.adapters.kept_names import KeptNames
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.service_api import ServiceApi, WorkspaceTokens
 from banso_console.adapters.touches import TouchesClient
-from banso_console.adapters.workspace_names import WorkspaceNames
 from banso_console.api import (
     admin,
     auth,
@@ -103,7 +103,18 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
                 notify=NotifyClient(await client("notify", settings.notify_url)),
                 ingest=ingest,
                 touches=TouchesClient(await client("ingest", settings.ingest_url)),
-                workspace_names=WorkspaceNames(ingest),
+                workspace_names=KeptNames(
+                    lambda _, actor: ingest.workspace_names(actor=actor), what="workspace"
+                ),
+                # one scope per workspace: its sources
+                source_names=KeptNames(
+                    lambda workspace, actor: ingest.source_names(workspace, actor=actor),
+                    what="source",
+                ),
+                token_names=KeptNames(
+                    lambda workspace, actor: ingest.token_names(workspace, actor=actor),
+                    what="token",
+                ),
             )
             yield {"settings": settings, "console": context}
 

@@ -93,6 +93,11 @@ async def test_red_accounts_reach_the_csm_on_slack_within_budget_biggest_first(
             return len(listed.json()) == 3
 
         await eventually(queued)
+        listed = await notify.client.get("/v1/nudges?state=csm_queued", headers=admin)
+        # each alert names its CSM as the account's csm trait tells it
+        assert {orjson.dumps(n["recipient"]) for n in listed.json()} == {
+            orjson.dumps({"kind": "csm", "id": "kei", "name": "Kei"})
+        }
         notify.clock.advance(timedelta(hours=3, minutes=1))  # the 13:00 review
         await notify.tick()
         await eventually(lambda: len(slack.received) == 2)
@@ -130,6 +135,17 @@ async def test_high_touch_accounts_get_their_csm_instead_of_an_automated_email(
         notify.clock.advance(timedelta(hours=3, minutes=1))
         await notify.tick()
         await sink.wait_for(1)
+        admin = notify.token()
+
+        async def csm_named(name: str | None) -> bool:
+            listed = await notify.client.get("/v1/nudges?account_id=bigco", headers=admin)
+            csm = [n["recipient"] for n in listed.json() if n["recipient"]["kind"] == "csm"]
+            return csm == [{"kind": "csm", "id": "kei", "name": name}]
+
+        await eventually(lambda: csm_named("Kei"))
+        # the account's CSM changes: the alert Kei had keeps Kei's id, and no other's name
+        await publish(kafka_bootstrap, prefix, account_traits("bigco", csm="rin@vendor.test"))
+        await eventually(lambda: csm_named(None))
 
     routed = nudges.of("banso.nudge.suppressed.v1")[0]
     assert (routed["reason"], routed["recipient"]["user_id"]) == ("high_touch_routed", "ceo")

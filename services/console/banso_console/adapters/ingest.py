@@ -23,6 +23,16 @@ def _workspace(workspace_id: str) -> str:
     return f"/v1/admin/workspaces/{quote(workspace_id, safe='')}"
 
 
+def source_names(sources: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the sources ingest listed, by their ids (a source without one is left out)."""
+    return {item["source_id"]: item["name"] for item in sources if item.get("name")}
+
+
+def token_names(tokens: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the API tokens ingest listed, by their ids."""
+    return {item["token_id"]: item["name"] for item in tokens if item.get("name")}
+
+
 class IngestAdmin:
     def __init__(self, client: httpx.AsyncClient, admin_token: str) -> None:
         self._client = client
@@ -56,6 +66,10 @@ class IngestAdmin:
             "GET", _workspace(workspace_id) + "/sources", actor
         )
         return found
+
+    async def source_names(self, workspace_id: str, *, actor: str) -> dict[str, str]:
+        """The workspace's sources' names by their ids."""
+        return source_names(await self.sources(workspace_id, actor=actor))
 
     async def create_source(self, workspace_id: str, name: str, *, actor: str) -> dict[str, Any]:
         """A new source; its write key is in this answer only."""
@@ -97,6 +111,10 @@ class IngestAdmin:
             "GET", _workspace(workspace_id) + "/tokens", actor
         )
         return found
+
+    async def token_names(self, workspace_id: str, *, actor: str) -> dict[str, str]:
+        """The workspace's API tokens' names by their ids (revoked and expired ones too)."""
+        return token_names(await self.tokens(workspace_id, actor=actor))
 
     async def issue_token(
         self, workspace_id: str, *, name: str, scope: str, days: int, actor: str

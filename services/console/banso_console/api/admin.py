@@ -46,6 +46,11 @@ async def _users_page(
             for user in listed
         ],
         "roles": ROLES,
+        # what to type in the workspaces field: the ids, each beside its name
+        "yours": ", ".join(
+            f"{signed_in.workspace_names[ws]} ({ws})" if ws in signed_in.workspace_names else ws
+            for ws in signed_in.viewer.workspaces
+        ),
         "form": form or {"email": "", "role": "viewer", "workspaces": ""},
         "problems": problems or {},
         # Only a user this page lists: the address bar cannot make it announce anything else.

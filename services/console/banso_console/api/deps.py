@@ -13,10 +13,10 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from banso_console.adapters import sessions, users
 from banso_console.adapters.bridge import BridgeClient
 from banso_console.adapters.ingest import IngestAdmin
+from banso_console.adapters.kept_names import KeptNames
 from banso_console.adapters.notify import NotifyClient
 from banso_console.adapters.scoring import ScoringClient
 from banso_console.adapters.touches import TouchesClient
-from banso_console.adapters.workspace_names import WorkspaceNames
 from banso_console.api.rendering import Renderer
 from banso_console.config import ConsoleSettings
 from banso_console.domain.language import choose
@@ -47,7 +47,11 @@ class ConsoleContext:
     notify: NotifyClient
     ingest: IngestAdmin
     touches: TouchesClient
-    workspace_names: WorkspaceNames
+    # every workspace's names (one scope); each workspace's sources' and API tokens' (a scope
+    # per workspace)
+    workspace_names: KeptNames
+    source_names: KeptNames
+    token_names: KeptNames
 
 
 def get_context(request: Request) -> ConsoleContext:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from banso_console.adapters.ingest import source_names, token_names
 from banso_console.api.deps import (
     CheckedFormDep,
     ConsoleContext,
@@ -49,6 +50,11 @@ async def _sources_page(
         )
     except NotFound:
         known, sources, tokens = False, [], []
+    else:
+        # the live events page names a source created or renamed here at once (and a
+        # playbook's versions a token issued here)
+        context.source_names.remember(source_names(sources), scope=workspace_id)
+        context.token_names.remember(token_names(tokens), scope=workspace_id)
     values: dict[str, Any] = {
         "workspace_id": workspace_id,
         "known": known,
@@ -231,7 +237,18 @@ async def events_page(
     source_id = source or None
     values: dict[str, Any] = {"workspace_id": workspace_id, "source": source_id or ""}
     partial = bool(request.headers.get("hx-request"))
-    # The sources come with every refresh too: each event's source is shown by its name.
+    if partial:
+        # Every 2 s while the page is open: the events, and their sources' names as kept (read
+        # again once a minute, or 10 s after an event of a source not among them).
+        events = await context.ingest.recent_events(
+            workspace_id, source_id=source_id, limit=EVENTS_SHOWN, actor=actor
+        )
+        names = await context.source_names.of(
+            {event["source_id"] for event in events}, actor=actor, scope=workspace_id
+        )
+        values.update(known=True, events=events, source_names=names)
+        return page(context, signed_in, "_events_table.html", values)
+    # The page itself lists the sources (the filter) and keeps their names for the refreshes.
     try:
         sources, events = await asyncio.gather(
             context.ingest.sources(workspace_id, actor=actor),
@@ -240,10 +257,9 @@ async def events_page(
             ),
         )
     except NotFound:
-        if partial:
-            raise
         values.update(known=False, sources=[], events=[], source_names={})
     else:
-        names = {item["source_id"]: item["name"] for item in sources if item.get("name")}
+        names = source_names(sources)
+        context.source_names.remember(names, scope=workspace_id)
         values.update(known=True, sources=sources, events=events, source_names=names)
-    return page(context, signed_in, "_events_table.html" if partial else "events.html", values)
+    return page(context, signed_in, "events.html", values)

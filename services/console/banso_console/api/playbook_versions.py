@@ -26,13 +26,20 @@ async def editing_values(
     """None for anyone but an administrator (who alone changes playbooks)."""
     if not signed_in.viewer.can("administer"):
         return None
-    versions = await context.notify.versions(workspace_id, playbook["id"])
+    versions = [
+        {**version, "made_by": made_by(version.get("created_by"))}
+        for version in (await context.notify.versions(workspace_id, playbook["id"]))[::-1]
+    ]
+    # a version saved through the API names its token: by the token's name where ingest has it
+    tokens = {v["made_by"].token for v in versions if v["made_by"] and v["made_by"].token}
+    token_names = await context.token_names.of(
+        tokens, actor=signed_in.viewer.email, scope=workspace_id
+    )
     return {
         "draft": playbook["source"] if draft is None else draft,
         "problems": problems or [],
         "draft_problem": draft_problem,
-        "versions": [
-            {**version, "made_by": made_by(version.get("created_by"))} for version in versions[::-1]
-        ],
+        "versions": versions,
+        "token_names": token_names,
         "done": done if done in DONE else None,
     }

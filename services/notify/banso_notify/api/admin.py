@@ -69,7 +69,8 @@ class Recipient(BaseModel):
     name: str | None = Field(
         default=None,
         description="A person's name as their identify told it (name, else first and last "
-        "name, else e-mail); null for a CSM, or a person whose identify has not told one.",
+        "name, else e-mail); a CSM's as the account's `csm` trait tells it (name, else e-mail) "
+        "while that CSM is still the account's; null when none is known.",
     )
 
 
@@ -168,9 +169,20 @@ async def nudges(
         workspace_id=principal.workspace_id,
         user_ids=(n.recipient_id for n in rows if n.recipient_kind == "user"),
     )
+    accounts = await directory.load_accounts(
+        session,
+        workspace_id=principal.workspace_id,
+        account_ids=(n.account_id for n in rows if n.recipient_kind == "csm"),
+    )
 
-    def name_of(kind: str, recipient_id: str) -> str | None:
-        row = people.get(recipient_id) if kind == "user" else None
+    def name_of(kind: str, recipient_id: str, account_id: str) -> str | None:
+        if kind == "csm":
+            csm = directory.account_facts(accounts.get(account_id), account_id).csm
+            # the account's CSM now: an alert that went to an earlier one keeps its id
+            if csm is None or csm.csm_id != recipient_id:
+                return None
+            return csm.name or csm.email
+        row = people.get(recipient_id)
         return directory.user_facts(row).display_name if row is not None else None
 
     return [
@@ -183,7 +195,7 @@ async def nudges(
             recipient=Recipient(
                 kind=n.recipient_kind,
                 id=n.recipient_id,
-                name=name_of(n.recipient_kind, n.recipient_id),
+                name=name_of(n.recipient_kind, n.recipient_id, n.account_id),
             ),
             channel=n.channel,
             state=n.state,
