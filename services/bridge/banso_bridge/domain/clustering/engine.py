@@ -207,28 +207,31 @@ class ThemeClusterer:
     def strays_with_a_home(
         self, theme_id: int, homes: Iterable[int], *, minimum: float
     ) -> dict[int, list[str]]:
-        """The theme's reports of its minority nature (requests beside its defects, or defects
-        beside its requests; text/nature.py) that read as the reports of one of `homes` of
-        their own nature, each alone at least `minimum` alike it (`likeness.homes_of`): home ->
-        their item ids. Empty when the theme is of one nature (as a ticket allows) or of
-        neither. The ticket rule moves them to their ticket (`move`): "Please add Slack
-        notifications for alerts and scheduled reports" held back the report time-zone theme it
-        sat in, while the Slack ticket was theirs."""
+        """The requests among the theme's defects (text/nature.py) that read as the reports of
+        one of `homes` whose reports are mostly requests, each alone at least `minimum` alike
+        it (`likeness.homes_of`): home -> their item ids. Empty when the theme is of one nature
+        (as a ticket allows) or not mostly defects, and for the reports a product manager placed.
+        The ticket rule moves them to their ticket (`move`): "Please add Slack notifications
+        for alerts and scheduled reports" held back the report time-zone theme it sat in, while
+        the Slack ticket was theirs. Only requests leave, never defects: defects moved out of a
+        theme that is mostly requests left requests beside reports of no nature ("Our weekly
+        KPI report lands in the evening"), which then passed the one-nature check and joined the
+        time-zone ticket by their accounts (`make demo`, 2026-12-07 19:21: that ticket 0.85
+        pure)."""
         items = self._items_of(theme_id)
-        major = nature_of(items)
-        if major is None or of_one_nature(items, self.config.cohesion):
+        if nature_of(items) != "defect" or of_one_nature(items, self.config.cohesion):
             return {}
         strays = [
             item
             for item in items
-            if item.nature not in (None, major) and item.id not in self._pinned  # a PM's stays
+            if item.nature == "request" and item.id not in self._pinned  # a PM's stay
         ]
         if not strays:
             return {}
         of_their_nature = [
             home
             for home in homes
-            if home != theme_id and nature_of(self._items_of(home)) == strays[0].nature
+            if home != theme_id and nature_of(self._items_of(home)) == "request"
         ]
         found = homes_of(
             self._window,

@@ -127,9 +127,9 @@ def strays_to_move(
     min_word_similarity: float,
 ) -> dict[int, list[str]]:
     """What a theme held back for its requests beside its defects (`held_back`) sends to the
-    tickets of their nature: the reports of its minority nature that each read as a ticketed
-    theme's (`ThemeClusterer.strays_with_a_home`, at the link's `min_word_similarity`, across
-    Japanese and English), ticketed theme -> their item ids. They are that ticket's evidence,
+    request tickets: its requests that each read as a ticketed theme of requests
+    (`ThemeClusterer.strays_with_a_home`, at the link's `min_word_similarity`, across Japanese
+    and English), ticketed theme -> their item ids. They are that ticket's evidence,
     and what is left may read as one problem and get its own ticket (bench/themes.py: the report
     time-zone reports held back beside Slack requests while the Slack ticket was open)."""
     if held != "requests_and_defects" or min_word_similarity <= 0:
