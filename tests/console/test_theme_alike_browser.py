@@ -7,7 +7,6 @@ The bridge, scoring and Kafka are real (see stack.py)."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 from selenium import webdriver
@@ -17,6 +16,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from banso_console.domain.themes import title_language
 
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .gathering import bridge_json, gather, holding
 from .stack import SETTLE_S, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -57,60 +57,6 @@ def _wrapped(browser: webdriver.Chrome) -> list[str]:
     return [text for text, lines in browser.execute_script(LINES) if lines > 1]
 
 
-def _bridge_json(stack: Stack, method: str, path: str, **kwargs: Any) -> Any:
-    answer = stack.bridge(method, path, **kwargs)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-def _holding(stack: Stack, texts: tuple[str, ...]) -> dict[int, tuple[list[str], int]]:
-    """The open themes holding these texts: theme -> (those items, all its items)."""
-    found: dict[int, tuple[list[str], int]] = {}
-    for theme in _bridge_json(stack, "GET", "/v1/themes", params={"limit": 500})["themes"]:
-        path = f"/v1/themes/{theme['theme_id']}/items"
-        items = _bridge_json(stack, "GET", path, params={"limit": 500})["items"]
-        ours = [str(item["feedback_id"]) for item in items if item["text"] in texts]
-        if ours:
-            found[int(theme["theme_id"])] = (ours, int(theme["item_count"]))
-    return found
-
-
-def _one_theme(stack: Stack, texts: tuple[str, ...]) -> int:
-    """The reports of `texts` gathered in one theme of their own, as a product manager would
-    (the stack's stream is young and shared with the other tests: the bridge may place them in
-    several themes, beside other feedback): split off from a theme that holds others, merged.
-    The stack's idle pass runs every second and may move items between the reading and the
-    split; a refusal (409, or 400 for an item no longer there) then means: read again and start
-    over. A product manager's merge and
-    split stick (the bridge pins their items), so once gathered they stay."""
-    deadline = time.monotonic() + SETTLE_S
-    while True:
-        assert time.monotonic() < deadline, "the reports were not gathered in one theme"
-        holding = _holding(stack, texts)
-        if sum(len(ids) for ids, _ in holding.values()) < COUNT:
-            time.sleep(0.3)  # not all placed yet
-            continue
-        parts: list[int] = []
-        for theme_id, (ids, count) in holding.items():
-            if count == len(ids):
-                parts.append(theme_id)
-                continue
-            split = stack.bridge("POST", f"/v1/themes/{theme_id}/split", json={"items": ids})
-            if split.status_code == 409 or (
-                split.status_code == 400 and "is not in theme" in split.text
-            ):
-                break  # the theme changed meanwhile (an item moved out since the reading)
-            assert split.status_code == 200, split.text
-            parts.append(int(split.json()["split"]["theme_id"]))
-        else:
-            target, *others = parts
-            for other in others:
-                merged = stack.bridge("POST", f"/v1/themes/{other}/merge", json={"into": target})
-                assert merged.status_code in (200, 409), merged.text
-            if set(_holding(stack, texts)) == {target}:
-                return target
-
-
 def _two_themes(stack: Stack) -> tuple[int, int]:
     """The Japanese and the English reports each in one theme of their own, at the same time.
     Reports the bridge had already gathered by itself were not touched by a product manager, so
@@ -120,12 +66,10 @@ def _two_themes(stack: Stack) -> tuple[int, int]:
     deadline = time.monotonic() + SETTLE_S
     while True:
         assert time.monotonic() < deadline, "the two languages were not gathered at once"
-        japanese = _one_theme(stack, SLOW_JA)
-        english = _one_theme(stack, SLOW_EN)
+        japanese = gather(stack, SLOW_JA, COUNT, deadline)
+        english = gather(stack, SLOW_EN, COUNT, deadline)
         assert japanese != english  # neither holds the other's reports
-        if set(_holding(stack, SLOW_JA)) == {japanese} and set(_holding(stack, SLOW_EN)) == {
-            english
-        }:
+        if set(holding(stack, SLOW_JA)) == {japanese} and set(holding(stack, SLOW_EN)) == {english}:
             return japanese, english
 
 
@@ -145,7 +89,7 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     offered = [row.get_attribute("data-theme") for row in rows]
     # The first suggestion is the English reports' theme (should the idle pass have split it
     # since, one of its parts).
-    assert int(offered[0] or 0) in _holding(stack, SLOW_EN), [row.text for row in rows]
+    assert int(offered[0] or 0) in holding(stack, SLOW_EN), [row.text for row in rows]
     english = int(offered[0] or 0)
     row = rows[0]
     # (The shared stack's stream is shared with the other tests: the title and counts are read
@@ -188,14 +132,14 @@ def test_a_theme_page_offers_its_problem_in_the_other_language_and_merges_it_in_
     assert not browser.find_elements(
         By.CSS_SELECTOR, f"table.alike-themes tr[data-theme='{english}']"
     )
-    merged = _bridge_json(stack, "GET", f"/v1/themes/{english}")
+    merged = bridge_json(stack, "GET", f"/v1/themes/{english}")
     assert merged["status"] == "merged"
     assert merged["merged_into"] == japanese
     assert_accessible(browser)
 
     # The English theme's page names the theme it went into by its title, marked in the
     # language it is written in (the merge may have given it an English generated title).
-    title = _bridge_json(stack, "GET", f"/v1/themes/{japanese}")["title"]
+    title = bridge_json(stack, "GET", f"/v1/themes/{japanese}")["title"]
     browser.get(f"{stack.console_url}/w/ws_a/themes/{english}")
     merged_into = wait(browser).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, ".merged-into"))
@@ -217,8 +161,8 @@ CRASH_EN = ("The mobile app crashes right after launch", "Our mobile app keeps c
 
 
 def _a_theme_with_suggestions(stack: Stack) -> int | None:
-    for theme in _bridge_json(stack, "GET", "/v1/themes", params={"limit": 500})["themes"]:
-        if _bridge_json(stack, "GET", f"/v1/themes/{theme['theme_id']}/alike")["themes"]:
+    for theme in bridge_json(stack, "GET", "/v1/themes", params={"limit": 500})["themes"]:
+        if bridge_json(stack, "GET", f"/v1/themes/{theme['theme_id']}/alike")["themes"]:
             return int(theme["theme_id"])
     return None
 

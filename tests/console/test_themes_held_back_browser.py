@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
 from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .gathering import bridge_json, gather, holding
 from .stack import SETTLE_S, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -28,58 +29,9 @@ MIXED = (
 COUNT = 12
 
 
-def _bridge_json(stack: Stack, method: str, path: str, **kwargs: Any) -> Any:
-    answer = stack.bridge(method, path, **kwargs)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-def _mine(stack: Stack) -> dict[int, list[str]]:
-    """The open themes holding the reports this test sent: theme -> feedback ids."""
-    held: dict[int, list[str]] = {}
-    for theme in _bridge_json(stack, "GET", "/v1/themes", params={"limit": 500})["themes"]:
-        path = f"/v1/themes/{theme['theme_id']}/items"
-        items = _bridge_json(stack, "GET", path, params={"limit": 500})["items"]
-        ours = [str(item["feedback_id"]) for item in items if item["text"] in MIXED]
-        if ours:
-            held[int(theme["theme_id"])] = ours
-    return held
-
-
 def _theme(stack: Stack, theme_id: int) -> dict[str, Any]:
-    theme: dict[str, Any] = _bridge_json(stack, "GET", f"/v1/themes/{theme_id}")
+    theme: dict[str, Any] = bridge_json(stack, "GET", f"/v1/themes/{theme_id}")
     return theme
-
-
-def _gathered(stack: Stack, deadline: float) -> int:
-    """The reports gathered in one theme of their own, as a product manager would (split off
-    from a theme that holds others, then merged); should the stack's idle pass move an item
-    meanwhile, the bridge refuses the split and they are read again."""
-    while True:
-        assert time.monotonic() < deadline, "the reports were not gathered in one theme"
-        mine = _mine(stack)
-        if sum(len(ids) for ids in mine.values()) < COUNT:
-            time.sleep(0.3)  # not all placed yet
-            continue
-        parts: list[int] = []
-        for theme_id, ids in mine.items():
-            if _theme(stack, theme_id)["item_count"] == len(ids):
-                parts.append(theme_id)
-                continue
-            split = stack.bridge("POST", f"/v1/themes/{theme_id}/split", json={"items": ids})
-            if split.status_code == 409 or (
-                split.status_code == 400 and "is not in theme" in split.text
-            ):
-                break  # an item moved since the reading: read again
-            assert split.status_code == 200, split.text
-            parts.append(int(split.json()["split"]["theme_id"]))
-        else:
-            target, *others = parts
-            for other in others:
-                merged = stack.bridge("POST", f"/v1/themes/{other}/merge", json={"into": target})
-                assert merged.status_code in (200, 409), merged.text
-            if set(_mine(stack)) == {target}:
-                return target
 
 
 def held_back_theme(stack: Stack) -> dict[str, Any]:
@@ -92,8 +44,8 @@ def held_back_theme(stack: Stack) -> dict[str, Any]:
     stack.send_feedback(MIXED, COUNT, user="reporter")
     deadline = time.monotonic() + SETTLE_S
     while True:
-        target = _gathered(stack, deadline)
-        while set(_mine(stack)) == {target}:
+        target = gather(stack, MIXED, COUNT, deadline)
+        while set(holding(stack, MIXED)) == {target}:
             theme = _theme(stack, target)
             if theme["held_back"] == "requests_and_defects":
                 assert theme["item_count"] == COUNT
