@@ -372,8 +372,8 @@ class ThemeBook:
         source: int,
         strays: Mapping[int, list[str]],
     ) -> None:
-        """The ticket rule's move of a held-back theme's reports of the other nature to the
-        ticketed themes they read as (`TicketRule.strays_to_move`): the clusterer and the items
+        """The ticket rule's move of the requests held back among a theme's defects to the
+        request tickets they read as (`TicketRule.strays_to_move`): the clusterer and the items
         follow, and the themes are refreshed (what is left may now get its own ticket)."""
         clusterer = engine.clusterer
         homes = [home for home in strays if clusterer.themes[home].is_active]

@@ -123,8 +123,8 @@ class TicketRule:
     async def strays_to_move(
         self, session: AsyncSession, engine: WorkspaceEngine, row: Theme
     ) -> dict[int, list[str]]:
-        """The reports a theme held back for its requests beside its defects (`row.held_back`)
-        sends to the open tickets of their nature: ticketed theme -> item ids
+        """The requests a theme of defects held back for them (`row.held_back`) sends to the open
+        request tickets they read as: ticketed theme -> item ids
         (`domain/tickets/decision.strays_to_move`; the caller moves them)."""
         if self.settings.sink is None or row.held_back != "requests_and_defects":
             return {}
