@@ -44,7 +44,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -73,6 +72,7 @@ from banso_kit.errors import ServiceUnavailable
 from banso_kit.kafka.admin import ensure_topics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from processes import stop, wait_ready
 from procstat import machine, tree_cpu_seconds, tree_peak_rss_mb
 from topics import delete_topics
 
@@ -532,31 +532,6 @@ class Discard:
         return "250 OK"
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(name: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_WITHIN_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited: {log.read_text()[-3000:]}")
-        try:
-            url = f"http://127.0.0.1:{PORTS[name]}/readyz"
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{name} is not ready after {READY_WITHIN_S} s: {log.read_text()[-3000:]}")
-
-
 @contextmanager
 def services(data: Path, env: dict[str, str]) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
     """Start the four services (not the console) and stop every process started, in reverse."""
@@ -568,11 +543,16 @@ def services(data: Path, env: dict[str, str]) -> Iterator[dict[str, subprocess.P
                     [str(BIN / f"banso-{name}"), "serve"], env=env, stdout=out, stderr=out
                 )
         for name, process in running.items():
-            _wait_ready(name, process, data / f"{name}.log")
+            wait_ready(
+                f"http://127.0.0.1:{PORTS[name]}",
+                process,
+                data / f"{name}.log",
+                within_s=READY_WITHIN_S,
+            )
         yield running
     finally:
         for process in reversed(running.values()):
-            _stop(process)
+            stop(process)
 
 
 async def load(env: dict[str, str], now: dt.datetime) -> dict[str, Any]:
@@ -697,9 +677,9 @@ def start_console(data: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
             [str(BIN / "banso-console"), "serve"], env=env, stdout=out, stderr=out
         )
     try:
-        _wait_ready("console", process, log)
+        wait_ready(f"http://127.0.0.1:{PORTS['console']}", process, log, within_s=READY_WITHIN_S)
     except BaseException:
-        _stop(process)
+        stop(process)
         raise
     return process
 
@@ -971,7 +951,7 @@ async def run(data: Path, env: dict[str, str], service_pids: dict[str, int]) -> 
             console_rss = tree_peak_rss_mb(console_process.pid)
             console_cpu = tree_cpu_seconds(console_process.pid)
         finally:
-            await asyncio.to_thread(_stop, console_process)
+            await asyncio.to_thread(stop, console_process)
     return {
         "benchmark": "console",
         "when": dt.datetime.now(dt.UTC).isoformat(),
