@@ -417,6 +417,13 @@ def _score(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         "request_tickets": sum(
             len(numbers) for topic, numbers in per_problem.items() if topic.startswith("request:")
         ),
+        # A feature request is one problem too: two tickets for dark mode (one per language)
+        # are as wrong as two for the SSO loop, though requests are not planted problems.
+        "requests_with_more_than_one_ticket": sorted(
+            topic
+            for topic, numbers in per_problem.items()
+            if topic.startswith("request:") and len(numbers) > 1
+        ),
         "min_purity": min(purities, default=0.0),
         "mean_purity": round(statistics.fmean(purities), 4) if purities else 0.0,
         "tickets_below_target_purity": sum(1 for p in purities if p < TARGET_PURITY),
@@ -628,6 +635,9 @@ def _summary(runs: Sequence[dict[str, Any]], seeds: Sequence[int]) -> dict[str, 
         "problems": total("problems"),
         "noise_tickets": total("noise_tickets"),
         "request_tickets": total("request_tickets"),
+        "requests_with_more_than_one_ticket": sum(
+            len(run["requests_with_more_than_one_ticket"]) for run in runs
+        ),
         "themes_held_back": sum(len(run["held_back"]) for run in runs),
         "problems_without_ticket_held_back_on_the_board": sum(
             len(run["problems_without_ticket_held_back_on_the_board"]) for run in runs
@@ -663,6 +673,9 @@ def _targets(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "coverage_met": all(
             all(n == 1 for n in run["coverage"].values()) and run["noise_tickets"] == 0
             for run in runs
+        ),
+        "one_ticket_per_request_met": all(
+            not run["requests_with_more_than_one_ticket"] for run in runs
         ),
     }
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from banso_bridge.domain.clustering.config import ClusteringConfig
-from banso_bridge.domain.clustering.likeness import lexicon, likeness
+from banso_bridge.domain.clustering.likeness import (
+    Bags,
+    bags_likeness,
+    concept_likeness,
+    lexicon,
+    likeness,
+)
 from banso_bridge.domain.clustering.stream import ThemeStream
 from banso_bridge.domain.text.language import Language
 from banso_bridge.domain.text.tokenize import WordTokenizer
@@ -173,3 +179,64 @@ def test_an_operators_glossary_links_words_the_shipped_one_does_not_know() -> No
     assert alike(ClusteringConfig()) is None
     found = alike(ClusteringConfig(glossary_extra=extra))
     assert found is not None
+
+
+def _bags(concepts: dict[str, float], shares: dict[str, float], language: str) -> Bags:
+    return Bags({}, concepts, Language(language), shares)
+
+
+def test_a_theme_whose_customers_say_more_still_contains_the_others_concepts() -> None:
+    # The English Slack requests name alerts, channels and e-mail besides Slack; the Japanese
+    # ones only Slack and its integration. All of the Japanese theme's concepts are named as
+    # often in the English one: alike, where the cosine of the two bags is not.
+    english = _bags(
+        {"slack": 76.0, "notification": 120.0, "email": 50.0, "post": 50.0, "integration": 39.0}
+        | {"schedule": 30.0, "dashboard": 29.0, "report": 25.0},
+        {"slack": 1.0, "notification": 1.0, "email": 0.33, "post": 0.5, "integration": 0.5}
+        | {"schedule": 0.3, "dashboard": 0.3, "report": 0.3},
+        "en",
+    )
+    japanese = _bags({"slack": 38.0, "integration": 10.0}, {"slack": 1.0, "integration": 1.0}, "ja")
+    assert likeness(english.concepts, japanese.concepts) < 0.5
+    # slack counts whole (38), integration up to the English theme's half of its items (5).
+    assert concept_likeness(english, japanese) == pytest.approx(43 / 48)
+    assert concept_likeness(japanese, english) == concept_likeness(english, japanese)
+    assert bags_likeness(english, japanese, concept_minimum=0.4) == pytest.approx(43 / 48)
+
+
+def test_a_few_reports_of_a_theme_do_not_make_it_contain_another() -> None:
+    # A quarter of a slow-dashboard theme's reports are of the SSO loop: the loop theme's
+    # concepts count only up to that quarter, and they are a quarter of the slow theme's.
+    slow = _bags(
+        {"dashboard": 15.0, "performance": 18.0, "loop": 4.0, "login": 4.0, "sso": 3.0},
+        {"dashboard": 0.75, "performance": 0.75, "loop": 0.25, "login": 0.25, "sso": 0.25},
+        "en",
+    )
+    loop = _bags(
+        {"loop": 23.0, "login": 23.0, "sso": 17.0},
+        {"loop": 1.0, "login": 1.0, "sso": 1.0},
+        "ja",
+    )
+    assert concept_likeness(slow, loop) == pytest.approx(11 / 44)
+    assert bags_likeness(slow, loop, concept_minimum=0.4) == 0.0
+
+
+def test_one_shared_concept_is_no_likeness_in_concepts_either() -> None:
+    a = _bags({"slack": 10.0, "report": 5.0}, {"slack": 1.0, "report": 1.0}, "en")
+    b = _bags({"slack": 10.0, "invoice": 5.0}, {"slack": 1.0, "invoice": 1.0}, "ja")
+    assert concept_likeness(a, b) == 0.0
+
+
+def test_a_dark_mode_request_in_japanese_and_in_english_is_one_request() -> None:
+    # Two tickets for dark mode, one per language, until the glossary knew dark and mode
+    # (bench/themes.py, seeds 7 and 1).
+    stream, theme = _placed(
+        {
+            "ja": ["ダークモードが欲しいです。", "ダークモードに対応してほしい"],
+            "en": ["Would love a dark mode.", "Please add a dark mode"],
+            "en-loop": LOOP_EN,
+        }
+    )
+    found = stream.clusterer.most_alike(theme["ja"], [theme["en"], theme["en-loop"]], minimum=0.15)
+    assert found is not None
+    assert found[0] == theme["en"]

@@ -33,11 +33,11 @@ class ClusteringConfig:
     # 0 = off. bench/themes.py: 0.4 and 0.6 leave the same failures as 0 or add some (see README).
     anchored_min_relative_overlap: float = 0.5
     # Two themes of different main languages are alike (for the ticket rule's links and twin
-    # merges) also when at least this share of their glossary concepts meet (likeness.py,
-    # domain/text/glossary.py): the same problem told in Japanese and in English shares few words
-    # even through the lexicon. Above 1 = never (words only).
+    # merges) also when at least this much of one's glossary concepts the other names as often
+    # (likeness.concept_likeness, domain/text/glossary.py): the same problem told in Japanese and
+    # in English shares few words even through the lexicon. Above 1 = never (words only).
     # Set by BRIDGE_TICKET_CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY.
-    cross_language_min_concept_likeness: float = 0.5
+    cross_language_min_concept_likeness: float = 0.4
     # An operator's glossary lines added to the shipped glossary (BRIDGE_GLOSSARY_PATH's text).
     glossary_extra: str = ""
     consolidate_every: int = 250  # items between consolidation passes

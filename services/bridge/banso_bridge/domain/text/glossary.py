@@ -2,7 +2,7 @@
 
 Themes are lexical, so one problem told in Japanese and in English forms two themes whose words
 rarely meet ("The KPI dashboard keeps spinning" / 「ダッシュボードの表示が遅い」). The glossary
-(`glossary_ja_en.tsv`, shipped as data) names about 150 concepts of B2B SaaS support — sign-in,
+(`glossary_ja_en.tsv`, shipped as data) names about 145 concepts of B2B SaaS support — sign-in,
 billing, export, dashboards, slowness, notifications, integrations... — each with its English
 words and its Japanese words, so both reports above read as {dashboard, slow}. It is general
 product vocabulary, not the phrases of any data set; an operator may add concepts or words for
