@@ -805,28 +805,44 @@ def build_pages(
             scoring.moves(workspace, limit=portfolio.MOVES_SHOWN),
         )
 
+    async def named_nudges(account: str) -> None:
+        # the playbooks' names, only when the account has nudges (api/pages.py `_named_nudges`)
+        if await notify.account_nudges(workspace, account):
+            await notify.playbooks(workspace)
+
     async def account_calls(n: int) -> None:
         account = account_ids[n % len(account_ids)]
         await asyncio.gather(
             scoring.health(workspace, account),
             scoring.history(workspace, account),
             bridge.account_feedback(workspace, account),
-            notify.account_nudges(workspace, account),
+            named_nudges(account),
         )
 
     async def theme_calls(n: int) -> None:
+        # As the page (api/themes.py `_theme_values`): the theme, then its items and the theme
+        # it was split off from or merged into (only when there is one), and, unless merged, the
+        # merge targets, its growth and the themes that may be the same problem, concurrently.
         theme_id = theme_ids[n % len(theme_ids)]
-        await bridge.theme(workspace, theme_id, items=0)
-        await asyncio.gather(
-            bridge.theme_items(workspace, theme_id, limit=themes.ITEMS_PER_PAGE),
-            bridge.themes(
-                workspace,
-                statuses=themes.STATUSES,
-                include_muted=True,
-                limit=themes.MERGE_TARGETS + 1,
-            ),
-            bridge.growth(workspace, theme_id, weeks=themes.GROWTH_WEEKS),
-        )
+        theme = await bridge.theme(workspace, theme_id, items=0)
+        related = themes.related_theme_id(theme)
+        calls: list[Awaitable[Any]] = [
+            bridge.theme_items(workspace, theme_id, limit=themes.ITEMS_PER_PAGE)
+        ]
+        if related is not None:
+            calls.append(bridge.theme(workspace, related, items=0))
+        if theme["status"] != "merged":
+            calls += [
+                bridge.themes(
+                    workspace,
+                    statuses=themes.STATUSES,
+                    include_muted=True,
+                    limit=themes.MERGE_TARGETS + 1,
+                ),
+                bridge.growth(workspace, theme_id, weeks=themes.GROWTH_WEEKS),
+                bridge.alike(workspace, theme_id, limit=themes.ALIKE_THEMES),
+            ]
+        await asyncio.gather(*calls)
 
     async def playbooks_calls(_: int) -> None:
         await asyncio.gather(notify.playbooks(workspace), notify.reports(workspace))
@@ -881,11 +897,14 @@ def build_pages(
          "scoring /v1/portfolio (q, band, sort, page 2), the renewals ahead and the moves"),
         ("account", lambda n: f"{w}/accounts/{account_ids[n % len(account_ids)]}",
          account_calls,
-         "scoring health + history; bridge account feedback; notify nudges (concurrent)"),
+         "scoring health + history; bridge account feedback; notify nudges, then its playbooks "
+         "when there are nudges (concurrent)"),
         ("theme board", lambda _: f"{w}/themes", board_calls,
          f"bridge /v1/themes (limit {themes.PER_PAGE})"),
         ("theme", lambda n: f"{w}/themes/{theme_ids[n % len(theme_ids)]}", theme_calls,
-         "bridge /v1/themes/{id}, then /v1/themes (limit 200, merge targets) and its growth"),
+         "bridge /v1/themes/{id}, then its items, the theme it was split off from or merged "
+         "into (when there is one), /v1/themes (limit 200, merge targets), its growth and "
+         f"/v1/themes/{{id}}/alike (limit {themes.ALIKE_THEMES}) (concurrent)"),
         ("playbooks", lambda _: f"{w}/playbooks", playbooks_calls,
          "notify /v1/playbooks and /v1/reports/playbooks (concurrent)"),
         ("playbook", lambda n: f"{w}/playbooks/{playbook_ids[n % len(playbook_ids)]}",

@@ -119,6 +119,38 @@ def screenshot(browser: webdriver.Chrome, name: str) -> None:
         browser.set_window_size(1280, 1000)
 
 
+def wrapped_headers(browser: webdriver.Chrome, table: str) -> list[str]:
+    """The header cells of the table (a CSS selector) whose text takes more than one line: its
+    height is over 1.5 times the cell's line-height."""
+    wrapped: list[str] | None = browser.execute_script(
+        "const table = document.querySelector(arguments[0]);"
+        "if (!table) return null;"
+        "return [...table.querySelectorAll('thead th')].filter(th => {"
+        "  const text = document.createRange(); text.selectNodeContents(th);"
+        "  const line = parseFloat(getComputedStyle(th).lineHeight);"
+        "  return text.getBoundingClientRect().height > 1.5 * line;"
+        "}).map(th => th.textContent.trim());",
+        table,
+    )
+    assert wrapped is not None, f"no {table} on {browser.current_url}"
+    return wrapped
+
+
+def widths_with_headers_unwrapped(browser: webdriver.Chrome, table: str) -> tuple[int, int]:
+    """The table's width as shown, and as it would be with each header kept on one line."""
+    widths: list[int] = browser.execute_script(
+        "const table = document.querySelector(arguments[0]);"
+        "const heads = [...table.querySelectorAll('thead th')];"
+        "const shown = table.scrollWidth;"
+        "heads.forEach(th => th.style.whiteSpace = 'nowrap');"
+        "const unwrapped = table.scrollWidth;"
+        "heads.forEach(th => th.style.whiteSpace = '');"
+        "return [shown, unwrapped];",
+        table,
+    )
+    return widths[0], widths[1]
+
+
 def editor_text(browser: webdriver.Chrome, editor_id: str) -> str:
     """The text of a YAML editor (a textarea) as the page holds it."""
     value: str = browser.execute_script(f"return document.getElementById('{editor_id}').value")

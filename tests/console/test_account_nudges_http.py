@@ -2,7 +2,8 @@
 on the wire (httpx's MockTransport answering their API paths): the name where notify lists the
 playbook, its id where it does not (a playbook gone since, notify's list not answering) — the
 page is shown either way — and one call for the names whatever the number of nudges; the person
-a nudge went to by name, and the account's CSM by theirs (their id when notify knows no name)."""
+a nudge went to by name, and the account's CSM by theirs (their id when notify knows no name);
+the account's owner by name with their e-mail, as scoring keeps them."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from banso_console.api.deps import ConsoleContext, get_context
 from .http_support import console_client, csrf_of, sign_in
 
 ACCOUNT = "/w/ws_a/accounts/waitco"
-HEALTH = {
+HEALTH: dict[str, dict[str, Any]] = {
     "health": {
         "score": 62.0,
         "band": "yellow",
@@ -70,6 +71,8 @@ class FakeServices:
     """What the fake services answer, and the paths the console asked for."""
 
     nudges: list[dict[str, Any]] = dataclasses.field(default_factory=lambda: list(NUDGES))
+    # the owner as scoring keeps it (traits `csm` and `csm_name`)
+    owner: dict[str, str | None] = dataclasses.field(default_factory=dict)
     playbooks_answer: int = 200
     asked: list[str] = dataclasses.field(default_factory=list)
 
@@ -77,7 +80,9 @@ class FakeServices:
         path = request.url.path
         self.asked.append(path)
         if path == "/v1/accounts/waitco/health":
-            return httpx.Response(200, json=HEALTH)
+            return httpx.Response(
+                200, json={**HEALTH, "traits": {**HEALTH["traits"], **self.owner}}
+            )
         if path in ("/v1/accounts/waitco/health/history", "/v1/accounts/waitco/feedback"):
             return httpx.Response(200, json={"items": []})
         if path == "/v1/nudges":
@@ -228,3 +233,35 @@ async def test_a_nudge_to_the_accounts_csm_names_them(
         "csm_1 担当 CSM",
         "担当 CSM（未設定）",
     ]
+
+
+def _owner_cell(html: str) -> str:
+    """The text of the account's Owner (its tags dropped)."""
+    cell = re.search(r'<dd class="owner">(.*?)</dd>', html, flags=re.S)
+    assert cell is not None
+    return " ".join(re.sub(r"<[^>]+>", " ", cell.group(1)).split())
+
+
+@pytest.mark.parametrize(
+    ("owner", "shown"),
+    [
+        # a `csm` object with a name and an e-mail, or `csm_email` beside a name
+        ({"csm": "michael.brooks@vendor.example", "csm_name": "Michael Brooks"},
+         "Michael Brooks michael.brooks@vendor.example"),
+        ({"csm": "hanako@vendor.example", "csm_name": None}, "hanako@vendor.example"),
+        ({"csm": "Michael Brooks", "csm_name": "Michael Brooks"}, "Michael Brooks"),
+        ({"csm": "Aiko", "csm_name": None}, "Aiko"),  # scoring before it kept names
+        ({"csm": None, "csm_name": None}, "—"),
+    ],
+)  # fmt: skip
+async def test_the_owner_is_named_with_their_e_mail_when_known(
+    console_with_services: httpx.AsyncClient,
+    services: tuple[FakeServices, Callable[[FastAPI], None]],
+    owner: dict[str, str | None],
+    shown: str,
+) -> None:
+    services[0].owner = owner
+    await sign_in(console_with_services)
+    page = await console_with_services.get(ACCOUNT)
+    assert page.status_code == 200
+    assert _owner_cell(page.text) == shown

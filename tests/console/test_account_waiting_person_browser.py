@@ -1,7 +1,9 @@
 """A nudge held for its person's identify, on the account page in a real Chromium: the CSM reads
 that it waits for the person's details, and the playbook by its name (not its id) in the reader's
 language; a nudge of the same moment to the account's CSM names the CSM (not their id), in
-English and Japanese. Notify is real (see stack.py);
+English and Japanese; the account's owner, whose `csm` trait is an object, by name and e-mail;
+the tables' short headers each on one line on a laptop in Japanese, wrapping again on a phone.
+Notify is real (see stack.py);
 the playbook and the account live in the operator's own workspace, so no other test sees them."""
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from tests.notify.service.support import account_traits, identified, used
 from tests.scoring.service.support import publish
 from tests.support.waiting import eventually
 
-from .browser import assert_accessible, screenshot, sign_in, switch_language, wait
+from .browser import (
+    assert_accessible,
+    screenshot,
+    sign_in,
+    switch_language,
+    wait,
+    widths_with_headers_unwrapped,
+    wrapped_headers,
+)
 from .stack import OPERATOR, SECRET, Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -75,6 +85,11 @@ def _to_the_csm(browser: webdriver.Chrome) -> str:
     return row.find_elements(By.TAG_NAME, "td")[3].text
 
 
+def _owner(browser: webdriver.Chrome) -> str:
+    """The account's Owner, as the Account card shows it."""
+    return " ".join(browser.find_element(By.CSS_SELECTOR, "section.facts dd.owner").text.split())
+
+
 def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
     stack: Stack, browser: webdriver.Chrome
 ) -> None:
@@ -123,6 +138,7 @@ def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
     _names_its_playbook(browser, stack, "Welcome after a hand-over")
     assert _to_the_csm(browser) == "Kei Sato the account's CSM"
     assert "csm_7" not in nudges.text
+    assert _owner(browser) == "Kei Sato kei@vendor.example"
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person")
 
@@ -131,5 +147,14 @@ def test_a_nudge_waiting_for_its_persons_identify_says_so_on_the_account_page(
     assert "利用者の情報（名前・言語・宛先）の到着待ち" in nudges.text
     _names_its_playbook(browser, stack, "引き継ぎ後のご挨拶")  # its author gave a Japanese name
     assert _to_the_csm(browser) == "Kei Sato 担当 CSM"
+    assert _owner(browser) == "Kei Sato kei@vendor.example"
+    # 1,280 px wide: no header wraps (Japanese wraps between any two characters: チャネ/ル)
+    for table in ("section.nudges table", "section.measures table"):
+        assert wrapped_headers(browser, table) == [], table
     assert_accessible(browser)
     screenshot(browser, "console-account-waiting-person-ja")
+
+    # On a phone the headers wrap again rather than widen the table past the screen.
+    browser.set_window_size(390, 844)
+    shown, unwrapped = widths_with_headers_unwrapped(browser, "section.nudges table")
+    assert shown < unwrapped

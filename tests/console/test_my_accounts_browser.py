@@ -1,5 +1,5 @@
 """A CSM's morning, in a real Chromium: "My accounts" narrows the portfolio to the accounts whose
-owner (the csm_email trait scoring keeps) is the signed-in user; a CS lead opens another CSM's book
+owner (the csm_email or csm trait scoring keeps) is the signed-in user; a CS lead opens another CSM's book
 from the owner column; both in English and Japanese."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from banso_contracts.events import (
     Recipient,
     UsageRecorded,
 )
-from banso_scoring.adapters.translate import account_facts
+from banso_scoring.adapters.translate import account_facts, owner
 from banso_scoring.domain.facts import FeedbackItem, SurveyAnswer, Touch, TraitsUpdate, Usage
 
 WHEN = datetime(2025, 3, 3, 12, tzinfo=UTC)
@@ -95,6 +95,43 @@ def test_group_traits_are_read_in_the_spellings_people_send() -> None:
     assert update.created_at == datetime(2024, 1, 15, 9, 30, tzinfo=UTC).timestamp()
     assert update.timezone == "Asia/Tokyo"
     assert update.csm == "aiko@example.com"
+
+
+@pytest.mark.parametrize(
+    ("told", "expected"),
+    [
+        ({"csm_email": "aiko@example.com"}, ("aiko@example.com", None)),
+        ({"csm": "aiko@example.com"}, ("aiko@example.com", None)),
+        ({"csm": "Aiko Tanaka"}, ("Aiko Tanaka", "Aiko Tanaka")),
+        (
+            {"csm": {"name": "Michael Brooks", "email": "michael.brooks@example.com"}},
+            ("michael.brooks@example.com", "Michael Brooks"),
+        ),
+        ({"csm": {"name": "Michael Brooks"}}, ("Michael Brooks", "Michael Brooks")),
+        ({"csm": {"id": "csm_7", "name": "Kei Sato"}}, ("Kei Sato", "Kei Sato")),
+        ({"csm": {"id": "csm_7"}}, ("csm_7", None)),
+        # csm_email wins for the e-mail, as it always has; the csm trait may still name them
+        (
+            {"csm_email": "aiko@example.com", "csm": "ken@example.com"},
+            ("aiko@example.com", None),
+        ),
+        (
+            {"csm_email": "aiko@example.com", "csm": {"name": "Aiko Tanaka"}},
+            ("aiko@example.com", "Aiko Tanaka"),
+        ),
+        ({"csm_email": "aiko@example.com", "csm": "Aiko"}, ("aiko@example.com", "Aiko")),
+        ({"csm": {"name": " ", "email": 7}}, (None, None)),
+        ({"csm": 42}, (None, None)),
+        ({}, (None, None)),
+    ],
+)
+def test_the_owner_is_read_in_every_shape_the_product_accepts(
+    told: dict[str, Any], expected: tuple[str | None, str | None]
+) -> None:
+    """Who the portfolio's owner filter matches (their e-mail when known), and their name."""
+    assert owner(told) == expected
+    update = traits(told)
+    assert (update.csm, update.csm_name) == expected
 
 
 def test_unreadable_traits_are_ignored_not_guessed() -> None:

@@ -155,6 +155,16 @@ def test_newer_traits_win_and_partial_updates_keep_known_traits() -> None:
     assert agg.traits.seats == 20
 
 
+def test_a_new_owner_never_keeps_the_previous_owners_name() -> None:
+    agg = AccountAggregate("ws", "acme")
+    agg.apply_traits(TraitsUpdate(at=ts(1), csm="mb@example.com", csm_name="Michael Brooks"))
+    agg.apply_traits(TraitsUpdate(at=ts(2), plan="pro"))  # says nothing of the owner
+    assert (agg.traits.csm, agg.traits.csm_name) == ("mb@example.com", "Michael Brooks")
+    agg.apply_traits(TraitsUpdate(at=ts(3), csm="aiko@example.com"))  # a new owner, no name
+    assert (agg.traits.csm, agg.traits.csm_name) == ("aiko@example.com", None)
+    assert agg.as_of(ts(2, 23)).traits.csm_name == "Michael Brooks"
+
+
 def test_feedback_has_its_own_watermark() -> None:
     agg = account()
     use(agg, POLICY, 30, "u1")

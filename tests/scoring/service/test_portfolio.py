@@ -147,3 +147,41 @@ async def test_renewals_in_a_window_and_traits_that_change_show_in_the_portfolio
         )
         assert naive.status_code == 422
         assert naive.json()["detail"][0]["field"] == "query.renewal_before"
+
+
+async def test_an_owner_given_as_an_object_owns_the_account_by_e_mail_and_is_named(
+    settings: ScoringSettings, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """A `csm` trait that is an object (name and e-mail) makes its CSM the account's owner: the
+    account page reads their name and e-mail, and the owner filter finds the account by that
+    e-mail, beside an account whose `csm` is the same e-mail as a string."""
+    day0 = datetime.fromtimestamp(T0, tz=UTC)
+    brooks = {"name": "Michael Brooks", "email": "michael.brooks@vendor.example"}
+    async with running_scoring(settings, FixedClock(T0 + 20 * DAY)) as service:
+        await publish(
+            kafka_bootstrap,
+            topic_prefix,
+            [
+                traits("ws_o", "brooksco", day0, name="Brooks Co", arr=2_000, csm=brooks),
+                traits("ws_o", "plainco", day0, name="Plain Co", arr=1_000,
+                       csm="michael.brooks@vendor.example"),
+                traits("ws_o", "otherco", day0, name="Other Co", csm_email="aiko@vendor.example"),
+            ],
+        )  # fmt: skip
+
+        async def listed() -> bool:
+            total: int = (await page(service, "ws_o"))["total"]
+            return total == 3
+
+        await eventually(listed)
+        health = await service.client.get(
+            "/v1/accounts/brooksco/health", headers=service.headers("ws_o", ["read"])
+        )
+        assert health.status_code == 200, health.text
+        owner = {key: health.json()["traits"][key] for key in ("csm", "csm_name")}
+        assert owner == {"csm": "michael.brooks@vendor.example", "csm_name": "Michael Brooks"}
+        owned = await page(service, "ws_o", "?csm=Michael.Brooks@vendor.example&sort=-arr")
+        assert [row["account_id"] for row in owned["accounts"]] == ["brooksco", "plainco"]
+        assert [row["csm"] for row in owned["accounts"]] == ["michael.brooks@vendor.example"] * 2
+        aikos = await page(service, "ws_o", "?csm=aiko@vendor.example")
+        assert [row["account_id"] for row in aikos["accounts"]] == ["otherco"]

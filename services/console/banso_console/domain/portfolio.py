@@ -12,7 +12,8 @@ BANDS = ("red", "yellow", "green", "unknown")
 SORTS = ("arr_at_risk", "-arr", "arr", "score", "-score", "name", "renewal", "trend", "-trend")
 PER_PAGE = 25
 MAX_QUERY = 200
-# An owner as scoring keeps it: the account's `csm_email` trait (else `csm`).
+# An owner as scoring keeps it: the account's `csm_email` trait, else its `csm` trait's e-mail
+# (a string, or an object's `email`), else the owner's name.
 MAX_CSM = 256
 
 

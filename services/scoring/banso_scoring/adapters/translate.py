@@ -6,6 +6,7 @@ grouped) has no account to score and is skipped; nudges count as a CS touch once
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -88,6 +89,7 @@ def _feedback(event: FeedbackReceived) -> AccountFacts:
 
 def _traits(event: AccountTraitsUpdated) -> AccountFacts:
     traits = event.traits
+    csm, csm_name = owner(traits)
     update = TraitsUpdate(
         at=event.timestamp.timestamp(),
         seats=_count(traits.get("seats")),
@@ -97,10 +99,28 @@ def _traits(event: AccountTraitsUpdated) -> AccountFacts:
         created_at=_instant(traits.get("created_at", traits.get("createdAt"))),
         timezone=_text(traits.get("timezone")),
         name=_text(traits.get("name")),
-        csm=_text(traits.get("csm_email", traits.get("csm"))),
+        csm=csm,
+        csm_name=csm_name,
     )
     received = event.received_at.timestamp()
     return AccountFacts(event.workspace_id, event.account_id, (update,), received)
+
+
+def owner(traits: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The account's owner, from the traits in every shape the product accepts: a `csm_email`
+    trait, a `csm` trait that is an e-mail or a name, a `csm` object (`email`, `name`, `id`, as
+    notify reads it). Returns who the portfolio's owner filter matches (the e-mail when known,
+    else the name, else the id) and the owner's name when the traits tell it; (None, None) when
+    they name no owner."""
+    told = traits.get("csm")
+    details: Mapping[str, Any] = told if isinstance(told, Mapping) else {}
+    said = _text(told)
+    email = _text(traits.get("csm_email")) or _text(details.get("email"))
+    if said and "@" in said:
+        email = email or said
+        said = None
+    name = _text(details.get("name")) or said
+    return email or name or _text(details.get("id")), name
 
 
 # Segment traits are free-form: accept the spellings people send, ignore what cannot be read.

@@ -105,6 +105,7 @@ async def account_health(
             "timezone": traits.timezone,
             "name": traits.name,
             "csm": traits.csm,
+            "csm_name": traits.csm_name,
         },
     )
 

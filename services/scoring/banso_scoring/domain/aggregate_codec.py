@@ -12,7 +12,8 @@ from banso_scoring.domain.aggregates import AccountAggregate, DayBucket, Traits
 FORMAT_VERSION = 1
 
 _TRAIT_FIELDS = (
-    "seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm", "updated_at",
+    "seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm", "csm_name",
+    "updated_at",
 )  # fmt: skip
 _SCALARS = (
     "last_touch_at", "last_touch_kind", "watermark", "feedback_watermark", "first_event_at",

@@ -46,7 +46,9 @@ MAX_SURVEYS = 50
 # Trait changes and touches kept for reading an earlier day's traits (those of days not final;
 # a bound for an account whose traits change all day long).
 MAX_KEPT_CHANGES = 400
-_TRAIT_NAMES = ("seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm")
+_TRAIT_NAMES = (
+    "seats", "plan", "arr", "renewal_at", "created_at", "timezone", "name", "csm", "csm_name",
+)  # fmt: skip
 SUM_SEPARATOR = "\x1f"
 
 
@@ -91,6 +93,7 @@ class Traits:
     timezone: str | None = None
     name: str | None = None
     csm: str | None = None
+    csm_name: str | None = None
     updated_at: float | None = None
 
 
@@ -303,7 +306,7 @@ class AccountAggregate:
         previous: dict[str, Any] = {}
         for name in _TRAIT_NAMES:
             value = getattr(update, name)
-            if value is not None:
+            if value is not None or (name == "csm_name" and update.csm is not None):
                 before = getattr(traits, name)
                 if before != value:
                     previous[name] = before

@@ -17,7 +17,9 @@ TouchKind = Literal["nudge", "csm_note"]
 
 @dataclass(frozen=True, slots=True)
 class TraitsUpdate:
-    """Account traits; ``None`` means "not given" (an update never erases a known trait)."""
+    """Account traits; ``None`` means "not given" (an update never erases a known trait), but
+    the owner comes whole: an update naming the owner (``csm``) sets their name too, even to
+    None, so a new owner never keeps the previous one's name."""
 
     at: float
     seats: int | None = None
@@ -27,7 +29,8 @@ class TraitsUpdate:
     created_at: float | None = None
     timezone: str | None = None
     name: str | None = None
-    csm: str | None = None
+    csm: str | None = None  # who owns the account: their e-mail when known, else name or id
+    csm_name: str | None = None  # the owner's name, when the traits tell it
 
 
 @dataclass(frozen=True, slots=True)
