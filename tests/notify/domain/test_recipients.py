@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from banso_notify.domain.facts import Audience, UserFacts
 from banso_notify.domain.playbook import RecipientKind, RecipientSpec
@@ -44,6 +45,40 @@ def test_csm_comes_from_the_account_trait() -> None:
         RecipientSpec(kind=RecipientKind.CSM), USAGE, account(csm="kei@vendor.example"), USERS
     )
 
+    assert [(r.audience, r.email) for r in found] == [(Audience.CSM, "kei@vendor.example")]
+
+
+def test_the_csm_is_read_in_every_shape_scoring_reads_the_owner() -> None:
+    # Scoring (and the console's owner) take `csm_email`, a `csm` e-mail or name, or a `csm`
+    # object: an account whose traits say csm_email only still gets its CSM's alerts.
+    def csm(**traits: Any) -> tuple[str, str | None, str | None] | None:
+        contact = account(**traits).csm
+        return None if contact is None else (contact.csm_id, contact.email, contact.name)
+
+    assert csm(csm_email="kei@vendor.example") == ("kei@vendor.example", "kei@vendor.example", None)
+    assert csm(csm="Kei Sato", csm_email="kei@vendor.example") == (
+        "kei@vendor.example",
+        "kei@vendor.example",
+        "Kei Sato",
+    )
+    assert csm(csm={"name": "Kei Sato"}, csm_email="kei@vendor.example") == (
+        "kei@vendor.example",
+        "kei@vendor.example",
+        "Kei Sato",
+    )
+    assert csm(csm={"id": "u-7", "email": "kei@vendor.example"}, csm_email="x@vendor.example") == (
+        "u-7",
+        "kei@vendor.example",
+        None,
+    )
+    assert csm(csm="Kei Sato") == ("Kei Sato", None, "Kei Sato")
+    assert csm(csm="", csm_email="") is None
+    found = resolve_recipients(
+        RecipientSpec(kind=RecipientKind.CSM),
+        USAGE,
+        account(csm_email="kei@vendor.example"),
+        USERS,
+    )
     assert [(r.audience, r.email) for r in found] == [(Audience.CSM, "kei@vendor.example")]
 
 

@@ -67,21 +67,33 @@ class AccountFacts:
 
     @property
     def csm(self) -> CsmContact | None:
-        """The account's CSM from the ``csm`` trait: an e-mail, or an object with details."""
+        """The account's CSM, in every shape the product reads the owner (scoring keeps the
+        same one): the ``csm`` trait, an e-mail or a name or an object with details (``id``,
+        ``email``, ``name``, ``slack_webhook_url``, ``timezone``, ``locale``), with the
+        ``csm_email`` trait for their address when ``csm`` gives none; or ``csm_email`` alone.
+        The CSM's id is the object's ``id``, else their e-mail, else the name."""
         value = self.traits.get("csm")
-        if isinstance(value, str) and value:
-            return CsmContact(csm_id=value, email=value if "@" in value else None)
+        email_trait = _opt_str(self.traits.get("csm_email"))
         if isinstance(value, Mapping):
-            csm_id = value.get("id") or value.get("email")
-            if csm_id:
-                return CsmContact(
-                    csm_id=str(csm_id),
-                    email=_opt_str(value.get("email")),
-                    name=_opt_str(value.get("name")),
-                    slack_webhook_url=_opt_str(value.get("slack_webhook_url")),
-                    timezone=_opt_str(value.get("timezone")),
-                    locale=_opt_str(value.get("locale")),
-                )
+            email = _opt_str(value.get("email")) or email_trait
+            csm_id = _opt_str(value.get("id")) or email or _opt_str(value.get("name"))
+            if csm_id is None:
+                return None
+            return CsmContact(
+                csm_id=csm_id,
+                email=email,
+                name=_opt_str(value.get("name")),
+                slack_webhook_url=_opt_str(value.get("slack_webhook_url")),
+                timezone=_opt_str(value.get("timezone")),
+                locale=_opt_str(value.get("locale")),
+            )
+        said = value.strip() if isinstance(value, str) else ""
+        if "@" in said:
+            return CsmContact(csm_id=said, email=said)
+        if said:
+            return CsmContact(csm_id=email_trait or said, email=email_trait, name=said)
+        if email_trait:
+            return CsmContact(csm_id=email_trait, email=email_trait)
         return None
 
 
