@@ -36,7 +36,13 @@ from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from themes import CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY, ROOT, Ledger, run_world
+from themes import (
+    CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY,
+    ROOT,
+    Ledger,
+    _problem_share,
+    run_world,
+)
 
 FLOORS = (0.1, 0.12, 0.15, 0.18, 0.2, 0.3)
 MIN_ITEMS = 3
@@ -84,6 +90,8 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         and theme_id not in ticketed
         and len(members.get(theme_id, [])) >= MIN_ITEMS
     ]
+    # Each theme's share of problem reports, as the service counts them (theme_store.theme_stats).
+    shares = {theme_id: _problem_share(ledger, items) for theme_id, items in members.items()}
     out: dict[str, Any] = {"themes_to_merge": len(orphans)} | _cost(stream, active, accounts)
     for name, floor, shared, overlap in _variants():
         suggest = partial(
@@ -96,6 +104,7 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
             min_likeness=floor,
             min_shared_accounts=shared,
             min_account_overlap=overlap,
+            problem_shares=shares,
         )
         top1 = top1_same = top3 = none = listed = another = 0
         for problem, theme_id in orphans:

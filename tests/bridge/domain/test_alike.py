@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from banso_bridge.domain.alike import MIN_LIKENESS, alike_themes
+from banso_bridge.domain.alike import MIN_LIKENESS, MIN_PROBLEM_SHARE, alike_themes
 from banso_bridge.domain.clustering.config import ClusteringConfig
 from banso_bridge.domain.clustering.stream import ThemeStream
 
@@ -90,6 +90,33 @@ def test_praise_is_not_suggested_for_a_problem_nor_a_problem_for_praise() -> Non
     # ... yet one is never offered for the other.
     assert praise not in _suggested(stream, slow, [*theme.values()])
     assert slow not in _suggested(stream, praise, [*theme.values()])
+
+
+def test_a_theme_of_few_problem_reports_is_not_offered_to_a_theme_of_problems() -> None:
+    stream, theme = _world()
+    ja, en = theme["ja-slow"], theme["en-slow"]
+    everything = [*theme.values()]
+
+    def offered(theme_id: int, shares: dict[int, float]) -> list[int]:
+        found = alike_themes(
+            stream.clusterer,
+            theme_id,
+            everything,
+            {},
+            accounts_reporting=100,
+            limit=5,
+            problem_shares=shares,
+        )
+        return [suggestion.theme_id for suggestion in found]
+
+    assert en in offered(ja, {})  # no shares given: as before
+    # The English theme is mostly check-ins (a tenth problem reports): not for the Japanese
+    # theme of problems, while the check-ins' own page still offers the problem.
+    shares = {ja: 0.9, en: 0.1}
+    assert en not in offered(ja, shares)
+    assert ja in offered(en, shares)
+    # A fifth of problem reports is enough to be offered.
+    assert en in offered(ja, {ja: 0.9, en: MIN_PROBLEM_SHARE})
 
 
 def test_shared_accounts_order_the_suggestions_and_suggest_alone_only_when_asked() -> None:

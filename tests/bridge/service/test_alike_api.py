@@ -128,3 +128,46 @@ async def test_a_theme_is_offered_its_problems_theme_in_the_other_language(
         assert undone.status_code == 200, undone.text
         apart = await bridge.get(WS, url)
         assert english not in {t["theme_id"] for t in apart["themes"]}
+
+
+CHECK_IN_NOTES = [
+    "QBR: walked through the KPI dashboard together, adoption on track",
+    "Monthly check-in: they use the KPI dashboard daily, all good",
+    "Check-in call, the KPI dashboard is part of their weekly review",
+]
+
+
+async def test_a_theme_of_check_ins_is_not_offered_to_a_theme_of_problems(
+    migrated_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    # CSM notes that name the KPI dashboard the slow-dashboard tickets name: alike in words, but
+    # a product manager merges problems into problems, not into check-ins.
+    settings = settings_for(migrated_url, kafka_bootstrap, topic_prefix)
+    events = [
+        feedback(WS, f"acct-{n % 4}", SPINNING_EN[n % 3], at(1 + n * 0.1), user=f"u{n}")
+        for n in range(9)
+    ] + [
+        feedback(WS, f"acct-{4 + n % 4}", CHECK_IN_NOTES[n % 3], at(2 + n * 0.1), kind="csm_note")
+        for n in range(9)
+    ]
+    async with running_bridge(settings, FixedClock(T0 + 3 * DAY)) as bridge:
+        await publish(kafka_bootstrap, topic_prefix, events)
+
+        async def all_grouped() -> bool:
+            themes = (await bridge.get(WS, "/v1/themes", limit="100"))["themes"]
+            return sum(int(t["item_count"]) for t in themes) == len(events)
+
+        await eventually(all_grouped)
+        texts = await _themes_by_text(bridge)
+        notes = {theme for theme, found in texts.items() if found <= set(CHECK_IN_NOTES)}
+        slow = {theme for theme, found in texts.items() if found <= set(SPINNING_EN)}
+        assert notes
+        assert slow
+        note_theme = max(notes, key=lambda theme: len(texts[theme]))
+        slow_theme = max(slow, key=lambda theme: len(texts[theme]))
+        # From the notes' page the slow-dashboard theme is offered (the words are alike) ...
+        from_notes = await bridge.get(WS, f"/v1/themes/{note_theme}/alike")
+        assert slow_theme in [t["theme_id"] for t in from_notes["themes"]]
+        # ... but the notes are never offered on the problem's page.
+        from_slow = await bridge.get(WS, f"/v1/themes/{slow_theme}/alike")
+        assert not {t["theme_id"] for t in from_slow["themes"]} & notes

@@ -32,6 +32,27 @@ def _problem_report() -> ColumnElement[bool]:
     )
 
 
+async def problem_shares(
+    session: AsyncSession, *, workspace_id: str, theme_ids: Iterable[int]
+) -> dict[int, float]:
+    """Each theme's share of problem reports among its items (`_problem_report`); a theme
+    without items is left out."""
+    ids = sorted(set(theme_ids))
+    if not ids:
+        return {}
+    connection = await session.connection()
+    rows = await connection.execute(
+        sa_select(
+            col(FeedbackItem.theme_id),
+            func.count(),
+            func.sum(case((_problem_report(), 1), else_=0)),
+        )
+        .where(col(FeedbackItem.workspace_id) == workspace_id, col(FeedbackItem.theme_id).in_(ids))
+        .group_by(col(FeedbackItem.theme_id))
+    )
+    return {int(theme): int(problems or 0) / int(items) for theme, items, problems in rows.all()}
+
+
 async def theme_stats(
     session: AsyncSession, *, workspace_id: str, theme_ids: Iterable[int], now: float
 ) -> dict[int, ThemeStats]:

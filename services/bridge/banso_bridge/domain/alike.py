@@ -24,6 +24,11 @@ from banso_bridge.domain.tickets.policy import MIN_ACCOUNT_LIFT, account_lift, a
 #: twice as many suggestions are of another problem, from 0.18 some tickets fall out of the first
 #: three (services/bridge/README.md, "May be the same problem").
 MIN_LIKENESS = 0.15
+#: A theme fewer of whose reports than this are problem reports (support tickets, requests, churn
+#: reasons, notes and comments that tell of trouble: tickets/policy.is_problem_report) is check-ins
+#: and CSM notes, not a product problem: never offered to a theme of problems (a theme of check-ins
+#: names a cancellation one Slack request names too; bench/alike.py, seed 7: offered first, at 1.0).
+MIN_PROBLEM_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ def alike_themes(
     min_likeness: float = MIN_LIKENESS,
     min_shared_accounts: int | None = None,
     min_account_overlap: float = 0.0,
+    problem_shares: Mapping[int, float] | None = None,
 ) -> list[Suggestion]:
     """Up to `limit` of `candidates` that may be `theme_id`'s problem, at least `min_likeness`
     alike; most alike first, then most shared accounts (`accounts`, keyed by theme), then the
@@ -56,13 +62,17 @@ def alike_themes(
     more than doubled the suggestions of another problem (one customer reports several).
 
     Left out: the theme itself, themes not active (merged into another), pairs a product manager
-    kept apart (an unmerge or a split), and themes of the other kind (praise for a problem theme,
-    problems for a praise theme: they meet only by a product manager's hand)."""
+    kept apart (an unmerge or a split), themes of the other kind (praise for a problem theme,
+    problems for a praise theme: they meet only by a product manager's hand), and, given each
+    theme's share of problem reports (`problem_shares`), a theme of check-ins and notes (below
+    `MIN_PROBLEM_SHARE`) for a theme of problems."""
     themes = clusterer.themes
     if theme_id not in themes or not themes[theme_id].is_active or limit <= 0:
         return []
     apart = clusterer.kept_apart
     praise = clusterer.is_praise(theme_id)
+    shares = problem_shares or {}
+    of_problems = shares.get(theme_id, 0.0) >= MIN_PROBLEM_SHARE
     others = [
         other
         for other in set(candidates)
@@ -71,6 +81,7 @@ def alike_themes(
         and themes[other].is_active
         and frozenset((theme_id, other)) not in apart
         and clusterer.is_praise(other) == praise
+        and not (of_problems and shares.get(other, 1.0) < MIN_PROBLEM_SHARE)
     ]
     own = accounts.get(theme_id, set())
     found: list[Suggestion] = []

@@ -45,6 +45,9 @@ async def themes_alike(
         session, workspace_id=workspace_id, theme_ids=[theme.theme_id, *rows]
     )
     reporting = await item_store.count_accounts(session, workspace_id=workspace_id)
+    shares = await theme_store.problem_shares(
+        session, workspace_id=workspace_id, theme_ids=[theme.theme_id, *rows]
+    )
     engine = await registry.get(session, workspace_id)
     async with engine.lock:  # the consumer moves items in the clusterer under the same lock
         found = await asyncio.to_thread(
@@ -55,6 +58,7 @@ async def themes_alike(
             accounts,
             accounts_reporting=reporting,
             limit=limit,
+            problem_shares=shares,
         )
     tickets = await ticket_store.tickets_of(
         session, workspace_id=workspace_id, theme_ids=[s.theme_id for s in found]
