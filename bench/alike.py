@@ -40,7 +40,7 @@ from themes import (
     CROSS_LANGUAGE_MIN_CONCEPT_SIMILARITY,
     ROOT,
     Ledger,
-    _problem_share,
+    problem_share,
     run_world,
 )
 
@@ -90,8 +90,8 @@ def inspect(ledger: Ledger, stream: ThemeStream) -> dict[str, Any]:
         and theme_id not in ticketed
         and len(members.get(theme_id, [])) >= MIN_ITEMS
     ]
-    # Each theme's share of problem reports, as the service counts them (theme_store.theme_stats).
-    shares = {theme_id: _problem_share(ledger, items) for theme_id, items in members.items()}
+    # Each theme's share of problem reports, as the service counts them (theme_store.problem_shares).
+    shares = {theme_id: problem_share(ledger, items) for theme_id, items in members.items()}
     out: dict[str, Any] = {"themes_to_merge": len(orphans)} | _cost(stream, active, accounts)
     for name, floor, shared, overlap in _variants():
         suggest = partial(

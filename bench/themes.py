@@ -165,7 +165,7 @@ def _is_problem_report(item: PlannedFeedback) -> bool:
     )
 
 
-def _problem_share(ledger: Ledger, items: Sequence[int]) -> float:
+def problem_share(ledger: Ledger, items: Sequence[int]) -> float:
     problems = sum(_is_problem_report(ledger.feedback[i].item) for i in items)
     return problems / len(items) if items else 0.0
 
@@ -190,7 +190,7 @@ def _check_tickets(ledger: Ledger, stream: ThemeStream, touched: set[int]) -> No
         if theme_id in ticketed or not clusterer.themes[theme_id].is_active:
             continue
         items = members.get(theme_id, [])
-        accounts, share = len(_accounts(ledger, items)), _problem_share(ledger, items)
+        accounts, share = len(_accounts(ledger, items)), problem_share(ledger, items)
         if not due_for_ticket(
             clusterer, theme_id, THRESHOLD, accounts=accounts, arr=0.0, problem_share=share
         ):
@@ -460,7 +460,7 @@ def _held_back(
             THRESHOLD,
             accounts=len(_accounts(ledger, items)),
             arr=0.0,
-            problem_share=_problem_share(ledger, items),
+            problem_share=problem_share(ledger, items),
         )
         if reason is not None:
             topics = Counter(ledger.feedback[i].item.about for i in items)
