@@ -14,7 +14,7 @@ time-zone ticket at 0.31, all of it from "time"), while the two themes of one pr
 feature and the symptom ("slack", "notification", "integration"; "csv", 文字, 化ける).
 
 Two themes of different main languages (the language most of their items are in) are compared
-by the concepts their words name instead (`concept_bag`, through the bilingual glossary of
+by the concepts their words name instead (`concepts_named`, through the bilingual glossary of
 domain/text/glossary.py: about 145 concepts of SaaS support, each with English and Japanese words):
 only words a glossary concept covers count, so the words of one language that the other can never
 share do not dilute it. 「ダッシュボードの表示が遅い」 and "The KPI dashboard keeps spinning"
@@ -86,24 +86,16 @@ def word_bag(
     return bag
 
 
-def concept_bag(
-    items: Iterable[ClusterItem],
-    document_frequency: Mapping[str, int],
-    n_documents: int,
-    concepts: Mapping[str, str],
-) -> dict[str, float]:
-    """The theme's concepts: for each item's distinct glossary concepts, the smoothed IDF of the
-    rarest word naming it in the item; words the glossary does not cover are left out."""
-    return concepts_named(items, document_frequency, n_documents, concepts)[0]
-
-
 def concepts_named(
     items: Iterable[ClusterItem],
     document_frequency: Mapping[str, int],
     n_documents: int,
     concepts: Mapping[str, str],
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """`concept_bag`, and each of its concepts with the share of the items that name it."""
+    """The items' concepts and how often they name them: for each item's distinct glossary
+    concepts, the smoothed IDF of the rarest word naming it in the item, summed over the items
+    (words the glossary does not cover are left out); and each concept with the share of the
+    items that name it."""
     bag: dict[str, float] = {}
     counts: dict[str, int] = {}
     n_items = 0
@@ -124,7 +116,7 @@ def concepts_named(
 
 def concept_likeness(a: Bags, b: Bags) -> float:
     """How much of one group's concepts the other's reports name as often: each concept of `a`
-    weighs its `concept_bag` weight, counted only up to the share of `b`'s items that name it
+    weighs its `concepts_named` weight, counted only up to the share of `b`'s items that name it
     (all of it when `b` names it at least as often as `a`), over all of `a`'s weight; or the
     same of `b` in `a`, the greater. 0 when they share fewer than `MIN_SHARED_WORDS` concepts."""
     shared = [concept for concept in a.concepts if concept in b.concepts]
@@ -214,7 +206,7 @@ def rank_alike(
 ) -> list[tuple[int, float]]:
     """Every theme of `others` (`theme_id` itself and pairs in `apart` left out) with how alike
     its window items' words are to `theme_id`'s, most alike first (the lowest id on ties). Two
-    themes of different main languages are also alike by their glossary concepts (`concept_bag`,
+    themes of different main languages are also alike by their glossary concepts (`concepts_named`,
     the shipped glossary and `glossary_extra` lines) when those reach `concept_minimum`; the
     greater counts. Themes that share fewer than `MIN_SHARED_WORDS` words (or concepts) are
     listed at 0."""
